@@ -1,0 +1,167 @@
+"""The audit ledger: every stored event of every service, hash-chained and append-only.
+
+`entry_hash = sha256(prev_hash || canonical entry)`, where the canonical entry is the entry's
+fields (its sequence number included) as sorted, compact JSON. PostgreSQL refuses UPDATE, DELETE and
+TRUNCATE on the table. The ledger is also the audit consumer's tracking record: an origin's
+position is the highest position of that origin in the ledger, written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from services.common.db import Database, lock_key
+
+GENESIS = "0" * 64
+
+FIELDS = (
+    "seq",
+    "origin",
+    "origin_position",
+    "event_id",
+    "event_type",
+    "dossier_id",
+    "gemeente",
+    "actor",
+    "actor_roles",
+    "organisation",
+    "activity",
+    "legal_basis",
+    "correlation_id",
+    "event_time",
+    "ledger_time",
+    "payload_hash",
+)
+
+DDL = [
+    "CREATE SCHEMA IF NOT EXISTS audit",
+    """CREATE TABLE IF NOT EXISTS audit.ledger (
+        seq bigint PRIMARY KEY,
+        origin text NOT NULL,
+        origin_position bigint NOT NULL,
+        event_id text NOT NULL,
+        event_type text NOT NULL,
+        dossier_id text NOT NULL,
+        gemeente text NOT NULL,
+        actor text NOT NULL,
+        actor_roles text NOT NULL,
+        organisation text NOT NULL,
+        activity text NOT NULL,
+        legal_basis text NOT NULL,
+        correlation_id text NOT NULL,
+        event_time text NOT NULL,
+        ledger_time text NOT NULL,
+        payload_hash text NOT NULL,
+        prev_hash text NOT NULL,
+        entry_hash text NOT NULL,
+        UNIQUE (origin, origin_position)
+    )""",
+    "CREATE INDEX IF NOT EXISTS ledger_dossier ON audit.ledger (dossier_id, seq)",
+    "CREATE INDEX IF NOT EXISTS ledger_correlation ON audit.ledger (correlation_id, seq)",
+    """CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the audit ledger is append-only: % refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+    END $$""",
+    """CREATE OR REPLACE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON audit.ledger
+        FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()""",
+    """CREATE OR REPLACE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON audit.ledger
+        FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()""",
+]
+
+
+def canonical(entry: Mapping[str, Any]) -> bytes:
+    return json.dumps({k: entry[k] for k in FIELDS}, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical(entry)).hexdigest()
+
+
+def entry_from_event(seq: int, origin: str, event: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "origin": origin,
+        "origin_position": int(event["sequence"]),
+        "event_id": event["id"],
+        "event_type": event["type"],
+        "dossier_id": event.get("subject", ""),
+        "gemeente": event.get("gemeente", ""),
+        "actor": event["actor"],
+        "actor_roles": event.get("actorroles", ""),
+        "organisation": event.get("organisation", ""),
+        "activity": event["activity"],
+        "legal_basis": event.get("legalbasis", ""),
+        "correlation_id": event["correlationid"],
+        "event_time": event["time"],
+        "ledger_time": datetime.now(UTC).isoformat(),
+        "payload_hash": event["payloadhash"],
+    }
+
+
+class Ledger:
+    """Appends entries in one chain; also the audit consumer's sink."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def create_tables(self) -> None:
+        with self.db.transaction() as cur:
+            for statement in DDL:
+                cur.execute(statement)
+
+    def position(self, origin: str) -> int:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "SELECT coalesce(max(origin_position), 0) AS position FROM audit.ledger"
+                " WHERE origin = %s",
+                (origin,),
+            )
+            return cur.fetchone()["position"]
+
+    def apply(self, origin: str, event: Mapping[str, Any]) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
+            cur.execute(
+                "SELECT 1 FROM audit.ledger WHERE origin = %s AND origin_position = %s",
+                (origin, int(event["sequence"])),
+            )
+            if cur.fetchone():
+                return
+            cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
+            head = cur.fetchone()
+            seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
+            entry = entry_from_event(seq, origin, event)
+            columns = (*FIELDS, "prev_hash", "entry_hash")
+            values = {**entry, "prev_hash": prev_hash, "entry_hash": chain_hash(prev_hash, entry)}
+            cur.execute(
+                f"INSERT INTO audit.ledger ({', '.join(columns)})"
+                f" VALUES ({', '.join('%(' + c + ')s' for c in columns)})",
+                values,
+            )
+
+    def entries_for_dossier(self, dossier_id: str, gemeenten: tuple[str, ...]) -> list[dict]:
+        with self.db.transaction() as cur:
+            cur.execute(
+                "SELECT * FROM audit.ledger WHERE dossier_id = %s AND gemeente = ANY(%s)"
+                " ORDER BY seq",
+                (dossier_id, list(gemeenten)),
+            )
+            return [dict(row) for row in cur.fetchall()]
+
+    def verify(self) -> tuple[int, int | None]:
+        """Recompute the chain; returns (entries checked, seq of the first bad entry or None)."""
+        prev_hash, expected_seq, checked = GENESIS, 1, 0
+        with self.db.transaction() as cur:
+            cur.execute("SELECT * FROM audit.ledger ORDER BY seq")
+            for row in cur:
+                if row["seq"] != expected_seq or row["prev_hash"] != prev_hash:
+                    return checked, row["seq"]
+                if chain_hash(prev_hash, row) != row["entry_hash"]:
+                    return checked, row["seq"]
+                prev_hash, expected_seq, checked = row["entry_hash"], expected_seq + 1, checked + 1
+        return checked, None

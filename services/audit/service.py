@@ -1,0 +1,48 @@
+"""The audit nameko service: appends every service's events to the ledger; serves auditors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.messaging import consume
+from nameko.rpc import rpc
+
+from services.audit.ledger import Ledger
+from services.common.access import Action, require
+from services.common.errors import EXPECTED
+from services.common.runtime import ChainRuntime, events_from
+from services.common.service import ChainService
+
+ORIGINS = ("intake", "pip", "matching", "consent")
+
+
+def _ledger(runtime: ChainRuntime) -> Ledger:
+    ledger = Ledger(runtime.db)
+    ledger.create_tables()
+    return ledger
+
+
+class AuditService(ChainService):
+    name = "audit"
+    chain = ChainRuntime(origins=ORIGINS, sink_factory=_ledger)
+
+    @consume(events_from("intake", "audit"))
+    def on_intake_event(self, event: dict[str, Any]) -> None:
+        self.chain.runtime.consumer.receive("intake", event)
+
+    @consume(events_from("pip", "audit"))
+    def on_pip_event(self, event: dict[str, Any]) -> None:
+        self.chain.runtime.consumer.receive("pip", event)
+
+    @consume(events_from("matching", "audit"))
+    def on_matching_event(self, event: dict[str, Any]) -> None:
+        self.chain.runtime.consumer.receive("matching", event)
+
+    @consume(events_from("consent", "audit"))
+    def on_consent_event(self, event: dict[str, Any]) -> None:
+        self.chain.runtime.consumer.receive("consent", event)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def dossier_entries(self, dossier_id: str) -> list[dict[str, Any]]:
+        ctx = require(self.chain.ctx, Action.READ_AUDIT)
+        return self.chain.runtime.consumer.sink.entries_for_dossier(dossier_id, ctx.actor.gemeenten)

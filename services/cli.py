@@ -1,0 +1,289 @@
+"""`wegwijs`: run, stop and inspect the platform; issue development tokens."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from services.common import settings
+
+# name -> (nameko module, default HTTP port for /health and /metrics)
+SERVICES: dict[str, tuple[str, int]] = {
+    "intake": ("services.intake.service:IntakeService", 8101),
+    "pip": ("services.pip.service:PipService", 8102),
+    "matching": ("services.matching.service:MatchingService", 8103),
+    "consent": ("services.consent.service:ConsentService", 8104),
+    "audit": ("services.audit.service:AuditService", 8105),
+    "gateway": ("services.gateway.service:GatewayService", 8000),
+}
+NAMEKO_CONFIG = settings.ROOT / "infra" / "nameko.yaml"
+DEMO_PEOPLE = settings.ROOT / "infra" / "demo-people.json"
+
+
+def service_env(service: str, http_address: str = "") -> dict[str, str]:
+    """The environment of one service process: every setting resolved, plus its own address."""
+    env = dict(os.environ)
+    for setting in settings.declared():
+        env[setting.name] = setting.get()
+    if service == "gateway":
+        address = settings.GATEWAY_ADDRESS.get()
+    else:
+        address = http_address or settings.HTTP_ADDRESS.get() or f"127.0.0.1:{SERVICES[service][1]}"
+    env["WEGWIJS_HTTP_ADDRESS"] = address
+    env["WEGWIJS_SERVICE"] = service
+    env.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    return env
+
+
+def nameko_command(service: str) -> list[str]:
+    nameko = Path(sys.executable).with_name("nameko")
+    executable = str(nameko) if nameko.exists() else shutil.which("nameko") or "nameko"
+    return [executable, "run", "--config", str(NAMEKO_CONFIG), SERVICES[service][0]]
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    env = service_env(args.service, args.http_address or "")
+    command = nameko_command(args.service)
+    os.execve(command[0], command, env)
+    return 0  # not reached
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from services.common.schema import migrate
+
+    for line in migrate():
+        print(f"migrate: {line}")
+    return 0
+
+
+def _run_dir() -> Path:
+    path = Path(settings.RUN_DIR.get())
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def _pid(service: str) -> int | None:
+    pidfile = _run_dir() / f"{service}.pid"
+    if not pidfile.exists():
+        return None
+    pid = int(pidfile.read_text() or "0")
+    return pid if pid and _alive(pid) else None
+
+
+def gateway_url() -> str:
+    return f"http://{settings.GATEWAY_ADDRESS.get()}"
+
+
+def wait_healthy(url: str, deadline_seconds: float) -> dict:
+    deadline = time.monotonic() + deadline_seconds
+    last: dict = {}
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            last = json.loads(exc.read() or b"{}")
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            last = {"error": repr(exc)}
+        time.sleep(0.5)
+    raise SystemExit(f"not healthy within {deadline_seconds:.0f} s: {json.dumps(last)}")
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    cmd_migrate(args)
+    run_dir = _run_dir()
+    for service in SERVICES:
+        if _pid(service):
+            print(f"up: {service} already running (pid {_pid(service)})")
+            continue
+        log = open(run_dir / f"{service}.log", "ab")  # noqa: SIM115 - handed to the child
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.cli", "run", service],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=settings.ROOT,
+        )
+        (run_dir / f"{service}.pid").write_text(str(process.pid))
+        print(f"up: started {service} (pid {process.pid}, log {run_dir / f'{service}.log'})")
+    wait_healthy(f"{gateway_url()}/health", args.wait)
+    loaded = load_demo(gateway_url())
+    print(f"up: demo region loaded ({loaded} new people)")
+    _print_where_to_look()
+    return 0
+
+
+def _print_where_to_look() -> None:
+    url = gateway_url()
+    print(
+        "\nWegwijs is running.\n"
+        f"  API             {url}/api/v1/dossiers\n"
+        f"  OpenAPI         {url}/openapi.json\n"
+        f"  Health          {url}/health\n"
+        f"  Metrics         {url}/metrics (each service also on :8101-:8105/metrics)\n"
+        f"  Logs            {settings.RUN_DIR.get()}/<service>.log\n"
+        "  A token         .venv/bin/wegwijs token --role regievoerder --gemeente 0344\n"
+        f'  Try             curl -H "Authorization: Bearer $(.venv/bin/wegwijs token --role '
+        f'regievoerder --gemeente 0344)" {url}/api/v1/dossiers\n'
+        "  Stop            make down\n"
+    )
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    run_dir = _run_dir()
+    pids = {s: _pid(s) for s in SERVICES}
+    for pid in pids.values():
+        if pid:
+            os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for service, pid in pids.items():
+        while pid and _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if pid and _alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+        (run_dir / f"{service}.pid").unlink(missing_ok=True)
+        if pid:
+            print(f"down: stopped {service} (pid {pid})")
+    return 0
+
+
+def load_demo(url: str) -> int:
+    """Register the demo people through the gateway; people already registered are skipped."""
+    from services.gateway.auth import issue_token
+
+    people = json.loads(DEMO_PEOPLE.read_text(encoding="utf-8"))["people"]
+    created = 0
+    for person in people:
+        token = issue_token("regievoerder", [person["gemeente"]], user_id="demo-loader")
+        request = urllib.request.Request(
+            f"{url}/api/v1/dossiers",
+            data=json.dumps(person).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15):
+                created += 1
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:
+                raise SystemExit(
+                    f"demo: {person['given_name']} refused: {exc.read().decode()}"
+                ) from None
+    return created
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    print(f"demo: {load_demo(args.gateway or gateway_url())} new people registered")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from services.gateway.auth import issue_token
+
+    print(
+        issue_token(
+            args.role,
+            args.gemeente or [],
+            user_id=args.user or "",
+            name=args.name or "",
+            organisation=args.organisation or "",
+            ttl_seconds=args.ttl,
+        )
+    )
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    for setting in settings.declared():
+        print(f"{setting.name}={setting.get()!r}\n    {setting.help} (default {setting.default!r})")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from services.gateway.openapi import openapi_document
+
+    print(json.dumps(openapi_document(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from services.common.db import Database
+    from services.common.projection import Projector
+    from services.intake.application import Intake
+    from services.intake.projections import DossierIndex
+
+    app, db = Intake.on_postgres(), Database().open()
+    try:
+        count = Projector(app, db, (DossierIndex(),)).rebuild(args.projection)
+    finally:
+        app.close()
+        db.close()
+    print(f"rebuild: {args.projection} rebuilt from {count} events")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="wegwijs", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run one service in the foreground (nameko run)")
+    run.add_argument("service", choices=sorted(SERVICES))
+    run.add_argument("--http-address", help="host:port for /health and /metrics")
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("migrate", help="create the database, schemas and tables").set_defaults(
+        func=cmd_migrate
+    )
+    up = sub.add_parser("up", help="migrate, start every service, load the demo region")
+    up.add_argument("--wait", type=float, default=90, help="seconds to wait for /health")
+    up.set_defaults(func=cmd_up)
+    sub.add_parser("down", help="stop what `up` started").set_defaults(func=cmd_down)
+
+    demo = sub.add_parser("demo", help="register the demo people through the gateway")
+    demo.add_argument("--gateway", help="gateway base URL")
+    demo.set_defaults(func=cmd_demo)
+
+    token = sub.add_parser("token", help="print a development bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--gemeente", action="append", help="CBS code; repeat for several")
+    token.add_argument("--user")
+    token.add_argument("--name")
+    token.add_argument("--organisation", help="OIN of the actor's organisation")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
+    token.set_defaults(func=cmd_token)
+
+    sub.add_parser("settings", help="list every setting with its help").set_defaults(
+        func=cmd_settings
+    )
+    sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(func=cmd_openapi)
+    rebuild = sub.add_parser("rebuild", help="drop a read model of intake and rebuild it")
+    rebuild.add_argument("projection", choices=["dossier_index"])
+    rebuild.set_defaults(func=cmd_rebuild)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Roles and tenancy, decided in this one module.
+
+The gateway asks it before calling a service; every service asks it again before acting, so a
+forged or mistaken context is refused at the target too. Reads of another gemeente's dossier are
+answered as "not found", so that existence does not leak.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from services.common.context import SYSTEM_ROLE, CommandContext
+from services.common.errors import Forbidden, NotFound, Unauthenticated
+
+
+class Role(StrEnum):
+    REGIEVOERDER = "regievoerder"
+    KLANTMANAGER = "klantmanager"
+    BEGELEIDER = "begeleider"
+    COORDINATOR = "coordinator"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLES = tuple(role.value for role in Role)
+
+
+class Action(StrEnum):
+    REGISTER_DOSSIER = "dossier.register"
+    READ_DOSSIER = "dossier.read"
+    READ_PIP = "pip.read"
+    READ_AUDIT = "audit.read"
+    VIEW_PLATFORM = "platform.view"
+
+
+_ALLOWED: dict[Action, frozenset[str]] = {
+    Action.REGISTER_DOSSIER: frozenset({Role.REGIEVOERDER}),
+    Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    Action.READ_AUDIT: frozenset({Role.AUDITOR}),
+    Action.VIEW_PLATFORM: frozenset({Role.ADMIN}),
+}
+
+# Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
+_TENANT_READS = frozenset({Action.READ_DOSSIER, Action.READ_PIP})
+
+
+def require(ctx: CommandContext | None, action: Action) -> CommandContext:
+    """The context, if its actor's role allows `action`; otherwise raise."""
+    if ctx is None:
+        raise Unauthenticated("this call carries no actor context")
+    if not ctx.actor.has_role(*_ALLOWED[action]):
+        allowed = ", ".join(sorted(_ALLOWED[action]))
+        raise Forbidden(f"{action.value} needs one of the roles: {allowed}")
+    return ctx
+
+
+def require_for_gemeente(ctx: CommandContext | None, action: Action, gemeente: str) -> None:
+    """Like `require`, and the actor must act for `gemeente`."""
+    ctx = require(ctx, action)
+    if ctx.actor.acts_for(gemeente):
+        return
+    if action in _TENANT_READS:
+        raise NotFound("no such dossier")
+    raise Forbidden(f"you do not act for gemeente {gemeente}")
+
+
+def require_system(ctx: CommandContext | None) -> CommandContext:
+    """Only services themselves may call internal endpoints such as notification logs."""
+    if ctx is None or not ctx.actor.has_role(SYSTEM_ROLE):
+        raise Forbidden("internal endpoint: only Wegwijs services may call it")
+    return ctx

@@ -1,0 +1,87 @@
+"""The eventsourcing Application every service builds on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import JSONTranscoder, ProcessRecorder, Tracking, Transcoding
+
+from services.common import metrics, settings
+from services.common.context import CommandContext, acting
+from services.common.envelope import context_of_event, position_of
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ChainApplication(Application):
+    """An Application stored in its own PostgreSQL schema, able to record what it consumed.
+
+    The recorder is a process recorder, so that events a service stores in reaction to another
+    service's event are committed together with the tracking record of that event (G3).
+    """
+
+    schema: str = ""
+    # The processing activity under which the service reacts to other services' events.
+    reaction_activity: str = ""
+
+    @classmethod
+    def on_postgres(cls, **env: str) -> ChainApplication:
+        """The application on the PostgreSQL database and schema from settings."""
+        return cls(env={**settings.eventsourcing_env(cls.schema or cls.name.lower()), **env})
+
+    @classmethod
+    def in_memory(cls) -> ChainApplication:
+        return cls(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+
+    def construct_recorder(self) -> ProcessRecorder:
+        return self.factory.process_recorder()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    @contextmanager
+    def command(self, ctx: CommandContext) -> Iterator[CommandContext]:
+        """Act on behalf of `ctx`: every event triggered inside records it."""
+        with acting(ctx):
+            yield ctx
+
+    def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
+        """The aggregates changed in reaction to another service's event (none by default)."""
+        return ()
+
+    def process(self, origin: str, event: Mapping[str, Any]) -> None:
+        """React to an integration event, recording it as processed in the same transaction."""
+        ctx = context_of_event(event)
+        with self.command(ctx.for_activity(self.reaction_activity or ctx.activity)):
+            aggregates = self.policy(origin, event)
+        self.save_processed(Tracking(origin, position_of(event)), *aggregates)
+
+    def _record(self, processing_event: ProcessingEvent) -> Any:
+        recordings = super()._record(processing_event)
+        metrics.EVENTS_STORED.labels(self.schema or self.name.lower()).inc(
+            len(processing_event.events)
+        )
+        return recordings
+
+    def save_processed(self, tracking: Tracking, *aggregates: Any) -> None:
+        """Store the aggregates' new events and the tracking record in one transaction."""
+        processing_event = ProcessingEvent(tracking=tracking)
+        processing_event.collect_events(*aggregates)
+        self._record(processing_event)
+
+    def tracked_position(self, origin: str) -> int:
+        return self.recorder.max_tracking_id(origin) or 0

@@ -1,0 +1,79 @@
+"""A small PostgreSQL helper for what is not an event store: positions, read models, the ledger."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from services.common import settings
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL advisory locks."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+class Database:
+    """A connection pool on the platform database; opened on `open()`, never at import."""
+
+    def __init__(self, conninfo: str | None = None, max_size: int = 12):
+        self.conninfo = conninfo or settings.postgres_conninfo()
+        self._pool = ConnectionPool(
+            self.conninfo,
+            min_size=1,
+            max_size=max_size,
+            open=False,
+            kwargs={"row_factory": dict_row},
+            check=ConnectionPool.check_connection,
+        )
+
+    def open(self) -> Database:
+        self._pool.open(wait=False)
+        return self
+
+    def close(self) -> None:
+        self._pool.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[psycopg.Cursor]:
+        """A cursor in a transaction that commits when the block ends without error."""
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            yield cur
+
+    @contextmanager
+    def advisory_lock(self, name: str, wait: bool = True) -> Iterator[bool]:
+        """Hold a session-level advisory lock for the block; yields False if `wait` is off and
+        another session holds it. The lock dies with the connection, so a killed process never
+        keeps it."""
+        key = lock_key(name)
+        with self._pool.connection() as conn:
+            conn.autocommit = True
+            if wait:
+                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                acquired = True
+            else:
+                row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()
+                acquired = bool(row["ok"])
+            try:
+                yield acquired
+            finally:
+                if not conn.closed:
+                    if acquired:
+                        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                    conn.autocommit = False
+
+
+def ensure_database(dbname: str | None = None) -> bool:
+    """Create the platform database if it does not exist; True if it was created."""
+    dbname = dbname or settings.PG_DBNAME.get()
+    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if exists:
+            return False
+        conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(dbname)))
+        return True

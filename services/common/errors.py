@@ -1,0 +1,63 @@
+"""Errors that cross service boundaries.
+
+`services.common.remote` registers them with nameko, so that an RPC caller gets the same exception
+class back, with its arguments, and the gateway can turn each into an RFC 9457 problem document.
+"""
+
+from __future__ import annotations
+
+
+class ChainError(Exception):
+    """Base of the errors a caller can cause and can be told about."""
+
+    status = 400
+    title = "Bad request"
+
+
+class InvalidInput(ChainError):
+    """One or more fields are wrong; `errors` names each field and what is accepted."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, errors: list[dict[str, str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "; ".join(f"{e['field']}: {e['detail']}" for e in self.errors)
+
+
+class NotFound(ChainError):
+    """The thing does not exist, or the actor may not know that it does."""
+
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(ChainError):
+    """The actor's role does not allow this action."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthenticated(ChainError):
+    """The call carries no valid actor context."""
+
+    status = 401
+    title = "Unauthenticated"
+
+
+class Conflict(ChainError):
+    """The command contradicts what is already recorded."""
+
+    status = 409
+    title = "Conflict"
+
+
+EXPECTED = (InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict)
+
+
+def field_error(field: str, detail: str) -> dict[str, str]:
+    return {"field": field, "detail": detail}

@@ -1,0 +1,39 @@
+"""Structured logs: one JSON object a line, with the correlation id of the action in hand."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from services.common.context import current_context
+
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str = "", **kwargs: Any):
+        super().__init__()
+        self.service = service
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        if self.service:
+            entry["service"] = self.service
+        ctx = current_context()
+        if ctx is not None:
+            entry["correlation_id"] = ctx.correlation_id
+            entry["actor"] = ctx.actor.user_id
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)

@@ -1,0 +1,160 @@
+"""The outbox relay: the notification log of a service's Application *is* its outbox (G2).
+
+The relay reads stored events from the last published position, publishes each as a persistent
+CloudEvent with publisher confirms, and only then records the new position. If RabbitMQ is down the
+position does not move and the same events are published when it is back (at least once; consumers
+make it exactly once in effect). One instance of a service relays at a time: an advisory lock elects
+it, and the lock dies with its process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from kombu import Connection, Exchange, Producer
+from psycopg import sql
+
+from services.common import metrics, settings
+from services.common.application import ChainApplication
+from services.common.db import Database
+from services.common.envelope import SERIALIZER, Publication, routing_key, to_cloudevent
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+def events_exchange() -> Exchange:
+    return Exchange(settings.EVENTS_EXCHANGE.get(), type="topic", durable=True)
+
+
+class Publisher:
+    """Publishes CloudEvents persistently, waiting for the broker's confirm of each."""
+
+    def __init__(self, amqp_uri: str | None = None):
+        self.amqp_uri = amqp_uri or settings.AMQP_URI.get()
+        self.exchange = events_exchange()
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+
+    def _ensure(self) -> Producer:
+        if self._producer is None:
+            self._connection = Connection(
+                self.amqp_uri,
+                transport_options={"confirm_publish": True},
+                connect_timeout=5,
+            )
+            self._connection.ensure_connection(max_retries=1)
+            channel = self._connection.channel()
+            self.exchange(channel).declare()
+            self._producer = Producer(channel, exchange=self.exchange, serializer=SERIALIZER)
+        return self._producer
+
+    def publish(self, event: Mapping[str, Any]) -> None:
+        try:
+            self._ensure().publish(
+                dict(event),
+                routing_key=routing_key(event),
+                delivery_mode=2,
+                message_id=event["id"],
+                retry=False,
+            )
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:
+                log.debug("publisher_close_failed", exc_info=True)
+        self._connection = None
+        self._producer = None
+
+
+class OutboxRelay:
+    """Moves a service's stored events to RabbitMQ, in notification order, at least once."""
+
+    def __init__(
+        self,
+        service: str,
+        app: ChainApplication,
+        publications: Mapping[type, Publication],
+        db: Database,
+        publisher: Publisher,
+    ):
+        self.service = service
+        self.app = app
+        self.publications = publications
+        self.db = db
+        self.publisher = publisher
+        self._table = sql.Identifier(app.schema, "outbox_position")
+
+    def create_table(self) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} "
+                    "(origin text PRIMARY KEY, position bigint NOT NULL)"
+                ).format(self._table)
+            )
+
+    def position(self) -> int:
+        with self.db.transaction() as cur:
+            cur.execute(
+                sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table),
+                (self.service,),
+            )
+            row = cur.fetchone()
+        return row["position"] if row else 0
+
+    def _record_position(self, position: int) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (origin, position) VALUES (%s, %s) "
+                    "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
+                ).format(self._table),
+                (self.service, position),
+            )
+
+    def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
+        """The integration events stored from position `start` on (also served over RPC)."""
+        notifications = self.app.recorder.select_notifications(start=start, limit=limit)
+        return [
+            to_cloudevent(
+                self.service,
+                self.publications,
+                n.id,
+                self.app.mapper.to_domain_event(n),
+                n.state,
+            )
+            for n in notifications
+        ]
+
+    def relay(self) -> int:
+        """Publish everything not yet published; returns how many events went out.
+
+        Returns 0 at once when another instance holds the relay lock.
+        """
+        sent = 0
+        with self.db.advisory_lock(f"outbox:{self.service}", wait=False) as leader:
+            if not leader:
+                return 0
+            position = self.position()
+            while True:
+                batch = self.cloudevents(position + 1, BATCH)
+                if not batch:
+                    break
+                for event in batch:
+                    self.publisher.publish(event)
+                    position = int(event["sequence"])
+                    sent += 1
+                    metrics.EVENTS_PUBLISHED.labels(self.service).inc()
+                self._record_position(position)
+            head = self.app.recorder.max_notification_id() or 0
+            metrics.OUTBOX_LAG.labels(self.service).set(head - position)
+        return sent

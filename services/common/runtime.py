@@ -1,0 +1,213 @@
+"""The eventsourcing-on-nameko bridge: one `ChainRuntime` per service process.
+
+It owns the service's Application, its outbox relay and its tracking consumer; it gives each worker
+the application and the actor context that came with the call, measures every entrypoint, and
+stamps the correlation id on the worker's log lines.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from typing import Any
+
+import eventlet
+from eventlet.queue import Empty, Full, LightQueue
+from eventlet.semaphore import Semaphore
+from kombu import Queue
+from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ClusterRpcProxy
+from psycopg import sql
+
+from services.common import metrics, settings
+from services.common.application import ChainApplication
+from services.common.context import CONTEXT_KEY, CommandContext, _current, system_context
+from services.common.db import Database
+from services.common.envelope import Publication
+from services.common.outbox import OutboxRelay, Publisher, events_exchange
+from services.common.projection import Projection, Projector
+from services.common.tracking import Sink, TrackingConsumer
+
+log = logging.getLogger(__name__)
+
+
+def events_from(origin: str, consumer: str) -> Queue:
+    """The durable queue on which `consumer` receives every integration event of `origin`."""
+    return Queue(
+        f"{consumer}.from.{origin}",
+        exchange=events_exchange(),
+        routing_key=f"{origin}.#",
+        durable=True,
+    )
+
+
+def context_of(worker_ctx: Any) -> CommandContext | None:
+    header = worker_ctx.data.get(CONTEXT_KEY)
+    return CommandContext.from_header(header) if header else None
+
+
+class EventSourcedSink:
+    """A consumer whose effects are new events of its own Application (plus the tracking record)."""
+
+    def __init__(self, app: ChainApplication):
+        self.app = app
+
+    def position(self, origin: str) -> int:
+        return self.app.tracked_position(origin)
+
+    def apply(self, origin: str, event: Mapping[str, Any]) -> None:
+        self.app.process(origin, event)
+
+
+class Worker:
+    """What a service method gets: its application and the caller's context."""
+
+    def __init__(self, runtime: ChainRuntime, ctx: CommandContext | None):
+        self.runtime = runtime
+        self.ctx = ctx
+
+    @property
+    def app(self) -> ChainApplication:
+        return self.runtime.app
+
+
+class ChainRuntime(DependencyProvider):
+    def __init__(
+        self,
+        app_class: type[ChainApplication] | None = None,
+        publications: Mapping[type, Publication] | None = None,
+        origins: tuple[str, ...] = (),
+        sink_factory: Callable[[ChainRuntime], Sink] | None = None,
+        projections: tuple[Projection, ...] = (),
+    ):
+        self.app_class = app_class
+        self.publications = publications or {}
+        self.origins = origins
+        self.sink_factory = sink_factory
+        self.projections = projections
+        self.app: ChainApplication | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumer: TrackingConsumer | None = None
+        self.projector: Projector | None = None
+        self._started: dict[Any, float] = {}
+
+    # lifecycle ----------------------------------------------------------------------------
+    def setup(self) -> None:
+        self.service = self.container.service_name
+        self.db = Database().open()
+        self._nudges: LightQueue = LightQueue(maxsize=1)
+        self._rpc_lock = Semaphore()
+        self._rpc: Any = None
+        self._rpc_proxy: ClusterRpcProxy | None = None
+        if self.app_class is not None:
+            self.app = self.app_class.on_postgres()
+            self.publisher = Publisher(self.container.config["AMQP_URI"])
+            self.relay = OutboxRelay(
+                self.service, self.app, self.publications, self.db, self.publisher
+            )
+            self.relay.create_table()
+            self.projector = Projector(self.app, self.db, self.projections)
+            self.projector.create_tables()
+        if self.origins:
+            sink = self.sink_factory(self) if self.sink_factory else EventSourcedSink(self.app)
+            self.consumer = TrackingConsumer(self.service, sink, self.db, self.fetch)
+
+    def start(self) -> None:
+        if self.relay is not None:
+            self.container.spawn_managed_thread(self._relay_loop)
+        if self.consumer is not None:
+            self.container.spawn_managed_thread(self._catch_up_loop)
+
+    def stop(self) -> None:
+        if self._rpc_proxy is not None:
+            self._rpc_proxy.stop()
+        if self.relay is not None:
+            self.publisher.close()
+        if self.app is not None:
+            self.app.close()
+        self.db.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    # workers ------------------------------------------------------------------------------
+    def get_dependency(self, worker_ctx: Any) -> Worker:
+        return Worker(self, context_of(worker_ctx))
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        self._started[worker_ctx] = time.perf_counter()
+        ctx = context_of(worker_ctx)
+        if ctx is not None:
+            _current.set(ctx)
+
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+        started = self._started.pop(worker_ctx, None)
+        if started is not None:
+            outcome = "ok" if exc_info is None else type(exc_info[1]).__name__
+            metrics.ENTRYPOINT_LATENCY.labels(
+                self.service, worker_ctx.entrypoint.method_name, outcome
+            ).observe(time.perf_counter() - started)
+        self.nudge()
+
+    def nudge(self) -> None:
+        """Tell the relay there may be new events (it also polls for other processes' events)."""
+        with suppress(Full):
+            self._nudges.put_nowait(None)
+
+    # background work ----------------------------------------------------------------------
+    def _relay_loop(self) -> None:
+        poll = float(settings.RELAY_POLL_SECONDS.get())
+        while True:
+            with suppress(Empty):
+                self._nudges.get(timeout=poll)
+            try:
+                self.relay.relay()
+                self.projector.run()
+            except Exception as exc:  # noqa: BLE001 - keep relaying after any fault
+                log.warning("outbox_relay_failed", extra={"error": repr(exc)})
+                eventlet.sleep(1)
+
+    def _catch_up_loop(self) -> None:
+        every = float(settings.CATCHUP_SECONDS.get())
+        while True:
+            for origin in self.origins:
+                try:
+                    caught = self.consumer.catch_up(origin)
+                    if caught:
+                        log.info("consumer_caught_up", extra={"origin": origin, "events": caught})
+                except Exception as exc:  # noqa: BLE001 - the next round tries again
+                    log.warning(
+                        "consumer_catch_up_failed", extra={"origin": origin, "error": repr(exc)}
+                    )
+            eventlet.sleep(every)
+
+    def fetch(self, origin: str, start: int, limit: int) -> list[dict[str, Any]]:
+        """Pull part of an origin's notification log over RPC, as the origin's own system."""
+        with self._rpc_lock:
+            if self._rpc is None:
+                ctx = system_context(self.service, "replicatie")
+                self._rpc_proxy = ClusterRpcProxy(
+                    self.container.config,
+                    context_data={CONTEXT_KEY: ctx.to_header()},
+                    timeout=float(settings.RPC_TIMEOUT_SECONDS.get()),
+                )
+                self._rpc = self._rpc_proxy.start()
+            try:
+                return getattr(self._rpc, origin).notifications(start, limit)
+            except Exception:
+                self._rpc_proxy.stop()
+                self._rpc_proxy = None
+                self._rpc = None
+                raise
+
+    def health(self) -> dict[str, Any]:
+        with self.db.transaction() as cur:
+            cur.execute(sql.SQL("SELECT 1 AS ok"))
+            cur.fetchone()
+        report: dict[str, Any] = {"service": self.service, "status": "ok"}
+        if self.relay is not None:
+            head = self.app.recorder.max_notification_id() or 0
+            report["outbox_lag"] = head - self.relay.position()
+        return report

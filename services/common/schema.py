@@ -1,0 +1,48 @@
+"""Create the database, one schema per service, and every table the services need."""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+from services.common.db import Database, ensure_database
+
+SCHEMAS = ("intake", "pip", "matching", "consent", "audit", "gateway")
+
+
+def migrate() -> list[str]:
+    """Idempotent: safe to run on every start. Returns what it did, for the operator."""
+    # Imported here: the service packages import this module's siblings.
+    from services.audit.ledger import Ledger
+    from services.common.outbox import OutboxRelay, Publisher
+    from services.common.projection import Projector
+    from services.consent.application import Consent
+    from services.intake.application import Intake
+    from services.intake.projections import DossierIndex
+    from services.matching.application import Matching
+    from services.pip.application import Pips
+
+    done = []
+    if ensure_database():
+        done.append("created database")
+    db = Database().open()
+    try:
+        with db.transaction() as cur:
+            for schema in SCHEMAS:
+                cur.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                )
+        done.append(f"schemas {', '.join(SCHEMAS)}")
+        projections = {Intake: (DossierIndex(),)}
+        for app_class in (Intake, Pips, Matching, Consent):
+            app = app_class.on_postgres()
+            try:
+                OutboxRelay(app.schema, app, {}, db, Publisher()).create_table()
+                Projector(app, db, projections.get(app_class, ())).create_tables()
+            finally:
+                app.close()
+            done.append(f"{app.schema}: event store, outbox, read models")
+        Ledger(db).create_tables()
+        done.append("audit: ledger (append-only)")
+    finally:
+        db.close()
+    return done

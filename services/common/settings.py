@@ -1,0 +1,129 @@
+"""Every setting of the platform, declared once with its default and help text.
+
+Settings come from environment variables only. Nothing here connects to anything: reading a
+setting is a dictionary lookup, so importing a module never opens a connection.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+_DECLARED: dict[str, Setting] = {}
+
+
+def _declare(name: str, default: str, help: str) -> Setting:
+    setting = Setting(name, default, help)
+    _DECLARED[name] = setting
+    return setting
+
+
+AMQP_URI = _declare(
+    "WEGWIJS_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI."
+)
+EVENTS_EXCHANGE = _declare(
+    "WEGWIJS_EVENTS_EXCHANGE", "wegwijs.events", "Topic exchange carrying integration events."
+)
+PG_HOST = _declare("WEGWIJS_PG_HOST", "127.0.0.1", "PostgreSQL host.")
+PG_PORT = _declare("WEGWIJS_PG_PORT", "5432", "PostgreSQL port.")
+PG_DBNAME = _declare("WEGWIJS_PG_DBNAME", "wegwijs", "PostgreSQL database holding every schema.")
+PG_USER = _declare("WEGWIJS_PG_USER", "postgres", "PostgreSQL user.")
+PG_PASSWORD = _declare("WEGWIJS_PG_PASSWORD", "", "PostgreSQL password (empty: trust or .pgpass).")
+PG_POOL_SIZE = _declare(
+    "WEGWIJS_PG_POOL_SIZE", "2", "Event-store connections a service process keeps open."
+)
+GATEWAY_ADDRESS = _declare(
+    "WEGWIJS_GATEWAY_ADDRESS", "127.0.0.1:8000", "host:port the HTTP gateway listens on."
+)
+HTTP_ADDRESS = _declare(
+    "WEGWIJS_HTTP_ADDRESS",
+    "",
+    "host:port for a service process's /metrics and /health; empty: the service's default port.",
+)
+JWT_SECRET = _declare(
+    "WEGWIJS_JWT_SECRET",
+    "wegwijs-development-key-not-for-production",
+    "HMAC key that signs and checks bearer tokens (HS256). Development default only.",
+)
+JWT_ISSUER = _declare("WEGWIJS_JWT_ISSUER", "wegwijs-dev", "Expected `iss` of bearer tokens.")
+JWT_AUDIENCE = _declare("WEGWIJS_JWT_AUDIENCE", "wegwijs", "Expected `aud` of bearer tokens.")
+REGION_FILE = _declare(
+    "WEGWIJS_REGION_FILE",
+    str(ROOT / "infra" / "region.json"),
+    "JSON file naming the region and its gemeenten (CBS code, name, OIN).",
+)
+BSN_INDEX_KEY = _declare(
+    "WEGWIJS_BSN_INDEX_KEY",
+    "wegwijs-development-bsn-index-key",
+    "Secret that turns a BSN into the id of its uniqueness claim, so ids reveal no BSN.",
+)
+SYSTEM_OIN = _declare(
+    "WEGWIJS_SYSTEM_OIN",
+    "00000009999999999000",
+    "OIN of the organisation running the platform; used in CloudEvents `source`.",
+)
+RELAY_POLL_SECONDS = _declare(
+    "WEGWIJS_RELAY_POLL_SECONDS",
+    "0.5",
+    "How often an outbox relay looks for events stored by other processes.",
+)
+CATCHUP_SECONDS = _declare(
+    "WEGWIJS_CATCHUP_SECONDS",
+    "5",
+    "How often a consumer pulls from each origin's notification log to close gaps.",
+)
+RPC_TIMEOUT_SECONDS = _declare(
+    "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."
+)
+LOG_LEVEL = _declare("WEGWIJS_LOG_LEVEL", "INFO", "Log level of every process.")
+RUN_DIR = _declare(
+    "WEGWIJS_RUN_DIR", str(ROOT / ".run"), "Where `wegwijs up` keeps pid files and logs."
+)
+
+
+def declared() -> list[Setting]:
+    """All settings, in declaration order."""
+    return list(_DECLARED.values())
+
+
+def postgres_conninfo(dbname: str | None = None) -> str:
+    parts = {
+        "host": PG_HOST.get(),
+        "port": PG_PORT.get(),
+        "dbname": dbname or PG_DBNAME.get(),
+        "user": PG_USER.get(),
+    }
+    if PG_PASSWORD.get():
+        parts["password"] = PG_PASSWORD.get()
+    return " ".join(f"{k}={v}" for k, v in parts.items())
+
+
+def eventsourcing_env(schema: str) -> dict[str, str]:
+    """The environment an eventsourcing Application needs to store in `schema`."""
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": PG_DBNAME.get(),
+        "POSTGRES_HOST": PG_HOST.get(),
+        "POSTGRES_PORT": PG_PORT.get(),
+        "POSTGRES_USER": PG_USER.get(),
+        "POSTGRES_PASSWORD": PG_PASSWORD.get(),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": PG_POOL_SIZE.get(),
+        "POSTGRES_MAX_OVERFLOW": "8",
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+    }

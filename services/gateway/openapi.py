@@ -1,0 +1,317 @@
+"""The OpenAPI 3.1 document of the gateway; contracts/openapi.json is this, written out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_DATE = {"type": "string", "format": "date", "examples": ["2026-09-01"]}
+_PROBLEM = {"$ref": "#/components/responses/Problem"}
+_ID = {
+    "name": "dossier_id",
+    "in": "path",
+    "required": True,
+    "description": "The dossier's pseudonymous id (UUID); the only identifier that leaves intake.",
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): _PROBLEM for status in statuses}
+
+
+def _ok(status: int, description: str, schema_name: str) -> dict[str, Any]:
+    return {
+        str(status): {
+            "description": description,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
+            },
+        }
+    }
+
+
+REGISTRATION = {
+    "type": "object",
+    "required": [
+        "bsn",
+        "v_nummer",
+        "given_name",
+        "family_name",
+        "birth_date",
+        "gemeente",
+        "duo_notice_date",
+        "brp_registration_date",
+    ],
+    "properties": {
+        "bsn": {"type": "string", "pattern": "^[0-9]{9}$", "description": "Passes the 11-proef."},
+        "v_nummer": {"type": "string", "pattern": "^[0-9]{10}$"},
+        "given_name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "family_name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "birth_date": _DATE,
+        "gemeente": {
+            "type": "string",
+            "pattern": "^[0-9]{4}$",
+            "description": "CBS gemeentecode of a gemeente of this region.",
+        },
+        "duo_notice_date": {
+            **_DATE,
+            "description": "Date of DUO's kennisgeving; not in the future.",
+        },
+        "brp_registration_date": {
+            **_DATE,
+            "description": "Date of BRP registration; not in the future.",
+        },
+    },
+}
+
+DOSSIER = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "gemeente": {"type": "string"},
+        "bsn": {"type": "string"},
+        "v_nummer": {"type": "string"},
+        "given_name": {"type": "string"},
+        "family_name": {"type": "string"},
+        "birth_date": _DATE,
+        "duo_notice_date": _DATE,
+        "brp_registration_date": _DATE,
+        "registered_at": {"type": "string", "format": "date-time"},
+        "version": {"type": "integer"},
+    },
+}
+
+PIP = {
+    "type": "object",
+    "properties": {
+        "dossier_id": {"type": "string", "format": "uuid"},
+        "gemeente": {"type": "string"},
+        "status": {"type": "string", "enum": ["concept"]},
+        "deadline": {
+            **_DATE,
+            "description": "10 weeks after the later of the DUO notice and the BRP registration.",
+        },
+        "duo_notice_date": _DATE,
+        "brp_registration_date": _DATE,
+        "opened_at": {"type": "string", "format": "date-time"},
+        "version": {"type": "integer"},
+    },
+}
+
+AUDIT_ENTRY = {
+    "type": "object",
+    "properties": {
+        name: {"type": "integer" if name in ("seq", "origin_position") else "string"}
+        for name in (
+            "seq",
+            "origin",
+            "origin_position",
+            "event_id",
+            "event_type",
+            "dossier_id",
+            "gemeente",
+            "actor",
+            "actor_roles",
+            "organisation",
+            "activity",
+            "legal_basis",
+            "correlation_id",
+            "event_time",
+            "ledger_time",
+            "payload_hash",
+            "prev_hash",
+            "entry_hash",
+        )
+    },
+}
+
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem document.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "One item for each wrong field: what is wrong and what is accepted.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "pointer": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Wegwijs API",
+            "version": "1.0.0",
+            "description": "The civic-integration chain of statushouders (Wet inburgering 2021).",
+        },
+        "servers": [{"url": "http://127.0.0.1:8000"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/api/v1/dossiers": {
+                "post": {
+                    "summary": "Register a person linked to a gemeente",
+                    "operationId": "registerDossier",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Registration"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        **_ok(201, "Registered; a draft PIP follows.", "Created"),
+                        **_errors(400, 401, 403, 409, 422, 503, 504),
+                    },
+                },
+                "get": {
+                    "summary": "The dossiers of the gemeenten the caller acts for",
+                    "operationId": "listDossiers",
+                    "responses": {
+                        **_ok(200, "Newest first.", "DossierList"),
+                        **_errors(401, 403, 503, 504),
+                    },
+                },
+            },
+            "/api/v1/dossiers/{dossier_id}": {
+                "get": {
+                    "summary": "One dossier",
+                    "operationId": "getDossier",
+                    "parameters": [_ID],
+                    "responses": {
+                        **_ok(200, "The dossier.", "Dossier"),
+                        **_errors(401, 403, 404, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/dossiers/{dossier_id}/pip": {
+                "get": {
+                    "summary": "The dossier's PIP",
+                    "operationId": "getPip",
+                    "parameters": [_ID],
+                    "responses": {
+                        **_ok(200, "The PIP.", "Pip"),
+                        **_errors(401, 403, 404, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/audit/dossiers/{dossier_id}": {
+                "get": {
+                    "summary": "The audit ledger entries about one dossier (auditor role)",
+                    "operationId": "getDossierAudit",
+                    "parameters": [_ID],
+                    "responses": {
+                        **_ok(200, "In ledger order.", "AuditEntries"),
+                        **_errors(401, 403, 503, 504),
+                    },
+                }
+            },
+            "/health": {
+                "get": {
+                    "summary": "200 only when RabbitMQ, PostgreSQL and every service answer",
+                    "operationId": "health",
+                    "security": [],
+                    "responses": {
+                        **_ok(200, "Everything answers.", "Health"),
+                        "503": {
+                            "description": "Something does not answer.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Health"}
+                                }
+                            },
+                        },
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "security": [],
+                    "responses": {"200": {"description": "OpenAPI 3.1 document."}},
+                }
+            },
+            "/metrics": {
+                "get": {
+                    "summary": "Prometheus metrics of the gateway",
+                    "operationId": "metrics",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "Prometheus text exposition format.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+            "responses": {
+                "Problem": {
+                    "description": "What was wrong, as an RFC 9457 problem document.",
+                    "content": {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    },
+                }
+            },
+            "schemas": {
+                "Registration": REGISTRATION,
+                "Created": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": {"type": "string", "format": "uuid"}},
+                },
+                "Dossier": DOSSIER,
+                "DossierList": {
+                    "type": "object",
+                    "properties": {
+                        "dossiers": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Dossier"},
+                        }
+                    },
+                },
+                "Pip": PIP,
+                "AuditEntry": AUDIT_ENTRY,
+                "AuditEntries": {
+                    "type": "object",
+                    "properties": {
+                        "dossier_id": {"type": "string"},
+                        "entries": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/AuditEntry"},
+                        },
+                    },
+                },
+                "Health": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"type": "string", "enum": ["ok", "down"]},
+                        "checks": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                },
+                "Problem": PROBLEM,
+            },
+        },
+    }

@@ -1,0 +1,61 @@
+"""RFC 9457 problem documents for every error the API answers with."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from services.common.errors import ChainError, InvalidInput
+
+PROBLEM_TYPE = "urn:wegwijs:probleem:{}"
+MEDIA_TYPE = "application/problem+json"
+
+_SLUGS = {
+    "InvalidInput": "ongeldige-invoer",
+    "NotFound": "niet-gevonden",
+    "Forbidden": "geen-toegang",
+    "Unauthenticated": "niet-aangemeld",
+    "Conflict": "conflict",
+    "MalformedJson": "ongeldige-json",
+}
+
+
+class MalformedJson(ChainError):
+    status = 400
+    title = "Malformed JSON"
+
+
+def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> Response:
+    body = {
+        "type": PROBLEM_TYPE.format(_SLUGS.get(kind, "interne-fout")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
+
+
+def from_error(exc: ChainError, instance: str = "") -> Response:
+    extra: dict[str, Any] = {"instance": instance} if instance else {}
+    if isinstance(exc, InvalidInput):
+        extra["errors"] = [
+            {"field": e["field"], "pointer": f"#/{e['field']}", "detail": e["detail"]}
+            for e in exc.errors
+        ]
+    return problem(exc.status, exc.title, str(exc) or exc.title, type(exc).__name__, **extra)
+
+
+class ServiceUnavailable(ChainError):
+    status = 503
+    title = "Service unavailable"
+
+
+class GatewayTimeout(ChainError):
+    status = 504
+    title = "Gateway timeout"
+
+
+_SLUGS.update({"ServiceUnavailable": "dienst-onbereikbaar", "GatewayTimeout": "time-out"})

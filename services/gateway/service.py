@@ -1,0 +1,170 @@
+"""The gateway: the only HTTP entry. Authenticates, authorises, forwards over RPC with the actor
+context, and answers errors as RFC 9457 problem documents."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import eventlet
+from kombu import Connection
+from nameko.exceptions import RemoteError, UnknownService
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.wrappers import Request, Response
+
+from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
+from services.common.access import Action, require
+from services.common.context import CONTEXT_KEY, CommandContext
+from services.common.errors import ChainError
+from services.common.runtime import ChainRuntime
+from services.gateway.auth import authenticate
+from services.gateway.openapi import openapi_document
+from services.gateway.problems import (
+    GatewayTimeout,
+    MalformedJson,
+    ServiceUnavailable,
+    from_error,
+    problem,
+)
+
+log = logging.getLogger(__name__)
+
+SERVICES = ("intake", "pip", "matching", "consent", "audit")
+
+
+class ApiHandler(HttpRequestHandler):
+    """An HTTP entrypoint whose errors are problem documents."""
+
+    def response_from_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, ChainError):
+            return from_error(exc)
+        log.error("unhandled_gateway_error", exc_info=exc)
+        return problem(500, "Internal error", "the gateway could not complete the request", "")
+
+
+api = ApiHandler.decorator
+
+
+class ActorBinding(DependencyProvider):
+    """Lets a gateway worker attach the caller's context to every RPC call it makes."""
+
+    def get_dependency(self, worker_ctx: Any) -> Callable[[CommandContext], None]:
+        def bind(ctx: CommandContext) -> None:
+            worker_ctx.data[CONTEXT_KEY] = ctx.to_header()
+
+        return bind
+
+
+def json_response(status: int, body: Any, **headers: str) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+def read_json(request: Request) -> Any:
+    try:
+        return json.loads(request.get_data(as_text=True) or "null")
+    except json.JSONDecodeError as exc:
+        raise MalformedJson(
+            f"the body is not valid JSON: {exc.msg} at position {exc.pos}"
+        ) from None
+
+
+class GatewayService:
+    name = "gateway"
+
+    chain = ChainRuntime()
+    bind = ActorBinding()
+    intake = RpcProxy("intake")
+    pip = RpcProxy("pip")
+    matching = RpcProxy("matching")
+    consent = RpcProxy("consent")
+    audit = RpcProxy("audit")
+
+    def _authorise(self, request: Request, action: Action, activity: str) -> CommandContext:
+        ctx = authenticate(
+            request.headers.get("Authorization"), activity, request.headers.get("traceparent")
+        )
+        require(ctx, action)
+        self.bind(ctx)
+        return ctx
+
+    def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+        timeout = float(settings.RPC_TIMEOUT_SECONDS.get())
+        try:
+            with eventlet.Timeout(timeout, GatewayTimeout(f"no answer within {timeout:g} s")):
+                return method(*args)
+        except UnknownService as exc:
+            raise ServiceUnavailable(f"service not running: {exc}") from None
+        except RemoteError as exc:
+            log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
+            raise
+
+    @api("POST", "/api/v1/dossiers", expected_exceptions=ChainError)
+    def register_dossier(self, request: Request) -> Response:
+        self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
+        result = self._call(self.intake.register, read_json(request))
+        return json_response(201, result, Location=f"/api/v1/dossiers/{result['id']}")
+
+    @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)
+    def list_dossiers(self, request: Request) -> Response:
+        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        return json_response(200, {"dossiers": self._call(self.intake.dossiers, 100)})
+
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
+    def get_dossier(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        return json_response(200, self._call(self.intake.dossier, dossier_id))
+
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>/pip", expected_exceptions=ChainError)
+    def get_pip(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_PIP, "pip-inzien")
+        return json_response(200, self._call(self.pip.pip, dossier_id))
+
+    @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
+    def audit_dossier(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_AUDIT, "audit-controle")
+        entries = self._call(self.audit.dossier_entries, dossier_id)
+        return json_response(200, {"dossier_id": dossier_id, "entries": entries})
+
+    @api("GET", "/health")
+    def health(self, request: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            self.chain.runtime.health()
+            checks["postgres"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported, not raised
+            checks["postgres"] = f"down: {exc!r}"
+        try:
+            with Connection(settings.AMQP_URI.get(), connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=1)
+            checks["rabbitmq"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["rabbitmq"] = f"down: {exc!r}"
+        pile = eventlet.GreenPile()
+        for name in SERVICES:
+            pile.spawn(self._service_health, name)
+        checks.update(dict(pile))
+        healthy = all(v == "ok" for v in checks.values())
+        return json_response(
+            200 if healthy else 503, {"status": "ok" if healthy else "down", "checks": checks}
+        )
+
+    def _service_health(self, name: str) -> tuple[str, str]:
+        try:
+            with eventlet.Timeout(3):
+                getattr(self, name).health()
+            return name, "ok"
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - reported, not raised
+            return name, f"down: {exc!r}"
+
+    @api("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(200, openapi_document())
+
+    @api("GET", "/metrics")
+    def prometheus_metrics(self, request: Request) -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, status=200, content_type=content_type)

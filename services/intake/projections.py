@@ -1,0 +1,70 @@
+"""Intake's read models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import Cursor, sql
+
+from services.common.projection import Projection
+from services.intake.domain import Dossier
+
+
+class DossierIndex(Projection):
+    """Which dossiers each gemeente has: the list a regievoerder starts from."""
+
+    name = "dossier_index"
+    tables = ("dossier_index",)
+
+    def create_statements(self, schema: str) -> list[sql.Composable]:
+        table = sql.Identifier(schema, "dossier_index")
+        return [
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " dossier_id uuid PRIMARY KEY,"
+                " gemeente text NOT NULL,"
+                " given_name text NOT NULL,"
+                " family_name text NOT NULL,"
+                " registered_at timestamptz NOT NULL)"
+            ).format(table),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, registered_at)").format(
+                sql.Identifier("dossier_index_gemeente"), table
+            ),
+        ]
+
+    def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
+        if isinstance(domain_event, Dossier.Registered):
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (dossier_id, gemeente, given_name, family_name, registered_at)"
+                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dossier_id) DO NOTHING"
+                ).format(sql.Identifier(schema, "dossier_index")),
+                (
+                    domain_event.originator_id,
+                    domain_event.gemeente,
+                    domain_event.given_name,
+                    domain_event.family_name,
+                    domain_event.timestamp,
+                ),
+            )
+
+
+def list_dossiers(
+    cur: Cursor, gemeenten: tuple[str, ...], limit: int = 100
+) -> list[dict[str, Any]]:
+    cur.execute(
+        "SELECT dossier_id, gemeente, given_name, family_name, registered_at"
+        " FROM intake.dossier_index WHERE gemeente = ANY(%s)"
+        " ORDER BY registered_at DESC LIMIT %s",
+        (list(gemeenten), limit),
+    )
+    return [
+        {
+            "id": str(row["dossier_id"]),
+            "gemeente": row["gemeente"],
+            "given_name": row["given_name"],
+            "family_name": row["family_name"],
+            "registered_at": row["registered_at"].isoformat(),
+        }
+        for row in cur.fetchall()
+    ]

@@ -1,0 +1,36 @@
+"""The intake nameko service: turns RPC calls with plain dicts into Intake use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nameko.rpc import rpc
+
+from services.common.access import Action, require
+from services.common.errors import EXPECTED
+from services.common.runtime import ChainRuntime
+from services.common.service import ChainService
+from services.intake.application import Intake
+from services.intake.events import PUBLICATIONS
+from services.intake.projections import DossierIndex, list_dossiers
+
+
+class IntakeService(ChainService):
+    name = "intake"
+    chain = ChainRuntime(Intake, PUBLICATIONS, projections=(DossierIndex(),))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def register(self, registration: dict[str, Any]) -> dict[str, str]:
+        dossier_id = self.chain.app.register(self.chain.ctx, registration)
+        return {"id": str(dossier_id)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def dossier(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.dossier(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def dossiers(self, limit: int = 100) -> list[dict[str, Any]]:
+        ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500))
