@@ -10,6 +10,7 @@ from typing import Any
 
 import eventlet
 from kombu import Connection
+from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
@@ -98,6 +99,8 @@ class GatewayService:
                 return method(*args)
         except UnknownService as exc:
             raise ServiceUnavailable(f"service not running: {exc}") from None
+        except (OSError, OperationalError) as exc:
+            raise ServiceUnavailable(f"message broker unreachable: {exc}") from None
         except RemoteError as exc:
             log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
             raise

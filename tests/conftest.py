@@ -1,0 +1,38 @@
+"""Test configuration: eventlet first (as nameko needs), then the test platform's settings."""
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import eventlet
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+
+import services  # noqa: E402, F401 - sets PSYCOPG_WAIT_FUNC before psycopg is imported
+from tests.platform import TEST_ENV  # noqa: E402
+
+os.environ.update(TEST_ENV)
+
+import pytest  # noqa: E402
+
+from tests.platform import Platform  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def platform():
+    """The whole platform, each service its own process, on a fresh database and vhost."""
+    running = Platform()
+    running.reset_infrastructure()
+    running.start_all()
+    try:
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def database(platform):
+    """The test database with every schema (the platform created it)."""
+    return platform

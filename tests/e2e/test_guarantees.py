@@ -1,0 +1,213 @@
+"""The delivery guarantees G1-G7 of the architecture, on real RabbitMQ and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import signal
+import uuid
+
+import eventlet
+import pytest
+from kombu import Connection, Exchange, Producer
+
+from services.common import remote  # noqa: F401 - lets RPC errors arrive as themselves
+from services.common.context import CONTEXT_KEY, system_context
+from services.common.envelope import SERIALIZER, routing_key
+from services.intake.application import Intake
+from tests.platform import TEST_ENV, eventually, person, rabbitmqctl
+
+from nameko.standalone.rpc import ClusterRpcProxy  # isort: skip
+
+
+def _intake_positions(platform) -> list[int]:
+    return [
+        r["notification_id"]
+        for r in platform.sql(
+            "SELECT notification_id FROM intake.intake_events ORDER BY notification_id"
+        )
+    ]
+
+
+def _ledger_positions(platform, origin: str) -> list[int]:
+    return [
+        r["origin_position"]
+        for r in platform.sql(
+            "SELECT origin_position FROM audit.ledger WHERE origin = %s ORDER BY seq", origin
+        )
+    ]
+
+
+def _registered_dossiers(platform) -> list[str]:
+    rows = platform.sql(
+        "SELECT originator_id FROM intake.intake_events WHERE topic LIKE %s ORDER BY notification_id",
+        "%Dossier.Registered",
+    )
+    return [str(r["originator_id"]) for r in rows]
+
+
+def _pip_dossiers(platform) -> list[str]:
+    rows = platform.sql("SELECT state FROM pip.pips_events ORDER BY notification_id")
+    return [str(uuid.UUID(json.loads(bytes(r["state"]))["dossier_id"]["_data_"])) for r in rows]
+
+
+def _assert_everything_once(platform) -> None:
+    """Every stored intake and pip event is in the ledger exactly once, and every dossier has
+    exactly one draft PIP."""
+    eventually(
+        lambda: len(_pip_dossiers(platform)) - len(_registered_dossiers(platform)),
+        lambda missing: missing == 0,
+        deadline=60,
+        what="pip has opened a draft for every dossier",
+    )
+    platform.wait_ledger_complete()
+    assert _ledger_positions(platform, "intake") == _intake_positions(platform)
+    pip_positions = [
+        r["notification_id"]
+        for r in platform.sql(
+            "SELECT notification_id FROM pip.pips_events ORDER BY notification_id"
+        )
+    ]
+    assert _ledger_positions(platform, "pip") == pip_positions
+    assert sorted(_pip_dossiers(platform)) == sorted(_registered_dossiers(platform))
+
+
+def _regievoerder_context():
+    from services.common.context import Actor, CommandContext
+
+    return CommandContext(
+        actor=Actor("test-direct", "Direct", ("regievoerder",), "", ("0344", "0356", "0321")),
+        activity="registratie",
+    )
+
+
+def test_g1_an_acknowledged_registration_is_already_committed(platform):
+    dossier_id = platform.register()
+    rows = platform.sql(
+        "SELECT count(*) AS n FROM intake.intake_events WHERE originator_id = %s",
+        uuid.UUID(dossier_id),
+    )
+    assert rows[0]["n"] == 1
+
+
+@pytest.mark.broker_outage
+def test_g2_events_stored_while_rabbitmq_is_down_reach_the_ledger_exactly_once(platform):
+    for _ in range(3):
+        platform.register()
+    direct = Intake.on_postgres()
+    rabbitmqctl("stop_app")
+    try:
+        stored_during_outage = [
+            direct.register(_regievoerder_context(), person()) for _ in range(5)
+        ]
+        refused = platform.post("/api/v1/dossiers", person(), "regievoerder", "0344")
+        assert refused.status_code in (503, 504)
+        assert refused.headers["Content-Type"] == "application/problem+json"
+    finally:
+        rabbitmqctl("start_app")
+        direct.close()
+    platform.wait_healthy()
+    for _ in range(3):
+        platform.register()
+
+    _assert_everything_once(platform)
+    assert {str(d) for d in stored_during_outage} <= set(_pip_dossiers(platform))
+
+
+def _publish(events: list[dict]) -> None:
+    with Connection(TEST_ENV["WEGWIJS_AMQP_URI"]) as conn:
+        producer = Producer(conn.channel(), serializer=SERIALIZER)
+        exchange = Exchange("wegwijs.events", type="topic", durable=True)
+        for event in events:
+            producer.publish(event, exchange=exchange, routing_key=routing_key(event))
+
+
+def _notifications(origin: str, start: int, limit: int) -> list[dict]:
+    ctx = system_context("test", "replicatie")
+    config = {"AMQP_URI": TEST_ENV["WEGWIJS_AMQP_URI"]}
+    with ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}) as rpc:
+        return getattr(rpc, origin).notifications(start, limit)
+
+
+def test_g3_a_message_delivered_twice_has_one_effect(platform):
+    dossier_id = platform.register()
+    platform.wait_ledger_complete()
+    position = platform.scalar(
+        "SELECT notification_id FROM intake.intake_events WHERE originator_id = %s",
+        uuid.UUID(dossier_id),
+    )
+    registered = _notifications("intake", position, 1)
+    assert registered[0]["subject"] == dossier_id
+    audit, pip = platform.processes["audit"], platform.processes["pip"]
+    seen_by_audit = audit.metric("wegwijs_events_duplicate_total", origin="intake")
+    seen_by_pip = pip.metric("wegwijs_events_duplicate_total", origin="intake")
+    ledger_before, pips_before = (
+        platform.ledger_count(),
+        platform.stored_events("pip", "pips_events"),
+    )
+
+    _publish(registered * 2)
+
+    eventually(
+        lambda: (
+            audit.metric("wegwijs_events_duplicate_total", origin="intake") - seen_by_audit,
+            pip.metric("wegwijs_events_duplicate_total", origin="intake") - seen_by_pip,
+        ),
+        lambda seen: seen == (2, 2),
+        what="audit and pip both received both copies",
+    )
+    assert platform.ledger_count() == ledger_before
+    assert platform.stored_events("pip", "pips_events") == pips_before
+
+
+def test_g4_g7_two_pip_instances_give_no_duplicate_and_keep_order(platform):
+    second = platform.start("pip", name="pip-2", port=18112)
+    try:
+        pool = eventlet.GreenPool(8)
+        list(pool.imap(lambda _: platform.register(person("0356")), range(40)))
+        _assert_everything_once(platform)
+        assert _pip_dossiers(platform) == _registered_dossiers(platform)
+        first = platform.processes["pip"]
+        for instance in (first, second):
+            assert (
+                instance.metric(
+                    "wegwijs_entrypoint_latency_seconds_count", entrypoint="on_intake_event"
+                )
+                > 0
+            ), f"{instance.name} received no event: the test would not show G7"
+    finally:
+        platform.stop("pip-2")
+
+
+def test_g5_a_consumer_killed_mid_run_catches_up_after_restart(platform):
+    platform.wait_ledger_complete()
+    pool = eventlet.GreenPool(4)
+    registering = [pool.spawn(platform.register) for _ in range(10)]
+    platform.stop("audit", signal.SIGKILL)
+    for greenthread in registering:
+        greenthread.wait()
+    for _ in range(5):
+        platform.register()
+    assert platform.stored_events("intake", "intake_events") > platform.ledger_count("intake")
+    # What the queue held is gone too: catching up must come from intake's own log.
+    with Connection(TEST_ENV["WEGWIJS_AMQP_URI"]) as conn:
+        conn.channel().queue_delete("audit.from.intake")
+
+    platform.start("audit")
+
+    _assert_everything_once(platform)
+
+
+def test_g6_a_read_model_dropped_and_rebuilt_equals_the_original(platform):
+    for gemeente in ("0344", "0356", "0321"):
+        platform.register(person(gemeente))
+    eventually(
+        lambda: platform.scalar("SELECT count(*) FROM intake.dossier_index"),
+        lambda n: n == len(_registered_dossiers(platform)),
+        what="the dossier index has every dossier",
+    )
+    original = platform.sql("SELECT * FROM intake.dossier_index ORDER BY dossier_id")
+
+    output = platform.cli("rebuild", "dossier_index")
+
+    assert "rebuilt" in output
+    assert platform.sql("SELECT * FROM intake.dossier_index ORDER BY dossier_id") == original

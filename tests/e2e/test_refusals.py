@@ -1,0 +1,167 @@
+"""Bad input and the wrong actor are refused with a problem document, and nothing is stored."""
+
+from __future__ import annotations
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common import remote  # noqa: F401 - lets RPC errors arrive as themselves
+from services.common.context import CONTEXT_KEY, Actor, CommandContext
+from services.common.errors import NotFound
+from tests.platform import TEST_ENV, eventually, person
+
+
+def _stored(platform) -> tuple[int, int]:
+    return (
+        platform.stored_events("intake", "intake_events"),
+        platform.stored_events("pip", "pips_events"),
+    )
+
+
+def _tomorrow() -> str:
+    from datetime import timedelta
+
+    from services.intake.application import today_in_amsterdam
+
+    return (today_in_amsterdam() + timedelta(days=1)).isoformat()
+
+
+BAD_INPUTS = [
+    ("bsn", {"bsn": "123456789"}, 422),
+    ("gemeente", {"gemeente": "0363"}, 422),
+    ("family_name", {"family_name": None}, 422),
+    ("duo_notice_date", {"duo_notice_date": "tomorrow"}, 422),
+    ("v_nummer", {"v_nummer": "12345"}, 422),
+    ("birth_date", {"birth_date": "1990-02-30"}, 422),
+]
+
+
+@pytest.mark.parametrize(("field", "change", "status"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_a_bad_field_is_named_in_a_problem_document_and_nothing_is_stored(
+    platform, field, change, status
+):
+    body = {**person("0344"), **change}
+    if change.get("duo_notice_date") == "tomorrow":
+        body["duo_notice_date"] = _tomorrow()
+    before = _stored(platform)
+
+    response = platform.post("/api/v1/dossiers", body, "regievoerder", "0344")
+
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["type"].startswith("urn:wegwijs:probleem:")
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert problem["errors"][0]["detail"]
+    assert _stored(platform) == before
+
+
+def test_a_date_in_the_future_says_what_today_is(platform):
+    response = platform.post(
+        "/api/v1/dossiers", {**person(), "brp_registration_date": _tomorrow()}, "regievoerder"
+    )
+    assert response.status_code == 422
+    assert "must not be in the future" in response.json()["errors"][0]["detail"]
+
+
+def test_a_missing_field_is_named(platform):
+    body = person("0344")
+    del body["v_nummer"]
+    response = platform.post("/api/v1/dossiers", body, "regievoerder", "0344")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "v_nummer", "pointer": "#/v_nummer", "detail": "is required"}
+    ]
+
+
+def test_an_unknown_gemeente_says_which_codes_are_accepted(platform):
+    response = platform.post("/api/v1/dossiers", person("9999"), "regievoerder", "9999")
+    assert response.status_code == 422
+    assert "0321, 0344, 0356" in response.json()["errors"][0]["detail"]
+
+
+def test_malformed_json_is_a_400_problem_and_nothing_is_stored(platform):
+    before = _stored(platform)
+    response = platform.post("/api/v1/dossiers", '{"bsn": "999990019",', "regievoerder", "0344")
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "not valid JSON" in response.json()["detail"]
+    assert _stored(platform) == before
+
+
+def test_a_json_array_is_refused_as_not_an_object(platform):
+    response = platform.post("/api/v1/dossiers", [1, 2], "regievoerder", "0344")
+    assert response.status_code == 422
+    assert "JSON object" in response.json()["errors"][0]["detail"]
+
+
+def test_the_same_bsn_twice_is_a_conflict_and_stores_nothing_more(platform):
+    who = person("0344")
+    platform.register(who)
+    before = _stored(platform)
+    again = platform.post("/api/v1/dossiers", {**who, "gemeente": "0356"}, "regievoerder", "0356")
+    assert again.status_code == 409
+    assert _stored(platform)[0] == before[0]
+
+
+def test_without_a_token_the_api_answers_401(platform):
+    response = platform.http.get(f"{platform.url}/api/v1/dossiers", timeout=10)
+    assert response.status_code == 401
+    assert response.json()["title"] == "Unauthenticated"
+
+
+def test_a_token_signed_with_another_key_is_refused(platform):
+    import jwt
+
+    forged = jwt.encode(
+        {"sub": "x", "roles": ["regievoerder"]},
+        "another-key-that-is-long-enough-for-hs256",
+        algorithm="HS256",
+    )
+    response = platform.http.get(
+        f"{platform.url}/api/v1/dossiers", headers={"Authorization": f"Bearer {forged}"}, timeout=10
+    )
+    assert response.status_code == 401
+
+
+def test_a_regievoerder_cannot_register_for_a_gemeente_they_do_not_act_for(platform):
+    before = _stored(platform)
+    response = platform.post("/api/v1/dossiers", person("0344"), "regievoerder", "0356")
+    assert response.status_code == 403
+    assert _stored(platform) == before
+
+
+def test_another_gemeentes_dossier_and_pip_are_not_found_over_http(platform):
+    dossier_id = platform.register(person("0344"))
+    eventually(
+        lambda: platform.get(f"/api/v1/dossiers/{dossier_id}/pip", "regievoerder", "0344"),
+        lambda r: r.status_code == 200,
+    )
+    for path in (f"/api/v1/dossiers/{dossier_id}", f"/api/v1/dossiers/{dossier_id}/pip"):
+        response = platform.get(path, "regievoerder", "0356")
+        assert response.status_code == 404, path
+        assert response.json()["detail"] != ""
+    unknown = platform.get("/api/v1/dossiers/00000000-0000-0000-0000-000000000000", "regievoerder")
+    assert unknown.status_code == 404
+    assert response.json()["title"] == unknown.json()["title"]
+
+
+def test_a_service_refuses_a_forged_context_over_rpc(platform):
+    dossier_id = platform.register(person("0344"))
+    eventually(
+        lambda: platform.get(f"/api/v1/dossiers/{dossier_id}/pip", "regievoerder", "0344"),
+        lambda r: r.status_code == 200,
+    )
+    forged = CommandContext(
+        actor=Actor("mallory", "Mallory", ("regievoerder",), "", ("0356",)),
+        activity="dossier-inzien",
+    )
+    config = {"AMQP_URI": TEST_ENV["WEGWIJS_AMQP_URI"]}
+    with ClusterRpcProxy(config, context_data={CONTEXT_KEY: forged.to_header()}) as rpc:
+        with pytest.raises(NotFound):
+            rpc.intake.dossier(dossier_id)
+        with pytest.raises(NotFound):
+            rpc.pip.pip(dossier_id)
+    with ClusterRpcProxy(config) as rpc, pytest.raises(Exception, match="Unauthenticated|actor"):
+        rpc.intake.dossier(dossier_id)

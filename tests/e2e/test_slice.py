@@ -1,0 +1,125 @@
+"""The thin slice over real HTTP: register a person, a draft PIP follows, both in the ledger."""
+
+from __future__ import annotations
+
+import json
+
+from tests.platform import eventually, person
+
+
+def test_registering_a_person_answers_201_with_only_a_uuid_and_shows_the_dossier(platform):
+    who = person("0344")
+    response = platform.post("/api/v1/dossiers", who, "regievoerder", "0344")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id"}
+    assert response.headers["Location"] == f"/api/v1/dossiers/{body['id']}"
+    dossier = platform.get(f"/api/v1/dossiers/{body['id']}", "regievoerder", "0344").json()
+    assert dossier["bsn"] == who["bsn"]
+    assert dossier["gemeente"] == "0344"
+    assert dossier["family_name"] == who["family_name"]
+
+
+def test_a_draft_pip_is_opened_with_the_deadline_ten_weeks_after_the_later_date(platform):
+    who = person("0356", duo_notice_date="2026-08-03", brp_registration_date="2026-08-31")
+    dossier_id = platform.register(who)
+
+    pip = eventually(
+        lambda: platform.get(f"/api/v1/dossiers/{dossier_id}/pip", "regievoerder", "0356"),
+        lambda r: r.status_code == 200,
+        what="the draft PIP is visible",
+    ).json()
+
+    assert pip["status"] == "concept"
+    assert pip["deadline"] == "2026-11-09"  # BRP (later) + 70 days
+    assert pip["dossier_id"] == dossier_id
+
+
+def test_the_audit_ledger_lists_registration_and_draft_pip_with_one_correlation_id(platform):
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    dossier_id = platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+
+    entries = eventually(
+        lambda: platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0344").json(),
+        lambda body: len(body["entries"]) == 3,
+        what="registration, BSN claim and draft PIP are in the ledger",
+    )["entries"]
+
+    types = [e["event_type"] for e in entries]
+    assert types[:2] == [
+        "nl.wegwijs.intake.dossier.geregistreerd.v1",
+        "nl.wegwijs.intake.bsn.geclaimd.v1",
+    ]
+    assert types[2] == "nl.wegwijs.pip.concept.geopend.v1"
+    assert {e["correlation_id"] for e in entries} == {trace_id}
+    assert {e["actor"] for e in entries} == {"test-regievoerder"}
+    assert [e["activity"] for e in entries] == ["registratie", "registratie", "pip-opstellen"]
+    assert all(e["gemeente"] == "0344" and e["dossier_id"] == dossier_id for e in entries)
+    assert all(e["payload_hash"].startswith("sha256:") for e in entries)
+    assert all(e["event_time"] <= e["ledger_time"] for e in entries)
+
+
+def test_every_stored_event_records_actor_activity_and_correlation_id(platform):
+    platform.register(person("0321"))
+    for table in ("intake.intake_events", "pip.pips_events"):
+        rows = platform.sql(f"SELECT topic, state FROM {table}")
+        assert rows, table
+        for row in rows:
+            context = json.loads(bytes(row["state"]))["context"]
+            assert context["actor"]["user_id"], row["topic"]
+            assert context["actor"]["roles"], row["topic"]
+            assert context["activity"], row["topic"]
+            assert len(context["correlation_id"]) == 32, row["topic"]
+
+
+def test_only_an_auditor_may_read_the_ledger_and_only_of_their_gemeenten(platform):
+    dossier_id = platform.register(person("0344"))
+    eventually(
+        lambda: platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0344").json(),
+        lambda body: len(body["entries"]) == 3,
+    )
+
+    assert (
+        platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "regievoerder", "0344").status_code
+        == 403
+    )
+    other = platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0356")
+    assert other.status_code == 200
+    assert other.json()["entries"] == []
+
+
+def test_the_dossier_list_shows_only_the_gemeenten_the_actor_acts_for(platform):
+    mine = platform.register(person("0321"))
+    theirs = platform.register(person("0356"))
+
+    listed = {
+        d["id"] for d in platform.get("/api/v1/dossiers", "regievoerder", "0321").json()["dossiers"]
+    }
+
+    assert mine in listed
+    assert theirs not in listed
+
+
+def test_health_openapi_and_metrics_answer(platform):
+    health = platform.http.get(f"{platform.url}/health", timeout=10)
+    assert health.status_code == 200
+    assert set(health.json()["checks"]) == {
+        "postgres",
+        "rabbitmq",
+        "intake",
+        "pip",
+        "matching",
+        "consent",
+        "audit",
+    }
+    document = platform.http.get(f"{platform.url}/openapi.json", timeout=10).json()
+    assert document["openapi"] == "3.1.0"
+    assert "/api/v1/dossiers/{dossier_id}/pip" in document["paths"]
+    metrics = platform.http.get(f"{platform.url}/metrics", timeout=10).text
+    assert "wegwijs_entrypoint_latency_seconds_bucket" in metrics
+    intake_metrics = platform.http.get("http://127.0.0.1:18101/metrics", timeout=10).text
+    assert 'wegwijs_events_stored_total{service="intake"}' in intake_metrics
+    assert 'wegwijs_outbox_lag_events{service="intake"}' in intake_metrics
+    audit_metrics = platform.http.get("http://127.0.0.1:18105/metrics", timeout=10).text
+    assert 'wegwijs_consumer_lag_events{origin="intake",service="audit"}' in audit_metrics

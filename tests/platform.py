@@ -1,0 +1,270 @@
+"""A whole Wegwijs platform for tests: its own database, its own RabbitMQ vhost, its own ports.
+
+Each service runs as its own `nameko run` process, exactly as `make up` starts it, so the tests
+exercise real RabbitMQ, real PostgreSQL and real HTTP.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+import requests
+from psycopg.rows import dict_row
+
+from services.cli import SERVICES
+from services.common import settings
+from services.gateway.auth import issue_token
+
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+
+TEST_DB = "wegwijs_test"
+TEST_VHOST = "wegwijs_test"
+GATEWAY_PORT = 18000
+SERVICE_PORT_BASE = 18100
+
+TEST_ENV = {
+    "WEGWIJS_PG_DBNAME": TEST_DB,
+    "WEGWIJS_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}",
+    "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{GATEWAY_PORT}",
+    "WEGWIJS_RUN_DIR": str(ROOT / ".run" / "test"),
+    "WEGWIJS_CATCHUP_SECONDS": "1",
+    "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
+    "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
+    "WEGWIJS_LOG_LEVEL": "INFO",
+}
+
+
+def eventually(
+    probe: Callable[[], T], until: Callable[[T], bool], deadline: float = 30, what: str = ""
+) -> T:
+    """Poll `probe` until `until(result)` holds; fail with the last result after `deadline` s."""
+    end = time.monotonic() + deadline
+    while True:
+        result = probe()
+        if until(result):
+            return result
+        if time.monotonic() > end:
+            raise AssertionError(f"not within {deadline} s: {what or until}; last: {result!r}")
+        time.sleep(0.05)
+
+
+def rabbitmqctl(*args: str) -> str:
+    done = subprocess.run(
+        ["rabbitmqctl", *args], capture_output=True, text=True, check=True, timeout=120
+    )
+    return done.stdout
+
+
+_bsns = (
+    str(n)
+    for n in itertools.count(999900000)
+    if (sum(int(d) * w for d, w in zip(str(n), (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True)) % 11)
+    == 0
+)
+
+
+def person(gemeente: str = "0344", **overrides: Any) -> dict[str, Any]:
+    """A synthetic person with a valid, unused test BSN."""
+    bsn = next(_bsns)
+    return {
+        "bsn": bsn,
+        "v_nummer": f"3{bsn}",
+        "given_name": "Test",
+        "family_name": f"Persoon {bsn[-4:]}",
+        "birth_date": "1990-05-17",
+        "gemeente": gemeente,
+        "duo_notice_date": "2026-09-01",
+        "brp_registration_date": "2026-09-15",
+        **overrides,
+    }
+
+
+class Process:
+    def __init__(self, service: str, name: str, popen: subprocess.Popen, log: Path):
+        self.service, self.name, self.popen, self.log = service, name, popen, log
+        self.port = 0
+
+    def metric(self, name: str, **labels: str) -> float:
+        """The value of one Prometheus sample of this process (0 if absent)."""
+        text = requests.get(f"http://127.0.0.1:{self.port}/metrics", timeout=5).text
+        wanted = {f'{k}="{v}"' for k, v in labels.items()}
+        total = 0.0
+        for line in text.splitlines():
+            if not line.startswith(name + "{") and not line.startswith(name + " "):
+                continue
+            series, _, value = line.rpartition(" ")
+            found = set(series[series.find("{") + 1 : series.rfind("}")].split(","))
+            if wanted <= found:
+                total += float(value)
+        return total
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+
+
+class Platform:
+    def __init__(self) -> None:
+        self.env = {**os.environ, **TEST_ENV}
+        self.processes: dict[str, Process] = {}
+        self.run_dir = Path(TEST_ENV["WEGWIJS_RUN_DIR"])
+        self.url = f"http://127.0.0.1:{GATEWAY_PORT}"
+        self.http = requests.Session()
+
+    # lifecycle ----------------------------------------------------------------------------
+    def reset_infrastructure(self) -> None:
+        """A fresh database and vhost: no state from an earlier run."""
+        with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
+        existing = rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split()
+        if TEST_VHOST in existing:
+            rabbitmqctl("delete_vhost", TEST_VHOST)
+        rabbitmqctl("add_vhost", TEST_VHOST)
+        rabbitmqctl("set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*")
+        self.cli("migrate")
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "services.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def start(
+        self, service: str, name: str | None = None, port: int | None = None, wait: bool = True
+    ) -> Process:
+        name = name or service
+        if service == "gateway":
+            port = GATEWAY_PORT
+        elif port is None:
+            port = SERVICE_PORT_BASE + list(SERVICES).index(service) + 1
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        log = self.run_dir / f"{name}.log"
+        popen = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "services.cli",
+                "run",
+                service,
+                "--http-address",
+                f"127.0.0.1:{port}",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        process = Process(service, name, popen, log)
+        process.port = port
+        self.processes[name] = process
+        if wait:
+            self.wait_answering(process)
+        return process
+
+    def wait_answering(self, process: Process) -> None:
+        port, name, log = process.port, process.name, process.log
+        eventually(
+            lambda: self._answers(f"http://127.0.0.1:{port}/health"),
+            bool,
+            deadline=60,
+            what=f"{name} answers /health (log {log})",
+        )
+
+    def _answers(self, url: str) -> bool:
+        try:
+            return requests.get(url, timeout=2).status_code in (200, 503)
+        except requests.ConnectionError:
+            return False
+
+    def start_all(self) -> None:
+        started = [self.start(service, wait=False) for service in SERVICES]
+        for process in started:
+            self.wait_answering(process)
+        self.wait_healthy()
+
+    def wait_healthy(self) -> None:
+        eventually(
+            lambda: self.http.get(f"{self.url}/health", timeout=10).status_code,
+            lambda status: status == 200,
+            deadline=60,
+            what="gateway /health is 200",
+        )
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        self.processes.pop(name).stop(sig)
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    # HTTP ---------------------------------------------------------------------------------
+    def token(self, role: str = "regievoerder", *gemeenten: str) -> str:
+        return issue_token(role, list(gemeenten or ("0344",)), user_id=f"test-{role}")
+
+    def headers(self, role: str = "regievoerder", *gemeenten: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, *gemeenten)}", **extra}
+
+    def get(self, path: str, role: str = "regievoerder", *gemeenten: str) -> requests.Response:
+        return self.http.get(self.url + path, headers=self.headers(role, *gemeenten), timeout=15)
+
+    def post(self, path: str, body: Any, role: str = "regievoerder", *gemeenten: str, **extra: str):
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        headers = {**self.headers(role, *gemeenten, **extra), "Content-Type": "application/json"}
+        return self.http.post(self.url + path, data=data, headers=headers, timeout=15)
+
+    def register(self, who: dict[str, Any] | None = None, **extra: str) -> str:
+        who = who or person()
+        response = self.post("/api/v1/dossiers", who, "regievoerder", who["gemeente"], **extra)
+        assert response.status_code == 201, response.text
+        return response.json()["id"]
+
+    # PostgreSQL ---------------------------------------------------------------------------
+    def sql(self, query: str, *params: Any) -> list[dict[str, Any]]:
+        with psycopg.connect(settings.postgres_conninfo(TEST_DB), row_factory=dict_row) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def scalar(self, query: str, *params: Any) -> Any:
+        row = self.sql(query, *params)[0]
+        return next(iter(row.values()))
+
+    def stored_events(self, schema: str, table: str) -> int:
+        return self.scalar(f"SELECT count(*) FROM {schema}.{table}")
+
+    def ledger_count(self, origin: str | None = None) -> int:
+        if origin is None:
+            return self.scalar("SELECT count(*) FROM audit.ledger")
+        return self.scalar("SELECT count(*) FROM audit.ledger WHERE origin = %s", origin)
+
+    def wait_ledger_complete(self, deadline: float = 60) -> None:
+        """Until every stored event of intake and pip is in the ledger."""
+
+        def missing() -> int:
+            stored = self.stored_events("intake", "intake_events") + self.stored_events(
+                "pip", "pips_events"
+            )
+            return stored - self.ledger_count()
+
+        eventually(missing, lambda n: n == 0, deadline=deadline, what="ledger has every event")
