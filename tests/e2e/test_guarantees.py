@@ -39,7 +39,8 @@ def _ledger_positions(platform, origin: str) -> list[int]:
 
 def _registered_dossiers(platform) -> list[str]:
     rows = platform.sql(
-        "SELECT originator_id FROM intake.intake_events WHERE topic LIKE %s ORDER BY notification_id",
+        "SELECT originator_id FROM intake.intake_events WHERE topic LIKE %s"
+        " ORDER BY notification_id",
         "%Dossier.Registered",
     )
     return [str(r["originator_id"]) for r in rows]

@@ -1,0 +1,43 @@
+"""The audit ledger on PostgreSQL: append-only, and a chain that verifies after real traffic."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from services.audit.ledger import Ledger
+from services.common import settings
+from services.common.db import Database
+from tests.platform import TEST_DB
+
+REFUSED = [
+    "UPDATE audit.ledger SET actor = 'someone-else'",
+    "DELETE FROM audit.ledger",
+    "TRUNCATE audit.ledger",
+]
+
+
+@pytest.mark.parametrize("statement", REFUSED, ids=["update", "delete", "truncate"])
+def test_postgresql_refuses_to_change_the_ledger(platform, statement):
+    platform.register()
+    platform.wait_ledger_complete()
+    before = platform.sql("SELECT * FROM audit.ledger ORDER BY seq")
+
+    with psycopg.connect(settings.postgres_conninfo(TEST_DB)) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+            conn.execute(statement)
+
+    assert platform.sql("SELECT * FROM audit.ledger ORDER BY seq") == before
+
+
+def test_the_chain_verifies_after_concurrent_appends_from_every_origin(platform):
+    for _ in range(5):
+        platform.register()
+    platform.wait_ledger_complete()
+    db = Database(settings.postgres_conninfo(TEST_DB)).open()
+    try:
+        checked, first_bad = Ledger(db).verify()
+    finally:
+        db.close()
+    assert first_bad is None
+    assert checked == platform.ledger_count()

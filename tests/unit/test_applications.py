@@ -1,0 +1,148 @@
+"""Intake and PIP use cases on eventsourcing's in-memory persistence."""
+
+from __future__ import annotations
+
+import hashlib
+from uuid import UUID
+
+import pytest
+
+from services.common.aggregate import MissingActorContext
+from services.common.context import Actor, CommandContext, acting
+from services.common.envelope import to_cloudevent
+from services.common.errors import Conflict, Forbidden, NotFound
+from services.common.region import Region
+from services.intake.application import Intake
+from services.intake.domain import Dossier
+from services.intake.events import PUBLICATIONS as INTAKE_PUBLICATIONS
+from services.pip.application import Pips
+from tests.unit.test_intake_domain import TODAY, VALID
+
+
+def context(role: str = "regievoerder", *gemeenten: str, trace: str = "ab" * 16) -> CommandContext:
+    actor = Actor(
+        f"u-{role}", role.title(), (role,), "00000001000000000344", gemeenten or ("0344",)
+    )
+    return CommandContext(actor=actor, activity="registratie", correlation_id=trace)
+
+
+@pytest.fixture
+def intake() -> Intake:
+    app = Intake(
+        env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, region=Region.load(), bsn_key="k"
+    )
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def pips() -> Pips:
+    app = Pips.in_memory()
+    yield app
+    app.close()
+
+
+def test_registering_stores_a_dossier_and_a_bsn_claim_both_carrying_the_actor_context(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+
+    notifications = intake.notification_log.select(start=1, limit=10)
+    events = [intake.mapper.to_domain_event(n) for n in notifications]
+    assert [type(e).__qualname__ for e in events] == ["Dossier.Registered", "BsnClaim.Claimed"]
+    for event in events:
+        assert event.context["actor"]["user_id"] == "u-regievoerder"
+        assert event.context["activity"] == "registratie"
+        assert event.context["correlation_id"] == "ab" * 16
+    assert events[0].originator_id == dossier_id
+
+
+def test_the_bsn_claim_reveals_neither_the_bsn_nor_is_its_id_the_bsn(intake):
+    intake.register(context(), VALID, today=TODAY)
+    claim_state = intake.notification_log.select(start=2, limit=1)[0].state
+    assert VALID["bsn"].encode() not in claim_state
+    assert hashlib.sha256(VALID["bsn"].encode()).hexdigest().encode() not in claim_state
+
+
+def test_a_second_registration_of_the_same_bsn_conflicts_and_stores_nothing(intake):
+    intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(Conflict):
+        intake.register(context(), {**VALID, "v_nummer": "2009999999"}, today=TODAY)
+    assert len(intake.notification_log.select(start=1, limit=10)) == 2
+
+
+def test_events_triggered_outside_an_actor_context_are_refused():
+    with pytest.raises(MissingActorContext):
+        Dossier(
+            **{
+                **VALID,
+                "birth_date": TODAY,
+                "duo_notice_date": TODAY,
+                "brp_registration_date": TODAY,
+            }
+        )
+
+
+def test_another_gemeentes_regievoerder_gets_not_found_and_an_auditor_forbidden(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(NotFound):
+        intake.dossier(context("regievoerder", "0356"), dossier_id)
+    with pytest.raises(Forbidden):
+        intake.dossier(context("auditor", "0344"), dossier_id)
+    assert intake.dossier(context(), dossier_id)["bsn"] == VALID["bsn"]
+
+
+def test_registering_for_a_gemeente_one_does_not_act_for_is_forbidden(intake):
+    with pytest.raises(Forbidden):
+        intake.register(context("regievoerder", "0356"), VALID, today=TODAY)
+    assert intake.notification_log.select(start=1, limit=10) == []
+
+
+def _registration_cloudevent(intake: Intake) -> dict:
+    notification = intake.notification_log.select(start=1, limit=1)[0]
+    event = intake.mapper.to_domain_event(notification)
+    return to_cloudevent("intake", INTAKE_PUBLICATIONS, notification.id, event, notification.state)
+
+
+def test_pip_opens_a_draft_in_reaction_to_a_registration_under_its_correlation_id(intake, pips):
+    dossier_id = intake.register(context(trace="cd" * 16), VALID, today=TODAY)
+
+    pips.process("intake", _registration_cloudevent(intake))
+
+    pip = pips.pip(context(), dossier_id)
+    assert pip["status"] == "concept"
+    assert pip["deadline"] == "2026-11-24"
+    stored = pips.mapper.to_domain_event(pips.notification_log.select(start=1, limit=1)[0])
+    assert stored.context["correlation_id"] == "cd" * 16
+    assert stored.context["activity"] == "pip-opstellen"
+    assert stored.context["actor"]["user_id"] == "u-regievoerder"
+    assert pips.tracked_position("intake") == 1
+
+
+def test_pip_records_events_it_does_not_act_on_as_processed(intake, pips):
+    intake.register(context(), VALID, today=TODAY)
+    claim = intake.notification_log.select(start=2, limit=1)[0]
+    event = to_cloudevent(
+        "intake", INTAKE_PUBLICATIONS, claim.id, intake.mapper.to_domain_event(claim), claim.state
+    )
+    pips.process("intake", event)
+    assert pips.tracked_position("intake") == 2
+    assert pips.notification_log.select(start=1, limit=10) == []
+
+
+def test_the_pip_of_another_gemeente_is_not_found(intake, pips):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    pips.process("intake", _registration_cloudevent(intake))
+    with pytest.raises(NotFound):
+        pips.pip(context("regievoerder", "0321"), dossier_id)
+    with pytest.raises(NotFound):
+        pips.pip(context(), UUID(int=0))
+
+
+def test_acting_restores_the_previous_context():
+    outer, inner = context(trace="01" * 16), context(trace="02" * 16)
+    from services.common.context import current_context
+
+    with acting(outer):
+        with acting(inner):
+            assert current_context() == inner
+        assert current_context() == outer
+    assert current_context() is None

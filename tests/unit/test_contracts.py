@@ -1,0 +1,131 @@
+"""Published events and the API description match contracts/, and nothing personal leaks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+
+from services.common import settings
+from services.common.aggregate import ChainAggregate
+from services.common.envelope import to_cloudevent
+from services.gateway.openapi import openapi_document
+from services.intake import domain as intake_domain
+from services.intake.events import PUBLICATIONS as INTAKE
+from services.pip import domain as pip_domain
+from services.pip.application import CONSUMED as PIP_CONSUMED
+from services.pip.events import PUBLICATIONS as PIP
+from tests.unit.test_applications import _registration_cloudevent, context, intake, pips  # noqa: F401
+from tests.unit.test_intake_domain import TODAY, VALID
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+EVENTS = CONTRACTS / "events"
+
+
+def _schemas() -> Registry:
+    resources = [
+        (path.name, Resource.from_contents(json.loads(path.read_text())))
+        for path in EVENTS.glob("*.json")
+    ]
+    return Registry().with_resources(resources)
+
+
+def _validate(event: dict) -> None:
+    schema = json.loads((EVENTS / f"{event['type']}.json").read_text())
+    validator = jsonschema.Draft202012Validator(
+        schema, registry=_schemas(), format_checker=jsonschema.FormatChecker()
+    )
+    validator.validate(event)
+
+
+def _domain_event_classes(module) -> set[type]:
+    found = set()
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, ChainAggregate)
+            and value is not ChainAggregate
+        ):
+            for name, attribute in vars(value).items():
+                # Each aggregate has its own abstract `Event` and `Created` bases; skip them.
+                if name in ("Event", "Created"):
+                    continue
+                if isinstance(attribute, type) and issubclass(attribute, ChainAggregate.Event):
+                    found.add(attribute)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("module", "publications"), [(intake_domain, INTAKE), (pip_domain, PIP)], ids=["intake", "pip"]
+)
+def test_every_domain_event_class_is_published_under_a_type_with_a_schema(module, publications):
+    classes = _domain_event_classes(module)
+    assert classes, "no domain events found: the test would prove nothing"
+    assert classes == set(publications)
+    for publication in publications.values():
+        assert (EVENTS / f"{publication.type}.json").exists(), publication.type
+
+
+def test_every_consumed_type_is_in_contracts():
+    for event_type in PIP_CONSUMED:
+        assert (EVENTS / f"{event_type}.json").exists(), event_type
+
+
+def test_published_events_validate_against_their_schemas_and_carry_no_personal_data(intake, pips):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    pips.process("intake", _registration_cloudevent(intake))
+    published = []
+    for app, service, publications in ((intake, "intake", INTAKE), (pips, "pip", PIP)):
+        for n in app.notification_log.select(start=1, limit=10):
+            published.append(
+                to_cloudevent(service, publications, n.id, app.mapper.to_domain_event(n), n.state)
+            )
+    assert len(published) == 3
+    for event in published:
+        _validate(event)
+        assert event["subject"] == str(dossier_id)
+        text = json.dumps(event)
+        for personal in ("bsn", "v_nummer", "given_name", "family_name", "birth_date"):
+            assert VALID[personal].strip() not in text, (event["type"], personal)
+
+
+def test_a_schema_refuses_an_event_with_a_bsn_in_its_data(intake):  # noqa: F811
+    intake.register(context(), VALID, today=TODAY)
+    event = _registration_cloudevent(intake)
+    event["data"]["bsn"] = VALID["bsn"]
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(event)
+
+
+def test_contracts_openapi_json_is_the_document_the_gateway_serves():
+    stored = json.loads((CONTRACTS / "openapi.json").read_text())
+    assert stored == openapi_document(), "regenerate: wegwijs openapi > contracts/openapi.json"
+
+
+def test_every_api_error_response_is_a_problem_document():
+    document = openapi_document()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if (
+                    (status.startswith(("4", "5"))
+                    and status != "503")
+                    or (status == "503"
+                    and path != "/health")
+                ):
+                    assert response == {"$ref": "#/components/responses/Problem"}, (
+                        path,
+                        method,
+                        status,
+                    )
+
+
+def test_every_setting_is_declared_once_with_help_and_a_wegwijs_name():
+    names = [s.name for s in settings.declared()]
+    assert len(names) == len(set(names))
+    for setting in settings.declared():
+        assert setting.name.startswith("WEGWIJS_")
+        assert len(setting.help) > 10, setting.name

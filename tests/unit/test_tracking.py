@@ -1,0 +1,86 @@
+"""The tracking consumer's rules, with an in-memory sink and origin log (fakes, not mocks)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from services.common.envelope import sequence_string
+from services.common.tracking import TrackingConsumer
+
+
+class NoLocks:
+    @contextmanager
+    def advisory_lock(self, name: str, wait: bool = True):
+        yield True
+
+
+class ListSink:
+    def __init__(self):
+        self.applied: list[int] = []
+
+    def position(self, origin: str) -> int:
+        return self.applied[-1] if self.applied else 0
+
+    def apply(self, origin: str, event) -> None:
+        self.applied.append(int(event["sequence"]))
+
+
+def event(position: int) -> dict:
+    return {"sequence": sequence_string(position), "type": "t"}
+
+
+class OriginLog:
+    """The origin's notification log; ids missing from `stored` were rolled back."""
+
+    def __init__(self, stored: list[int]):
+        self.stored = stored
+        self.pulls: list[tuple[int, int]] = []
+
+    def fetch(self, origin: str, start: int, limit: int) -> list[dict]:
+        self.pulls.append((start, limit))
+        return [event(p) for p in self.stored if p >= start][:limit]
+
+
+def consumer(log: OriginLog) -> tuple[TrackingConsumer, ListSink]:
+    sink = ListSink()
+    return TrackingConsumer("test", sink, NoLocks(), log.fetch), sink
+
+
+def test_the_next_event_is_applied_at_once_without_asking_the_origin():
+    log = OriginLog([1, 2])
+    tracking, sink = consumer(log)
+    assert tracking.receive("o", event(1))
+    assert tracking.receive("o", event(2))
+    assert sink.applied == [1, 2]
+    assert log.pulls == []
+
+
+def test_a_duplicate_has_no_effect():
+    tracking, sink = consumer(OriginLog([1, 2]))
+    tracking.receive("o", event(1))
+    assert not tracking.receive("o", event(1))
+    assert sink.applied == [1]
+
+
+def test_a_gap_is_filled_from_the_origin_before_the_newer_event():
+    log = OriginLog([1, 2, 3, 4])
+    tracking, sink = consumer(log)
+    tracking.receive("o", event(1))
+    tracking.receive("o", event(4))
+    assert sink.applied == [1, 2, 3, 4]
+    assert log.pulls
+
+
+def test_ids_the_origin_never_committed_do_not_stall_the_consumer():
+    tracking, sink = consumer(OriginLog([1, 4, 5]))
+    tracking.receive("o", event(1))
+    tracking.receive("o", event(4))
+    tracking.receive("o", event(5))
+    assert sink.applied == [1, 4, 5]
+
+
+def test_catching_up_applies_everything_beyond_the_position_in_order():
+    tracking, sink = consumer(OriginLog(list(range(1, 451))))
+    assert tracking.catch_up("o") == 450
+    assert sink.applied == list(range(1, 451))
+    assert tracking.catch_up("o") == 0
