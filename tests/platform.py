@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,21 +29,31 @@ from services.gateway.auth import issue_token
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
 
-TEST_DB = "wegwijs_test"
-TEST_VHOST = "wegwijs_test"
-GATEWAY_PORT = 18000
-SERVICE_PORT_BASE = 18100
 
-TEST_ENV = {
-    "WEGWIJS_PG_DBNAME": TEST_DB,
-    "WEGWIJS_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{TEST_VHOST}",
-    "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{GATEWAY_PORT}",
-    "WEGWIJS_RUN_DIR": str(ROOT / ".run" / "test"),
-    "WEGWIJS_CATCHUP_SECONDS": "1",
-    "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
-    "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
-    "WEGWIJS_LOG_LEVEL": "INFO",
-}
+@dataclass(frozen=True)
+class Layout:
+    """Where one platform lives: its database and vhost (both `name`) and its ports."""
+
+    name: str
+    gateway_port: int
+    service_port_base: int
+
+    def env(self) -> dict[str, str]:
+        return {
+            "WEGWIJS_PG_DBNAME": self.name,
+            "WEGWIJS_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
+            "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{self.gateway_port}",
+            "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
+            "WEGWIJS_CATCHUP_SECONDS": "1",
+            "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
+            "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
+            "WEGWIJS_LOG_LEVEL": "INFO",
+        }
+
+
+TEST = Layout("wegwijs_test", gateway_port=18000, service_port_base=18100)
+TEST_DB = TEST.name
+TEST_ENV = TEST.env()
 
 
 def eventually(
@@ -120,23 +131,24 @@ class Process:
 
 
 class Platform:
-    def __init__(self) -> None:
-        self.env = {**os.environ, **TEST_ENV}
+    def __init__(self, layout: Layout = TEST) -> None:
+        self.layout = layout
+        self.env = {**os.environ, **layout.env()}
         self.processes: dict[str, Process] = {}
-        self.run_dir = Path(TEST_ENV["WEGWIJS_RUN_DIR"])
-        self.url = f"http://127.0.0.1:{GATEWAY_PORT}"
+        self.run_dir = Path(self.env["WEGWIJS_RUN_DIR"])
+        self.url = f"http://127.0.0.1:{layout.gateway_port}"
         self.http = requests.Session()
 
     # lifecycle ----------------------------------------------------------------------------
     def reset_infrastructure(self) -> None:
         """A fresh database and vhost: no state from an earlier run."""
         with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {TEST_DB} WITH (FORCE)")
-        existing = rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split()
-        if TEST_VHOST in existing:
-            rabbitmqctl("delete_vhost", TEST_VHOST)
-        rabbitmqctl("add_vhost", TEST_VHOST)
-        rabbitmqctl("set_permissions", "-p", TEST_VHOST, "guest", ".*", ".*", ".*")
+            conn.execute(f"DROP DATABASE IF EXISTS {self.layout.name} WITH (FORCE)")
+        vhost = self.layout.name
+        if vhost in rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split():
+            rabbitmqctl("delete_vhost", vhost)
+        rabbitmqctl("add_vhost", vhost)
+        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
         self.cli("migrate")
 
     def cli(self, *args: str) -> str:
@@ -156,9 +168,9 @@ class Platform:
     ) -> Process:
         name = name or service
         if service == "gateway":
-            port = GATEWAY_PORT
+            port = self.layout.gateway_port
         elif port is None:
-            port = SERVICE_PORT_BASE + list(SERVICES).index(service) + 1
+            port = self.layout.service_port_base + list(SERVICES).index(service) + 1
         self.run_dir.mkdir(parents=True, exist_ok=True)
         log = self.run_dir / f"{name}.log"
         popen = subprocess.Popen(
@@ -243,7 +255,8 @@ class Platform:
 
     # PostgreSQL ---------------------------------------------------------------------------
     def sql(self, query: str, *params: Any) -> list[dict[str, Any]]:
-        with psycopg.connect(settings.postgres_conninfo(TEST_DB), row_factory=dict_row) as conn:
+        conninfo = settings.postgres_conninfo(self.layout.name)
+        with psycopg.connect(conninfo, row_factory=dict_row) as conn:
             return conn.execute(query, params).fetchall()
 
     def scalar(self, query: str, *params: Any) -> Any:

@@ -29,7 +29,6 @@ class Database:
             max_size=max_size,
             open=False,
             kwargs={"row_factory": dict_row},
-            check=ConnectionPool.check_connection,
         )
 
     def open(self) -> Database:
@@ -46,10 +45,10 @@ class Database:
             yield cur
 
     @contextmanager
-    def advisory_lock(self, name: str, wait: bool = True) -> Iterator[bool]:
-        """Hold a session-level advisory lock for the block; yields False if `wait` is off and
-        another session holds it. The lock dies with the connection, so a killed process never
-        keeps it."""
+    def advisory_lock(self, name: str, wait: bool = True) -> Iterator[psycopg.Connection | None]:
+        """Hold a session-level advisory lock for the block, yielding its (autocommit)
+        connection; yields None if `wait` is off and another session holds the lock. The lock
+        dies with the connection, so a killed process never keeps it."""
         key = lock_key(name)
         with self._pool.connection() as conn:
             conn.autocommit = True
@@ -60,7 +59,7 @@ class Database:
                 row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()
                 acquired = bool(row["ok"])
             try:
-                yield acquired
+                yield conn if acquired else None
             finally:
                 if not conn.closed:
                     if acquired:

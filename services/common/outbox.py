@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kombu import Connection, Exchange, Producer
+import psycopg
 from psycopg import sql
 
 from services.common import metrics, settings
@@ -102,24 +103,23 @@ class OutboxRelay:
                 ).format(self._table)
             )
 
-    def position(self) -> int:
-        with self.db.transaction() as cur:
-            cur.execute(
-                sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table),
-                (self.service,),
-            )
-            row = cur.fetchone()
+    def position(self, conn: psycopg.Connection | None = None) -> int:
+        query = sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table)
+        if conn is None:
+            with self.db.transaction() as cur:
+                row = cur.execute(query, (self.service,)).fetchone()
+        else:
+            row = conn.execute(query, (self.service,)).fetchone()
         return row["position"] if row else 0
 
-    def _record_position(self, position: int) -> None:
-        with self.db.transaction() as cur:
-            cur.execute(
-                sql.SQL(
-                    "INSERT INTO {} (origin, position) VALUES (%s, %s) "
-                    "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
-                ).format(self._table),
-                (self.service, position),
-            )
+    def _record_position(self, conn: psycopg.Connection, position: int) -> None:
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO {} (origin, position) VALUES (%s, %s) "
+                "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
+            ).format(self._table),
+            (self.service, position),
+        )
 
     def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
         """The integration events stored from position `start` on (also served over RPC)."""
@@ -142,9 +142,9 @@ class OutboxRelay:
         """
         sent = 0
         with self.db.advisory_lock(f"outbox:{self.service}", wait=False) as leader:
-            if not leader:
+            if leader is None:
                 return 0
-            position = self.position()
+            position = self.position(leader)
             while True:
                 batch = self.cloudevents(position + 1, BATCH)
                 if not batch:
@@ -154,7 +154,7 @@ class OutboxRelay:
                     position = int(event["sequence"])
                     sent += 1
                     metrics.EVENTS_PUBLISHED.labels(self.service).inc()
-                self._record_position(position)
+                self._record_position(leader, position)
             head = self.app.recorder.max_notification_id() or 0
             metrics.OUTBOX_LAG.labels(self.service).set(head - position)
         return sent

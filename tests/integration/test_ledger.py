@@ -23,9 +23,11 @@ def test_postgresql_refuses_to_change_the_ledger(platform, statement):
     platform.wait_ledger_complete()
     before = platform.sql("SELECT * FROM audit.ledger ORDER BY seq")
 
-    with psycopg.connect(settings.postgres_conninfo(TEST_DB)) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
-            conn.execute(statement)
+    with (
+        psycopg.connect(settings.postgres_conninfo(TEST_DB)) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"),
+    ):
+        conn.execute(statement)
 
     assert platform.sql("SELECT * FROM audit.ledger ORDER BY seq") == before
 

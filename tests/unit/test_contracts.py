@@ -110,11 +110,8 @@ def test_every_api_error_response_is_a_problem_document():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
-                if (
-                    (status.startswith(("4", "5"))
-                    and status != "503")
-                    or (status == "503"
-                    and path != "/health")
+                if (status.startswith(("4", "5")) and status != "503") or (
+                    status == "503" and path != "/health"
                 ):
                     assert response == {"$ref": "#/components/responses/Problem"}, (
                         path,

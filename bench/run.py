@@ -1,0 +1,281 @@
+"""`make bench`: throughput and propagation latency of the platform against same-run baselines.
+
+Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), measures
+- sustained registrations per second through the gateway (HTTP) and straight to intake (RPC);
+- propagation latency from a registration's stored event to its audit ledger entry, at half the
+  sustained gateway rate (p50/p95/p99), and to the draft PIP's ledger entry (two hops);
+- baselines in a plain process: eventsourcing `save` on PostgreSQL, a psycopg single-row insert,
+  a kombu publish with publisher confirms;
+and prints a table, writing everything to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import eventlet
+
+eventlet.monkey_patch()
+
+import json  # noqa: E402
+import os  # noqa: E402
+import platform as host  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+
+import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
+from services.common.context import CONTEXT_KEY, Actor, CommandContext  # noqa: E402
+from tests.platform import ROOT, Layout, Platform, person  # noqa: E402
+
+BENCH = Layout("wegwijs_bench", gateway_port=28000, service_port_base=28100)
+CLIENTS = 8
+SECONDS = 10.0
+RESULTS = ROOT / "bench" / "results.json"
+
+
+def throughput(operation, clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
+    done, failed = [0], [0]
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            try:
+                operation()
+                done[0] += 1
+            except Exception:  # noqa: BLE001 - counted and reported
+                failed[0] += 1
+
+    started = time.perf_counter()
+    pool = eventlet.GreenPool(clients)
+    for _ in range(clients):
+        pool.spawn(client)
+    pool.waitall()
+    elapsed = time.perf_counter() - started
+    return {
+        "operations": done[0],
+        "failed": failed[0],
+        "seconds": round(elapsed, 3),
+        "clients": clients,
+        "per_second": round(done[0] / elapsed, 1),
+    }
+
+
+def rpc_registrations(platform: Platform) -> dict:
+    ctx = CommandContext(
+        actor=Actor("bench", "Bench", ("regievoerder",), "", ("0344", "0356", "0321")),
+        activity="registratie",
+    )
+    config = {"AMQP_URI": platform.env["WEGWIJS_AMQP_URI"]}
+    proxies = [
+        ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}) for _ in range(CLIENTS)
+    ]
+    clients = eventlet.queue.LightQueue()
+    for proxy in proxies:
+        clients.put(proxy.start())
+
+    def register() -> None:
+        rpc = clients.get()
+        try:
+            rpc.intake.register(person())
+        finally:
+            clients.put(rpc)
+
+    try:
+        return throughput(register)
+    finally:
+        for proxy in proxies:
+            proxy.stop()
+
+
+def paced(platform: Platform, rate: float, seconds: float = SECONDS) -> dict:
+    """Registrations at a steady `rate` per second; returns how many were sent and refused."""
+    interval, sent, failed = 1.0 / rate, [0], [0]
+    pool = eventlet.GreenPool(200)
+
+    def one() -> None:
+        try:
+            platform.register()
+            sent[0] += 1
+        except Exception:  # noqa: BLE001 - counted and reported
+            failed[0] += 1
+
+    started = time.perf_counter()
+    n = 0
+    while time.perf_counter() - started < seconds:
+        pool.spawn(one)
+        n += 1
+        eventlet.sleep(max(0.0, started + n * interval - time.perf_counter()))
+    pool.waitall()
+    return {"rate_per_second": round(rate, 1), "registrations": sent[0], "failed": failed[0]}
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+
+    def rank(p: float) -> float:
+        return round(
+            ordered[min(len(ordered) - 1, max(0, int(p / 100 * len(ordered) + 0.5) - 1))], 2
+        )
+
+    return {"count": len(ordered), "p50_ms": rank(50), "p95_ms": rank(95), "p99_ms": rank(99)}
+
+
+def latencies(platform: Platform, after_seq: int, event_type: str) -> list[float]:
+    rows = platform.sql(
+        "SELECT event_time, ledger_time FROM audit.ledger WHERE seq > %s AND event_type = %s",
+        after_seq,
+        event_type,
+    )
+    return [
+        (
+            datetime.fromisoformat(r["ledger_time"]) - datetime.fromisoformat(r["event_time"])
+        ).total_seconds()
+        * 1000
+        for r in rows
+    ]
+
+
+def two_hop_latencies(platform: Platform, after_seq: int) -> list[float]:
+    """From the registration's stored event to the draft PIP's ledger entry."""
+    rows = platform.sql(
+        "SELECT r.event_time, p.ledger_time FROM audit.ledger r JOIN audit.ledger p"
+        " ON p.dossier_id = r.dossier_id AND p.event_type = %s"
+        " WHERE r.seq > %s AND r.event_type = %s",
+        "nl.wegwijs.pip.concept.geopend.v1",
+        after_seq,
+        "nl.wegwijs.intake.dossier.geregistreerd.v1",
+    )
+    return [
+        (
+            datetime.fromisoformat(r["ledger_time"]) - datetime.fromisoformat(r["event_time"])
+        ).total_seconds()
+        * 1000
+        for r in rows
+    ]
+
+
+def baselines(platform: Platform) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.baselines", BENCH.name, platform.env["WEGWIJS_AMQP_URI"]],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(done.stdout)
+
+
+def ratio(value: float, baseline: float) -> float:
+    return round(value / baseline, 3) if baseline else 0.0
+
+
+def main() -> int:
+    platform = Platform(BENCH)
+    print("bench: fresh database and vhost, starting the platform ...", flush=True)
+    platform.reset_infrastructure()
+    base = baselines(platform)
+    platform.start_all()
+    try:
+        for _ in range(30):
+            platform.register()
+        print("bench: registrations through the gateway ...", flush=True)
+        gateway = throughput(platform.register)
+        print("bench: registrations over RPC ...", flush=True)
+        rpc = rpc_registrations(platform)
+        platform.wait_ledger_complete(deadline=300)
+        start_seq = platform.ledger_count()
+        print("bench: propagation at half the sustained gateway rate ...", flush=True)
+        pacing = paced(platform, gateway["per_second"] / 2)
+        platform.wait_ledger_complete(deadline=300)
+        one_hop = percentiles(
+            latencies(platform, start_seq, "nl.wegwijs.intake.dossier.geregistreerd.v1")
+        )
+        two_hop = percentiles(two_hop_latencies(platform, start_seq))
+    finally:
+        platform.stop_all()
+
+    save = base["eventsourcing_save"]["per_second"]
+    results = {
+        "measured_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": host.python_version()},
+        "baselines": base,
+        "registrations_via_gateway": {
+            **gateway,
+            "ratio_to_eventsourcing_save": ratio(gateway["per_second"], save),
+        },
+        "registrations_via_rpc": {
+            **rpc,
+            "ratio_to_eventsourcing_save": ratio(rpc["per_second"], save),
+        },
+        "propagation": {
+            "paced": pacing,
+            "commit_to_ledger": one_hop,
+            "commit_to_draft_pip_ledger_entry": two_hop,
+        },
+        "targets": {
+            "gateway_at_least_half_of_save": ratio(gateway["per_second"], save) >= 0.5,
+            "propagation_p99_within_100_ms": one_hop["p99_ms"] <= 100,
+        },
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    return 0
+
+
+def print_table(r: dict) -> None:
+    base = r["baselines"]
+    rows = [
+        (
+            "baseline: eventsourcing save (2 aggregates)",
+            base["eventsourcing_save"]["per_second"],
+            "/s",
+            "1.000",
+        ),
+        ("baseline: psycopg single-row insert", base["psycopg_insert"]["per_second"], "/s", ""),
+        (
+            "baseline: kombu confirmed publish",
+            base["kombu_confirmed_publish"]["per_second"],
+            "/s",
+            "",
+        ),
+        (
+            f"registrations via gateway ({CLIENTS} clients)",
+            r["registrations_via_gateway"]["per_second"],
+            "/s",
+            f"{r['registrations_via_gateway']['ratio_to_eventsourcing_save']:.3f}",
+        ),
+        (
+            f"registrations via RPC ({CLIENTS} clients)",
+            r["registrations_via_rpc"]["per_second"],
+            "/s",
+            f"{r['registrations_via_rpc']['ratio_to_eventsourcing_save']:.3f}",
+        ),
+    ]
+    prop = r["propagation"]
+    for label, key in (
+        ("commit -> ledger", "commit_to_ledger"),
+        ("commit -> draft PIP in ledger", "commit_to_draft_pip_ledger_entry"),
+    ):
+        for p in ("p50_ms", "p95_ms", "p99_ms"):
+            rows.append(
+                (f"{label} {p[:3]} at {prop['paced']['rate_per_second']}/s", prop[key][p], "ms", "")
+            )
+    print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio to save':>15}")
+    for label, value, unit, ratio_text in rows:
+        print(f"{label:<58}{value:>12}  {unit:<4}{ratio_text:>15}")
+    for target, met in r["targets"].items():
+        print(f"target {target}: {'met' if met else 'NOT met'}")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
