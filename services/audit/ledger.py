@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
+
 from services.common.db import Database, lock_key
 
 GENESIS = "0" * 64
@@ -114,25 +116,23 @@ class Ledger:
             for statement in DDL:
                 cur.execute(statement)
 
-    def position(self, origin: str) -> int:
+    def position(self, origin: str, conn: psycopg.Connection | None = None) -> int:
+        query = (
+            "SELECT coalesce(max(origin_position), 0) AS position FROM audit.ledger"
+            " WHERE origin = %s"
+        )
+        if conn is not None:
+            return conn.execute(query, (origin,)).fetchone()["position"]
         with self.db.transaction() as cur:
-            cur.execute(
-                "SELECT coalesce(max(origin_position), 0) AS position FROM audit.ledger"
-                " WHERE origin = %s",
-                (origin,),
-            )
-            return cur.fetchone()["position"]
+            return cur.execute(query, (origin,)).fetchone()["position"]
 
     def apply(self, origin: str, event: Mapping[str, Any]) -> None:
+        """Append one entry. Appends are serialised on a transaction lock, so the head read here
+        is the head the entry chains to; a duplicate (origin, position) violates a unique key."""
         with self.db.transaction() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
-            cur.execute(
-                "SELECT 1 FROM audit.ledger WHERE origin = %s AND origin_position = %s",
-                (origin, int(event["sequence"])),
-            )
-            if cur.fetchone():
-                return
-            cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
+            with cur.connection.pipeline():
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
+                cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             entry = entry_from_event(seq, origin, event)

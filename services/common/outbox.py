@@ -13,8 +13,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from kombu import Connection, Exchange, Producer
 import psycopg
+from kombu import Connection, Exchange, Producer
 from psycopg import sql
 
 from services.common import metrics, settings

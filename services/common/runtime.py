@@ -54,7 +54,7 @@ class EventSourcedSink:
     def __init__(self, app: ChainApplication):
         self.app = app
 
-    def position(self, origin: str) -> int:
+    def position(self, origin: str, conn: Any = None) -> int:
         return self.app.tracked_position(origin)
 
     def apply(self, origin: str, event: Mapping[str, Any]) -> None:

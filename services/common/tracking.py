@@ -30,9 +30,12 @@ Fetch = Callable[[str, int, int], list[dict[str, Any]]]
 
 
 class Sink(Protocol):
-    """Where a consumer's effects go; `apply` must record the position with the effect."""
+    """Where a consumer's effects go; `apply` must record the position with the effect.
 
-    def position(self, origin: str) -> int: ...
+    `position` gets the connection that holds the consumer's lock; a sink in the same database
+    may read through it (one round trip) or ignore it."""
+
+    def position(self, origin: str, conn: Any) -> int: ...
 
     def apply(self, origin: str, event: Mapping[str, Any]) -> None: ...
 
@@ -51,8 +54,11 @@ class TrackingConsumer:
     def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
         """Handle one delivered event; True if it took effect now, False for a duplicate."""
         received = position_of(event)
-        with self._lock(origin), self.db.advisory_lock(f"consumer:{self.service}:{origin}"):
-            position = self.sink.position(origin)
+        with (
+            self._lock(origin),
+            self.db.advisory_lock(f"consumer:{self.service}:{origin}") as conn,
+        ):
+            position = self.sink.position(origin, conn)
             metrics.CONSUMER_LAG.labels(self.service, origin).set(max(received - position, 0))
             if received <= position:
                 metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
@@ -70,8 +76,11 @@ class TrackingConsumer:
 
     def catch_up(self, origin: str) -> int:
         """Pull and apply everything the origin has beyond our position; returns how many."""
-        with self._lock(origin), self.db.advisory_lock(f"consumer:{self.service}:{origin}"):
-            start = self.sink.position(origin)
+        with (
+            self._lock(origin),
+            self.db.advisory_lock(f"consumer:{self.service}:{origin}") as conn,
+        ):
+            start = self.sink.position(origin, conn)
             end = self._pull(origin, start, until=None)
             metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
             return end - start if end > start else 0

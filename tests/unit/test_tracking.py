@@ -18,7 +18,7 @@ class ListSink:
     def __init__(self):
         self.applied: list[int] = []
 
-    def position(self, origin: str) -> int:
+    def position(self, origin: str, conn=None) -> int:
         return self.applied[-1] if self.applied else 0
 
     def apply(self, origin: str, event) -> None:
