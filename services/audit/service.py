@@ -28,19 +28,19 @@ class AuditService(ChainService):
 
     @consume(events_from("intake", "audit"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
-        self.chain.runtime.consumer.receive("intake", event)
+        self.chain.receive("intake", event)
 
     @consume(events_from("pip", "audit"))
     def on_pip_event(self, event: dict[str, Any]) -> None:
-        self.chain.runtime.consumer.receive("pip", event)
+        self.chain.receive("pip", event)
 
     @consume(events_from("matching", "audit"))
     def on_matching_event(self, event: dict[str, Any]) -> None:
-        self.chain.runtime.consumer.receive("matching", event)
+        self.chain.receive("matching", event)
 
     @consume(events_from("consent", "audit"))
     def on_consent_event(self, event: dict[str, Any]) -> None:
-        self.chain.runtime.consumer.receive("consent", event)
+        self.chain.receive("consent", event)
 
     @rpc(expected_exceptions=EXPECTED)
     def dossier_entries(self, dossier_id: str) -> list[dict[str, Any]]:

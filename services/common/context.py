@@ -104,6 +104,11 @@ def current_context() -> CommandContext | None:
     return _current.get()
 
 
+def bind_current(ctx: CommandContext) -> None:
+    """Make `ctx` the context of the running greenthread (a nameko worker) until it ends."""
+    _current.set(ctx)
+
+
 @contextmanager
 def acting(ctx: CommandContext) -> Iterator[CommandContext]:
     """Run a block on behalf of `ctx`: events triggered inside record it."""

@@ -23,14 +23,17 @@ from psycopg import sql
 
 from services.common import metrics, settings
 from services.common.application import ChainApplication
-from services.common.context import CONTEXT_KEY, CommandContext, _current, system_context
+from services.common.context import CONTEXT_KEY, CommandContext, bind_current, system_context
 from services.common.db import Database
-from services.common.envelope import Publication
+from services.common.envelope import Publication, context_of_event
 from services.common.outbox import OutboxRelay, Publisher, events_exchange
 from services.common.projection import Projection, Projector
 from services.common.tracking import Sink, TrackingConsumer
 
 log = logging.getLogger(__name__)
+
+# Polled all the time; logging each call would drown the log.
+QUIET_ENTRYPOINTS = frozenset({"health", "http_health", "http_metrics", "prometheus_metrics"})
 
 
 def events_from(origin: str, consumer: str) -> Queue:
@@ -71,6 +74,12 @@ class Worker:
     @property
     def app(self) -> ChainApplication:
         return self.runtime.app
+
+    def receive(self, origin: str, event: Mapping[str, Any]) -> None:
+        """Hand a delivered integration event to the tracking consumer, logging under the
+        correlation id of the command that caused it."""
+        bind_current(context_of_event(event))
+        self.runtime.consumer.receive(origin, event)
 
 
 class ChainRuntime(DependencyProvider):
@@ -140,15 +149,24 @@ class ChainRuntime(DependencyProvider):
         self._started[worker_ctx] = time.perf_counter()
         ctx = context_of(worker_ctx)
         if ctx is not None:
-            _current.set(ctx)
+            bind_current(ctx)
 
     def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
         started = self._started.pop(worker_ctx, None)
         if started is not None:
+            entrypoint = worker_ctx.entrypoint.method_name
             outcome = "ok" if exc_info is None else type(exc_info[1]).__name__
-            metrics.ENTRYPOINT_LATENCY.labels(
-                self.service, worker_ctx.entrypoint.method_name, outcome
-            ).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            metrics.ENTRYPOINT_LATENCY.labels(self.service, entrypoint, outcome).observe(elapsed)
+            if entrypoint not in QUIET_ENTRYPOINTS:
+                log.info(
+                    "entrypoint_done",
+                    extra={
+                        "entrypoint": entrypoint,
+                        "outcome": outcome,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
         self.nudge()
 
     def nudge(self) -> None:

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
 from services.common.access import Action, require
-from services.common.context import CONTEXT_KEY, CommandContext
+from services.common.context import CONTEXT_KEY, CommandContext, bind_current
 from services.common.errors import ChainError
 from services.common.runtime import ChainRuntime
 from services.gateway.auth import authenticate
@@ -56,6 +56,7 @@ class ActorBinding(DependencyProvider):
     def get_dependency(self, worker_ctx: Any) -> Callable[[CommandContext], None]:
         def bind(ctx: CommandContext) -> None:
             worker_ctx.data[CONTEXT_KEY] = ctx.to_header()
+            bind_current(ctx)
 
         return bind
 

@@ -20,7 +20,7 @@ class PipService(ChainService):
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
-        self.chain.runtime.consumer.receive("intake", event)
+        self.chain.receive("intake", event)
 
     @rpc(expected_exceptions=EXPECTED)
     def pip(self, dossier_id: str) -> dict[str, Any]:

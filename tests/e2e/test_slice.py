@@ -123,3 +123,41 @@ def test_health_openapi_and_metrics_answer(platform):
     assert 'wegwijs_outbox_lag_events{service="intake"}' in intake_metrics
     audit_metrics = platform.http.get("http://127.0.0.1:18105/metrics", timeout=10).text
     assert 'wegwijs_consumer_lag_events{origin="intake",service="audit"}' in audit_metrics
+
+
+def test_each_service_logs_one_json_line_per_command_with_its_correlation_id(platform):
+    trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
+    platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+
+    def lines_with_trace(name: str) -> list[dict]:
+        lines = platform.processes[name].log.read_text().splitlines()
+        return [json.loads(line) for line in lines if trace_id in line]
+
+    for name, entrypoint in (
+        ("gateway", "register_dossier"),
+        ("intake", "register"),
+        ("pip", "on_intake_event"),
+    ):
+        logged = eventually(
+            lambda name=name: lines_with_trace(name), bool, what=f"{name} logged the command"
+        )
+        done = [entry for entry in logged if entry["event"] == "entrypoint_done"]
+        assert done, logged
+        assert done[0]["entrypoint"] == entrypoint
+        assert done[0]["correlation_id"] == trace_id
+        assert done[0]["service"] == name
+        assert done[0]["outcome"] == "ok"
+
+
+def test_health_is_503_and_names_the_service_when_one_is_down(platform):
+    platform.stop("matching")
+    try:
+        response = platform.http.get(f"{platform.url}/health", timeout=15)
+        assert response.status_code == 503
+        body = response.json()
+        assert body["status"] == "down"
+        assert body["checks"]["matching"].startswith("down")
+        assert body["checks"]["intake"] == "ok"
+    finally:
+        platform.start("matching")
+    platform.wait_healthy()
