@@ -272,12 +272,16 @@ class Platform:
         return self.scalar("SELECT count(*) FROM audit.ledger WHERE origin = %s", origin)
 
     def wait_ledger_complete(self, deadline: float = 60) -> None:
-        """Until every stored event of intake and pip is in the ledger."""
+        """Until pip has reacted to every registration and every stored event of intake and pip
+        is in the ledger: the platform has settled."""
 
-        def missing() -> int:
-            stored = self.stored_events("intake", "intake_events") + self.stored_events(
-                "pip", "pips_events"
+        def unsettled() -> tuple[int, int]:
+            registered = self.scalar(
+                "SELECT count(*) FROM intake.intake_events WHERE topic LIKE %s",
+                "%Dossier.Registered",
             )
-            return stored - self.ledger_count()
+            drafts = self.stored_events("pip", "pips_events")
+            stored = self.stored_events("intake", "intake_events") + drafts
+            return registered - drafts, stored - self.ledger_count()
 
-        eventually(missing, lambda n: n == 0, deadline=deadline, what="ledger has every event")
+        eventually(unsettled, lambda n: n == (0, 0), deadline=deadline, what="platform settled")

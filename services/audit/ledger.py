@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,23 +126,28 @@ class Ledger:
         with self.db.transaction() as cur:
             return cur.execute(query, (origin,)).fetchone()["position"]
 
-    def apply(self, origin: str, event: Mapping[str, Any]) -> None:
-        """Append one entry. Appends are serialised on a transaction lock, so the head read here
-        is the head the entry chains to; a duplicate (origin, position) violates a unique key."""
+    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+        """Append entries for `events`, in one transaction. Appends are serialised on a
+        transaction lock, so the head read here is the head the entries chain to; a duplicate
+        (origin, position) violates a unique key and appends nothing."""
+        columns = (*FIELDS, "prev_hash", "entry_hash")
+        insert = (
+            f"INSERT INTO audit.ledger ({', '.join(columns)})"
+            f" VALUES ({', '.join('%(' + c + ')s' for c in columns)})"
+        )
         with self.db.transaction() as cur:
             with cur.connection.pipeline():
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
-            entry = entry_from_event(seq, origin, event)
-            columns = (*FIELDS, "prev_hash", "entry_hash")
-            values = {**entry, "prev_hash": prev_hash, "entry_hash": chain_hash(prev_hash, entry)}
-            cur.execute(
-                f"INSERT INTO audit.ledger ({', '.join(columns)})"
-                f" VALUES ({', '.join('%(' + c + ')s' for c in columns)})",
-                values,
-            )
+            rows = []
+            for event in events:
+                entry = entry_from_event(seq, origin, event)
+                entry_hash = chain_hash(prev_hash, entry)
+                rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
+                seq, prev_hash = seq + 1, entry_hash
+            cur.executemany(insert, rows)
 
     def entries_for_dossier(self, dossier_id: str, gemeenten: tuple[str, ...]) -> list[dict]:
         with self.db.transaction() as cur:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -26,11 +27,17 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+# The batch of reactions in hand, per greenthread (see ChainApplication.process).
+_batch: contextvars.ContextVar[ProcessingEvent | None] = contextvars.ContextVar(
+    "wegwijs_reaction_batch", default=None
+)
+
+
 class ChainApplication(Application):
     """An Application stored in its own PostgreSQL schema, able to record what it consumed.
 
     The recorder is a process recorder, so that events a service stores in reaction to another
-    service's event are committed together with the tracking record of that event (G3).
+    service's events are committed together with the tracking record of the last of them (G3).
     """
 
     schema: str = ""
@@ -63,12 +70,29 @@ class ChainApplication(Application):
         """The aggregates changed in reaction to another service's event (none by default)."""
         return ()
 
-    def process(self, origin: str, event: Mapping[str, Any]) -> None:
-        """React to an integration event, recording it as processed in the same transaction."""
-        ctx = context_of_event(event)
-        with self.command(ctx.for_activity(self.reaction_activity or ctx.activity)):
-            aggregates = self.policy(origin, event)
-        self.save_processed(Tracking(origin, position_of(event)), *aggregates)
+    def process(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+        """React to integration events of one origin, in position order. Their effects and the
+        position of the last are committed in one transaction: the batch takes effect once."""
+        if not events:
+            return
+        batch = ProcessingEvent(tracking=Tracking(origin, position_of(events[-1])))
+        token = _batch.set(batch)
+        try:
+            for event in events:
+                ctx = context_of_event(event)
+                with self.command(ctx.for_activity(self.reaction_activity or ctx.activity)):
+                    batch.collect_events(*self.policy(origin, event))
+        finally:
+            _batch.reset(token)
+        self._record(batch)
+
+    def load(self, aggregate_id: Any) -> Any:
+        """An aggregate as a policy must see it: with the changes of earlier events of the batch
+        in hand, which are not saved yet."""
+        batch = _batch.get()
+        if batch is not None and aggregate_id in batch.aggregates:
+            return batch.aggregates[aggregate_id]
+        return self.repository.get(aggregate_id)
 
     def _record(self, processing_event: ProcessingEvent) -> Any:
         recordings = super()._record(processing_event)
@@ -76,12 +100,6 @@ class ChainApplication(Application):
             len(processing_event.events)
         )
         return recordings
-
-    def save_processed(self, tracking: Tracking, *aggregates: Any) -> None:
-        """Store the aggregates' new events and the tracking record in one transaction."""
-        processing_event = ProcessingEvent(tracking=tracking)
-        processing_event.collect_events(*aggregates)
-        self._record(processing_event)
 
     def tracked_position(self, origin: str) -> int:
         return self.recorder.max_tracking_id(origin) or 0

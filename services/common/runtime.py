@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -60,8 +60,8 @@ class EventSourcedSink:
     def position(self, origin: str, conn: Any = None) -> int:
         return self.app.tracked_position(origin)
 
-    def apply(self, origin: str, event: Mapping[str, Any]) -> None:
-        self.app.process(origin, event)
+    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+        self.app.process(origin, events)
 
 
 class Worker:

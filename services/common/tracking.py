@@ -8,15 +8,20 @@ position p (everything up to p is applied):
 The position is recorded in the same transaction as the effect (the sink's job). Instances of one
 service serialise per origin on an advisory lock, so two instances give neither duplicates nor
 disorder. On start, and every few seconds, the consumer pulls from its position until caught up.
+
+Deliveries that arrive while an origin's events are being applied wait and are then applied
+together, as one batch (group commit): under load a sink writes many events per transaction.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from eventlet.semaphore import Semaphore
+from eventlet.event import Event
 
 from services.common import metrics
 from services.common.db import Database
@@ -30,14 +35,25 @@ Fetch = Callable[[str, int, int], list[dict[str, Any]]]
 
 
 class Sink(Protocol):
-    """Where a consumer's effects go; `apply` must record the position with the effect.
+    """Where a consumer's effects go; it must record the position together with the effect.
 
     `position` gets the connection that holds the consumer's lock; a sink in the same database
-    may read through it (one round trip) or ignore it."""
+    may read through it (one round trip) or ignore it. `apply` gets events of one origin in
+    position order, with no gaps the origin could fill."""
 
     def position(self, origin: str, conn: Any) -> int: ...
 
-    def apply(self, origin: str, event: Mapping[str, Any]) -> None: ...
+    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+
+
+@dataclass
+class _Delivery:
+    event: Mapping[str, Any]
+    done: Event = field(default_factory=Event)
+
+    @property
+    def position(self) -> int:
+        return position_of(self.event)
 
 
 class TrackingConsumer:
@@ -46,57 +62,95 @@ class TrackingConsumer:
         self.sink = sink
         self.db = db
         self.fetch = fetch
-        self._locks: dict[str, Semaphore] = {}
-
-    def _lock(self, origin: str) -> Semaphore:
-        return self._locks.setdefault(origin, Semaphore())
+        self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
+        self._draining: set[str] = set()
 
     def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
-        """Handle one delivered event; True if it took effect now, False for a duplicate."""
-        received = position_of(event)
-        with (
-            self._lock(origin),
-            self.db.advisory_lock(f"consumer:{self.service}:{origin}") as conn,
-        ):
-            position = self.sink.position(origin, conn)
-            metrics.CONSUMER_LAG.labels(self.service, origin).set(max(received - position, 0))
-            if received <= position:
-                metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
-                return False
-            if received > position + 1:
-                log.info(
-                    "consumer_gap",
-                    extra={"origin": origin, "position": position, "received": received},
-                )
-                position = self._pull(origin, position, until=received - 1)
-            if received > position:
-                self._apply(origin, event)
-            metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
-            return True
+        """Handle one delivered event; True if it took effect, False for a duplicate.
+
+        Returns only after the effect is committed, so the message is acknowledged after it."""
+        delivery = _Delivery(event)
+        self._waiting[origin].append(delivery)
+        if origin not in self._draining:
+            self._draining.add(origin)
+            try:
+                while self._waiting[origin]:
+                    batch, self._waiting[origin] = self._waiting[origin], []
+                    self._settle(origin, batch)
+            finally:
+                self._draining.discard(origin)
+        return delivery.done.wait()
 
     def catch_up(self, origin: str) -> int:
         """Pull and apply everything the origin has beyond our position; returns how many."""
-        with (
-            self._lock(origin),
-            self.db.advisory_lock(f"consumer:{self.service}:{origin}") as conn,
-        ):
-            start = self.sink.position(origin, conn)
-            end = self._pull(origin, start, until=None)
-            metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
-            return end - start if end > start else 0
+        applied = 0
+        with self._locked(origin) as conn:
+            position = self.sink.position(origin, conn)
+            while batch := self.fetch(origin, position + 1, PULL_BATCH):
+                self._apply(origin, batch)
+                position = position_of(batch[-1])
+                applied += len(batch)
+        metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
+        return applied
 
-    def _pull(self, origin: str, position: int, until: int | None) -> int:
-        while until is None or position < until:
-            batch = self.fetch(origin, position + 1, PULL_BATCH)
-            if not batch:
+    def _locked(self, origin: str) -> Any:
+        return self.db.advisory_lock(f"consumer:{self.service}:{origin}")
+
+    def _settle(self, origin: str, batch: list[_Delivery]) -> None:
+        try:
+            outcomes = self._apply_deliveries(origin, batch)
+        except Exception as exc:  # noqa: BLE001 - every waiting delivery learns of it
+            for delivery in batch:
+                delivery.done.send_exception(exc)
+            return
+        for delivery, outcome in zip(batch, outcomes, strict=True):
+            delivery.done.send(outcome)
+
+    def _apply_deliveries(self, origin: str, batch: list[_Delivery]) -> list[bool]:
+        with self._locked(origin) as conn:
+            position = self.sink.position(origin, conn)
+            newest = max(d.position for d in batch)
+            metrics.CONSUMER_LAG.labels(self.service, origin).set(max(newest - position, 0))
+            outcomes: dict[int, bool] = {}
+            to_apply: list[Mapping[str, Any]] = []
+            for delivery in sorted(batch, key=lambda d: d.position):
+                if delivery.position <= position:
+                    continue
+                if delivery.position > position + 1:
+                    log.info(
+                        "consumer_gap",
+                        extra={
+                            "origin": origin,
+                            "position": position,
+                            "received": delivery.position,
+                        },
+                    )
+                    missing = self._missing(origin, position, delivery.position - 1)
+                    to_apply.extend(missing)
+                to_apply.append(delivery.event)
+                position = delivery.position
+                outcomes[id(delivery)] = True
+            if to_apply:
+                self._apply(origin, to_apply)
+        duplicates = sum(1 for d in batch if id(d) not in outcomes)
+        if duplicates:
+            metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc(duplicates)
+        metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
+        return [outcomes.get(id(d), False) for d in batch]
+
+    def _missing(self, origin: str, after: int, until: int) -> list[Mapping[str, Any]]:
+        """The events the origin committed in (after, until]."""
+        found: list[Mapping[str, Any]] = []
+        while after < until:
+            pulled = [
+                e for e in self.fetch(origin, after + 1, PULL_BATCH) if position_of(e) <= until
+            ]
+            if not pulled:
                 break
-            for event in batch:
-                if until is not None and position_of(event) > until:
-                    return position
-                self._apply(origin, event)
-                position = position_of(event)
-        return position
+            found.extend(pulled)
+            after = position_of(pulled[-1])
+        return found
 
-    def _apply(self, origin: str, event: Mapping[str, Any]) -> None:
-        self.sink.apply(origin, event)
-        metrics.EVENTS_CONSUMED.labels(self.service, origin).inc()
+    def _apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+        self.sink.apply(origin, events)
+        metrics.EVENTS_CONSUMED.labels(self.service, origin).inc(len(events))

@@ -6,8 +6,10 @@ import hashlib
 from uuid import UUID
 
 import pytest
+from eventsourcing.domain import event as event_method
 
-from services.common.aggregate import MissingActorContext
+from services.common.aggregate import ChainAggregate, MissingActorContext
+from services.common.application import ChainApplication
 from services.common.context import Actor, CommandContext, acting
 from services.common.envelope import to_cloudevent
 from services.common.errors import Conflict, Forbidden, NotFound
@@ -105,7 +107,7 @@ def _registration_cloudevent(intake: Intake) -> dict:
 def test_pip_opens_a_draft_in_reaction_to_a_registration_under_its_correlation_id(intake, pips):
     dossier_id = intake.register(context(trace="cd" * 16), VALID, today=TODAY)
 
-    pips.process("intake", _registration_cloudevent(intake))
+    pips.process("intake", [_registration_cloudevent(intake)])
 
     pip = pips.pip(context(), dossier_id)
     assert pip["status"] == "concept"
@@ -123,14 +125,14 @@ def test_pip_records_events_it_does_not_act_on_as_processed(intake, pips):
     event = to_cloudevent(
         "intake", INTAKE_PUBLICATIONS, claim.id, intake.mapper.to_domain_event(claim), claim.state
     )
-    pips.process("intake", event)
+    pips.process("intake", [event])
     assert pips.tracked_position("intake") == 2
     assert pips.notification_log.select(start=1, limit=10) == []
 
 
 def test_the_pip_of_another_gemeente_is_not_found(intake, pips):
     dossier_id = intake.register(context(), VALID, today=TODAY)
-    pips.process("intake", _registration_cloudevent(intake))
+    pips.process("intake", [_registration_cloudevent(intake)])
     with pytest.raises(NotFound):
         pips.pip(context("regievoerder", "0321"), dossier_id)
     with pytest.raises(NotFound):
@@ -146,3 +148,42 @@ def test_acting_restores_the_previous_context():
             assert current_context() == inner
         assert current_context() == outer
     assert current_context() is None
+
+
+class Tally(ChainAggregate):
+    @event_method("Opened")
+    def __init__(self, name: str):
+        self.count = 0
+
+    @event_method("Counted")
+    def count_one(self) -> None:
+        self.count += 1
+
+
+class Counting(ChainApplication):
+    """Counts every event of an origin on one aggregate: each batch touches it many times."""
+
+    tally_id = None
+
+    def policy(self, origin, event):
+        if self.tally_id is None:
+            tally = Tally(name="all")
+            self.tally_id = tally.id
+        else:
+            tally = self.load(self.tally_id)
+        tally.count_one()
+        return [tally]
+
+
+def test_a_batch_of_reactions_commits_once_and_sees_its_own_unsaved_changes():
+    app = Counting.in_memory()
+    events = [
+        {"sequence": f"{p:020d}", "actor": "a", "activity": "x", "correlationid": "ab" * 16}
+        for p in (1, 2, 3)
+    ]
+    app.process("origin", events)
+    app.process("origin", [{**events[0], "sequence": f"{4:020d}"}])
+
+    assert app.repository.get(app.tally_id).count == 4
+    assert app.tracked_position("origin") == 4
+    assert len(app.notification_log.select(start=1, limit=10)) == 5

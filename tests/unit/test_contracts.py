@@ -76,7 +76,7 @@ def test_every_consumed_type_is_in_contracts():
 
 def test_published_events_validate_against_their_schemas_and_carry_no_personal_data(intake, pips):  # noqa: F811
     dossier_id = intake.register(context(), VALID, today=TODAY)
-    pips.process("intake", _registration_cloudevent(intake))
+    pips.process("intake", [_registration_cloudevent(intake)])
     published = []
     for app, service, publications in ((intake, "intake", INTAKE), (pips, "pip", PIP)):
         for n in app.notification_log.select(start=1, limit=10):

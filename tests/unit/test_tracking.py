@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import eventlet
+import pytest
+
 from services.common.envelope import sequence_string
 from services.common.tracking import TrackingConsumer
 
@@ -17,12 +20,15 @@ class NoLocks:
 class ListSink:
     def __init__(self):
         self.applied: list[int] = []
+        self.calls = 0
 
     def position(self, origin: str, conn=None) -> int:
         return self.applied[-1] if self.applied else 0
 
-    def apply(self, origin: str, event) -> None:
-        self.applied.append(int(event["sequence"]))
+    def apply(self, origin: str, events) -> None:
+        self.calls += 1
+        eventlet.sleep(0)  # a real sink waits on its database here
+        self.applied.extend(int(e["sequence"]) for e in events)
 
 
 def event(position: int) -> dict:
@@ -84,3 +90,25 @@ def test_catching_up_applies_everything_beyond_the_position_in_order():
     assert tracking.catch_up("o") == 450
     assert sink.applied == list(range(1, 451))
     assert tracking.catch_up("o") == 0
+
+
+def test_deliveries_arriving_while_a_batch_is_applied_are_applied_together_in_order():
+    tracking, sink = consumer(OriginLog(list(range(1, 21))))
+    arrivals = list(range(1, 21))
+    arrivals[3], arrivals[4] = arrivals[4], arrivals[3]  # one pair out of order
+    pool = eventlet.GreenPool()
+    outcomes = list(pool.imap(lambda p: tracking.receive("o", event(p)), arrivals))
+    assert sink.applied == list(range(1, 21))
+    assert sink.calls < 20
+    assert outcomes.count(True) + outcomes.count(False) == 20
+    assert outcomes[0] is True
+
+
+def test_a_failing_sink_fails_every_waiting_delivery_and_applies_nothing():
+    class BrokenSink(ListSink):
+        def apply(self, origin, events):
+            raise RuntimeError("database down")
+
+    tracking = TrackingConsumer("test", BrokenSink(), NoLocks(), OriginLog([1]).fetch)
+    with pytest.raises(RuntimeError, match="database down"):
+        tracking.receive("o", event(1))
