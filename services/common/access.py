@@ -30,7 +30,6 @@ class Action(StrEnum):
     READ_DOSSIER = "dossier.read"
     READ_PIP = "pip.read"
     READ_AUDIT = "audit.read"
-    VIEW_PLATFORM = "platform.view"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -38,7 +37,6 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
-    Action.VIEW_PLATFORM: frozenset({Role.ADMIN}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.

@@ -191,6 +191,8 @@ class ChainRuntime(DependencyProvider):
         every = float(settings.CATCHUP_SECONDS.get())
         while True:
             for origin in self.origins:
+                if self.consumer.idle_for(origin) < every:
+                    continue
                 try:
                     caught = self.consumer.catch_up(origin)
                     if caught:

@@ -84,7 +84,8 @@ RELAY_POLL_SECONDS = _declare(
 CATCHUP_SECONDS = _declare(
     "WEGWIJS_CATCHUP_SECONDS",
     "5",
-    "How often a consumer pulls from each origin's notification log to close gaps.",
+    "How long an origin may be quiet before its consumer pulls from the origin's notification"
+    " log to close gaps (it always does on start; while deliveries flow, gaps show themselves).",
 )
 RPC_TIMEOUT_SECONDS = _declare(
     "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."

@@ -16,6 +16,7 @@ together, as one batch (group commit): under load a sink writes many events per 
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,12 +65,22 @@ class TrackingConsumer:
         self.fetch = fetch
         self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
         self._draining: set[str] = set()
+        self._last_delivery: dict[str, float] = {}
+
+    def idle_for(self, origin: str) -> float:
+        """Seconds since the last delivery from `origin` (infinite before the first).
+
+        While deliveries flow, a lost event shows up as a gap in the next one, so catching up
+        is needed only at start and when an origin has gone quiet."""
+        last = self._last_delivery.get(origin)
+        return float("inf") if last is None else time.monotonic() - last
 
     def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
         """Handle one delivered event; True if it took effect, False for a duplicate.
 
         Returns only after the effect is committed, so the message is acknowledged after it."""
         delivery = _Delivery(event)
+        self._last_delivery[origin] = time.monotonic()
         self._waiting[origin].append(delivery)
         if origin not in self._draining:
             self._draining.add(origin)

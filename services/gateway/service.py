@@ -35,6 +35,7 @@ from services.gateway.problems import (
 log = logging.getLogger(__name__)
 
 SERVICES = ("intake", "pip", "matching", "consent", "audit")
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get())}
 
 
 class ApiHandler(HttpRequestHandler):
@@ -79,11 +80,13 @@ class GatewayService:
 
     chain = ChainRuntime()
     bind = ActorBinding()
-    intake = RpcProxy("intake")
-    pip = RpcProxy("pip")
-    matching = RpcProxy("matching")
-    consent = RpcProxy("consent")
-    audit = RpcProxy("audit")
+    # A request expires in its queue when the gateway stops waiting for it, so a command the
+    # caller was told had failed (504) never takes effect later.
+    intake = RpcProxy("intake", **RPC_OPTIONS)
+    pip = RpcProxy("pip", **RPC_OPTIONS)
+    matching = RpcProxy("matching", **RPC_OPTIONS)
+    consent = RpcProxy("consent", **RPC_OPTIONS)
+    audit = RpcProxy("audit", **RPC_OPTIONS)
 
     def _authorise(self, request: Request, action: Action, activity: str) -> CommandContext:
         ctx = authenticate(

@@ -165,3 +165,20 @@ def test_a_service_refuses_a_forged_context_over_rpc(platform):
             rpc.pip.pip(dossier_id)
     with ClusterRpcProxy(config) as rpc, pytest.raises(Unauthenticated):
         rpc.intake.dossier(dossier_id)
+
+
+def test_a_registration_the_gateway_gave_up_on_never_takes_effect_later(platform):
+    who = person("0344")
+    platform.stop("intake")
+    try:
+        response = platform.post("/api/v1/dossiers", who, "regievoerder", "0344")
+        assert response.status_code == 504
+        assert response.headers["Content-Type"] == "application/problem+json"
+    finally:
+        platform.start("intake")
+    platform.wait_healthy()
+    platform.register(person("0344"))  # queued behind the abandoned request, if it were still there
+
+    again = platform.post("/api/v1/dossiers", who, "regievoerder", "0344")
+
+    assert again.status_code == 201, "the abandoned request was executed after all"

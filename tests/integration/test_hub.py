@@ -17,13 +17,14 @@ import eventlet
 eventlet.monkey_patch()
 import services  # sets PSYCOPG_WAIT_FUNC unless the environment chose one
 import psycopg
+slow_conn = psycopg.connect({conninfo!r})
+fast_conn = psycopg.connect({conninfo!r})
 order = []
-def query(sql, name):
-    with psycopg.connect({conninfo!r}) as conn:
-        conn.execute(sql)
+def query(conn, sql, name):
+    conn.execute(sql)
     order.append(name)
-slow = eventlet.spawn(query, "SELECT pg_sleep(0.5)", "slow")
-fast = eventlet.spawn(query, "SELECT 1", "fast")
+slow = eventlet.spawn(query, slow_conn, "SELECT pg_sleep(0.5)", "slow")
+fast = eventlet.spawn(query, fast_conn, "SELECT 1", "fast")
 slow.wait(); fast.wait()
 print(",".join(order))
 """
