@@ -126,6 +126,8 @@ class ChainRuntime(DependencyProvider):
     def start(self) -> None:
         if self.relay is not None:
             self.container.spawn_managed_thread(self._relay_loop)
+            if self.projections:
+                self.container.spawn_managed_thread(self._projection_loop)
         if self.consumer is not None:
             self.container.spawn_managed_thread(self._catch_up_loop)
 
@@ -182,10 +184,20 @@ class ChainRuntime(DependencyProvider):
                 self._nudges.get(timeout=poll)
             try:
                 self.relay.relay()
-                self.projector.run()
             except Exception as exc:  # noqa: BLE001 - keep relaying after any fault
                 log.warning("outbox_relay_failed", extra={"error": repr(exc)})
                 eventlet.sleep(1)
+
+    def _projection_loop(self) -> None:
+        """Keep read models close behind the event store; a read that must see its own writes
+        runs the projector itself first."""
+        poll = float(settings.RELAY_POLL_SECONDS.get())
+        while True:
+            try:
+                self.projector.run()
+            except Exception as exc:  # noqa: BLE001 - the next round tries again
+                log.warning("projection_failed", extra={"error": repr(exc)})
+            eventlet.sleep(poll)
 
     def _catch_up_loop(self) -> None:
         every = float(settings.CATCHUP_SECONDS.get())
