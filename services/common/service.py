@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from nameko.rpc import rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from services.common import access, metrics
+from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime
 

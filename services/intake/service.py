@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from services.common.access import Action, require
+from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime
 from services.common.service import ChainService

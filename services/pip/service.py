@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.messaging import consume
-from nameko.rpc import rpc
-
+from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
