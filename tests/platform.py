@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -150,6 +151,7 @@ class Platform:
         rabbitmqctl("add_vhost", vhost)
         rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
         self.cli("migrate")
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(

@@ -131,6 +131,9 @@ def test_g2_events_stored_while_rabbitmq_is_down_reach_the_ledger_exactly_once(p
 
     _assert_everything_once(platform)
     assert {str(d) for d in stored_during_outage} <= set(_pip_dossiers(platform))
+    for process in platform.processes.values():
+        assert process.popen.poll() is None, f"{process.name} died"
+        assert '"level": "critical"' not in process.log.read_text(), f"{process.name} crashed"
 
 
 def _publish(events: list[dict]) -> None:
