@@ -9,8 +9,11 @@ The position is recorded in the same transaction as the effect (the sink's job).
 service serialise per origin on an advisory lock, so two instances give neither duplicates nor
 disorder. On start, and every few seconds, the consumer pulls from its position until caught up.
 
-Deliveries that arrive while an origin's events are being applied wait and are then applied
-together, as one batch (group commit): under load a sink writes many events per transaction.
+Deliveries that arrive while an origin's events are being applied wait for their turn and are
+then applied together, as one batch (group commit): under load a sink writes many events per
+transaction. A batch that fails fails each of its deliveries (nameko then acknowledges them);
+the same events come back through gap-filling and catch-up, so the origin waits, in order, until
+they apply.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from eventlet.event import Event
+from eventlet.semaphore import Semaphore
 
 from services.common import metrics
 from services.common.db import Database
@@ -64,7 +68,7 @@ class TrackingConsumer:
         self.db = db
         self.fetch = fetch
         self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
-        self._draining: set[str] = set()
+        self._turns: dict[str, Semaphore] = defaultdict(Semaphore)
         self._last_delivery: dict[str, float] = {}
 
     def idle_for(self, origin: str) -> float:
@@ -78,18 +82,15 @@ class TrackingConsumer:
     def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
         """Handle one delivered event; True if it took effect, False for a duplicate.
 
-        Returns only after the effect is committed, so the message is acknowledged after it."""
+        Returns only after the effect is committed. Deliveries of one origin take turns; the
+        one whose turn it is applies every delivery waiting at that moment, its own included."""
         delivery = _Delivery(event)
         self._last_delivery[origin] = time.monotonic()
         self._waiting[origin].append(delivery)
-        if origin not in self._draining:
-            self._draining.add(origin)
-            try:
-                while self._waiting[origin]:
-                    batch, self._waiting[origin] = self._waiting[origin], []
-                    self._settle(origin, batch)
-            finally:
-                self._draining.discard(origin)
+        with self._turns[origin]:
+            if not delivery.done.ready():
+                batch, self._waiting[origin] = self._waiting[origin], []
+                self._settle(origin, batch)
         return delivery.done.wait()
 
     def catch_up(self, origin: str) -> int:
@@ -110,9 +111,22 @@ class TrackingConsumer:
     def _settle(self, origin: str, batch: list[_Delivery]) -> None:
         try:
             outcomes = self._apply_deliveries(origin, batch)
-        except Exception as exc:  # noqa: BLE001 - every waiting delivery learns of it
+        except BaseException as exc:
+            # The origin stops here until the event applies: order comes first. Later
+            # deliveries and catch-up retry it; the log names it.
+            log.error(
+                "consumer_batch_failed",
+                extra={
+                    "origin": origin,
+                    "positions": [d.position for d in batch],
+                    "types": sorted({d.event.get("type", "") for d in batch}),
+                    "error": repr(exc),
+                },
+            )
             for delivery in batch:
                 delivery.done.send_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
             return
         for delivery, outcome in zip(batch, outcomes, strict=True):
             delivery.done.send(outcome)

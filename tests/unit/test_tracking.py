@@ -20,15 +20,17 @@ class NoLocks:
 class ListSink:
     def __init__(self):
         self.applied: list[int] = []
+        self.positions: dict[str, int] = {}
         self.calls = 0
 
     def position(self, origin: str, conn=None) -> int:
-        return self.applied[-1] if self.applied else 0
+        return self.positions.get(origin, 0)
 
     def apply(self, origin: str, events) -> None:
         self.calls += 1
         eventlet.sleep(0)  # a real sink waits on its database here
         self.applied.extend(int(e["sequence"]) for e in events)
+        self.positions[origin] = int(events[-1]["sequence"])
 
 
 def event(position: int) -> dict:
@@ -93,22 +95,56 @@ def test_catching_up_applies_everything_beyond_the_position_in_order():
 
 
 def test_deliveries_arriving_while_a_batch_is_applied_are_applied_together_in_order():
-    tracking, sink = consumer(OriginLog(list(range(1, 21))))
+    log = OriginLog(list(range(1, 21)))
+    tracking, sink = consumer(log)
     arrivals = list(range(1, 21))
-    arrivals[3], arrivals[4] = arrivals[4], arrivals[3]  # one pair out of order
+    arrivals[3], arrivals[4] = arrivals[4], arrivals[3]  # 5 is delivered before 4
     pool = eventlet.GreenPool()
     outcomes = list(pool.imap(lambda p: tracking.receive("o", event(p)), arrivals))
     assert sink.applied == list(range(1, 21))
-    assert sink.calls < 20
-    assert outcomes.count(True) + outcomes.count(False) == 20
-    assert outcomes[0] is True
+    assert outcomes == [True] * 20
+    assert log.pulls == [], "4 and 5 arrived in one batch: nothing to pull"
+    assert sink.calls <= 3
 
 
-def test_a_failing_sink_fails_every_waiting_delivery_and_applies_nothing():
-    class BrokenSink(ListSink):
+class FailingSink(ListSink):
+    def apply(self, origin, events):
+        eventlet.sleep(0)
+        raise RuntimeError("database down")
+
+
+def test_a_failing_batch_fails_every_delivery_in_it_and_moves_nothing():
+    sink = FailingSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), OriginLog([1, 2, 3]).fetch)
+    pool = eventlet.GreenPool()
+    threads = [pool.spawn(tracking.receive, "o", event(p)) for p in (1, 2, 3)]
+    for thread in threads:
+        with pytest.raises(RuntimeError, match="database down"):
+            thread.wait()
+    assert sink.position("o") == 0
+
+
+def test_after_a_failure_the_next_delivery_brings_the_missed_events_in_order():
+    class FlakySink(ListSink):
+        failures = 1
+
         def apply(self, origin, events):
-            raise RuntimeError("database down")
+            if self.failures:
+                self.failures -= 1
+                raise RuntimeError("database down")
+            super().apply(origin, events)
 
-    tracking = TrackingConsumer("test", BrokenSink(), NoLocks(), OriginLog([1]).fetch)
-    with pytest.raises(RuntimeError, match="database down"):
+    log = OriginLog([1, 2, 3])
+    sink = FlakySink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    with pytest.raises(RuntimeError):
         tracking.receive("o", event(1))
+    assert tracking.receive("o", event(3))
+    assert sink.applied == [1, 2, 3]
+
+
+def test_two_origins_are_tracked_apart():
+    tracking, sink = consumer(OriginLog([1, 2]))
+    tracking.receive("a", event(1))
+    assert tracking.receive("b", event(1)), "position 1 of b is not a duplicate of a's"
+    assert sink.positions == {"a": 1, "b": 1}
