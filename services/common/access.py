@@ -46,7 +46,7 @@ _TENANT_READS = frozenset({Action.READ_DOSSIER, Action.READ_PIP})
 def require(ctx: CommandContext | None, action: Action) -> CommandContext:
     """The context, if its actor's role allows `action`; otherwise raise."""
     if ctx is None:
-        raise Unauthenticated("this call carries no actor context")
+        raise Unauthenticated("this call carries no (validly signed) actor context")
     if not ctx.actor.has_role(*_ALLOWED[action]):
         allowed = ", ".join(sorted(_ALLOWED[action]))
         raise Forbidden(f"{action.value} needs one of the roles: {allowed}")
@@ -65,6 +65,8 @@ def require_for_gemeente(ctx: CommandContext | None, action: Action, gemeente: s
 
 def require_system(ctx: CommandContext | None) -> CommandContext:
     """Only services themselves may call internal endpoints such as notification logs."""
-    if ctx is None or not ctx.actor.has_role(SYSTEM_ROLE):
+    if ctx is None:
+        raise Unauthenticated("this call carries no (validly signed) actor context")
+    if not ctx.actor.has_role(SYSTEM_ROLE):
         raise Forbidden("internal endpoint: only Wegwijs services may call it")
     return ctx

@@ -23,7 +23,13 @@ from psycopg import sql
 
 from services.common import metrics, settings
 from services.common.application import ChainApplication
-from services.common.context import CONTEXT_KEY, CommandContext, bind_current, system_context
+from services.common.context import (
+    CONTEXT_KEY,
+    CommandContext,
+    UnsignedContext,
+    bind_current,
+    system_context,
+)
 from services.common.db import Database
 from services.common.envelope import Publication, context_of_event
 from services.common.outbox import OutboxRelay, Publisher, events_exchange
@@ -47,8 +53,16 @@ def events_from(origin: str, consumer: str) -> Queue:
 
 
 def context_of(worker_ctx: Any) -> CommandContext | None:
+    """The caller's context, or None when there is none or its signature does not hold (the
+    use case then refuses the call as unauthenticated)."""
     header = worker_ctx.data.get(CONTEXT_KEY)
-    return CommandContext.from_header(header) if header else None
+    if not header:
+        return None
+    try:
+        return CommandContext.from_header(header)
+    except (UnsignedContext, ValueError) as exc:
+        log.warning("unsigned_context_refused", extra={"error": str(exc)})
+        return None
 
 
 class EventSourcedSink:

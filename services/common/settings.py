@@ -66,6 +66,12 @@ REGION_FILE = _declare(
     str(ROOT / "infra" / "region.json"),
     "JSON file naming the region and its gemeenten (CBS code, name, OIN).",
 )
+CONTEXT_KEY = _declare(
+    "WEGWIJS_CONTEXT_KEY",
+    "wegwijs-development-context-key",
+    "HMAC key with which services sign the actor context they pass each other; a context"
+    " without a valid signature is refused. Development default only.",
+)
 BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
     "wegwijs-development-bsn-index-key",

@@ -182,3 +182,22 @@ def test_a_registration_the_gateway_gave_up_on_never_takes_effect_later(platform
     again = platform.post("/api/v1/dossiers", who, "regievoerder", "0344")
 
     assert again.status_code == 201, "the abandoned request was executed after all"
+
+
+def test_a_context_not_signed_by_a_wegwijs_service_is_refused_over_rpc(platform):
+    import base64
+    import json
+
+    dossier_id = platform.register(person("0344"))
+    claimed = CommandContext(
+        actor=Actor("mallory", "Mallory", ("regievoerder", "system"), "", ("0344",)),
+        activity="dossier-inzien",
+    )
+    body = base64.urlsafe_b64encode(json.dumps(claimed.as_dict()).encode()).decode()
+    config = {"AMQP_URI": TEST_ENV["WEGWIJS_AMQP_URI"]}
+    for header in (f"{body}.{'0' * 64}", body, json.dumps(claimed.as_dict())):
+        with ClusterRpcProxy(config, context_data={CONTEXT_KEY: header}) as rpc:
+            with pytest.raises(Unauthenticated):
+                rpc.intake.dossier(dossier_id)
+            with pytest.raises(Unauthenticated):
+                rpc.intake.notifications(1, 10)

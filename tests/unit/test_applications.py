@@ -187,3 +187,14 @@ def test_a_batch_of_reactions_commits_once_and_sees_its_own_unsaved_changes():
     assert app.repository.get(app.tally_id).count == 4
     assert app.tracked_position("origin") == 4
     assert len(app.notification_log.select(start=1, limit=10)) == 5
+
+
+def test_a_context_header_round_trips_and_a_tampered_one_is_refused():
+    from services.common.context import UnsignedContext
+
+    ctx = context(trace="ef" * 16)
+    header = ctx.to_header()
+    assert CommandContext.from_header(header) == ctx
+    body, _, signature = header.partition(".")
+    with pytest.raises(UnsignedContext):
+        CommandContext.from_header(f"{body[:-4]}AAAA.{signature}")
