@@ -40,7 +40,6 @@ def service_env(service: str, http_address: str = "") -> dict[str, str]:
         address = http_address or settings.HTTP_ADDRESS.get() or f"127.0.0.1:{SERVICES[service][1]}"
     env["WEGWIJS_HTTP_ADDRESS"] = address
     env["WEGWIJS_SERVICE"] = service
-    env.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     return env
 
 

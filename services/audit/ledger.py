@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -159,14 +159,20 @@ class Ledger:
             return [dict(row) for row in cur.fetchall()]
 
     def verify(self) -> tuple[int, int | None]:
-        """Recompute the chain; returns (entries checked, seq of the first bad entry or None)."""
-        prev_hash, expected_seq, checked = GENESIS, 1, 0
+        """Recompute the stored chain (see `verify_rows`)."""
         with self.db.transaction() as cur:
             cur.execute("SELECT * FROM audit.ledger ORDER BY seq")
-            for row in cur:
-                if row["seq"] != expected_seq or row["prev_hash"] != prev_hash:
-                    return checked, row["seq"]
-                if chain_hash(prev_hash, row) != row["entry_hash"]:
-                    return checked, row["seq"]
-                prev_hash, expected_seq, checked = row["entry_hash"], expected_seq + 1, checked + 1
-        return checked, None
+            return verify_rows(cur)
+
+
+def verify_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int | None]:
+    """Recompute a chain given in seq order; returns (entries that verified, seq of the first bad
+    entry or None). A changed field, a missing, inserted or moved entry each break it there."""
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    for row in rows:
+        if row["seq"] != expected_seq or row["prev_hash"] != prev_hash:
+            return checked, row["seq"]
+        if chain_hash(prev_hash, row) != row["entry_hash"]:
+            return checked, row["seq"]
+        prev_hash, expected_seq, checked = row["entry_hash"], expected_seq + 1, checked + 1
+    return checked, None

@@ -15,9 +15,7 @@ ORIGINS = ("intake", "pip", "matching", "consent")
 
 
 def _ledger(runtime: ChainRuntime) -> Ledger:
-    ledger = Ledger(runtime.db)
-    ledger.create_tables()
-    return ledger
+    return Ledger(runtime.db)
 
 
 class AuditService(ChainService):

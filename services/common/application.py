@@ -45,9 +45,9 @@ class ChainApplication(Application):
     reaction_activity: str = ""
 
     @classmethod
-    def on_postgres(cls, **env: str) -> ChainApplication:
+    def on_postgres(cls, create_tables: bool = False) -> ChainApplication:
         """The application on the PostgreSQL database and schema from settings."""
-        return cls(env={**settings.eventsourcing_env(cls.schema or cls.name.lower()), **env})
+        return cls(env=settings.eventsourcing_env(cls.schema or cls.name.lower(), create_tables))
 
     @classmethod
     def in_memory(cls) -> ChainApplication:

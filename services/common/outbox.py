@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 import psycopg
@@ -76,6 +77,15 @@ class Publisher:
         self._producer = None
 
 
+def create_outbox_table(db: Database, schema: str) -> None:
+    with db.transaction() as cur:
+        cur.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (origin text PRIMARY KEY, position bigint NOT NULL)"
+            ).format(sql.Identifier(schema, "outbox_position"))
+        )
+
+
 class OutboxRelay:
     """Moves a service's stored events to RabbitMQ, in notification order, at least once."""
 
@@ -93,15 +103,6 @@ class OutboxRelay:
         self.db = db
         self.publisher = publisher
         self._table = sql.Identifier(app.schema, "outbox_position")
-
-    def create_table(self) -> None:
-        with self.db.transaction() as cur:
-            cur.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} "
-                    "(origin text PRIMARY KEY, position bigint NOT NULL)"
-                ).format(self._table)
-            )
 
     def position(self, conn: psycopg.Connection | None = None) -> int:
         query = sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table)
@@ -138,8 +139,16 @@ class OutboxRelay:
     def relay(self) -> int:
         """Publish everything not yet published; returns how many events went out.
 
-        Returns 0 at once when another instance holds the relay lock.
-        """
+        Returns 0 at once when another instance holds the relay lock. Every instance reports
+        the lag, also when publishing failed."""
+        try:
+            return self._relay()
+        finally:
+            with suppress(Exception):
+                head = self.app.recorder.max_notification_id() or 0
+                metrics.OUTBOX_LAG.labels(self.service).set(head - self.position())
+
+    def _relay(self) -> int:
         sent = 0
         with self.db.advisory_lock(f"outbox:{self.service}", wait=False) as leader:
             if leader is None:
@@ -155,6 +164,4 @@ class OutboxRelay:
                     sent += 1
                     metrics.EVENTS_PUBLISHED.labels(self.service).inc()
                 self._record_position(leader, position)
-            head = self.app.recorder.max_notification_id() or 0
-            metrics.OUTBOX_LAG.labels(self.service).set(head - position)
         return sent

@@ -2,7 +2,8 @@
 from the event store with the same result (G6).
 
 Each projection records its position in the same transaction as its rows, so a crash between the
-two cannot happen, and instances of a service take turns on an advisory lock.
+two cannot happen, and instances of a service take turns on a transaction-level advisory lock
+(one connection does everything, so waiting instances cannot exhaust a pool).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from services.common.application import ChainApplication
-from services.common.db import Database
+from services.common.db import Database, lock_key
 
 BATCH = 500
 
@@ -56,51 +57,60 @@ class Projector:
         return sum(self._run(p) for p in self.projections.values())
 
     def rebuild(self, name: str) -> int:
-        """Drop a read model and build it again from the first stored event."""
+        """Drop a read model and build it again from the first stored event, in one
+        transaction: readers see the old rows until the new ones are complete."""
         projection = self.projections[name]
-        with self.db.advisory_lock(self._lock_name(projection)), self.db.transaction() as cur:
+        with self.db.transaction() as cur:
+            self._lock(cur, projection)
             for table in projection.tables:
                 cur.execute(
                     sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.schema, table))
                 )
             cur.execute(
-                sql.SQL("DELETE FROM {} WHERE projection = %s").format(self._positions),
-                (name,),
+                sql.SQL("DELETE FROM {} WHERE projection = %s").format(self._positions), (name,)
             )
             for statement in projection.create_statements(self.schema):
                 cur.execute(statement)
-        return self._run(projection)
+            applied = 0
+            while batch := self._apply_next(cur, projection):
+                applied += batch
+        return applied
 
-    def _lock_name(self, projection: Projection) -> str:
-        return f"projection:{self.schema}:{projection.name}"
+    def _lock(self, cur: Cursor, projection: Projection) -> None:
+        """Instances take turns per read model; the lock ends with the transaction."""
+        cur.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            (lock_key(f"projection:{self.schema}:{projection.name}"),),
+        )
 
     def _run(self, projection: Projection) -> int:
         applied = 0
-        with self.db.advisory_lock(self._lock_name(projection)):
-            while True:
-                with self.db.transaction() as cur:
-                    cur.execute(
-                        sql.SQL("SELECT position FROM {} WHERE projection = %s").format(
-                            self._positions
-                        ),
-                        (projection.name,),
-                    )
-                    row = cur.fetchone()
-                    position = row["position"] if row else 0
-                    notifications = self.app.recorder.select_notifications(
-                        start=position + 1, limit=BATCH
-                    )
-                    if not notifications:
-                        return applied
-                    for notification in notifications:
-                        projection.apply(
-                            cur, self.schema, self.app.mapper.to_domain_event(notification)
-                        )
-                    cur.execute(
-                        sql.SQL(
-                            "INSERT INTO {} (projection, position) VALUES (%s, %s) "
-                            "ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position"
-                        ).format(self._positions),
-                        (projection.name, notifications[-1].id),
-                    )
-                    applied += len(notifications)
+        while True:
+            with self.db.transaction() as cur:
+                self._lock(cur, projection)
+                batch = self._apply_next(cur, projection)
+            if not batch:
+                return applied
+            applied += batch
+
+    def _apply_next(self, cur: Cursor, projection: Projection) -> int:
+        """Apply the next batch of events and record the position; returns how many."""
+        cur.execute(
+            sql.SQL("SELECT position FROM {} WHERE projection = %s").format(self._positions),
+            (projection.name,),
+        )
+        row = cur.fetchone()
+        position = row["position"] if row else 0
+        notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH)
+        if not notifications:
+            return 0
+        for notification in notifications:
+            projection.apply(cur, self.schema, self.app.mapper.to_domain_event(notification))
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (projection, position) VALUES (%s, %s) "
+                "ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position"
+            ).format(self._positions),
+            (projection.name, notifications[-1].id),
+        )
+        return len(notifications)

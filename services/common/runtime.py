@@ -119,6 +119,8 @@ class ChainRuntime(DependencyProvider):
     # lifecycle ----------------------------------------------------------------------------
     def setup(self) -> None:
         self.service = self.container.service_name
+        if unsafe := settings.development_secrets_in_use():
+            log.warning("development_secrets_in_use", extra={"settings": unsafe})
         self.db = Database().open()
         self._nudges: LightQueue = LightQueue(maxsize=1)
         self._rpc_lock = Semaphore()
@@ -130,9 +132,7 @@ class ChainRuntime(DependencyProvider):
             self.relay = OutboxRelay(
                 self.service, self.app, self.publications, self.db, self.publisher
             )
-            self.relay.create_table()
             self.projector = Projector(self.app, self.db, self.projections)
-            self.projector.create_tables()
         if self.origins:
             sink = self.sink_factory(self) if self.sink_factory else EventSourcedSink(self.app)
             self.consumer = TrackingConsumer(self.service, sink, self.db, self.fetch)

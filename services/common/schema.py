@@ -13,7 +13,7 @@ def migrate() -> list[str]:
     """Idempotent: safe to run on every start. Returns what it did, for the operator."""
     # Imported here: the service packages import this module's siblings.
     from services.audit.ledger import Ledger
-    from services.common.outbox import OutboxRelay, Publisher
+    from services.common.outbox import create_outbox_table
     from services.common.projection import Projector
     from services.consent.application import Consent
     from services.intake.application import Intake
@@ -34,9 +34,9 @@ def migrate() -> list[str]:
         done.append(f"schemas {', '.join(SCHEMAS)}")
         projections = {Intake: (DossierIndex(),)}
         for app_class in (Intake, Pips, Matching, Consent):
-            app = app_class.on_postgres()
+            app = app_class.on_postgres(create_tables=True)
             try:
-                OutboxRelay(app.schema, app, {}, db, Publisher()).create_table()
+                create_outbox_table(db, app.schema)
                 Projector(app, db, projections.get(app_class, ())).create_tables()
             finally:
                 app.close()

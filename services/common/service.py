@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from nameko.web.handlers import http
@@ -12,6 +13,8 @@ from services.common import access, metrics
 from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime
+
+log = logging.getLogger(__name__)
 
 
 class ChainService:
@@ -37,8 +40,9 @@ class ChainService:
         try:
             report = self.chain.runtime.health()
             status = 200
-        except Exception as exc:  # noqa: BLE001 - any fault means unhealthy
-            report, status = {"service": self.name, "status": "down", "error": repr(exc)}, 503
+        except Exception:
+            log.exception("health_check_failed")
+            report, status = {"service": self.name, "status": "down"}, 503
         return Response(json.dumps(report), status=status, mimetype="application/json")
 
     @http("GET", "/metrics")

@@ -102,6 +102,14 @@ RUN_DIR = _declare(
 )
 
 
+SECRETS = (JWT_SECRET, CONTEXT_KEY, BSN_INDEX_KEY)
+
+
+def development_secrets_in_use() -> list[str]:
+    """Names of the secrets still at their published development default."""
+    return [s.name for s in SECRETS if s.get() == s.default]
+
+
 def declared() -> list[Setting]:
     """All settings, in declaration order."""
     return list(_DECLARED.values())
@@ -119,9 +127,11 @@ def postgres_conninfo(dbname: str | None = None) -> str:
     return " ".join(f"{k}={v}" for k, v in parts.items())
 
 
-def eventsourcing_env(schema: str) -> dict[str, str]:
-    """The environment an eventsourcing Application needs to store in `schema`."""
+def eventsourcing_env(schema: str, create_tables: bool = False) -> dict[str, str]:
+    """The environment an eventsourcing Application needs to store in `schema`. Only
+    `wegwijs migrate` creates tables; services never run DDL."""
     return {
+        "CREATE_TABLE": "y" if create_tables else "n",
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": PG_DBNAME.get(),
         "POSTGRES_HOST": PG_HOST.get(),

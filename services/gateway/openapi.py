@@ -81,6 +81,18 @@ DOSSIER = {
     },
 }
 
+DOSSIER_SUMMARY = {
+    "type": "object",
+    "description": "A dossier in a list: no BSN, V-nummer or birth date.",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "gemeente": {"type": "string"},
+        "given_name": {"type": "string"},
+        "family_name": {"type": "string"},
+        "registered_at": {"type": "string", "format": "date-time"},
+    },
+}
+
 PIP = {
     "type": "object",
     "properties": {
@@ -283,12 +295,13 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {"id": {"type": "string", "format": "uuid"}},
                 },
                 "Dossier": DOSSIER,
+                "DossierSummary": DOSSIER_SUMMARY,
                 "DossierList": {
                     "type": "object",
                     "properties": {
                         "dossiers": {
                             "type": "array",
-                            "items": {"$ref": "#/components/schemas/Dossier"},
+                            "items": {"$ref": "#/components/schemas/DossierSummary"},
                         }
                     },
                 },

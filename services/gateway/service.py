@@ -35,7 +35,9 @@ from services.gateway.problems import (
 log = logging.getLogger(__name__)
 
 SERVICES = ("intake", "pip", "matching", "consent", "audit")
-RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get())}
+# A request not picked up within half the gateway's patience expires in its queue, so a command
+# that waited out a service outage is not carried out after the caller was told it failed.
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
 class ApiHandler(HttpRequestHandler):
@@ -80,8 +82,6 @@ class GatewayService:
 
     chain = ChainRuntime()
     bind = ActorBinding()
-    # A request expires in its queue when the gateway stops waiting for it, so a command the
-    # caller was told had failed (504) never takes effect later.
     intake = RpcProxy("intake", **RPC_OPTIONS)
     pip = RpcProxy("pip", **RPC_OPTIONS)
     matching = RpcProxy("matching", **RPC_OPTIONS)
@@ -104,7 +104,8 @@ class GatewayService:
         except UnknownService as exc:
             raise ServiceUnavailable(f"service not running: {exc}") from None
         except (OSError, OperationalError) as exc:
-            raise ServiceUnavailable(f"message broker unreachable: {exc}") from None
+            log.warning("broker_unreachable", extra={"error": repr(exc)})
+            raise ServiceUnavailable("the message broker is unreachable; try again later") from None
         except RemoteError as exc:
             log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
             raise
@@ -142,14 +143,16 @@ class GatewayService:
         try:
             self.chain.runtime.health()
             checks["postgres"] = "ok"
-        except Exception as exc:  # noqa: BLE001 - reported, not raised
-            checks["postgres"] = f"down: {exc!r}"
+        except Exception:
+            log.exception("health_postgres_down")
+            checks["postgres"] = "down"
         try:
             with Connection(settings.AMQP_URI.get(), connect_timeout=2) as conn:
                 conn.ensure_connection(max_retries=1)
             checks["rabbitmq"] = "ok"
-        except Exception as exc:  # noqa: BLE001
-            checks["rabbitmq"] = f"down: {exc!r}"
+        except Exception:
+            log.exception("health_rabbitmq_down")
+            checks["rabbitmq"] = "down"
         pile = eventlet.GreenPile()
         for name in SERVICES:
             pile.spawn(self._service_health, name)
@@ -164,8 +167,9 @@ class GatewayService:
             with eventlet.Timeout(3):
                 getattr(self, name).health()
             return name, "ok"
-        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - reported, not raised
-            return name, f"down: {exc!r}"
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - reported as down
+            log.warning("health_service_down", extra={"target": name, "error": repr(exc)})
+            return name, "down"
 
     @api("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:

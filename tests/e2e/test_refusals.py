@@ -142,9 +142,12 @@ def test_another_gemeentes_dossier_and_pip_are_not_found_over_http(platform):
         response = platform.get(path, "regievoerder", "0356")
         assert response.status_code == 404, path
         assert response.json()["detail"] != ""
-    unknown = platform.get("/api/v1/dossiers/00000000-0000-0000-0000-000000000000", "regievoerder")
+    other = platform.get(f"/api/v1/dossiers/{dossier_id}", "regievoerder", "0356")
+    unknown = platform.get(
+        "/api/v1/dossiers/00000000-0000-0000-0000-000000000000", "regievoerder", "0356"
+    )
     assert unknown.status_code == 404
-    assert response.json()["title"] == unknown.json()["title"]
+    assert other.json() == unknown.json(), "the answer must not reveal that the dossier exists"
 
 
 def test_a_service_refuses_a_forged_context_over_rpc(platform):

@@ -1,0 +1,63 @@
+"""The ledger's hash chain, without a database: each kind of change breaks it where it is made."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.audit.ledger import GENESIS, chain_hash, entry_from_event, verify_rows
+
+
+def _event(position: int) -> dict:
+    return {
+        "sequence": f"{position:020d}",
+        "id": str(uuid.uuid4()),
+        "type": "nl.wegwijs.intake.dossier.geregistreerd.v1",
+        "subject": str(uuid.uuid4()),
+        "gemeente": "0344",
+        "actor": "u-1",
+        "actorroles": "regievoerder",
+        "organisation": "",
+        "activity": "registratie",
+        "correlationid": "ab" * 16,
+        "time": "2026-11-28T10:00:00+00:00",
+        "payloadhash": "sha256:" + "0" * 64,
+    }
+
+
+def _chain(n: int) -> list[dict]:
+    rows, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        entry = entry_from_event(seq, "intake", _event(seq))
+        entry_hash = chain_hash(prev, entry)
+        rows.append({**entry, "prev_hash": prev, "entry_hash": entry_hash})
+        prev = entry_hash
+    return rows
+
+
+def test_an_untouched_chain_verifies():
+    assert verify_rows(_chain(5)) == (5, None)
+
+
+def test_a_changed_field_is_found_at_its_entry():
+    rows = _chain(5)
+    rows[2]["actor"] = "someone-else"
+    assert verify_rows(rows) == (2, 3)
+
+
+def test_a_deleted_entry_is_found_where_the_gap_is():
+    rows = _chain(5)
+    del rows[1]
+    assert verify_rows(rows) == (1, 3)
+
+
+def test_two_swapped_entries_are_found_at_the_first_of_them():
+    rows = _chain(5)
+    rows[1], rows[2] = rows[2], rows[1]
+    assert verify_rows(rows) == (1, 3)
+
+
+def test_an_entry_rehashed_after_a_change_still_breaks_the_next_link():
+    rows = _chain(5)
+    rows[2]["actor"] = "someone-else"
+    rows[2]["entry_hash"] = chain_hash(rows[2]["prev_hash"], rows[2])
+    assert verify_rows(rows) == (3, 4)
