@@ -12,6 +12,7 @@ class ChainError(Exception):
 
     status = 400
     title = "Bad request"
+    slug = "ongeldig-verzoek"  # the problem type: urn:wegwijs:probleem:<slug>
 
 
 class InvalidInput(ChainError):
@@ -19,6 +20,7 @@ class InvalidInput(ChainError):
 
     status = 422
     title = "Invalid input"
+    slug = "ongeldige-invoer"
 
     def __init__(self, errors: list[dict[str, str]]):
         super().__init__(errors)
@@ -33,6 +35,7 @@ class NotFound(ChainError):
 
     status = 404
     title = "Not found"
+    slug = "niet-gevonden"
 
 
 class Forbidden(ChainError):
@@ -40,6 +43,7 @@ class Forbidden(ChainError):
 
     status = 403
     title = "Forbidden"
+    slug = "geen-toegang"
 
 
 class Unauthenticated(ChainError):
@@ -47,6 +51,7 @@ class Unauthenticated(ChainError):
 
     status = 401
     title = "Unauthenticated"
+    slug = "niet-aangemeld"
 
 
 class Conflict(ChainError):
@@ -54,6 +59,7 @@ class Conflict(ChainError):
 
     status = 409
     title = "Conflict"
+    slug = "conflict"
 
 
 EXPECTED = (InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict)

@@ -139,14 +139,15 @@ class OutboxRelay:
     def relay(self) -> int:
         """Publish everything not yet published; returns how many events went out.
 
-        Returns 0 at once when another instance holds the relay lock. Every instance reports
-        the lag, also when publishing failed."""
+        Returns 0 at once when another instance holds the relay lock. The lag is reported
+        after every pass, also one that failed (RabbitMQ down)."""
         try:
             return self._relay()
-        finally:
+        except Exception:
             with suppress(Exception):
                 head = self.app.recorder.max_notification_id() or 0
                 metrics.OUTBOX_LAG.labels(self.service).set(head - self.position())
+            raise
 
     def _relay(self) -> int:
         sent = 0
@@ -164,4 +165,5 @@ class OutboxRelay:
                     sent += 1
                     metrics.EVENTS_PUBLISHED.labels(self.service).inc()
                 self._record_position(leader, position)
+            metrics.OUTBOX_LAG.labels(self.service).set(0)  # read up to the head
         return sent

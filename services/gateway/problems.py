@@ -12,24 +12,16 @@ from services.common.errors import ChainError, InvalidInput
 PROBLEM_TYPE = "urn:wegwijs:probleem:{}"
 MEDIA_TYPE = "application/problem+json"
 
-_SLUGS = {
-    "InvalidInput": "ongeldige-invoer",
-    "NotFound": "niet-gevonden",
-    "Forbidden": "geen-toegang",
-    "Unauthenticated": "niet-aangemeld",
-    "Conflict": "conflict",
-    "MalformedJson": "ongeldige-json",
-}
-
 
 class MalformedJson(ChainError):
     status = 400
     title = "Malformed JSON"
+    slug = "ongeldige-json"
 
 
-def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> Response:
+def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Response:
     body = {
-        "type": PROBLEM_TYPE.format(_SLUGS.get(kind, "interne-fout")),
+        "type": PROBLEM_TYPE.format(slug),
         "title": title,
         "status": status,
         "detail": detail,
@@ -45,17 +37,16 @@ def from_error(exc: ChainError, instance: str = "") -> Response:
             {"field": e["field"], "pointer": f"#/{e['field']}", "detail": e["detail"]}
             for e in exc.errors
         ]
-    return problem(exc.status, exc.title, str(exc) or exc.title, type(exc).__name__, **extra)
+    return problem(exc.status, exc.title, str(exc) or exc.title, exc.slug, **extra)
 
 
 class ServiceUnavailable(ChainError):
     status = 503
     title = "Service unavailable"
+    slug = "dienst-onbereikbaar"
 
 
 class GatewayTimeout(ChainError):
     status = 504
     title = "Gateway timeout"
-
-
-_SLUGS.update({"ServiceUnavailable": "dienst-onbereikbaar", "GatewayTimeout": "time-out"})
+    slug = "time-out"

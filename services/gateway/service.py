@@ -47,7 +47,9 @@ class ApiHandler(HttpRequestHandler):
         if isinstance(exc, ChainError):
             return from_error(exc)
         log.error("unhandled_gateway_error", exc_info=exc)
-        return problem(500, "Internal error", "the gateway could not complete the request", "")
+        return problem(
+            500, "Internal error", "the gateway could not complete the request", "interne-fout"
+        )
 
 
 api = ApiHandler.decorator

@@ -177,6 +177,9 @@ class Counting(ChainApplication):
 
 def test_a_batch_of_reactions_commits_once_and_sees_its_own_unsaved_changes():
     app = Counting.in_memory()
+    commits = []
+    insert_events = app.recorder.insert_events
+    app.recorder.insert_events = lambda *a, **kw: commits.append(1) or insert_events(*a, **kw)
     events = [
         {"sequence": f"{p:020d}", "actor": "a", "activity": "x", "correlationid": "ab" * 16}
         for p in (1, 2, 3)
@@ -186,6 +189,7 @@ def test_a_batch_of_reactions_commits_once_and_sees_its_own_unsaved_changes():
 
     assert app.repository.get(app.tally_id).count == 4
     assert app.tracked_position("origin") == 4
+    assert len(commits) == 2, "one transaction per batch"
     assert len(app.notification_log.select(start=1, limit=10)) == 5
 
 
@@ -198,3 +202,13 @@ def test_a_context_header_round_trips_and_a_tampered_one_is_refused():
     body, _, signature = header.partition(".")
     with pytest.raises(UnsignedContext):
         CommandContext.from_header(f"{body[:-4]}AAAA.{signature}")
+
+
+def test_g1_a_registration_whose_commit_fails_reports_failure_and_stores_nothing(intake):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the database went away during commit")
+
+    intake.recorder.insert_events = refuse
+    with pytest.raises(RuntimeError):
+        intake.register(context(), VALID, today=TODAY)
+    assert intake.notification_log.select(start=1, limit=10) == []
