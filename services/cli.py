@@ -16,14 +16,14 @@ from pathlib import Path
 
 from services.common import settings
 
-# name -> (nameko module, default HTTP port for /health and /metrics)
+# name -> (nameko service class, number: its default /health and /metrics port is the base + it)
 SERVICES: dict[str, tuple[str, int]] = {
-    "intake": ("services.intake.service:IntakeService", 8101),
-    "pip": ("services.pip.service:PipService", 8102),
-    "matching": ("services.matching.service:MatchingService", 8103),
-    "consent": ("services.consent.service:ConsentService", 8104),
-    "audit": ("services.audit.service:AuditService", 8105),
-    "gateway": ("services.gateway.service:GatewayService", 8000),
+    "intake": ("services.intake.service:IntakeService", 1),
+    "pip": ("services.pip.service:PipService", 2),
+    "matching": ("services.matching.service:MatchingService", 3),
+    "consent": ("services.consent.service:ConsentService", 4),
+    "audit": ("services.audit.service:AuditService", 5),
+    "gateway": ("services.gateway.service:GatewayService", 0),
 }
 NAMEKO_CONFIG = settings.ROOT / "infra" / "nameko.yaml"
 DEMO_PEOPLE = settings.ROOT / "infra" / "demo-people.json"
@@ -37,7 +37,8 @@ def service_env(service: str, http_address: str = "") -> dict[str, str]:
     if service == "gateway":
         address = settings.GATEWAY_ADDRESS.get()
     else:
-        address = http_address or settings.HTTP_ADDRESS.get() or f"127.0.0.1:{SERVICES[service][1]}"
+        port = int(settings.HTTP_PORT_BASE.get()) + SERVICES[service][1]
+        address = http_address or settings.HTTP_ADDRESS.get() or f"127.0.0.1:{port}"
     env["WEGWIJS_HTTP_ADDRESS"] = address
     env["WEGWIJS_SERVICE"] = service
     return env

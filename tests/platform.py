@@ -44,6 +44,7 @@ class Layout:
             "WEGWIJS_PG_DBNAME": self.name,
             "WEGWIJS_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
             "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{self.gateway_port}",
+            "WEGWIJS_HTTP_PORT_BASE": str(self.service_port_base),
             "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
             "WEGWIJS_CATCHUP_SECONDS": "1",
             "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
@@ -172,7 +173,7 @@ class Platform:
         if service == "gateway":
             port = self.layout.gateway_port
         elif port is None:
-            port = self.layout.service_port_base + list(SERVICES).index(service) + 1
+            port = self.layout.service_port_base + SERVICES[service][1]
         self.run_dir.mkdir(parents=True, exist_ok=True)
         log = self.run_dir / f"{name}.log"
         popen = subprocess.Popen(

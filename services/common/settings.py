@@ -52,7 +52,14 @@ GATEWAY_ADDRESS = _declare(
 HTTP_ADDRESS = _declare(
     "WEGWIJS_HTTP_ADDRESS",
     "",
-    "host:port for a service process's /metrics and /health; empty: the service's default port.",
+    "host:port for a service process's /metrics and /health; empty: 127.0.0.1 and the port"
+    " WEGWIJS_HTTP_PORT_BASE + the service's number (intake 1, pip 2, matching 3, consent 4,"
+    " audit 5).",
+)
+HTTP_PORT_BASE = _declare(
+    "WEGWIJS_HTTP_PORT_BASE",
+    "8100",
+    "Where the services' default /metrics and /health ports start (see WEGWIJS_HTTP_ADDRESS).",
 )
 JWT_SECRET = _declare(
     "WEGWIJS_JWT_SECRET",
