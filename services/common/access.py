@@ -30,6 +30,9 @@ class Action(StrEnum):
     READ_DOSSIER = "dossier.read"
     READ_PIP = "pip.read"
     READ_AUDIT = "audit.read"
+    RECORD_INTAKE = "intake.record"
+    READ_INTAKE = "intake.read"
+    READ_HEALTH = "health.read"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -37,10 +40,16 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
+    Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
+    Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # Health is a special category of personal data (AVG art. 9).
+    Action.READ_HEALTH: frozenset({Role.REGIEVOERDER}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
-_TENANT_READS = frozenset({Action.READ_DOSSIER, Action.READ_PIP})
+_TENANT_READS = frozenset(
+    {Action.READ_DOSSIER, Action.READ_PIP, Action.READ_INTAKE, Action.RECORD_INTAKE}
+)
 
 
 def require(ctx: CommandContext | None, action: Action) -> CommandContext:
@@ -61,6 +70,11 @@ def require_for_gemeente(ctx: CommandContext | None, action: Action, gemeente: s
     if action in _TENANT_READS:
         raise NotFound("no such dossier")
     raise Forbidden(f"you do not act for gemeente {gemeente}")
+
+
+def allows(ctx: CommandContext, action: Action) -> bool:
+    """Whether the actor's role allows `action` (for what a view may show, not for refusing)."""
+    return ctx.actor.has_role(*_ALLOWED[action])
 
 
 def require_system(ctx: CommandContext | None) -> CommandContext:

@@ -33,5 +33,13 @@ class ChainAggregate(Aggregate):
     def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Any:
         return super()._create(event_class, id=id, context=_context_now(), **kwargs)
 
+    def subject(self) -> dict[str, str] | None:
+        """Whom the aggregate is about (`dossier_id`, `gemeente`), recorded in the context of
+        every later event, so each can be published and logged against its data subject."""
+        return None
+
     def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
-        super().trigger_event(event_class, context=_context_now(), **kwargs)
+        context = _context_now()
+        if subject := self.subject():
+            context["subject"] = subject
+        super().trigger_event(event_class, context=context, **kwargs)

@@ -93,6 +93,130 @@ DOSSIER_SUMMARY = {
     },
 }
 
+_ROUTE = {"type": "string", "enum": ["b1", "onderwijs", "z"]}
+
+INTAKE_STEPS = {
+    "Leerbaarheidstoets": {
+        "type": "object",
+        "required": ["taken_on", "outcome"],
+        "properties": {
+            "taken_on": {**_DATE, "description": "Not in the future."},
+            "outcome": {"type": "string", "enum": ["hoog", "gemiddeld", "laag"]},
+        },
+    },
+    "EducationEntry": {
+        "type": "object",
+        "required": ["country", "level", "years", "diploma", "recognition_requested"],
+        "properties": {
+            "country": {"type": "string", "maxLength": 100},
+            "level": {
+                "type": "string",
+                "enum": ["geen", "basis", "voortgezet", "mbo", "hbo", "wo"],
+            },
+            "years": {"type": "integer", "minimum": 0, "maximum": 30},
+            "diploma": {"type": "boolean"},
+            "recognition_requested": {"type": "boolean"},
+        },
+    },
+    "WorkEntry": {
+        "type": "object",
+        "required": ["country", "occupation", "years"],
+        "properties": {
+            "country": {"type": "string", "maxLength": 100},
+            "occupation": {"type": "string", "maxLength": 200},
+            "years": {"type": "integer", "minimum": 0, "maximum": 60},
+        },
+    },
+    "PersonalCircumstances": {
+        "type": "object",
+        "required": ["summary"],
+        "properties": {
+            "summary": {"type": "string", "maxLength": 2000},
+            "physical_health": {
+                "type": "string",
+                "description": "Special category (AVG art. 9): shown to the regievoerder only.",
+            },
+            "mental_health": {
+                "type": "string",
+                "description": "Special category (AVG art. 9): shown to the regievoerder only.",
+            },
+        },
+    },
+    "RouteChoice": {
+        "type": "object",
+        "required": ["route"],
+        "properties": {
+            "route": _ROUTE,
+            "reason": {
+                "type": "string",
+                "description": "Required when the route differs from the advice or from what "
+                "the leerbaarheidstoets indicates.",
+            },
+        },
+    },
+}
+
+BREDE_INTAKE = {
+    "type": "object",
+    "description": "The brede intake as the caller's role may see it.",
+    "properties": {
+        "dossier_id": {"type": "string", "format": "uuid"},
+        "gemeente": {"type": "string"},
+        "leerbaarheidstoets": {"$ref": "#/components/schemas/Leerbaarheidstoets"},
+        "education": {"type": "array", "items": {"$ref": "#/components/schemas/EducationEntry"}},
+        "work": {"type": "array", "items": {"$ref": "#/components/schemas/WorkEntry"}},
+        "personal_circumstances": {"$ref": "#/components/schemas/PersonalCircumstances"},
+        "missing_parts": {"type": "array", "items": {"type": "string"}},
+        "complete": {"type": "boolean"},
+        "route_advice": {
+            "type": "object",
+            "properties": {
+                "route": _ROUTE,
+                "rule": {"type": "string"},
+                "reasons": {"type": "array", "items": {"type": "string"}},
+                "facts": {"type": "object"},
+            },
+        },
+        "route_choice": {
+            "type": "object",
+            "properties": {"route": _ROUTE, "reason": {"type": "string"}, "advised": _ROUTE},
+        },
+        "history": {
+            "type": "array",
+            "description": "Every step with who recorded it.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "step": {"type": "string"},
+                    "by": {"type": "string"},
+                    "role": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+        "version": {"type": "integer"},
+    },
+}
+
+
+def _intake_step(summary: str, operation_id: str, schema: str | None) -> dict[str, Any]:
+    step: dict[str, Any] = {
+        "summary": summary,
+        "operationId": operation_id,
+        "parameters": [_ID],
+        "responses": {
+            **_ok(200, "The brede intake after the step.", "BredeIntake"),
+            **_errors(400, 401, 403, 404, 409, 422, 503, 504),
+        },
+    }
+    if schema:
+        step["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+    return step
+
+
 PIP = {
     "type": "object",
     "properties": {
@@ -222,6 +346,47 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/dossiers/{dossier_id}/intake": {
+                "get": {
+                    "summary": "The brede intake (health only for the regievoerder)",
+                    "operationId": "getBredeIntake",
+                    "parameters": [_ID],
+                    "responses": {
+                        **_ok(200, "The brede intake.", "BredeIntake"),
+                        **_errors(401, 403, 404, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/leerbaarheidstoets": {
+                "put": _intake_step(
+                    "Record the leerbaarheidstoets", "putLeerbaarheidstoets", "Leerbaarheidstoets"
+                )
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/education": {
+                "post": _intake_step("Add an education entry", "postEducation", "EducationEntry")
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/work": {
+                "post": _intake_step("Add a work entry", "postWork", "WorkEntry")
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/personal-circumstances": {
+                "put": _intake_step(
+                    "Record the personal circumstances",
+                    "putPersonalCircumstances",
+                    "PersonalCircumstances",
+                )
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/complete": {
+                "post": _intake_step(
+                    "Complete the brede intake (needs the three legal parts); gives a route advice",
+                    "completeBredeIntake",
+                    None,
+                )
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/route": {
+                "put": _intake_step(
+                    "Record the regievoerder's route choice", "putRoute", "RouteChoice"
+                )
+            },
             "/api/v1/audit/dossiers/{dossier_id}": {
                 "get": {
                     "summary": "The audit ledger entries about one dossier (auditor role)",
@@ -306,6 +471,8 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 "Pip": PIP,
+                **INTAKE_STEPS,
+                "BredeIntake": BREDE_INTAKE,
                 "AuditEntry": AUDIT_ENTRY,
                 "AuditEntries": {
                     "type": "object",

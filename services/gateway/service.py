@@ -133,6 +133,59 @@ class GatewayService:
         self._authorise(request, Action.READ_PIP, "pip-inzien")
         return json_response(200, self._call(self.pip.pip, dossier_id))
 
+    # the brede intake (each step answers with the intake as the actor may see it) -------------
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>/intake", expected_exceptions=ChainError)
+    def get_intake(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_INTAKE, "brede-intake")
+        return json_response(200, self._call(self.intake.brede_intake, dossier_id))
+
+    @api(
+        "PUT",
+        "/api/v1/dossiers/<string:dossier_id>/intake/leerbaarheidstoets",
+        expected_exceptions=ChainError,
+    )
+    def put_leerbaarheidstoets(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.record_leerbaarheidstoets, dossier_id)
+
+    @api(
+        "POST",
+        "/api/v1/dossiers/<string:dossier_id>/intake/education",
+        expected_exceptions=ChainError,
+    )
+    def post_education(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.add_education, dossier_id)
+
+    @api("POST", "/api/v1/dossiers/<string:dossier_id>/intake/work", expected_exceptions=ChainError)
+    def post_work(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.add_work, dossier_id)
+
+    @api(
+        "PUT",
+        "/api/v1/dossiers/<string:dossier_id>/intake/personal-circumstances",
+        expected_exceptions=ChainError,
+    )
+    def put_personal_circumstances(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.record_personal_circumstances, dossier_id)
+
+    @api(
+        "POST",
+        "/api/v1/dossiers/<string:dossier_id>/intake/complete",
+        expected_exceptions=ChainError,
+    )
+    def post_complete(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        return json_response(200, self._call(self.intake.complete_intake, dossier_id))
+
+    @api("PUT", "/api/v1/dossiers/<string:dossier_id>/intake/route", expected_exceptions=ChainError)
+    def put_route(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.choose_route, dossier_id)
+
+    def _intake_step(
+        self, request: Request, method: Callable[..., Any], dossier_id: str
+    ) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        return json_response(200, self._call(method, dossier_id, read_json(request)))
+
     @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def audit_dossier(self, request: Request, dossier_id: str) -> Response:
         self._authorise(request, Action.READ_AUDIT, "audit-controle")

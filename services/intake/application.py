@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -11,11 +12,20 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.common import settings
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import Action, allows, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.context import CommandContext
 from services.common.errors import Conflict, NotFound
 from services.common.region import Region
+from services.intake.brede_intake import (
+    BredeIntake,
+    intake_id,
+    parse_education,
+    parse_leerbaarheidstoets,
+    parse_personal_circumstances,
+    parse_route_choice,
+    parse_work,
+)
 from services.intake.domain import BsnClaim, Dossier, Registration
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -25,7 +35,116 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
-class Intake(ChainApplication):
+class BredeIntakeUseCases:
+    """The brede intake's use cases, on the Intake application (mixed in below)."""
+
+    ACTIVITY = "brede-intake"
+
+    def record_leerbaarheidstoets(
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+    ) -> dict[str, Any]:
+        step = parse_leerbaarheidstoets(data, today or today_in_amsterdam())
+        return self._change_intake(ctx, dossier_id, lambda i: i.record_leerbaarheidstoets(**step))
+
+    def add_education(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        entry = parse_education(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.add_education(**entry))
+
+    def add_work(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        entry = parse_work(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.add_work(**entry))
+
+    def record_personal_circumstances(
+        self, ctx: CommandContext, dossier_id: str, data: Any
+    ) -> dict[str, Any]:
+        step = parse_personal_circumstances(data)
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.record_personal_circumstances(**step)
+        )
+
+    def complete_intake(
+        self, ctx: CommandContext, dossier_id: str, today: date | None = None
+    ) -> dict[str, Any]:
+        dossier = self._get(dossier_id)
+        age = _age(dossier.birth_date, today or today_in_amsterdam())
+        return self._change_intake(ctx, dossier_id, lambda i: i.complete(age))
+
+    def choose_route(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        choice = parse_route_choice(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.choose_route(**choice))
+
+    def brede_intake(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        """The intake as the actor may see it: health only for a role that may read it."""
+        require(ctx, Action.READ_INTAKE)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.READ_INTAKE, dossier.gemeente)
+        try:
+            intake = self.repository.get(intake_id(dossier.id))
+        except AggregateNotFoundError:
+            raise NotFound("no brede intake for this dossier yet") from None
+        return self._intake_view(ctx, intake)
+
+    def _change_intake(
+        self, ctx: CommandContext, dossier_id: str, change: Callable[[BredeIntake], Any]
+    ) -> dict[str, Any]:
+        require(ctx, Action.RECORD_INTAKE)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.RECORD_INTAKE, dossier.gemeente)
+        for attempt in range(3):
+            with self.command(ctx.for_activity(self.ACTIVITY)):
+                try:
+                    intake = self.repository.get(intake_id(dossier.id))
+                except AggregateNotFoundError:
+                    intake = BredeIntake(dossier_id=dossier.id, gemeente=dossier.gemeente)
+                change(intake)
+            try:
+                self.save(intake)
+                return self._intake_view(ctx, intake)
+            except IntegrityError:
+                if attempt == 2:
+                    raise Conflict("the intake changed meanwhile; try again") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _intake_view(self, ctx: CommandContext, intake: BredeIntake) -> dict[str, Any]:
+        circumstances = dict(intake.personal_circumstances or {})
+        if circumstances and not allows(ctx, Action.READ_HEALTH):
+            circumstances.pop("physical_health", None)
+            circumstances.pop("mental_health", None)
+        history = [
+            {
+                "step": type(e).__name__,
+                "by": e.context["actor"]["user_id"],
+                "role": ",".join(e.context["actor"]["roles"]),
+                "at": e.timestamp.isoformat(),
+            }
+            for e in self.events.get(intake.id)
+        ]
+        lbt = intake.leerbaarheidstoets
+        return {
+            "dossier_id": str(intake.dossier_id),
+            "gemeente": intake.gemeente,
+            "leerbaarheidstoets": lbt and {**lbt, "taken_on": lbt["taken_on"].isoformat()},
+            "education": intake.education,
+            "work": intake.work,
+            "personal_circumstances": circumstances or None,
+            "missing_parts": intake.missing_parts(),
+            "complete": intake.route_advice is not None,
+            "route_advice": intake.route_advice,
+            "route_choice": intake.route_choice,
+            "history": history,
+            "version": intake.version,
+        }
+
+
+def _age(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+class Intake(ChainApplication, BredeIntakeUseCases):
     name = "Intake"
     schema = "intake"
 

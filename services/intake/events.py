@@ -7,10 +7,30 @@ the V-nummer or a name.
 from __future__ import annotations
 
 from services.common.envelope import Publication
+from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 BSN_CLAIMED = "nl.wegwijs.intake.bsn.geclaimd.v1"
+INTAKE_STARTED = "nl.wegwijs.intake.brede-intake.gestart.v1"
+LBT_RECORDED = "nl.wegwijs.intake.leerbaarheidstoets.vastgelegd.v1"
+EDUCATION_ADDED = "nl.wegwijs.intake.opleiding.toegevoegd.v1"
+WORK_ADDED = "nl.wegwijs.intake.werkervaring.toegevoegd.v1"
+CIRCUMSTANCES_RECORDED = "nl.wegwijs.intake.persoonlijke-omstandigheden.vastgelegd.v1"
+INTAKE_COMPLETED = "nl.wegwijs.intake.brede-intake.afgerond.v1"
+ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
+
+
+def _intake_step(event_type: str, data=lambda e: {}) -> Publication:
+    """A step of the brede intake: which dossier, which gemeente, and no more than `data`; what
+    was recorded (health above all) stays in intake."""
+    return Publication(
+        type=event_type,
+        subject=lambda e: e.context["subject"]["dossier_id"],
+        gemeente=lambda e: e.context["subject"]["gemeente"],
+        data=lambda e: {"dossier_id": e.context["subject"]["dossier_id"], **data(e)},
+    )
+
 
 PUBLICATIONS = {
     Dossier.Registered: Publication(
@@ -29,5 +49,31 @@ PUBLICATIONS = {
         subject=lambda e: str(e.dossier_id),
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id), "gemeente": e.gemeente},
+    ),
+    BredeIntake.Started: Publication(
+        type=INTAKE_STARTED,
+        subject=lambda e: str(e.dossier_id),
+        gemeente=lambda e: e.gemeente,
+        data=lambda e: {"dossier_id": str(e.dossier_id)},
+    ),
+    BredeIntake.LeerbaarheidstoetsRecorded: _intake_step(
+        LBT_RECORDED, lambda e: {"taken_on": e.taken_on.isoformat()}
+    ),
+    BredeIntake.EducationAdded: _intake_step(EDUCATION_ADDED),
+    BredeIntake.WorkAdded: _intake_step(WORK_ADDED),
+    BredeIntake.PersonalCircumstancesRecorded: _intake_step(CIRCUMSTANCES_RECORDED),
+    BredeIntake.Completed: _intake_step(
+        INTAKE_COMPLETED,
+        lambda e: {
+            "route_advice": {
+                "route": e.route_advice["route"],
+                "rule": e.route_advice["rule"],
+                "reasons": e.route_advice["reasons"],
+            }
+        },
+    ),
+    BredeIntake.RouteChosen: _intake_step(
+        ROUTE_CHOSEN,
+        lambda e: {"route": e.route, "advised": e.advised, "differs": e.route != e.advised},
     ),
 }

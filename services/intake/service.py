@@ -33,3 +33,32 @@ class IntakeService(ChainService):
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
             return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500))
+
+    # the brede intake ----------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def record_leerbaarheidstoets(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_leerbaarheidstoets(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_education(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.add_education(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_work(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.add_work(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def record_personal_circumstances(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_personal_circumstances(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def complete_intake(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.complete_intake(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def choose_route(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.choose_route(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def brede_intake(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.brede_intake(self.chain.ctx, dossier_id)

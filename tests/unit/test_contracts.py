@@ -13,6 +13,7 @@ from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import to_cloudevent
 from services.gateway.openapi import openapi_document
+from services.intake import brede_intake
 from services.intake import domain as intake_domain
 from services.intake.events import PUBLICATIONS as INTAKE
 from services.pip import domain as pip_domain
@@ -41,9 +42,9 @@ def _validate(event: dict) -> None:
     validator.validate(event)
 
 
-def _domain_event_classes(module) -> set[type]:
+def _domain_event_classes(*modules) -> set[type]:
     found = set()
-    for value in vars(module).values():
+    for value in (v for module in modules for v in vars(module).values()):
         if (
             isinstance(value, type)
             and issubclass(value, ChainAggregate)
@@ -59,10 +60,12 @@ def _domain_event_classes(module) -> set[type]:
 
 
 @pytest.mark.parametrize(
-    ("module", "publications"), [(intake_domain, INTAKE), (pip_domain, PIP)], ids=["intake", "pip"]
+    ("modules", "publications"),
+    [((intake_domain, brede_intake), INTAKE), ((pip_domain,), PIP)],
+    ids=["intake", "pip"],
 )
-def test_every_domain_event_class_is_published_under_a_type_with_a_schema(module, publications):
-    classes = _domain_event_classes(module)
+def test_every_domain_event_class_is_published_under_a_type_with_a_schema(modules, publications):
+    classes = _domain_event_classes(*modules)
     assert classes, "no domain events found: the test would prove nothing"
     assert classes == set(publications)
     for publication in publications.values():
@@ -126,3 +129,32 @@ def test_every_setting_is_declared_once_with_help_and_a_wegwijs_name():
     for setting in settings.declared():
         assert setting.name.startswith("WEGWIJS_")
         assert len(setting.help) > 10, setting.name
+
+
+def test_brede_intake_events_validate_and_never_carry_health_or_history(intake):  # noqa: F811
+    from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
+
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    intake.record_leerbaarheidstoets(context(), dossier_id, LBT, today=TODAY)
+    intake.add_education(context(), dossier_id, EDUCATION)
+    intake.add_work(
+        context(), dossier_id, {"country": "Eritrea", "occupation": "Kapper", "years": 4}
+    )
+    intake.record_personal_circumstances(context(), dossier_id, CIRCUMSTANCES)
+    intake.complete_intake(context(), dossier_id, today=TODAY)
+    intake.choose_route(
+        context(), dossier_id, {"route": "z", "reason": "Analfabeet in eigen taal."}
+    )
+
+    published = [
+        to_cloudevent("intake", INTAKE, n.id, intake.mapper.to_domain_event(n), n.state)
+        for n in intake.notification_log.select(start=3, limit=10)
+    ]
+    assert len(published) == 7  # started, lbt, education, work, circumstances, completed, route
+    for event in published:
+        _validate(event)
+        assert event["subject"] == str(dossier_id)
+        assert event["gemeente"] == "0344"
+        text = json.dumps(event)
+        for private in (*CIRCUMSTANCES.values(), "Kapper", "Analfabeet"):
+            assert private not in text, (event["type"], private)

@@ -1,0 +1,309 @@
+"""The brede intake (Wet inburgering art. 14): its three legal parts, completion and route advice.
+
+Filled in steps, by different people; every step is an event that records its author. The intake is
+complete when the three legal parts are present: the leerbaarheidstoets, the education and work
+history, and the personal circumstances. Completion gives an explainable route advice; the advice
+never decides: the regievoerder's choice is recorded, with a reason when it differs from the advice
+or from the leerbaarheidstoets. No I/O here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainAggregate
+from services.common.errors import Conflict, InvalidInput, field_error
+
+_INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
+
+# The leerbaarheidstoets is an indicator, not a verdict: how quickly the person is expected to
+# learn Dutch.
+LBT_OUTCOMES = ("hoog", "gemiddeld", "laag")
+# The routes each outcome points to; choosing another one needs a reason.
+LBT_INDICATES = {"hoog": ("b1", "onderwijs"), "gemiddeld": ("b1",), "laag": ("z",)}
+EDUCATION_LEVELS = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
+ROUTES = ("b1", "onderwijs", "z")
+ONDERWIJSROUTE_MAX_AGE = 28  # the onderwijsroute is meant for young people heading to mbo/hbo/wo
+_STUDY_READY = ("voortgezet", "mbo", "hbo", "wo")
+
+
+@dataclass(frozen=True)
+class RouteAdvice:
+    """An advised leerroute with the facts and the rule that led to it."""
+
+    route: str
+    rule: str
+    reasons: tuple[str, ...]
+    facts: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["reasons"] = list(self.reasons)
+        return data
+
+
+def advise_route(lbt_outcome: str, highest_education: str, age: int) -> RouteAdvice:
+    """The route advice from the leerbaarheidstoets, the education history and the age."""
+    facts = {
+        "leerbaarheidstoets": lbt_outcome,
+        "hoogste_opleiding": highest_education,
+        "leeftijd": age,
+    }
+    if lbt_outcome == "laag":
+        return RouteAdvice(
+            "z",
+            "lbt-laag",
+            (
+                "De leerbaarheidstoets is laag: B1 binnen de inburgeringstermijn is niet"
+                " te verwachten.",
+            ),
+            facts,
+        )
+    if lbt_outcome == "hoog" and age < ONDERWIJSROUTE_MAX_AGE and highest_education in _STUDY_READY:
+        return RouteAdvice(
+            "onderwijs",
+            "lbt-hoog-jong-vooropgeleid",
+            (
+                "De leerbaarheidstoets is hoog.",
+                f"De persoon is {age} jaar, jonger dan {ONDERWIJSROUTE_MAX_AGE}.",
+                f"De hoogste opleiding ({highest_education}) geeft toegang tot vervolgonderwijs.",
+            ),
+            facts,
+        )
+    return RouteAdvice(
+        "b1",
+        "standaard-b1",
+        (
+            f"De leerbaarheidstoets is {lbt_outcome}: B1 is haalbaar.",
+            "De voorwaarden voor de onderwijsroute (toets hoog, jonger dan "
+            f"{ONDERWIJSROUTE_MAX_AGE}, vooropleiding) zijn niet alle vervuld.",
+        ),
+        facts,
+    )
+
+
+def _required_text(data: Mapping[str, Any], name: str, limit: int = 2000) -> list[dict[str, str]]:
+    value = data.get(name)
+    if value in (None, ""):
+        return [field_error(name, "is required")]
+    if not isinstance(value, str) or len(value.strip()) > limit:
+        return [field_error(name, f"must be text of at most {limit} characters")]
+    return []
+
+
+def _date_field(data: Mapping[str, Any], name: str, today: date) -> tuple[date | None, list]:
+    try:
+        value = date.fromisoformat(data.get(name) or "")
+    except (TypeError, ValueError):
+        return None, [field_error(name, "must be a date as YYYY-MM-DD")]
+    if value > today:
+        return None, [field_error(name, f"must not be in the future (today is {today})")]
+    return value, []
+
+
+def _choice(data: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> list[dict[str, str]]:
+    if data.get(name) not in allowed:
+        return [field_error(name, f"must be one of: {', '.join(allowed)}")]
+    return []
+
+
+def parse_leerbaarheidstoets(data: Any, today: date) -> dict[str, Any]:
+    data = _object(data)
+    taken_on, errors = _date_field(data, "taken_on", today)
+    errors += _choice(data, "outcome", LBT_OUTCOMES)
+    _raise(errors)
+    return {"taken_on": taken_on, "outcome": data["outcome"]}
+
+
+def parse_education(data: Any) -> dict[str, Any]:
+    data = _object(data)
+    errors = _required_text(data, "country", 100) + _choice(data, "level", EDUCATION_LEVELS)
+    years = data.get("years")
+    if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 30:
+        errors.append(field_error("years", "must be a whole number of years from 0 to 30"))
+    for flag in ("diploma", "recognition_requested"):
+        if not isinstance(data.get(flag), bool):
+            errors.append(field_error(flag, "must be true or false"))
+    _raise(errors)
+    return {
+        "country": data["country"].strip(),
+        "level": data["level"],
+        "years": years,
+        "diploma": data["diploma"],
+        "recognition_requested": data["recognition_requested"],
+    }
+
+
+def parse_work(data: Any) -> dict[str, Any]:
+    data = _object(data)
+    errors = _required_text(data, "country", 100) + _required_text(data, "occupation", 200)
+    years = data.get("years")
+    if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 60:
+        errors.append(field_error("years", "must be a whole number of years from 0 to 60"))
+    _raise(errors)
+    return {
+        "country": data["country"].strip(),
+        "occupation": data["occupation"].strip(),
+        "years": years,
+    }
+
+
+def parse_personal_circumstances(data: Any) -> dict[str, Any]:
+    data = _object(data)
+    errors = _required_text(data, "summary")
+    for name in ("physical_health", "mental_health"):
+        if data.get(name) is not None and not isinstance(data.get(name), str):
+            errors.append(field_error(name, "must be text, or left out"))
+    _raise(errors)
+    return {
+        "summary": data["summary"].strip(),
+        "physical_health": (data.get("physical_health") or "").strip(),
+        "mental_health": (data.get("mental_health") or "").strip(),
+    }
+
+
+def parse_route_choice(data: Any) -> dict[str, Any]:
+    data = _object(data)
+    errors = _choice(data, "route", ROUTES)
+    reason = data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        errors.append(field_error("reason", "must be text"))
+    _raise(errors)
+    return {"route": data["route"], "reason": (reason or "").strip()}
+
+
+def _object(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    return data
+
+
+def _raise(errors: list[dict[str, str]]) -> None:
+    if errors:
+        raise InvalidInput(errors)
+
+
+class BredeIntake(ChainAggregate):
+    """One dossier's brede intake; its id follows from the dossier's."""
+
+    @staticmethod
+    def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
+        return intake_id(dossier_id)
+
+    @event("Started")
+    def __init__(self, dossier_id: uuid.UUID, gemeente: str):
+        self.dossier_id = dossier_id
+        self.gemeente = gemeente
+        self.leerbaarheidstoets: dict[str, Any] | None = None
+        self.education: list[dict[str, Any]] = []
+        self.work: list[dict[str, Any]] = []
+        self.personal_circumstances: dict[str, Any] | None = None
+        self.route_advice: dict[str, Any] | None = None
+        self.route_choice: dict[str, Any] | None = None
+
+    def subject(self) -> dict[str, str]:
+        return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
+
+    # the three legal parts ----------------------------------------------------------------
+    @event("LeerbaarheidstoetsRecorded")
+    def record_leerbaarheidstoets(self, taken_on: date, outcome: str) -> None:
+        self.leerbaarheidstoets = {"taken_on": taken_on, "outcome": outcome}
+
+    @event("EducationAdded")
+    def add_education(
+        self, country: str, level: str, years: int, diploma: bool, recognition_requested: bool
+    ) -> None:
+        self.education.append(
+            {
+                "country": country,
+                "level": level,
+                "years": years,
+                "diploma": diploma,
+                "recognition_requested": recognition_requested,
+            }
+        )
+
+    @event("WorkAdded")
+    def add_work(self, country: str, occupation: str, years: int) -> None:
+        self.work.append({"country": country, "occupation": occupation, "years": years})
+
+    @event("PersonalCircumstancesRecorded")
+    def record_personal_circumstances(
+        self, summary: str, physical_health: str, mental_health: str
+    ) -> None:
+        self.personal_circumstances = {
+            "summary": summary,
+            "physical_health": physical_health,
+            "mental_health": mental_health,
+        }
+
+    # completion and route ------------------------------------------------------------------
+    def missing_parts(self) -> list[str]:
+        missing = []
+        if self.leerbaarheidstoets is None:
+            missing.append("leerbaarheidstoets")
+        if not self.education and not self.work:
+            missing.append("education_and_work_history")
+        if self.personal_circumstances is None:
+            missing.append("personal_circumstances")
+        return missing
+
+    def check_can_complete(self) -> None:
+        if self.route_advice is not None:
+            raise Conflict("the brede intake is already complete")
+        if missing := self.missing_parts():
+            raise InvalidInput(
+                [
+                    field_error(part, "must be recorded before the brede intake can be completed")
+                    for part in missing
+                ]
+            )
+
+    def highest_education(self) -> str:
+        levels = [e["level"] for e in self.education] or ["geen"]
+        return max(levels, key=EDUCATION_LEVELS.index)
+
+    def complete(self, age: int) -> RouteAdvice:
+        self.check_can_complete()
+        advice = advise_route(self.leerbaarheidstoets["outcome"], self.highest_education(), age)
+        self._complete(route_advice=advice.as_dict())
+        return advice
+
+    @event("Completed")
+    def _complete(self, route_advice: dict[str, Any]) -> None:
+        self.route_advice = route_advice
+
+    def check_route_choice(self, route: str, reason: str) -> None:
+        if self.route_advice is None:
+            raise Conflict("a route is chosen after the brede intake is complete")
+        indicated = LBT_INDICATES[self.leerbaarheidstoets["outcome"]]
+        departs = route != self.route_advice["route"] or route not in indicated
+        if departs and not reason:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "reason",
+                        f"is required when the route differs from the advice "
+                        f"({self.route_advice['route']}) or from what the leerbaarheidstoets "
+                        f"indicates ({', '.join(indicated)})",
+                    )
+                ]
+            )
+
+    def choose_route(self, route: str, reason: str) -> None:
+        self.check_route_choice(route, reason)
+        self._choose_route(route=route, reason=reason, advised=self.route_advice["route"])
+
+    @event("RouteChosen")
+    def _choose_route(self, route: str, reason: str, advised: str) -> None:
+        self.route_choice = {"route": route, "reason": reason, "advised": advised}
+
+
+def intake_id(dossier_id: uuid.UUID | str) -> uuid.UUID:
+    return uuid.uuid5(_INTAKE_NAMESPACE, str(dossier_id))

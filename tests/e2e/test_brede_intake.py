@@ -1,0 +1,108 @@
+"""The brede intake over HTTP: steps by different people, completion, advice, role-filtered view."""
+
+from __future__ import annotations
+
+import json
+
+from services.gateway.auth import issue_token
+from tests.platform import eventually, person
+from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
+
+
+def _as(platform, user: str, role: str = "regievoerder", gemeente: str = "0344") -> dict:
+    token = issue_token(role, [gemeente], user_id=user)
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
+def _send(platform, method: str, path: str, headers: dict, body=None):
+    return platform.http.request(
+        method, platform.url + path, headers=headers, data=json.dumps(body), timeout=15
+    )
+
+
+def test_an_intake_by_two_regievoerders_completes_with_advice_and_shows_each_author(platform):
+    dossier_id = platform.register(person("0344"))
+    base = f"/api/v1/dossiers/{dossier_id}/intake"
+    anna, bram = _as(platform, "anna"), _as(platform, "bram")
+
+    assert _send(platform, "PUT", f"{base}/leerbaarheidstoets", anna, LBT).status_code == 200
+    assert _send(platform, "POST", f"{base}/education", bram, EDUCATION).status_code == 200
+    step = _send(platform, "PUT", f"{base}/personal-circumstances", bram, CIRCUMSTANCES)
+    assert step.json()["missing_parts"] == []
+
+    completed = _send(platform, "POST", f"{base}/complete", anna)
+
+    assert completed.status_code == 200
+    advice = completed.json()["route_advice"]
+    assert advice["route"] == "b1"
+    assert advice["facts"]["leerbaarheidstoets"] == "gemiddeld"
+    assert any("gemiddeld" in reason for reason in advice["reasons"])
+    history = [(h["step"], h["by"]) for h in completed.json()["history"]]
+    assert ("EducationAdded", "bram") in history
+    assert ("Completed", "anna") in history
+
+    chosen = _send(platform, "PUT", f"{base}/route", anna, {"route": "z"})
+    assert chosen.status_code == 422
+    assert chosen.json()["errors"][0]["field"] == "reason"
+
+
+def test_a_klantmanager_reads_the_intake_without_health_and_the_ledger_has_no_health(platform):
+    dossier_id = platform.register(person("0344"))
+    base = f"/api/v1/dossiers/{dossier_id}/intake"
+    _send(platform, "PUT", f"{base}/personal-circumstances", _as(platform, "anna"), CIRCUMSTANCES)
+
+    as_klantmanager = _send(platform, "GET", base, _as(platform, "kees", "klantmanager"))
+    as_regievoerder = _send(platform, "GET", base, _as(platform, "anna"))
+
+    assert as_klantmanager.status_code == 200
+    assert "mental_health" not in as_klantmanager.json()["personal_circumstances"]
+    assert "Slaapproblemen" not in as_klantmanager.text
+    assert as_regievoerder.json()["personal_circumstances"]["mental_health"] == "Slaapproblemen."
+    entries = eventually(
+        lambda: platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0344").json(),
+        lambda body: any(e["activity"] == "brede-intake" for e in body["entries"]),
+    )["entries"]
+    assert "Slaapproblemen" not in json.dumps(entries)
+
+
+def test_completing_with_a_legal_part_missing_names_the_parts_and_changes_nothing(platform):
+    dossier_id = platform.register(person("0356"))
+    base = f"/api/v1/dossiers/{dossier_id}/intake"
+    lotte = _as(platform, "lotte", gemeente="0356")
+    _send(platform, "PUT", f"{base}/leerbaarheidstoets", lotte, LBT)
+    before = _send(platform, "GET", base, lotte).json()["version"]
+
+    refused = _send(platform, "POST", f"{base}/complete", lotte)
+
+    assert refused.status_code == 422
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert [e["field"] for e in refused.json()["errors"]] == [
+        "education_and_work_history",
+        "personal_circumstances",
+    ]
+    assert _send(platform, "GET", base, lotte).json()["version"] == before
+
+
+def test_an_outcome_outside_the_allowed_set_is_refused_and_another_gemeente_gets_404(platform):
+    dossier_id = platform.register(person("0344"))
+    base = f"/api/v1/dossiers/{dossier_id}/intake"
+
+    wrong = _send(
+        platform,
+        "PUT",
+        f"{base}/leerbaarheidstoets",
+        _as(platform, "anna"),
+        {
+            "taken_on": "2026-11-02",
+            "outcome": "uitstekend",
+        },
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "outcome"
+    assert "hoog, gemiddeld, laag" in wrong.json()["errors"][0]["detail"]
+
+    other = _send(
+        platform, "PUT", f"{base}/leerbaarheidstoets", _as(platform, "x", gemeente="0321"), LBT
+    )
+    assert other.status_code == 404
+    assert _send(platform, "GET", base, _as(platform, "anna")).status_code == 404, "nothing stored"
