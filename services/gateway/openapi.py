@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
+
 _DATE = {"type": "string", "format": "date", "examples": ["2026-09-01"]}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 _ID = {
@@ -94,6 +96,39 @@ DOSSIER_SUMMARY = {
 }
 
 _ROUTE = {"type": "string", "enum": ["b1", "onderwijs", "z"]}
+_DOMAIN = {
+    "name": "domain",
+    "in": "path",
+    "required": True,
+    "description": "The life domain; gezondheid (special category) is for the regievoerder only.",
+    "schema": {"type": "string", "enum": list(DOMAINS)},
+}
+_ITEM = {
+    "name": "item",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(PRACTICAL_ITEMS)},
+}
+
+
+def _domain_facts() -> dict[str, Any]:
+    kinds = {"text": {"type": "string"}, "bool": {"type": "boolean"}, "int": {"type": "integer"}}
+    variants = []
+    for domain, fields in DOMAINS.items():
+        variants.append(
+            {
+                "title": domain,
+                "type": "object",
+                "additionalProperties": False,
+                "required": [name for name, f in fields.items() if f.required],
+                "properties": {
+                    name: {"enum": list(f.choices)} if f.kind == "choice" else kinds[f.kind]
+                    for name, f in fields.items()
+                },
+            }
+        )
+    return {"description": "The facts of the domain named in the path.", "oneOf": variants}
+
 
 INTAKE_STEPS = {
     "Leerbaarheidstoets": {
@@ -166,6 +201,22 @@ BREDE_INTAKE = {
         "education": {"type": "array", "items": {"$ref": "#/components/schemas/EducationEntry"}},
         "work": {"type": "array", "items": {"$ref": "#/components/schemas/WorkEntry"}},
         "personal_circumstances": {"$ref": "#/components/schemas/PersonalCircumstances"},
+        "domains": {
+            "type": "object",
+            "description": "Recorded facts per life domain (gezondheid only for the regievoerder).",
+        },
+        "practical_items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "item": {"type": "string", "enum": list(PRACTICAL_ITEMS)},
+                    "label": {"type": "string"},
+                    "open": {"type": "boolean"},
+                    "note": {"type": "string"},
+                },
+            },
+        },
         "missing_parts": {"type": "array", "items": {"type": "string"}},
         "complete": {"type": "boolean"},
         "route_advice": {
@@ -375,6 +426,26 @@ def openapi_document() -> dict[str, Any]:
                     "PersonalCircumstances",
                 )
             },
+            "/api/v1/dossiers/{dossier_id}/intake/domains/{domain}": {
+                "put": {
+                    **_intake_step(
+                        "Record a life domain (its fields: see the domain's description)",
+                        "putLifeDomain",
+                        "LifeDomainFacts",
+                    ),
+                    "parameters": [_ID, _DOMAIN],
+                }
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/practical-items/{item}/close": {
+                "post": {
+                    **_intake_step(
+                        "Close an urgent practical matter, saying how it was resolved",
+                        "closePracticalItem",
+                        "ClosingNote",
+                    ),
+                    "parameters": [_ID, _ITEM],
+                }
+            },
             "/api/v1/dossiers/{dossier_id}/intake/complete": {
                 "post": _intake_step(
                     "Complete the brede intake (needs the three legal parts); gives a route advice",
@@ -473,6 +544,12 @@ def openapi_document() -> dict[str, Any]:
                 "Pip": PIP,
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
+                "LifeDomainFacts": _domain_facts(),
+                "ClosingNote": {
+                    "type": "object",
+                    "required": ["note"],
+                    "properties": {"note": {"type": "string"}},
+                },
                 "AuditEntry": AUDIT_ENTRY,
                 "AuditEntries": {
                     "type": "object",

@@ -168,6 +168,30 @@ class GatewayService:
         return self._intake_step(request, self.intake.record_personal_circumstances, dossier_id)
 
     @api(
+        "PUT",
+        "/api/v1/dossiers/<string:dossier_id>/intake/domains/<string:domain>",
+        expected_exceptions=ChainError,
+    )
+    def put_life_domain(self, request: Request, dossier_id: str, domain: str) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        body = read_json(request)
+        return json_response(
+            200, self._call(self.intake.record_life_domain, dossier_id, domain, body)
+        )
+
+    @api(
+        "POST",
+        "/api/v1/dossiers/<string:dossier_id>/intake/practical-items/<string:item>/close",
+        expected_exceptions=ChainError,
+    )
+    def close_practical_item(self, request: Request, dossier_id: str, item: str) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        body = read_json(request)
+        return json_response(
+            200, self._call(self.intake.close_practical_item, dossier_id, item, body)
+        )
+
+    @api(
         "POST",
         "/api/v1/dossiers/<string:dossier_id>/intake/complete",
         expected_exceptions=ChainError,

@@ -15,7 +15,7 @@ from services.common import settings
 from services.common.access import Action, allows, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.context import CommandContext
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.common.region import Region
 from services.intake.brede_intake import (
     BredeIntake,
@@ -27,6 +27,7 @@ from services.intake.brede_intake import (
     parse_work,
 )
 from services.intake.domain import BsnClaim, Dossier, Registration
+from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -60,6 +61,22 @@ class BredeIntakeUseCases:
         step = parse_personal_circumstances(data)
         return self._change_intake(
             ctx, dossier_id, lambda i: i.record_personal_circumstances(**step)
+        )
+
+    def record_life_domain(
+        self, ctx: CommandContext, dossier_id: str, domain: str, data: Any
+    ) -> dict[str, Any]:
+        facts = parse_domain(domain, data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.record_domain(domain, facts))
+
+    def close_practical_item(
+        self, ctx: CommandContext, dossier_id: str, item: str, data: Any
+    ) -> dict[str, Any]:
+        note = data.get("note", "") if isinstance(data, dict) else ""
+        if not isinstance(note, str):
+            raise InvalidInput([field_error("note", "must be text")])
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.close_practical_item(item, note.strip())
         )
 
     def complete_intake(
@@ -120,6 +137,7 @@ class BredeIntakeUseCases:
             for e in self.events.get(intake.id)
         ]
         lbt = intake.leerbaarheidstoets
+        hidden = set() if allows(ctx, Action.READ_HEALTH) else HEALTH_DOMAINS
         return {
             "dossier_id": str(intake.dossier_id),
             "gemeente": intake.gemeente,
@@ -127,6 +145,16 @@ class BredeIntakeUseCases:
             "education": intake.education,
             "work": intake.work,
             "personal_circumstances": circumstances or None,
+            "domains": {d: f for d, f in intake.domains.items() if d not in hidden},
+            "practical_items": [
+                {
+                    "item": item,
+                    "label": PRACTICAL_ITEMS[item].label,
+                    "open": state["open"],
+                    "note": state["note"],
+                }
+                for item, state in intake.practical_items.items()
+            ],
             "missing_parts": intake.missing_parts(),
             "complete": intake.route_advice is not None,
             "route_advice": intake.route_advice,

@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
+from services.intake.life_domains import PRACTICAL_RULES, items_that_hold
 
 _INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
 
@@ -206,6 +207,8 @@ class BredeIntake(ChainAggregate):
         self.personal_circumstances: dict[str, Any] | None = None
         self.route_advice: dict[str, Any] | None = None
         self.route_choice: dict[str, Any] | None = None
+        self.domains: dict[str, dict[str, Any]] = {}
+        self.practical_items: dict[str, dict[str, Any]] = {}
 
     def subject(self) -> dict[str, str]:
         return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
@@ -242,6 +245,45 @@ class BredeIntake(ChainAggregate):
             "physical_health": physical_health,
             "mental_health": mental_health,
         }
+
+    # life domains and the practical matters they reveal -------------------------------------
+    def record_domain(self, domain: str, facts: dict[str, Any]) -> None:
+        self._record_domain(domain=domain, facts=facts)
+        holding = items_that_hold(domain, facts)
+        for rule in PRACTICAL_RULES:
+            if rule.domain != domain:
+                continue
+            is_open = self.practical_items.get(rule.item, {}).get("open", False)
+            if rule.item in holding and not is_open:
+                self._open_item(item=rule.item)
+            elif rule.item not in holding and is_open:
+                self._close_item(item=rule.item, note=f"opgelost volgens leefgebied {domain}")
+
+    @event("LifeDomainRecorded")
+    def _record_domain(self, domain: str, facts: dict[str, Any]) -> None:
+        self.domains[domain] = facts
+
+    def close_practical_item(self, item: str, note: str) -> None:
+        if not self.practical_items.get(item, {}).get("open", False):
+            open_items = [i for i, state in self.practical_items.items() if state["open"]]
+            raise InvalidInput(
+                [
+                    field_error(
+                        "item", f"is not an open item; open: {', '.join(open_items) or 'none'}"
+                    )
+                ]
+            )
+        if not note:
+            raise InvalidInput([field_error("note", "is required: say how it was resolved")])
+        self._close_item(item=item, note=note)
+
+    @event("PracticalItemOpened")
+    def _open_item(self, item: str) -> None:
+        self.practical_items[item] = {"open": True, "note": ""}
+
+    @event("PracticalItemClosed")
+    def _close_item(self, item: str, note: str) -> None:
+        self.practical_items[item] = {"open": False, "note": note}
 
     # completion and route ------------------------------------------------------------------
     def missing_parts(self) -> list[str]:

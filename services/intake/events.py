@@ -19,6 +19,9 @@ WORK_ADDED = "nl.wegwijs.intake.werkervaring.toegevoegd.v1"
 CIRCUMSTANCES_RECORDED = "nl.wegwijs.intake.persoonlijke-omstandigheden.vastgelegd.v1"
 INTAKE_COMPLETED = "nl.wegwijs.intake.brede-intake.afgerond.v1"
 ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
+LIFE_DOMAIN_RECORDED = "nl.wegwijs.intake.leefgebied.vastgelegd.v1"
+PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
+PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
 
 
 def _intake_step(event_type: str, data=lambda e: {}) -> Publication:
@@ -75,5 +78,14 @@ PUBLICATIONS = {
     BredeIntake.RouteChosen: _intake_step(
         ROUTE_CHOSEN,
         lambda e: {"route": e.route, "advised": e.advised, "differs": e.route != e.advised},
+    ),
+    BredeIntake.LifeDomainRecorded: _intake_step(
+        LIFE_DOMAIN_RECORDED, lambda e: {"domain": e.domain}
+    ),
+    BredeIntake.PracticalItemOpened: _intake_step(
+        PRACTICAL_ITEM_OPENED, lambda e: {"item": e.item}
+    ),
+    BredeIntake.PracticalItemClosed: _intake_step(
+        PRACTICAL_ITEM_CLOSED, lambda e: {"item": e.item}
     ),
 }

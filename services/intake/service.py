@@ -52,6 +52,14 @@ class IntakeService(ChainService):
         return self.chain.app.record_personal_circumstances(self.chain.ctx, dossier_id, data)
 
     @rpc(expected_exceptions=EXPECTED)
+    def record_life_domain(self, dossier_id: str, domain: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_life_domain(self.chain.ctx, dossier_id, domain, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def close_practical_item(self, dossier_id: str, item: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.close_practical_item(self.chain.ctx, dossier_id, item, data)
+
+    @rpc(expected_exceptions=EXPECTED)
     def complete_intake(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.complete_intake(self.chain.ctx, dossier_id)
 

@@ -106,3 +106,33 @@ def test_an_outcome_outside_the_allowed_set_is_refused_and_another_gemeente_gets
     )
     assert other.status_code == 404
     assert _send(platform, "GET", base, _as(platform, "anna")).status_code == 404, "nothing stored"
+
+
+def test_life_domains_over_http_open_practical_matters_and_hide_health(platform):
+    from tests.unit.test_brede_intake import FINANCES, HEALTH
+
+    dossier_id = platform.register(person("0321"))
+    base = f"/api/v1/dossiers/{dossier_id}/intake"
+    joke = _as(platform, "joke", gemeente="0321")
+
+    finances = _send(platform, "PUT", f"{base}/domains/financien", joke, FINANCES)
+    _send(platform, "PUT", f"{base}/domains/gezondheid", joke, HEALTH)
+    unknown = _send(platform, "PUT", f"{base}/domains/vrije-tijd", joke, {"notes": "voetbal"})
+
+    assert finances.status_code == 200
+    items = {i["item"] for i in finances.json()["practical_items"] if i["open"]}
+    assert items == {"huurtoeslag-aanvragen", "schulden-aanpakken"}
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "domain"
+    seen = _send(platform, "GET", base, _as(platform, "kees", "klantmanager", "0321")).json()
+    assert set(seen["domains"]) == {"financien"}
+    closed = _send(
+        platform,
+        "POST",
+        f"{base}/practical-items/schulden-aanpakken/close",
+        joke,
+        {"note": "Aangemeld bij schuldhulpverlening."},
+    )
+    assert {i["item"] for i in closed.json()["practical_items"] if i["open"]} == {
+        "huurtoeslag-aanvragen"
+    }

@@ -158,3 +158,106 @@ def test_an_invalid_step_names_its_field_and_changes_nothing(intake, step, body,
         getattr(intake, step)(context(), dossier_id, body, **kwargs)
     assert [e["field"] for e in refused.value.errors] == [field]
     assert len(intake.notification_log.select(start=1, limit=10)) == before
+
+
+FINANCES = {
+    "income": "bijstand",
+    "debts": True,
+    "huurtoeslag_applied": False,
+    "zorgtoeslag_applied": True,
+    "advance_needed": False,
+}
+HEALTH = {"health_insurance": True, "gp_registered": True, "mental": "Slaapproblemen."}
+
+
+def _open_items(view) -> set[str]:
+    return {i["item"] for i in view["practical_items"] if i["open"]}
+
+
+def test_recorded_finances_open_the_practical_matters_they_reveal(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+
+    view = intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
+
+    assert _open_items(view) == {"huurtoeslag-aanvragen", "schulden-aanpakken"}
+    assert view["domains"]["financien"]["income"] == "bijstand"
+
+
+def test_a_matter_closes_when_the_facts_change_or_by_hand_with_a_note(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
+
+    view = intake.record_life_domain(
+        context(), dossier_id, "financien", {**FINANCES, "huurtoeslag_applied": True}
+    )
+    assert _open_items(view) == {"schulden-aanpakken"}
+
+    with pytest.raises(InvalidInput) as refused:
+        intake.close_practical_item(context(), dossier_id, "schulden-aanpakken", {"note": ""})
+    assert refused.value.errors[0]["field"] == "note"
+    view = intake.close_practical_item(
+        context(), dossier_id, "schulden-aanpakken", {"note": "Doorverwezen naar schuldhulp."}
+    )
+    assert _open_items(view) == set()
+    closed = {i["item"]: i["note"] for i in view["practical_items"]}
+    assert closed["schulden-aanpakken"] == "Doorverwezen naar schuldhulp."
+    assert closed["huurtoeslag-aanvragen"] == "opgelost volgens leefgebied financien"
+
+
+def test_the_health_domain_is_hidden_from_a_klantmanager(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    intake.record_life_domain(context(), dossier_id, "gezondheid", HEALTH)
+    intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
+
+    as_klantmanager = intake.brede_intake(context("klantmanager"), dossier_id)
+
+    assert set(as_klantmanager["domains"]) == {"financien"}
+    assert "gezondheid" in intake.brede_intake(context(), dossier_id)["domains"]
+
+
+@pytest.mark.parametrize(
+    ("domain", "body", "field"),
+    [
+        ("vrije-tijd", {"notes": "x"}, "domain"),
+        ("financien", {**FINANCES, "debts": "veel"}, "debts"),
+        ("financien", {k: v for k, v in FINANCES.items() if k != "income"}, "income"),
+        ("verblijfsintentie", {"intention": "misschien"}, "intention"),
+        (
+            "gezin",
+            {
+                "partner": True,
+                "children": 25,
+                "childcare_needed": False,
+                "one_to_one_offered": True,
+            },
+            "children",
+        ),
+        ("huisvesting", {"situation": "zelfstandig", "huurprijs": 700}, "huurprijs"),
+    ],
+)
+def test_an_invalid_life_domain_names_its_field_and_changes_nothing(intake, domain, body, field):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        intake.record_life_domain(context(), dossier_id, domain, body)
+    assert [e["field"] for e in refused.value.errors] == [field]
+    assert len(intake.notification_log.select(start=1, limit=10)) == 2
+
+
+def test_the_schemas_name_every_domain_and_practical_matter():
+    import json
+    from pathlib import Path
+
+    from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
+
+    events = Path(__file__).resolve().parents[2] / "contracts" / "events"
+    domain_schema = json.loads(
+        (events / "nl.wegwijs.intake.leefgebied.vastgelegd.v1.json").read_text()
+    )
+    assert domain_schema["properties"]["data"]["properties"]["domain"]["enum"] == list(DOMAINS)
+    for kind in ("geopend", "gesloten"):
+        item_schema = json.loads(
+            (events / f"nl.wegwijs.intake.praktische-zaak.{kind}.v1.json").read_text()
+        )
+        assert item_schema["properties"]["data"]["properties"]["item"]["enum"] == list(
+            PRACTICAL_ITEMS
+        )
