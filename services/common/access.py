@@ -20,6 +20,10 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # Professionals outside the gemeente who may give signals before and during the intake.
+    HUISARTS = "huisarts"
+    MAATSCHAPPELIJK_WERKER = "maatschappelijk-werker"
+    COA = "coa-medewerker"
 
 
 ROLES = tuple(role.value for role in Role)
@@ -33,6 +37,8 @@ class Action(StrEnum):
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
     READ_HEALTH = "health.read"
+    GIVE_SIGNAL = "signal.give"
+    READ_SIGNALS = "signal.read"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -44,11 +50,30 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # Health is a special category of personal data (AVG art. 9).
     Action.READ_HEALTH: frozenset({Role.REGIEVOERDER}),
+    Action.GIVE_SIGNAL: frozenset(
+        {
+            Role.REGIEVOERDER,
+            Role.KLANTMANAGER,
+            Role.BEGELEIDER,
+            Role.HUISARTS,
+            Role.MAATSCHAPPELIJK_WERKER,
+            Role.COA,
+        }
+    ),
+    # Which signals a reader sees depends on their domain and sensitivity: see intake/signals.py.
+    Action.READ_SIGNALS: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
 _TENANT_READS = frozenset(
-    {Action.READ_DOSSIER, Action.READ_PIP, Action.READ_INTAKE, Action.RECORD_INTAKE}
+    {
+        Action.READ_DOSSIER,
+        Action.READ_PIP,
+        Action.READ_INTAKE,
+        Action.RECORD_INTAKE,
+        Action.GIVE_SIGNAL,
+        Action.READ_SIGNALS,
+    }
 )
 
 
@@ -70,6 +95,10 @@ def require_for_gemeente(ctx: CommandContext | None, action: Action, gemeente: s
     if action in _TENANT_READS:
         raise NotFound("no such dossier")
     raise Forbidden(f"you do not act for gemeente {gemeente}")
+
+
+def allows_role(role: str, action: Action) -> bool:
+    return role in _ALLOWED[action]
 
 
 def allows(ctx: CommandContext, action: Action) -> bool:

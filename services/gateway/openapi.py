@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
+from services.intake.signals import SENSITIVITIES, SIGNAL_DOMAINS
 
 _DATE = {"type": "string", "format": "date", "examples": ["2026-09-01"]}
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
@@ -108,6 +109,20 @@ _ITEM = {
     "in": "path",
     "required": True,
     "schema": {"type": "string", "enum": list(PRACTICAL_ITEMS)},
+}
+
+
+SIGNAL = {
+    "type": "object",
+    "required": ["domain", "text"],
+    "properties": {
+        "domain": {"type": "string", "enum": list(SIGNAL_DOMAINS)},
+        "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "sensitivity": {"type": "string", "enum": list(SENSITIVITIES), "default": "normaal"},
+        "author": {"type": "string", "readOnly": True},
+        "author_role": {"type": "string", "readOnly": True},
+        "at": {"type": "string", "format": "date-time", "readOnly": True},
+    },
 }
 
 
@@ -458,6 +473,32 @@ def openapi_document() -> dict[str, Any]:
                     "Record the regievoerder's route choice", "putRoute", "RouteChoice"
                 )
             },
+            "/api/v1/dossiers/{dossier_id}/signals": {
+                "post": {
+                    "summary": "Give a signal (professionals of the chain)",
+                    "operationId": "giveSignal",
+                    "parameters": [_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Signal"}}
+                        },
+                    },
+                    "responses": {
+                        "201": {"description": "Recorded, with the author's user id and role."},
+                        **_errors(400, 401, 403, 404, 422, 503, 504),
+                    },
+                },
+                "get": {
+                    "summary": "The signals the caller's role may read; the read is logged",
+                    "operationId": "getSignals",
+                    "parameters": [_ID],
+                    "responses": {
+                        **_ok(200, "Readable signals and how many were withheld.", "Signals"),
+                        **_errors(401, 403, 404, 503, 504),
+                    },
+                },
+            },
             "/api/v1/audit/dossiers/{dossier_id}": {
                 "get": {
                     "summary": "The audit ledger entries about one dossier (auditor role)",
@@ -545,6 +586,18 @@ def openapi_document() -> dict[str, Any]:
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
                 "LifeDomainFacts": _domain_facts(),
+                "Signal": SIGNAL,
+                "Signals": {
+                    "type": "object",
+                    "properties": {
+                        "dossier_id": {"type": "string", "format": "uuid"},
+                        "signals": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Signal"},
+                        },
+                        "withheld": {"type": "integer"},
+                    },
+                },
                 "ClosingNote": {
                     "type": "object",
                     "required": ["note"],

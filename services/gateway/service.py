@@ -210,6 +210,18 @@ class GatewayService:
         self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
         return json_response(200, self._call(method, dossier_id, read_json(request)))
 
+    @api("POST", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
+    def post_signal(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.GIVE_SIGNAL, "signalering")
+        return json_response(
+            201, self._call(self.intake.give_signal, dossier_id, read_json(request))
+        )
+
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
+    def get_signals(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_SIGNALS, "signalen-inzien")
+        return json_response(200, self._call(self.intake.signals, dossier_id))
+
     @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def audit_dossier(self, request: Request, dossier_id: str) -> Response:
         self._authorise(request, Action.READ_AUDIT, "audit-controle")

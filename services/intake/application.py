@@ -12,7 +12,13 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from services.common import settings
-from services.common.access import Action, allows, require, require_for_gemeente
+from services.common.access import (
+    Action,
+    allows,
+    allows_role,
+    require,
+    require_for_gemeente,
+)
 from services.common.application import ChainApplication
 from services.common.context import CommandContext
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
@@ -28,6 +34,7 @@ from services.intake.brede_intake import (
 )
 from services.intake.domain import BsnClaim, Dossier, Registration
 from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
+from services.intake.signals import SignalLog, may_read, parse_signal, signal_log_id
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -107,20 +114,81 @@ class BredeIntakeUseCases:
         require(ctx, Action.RECORD_INTAKE)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, Action.RECORD_INTAKE, dossier.gemeente)
-        for attempt in range(3):
-            with self.command(ctx.for_activity(self.ACTIVITY)):
-                try:
-                    intake = self.repository.get(intake_id(dossier.id))
-                except AggregateNotFoundError:
-                    intake = BredeIntake(dossier_id=dossier.id, gemeente=dossier.gemeente)
-                change(intake)
+        intake = self._update(
+            ctx.for_activity(self.ACTIVITY),
+            lambda: self._load_or(intake_id(dossier.id), BredeIntake, dossier),
+            change,
+        )
+        return self._intake_view(ctx, intake)
+
+    def _load_or(self, aggregate_id: Any, new: Callable[..., Any], dossier: Dossier) -> Any:
+        """The aggregate about `dossier`, or a new one when it has none yet."""
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return new(dossier_id=dossier.id, gemeente=dossier.gemeente)
+
+    def _update(
+        self, ctx: CommandContext, load: Callable[[], Any], change: Callable[[Any], Any]
+    ) -> Any:
+        """Load, change and save an aggregate, again from the start when someone else saved it
+        in between (optimistic concurrency); returns the saved aggregate."""
+        for _attempt in range(3):
+            with self.command(ctx):
+                aggregate = load()
+                change(aggregate)
             try:
-                self.save(intake)
-                return self._intake_view(ctx, intake)
+                self.save(aggregate)
+                return aggregate
             except IntegrityError:
-                if attempt == 2:
-                    raise Conflict("the intake changed meanwhile; try again") from None
-        raise AssertionError("unreachable")  # pragma: no cover
+                continue
+        raise Conflict("it changed meanwhile, three times over; try again")
+
+    # signals --------------------------------------------------------------------------------
+    def give_signal(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        """A professional's signal about a dossier, with their user id and role as author."""
+        require(ctx, Action.GIVE_SIGNAL)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.GIVE_SIGNAL, dossier.gemeente)
+        signal = parse_signal(data)
+        role = next(r for r in ctx.actor.roles if allows_role(r, Action.GIVE_SIGNAL))
+        log = self._update(
+            ctx.for_activity("signalering"),
+            lambda: self._load_or(signal_log_id(dossier.id), SignalLog, dossier),
+            lambda log: log.give(author=ctx.actor.user_id, author_role=role, **signal),
+        )
+        return {"dossier_id": str(dossier.id), "signals": len(log.signals)}
+
+    def signals(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        """The signals the reader's role may read; the read itself is recorded."""
+        require(ctx, Action.READ_SIGNALS)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.READ_SIGNALS, dossier.gemeente)
+        shown: list[dict[str, Any]] = []
+
+        def read(log: SignalLog) -> None:
+            shown[:] = [
+                {**vars_of(e), "at": e.timestamp.isoformat()}
+                for e in self.events.get(log.id)
+                if isinstance(e, SignalLog.SignalGiven) and may_read(ctx.actor.roles, vars_of(e))
+            ]
+            log.record_read(
+                reader=ctx.actor.user_id,
+                shown=len(shown),
+                withheld=len(log.signals) - len(shown),
+                domains=sorted({s["domain"] for s in shown}),
+            )
+
+        log = self._update(
+            ctx.for_activity("signalen-inzien"),
+            lambda: self._load_or(signal_log_id(dossier.id), SignalLog, dossier),
+            read,
+        )
+        return {
+            "dossier_id": str(dossier.id),
+            "signals": shown,
+            "withheld": len(log.signals) - len(shown),
+        }
 
     def _intake_view(self, ctx: CommandContext, intake: BredeIntake) -> dict[str, Any]:
         circumstances = dict(intake.personal_circumstances or {})
@@ -162,6 +230,13 @@ class BredeIntakeUseCases:
             "history": history,
             "version": intake.version,
         }
+
+
+def vars_of(given: Any) -> dict[str, Any]:
+    """The fields of a SignalGiven event."""
+    return {
+        k: getattr(given, k) for k in ("author", "author_role", "domain", "text", "sensitivity")
+    }
 
 
 def _age(birth_date: date, today: date) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from services.common.envelope import Publication
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
+from services.intake.signals import SignalLog
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 BSN_CLAIMED = "nl.wegwijs.intake.bsn.geclaimd.v1"
@@ -22,6 +23,9 @@ ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
 LIFE_DOMAIN_RECORDED = "nl.wegwijs.intake.leefgebied.vastgelegd.v1"
 PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
+SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
+SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
+SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
 
 
 def _intake_step(event_type: str, data=lambda e: {}) -> Publication:
@@ -87,5 +91,18 @@ PUBLICATIONS = {
     ),
     BredeIntake.PracticalItemClosed: _intake_step(
         PRACTICAL_ITEM_CLOSED, lambda e: {"item": e.item}
+    ),
+    SignalLog.Opened: Publication(
+        type=SIGNAL_LOG_OPENED,
+        subject=lambda e: str(e.dossier_id),
+        gemeente=lambda e: e.gemeente,
+        data=lambda e: {"dossier_id": str(e.dossier_id)},
+    ),
+    SignalLog.SignalGiven: _intake_step(
+        SIGNAL_GIVEN, lambda e: {"domain": e.domain, "author_role": e.author_role}
+    ),
+    SignalLog.SignalsRead: _intake_step(
+        SIGNALS_READ,
+        lambda e: {"shown": e.shown, "withheld": e.withheld, "domains": e.domains},
     ),
 }

@@ -70,3 +70,12 @@ class IntakeService(ChainService):
     @rpc(expected_exceptions=EXPECTED)
     def brede_intake(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.brede_intake(self.chain.ctx, dossier_id)
+
+    # signals --------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def signals(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.signals(self.chain.ctx, dossier_id)

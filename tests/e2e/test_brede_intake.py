@@ -136,3 +136,39 @@ def test_life_domains_over_http_open_practical_matters_and_hide_health(platform)
     assert {i["item"] for i in closed.json()["practical_items"] if i["open"]} == {
         "huurtoeslag-aanvragen"
     }
+
+
+def test_a_gps_health_signal_is_hidden_from_the_volunteer_and_both_reads_reach_the_ledger(
+    platform,
+):
+    dossier_id = platform.register(person("0344"))
+    path = f"/api/v1/dossiers/{dossier_id}/signals"
+    given = _send(
+        platform,
+        "POST",
+        path,
+        _as(platform, "dr-jansen", "huisarts"),
+        {"domain": "gezondheid", "text": "Klachten na de reis."},
+    )
+    assert given.status_code == 201
+
+    by_volunteer = _send(platform, "GET", path, _as(platform, "vera", "begeleider"))
+    by_regievoerder = _send(platform, "GET", path, _as(platform, "anna"))
+
+    assert by_volunteer.json()["signals"] == []
+    assert by_volunteer.json()["withheld"] == 1
+    assert "Klachten" not in by_volunteer.text
+    assert by_regievoerder.json()["signals"][0]["author"] == "dr-jansen"
+    reads = eventually(
+        lambda: [
+            e
+            for e in platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()[
+                "entries"
+            ]
+            if e["event_type"] == "nl.wegwijs.intake.signalen.ingezien.v1"
+        ],
+        lambda found: len(found) == 2,
+        what="both reads are in the ledger",
+    )
+    assert sorted(e["actor"] for e in reads) == ["anna", "vera"]
+    assert {e["activity"] for e in reads} == {"signalen-inzien"}

@@ -1,0 +1,100 @@
+"""Signals: what other professionals notice before and during the intake (seed: "signalen").
+
+A signal has an author (user and role), a life domain, a text and a sensitivity. Who may read it
+depends on its domain and sensitivity and the reader's role; a volunteer guide never reads a health
+signal. Every read is itself an event, so it reaches the audit ledger. No I/O here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common.aggregate import ChainAggregate
+from services.common.errors import InvalidInput, field_error
+from services.intake.life_domains import DOMAINS
+
+SIGNAL_DOMAINS = (*DOMAINS, "algemeen")
+SENSITIVITIES = ("normaal", "vertrouwelijk")
+_SIGNALS_NAMESPACE = uuid.UUID("a6c2e0f4-1b3d-4e5f-8a7b-9c0d1e2f3a4b")
+
+# The domains each reading role may see; confidential signals are for the regievoerder only.
+READABLE_DOMAINS: dict[str, frozenset[str]] = {
+    "regievoerder": frozenset(SIGNAL_DOMAINS),
+    "klantmanager": frozenset(SIGNAL_DOMAINS) - {"gezondheid"},
+    "begeleider": frozenset(SIGNAL_DOMAINS) - {"gezondheid", "financien"},
+}
+READS_CONFIDENTIAL = frozenset({"regievoerder"})
+
+
+def parse_signal(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    errors = []
+    if data.get("domain") not in SIGNAL_DOMAINS:
+        errors.append(field_error("domain", f"must be one of: {', '.join(SIGNAL_DOMAINS)}"))
+    text = data.get("text")
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= 2000:
+        errors.append(field_error("text", "must be text of 1 to 2000 characters"))
+    if data.get("sensitivity", "normaal") not in SENSITIVITIES:
+        errors.append(field_error("sensitivity", f"must be one of: {', '.join(SENSITIVITIES)}"))
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "domain": data["domain"],
+        "text": text.strip(),
+        "sensitivity": data.get("sensitivity", "normaal"),
+    }
+
+
+def may_read(roles: tuple[str, ...], signal: Mapping[str, Any]) -> bool:
+    for role in roles:
+        if signal["domain"] not in READABLE_DOMAINS.get(role, frozenset()):
+            continue
+        if signal["sensitivity"] == "vertrouwelijk" and role not in READS_CONFIDENTIAL:
+            continue
+        return True
+    return False
+
+
+class SignalLog(ChainAggregate):
+    """The signals about one dossier, and who read them."""
+
+    @staticmethod
+    def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
+        return signal_log_id(dossier_id)
+
+    @event("Opened")
+    def __init__(self, dossier_id: uuid.UUID, gemeente: str):
+        self.dossier_id = dossier_id
+        self.gemeente = gemeente
+        self.signals: list[dict[str, Any]] = []
+
+    def subject(self) -> dict[str, str]:
+        return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
+
+    @event("SignalGiven")
+    def give(self, author: str, author_role: str, domain: str, text: str, sensitivity: str) -> None:
+        self.signals.append(
+            {
+                "author": author,
+                "author_role": author_role,
+                "domain": domain,
+                "text": text,
+                "sensitivity": sensitivity,
+            }
+        )
+
+    def readable_by(self, roles: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [s for s in self.signals if may_read(roles, s)]
+
+    @event("SignalsRead")
+    def record_read(self, reader: str, shown: int, withheld: int, domains: list[str]) -> None:
+        """A read of the signals: who, how many were shown and how many withheld."""
+
+
+def signal_log_id(dossier_id: uuid.UUID | str) -> uuid.UUID:
+    return uuid.uuid5(_SIGNALS_NAMESPACE, str(dossier_id))

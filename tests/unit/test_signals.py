@@ -1,0 +1,101 @@
+"""Signals: who may give them, who may read which, and every read recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import Forbidden, InvalidInput, NotFound
+from services.intake.signals import SignalLog
+from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_intake_domain import TODAY, VALID
+
+HEALTH_SIGNAL = {"domain": "gezondheid", "text": "Klachten na de reis; verwijzing nodig."}
+HOUSING_SIGNAL = {"domain": "huisvesting", "text": "Woning heeft vochtproblemen."}
+CONFIDENTIAL = {"domain": "gezin", "text": "Spanningen thuis.", "sensitivity": "vertrouwelijk"}
+
+
+def _given(intake, dossier_id):  # noqa: F811
+    intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL)
+    intake.give_signal(context("begeleider"), dossier_id, HOUSING_SIGNAL)
+    intake.give_signal(context("maatschappelijk-werker"), dossier_id, CONFIDENTIAL)
+
+
+def test_a_volunteer_never_reads_a_health_or_confidential_signal(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    _given(intake, dossier_id)
+
+    seen = intake.signals(context("begeleider"), dossier_id)
+
+    assert [s["domain"] for s in seen["signals"]] == ["huisvesting"]
+    assert seen["withheld"] == 2
+
+
+def test_the_regievoerder_reads_every_signal_with_its_author(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    _given(intake, dossier_id)
+
+    seen = intake.signals(context(), dossier_id)["signals"]
+
+    assert [(s["author_role"], s["domain"]) for s in seen] == [
+        ("huisarts", "gezondheid"),
+        ("begeleider", "huisvesting"),
+        ("maatschappelijk-werker", "gezin"),
+    ]
+    assert seen[0]["author"] == "u-huisarts"
+
+
+def test_a_klantmanager_reads_no_health_signal(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    _given(intake, dossier_id)
+    domains = [s["domain"] for s in intake.signals(context("klantmanager"), dossier_id)["signals"]]
+    assert domains == ["huisvesting"]
+
+
+def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    _given(intake, dossier_id)
+    intake.signals(context("begeleider"), dossier_id)
+    intake.signals(context(), dossier_id)
+
+    reads = [
+        intake.mapper.to_domain_event(n)
+        for n in intake.notification_log.select(start=1, limit=10)
+        if n.topic.endswith("SignalLog.SignalsRead")
+    ]
+    assert [(r.reader, r.shown, r.withheld) for r in reads] == [
+        ("u-begeleider", 1, 2),
+        ("u-regievoerder", 3, 0),
+    ]
+    assert all(r.context["activity"] == "signalen-inzien" for r in reads)
+
+
+def test_a_coa_employee_gives_signals_but_reads_none(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    intake.give_signal(context("coa-medewerker"), dossier_id, HOUSING_SIGNAL)
+    with pytest.raises(Forbidden):
+        intake.signals(context("coa-medewerker"), dossier_id)
+
+
+def test_signals_about_another_gemeentes_dossier_are_refused_as_not_found(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(NotFound):
+        intake.give_signal(context("huisarts", "0356"), dossier_id, HOUSING_SIGNAL)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"domain": "vrije-tijd", "text": "x"}, "domain"),
+        ({"domain": "gezin", "text": ""}, "text"),
+        ({**HOUSING_SIGNAL, "sensitivity": "geheim"}, "sensitivity"),
+    ],
+)
+def test_an_invalid_signal_names_its_field_and_stores_nothing(intake, body, field):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        intake.give_signal(context("huisarts"), dossier_id, body)
+    assert [e["field"] for e in refused.value.errors] == [field]
+    assert not any(
+        n.topic.endswith(SignalLog.SignalGiven.__qualname__)
+        for n in intake.notification_log.select(start=1, limit=10)
+    )
