@@ -79,6 +79,11 @@ CONTEXT_KEY = _declare(
     "HMAC key with which services sign the actor context they pass each other; a context"
     " without a valid signature is refused. Development default only.",
 )
+SANCTION_LADDERS_FILE = _declare(
+    "WEGWIJS_SANCTION_LADDERS_FILE",
+    str(ROOT / "infra" / "sanction-ladders.json"),
+    "JSON file with each gemeente's sanction ladder for intake no-shows (versioned).",
+)
 BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
     "wegwijs-development-bsn-index-key",

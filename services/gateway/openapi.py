@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.intake.conversations import SANCTION_STEPS
 from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
 from services.intake.signals import SENSITIVITIES, SIGNAL_DOMAINS
 
@@ -103,6 +104,13 @@ _DOMAIN = {
     "required": True,
     "description": "The life domain; gezondheid (special category) is for the regievoerder only.",
     "schema": {"type": "string", "enum": list(DOMAINS)},
+}
+_NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+_STEP = {
+    "name": "step",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(SANCTION_STEPS)},
 }
 _ITEM = {
     "name": "item",
@@ -461,6 +469,32 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [_ID, _ITEM],
                 }
             },
+            "/api/v1/dossiers/{dossier_id}/intake/conversations": {
+                "post": _intake_step(
+                    "Plan an intake conversation (an invitation)", "planConversation", "Invitation"
+                )
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/conversations/{number}/attendance": {
+                "put": {
+                    **_intake_step(
+                        "Record whether the person came; a no-show may make a sanction step due "
+                        "by the gemeente's ladder",
+                        "putAttendance",
+                        "Attendance",
+                    ),
+                    "parameters": [_ID, _NUMBER],
+                }
+            },
+            "/api/v1/dossiers/{dossier_id}/intake/sanctions/{step}": {
+                "put": {
+                    **_intake_step(
+                        "Take or waive a due sanction step, with a reason",
+                        "decideSanction",
+                        "SanctionDecision",
+                    ),
+                    "parameters": [_ID, _STEP],
+                }
+            },
             "/api/v1/dossiers/{dossier_id}/intake/complete": {
                 "post": _intake_step(
                     "Complete the brede intake (needs the three legal parts); gives a route advice",
@@ -586,6 +620,24 @@ def openapi_document() -> dict[str, Any]:
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
                 "LifeDomainFacts": _domain_facts(),
+                "Invitation": {
+                    "type": "object",
+                    "required": ["planned_on", "purpose"],
+                    "properties": {"planned_on": _DATE, "purpose": {"type": "string"}},
+                },
+                "Attendance": {
+                    "type": "object",
+                    "required": ["attended"],
+                    "properties": {
+                        "attended": {"type": "boolean"},
+                        "note": {"type": "string", "description": "Required for a no-show."},
+                    },
+                },
+                "SanctionDecision": {
+                    "type": "object",
+                    "required": ["take", "reason"],
+                    "properties": {"take": {"type": "boolean"}, "reason": {"type": "string"}},
+                },
                 "Signal": SIGNAL,
                 "Signals": {
                     "type": "object",

@@ -210,6 +210,36 @@ class GatewayService:
         self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
         return json_response(200, self._call(method, dossier_id, read_json(request)))
 
+    @api(
+        "POST",
+        "/api/v1/dossiers/<string:dossier_id>/intake/conversations",
+        expected_exceptions=ChainError,
+    )
+    def post_conversation(self, request: Request, dossier_id: str) -> Response:
+        return self._intake_step(request, self.intake.plan_conversation, dossier_id)
+
+    @api(
+        "PUT",
+        "/api/v1/dossiers/<string:dossier_id>/intake/conversations/<int:number>/attendance",
+        expected_exceptions=ChainError,
+    )
+    def put_attendance(self, request: Request, dossier_id: str, number: int) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        body = read_json(request)
+        return json_response(
+            200, self._call(self.intake.record_attendance, dossier_id, number, body)
+        )
+
+    @api(
+        "PUT",
+        "/api/v1/dossiers/<string:dossier_id>/intake/sanctions/<string:step>",
+        expected_exceptions=ChainError,
+    )
+    def put_sanction(self, request: Request, dossier_id: str, step: str) -> Response:
+        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
+        body = read_json(request)
+        return json_response(200, self._call(self.intake.decide_sanction, dossier_id, step, body))
+
     @api("POST", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
     def post_signal(self, request: Request, dossier_id: str) -> Response:
         self._authorise(request, Action.GIVE_SIGNAL, "signalering")

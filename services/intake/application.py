@@ -32,6 +32,7 @@ from services.intake.brede_intake import (
     parse_route_choice,
     parse_work,
 )
+from services.intake.conversations import Ladders, parse_invitation, required_note
 from services.intake.domain import BsnClaim, Dossier, Registration
 from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
 from services.intake.signals import SignalLog, may_read, parse_signal, signal_log_id
@@ -85,6 +86,41 @@ class BredeIntakeUseCases:
         return self._change_intake(
             ctx, dossier_id, lambda i: i.close_practical_item(item, note.strip())
         )
+
+    def plan_conversation(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        invitation = parse_invitation(data)
+        return self._change_intake(
+            ctx,
+            dossier_id,
+            lambda i: i.plan_conversation(number=len(i.conversations) + 1, **invitation),
+        )
+
+    def record_attendance(
+        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        """`data["attended"]` true, or false with a `note` on the no-show."""
+        attended = data.get("attended") if isinstance(data, dict) else None
+        if not isinstance(attended, bool):
+            raise InvalidInput([field_error("attended", "must be true or false")])
+        if attended:
+            return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number))
+        note = required_note(data, "note")
+        dossier = self._get(dossier_id)
+        ladder = self.ladders.for_gemeente(dossier.gemeente)
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.record_no_show(number, note, ladder)
+        )
+
+    def decide_sanction(
+        self, ctx: CommandContext, dossier_id: str, step: str, data: Any
+    ) -> dict[str, Any]:
+        take = data.get("take") if isinstance(data, dict) else None
+        if not isinstance(take, bool):
+            raise InvalidInput(
+                [field_error("take", "must be true (take the step) or false (waive it)")]
+            )
+        reason = required_note(data, "reason")
+        return self._change_intake(ctx, dossier_id, lambda i: i.decide_sanction(step, take, reason))
 
     def complete_intake(
         self, ctx: CommandContext, dossier_id: str, today: date | None = None
@@ -223,6 +259,11 @@ class BredeIntakeUseCases:
                 }
                 for item, state in intake.practical_items.items()
             ],
+            "conversations": [
+                {**c, "planned_on": c["planned_on"].isoformat()} for c in intake.conversations
+            ],
+            "sanctions": intake.sanctions,
+            "sanction_ladder": self.ladders.for_gemeente(intake.gemeente).as_dict(),
             "missing_parts": intake.missing_parts(),
             "complete": intake.route_advice is not None,
             "route_advice": intake.route_advice,
@@ -256,9 +297,11 @@ class Intake(ChainApplication, BredeIntakeUseCases):
         env: dict[str, str] | None = None,
         region: Region | None = None,
         bsn_key: str | None = None,
+        ladders: Ladders | None = None,
     ):
         super().__init__(env)
         self.region = region or Region.load()
+        self.ladders = ladders or Ladders.load()
         self.bsn_key = bsn_key or settings.BSN_INDEX_KEY.get()
 
     def register(self, ctx: CommandContext, data: Any, today: date | None = None) -> UUID:

@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
+from services.intake.conversations import Ladder
 from services.intake.life_domains import PRACTICAL_RULES, items_that_hold
 
 _INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
@@ -209,6 +210,8 @@ class BredeIntake(ChainAggregate):
         self.route_choice: dict[str, Any] | None = None
         self.domains: dict[str, dict[str, Any]] = {}
         self.practical_items: dict[str, dict[str, Any]] = {}
+        self.conversations: list[dict[str, Any]] = []
+        self.sanctions: list[dict[str, Any]] = []
 
     def subject(self) -> dict[str, str]:
         return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
@@ -284,6 +287,70 @@ class BredeIntake(ChainAggregate):
     @event("PracticalItemClosed")
     def _close_item(self, item: str, note: str) -> None:
         self.practical_items[item] = {"open": False, "note": note}
+
+    # conversations, no-shows and the sanction ladder ----------------------------------------
+    @event("ConversationPlanned")
+    def plan_conversation(self, number: int, planned_on: date, purpose: str) -> None:
+        self.conversations.append(
+            {"number": number, "planned_on": planned_on, "purpose": purpose, "outcome": None}
+        )
+
+    def _conversation(self, number: int) -> dict[str, Any]:
+        for conversation in self.conversations:
+            if conversation["number"] == number:
+                if conversation["outcome"] is not None:
+                    raise Conflict(f"conversation {number} is already {conversation['outcome']}")
+                return conversation
+        raise InvalidInput([field_error("number", f"there is no conversation {number}")])
+
+    def record_attended(self, number: int) -> None:
+        self._conversation(number)
+        self._attended(number=number)
+
+    @event("ConversationAttended")
+    def _attended(self, number: int) -> None:
+        self._conversation(number)["outcome"] = "bijgewoond"
+
+    def record_no_show(self, number: int, note: str, ladder: Ladder) -> str | None:
+        """Record a no-show; returns the sanction step that the gemeente's ladder makes due."""
+        self._conversation(number)
+        self._missed(number=number, note=note)
+        step = ladder.due_after(self.no_shows())
+        if step:
+            self._step_due(step=step, no_shows=self.no_shows(), ladder_version=ladder.version)
+        return step
+
+    def no_shows(self) -> int:
+        return sum(1 for c in self.conversations if c["outcome"] == "niet verschenen")
+
+    @event("ConversationMissed")
+    def _missed(self, number: int, note: str) -> None:
+        conversation = self._conversation(number)
+        conversation["outcome"] = "niet verschenen"
+        conversation["note"] = note
+
+    @event("SanctionStepDue")
+    def _step_due(self, step: str, no_shows: int, ladder_version: str) -> None:
+        self.sanctions.append(
+            {"step": step, "no_shows": no_shows, "ladder_version": ladder_version, "decision": None}
+        )
+
+    def decide_sanction(self, step: str, take: bool, reason: str) -> None:
+        due = [s for s in self.sanctions if s["step"] == step and s["decision"] is None]
+        if not due:
+            open_steps = [s["step"] for s in self.sanctions if s["decision"] is None]
+            raise InvalidInput(
+                [field_error("step", f"is not due; due: {', '.join(open_steps) or 'none'}")]
+            )
+        self._decided(step=step, taken=take, reason=reason)
+
+    @event("SanctionStepDecided")
+    def _decided(self, step: str, taken: bool, reason: str) -> None:
+        for sanction in self.sanctions:
+            if sanction["step"] == step and sanction["decision"] is None:
+                sanction["decision"] = "genomen" if taken else "afgezien"
+                sanction["reason"] = reason
+                return
 
     # completion and route ------------------------------------------------------------------
     def missing_parts(self) -> list[str]:

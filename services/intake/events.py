@@ -23,6 +23,11 @@ ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
 LIFE_DOMAIN_RECORDED = "nl.wegwijs.intake.leefgebied.vastgelegd.v1"
 PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
+CONVERSATION_PLANNED = "nl.wegwijs.intake.gesprek.gepland.v1"
+CONVERSATION_ATTENDED = "nl.wegwijs.intake.gesprek.bijgewoond.v1"
+CONVERSATION_MISSED = "nl.wegwijs.intake.gesprek.niet-verschenen.v1"
+SANCTION_DUE = "nl.wegwijs.intake.sanctie.aan-de-orde.v1"
+SANCTION_DECIDED = "nl.wegwijs.intake.sanctie.besloten.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
@@ -104,5 +109,22 @@ PUBLICATIONS = {
     SignalLog.SignalsRead: _intake_step(
         SIGNALS_READ,
         lambda e: {"shown": e.shown, "withheld": e.withheld, "domains": e.domains},
+    ),
+    BredeIntake.ConversationPlanned: _intake_step(
+        CONVERSATION_PLANNED,
+        lambda e: {"number": e.number, "planned_on": e.planned_on.isoformat()},
+    ),
+    BredeIntake.ConversationAttended: _intake_step(
+        CONVERSATION_ATTENDED, lambda e: {"number": e.number}
+    ),
+    BredeIntake.ConversationMissed: _intake_step(
+        CONVERSATION_MISSED, lambda e: {"number": e.number}
+    ),
+    BredeIntake.SanctionStepDue: _intake_step(
+        SANCTION_DUE,
+        lambda e: {"step": e.step, "no_shows": e.no_shows, "ladder_version": e.ladder_version},
+    ),
+    BredeIntake.SanctionStepDecided: _intake_step(
+        SANCTION_DECIDED, lambda e: {"step": e.step, "taken": e.taken}
     ),
 }

@@ -60,6 +60,18 @@ class IntakeService(ChainService):
         return self.chain.app.close_practical_item(self.chain.ctx, dossier_id, item, data)
 
     @rpc(expected_exceptions=EXPECTED)
+    def plan_conversation(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.plan_conversation(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def record_attendance(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_attendance(self.chain.ctx, dossier_id, int(number), data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def decide_sanction(self, dossier_id: str, step: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.decide_sanction(self.chain.ctx, dossier_id, step, data)
+
+    @rpc(expected_exceptions=EXPECTED)
     def complete_intake(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.complete_intake(self.chain.ctx, dossier_id)
 

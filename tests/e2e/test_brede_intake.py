@@ -172,3 +172,30 @@ def test_a_gps_health_signal_is_hidden_from_the_volunteer_and_both_reads_reach_t
     )
     assert sorted(e["actor"] for e in reads) == ["anna", "vera"]
     assert {e["activity"] for e in reads} == {"signalen-inzien"}
+
+
+def test_no_shows_follow_each_gemeentes_own_sanction_ladder_over_http(platform):
+    steps = {}
+    for gemeente in ("0344", "0356"):
+        dossier_id = platform.register(person(gemeente))
+        base = f"/api/v1/dossiers/{dossier_id}/intake"
+        who = _as(platform, f"rv-{gemeente}", gemeente=gemeente)
+        for number in (1, 2):
+            planned = _send(
+                platform,
+                "POST",
+                f"{base}/conversations",
+                who,
+                {"planned_on": "2026-11-20", "purpose": "Brede intake"},
+            )
+            assert planned.status_code == 200
+            missed = _send(
+                platform,
+                "PUT",
+                f"{base}/conversations/{number}/attendance",
+                who,
+                {"attended": False, "note": "Niet verschenen."},
+            )
+        steps[gemeente] = [s["step"] for s in missed.json()["sanctions"]]
+
+    assert steps == {"0344": ["waarschuwing", "boete"], "0356": ["waarschuwing"]}

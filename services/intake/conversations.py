@@ -1,0 +1,90 @@
+"""Intake conversations, no-shows and the gemeente's own sanction ladder.
+
+The ladder is configuration per gemeente (`infra/sanction-ladders.json`), never code: after so many
+unexcused no-shows a step becomes due; the regievoerder then takes it or waives it, with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.common import settings
+from services.common.errors import InvalidInput, field_error
+
+SANCTION_STEPS = ("waarschuwing", "boete", "pip-zonder-inburgeringsplichtige")
+
+
+@dataclass(frozen=True)
+class Ladder:
+    version: str
+    gemeente: str
+    steps: tuple[tuple[int, str], ...]  # (after how many no-shows, step)
+
+    def due_after(self, no_shows: int) -> str | None:
+        for after, step in self.steps:
+            if after == no_shows:
+                return step
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "gemeente": self.gemeente,
+            "steps": [{"after_no_shows": a, "step": s} for a, s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Ladders:
+    version: str
+    default: tuple[tuple[int, str], ...]
+    per_gemeente: Mapping[str, tuple[tuple[int, str], ...]]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Ladders:
+        data = json.loads(Path(path or settings.SANCTION_LADDERS_FILE.get()).read_text("utf-8"))
+
+        def steps(raw: list[dict[str, Any]]) -> tuple[tuple[int, str], ...]:
+            parsed = tuple((int(s["after_no_shows"]), s["step"]) for s in raw)
+            unknown = {s for _, s in parsed} - set(SANCTION_STEPS)
+            if unknown:
+                raise ValueError(f"unknown sanction steps in the ladder file: {sorted(unknown)}")
+            return parsed
+
+        return cls(
+            version=data["version"],
+            default=steps(data["region_default"]),
+            per_gemeente={g: steps(s) for g, s in data.get("gemeenten", {}).items()},
+        )
+
+    def for_gemeente(self, gemeente: str) -> Ladder:
+        return Ladder(self.version, gemeente, self.per_gemeente.get(gemeente, self.default))
+
+
+def parse_invitation(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    errors = []
+    try:
+        planned_on = date.fromisoformat(data.get("planned_on") or "")
+    except (TypeError, ValueError):
+        planned_on = None
+        errors.append(field_error("planned_on", "must be a date as YYYY-MM-DD"))
+    purpose = data.get("purpose")
+    if not isinstance(purpose, str) or not 0 < len(purpose.strip()) <= 200:
+        errors.append(field_error("purpose", "must be text of 1 to 200 characters"))
+    if errors:
+        raise InvalidInput(errors)
+    return {"planned_on": planned_on, "purpose": purpose.strip()}
+
+
+def required_note(data: Any, name: str) -> str:
+    value = data.get(name) if isinstance(data, Mapping) else None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput([field_error(name, "is required: say why, in a sentence")])
+    return value.strip()
