@@ -9,6 +9,7 @@ from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
 from services.intake.signals import SENSITIVITIES, SIGNAL_DOMAINS
 
 _DATE = {"type": "string", "format": "date", "examples": ["2026-09-01"]}
+_CEFR = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
 _PROBLEM = {"$ref": "#/components/responses/Problem"}
 _ID = {
     "name": "dossier_id",
@@ -65,6 +66,58 @@ REGISTRATION = {
             **_DATE,
             "description": "Date of BRP registration; not in the future.",
         },
+        "sex": {"type": "string", "enum": ["v", "m", "x"]},
+        "country_of_origin": {"type": "string", "maxLength": 100},
+        "languages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["language", "level"],
+                "properties": {
+                    "language": {"type": "string"},
+                    "level": {"type": "string", "enum": [*_CEFR, "moedertaal"]},
+                },
+            },
+        },
+        "dutch_level": {"type": "string", "enum": list(_CEFR)},
+        "migrant_kind": {
+            "type": "string",
+            "enum": ["asielstatushouder", "gezinsmigrant", "overig"],
+        },
+        "inburgeringsplicht": {"type": "boolean", "description": "Whether DUO established it."},
+        "coa_link_date": _DATE,
+        "housing_date": _DATE,
+        "contact": {
+            "type": "object",
+            "properties": {k: {"type": "string"} for k in ("phone", "email", "address")},
+        },
+        "children": {
+            "type": "array",
+            "description": "Children without an obligation of their own.",
+            "items": {
+                "type": "object",
+                "required": ["birth_date"],
+                "properties": {"given_name": {"type": "string"}, "birth_date": _DATE},
+            },
+        },
+        "household_of": {
+            "type": "string",
+            "format": "uuid",
+            "description": "The dossier of a household member registered before; needs `relation`.",
+        },
+        "relation": {"type": "string", "enum": ["partner", "kind", "overig"]},
+    },
+}
+
+CORRECTION = {
+    "type": "object",
+    "required": ["changes", "reason"],
+    "properties": {
+        "changes": {
+            "type": "object",
+            "description": "Field: new value, for the names, dates, V-nummer and profile fields.",
+        },
+        "reason": {"type": "string", "minLength": 1},
     },
 }
 
@@ -407,6 +460,34 @@ def openapi_document() -> dict[str, Any]:
                         **_ok(200, "The dossier.", "Dossier"),
                         **_errors(401, 403, 404, 503, 504),
                     },
+                },
+                "patch": {
+                    "summary": "Correct registered facts, with a reason (the history stays)",
+                    "operationId": "correctDossier",
+                    "parameters": [_ID],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Correction"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        **_ok(200, "The corrected dossier.", "Dossier"),
+                        **_errors(400, 401, 403, 404, 422, 503, 504),
+                    },
+                },
+            },
+            "/api/v1/dossiers/{dossier_id}/household": {
+                "get": {
+                    "summary": "The dossiers of the household",
+                    "operationId": "getHousehold",
+                    "parameters": [_ID],
+                    "responses": {
+                        "200": {"description": "household_id and members (id, names, relation)."},
+                        **_errors(401, 403, 404, 503, 504),
+                    },
                 }
             },
             "/api/v1/dossiers/{dossier_id}/pip": {
@@ -606,6 +687,7 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {"id": {"type": "string", "format": "uuid"}},
                 },
                 "Dossier": DOSSIER,
+                "Correction": CORRECTION,
                 "DossierSummary": DOSSIER_SUMMARY,
                 "DossierList": {
                     "type": "object",

@@ -128,6 +128,16 @@ class GatewayService:
         self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
         return json_response(200, self._call(self.intake.dossier, dossier_id))
 
+    @api("PATCH", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
+    def correct_dossier(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
+        return json_response(200, self._call(self.intake.correct, dossier_id, read_json(request)))
+
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>/household", expected_exceptions=ChainError)
+    def get_household(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        return json_response(200, self._call(self.intake.household, dossier_id))
+
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/pip", expected_exceptions=ChainError)
     def get_pip(self, request: Request, dossier_id: str) -> Response:
         self._authorise(request, Action.READ_PIP, "pip-inzien")

@@ -33,8 +33,16 @@ from services.intake.brede_intake import (
     parse_work,
 )
 from services.intake.conversations import Ladders, parse_invitation, required_note
-from services.intake.domain import BsnClaim, Dossier, Registration
+from services.intake.domain import (
+    CORRECTABLE,
+    REGISTRATION_FIELDS,
+    BsnClaim,
+    Dossier,
+    Registration,
+    parse_registration,
+)
 from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
+from services.intake.profile import PROFILE_FIELDS, parse_profile
 from services.intake.signals import SignalLog, may_read, parse_signal, signal_log_id
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -273,6 +281,16 @@ class BredeIntakeUseCases:
         }
 
 
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
 def vars_of(given: Any) -> dict[str, Any]:
     """The fields of a SignalGiven event."""
     return {
@@ -307,8 +325,11 @@ class Intake(ChainApplication, BredeIntakeUseCases):
     def register(self, ctx: CommandContext, data: Any, today: date | None = None) -> UUID:
         """Register a person with a gemeente; returns the new dossier's id."""
         require(ctx, Action.REGISTER_DOSSIER)
-        registration = Registration.parse(data, self.region.codes(), today or today_in_amsterdam())
+        registration, profile, link = parse_registration(
+            data, self.region.codes(), today or today_in_amsterdam()
+        )
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, registration.gemeente)
+        household = self._household_of(link, registration.gemeente) if link else None
         with self.command(ctx.for_activity("registratie")):
             dossier = Dossier.register(registration)
             claim = BsnClaim(
@@ -316,6 +337,10 @@ class Intake(ChainApplication, BredeIntakeUseCases):
                 dossier_id=dossier.id,
                 gemeente=registration.gemeente,
             )
+            if profile:
+                dossier.record_profile(profile)
+            if household:
+                dossier.join_household(household_id=household, relation=link["relation"])
         try:
             self.save(dossier, claim)
         except IntegrityError:
@@ -324,6 +349,60 @@ class Intake(ChainApplication, BredeIntakeUseCases):
                 "is a handover, not a new registration"
             ) from None
         return dossier.id
+
+    def _household_of(self, link: dict[str, str], gemeente: str) -> UUID:
+        """The household of the member named in `household_of` (in the same gemeente)."""
+        try:
+            member = self._get(link["household_of"])
+        except NotFound:
+            member = None
+        if member is None or member.gemeente != gemeente:
+            raise InvalidInput([field_error("household_of", "is not a dossier of this gemeente")])
+        return member.household_id or member.id
+
+    def correct(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        """Correct registered facts with a reason; the history keeps what was there before."""
+        require(ctx, Action.REGISTER_DOSSIER)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.REGISTER_DOSSIER, dossier.gemeente)
+        changes = data.get("changes") if isinstance(data, dict) else None
+        reason = data.get("reason") if isinstance(data, dict) else None
+        if not isinstance(changes, dict):
+            raise InvalidInput([field_error("changes", "must be an object of field: new value")])
+        checked = self._check_corrections(dossier, changes)
+        self._update(
+            ctx.for_activity("registratie"),
+            lambda: self._get(dossier_id),
+            lambda d: d.correct(checked, (reason or "").strip() if isinstance(reason, str) else ""),
+        )
+        return self.dossier(ctx, dossier_id)
+
+    def _check_corrections(self, dossier: Dossier, changes: dict[str, Any]) -> dict[str, Any]:
+        today = today_in_amsterdam()
+        errors = [
+            field_error(
+                name,
+                "cannot be corrected here; correctable: "
+                + ", ".join((*CORRECTABLE, *PROFILE_FIELDS)),
+            )
+            for name in changes
+            if name not in CORRECTABLE and name not in PROFILE_FIELDS
+        ]
+        current = {name: getattr(dossier, name) for name in REGISTRATION_FIELDS}
+        current = {k: v.isoformat() if isinstance(v, date) else v for k, v in current.items()}
+        legal = {k: v for k, v in changes.items() if k in CORRECTABLE}
+        try:
+            registration = Registration.parse({**current, **legal}, self.region.codes(), today)
+        except InvalidInput as invalid:
+            errors += [e for e in invalid.errors if e["field"] in legal]
+            registration = None
+        profile, profile_errors = parse_profile(
+            {k: v for k, v in changes.items() if k in PROFILE_FIELDS}, today
+        )
+        errors += profile_errors
+        if errors:
+            raise InvalidInput(errors)
+        return {**{k: getattr(registration, k) for k in legal}, **profile}
 
     def dossier(self, ctx: CommandContext, dossier_id: UUID | str) -> dict[str, Any]:
         """The dossier as its gemeente's regievoerder sees it."""
@@ -341,6 +420,10 @@ class Intake(ChainApplication, BredeIntakeUseCases):
             "duo_notice_date": dossier.duo_notice_date.isoformat(),
             "brp_registration_date": dossier.brp_registration_date.isoformat(),
             "registered_at": dossier.created_on.isoformat(),
+            "profile": _jsonable(dossier.profile),
+            "household_id": str(dossier.household_id or dossier.id),
+            "relation": dossier.relation,
+            "corrections": dossier.corrections,
             "version": dossier.version,
         }
 

@@ -18,6 +18,7 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
+from services.intake.profile import parse_household_link, parse_profile
 
 REGISTRATION_FIELDS = (
     "bsn",
@@ -137,6 +138,37 @@ def _check_dates(
     return dates, errors
 
 
+def parse_registration(
+    data: Any, gemeenten: Collection[str], today: date
+) -> tuple[Registration, dict[str, Any], dict[str, str] | None]:
+    """The legal minimum, the profile and the household link of a registration, with every
+    problem of all three reported at once."""
+    errors: list[dict[str, str]] = []
+    registration = None
+    try:
+        registration = Registration.parse(data, gemeenten, today)
+    except InvalidInput as invalid:
+        errors += invalid.errors
+    if not isinstance(data, Mapping):
+        raise InvalidInput(errors)
+    profile, profile_errors = parse_profile(data, today)
+    link, link_errors = parse_household_link(data)
+    errors += profile_errors + link_errors
+    if errors:
+        raise InvalidInput(errors)
+    return registration, profile, link
+
+
+CORRECTABLE = (
+    "v_nummer",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "duo_notice_date",
+    "brp_registration_date",
+)
+
+
 class Dossier(ChainAggregate):
     """A person registered with a gemeente: the root of everything the chain records."""
 
@@ -160,6 +192,39 @@ class Dossier(ChainAggregate):
         self.gemeente = gemeente
         self.duo_notice_date = duo_notice_date
         self.brp_registration_date = brp_registration_date
+        self.profile: dict[str, Any] = {}
+        self.household_id: uuid.UUID | None = None
+        self.relation = ""
+        self.corrections: list[dict[str, Any]] = []
+
+    def subject(self) -> dict[str, str]:
+        return {"dossier_id": str(self.id), "gemeente": self.gemeente}
+
+    @event("ProfileRecorded")
+    def record_profile(self, profile: dict[str, Any]) -> None:
+        self.profile.update(profile)
+
+    @event("JoinedHousehold")
+    def join_household(self, household_id: uuid.UUID, relation: str) -> None:
+        self.household_id = household_id
+        self.relation = relation
+
+    def correct(self, changes: dict[str, Any], reason: str) -> None:
+        """Correct recorded facts; the old values stay in the history."""
+        if not reason:
+            raise InvalidInput([field_error("reason", "is required: say why the facts change")])
+        if not changes:
+            raise InvalidInput([field_error("changes", "name at least one field to correct")])
+        self._correct(changes=changes, reason=reason)
+
+    @event("Corrected")
+    def _correct(self, changes: dict[str, Any], reason: str) -> None:
+        for name, value in changes.items():
+            if name in CORRECTABLE:
+                setattr(self, name, value)
+            else:
+                self.profile[name] = value
+        self.corrections.append({"fields": sorted(changes), "reason": reason})
 
     @classmethod
     def register(cls, registration: Registration) -> Dossier:

@@ -23,6 +23,9 @@ ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
 LIFE_DOMAIN_RECORDED = "nl.wegwijs.intake.leefgebied.vastgelegd.v1"
 PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
+PROFILE_RECORDED = "nl.wegwijs.intake.profiel.vastgelegd.v1"
+HOUSEHOLD_JOINED = "nl.wegwijs.intake.huishouden.gekoppeld.v1"
+DOSSIER_CORRECTED = "nl.wegwijs.intake.dossier.gecorrigeerd.v1"
 CONVERSATION_PLANNED = "nl.wegwijs.intake.gesprek.gepland.v1"
 CONVERSATION_ATTENDED = "nl.wegwijs.intake.gesprek.bijgewoond.v1"
 CONVERSATION_MISSED = "nl.wegwijs.intake.gesprek.niet-verschenen.v1"
@@ -31,6 +34,15 @@ SANCTION_DECIDED = "nl.wegwijs.intake.sanctie.besloten.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
+
+
+def _corrected(e: Dossier.Corrected) -> dict[str, object]:
+    """Which fields changed; the new values only of the dates other services count from."""
+    data: dict[str, object] = {"fields": sorted(e.changes)}
+    for name in ("duo_notice_date", "brp_registration_date"):
+        if name in e.changes:
+            data[name] = e.changes[name].isoformat()
+    return data
 
 
 def _intake_step(event_type: str, data=lambda e: {}) -> Publication:
@@ -127,4 +139,10 @@ PUBLICATIONS = {
     BredeIntake.SanctionStepDecided: _intake_step(
         SANCTION_DECIDED, lambda e: {"step": e.step, "taken": e.taken}
     ),
+    Dossier.ProfileRecorded: _intake_step(PROFILE_RECORDED),
+    Dossier.JoinedHousehold: _intake_step(
+        HOUSEHOLD_JOINED,
+        lambda e: {"household_id": str(e.household_id), "relation": e.relation},
+    ),
+    Dossier.Corrected: _intake_step(DOSSIER_CORRECTED, _corrected),
 }

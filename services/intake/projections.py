@@ -30,10 +30,31 @@ class DossierIndex(Projection):
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, registered_at)").format(
                 sql.Identifier("dossier_index_gemeente"), table
             ),
+            # Added with households; a database made before gets the columns on migrate.
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS household_id uuid").format(table),
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS relation text").format(table),
         ]
 
     def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
-        if isinstance(domain_event, Dossier.Registered):
+        if isinstance(domain_event, Dossier.JoinedHousehold):
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET household_id = %s, relation = %s WHERE dossier_id = %s"
+                ).format(sql.Identifier(schema, "dossier_index")),
+                (domain_event.household_id, domain_event.relation, domain_event.originator_id),
+            )
+        elif isinstance(domain_event, Dossier.Corrected):
+            names = {
+                k: v for k, v in domain_event.changes.items() if k in ("given_name", "family_name")
+            }
+            for column, value in names.items():
+                cur.execute(
+                    sql.SQL("UPDATE {} SET {} = %s WHERE dossier_id = %s").format(
+                        sql.Identifier(schema, "dossier_index"), sql.Identifier(column)
+                    ),
+                    (value, domain_event.originator_id),
+                )
+        elif isinstance(domain_event, Dossier.Registered):
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {} (dossier_id, gemeente, given_name, family_name, registered_at)"
@@ -65,6 +86,25 @@ def list_dossiers(
             "given_name": row["given_name"],
             "family_name": row["family_name"],
             "registered_at": row["registered_at"].isoformat(),
+        }
+        for row in cur.fetchall()
+    ]
+
+
+def household_members(cur: Cursor, household_id: Any) -> list[dict[str, Any]]:
+    """The dossiers of one household: its first member and everyone who joined it."""
+    cur.execute(
+        "SELECT dossier_id, given_name, family_name, coalesce(relation, '') AS relation"
+        " FROM intake.dossier_index WHERE dossier_id = %s OR household_id = %s"
+        " ORDER BY registered_at",
+        (household_id, household_id),
+    )
+    return [
+        {
+            "id": str(row["dossier_id"]),
+            "given_name": row["given_name"],
+            "family_name": row["family_name"],
+            "relation": row["relation"],
         }
         for row in cur.fetchall()
     ]

@@ -11,7 +11,7 @@ from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
 from services.intake.application import Intake
 from services.intake.events import PUBLICATIONS
-from services.intake.projections import DossierIndex, list_dossiers
+from services.intake.projections import DossierIndex, household_members, list_dossiers
 
 
 class IntakeService(ChainService):
@@ -26,6 +26,18 @@ class IntakeService(ChainService):
     @rpc(expected_exceptions=EXPECTED)
     def dossier(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.dossier(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def correct(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.correct(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def household(self, dossier_id: str) -> dict[str, Any]:
+        dossier = self.chain.app.dossier(self.chain.ctx, dossier_id)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            members = household_members(cur, dossier["household_id"])
+        return {"household_id": dossier["household_id"], "members": members}
 
     @rpc(expected_exceptions=EXPECTED)
     def dossiers(self, limit: int = 100) -> list[dict[str, Any]]:

@@ -199,3 +199,67 @@ def test_no_shows_follow_each_gemeentes_own_sanction_ladder_over_http(platform):
         steps[gemeente] = [s["step"] for s in missed.json()["sanctions"]]
 
     assert steps == {"0344": ["waarschuwing", "boete"], "0356": ["waarschuwing"]}
+
+
+def test_a_household_of_four_through_the_api_by_three_actors_ends_in_advice_naming_its_facts(
+    platform,
+):
+    from tests.unit.test_registration_profile import PROFILE
+
+    registrar, interviewer, closer = (
+        _as(platform, "rita"),
+        _as(platform, "ivo"),
+        _as(platform, "carla"),
+    )
+    family = {
+        **PROFILE,
+        "children": [
+            {"given_name": "Sara", "birth_date": "2021-04-02"},
+            {"given_name": "Noah", "birth_date": "2023-10-11"},
+        ],
+    }
+    first = _send(platform, "POST", "/api/v1/dossiers", registrar, {**person("0344"), **family})
+    assert first.status_code == 201, first.text
+    first_id = first.json()["id"]
+    partner = _send(
+        platform,
+        "POST",
+        "/api/v1/dossiers",
+        registrar,
+        {**person("0344"), "household_of": first_id, "relation": "partner"},
+    )
+    assert partner.status_code == 201, partner.text
+    household = eventually(
+        lambda: _send(platform, "GET", f"/api/v1/dossiers/{first_id}/household", registrar).json(),
+        lambda body: len(body["members"]) == 2,
+    )
+    assert [m["relation"] for m in household["members"]] == ["", "partner"]
+    dossier = _send(platform, "GET", f"/api/v1/dossiers/{first_id}", registrar).json()
+    assert len(dossier["profile"]["children"]) == 2
+
+    base = f"/api/v1/dossiers/{first_id}/intake"
+    _send(platform, "PUT", f"{base}/leerbaarheidstoets", interviewer, {**LBT, "outcome": "laag"})
+    _send(platform, "POST", f"{base}/education", interviewer, {**EDUCATION, "level": "basis"})
+    _send(
+        platform,
+        "PUT",
+        f"{base}/domains/gezin",
+        interviewer,
+        {
+            "partner": True,
+            "children": 2,
+            "childcare_needed": True,
+            "one_to_one_offered": True,
+            "vve_explained": True,
+        },
+    )
+    _send(platform, "PUT", f"{base}/personal-circumstances", closer, CIRCUMSTANCES)
+    completed = _send(platform, "POST", f"{base}/complete", closer)
+
+    assert completed.status_code == 200, completed.text
+    body = completed.json()
+    assert body["route_advice"]["route"] == "z"
+    assert body["route_advice"]["facts"]["leerbaarheidstoets"] == "laag"
+    assert any("laag" in reason for reason in body["route_advice"]["reasons"])
+    assert {h["by"] for h in body["history"]} == {"ivo", "carla"}
+    assert {i["item"] for i in body["practical_items"] if i["open"]} == {"kinderopvang-regelen"}

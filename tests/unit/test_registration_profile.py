@@ -1,0 +1,115 @@
+"""Registration as a gemeente receives it: profile, household, and corrections with a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.errors import InvalidInput
+from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_intake_domain import TODAY, VALID
+
+PROFILE = {
+    "sex": "v",
+    "country_of_origin": "Eritrea",
+    "languages": [
+        {"language": "Tigrinya", "level": "moedertaal"},
+        {"language": "Arabisch", "level": "A2"},
+    ],
+    "dutch_level": "A0",
+    "migrant_kind": "asielstatushouder",
+    "inburgeringsplicht": True,
+    "coa_link_date": "2026-08-20",
+    "housing_date": "2026-09-15",
+    "contact": {"phone": "06-12345678"},
+    "children": [{"given_name": "Sara", "birth_date": "2021-04-02"}],
+}
+
+
+def test_a_registration_with_a_profile_shows_it_in_the_dossier(intake):  # noqa: F811
+    dossier_id = intake.register(context(), {**VALID, **PROFILE}, today=TODAY)
+    dossier = intake.dossier(context(), dossier_id)
+    assert dossier["profile"]["languages"][0] == {"language": "Tigrinya", "level": "moedertaal"}
+    assert dossier["profile"]["children"] == [{"given_name": "Sara", "birth_date": "2021-04-02"}]
+    assert dossier["household_id"] == str(dossier_id)
+
+
+def test_a_partner_with_an_own_obligation_gets_an_own_dossier_in_the_same_household(intake):  # noqa: F811
+    first = intake.register(context(), VALID, today=TODAY)
+    partner = intake.register(
+        context(),
+        {**VALID, "bsn": "999990032", "household_of": str(first), "relation": "partner"},
+        today=TODAY,
+    )
+    seen = intake.dossier(context(), partner)
+    assert seen["household_id"] == str(first)
+    assert seen["relation"] == "partner"
+
+
+def test_every_problem_of_minimum_profile_and_household_is_reported_at_once(intake):  # noqa: F811
+    body = {
+        **VALID,
+        "bsn": "123456789",
+        "dutch_level": "B3",
+        "languages": [{"language": "Tigrinya", "level": "vloeiend"}],
+        "household_of": str(VALID),
+    }
+    with pytest.raises(InvalidInput) as refused:
+        intake.register(context(), body, today=TODAY)
+    assert [e["field"] for e in refused.value.errors] == [
+        "bsn",
+        "dutch_level",
+        "languages/0",
+        "relation",
+    ]
+
+
+def test_a_household_of_another_gemeente_is_refused(intake):  # noqa: F811
+    elsewhere = intake.register(
+        context("regievoerder", "0356"), {**VALID, "gemeente": "0356"}, today=TODAY
+    )
+    with pytest.raises(InvalidInput) as refused:
+        intake.register(
+            context(),
+            {**VALID, "bsn": "999990032", "household_of": str(elsewhere), "relation": "partner"},
+            today=TODAY,
+        )
+    assert refused.value.errors[0]["field"] == "household_of"
+
+
+def test_a_correction_needs_a_reason_and_keeps_the_history(intake):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        intake.correct(context(), dossier_id, {"changes": {"family_name": "Tesfai"}})
+    assert refused.value.errors[0]["field"] == "reason"
+
+    corrected = intake.correct(
+        context(),
+        dossier_id,
+        {
+            "changes": {"family_name": "Tesfai", "dutch_level": "A1"},
+            "reason": "Spelling volgens BRP.",
+        },
+    )
+
+    assert corrected["family_name"] == "Tesfai"
+    assert corrected["profile"]["dutch_level"] == "A1"
+    assert corrected["corrections"] == [
+        {"fields": ["dutch_level", "family_name"], "reason": "Spelling volgens BRP."}
+    ]
+    topics = [n.topic for n in intake.notification_log.select(start=1, limit=10)]
+    assert topics[-1].endswith("Dossier.Corrected"), "a correction is an event, not an overwrite"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"bsn": "999990032"}, "bsn"),
+        ({"birth_date": "2030-01-01"}, "birth_date"),
+        ({"sex": "q"}, "sex"),
+    ],
+)
+def test_an_invalid_correction_names_its_field(intake, changes, field):  # noqa: F811
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    with pytest.raises(InvalidInput) as refused:
+        intake.correct(context(), dossier_id, {"changes": changes, "reason": "x"})
+    assert [e["field"] for e in refused.value.errors] == [field]
