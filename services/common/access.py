@@ -37,6 +37,7 @@ class Action(StrEnum):
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
     READ_HEALTH = "health.read"
+    VIEW_DOSSIER = "dossier.view"
     GIVE_SIGNAL = "signal.give"
     READ_SIGNALS = "signal.read"
 
@@ -50,6 +51,8 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # Health is a special category of personal data (AVG art. 9).
     Action.READ_HEALTH: frozenset({Role.REGIEVOERDER}),
+    # What each role sees of the view is decided per data category: see intake/views.py.
+    Action.VIEW_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     Action.GIVE_SIGNAL: frozenset(
         {
             Role.REGIEVOERDER,
@@ -73,6 +76,7 @@ _TENANT_READS = frozenset(
         Action.RECORD_INTAKE,
         Action.GIVE_SIGNAL,
         Action.READ_SIGNALS,
+        Action.VIEW_DOSSIER,
     }
 )
 

@@ -479,6 +479,21 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
+            "/api/v1/dossiers/{dossier_id}/view": {
+                "get": {
+                    "summary": "The dossier and intake as the caller's role may see them; the "
+                    "read is recorded with the data categories shown",
+                    "operationId": "getDossierView",
+                    "parameters": [_ID],
+                    "responses": {
+                        "200": {
+                            "description": "Only the categories the role may see; `categories` "
+                            "names them."
+                        },
+                        **_errors(401, 403, 404, 503, 504),
+                    },
+                }
+            },
             "/api/v1/dossiers/{dossier_id}/household": {
                 "get": {
                     "summary": "The dossiers of the household",

@@ -133,6 +133,11 @@ class GatewayService:
         self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
         return json_response(200, self._call(self.intake.correct, dossier_id, read_json(request)))
 
+    @api("GET", "/api/v1/dossiers/<string:dossier_id>/view", expected_exceptions=ChainError)
+    def get_dossier_view(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.VIEW_DOSSIER, "dossier-inzien")
+        return json_response(200, self._call(self.intake.dossier_view, dossier_id))
+
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/household", expected_exceptions=ChainError)
     def get_household(self, request: Request, dossier_id: str) -> Response:
         self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")

@@ -10,6 +10,7 @@ from services.common.envelope import Publication
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
 from services.intake.signals import SignalLog
+from services.intake.views import ReadLog
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 BSN_CLAIMED = "nl.wegwijs.intake.bsn.geclaimd.v1"
@@ -31,6 +32,8 @@ CONVERSATION_ATTENDED = "nl.wegwijs.intake.gesprek.bijgewoond.v1"
 CONVERSATION_MISSED = "nl.wegwijs.intake.gesprek.niet-verschenen.v1"
 SANCTION_DUE = "nl.wegwijs.intake.sanctie.aan-de-orde.v1"
 SANCTION_DECIDED = "nl.wegwijs.intake.sanctie.besloten.v1"
+READ_LOG_OPENED = "nl.wegwijs.intake.inzagelog.geopend.v1"
+DOSSIER_VIEWED = "nl.wegwijs.intake.dossier.ingezien.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
@@ -145,4 +148,13 @@ PUBLICATIONS = {
         lambda e: {"household_id": str(e.household_id), "relation": e.relation},
     ),
     Dossier.Corrected: _intake_step(DOSSIER_CORRECTED, _corrected),
+    ReadLog.Opened: Publication(
+        type=READ_LOG_OPENED,
+        subject=lambda e: str(e.dossier_id),
+        gemeente=lambda e: e.gemeente,
+        data=lambda e: {"dossier_id": str(e.dossier_id)},
+    ),
+    ReadLog.Viewed: _intake_step(
+        DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}
+    ),
 }

@@ -28,6 +28,10 @@ class IntakeService(ChainService):
         return self.chain.app.dossier(self.chain.ctx, dossier_id)
 
     @rpc(expected_exceptions=EXPECTED)
+    def dossier_view(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.dossier_view(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
     def correct(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.correct(self.chain.ctx, dossier_id, data)
 

@@ -263,3 +263,35 @@ def test_a_household_of_four_through_the_api_by_three_actors_ends_in_advice_nami
     assert any("laag" in reason for reason in body["route_advice"]["reasons"])
     assert {h["by"] for h in body["history"]} == {"ivo", "carla"}
     assert {i["item"] for i in body["practical_items"] if i["open"]} == {"kinderopvang-regelen"}
+
+
+def test_a_volunteers_view_has_no_health_or_finances_the_regievoerders_does_both_in_the_ledger(
+    platform,
+):
+    from tests.unit.test_brede_intake import FINANCES, HEALTH
+
+    dossier_id = platform.register(person("0344"))
+    base = f"/api/v1/dossiers/{dossier_id}"
+    anna = _as(platform, "anna")
+    _send(platform, "PUT", f"{base}/intake/domains/gezondheid", anna, HEALTH)
+    _send(platform, "PUT", f"{base}/intake/domains/financien", anna, FINANCES)
+
+    by_volunteer = _send(platform, "GET", f"{base}/view", _as(platform, "vera", "begeleider"))
+    by_regievoerder = _send(platform, "GET", f"{base}/view", anna)
+
+    assert by_volunteer.status_code == 200
+    assert set(by_volunteer.json()["intake"]["domains"]) == set()
+    assert "Slaapproblemen" not in by_volunteer.text and "bijstand" not in by_volunteer.text
+    assert set(by_regievoerder.json()["intake"]["domains"]) == {"gezondheid", "financien"}
+    views = eventually(
+        lambda: [
+            e
+            for e in platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()[
+                "entries"
+            ]
+            if e["event_type"] == "nl.wegwijs.intake.dossier.ingezien.v1"
+        ],
+        lambda found: len(found) == 2,
+        what="both views are in the ledger",
+    )
+    assert sorted(e["actor"] for e in views) == ["anna", "vera"]

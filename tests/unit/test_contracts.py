@@ -13,7 +13,7 @@ from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import to_cloudevent
 from services.gateway.openapi import openapi_document
-from services.intake import brede_intake, signals
+from services.intake import brede_intake, signals, views
 from services.intake import domain as intake_domain
 from services.intake.events import PUBLICATIONS as INTAKE
 from services.pip import domain as pip_domain
@@ -61,7 +61,7 @@ def _domain_event_classes(*modules) -> set[type]:
 
 @pytest.mark.parametrize(
     ("modules", "publications"),
-    [((intake_domain, brede_intake, signals), INTAKE), ((pip_domain,), PIP)],
+    [((intake_domain, brede_intake, signals, views), INTAKE), ((pip_domain,), PIP)],
     ids=["intake", "pip"],
 )
 def test_every_domain_event_class_is_published_under_a_type_with_a_schema(modules, publications):

@@ -1,0 +1,196 @@
+"""The brede intake's use cases: mixed into the Intake application (`application.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.common.access import Action, allows, require, require_for_gemeente
+from services.common.clock import today_in_amsterdam
+from services.common.context import CommandContext
+from services.common.errors import InvalidInput, NotFound, field_error
+from services.intake.brede_intake import (
+    BredeIntake,
+    intake_id,
+    parse_education,
+    parse_leerbaarheidstoets,
+    parse_personal_circumstances,
+    parse_route_choice,
+    parse_work,
+)
+from services.intake.conversations import parse_invitation, required_note
+from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
+
+
+class BredeIntakeUseCases:
+    """The brede intake's use cases, on the Intake application (mixed in below)."""
+
+    ACTIVITY = "brede-intake"
+
+    def record_leerbaarheidstoets(
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+    ) -> dict[str, Any]:
+        step = parse_leerbaarheidstoets(data, today or today_in_amsterdam())
+        return self._change_intake(ctx, dossier_id, lambda i: i.record_leerbaarheidstoets(**step))
+
+    def add_education(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        entry = parse_education(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.add_education(**entry))
+
+    def add_work(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        entry = parse_work(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.add_work(**entry))
+
+    def record_personal_circumstances(
+        self, ctx: CommandContext, dossier_id: str, data: Any
+    ) -> dict[str, Any]:
+        step = parse_personal_circumstances(data)
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.record_personal_circumstances(**step)
+        )
+
+    def record_life_domain(
+        self, ctx: CommandContext, dossier_id: str, domain: str, data: Any
+    ) -> dict[str, Any]:
+        facts = parse_domain(domain, data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.record_domain(domain, facts))
+
+    def close_practical_item(
+        self, ctx: CommandContext, dossier_id: str, item: str, data: Any
+    ) -> dict[str, Any]:
+        note = data.get("note", "") if isinstance(data, dict) else ""
+        if not isinstance(note, str):
+            raise InvalidInput([field_error("note", "must be text")])
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.close_practical_item(item, note.strip())
+        )
+
+    def plan_conversation(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        invitation = parse_invitation(data)
+        return self._change_intake(
+            ctx,
+            dossier_id,
+            lambda i: i.plan_conversation(number=len(i.conversations) + 1, **invitation),
+        )
+
+    def record_attendance(
+        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        """`data["attended"]` true, or false with a `note` on the no-show."""
+        attended = data.get("attended") if isinstance(data, dict) else None
+        if not isinstance(attended, bool):
+            raise InvalidInput([field_error("attended", "must be true or false")])
+        if attended:
+            return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number))
+        note = required_note(data, "note")
+        dossier = self._get(dossier_id)
+        ladder = self.ladders.for_gemeente(dossier.gemeente)
+        return self._change_intake(
+            ctx, dossier_id, lambda i: i.record_no_show(number, note, ladder)
+        )
+
+    def decide_sanction(
+        self, ctx: CommandContext, dossier_id: str, step: str, data: Any
+    ) -> dict[str, Any]:
+        take = data.get("take") if isinstance(data, dict) else None
+        if not isinstance(take, bool):
+            raise InvalidInput(
+                [field_error("take", "must be true (take the step) or false (waive it)")]
+            )
+        reason = required_note(data, "reason")
+        return self._change_intake(ctx, dossier_id, lambda i: i.decide_sanction(step, take, reason))
+
+    def complete_intake(
+        self, ctx: CommandContext, dossier_id: str, today: date | None = None
+    ) -> dict[str, Any]:
+        dossier = self._get(dossier_id)
+        age = _age(dossier.birth_date, today or today_in_amsterdam())
+        return self._change_intake(ctx, dossier_id, lambda i: i.complete(age))
+
+    def choose_route(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        choice = parse_route_choice(data)
+        return self._change_intake(ctx, dossier_id, lambda i: i.choose_route(**choice))
+
+    def brede_intake(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        """The intake as the actor may see it: health only for a role that may read it."""
+        require(ctx, Action.READ_INTAKE)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.READ_INTAKE, dossier.gemeente)
+        try:
+            intake = self.repository.get(intake_id(dossier.id))
+        except AggregateNotFoundError:
+            raise NotFound("no brede intake for this dossier yet") from None
+        return self._intake_view(ctx, intake)
+
+    def _change_intake(
+        self, ctx: CommandContext, dossier_id: str, change: Callable[[BredeIntake], Any]
+    ) -> dict[str, Any]:
+        require(ctx, Action.RECORD_INTAKE)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.RECORD_INTAKE, dossier.gemeente)
+        intake = self._update(
+            ctx.for_activity(self.ACTIVITY),
+            lambda: self._load_or(intake_id(dossier.id), BredeIntake, dossier),
+            change,
+        )
+        return self._intake_view(ctx, intake)
+
+    def _intake_view(
+        self, ctx: CommandContext, intake: BredeIntake, complete: bool = False
+    ) -> dict[str, Any]:
+        """The intake as `ctx` may see it; `complete` for a caller that filters it itself."""
+        circumstances = dict(intake.personal_circumstances or {})
+        if circumstances and not complete and not allows(ctx, Action.READ_HEALTH):
+            circumstances.pop("physical_health", None)
+            circumstances.pop("mental_health", None)
+        history = [
+            {
+                "step": type(e).__name__,
+                "by": e.context["actor"]["user_id"],
+                "role": ",".join(e.context["actor"]["roles"]),
+                "at": e.timestamp.isoformat(),
+            }
+            for e in self.events.get(intake.id)
+        ]
+        lbt = intake.leerbaarheidstoets
+        hidden = set() if complete or allows(ctx, Action.READ_HEALTH) else HEALTH_DOMAINS
+        return {
+            "dossier_id": str(intake.dossier_id),
+            "gemeente": intake.gemeente,
+            "leerbaarheidstoets": lbt and {**lbt, "taken_on": lbt["taken_on"].isoformat()},
+            "education": intake.education,
+            "work": intake.work,
+            "personal_circumstances": circumstances or None,
+            "domains": {d: f for d, f in intake.domains.items() if d not in hidden},
+            "practical_items": [
+                {
+                    "item": item,
+                    "label": PRACTICAL_ITEMS[item].label,
+                    "open": state["open"],
+                    "note": state["note"],
+                }
+                for item, state in intake.practical_items.items()
+            ],
+            "conversations": [
+                {**c, "planned_on": c["planned_on"].isoformat()} for c in intake.conversations
+            ],
+            "sanctions": intake.sanctions,
+            "sanction_ladder": self.ladders.for_gemeente(intake.gemeente).as_dict(),
+            "missing_parts": intake.missing_parts(),
+            "complete": intake.route_advice is not None,
+            "route_advice": intake.route_advice,
+            "route_choice": intake.route_choice,
+            "history": history,
+            "version": intake.version,
+        }
+
+
+def _age(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )

@@ -1,0 +1,69 @@
+"""What each role sees of a dossier, by data category, and every view recorded."""
+
+from __future__ import annotations
+
+import json
+
+from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_brede_intake import CIRCUMSTANCES, FINANCES, HEALTH, LBT
+from tests.unit.test_intake_domain import TODAY, VALID
+from tests.unit.test_registration_profile import PROFILE
+
+
+def _full_dossier(intake):  # noqa: F811
+    dossier_id = intake.register(context(), {**VALID, **PROFILE}, today=TODAY)
+    intake.record_leerbaarheidstoets(context(), dossier_id, LBT, today=TODAY)
+    intake.record_personal_circumstances(context(), dossier_id, CIRCUMSTANCES)
+    intake.record_life_domain(context(), dossier_id, "gezondheid", HEALTH)
+    intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
+    intake.record_life_domain(
+        context(),
+        dossier_id,
+        "verwachtingen",
+        {"expectations": "Werken als kapper.", "three_year_goal": "Eigen salon."},
+    )
+    return dossier_id
+
+
+def test_a_volunteers_view_has_no_health_finance_or_bsn(intake):  # noqa: F811
+    dossier_id = _full_dossier(intake)
+
+    view = intake.dossier_view(context("begeleider"), dossier_id)
+
+    text = json.dumps(view)
+    for private in (VALID["bsn"], "Slaapproblemen", "Rugklachten", "bijstand", "huurtoeslag"):
+        assert private not in text, private
+    assert set(view["intake"]["domains"]) == {"verwachtingen"}
+    assert view["languages"][0]["language"] == "Tigrinya"
+    assert "gezondheid" not in view["categories"]
+
+
+def test_the_regievoerders_view_of_the_same_dossier_has_health_and_finances(intake):  # noqa: F811
+    dossier_id = _full_dossier(intake)
+
+    view = intake.dossier_view(context(), dossier_id)
+
+    assert view["bsn"] == VALID["bsn"]
+    assert view["intake"]["domains"]["gezondheid"]["mental"] == "Slaapproblemen."
+    assert view["intake"]["domains"]["financien"]["income"] == "bijstand"
+    assert view["intake"]["personal_circumstances"]["mental_health"] == "Slaapproblemen."
+
+
+def test_every_view_is_recorded_with_reader_and_categories(intake):  # noqa: F811
+    dossier_id = _full_dossier(intake)
+    intake.dossier_view(context("begeleider"), dossier_id)
+    intake.dossier_view(context(), dossier_id)
+
+    views = [
+        intake.mapper.to_domain_event(n)
+        for n in intake.notification_log.select(start=1, limit=10)
+        if n.topic.endswith("ReadLog.Viewed")
+    ] + [
+        intake.mapper.to_domain_event(n)
+        for n in intake.notification_log.select(start=11, limit=10)
+        if n.topic.endswith("ReadLog.Viewed")
+    ]
+    assert [(v.reader, "gezondheid" in v.categories) for v in views] == [
+        ("u-begeleider", False),
+        ("u-regievoerder", True),
+    ]
