@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, UnknownService
@@ -105,7 +106,7 @@ class GatewayService:
                 return method(*args)
         except UnknownService as exc:
             raise ServiceUnavailable(f"service not running: {exc}") from None
-        except (OSError, OperationalError) as exc:
+        except (OSError, OperationalError, AmqpConnectionError) as exc:
             log.warning("broker_unreachable", extra={"error": repr(exc)})
             raise ServiceUnavailable("the message broker is unreachable; try again later") from None
         except RemoteError as exc:

@@ -211,6 +211,7 @@ class BredeIntake(ChainAggregate):
         self.domains: dict[str, dict[str, Any]] = {}
         self.practical_items: dict[str, dict[str, Any]] = {}
         self.conversations: list[dict[str, Any]] = []
+        self.summary_at_completion: dict[str, Any] | None = None
         self.sanctions: list[dict[str, Any]] = []
 
     def subject(self) -> dict[str, str]:
@@ -381,12 +382,26 @@ class BredeIntake(ChainAggregate):
     def complete(self, age: int) -> RouteAdvice:
         self.check_can_complete()
         advice = advise_route(self.leerbaarheidstoets["outcome"], self.highest_education(), age)
-        self._complete(route_advice=advice.as_dict())
+        self._complete(route_advice=advice.as_dict(), summary=self.summary())
         return advice
 
+    def summary(self) -> dict[str, Any]:
+        """What the intake covered, without its contents: for the PIP to start from."""
+        return {
+            "domains": sorted(self.domains),
+            "education_entries": len(self.education),
+            "work_entries": len(self.work),
+            "open_practical_items": sorted(i for i, s in self.practical_items.items() if s["open"]),
+            "conversations": len(self.conversations),
+            "no_shows": self.no_shows(),
+        }
+
     @event("Completed")
-    def _complete(self, route_advice: dict[str, Any]) -> None:
+    def _complete(
+        self, route_advice: dict[str, Any], summary: dict[str, Any] | None = None
+    ) -> None:
         self.route_advice = route_advice
+        self.summary_at_completion = summary
 
     def check_route_choice(self, route: str, reason: str) -> None:
         if self.route_advice is None:

@@ -96,7 +96,8 @@ PUBLICATIONS = {
                 "route": e.route_advice["route"],
                 "rule": e.route_advice["rule"],
                 "reasons": e.route_advice["reasons"],
-            }
+            },
+            "summary": e.summary,
         },
     ),
     BredeIntake.RouteChosen: _intake_step(

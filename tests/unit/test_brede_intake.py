@@ -79,6 +79,15 @@ def test_a_complete_intake_gives_advice_and_each_step_names_its_author(intake): 
 
     assert view["complete"] is True
     assert view["route_advice"]["route"] == "b1"
+    completed = intake.mapper.to_domain_event(intake.notification_log.select(start=7, limit=1)[0])
+    assert completed.summary == {
+        "domains": [],
+        "education_entries": 1,
+        "work_entries": 0,
+        "open_practical_items": [],
+        "conversations": 0,
+        "no_shows": 0,
+    }
     assert view["route_advice"]["facts"]["leeftijd"] == 32
     authors = [(h["step"], h["by"]) for h in view["history"]]
     assert authors == [
