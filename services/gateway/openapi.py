@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.audit.ledger import FIELDS as LEDGER_FIELDS
 from services.intake.conversations import SANCTION_STEPS
+from services.intake.domain import REGISTRATION_FIELDS
 from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
 from services.intake.signals import SENSITIVITIES, SIGNAL_DOMAINS
 
@@ -37,16 +39,7 @@ def _ok(status: int, description: str, schema_name: str) -> dict[str, Any]:
 
 REGISTRATION = {
     "type": "object",
-    "required": [
-        "bsn",
-        "v_nummer",
-        "given_name",
-        "family_name",
-        "birth_date",
-        "gemeente",
-        "duo_notice_date",
-        "brp_registration_date",
-    ],
+    "required": list(REGISTRATION_FIELDS),
     "properties": {
         "bsn": {"type": "string", "pattern": "^[0-9]{9}$", "description": "Passes the 11-proef."},
         "v_nummer": {"type": "string", "pattern": "^[0-9]{10}$"},
@@ -365,26 +358,7 @@ AUDIT_ENTRY = {
     "type": "object",
     "properties": {
         name: {"type": "integer" if name in ("seq", "origin_position") else "string"}
-        for name in (
-            "seq",
-            "origin",
-            "origin_position",
-            "event_id",
-            "event_type",
-            "dossier_id",
-            "gemeente",
-            "actor",
-            "actor_roles",
-            "organisation",
-            "activity",
-            "legal_basis",
-            "correlation_id",
-            "event_time",
-            "ledger_time",
-            "payload_hash",
-            "prev_hash",
-            "entry_hash",
-        )
+        for name in (*LEDGER_FIELDS, "prev_hash", "entry_hash")
     },
 }
 

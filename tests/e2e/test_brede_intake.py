@@ -14,6 +14,11 @@ def _as(platform, user: str, role: str = "regievoerder", gemeente: str = "0344")
     return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
 
+def _ledger(platform, dossier_id: str, event_type: str) -> list[dict]:
+    entries = platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()["entries"]
+    return [e for e in entries if e["event_type"] == event_type]
+
+
 def _send(platform, method: str, path: str, headers: dict, body=None):
     return platform.http.request(
         method, platform.url + path, headers=headers, data=json.dumps(body), timeout=15
@@ -160,13 +165,7 @@ def test_a_gps_health_signal_is_hidden_from_the_volunteer_and_both_reads_reach_t
     assert "Klachten" not in by_volunteer.text
     assert by_regievoerder.json()["signals"][0]["author"] == "dr-jansen"
     reads = eventually(
-        lambda: [
-            e
-            for e in platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()[
-                "entries"
-            ]
-            if e["event_type"] == "nl.wegwijs.intake.signalen.ingezien.v1"
-        ],
+        lambda: _ledger(platform, dossier_id, "nl.wegwijs.intake.signalen.ingezien.v1"),
         lambda found: len(found) == 2,
         what="both reads are in the ledger",
     )
@@ -284,13 +283,7 @@ def test_a_volunteers_view_has_no_health_or_finances_the_regievoerders_does_both
     assert "Slaapproblemen" not in by_volunteer.text and "bijstand" not in by_volunteer.text
     assert set(by_regievoerder.json()["intake"]["domains"]) == {"gezondheid", "financien"}
     views = eventually(
-        lambda: [
-            e
-            for e in platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()[
-                "entries"
-            ]
-            if e["event_type"] == "nl.wegwijs.intake.dossier.ingezien.v1"
-        ],
+        lambda: _ledger(platform, dossier_id, "nl.wegwijs.intake.dossier.ingezien.v1"),
         lambda found: len(found) == 2,
         what="both views are in the ledger",
     )
