@@ -28,6 +28,15 @@ def context(role: str = "regievoerder", *gemeenten: str, trace: str = "ab" * 16)
     return CommandContext(actor=actor, activity="registratie", correlation_id=trace)
 
 
+def stored(app, topic_suffix: str) -> list:
+    """The app's stored domain events whose topic ends in `topic_suffix`, in order."""
+    return [
+        app.mapper.to_domain_event(n)
+        for n in app.recorder.select_notifications(start=1, limit=1000)
+        if n.topic.endswith(topic_suffix)
+    ]
+
+
 @pytest.fixture
 def intake() -> Intake:
     app = Intake(

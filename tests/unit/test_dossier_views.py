@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_applications import context, intake, stored  # noqa: F401
 from tests.unit.test_brede_intake import CIRCUMSTANCES, FINANCES, HEALTH, LBT
 from tests.unit.test_intake_domain import TODAY, VALID
 from tests.unit.test_registration_profile import PROFILE
@@ -54,15 +54,7 @@ def test_every_view_is_recorded_with_reader_and_categories(intake):  # noqa: F81
     intake.dossier_view(context("begeleider"), dossier_id)
     intake.dossier_view(context(), dossier_id)
 
-    views = [
-        intake.mapper.to_domain_event(n)
-        for n in intake.notification_log.select(start=1, limit=10)
-        if n.topic.endswith("ReadLog.Viewed")
-    ] + [
-        intake.mapper.to_domain_event(n)
-        for n in intake.notification_log.select(start=11, limit=10)
-        if n.topic.endswith("ReadLog.Viewed")
-    ]
+    views = stored(intake, "ReadLog.Viewed")
     assert [(v.reader, "gezondheid" in v.categories) for v in views] == [
         ("u-begeleider", False),
         ("u-regievoerder", True),

@@ -6,7 +6,7 @@ import pytest
 
 from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.intake.signals import SignalLog
-from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_applications import context, intake, stored  # noqa: F401
 from tests.unit.test_intake_domain import TODAY, VALID
 
 HEALTH_SIGNAL = {"domain": "gezondheid", "text": "Klachten na de reis; verwijzing nodig."}
@@ -57,11 +57,7 @@ def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):  
     intake.signals(context("begeleider"), dossier_id)
     intake.signals(context(), dossier_id)
 
-    reads = [
-        intake.mapper.to_domain_event(n)
-        for n in intake.notification_log.select(start=1, limit=10)
-        if n.topic.endswith("SignalLog.SignalsRead")
-    ]
+    reads = stored(intake, "SignalLog.SignalsRead")
     assert [(r.reader, r.shown, r.withheld) for r in reads] == [
         ("u-begeleider", 1, 2),
         ("u-regievoerder", 3, 0),
