@@ -35,8 +35,12 @@ class ChainAggregate(Aggregate):
 
     def subject(self) -> dict[str, str] | None:
         """Whom the aggregate is about (`dossier_id`, `gemeente`), recorded in the context of
-        every later event, so each can be published and logged against its data subject."""
-        return None
+        every later event, so each can be published and logged against its data subject. By
+        default taken from the aggregate's own `dossier_id` and `gemeente`, when it has them."""
+        dossier_id, gemeente = getattr(self, "dossier_id", None), getattr(self, "gemeente", None)
+        if dossier_id is None or gemeente is None:
+            return None
+        return {"dossier_id": str(dossier_id), "gemeente": gemeente}
 
     def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
         context = _context_now()

@@ -214,9 +214,6 @@ class BredeIntake(ChainAggregate):
         self.summary_at_completion: dict[str, Any] | None = None
         self.sanctions: list[dict[str, Any]] = []
 
-    def subject(self) -> dict[str, str]:
-        return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
-
     # the three legal parts ----------------------------------------------------------------
     @event("LeerbaarheidstoetsRecorded")
     def record_leerbaarheidstoets(self, taken_on: date, outcome: str) -> None:

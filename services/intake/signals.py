@@ -73,9 +73,6 @@ class SignalLog(ChainAggregate):
         self.gemeente = gemeente
         self.signals: list[dict[str, Any]] = []
 
-    def subject(self) -> dict[str, str]:
-        return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
-
     @event("SignalGiven")
     def give(self, author: str, author_role: str, domain: str, text: str, sensitivity: str) -> None:
         self.signals.append(

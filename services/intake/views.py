@@ -127,9 +127,6 @@ class ReadLog(ChainAggregate):
         self.gemeente = gemeente
         self.reads = 0
 
-    def subject(self) -> dict[str, str]:
-        return {"dossier_id": str(self.dossier_id), "gemeente": self.gemeente}
-
     @event("Viewed")
     def viewed(self, reader: str, roles: list[str], categories: list[str]) -> None:
         self.reads += 1
