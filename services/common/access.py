@@ -20,6 +20,8 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # Policy officer of a gemeente: reads reports, never a dossier.
+    BELEIDSMEDEWERKER = "beleidsmedewerker"
     # Professionals outside the gemeente who may give signals before and during the intake.
     HUISARTS = "huisarts"
     MAATSCHAPPELIJK_WERKER = "maatschappelijk-werker"
@@ -33,6 +35,9 @@ class Action(StrEnum):
     REGISTER_DOSSIER = "dossier.register"
     READ_DOSSIER = "dossier.read"
     READ_PIP = "pip.read"
+    DRAFT_PIP = "pip.draft"
+    RECORD_PROGRESS = "pip.progress"
+    READ_REPORTS = "pip.report"
     READ_AUDIT = "audit.read"
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
@@ -45,7 +50,23 @@ class Action(StrEnum):
 _ALLOWED: dict[Action, frozenset[str]] = {
     Action.REGISTER_DOSSIER: frozenset({Role.REGIEVOERDER}),
     Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
-    Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # What each role sees of the PIP is decided per goal: see pip/views.py.
+    Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
+    # Drafting, establishing, revising and handhaving are the regievoerder's.
+    Action.DRAFT_PIP: frozenset({Role.REGIEVOERDER}),
+    # Progress is recorded by a goal's or module's owner (checked per goal in pip) or the
+    # regievoerder.
+    Action.RECORD_PROGRESS: frozenset(
+        {
+            Role.REGIEVOERDER,
+            Role.KLANTMANAGER,
+            Role.BEGELEIDER,
+            Role.COORDINATOR,
+            Role.HUISARTS,
+            Role.MAATSCHAPPELIJK_WERKER,
+        }
+    ),
+    Action.READ_REPORTS: frozenset({Role.REGIEVOERDER, Role.BELEIDSMEDEWERKER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
@@ -72,6 +93,8 @@ _TENANT_READS = frozenset(
     {
         Action.READ_DOSSIER,
         Action.READ_PIP,
+        Action.DRAFT_PIP,
+        Action.RECORD_PROGRESS,
         Action.READ_INTAKE,
         Action.RECORD_INTAKE,
         Action.GIVE_SIGNAL,

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from eventsourcing.application import Application, ProcessingEvent
-from eventsourcing.persistence import JSONTranscoder, ProcessRecorder, Tracking, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    ProcessRecorder,
+    Tracking,
+    Transcoding,
+)
 
 from services.common import metrics, settings
 from services.common.context import CommandContext, acting
 from services.common.envelope import context_of_event, position_of
+from services.common.errors import Conflict
 
 
 class DateAsISO(Transcoding):
@@ -85,6 +92,22 @@ class ChainApplication(Application):
         finally:
             _batch.reset(token)
         self._record(batch)
+
+    def _update(
+        self, ctx: CommandContext, load: Callable[[], Any], change: Callable[[Any], Any]
+    ) -> Any:
+        """Load, change and save an aggregate, again from the start when someone else saved it
+        in between (optimistic concurrency); returns the saved aggregate."""
+        for _attempt in range(3):
+            with self.command(ctx):
+                aggregate = load()
+                change(aggregate)
+            try:
+                self.save(aggregate)
+                return aggregate
+            except IntegrityError:
+                continue
+        raise Conflict("it changed meanwhile, three times over; try again")
 
     def load(self, aggregate_id: Any) -> Any:
         """An aggregate as a policy must see it: with the changes of earlier events of the batch

@@ -42,6 +42,22 @@ class Publication:
     data: Callable[[Any], dict[str, Any]]
 
 
+def about_dossier(
+    event_type: str, data: Callable[[Any], dict[str, Any]] | None = None
+) -> Publication:
+    """The publication of an event of an aggregate about one dossier: which dossier, which
+    gemeente (from the event's recorded subject), and no more than `data`."""
+    return Publication(
+        type=event_type,
+        subject=lambda e: e.context["subject"]["dossier_id"],
+        gemeente=lambda e: e.context["subject"]["gemeente"],
+        data=lambda e: {
+            "dossier_id": e.context["subject"]["dossier_id"],
+            **(data(e) if data else {}),
+        },
+    )
+
+
 class UnpublishedEvent(LookupError):
     """A stored domain event has no publication: it would silently miss the ledger."""
 

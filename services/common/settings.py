@@ -84,6 +84,16 @@ SANCTION_LADDERS_FILE = _declare(
     str(ROOT / "infra" / "sanction-ladders.json"),
     "JSON file with each gemeente's sanction ladder for intake no-shows (versioned).",
 )
+PIP_HANDHAVING_FILE = _declare(
+    "WEGWIJS_PIP_HANDHAVING_FILE",
+    str(ROOT / "infra" / "pip-handhaving.json"),
+    "JSON file with each gemeente's PIP monitoring lead times and handhaving ladder (versioned).",
+)
+MONITOR_SECONDS = _declare(
+    "WEGWIJS_MONITOR_SECONDS",
+    "60",
+    "How often pip looks for PIP deadlines and inburgeringstermijnen that are near or passed.",
+)
 BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
     "wegwijs-development-bsn-index-key",

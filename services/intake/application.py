@@ -192,22 +192,6 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         except AggregateNotFoundError:
             return new(dossier_id=dossier.id, gemeente=dossier.gemeente)
 
-    def _update(
-        self, ctx: CommandContext, load: Callable[[], Any], change: Callable[[Any], Any]
-    ) -> Any:
-        """Load, change and save an aggregate, again from the start when someone else saved it
-        in between (optimistic concurrency); returns the saved aggregate."""
-        for _attempt in range(3):
-            with self.command(ctx):
-                aggregate = load()
-                change(aggregate)
-            try:
-                self.save(aggregate)
-                return aggregate
-            except IntegrityError:
-                continue
-        raise Conflict("it changed meanwhile, three times over; try again")
-
     def _get(self, dossier_id: UUID | str) -> Dossier:
         try:
             dossier = self.repository.get(UUID(str(dossier_id)))

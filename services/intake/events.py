@@ -6,7 +6,7 @@ the V-nummer or a name.
 
 from __future__ import annotations
 
-from services.common.envelope import Publication
+from services.common.envelope import Publication, about_dossier
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
 from services.intake.signals import SignalLog
@@ -48,17 +48,6 @@ def _corrected(e: Dossier.Corrected) -> dict[str, object]:
     return data
 
 
-def _intake_step(event_type: str, data=lambda e: {}) -> Publication:
-    """A step of the brede intake: which dossier, which gemeente, and no more than `data`; what
-    was recorded (health above all) stays in intake."""
-    return Publication(
-        type=event_type,
-        subject=lambda e: e.context["subject"]["dossier_id"],
-        gemeente=lambda e: e.context["subject"]["gemeente"],
-        data=lambda e: {"dossier_id": e.context["subject"]["dossier_id"], **data(e)},
-    )
-
-
 PUBLICATIONS = {
     Dossier.Registered: Publication(
         type=DOSSIER_REGISTERED,
@@ -83,13 +72,13 @@ PUBLICATIONS = {
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id)},
     ),
-    BredeIntake.LeerbaarheidstoetsRecorded: _intake_step(
+    BredeIntake.LeerbaarheidstoetsRecorded: about_dossier(
         LBT_RECORDED, lambda e: {"taken_on": e.taken_on.isoformat()}
     ),
-    BredeIntake.EducationAdded: _intake_step(EDUCATION_ADDED),
-    BredeIntake.WorkAdded: _intake_step(WORK_ADDED),
-    BredeIntake.PersonalCircumstancesRecorded: _intake_step(CIRCUMSTANCES_RECORDED),
-    BredeIntake.Completed: _intake_step(
+    BredeIntake.EducationAdded: about_dossier(EDUCATION_ADDED),
+    BredeIntake.WorkAdded: about_dossier(WORK_ADDED),
+    BredeIntake.PersonalCircumstancesRecorded: about_dossier(CIRCUMSTANCES_RECORDED),
+    BredeIntake.Completed: about_dossier(
         INTAKE_COMPLETED,
         lambda e: {
             "route_advice": {
@@ -100,17 +89,17 @@ PUBLICATIONS = {
             "summary": e.summary,
         },
     ),
-    BredeIntake.RouteChosen: _intake_step(
+    BredeIntake.RouteChosen: about_dossier(
         ROUTE_CHOSEN,
         lambda e: {"route": e.route, "advised": e.advised, "differs": e.route != e.advised},
     ),
-    BredeIntake.LifeDomainRecorded: _intake_step(
+    BredeIntake.LifeDomainRecorded: about_dossier(
         LIFE_DOMAIN_RECORDED, lambda e: {"domain": e.domain}
     ),
-    BredeIntake.PracticalItemOpened: _intake_step(
+    BredeIntake.PracticalItemOpened: about_dossier(
         PRACTICAL_ITEM_OPENED, lambda e: {"item": e.item}
     ),
-    BredeIntake.PracticalItemClosed: _intake_step(
+    BredeIntake.PracticalItemClosed: about_dossier(
         PRACTICAL_ITEM_CLOSED, lambda e: {"item": e.item}
     ),
     SignalLog.Opened: Publication(
@@ -119,43 +108,43 @@ PUBLICATIONS = {
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id)},
     ),
-    SignalLog.SignalGiven: _intake_step(
+    SignalLog.SignalGiven: about_dossier(
         SIGNAL_GIVEN, lambda e: {"domain": e.domain, "author_role": e.author_role}
     ),
-    SignalLog.SignalsRead: _intake_step(
+    SignalLog.SignalsRead: about_dossier(
         SIGNALS_READ,
         lambda e: {"shown": e.shown, "withheld": e.withheld, "domains": e.domains},
     ),
-    BredeIntake.ConversationPlanned: _intake_step(
+    BredeIntake.ConversationPlanned: about_dossier(
         CONVERSATION_PLANNED,
         lambda e: {"number": e.number, "planned_on": e.planned_on.isoformat()},
     ),
-    BredeIntake.ConversationAttended: _intake_step(
+    BredeIntake.ConversationAttended: about_dossier(
         CONVERSATION_ATTENDED, lambda e: {"number": e.number}
     ),
-    BredeIntake.ConversationMissed: _intake_step(
+    BredeIntake.ConversationMissed: about_dossier(
         CONVERSATION_MISSED, lambda e: {"number": e.number}
     ),
-    BredeIntake.SanctionStepDue: _intake_step(
+    BredeIntake.SanctionStepDue: about_dossier(
         SANCTION_DUE,
         lambda e: {"step": e.step, "no_shows": e.no_shows, "ladder_version": e.ladder_version},
     ),
-    BredeIntake.SanctionStepDecided: _intake_step(
+    BredeIntake.SanctionStepDecided: about_dossier(
         SANCTION_DECIDED, lambda e: {"step": e.step, "taken": e.taken}
     ),
-    Dossier.ProfileRecorded: _intake_step(PROFILE_RECORDED),
-    Dossier.JoinedHousehold: _intake_step(
+    Dossier.ProfileRecorded: about_dossier(PROFILE_RECORDED),
+    Dossier.JoinedHousehold: about_dossier(
         HOUSEHOLD_JOINED,
         lambda e: {"household_id": str(e.household_id), "relation": e.relation},
     ),
-    Dossier.Corrected: _intake_step(DOSSIER_CORRECTED, _corrected),
+    Dossier.Corrected: about_dossier(DOSSIER_CORRECTED, _corrected),
     ReadLog.Opened: Publication(
         type=READ_LOG_OPENED,
         subject=lambda e: str(e.dossier_id),
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id)},
     ),
-    ReadLog.Viewed: _intake_step(
+    ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}
     ),
 }

@@ -1,9 +1,10 @@
-"""PIP use cases: open a draft when a person is registered, and show the PIP."""
+"""PIP use cases: the draft follows the intake; the regievoerder drafts, establishes and revises;
+owners record progress; a timer marks deadlines. Reading shows the PIP as the actor may see it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,24 +12,71 @@ from eventsourcing.application import AggregateNotFoundError
 
 from services.common.access import Action, require, require_for_gemeente
 from services.common.application import ChainApplication
+from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import NotFound
+from services.common.errors import InvalidInput, NotFound, field_error
 from services.pip.domain import Pip, pip_id
+from services.pip.handhaving import Handhaving
+from services.pip.plan_use_cases import PlanUseCases
+from services.pip.progress_use_cases import ProgressUseCases
+from services.pip.views import pip_view, starting_points_view
 
 # Consumed integration events, as named in contracts/events/ (pip codes against the contract,
 # never against intake's code).
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
-CONSUMED = (DOSSIER_REGISTERED,)
+DOSSIER_CORRECTED = "nl.wegwijs.intake.dossier.gecorrigeerd.v1"
+INTAKE_COMPLETED = "nl.wegwijs.intake.brede-intake.afgerond.v1"
+ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
+PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
+PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
+SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
+CONSUMED = (
+    DOSSIER_REGISTERED,
+    DOSSIER_CORRECTED,
+    INTAKE_COMPLETED,
+    ROUTE_CHOSEN,
+    PRACTICAL_ITEM_OPENED,
+    PRACTICAL_ITEM_CLOSED,
+    SIGNAL_GIVEN,
+)
 
 
-class Pips(ChainApplication):
+def _event_day(event: Mapping[str, Any]) -> date:
+    return datetime.fromisoformat(event["time"]).astimezone(AMSTERDAM).date()
+
+
+# How each consumed event changes the draft (registration opens it: see Pips.policy).
+_REACTIONS: dict[str, Callable[[Pip, Mapping[str, Any]], None]] = {
+    INTAKE_COMPLETED: lambda pip, e: pip.note_intake_completed(
+        completed_on=_event_day(e),
+        route_advice=e["data"]["route_advice"],
+        summary=e["data"].get("summary") or {},
+    ),
+    ROUTE_CHOSEN: lambda pip, e: pip.note_route_choice(
+        route=e["data"]["route"], advised=e["data"]["advised"]
+    ),
+    PRACTICAL_ITEM_OPENED: lambda pip, e: pip.note_practical_item(e["data"]["item"], True),
+    PRACTICAL_ITEM_CLOSED: lambda pip, e: pip.note_practical_item(e["data"]["item"], False),
+    SIGNAL_GIVEN: lambda pip, e: pip.note_signal(
+        domain=e["data"]["domain"], author_role=e["data"]["author_role"]
+    ),
+}
+
+
+class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
     name = "Pips"
     schema = "pip"
     reaction_activity = "pip-opstellen"
 
+    def __init__(self, env: dict[str, str] | None = None, handhaving: Handhaving | None = None):
+        super().__init__(env)
+        self.handhaving = handhaving or Handhaving.load()
+
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
-        if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
-            data = event["data"]
+        if origin != "intake" or event["type"] not in CONSUMED:
+            return ()
+        data = event["data"]
+        if event["type"] == DOSSIER_REGISTERED:
             return [
                 Pip.open_draft(
                     dossier_id=UUID(data["dossier_id"]),
@@ -37,22 +85,66 @@ class Pips(ChainApplication):
                     brp_registration_date=date.fromisoformat(data["brp_registration_date"]),
                 )
             ]
-        return ()
+        try:
+            pip = self.load(pip_id(data["dossier_id"]))
+        except AggregateNotFoundError:
+            return ()
+        if event["type"] == DOSSIER_CORRECTED:
+            pip.correct_dates(
+                date.fromisoformat(data.get("duo_notice_date", pip.duo_notice_date.isoformat())),
+                date.fromisoformat(
+                    data.get("brp_registration_date", pip.brp_registration_date.isoformat())
+                ),
+            )
+        else:
+            _REACTIONS[event["type"]](pip, event)
+        return [pip]
 
-    def pip(self, ctx: CommandContext, dossier_id: UUID | str) -> dict[str, Any]:
+    # reading ------------------------------------------------------------------------------------
+    def pip(
+        self, ctx: CommandContext, dossier_id: UUID | str, as_of: str | None = None
+    ) -> dict[str, Any]:
+        """The PIP as the actor may see it; with `as_of`, as it stood on that date."""
         require(ctx, Action.READ_PIP)
+        day = None
+        if as_of:
+            try:
+                day = date.fromisoformat(as_of)
+            except ValueError:
+                raise InvalidInput([field_error("as_of", "must be a date as YYYY-MM-DD")]) from None
+        pip = self._get(ctx, Action.READ_PIP, dossier_id)
+        if day is not None and pip.version_on(day) is None:
+            raise NotFound(f"no PIP of this dossier was established on or before {day}")
+        return pip_view(pip, ctx.actor.roles, day)
+
+    def starting_points(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        """What the completed intake offers the regievoerder to draft from; they decide."""
+        require(ctx, Action.DRAFT_PIP)
+        return starting_points_view(self._get(ctx, Action.DRAFT_PIP, dossier_id))
+
+    # shared by the use cases --------------------------------------------------------------------
+    def _get(self, ctx: CommandContext, action: Action, dossier_id: UUID | str) -> Pip:
         try:
             pip = self.repository.get(pip_id(UUID(str(dossier_id))))
         except (AggregateNotFoundError, ValueError):
             raise NotFound("no PIP for this dossier (yet)") from None
-        require_for_gemeente(ctx, Action.READ_PIP, pip.gemeente)
-        return {
-            "dossier_id": str(pip.dossier_id),
-            "gemeente": pip.gemeente,
-            "status": pip.status,
-            "deadline": pip.deadline.isoformat(),
-            "duo_notice_date": pip.duo_notice_date.isoformat(),
-            "brp_registration_date": pip.brp_registration_date.isoformat(),
-            "opened_at": pip.created_on.isoformat(),
-            "version": pip.version,
-        }
+        require_for_gemeente(ctx, action, pip.gemeente)
+        return pip
+
+    def _change(
+        self,
+        ctx: CommandContext,
+        action: Action,
+        activity: str,
+        dossier_id: str,
+        change: Callable[[Pip], Any],
+    ) -> dict[str, Any]:
+        """Check the actor, change the PIP (again on a concurrent change) and show it."""
+        require(ctx, action)
+        pip = self._get(ctx, action, dossier_id)
+        pip = self._update(ctx.for_activity(activity), lambda: self.repository.get(pip.id), change)
+        return pip_view(pip, ctx.actor.roles)
+
+    @staticmethod
+    def today() -> date:
+        return today_in_amsterdam()

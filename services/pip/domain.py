@@ -1,29 +1,43 @@
-"""The PIP domain: the Plan Inburgering en Participatie of one dossier."""
+"""The PIP domain: one dossier's Plan Inburgering en Participatie, from draft to living plan.
+
+A draft opens when the person is registered and gathers the starting points the brede intake gives
+(route advice, open practical items, signals). The regievoerder fills in the sections and goals and
+establishes (vaststellen) it: a decision with a date, from which the inburgeringstermijn runs.
+After that it changes only by revisions (bijstellen): new versions with a reason, which never move
+the termijn. Progress, deadline and termijn monitoring and handhaving are events on it too.
+No I/O here: rules are `check_*` methods and the rules module.
+"""
 
 from __future__ import annotations
 
+import copy
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
+from services.common.errors import Conflict, InvalidInput, field_error
+from services.pip import rules
+from services.pip.contents import HEALTH_DOMAIN, SECTIONS
+from services.pip.handhaving import FINE, Policy
 
 _PIP_NAMESPACE = uuid.UUID("9a3e1c55-0b7d-4f0e-8c1a-54d3f2e6b781")
 
-# Besluit inburgering art. 5.3: the PIP is set within 10 weeks of DUO's notice, or of the BRP
-# registration when that is later.
-PIP_TERM = timedelta(weeks=10)
+# Kept here for callers that only need the arithmetic.
+pip_deadline = rules.pip_deadline
 
-
-def pip_deadline(duo_notice_date: date, brp_registration_date: date) -> date:
-    return max(duo_notice_date, brp_registration_date) + PIP_TERM
+REVISION_KINDS = ("routewijziging", "afschalen", "verhuizing", "anders")
+GOAL_STATUSES = ("open", "bezig", "behaald", "niet-behaald")
+REQUIRED_SECTIONS = ("leerroute", "modules", "ontzorgen", "guidance", "monitoring")
 
 
 class Pip(ChainAggregate):
     """One dossier's PIP; its id follows from the dossier's, so each dossier has at most one."""
 
     DRAFT = "concept"
+    ESTABLISHED = "vastgesteld"
 
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
@@ -42,8 +56,30 @@ class Pip(ChainAggregate):
         self.gemeente = gemeente
         self.duo_notice_date = duo_notice_date
         self.brp_registration_date = brp_registration_date
-        self.deadline = deadline
+        self.deadline = deadline  # the legal deadline; see effective_deadline()
         self.status = self.DRAFT
+        self.starting_points: dict[str, Any] = {
+            "intake_completed_on": None,
+            "route_advice": None,
+            "route_choice": None,
+            "summary": None,
+            "open_practical_items": [],
+            "signals": {},
+        }
+        self.extensions: list[dict[str, Any]] = []
+        self.draft: dict[str, Any] = {}
+        self.goals: dict[str, dict[str, Any]] = {}
+        self.versions: list[dict[str, Any]] = []
+        self.termijn_start: date | None = None
+        self.termijn_end: date | None = None
+        self.progress: list[dict[str, Any]] = []
+        self.monitoring: dict[str, Any] = {
+            "deadline_warned_for": None,
+            "deadline_missed": None,
+            "termijn_warned": False,
+            "termijn_ended": False,
+        }
+        self.breaches: list[dict[str, Any]] = []
 
     @classmethod
     def open_draft(
@@ -58,9 +94,609 @@ class Pip(ChainAggregate):
             gemeente=gemeente,
             duo_notice_date=duo_notice_date,
             brp_registration_date=brp_registration_date,
-            deadline=pip_deadline(duo_notice_date, brp_registration_date),
+            deadline=rules.pip_deadline(duo_notice_date, brp_registration_date),
         )
+
+    # starting points, from the brede intake ---------------------------------------------------
+    @event("IntakeCompleted")
+    def note_intake_completed(
+        self, completed_on: date, route_advice: dict[str, Any], summary: dict[str, Any]
+    ) -> None:
+        self.starting_points["intake_completed_on"] = completed_on
+        self.starting_points["route_advice"] = copy.deepcopy(route_advice)
+        self.starting_points["summary"] = copy.deepcopy(summary)
+        self.starting_points["open_practical_items"] = sorted(
+            summary.get("open_practical_items", [])
+        )
+
+    @event("RouteChoiceNoted")
+    def note_route_choice(self, route: str, advised: str) -> None:
+        self.starting_points["route_choice"] = {"route": route, "advised": advised}
+
+    def note_practical_item(self, item: str, is_open: bool) -> None:
+        if (item in self.starting_points["open_practical_items"]) != is_open:
+            self._practical_item(item=item, is_open=is_open)
+
+    @event("PracticalItemNoted")
+    def _practical_item(self, item: str, is_open: bool) -> None:
+        items = set(self.starting_points["open_practical_items"])
+        items = items | {item} if is_open else items - {item}
+        self.starting_points["open_practical_items"] = sorted(items)
+
+    @event("SignalNoted")
+    def note_signal(self, domain: str, author_role: str) -> None:
+        signals = self.starting_points["signals"]
+        signals[domain] = signals.get(domain, 0) + 1
+
+    def correct_dates(self, duo_notice_date: date, brp_registration_date: date) -> None:
+        """Follow a correction of the dates the deadline counts from, while it can matter."""
+        if self.status != self.DRAFT:
+            return
+        if (duo_notice_date, brp_registration_date) == (
+            self.duo_notice_date,
+            self.brp_registration_date,
+        ):
+            return
+        self._dates_corrected(
+            duo_notice_date=duo_notice_date,
+            brp_registration_date=brp_registration_date,
+            deadline=rules.pip_deadline(duo_notice_date, brp_registration_date),
+        )
+
+    @event("DatesCorrected")
+    def _dates_corrected(
+        self, duo_notice_date: date, brp_registration_date: date, deadline: date
+    ) -> None:
+        self.duo_notice_date = duo_notice_date
+        self.brp_registration_date = brp_registration_date
+        self.deadline = deadline
+
+    # the deadline and its extension ----------------------------------------------------------
+    def effective_deadline(self) -> date | None:
+        """The deadline now: None while awaited information has not arrived."""
+        deadline = self.deadline
+        for extension in self.extensions:
+            if extension["arrived_on"] is None:
+                return None
+            deadline = rules.extended_deadline(deadline, extension["arrived_on"])
+        return deadline
+
+    def pending_extension(self) -> dict[str, Any] | None:
+        return next((e for e in self.extensions if e["arrived_on"] is None), None)
+
+    def check_can_extend(self, requested_on: date) -> None:
+        self.check_draft()
+        if self.pending_extension():
+            raise Conflict("an extension is already waiting for information; record its arrival")
+        deadline = self.effective_deadline()
+        if requested_on > deadline:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "requested_on",
+                        f"is after the deadline ({deadline}); an extension is requested before it",
+                    )
+                ]
+            )
+
+    def request_extension(self, awaited: str, from_party: str, requested_on: date) -> None:
+        self.check_can_extend(requested_on)
+        self._extension_started(awaited=awaited, from_party=from_party, requested_on=requested_on)
+
+    @event("ExtensionStarted")
+    def _extension_started(self, awaited: str, from_party: str, requested_on: date) -> None:
+        self.extensions.append(
+            {
+                "awaited": awaited,
+                "from_party": from_party,
+                "requested_on": requested_on,
+                "arrived_on": None,
+            }
+        )
+
+    def information_arrived(self, arrived_on: date) -> None:
+        pending = self.pending_extension()
+        if pending is None:
+            raise Conflict("no extension is waiting for information")
+        if arrived_on < pending["requested_on"]:
+            raise InvalidInput(
+                [field_error("arrived_on", f"is before the request ({pending['requested_on']})")]
+            )
+        self._information_arrived(
+            arrived_on=arrived_on,
+            deadline=rules.extended_deadline(self._deadline_before_pending(), arrived_on),
+        )
+
+    def _deadline_before_pending(self) -> date:
+        deadline = self.deadline
+        for extension in self.extensions:
+            if extension["arrived_on"] is not None:
+                deadline = rules.extended_deadline(deadline, extension["arrived_on"])
+        return deadline
+
+    @event("InformationArrived")
+    def _information_arrived(self, arrived_on: date, deadline: date) -> None:
+        self.pending_extension()["arrived_on"] = arrived_on
+
+    # drafting --------------------------------------------------------------------------------
+    def check_draft(self) -> None:
+        if self.status != self.DRAFT:
+            raise Conflict(
+                "the PIP is established; change it with a revision (bijstellen), with a reason"
+            )
+
+    def change_sections(self, sections: dict[str, Any]) -> None:
+        self.check_draft()
+        self._sections_changed(sections=sections)
+
+    @event("SectionsChanged")
+    def _sections_changed(self, sections: dict[str, Any]) -> None:
+        self.draft.update(copy.deepcopy(sections))
+
+    def add_goal(self, goal_id: str, goal: dict[str, Any]) -> None:
+        self.check_draft()
+        self._goal_added(goal_id=goal_id, goal=goal)
+
+    @event("GoalAdded")
+    def _goal_added(self, goal_id: str, goal: dict[str, Any]) -> None:
+        self.goals[goal_id] = {"id": goal_id, **copy.deepcopy(goal)}
+
+    def check_goal(self, goal_id: str) -> dict[str, Any]:
+        goal = self.goals.get(goal_id)
+        if goal is None:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "goal_id", f"is not a goal of this PIP; goals: {', '.join(self.goals)}"
+                    )
+                ]
+            )
+        return goal
+
+    def change_goal(self, goal_id: str, changes: dict[str, Any]) -> None:
+        self.check_draft()
+        self.check_goal(goal_id)
+        self._goal_changed(goal_id=goal_id, changes=changes)
+
+    @event("GoalChanged")
+    def _goal_changed(self, goal_id: str, changes: dict[str, Any]) -> None:
+        self.goals[goal_id].update(copy.deepcopy(changes))
+
+    def remove_goal(self, goal_id: str) -> None:
+        self.check_draft()
+        self.check_goal(goal_id)
+        self._goal_removed(goal_id=goal_id)
+
+    @event("GoalRemoved")
+    def _goal_removed(self, goal_id: str) -> None:
+        del self.goals[goal_id]
+
+    def plan(self) -> dict[str, Any]:
+        """The plan as it now stands: the sections and the goals."""
+        return {**copy.deepcopy(self.draft), "goals": copy.deepcopy(self.goals)}
+
+    # establishing -----------------------------------------------------------------------------
+    def check_decision_date(self, decided_on: date, today: date) -> None:
+        earliest = max(self.duo_notice_date, self.brp_registration_date)
+        if self.versions:
+            earliest = max(earliest, self.versions[-1]["decided_on"])
+        if decided_on > today:
+            raise InvalidInput(
+                [field_error("decided_on", f"must not be in the future (today is {today})")]
+            )
+        if decided_on < earliest:
+            raise InvalidInput(
+                [field_error("decided_on", f"must not be before {earliest}")],
+            )
+
+    def check_can_establish(self, decided_on: date, today: date) -> None:
+        self.check_draft()
+        if self.starting_points["intake_completed_on"] is None:
+            raise Conflict("the PIP is established after the brede intake is completed")
+        if self.pending_extension():
+            raise Conflict("an extension is waiting for information; record its arrival first")
+        self.check_decision_date(decided_on, today)
+        plan = self.plan()
+        errors = plan_problems(plan, decided_on, rules.termijn(decided_on)[1])
+        leerroute = plan.get("leerroute")
+        if (
+            leerroute
+            and leerroute["language_target"]
+            not in rules.ROUTES[leerroute["route"]].language_targets
+        ):
+            errors.append(
+                field_error(
+                    "leerroute.language_target",
+                    "A2 in the B1-route comes only from afschalen, by a revision",
+                )
+            )
+        if errors:
+            raise InvalidInput(errors)
+
+    def establish(self, decided_on: date, today: date) -> None:
+        self.check_can_establish(decided_on, today)
+        start, end = rules.termijn(decided_on)
+        deadline = self.effective_deadline()
+        self._established(
+            decided_on=decided_on,
+            termijn_start=start,
+            termijn_end=end,
+            deadline=deadline,
+            on_time=decided_on <= deadline,
+            plan=self.plan(),
+        )
+
+    @event("Established")
+    def _established(
+        self,
+        decided_on: date,
+        termijn_start: date,
+        termijn_end: date,
+        deadline: date,
+        on_time: bool,
+        plan: dict[str, Any],
+    ) -> None:
+        self.status = self.ESTABLISHED
+        self.termijn_start, self.termijn_end = termijn_start, termijn_end
+        self.versions.append(
+            {
+                "number": 1,
+                "decided_on": decided_on,
+                "kind": "vaststelling",
+                "explanation": "",
+                "plan": copy.deepcopy(plan),
+            }
+        )
+
+    def established_on(self) -> date | None:
+        return self.versions[0]["decided_on"] if self.versions else None
+
+    # revisions (bijstellen) -------------------------------------------------------------------
+    def check_established(self) -> None:
+        if self.status != self.ESTABLISHED:
+            raise Conflict("the PIP is not established yet; it is still a draft")
+
+    def revise(
+        self,
+        kind: str,
+        explanation: str,
+        decided_on: date,
+        today: date,
+        sections: dict[str, Any],
+        add_goals: dict[str, dict[str, Any]],
+        change_goals: dict[str, dict[str, Any]],
+        withdraw_goals: list[str],
+        evidence: dict[str, Any],
+    ) -> None:
+        self.check_established()
+        self.check_decision_date(decided_on, today)
+        current = self.versions[-1]["plan"]
+        plan = copy.deepcopy(current)
+        plan.update(copy.deepcopy(sections))
+        goals = plan["goals"]
+        unknown = [g for g in (*change_goals, *withdraw_goals) if g not in goals]
+        if unknown:
+            raise InvalidInput(
+                [field_error("goals", f"not goals of this PIP: {', '.join(unknown)}")]
+            )
+        for goal_id, changes in change_goals.items():
+            goals[goal_id].update(copy.deepcopy(changes))
+        for goal_id in withdraw_goals:
+            del goals[goal_id]
+        for goal_id, goal in add_goals.items():
+            goals[goal_id] = {"id": goal_id, **copy.deepcopy(goal)}
+        self.check_revision(kind, decided_on, current, plan, evidence)
+        touched = set(add_goals) | set(change_goals)
+        errors = plan_problems(plan, decided_on, self.termijn_end, touched)
+        if errors:
+            raise InvalidInput(errors)
+        self._revised(
+            number=len(self.versions) + 1,
+            kind=kind,
+            explanation=explanation,
+            decided_on=decided_on,
+            plan=plan,
+            evidence=evidence,
+        )
+
+    def check_revision(
+        self,
+        kind: str,
+        decided_on: date,
+        current: dict[str, Any],
+        plan: dict[str, Any],
+        evidence: dict[str, Any],
+    ) -> None:
+        route_before, route_after = current["leerroute"]["route"], plan["leerroute"]["route"]
+        target_before = current["leerroute"]["language_target"]
+        target_after = plan["leerroute"]["language_target"]
+        switches = route_before != route_after
+        lowers = (route_after, target_before, target_after) == ("b1", "B1", rules.AFSCHALEN_TARGET)
+        if kind == "verhuizing" and (switches or target_before != target_after):
+            raise InvalidInput(
+                [field_error("leerroute", "stays the same on a move to another gemeente")]
+            )
+        if switches and kind != "routewijziging":
+            raise InvalidInput(
+                [field_error("kind", "must be routewijziging when the leerroute changes")]
+            )
+        if lowers and kind != "afschalen":
+            raise InvalidInput([field_error("kind", "must be afschalen when B1 is lowered to A2")])
+        if kind == "routewijziging":
+            if not switches:
+                raise InvalidInput(
+                    [field_error("leerroute.route", f"must differ from the current {route_before}")]
+                )
+            last_day = rules.last_route_switch_day(self.established_on())
+            if decided_on > last_day:
+                raise Conflict(
+                    f"a route switch is allowed up to 1.5 years into the inburgeringstermijn, "
+                    f"so until {last_day}; this PIP was established on {self.established_on()}"
+                )
+        if kind == "afschalen":
+            if not lowers:
+                raise InvalidInput(
+                    [
+                        field_error(
+                            "leerroute.language_target",
+                            "afschalen lowers a B1-route's target from B1 to A2",
+                        )
+                    ]
+                )
+            hours = evidence.get("nt2_hours", 0)
+            if hours < rules.AFSCHALEN_MIN_NT2_HOURS:
+                raise InvalidInput(
+                    [
+                        field_error(
+                            "evidence.nt2_hours",
+                            f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of "
+                            f"NT2 at a certified school; recorded: {hours}",
+                        )
+                    ]
+                )
+
+    @event("Revised")
+    def _revised(
+        self,
+        number: int,
+        kind: str,
+        explanation: str,
+        decided_on: date,
+        plan: dict[str, Any],
+        evidence: dict[str, Any],
+    ) -> None:
+        self.versions.append(
+            {
+                "number": number,
+                "decided_on": decided_on,
+                "kind": kind,
+                "explanation": explanation,
+                "evidence": copy.deepcopy(evidence),
+                "plan": copy.deepcopy(plan),
+            }
+        )
+
+    def current_plan(self) -> dict[str, Any]:
+        return self.versions[-1]["plan"] if self.versions else self.plan()
+
+    def version_on(self, day: date) -> dict[str, Any] | None:
+        """The version in force on `day`: the last one decided on or before it."""
+        in_force = [v for v in self.versions if v["decided_on"] <= day]
+        return in_force[-1] if in_force else None
+
+    # progress ----------------------------------------------------------------------------------
+    def check_progress_date(self, on: date, today: date) -> None:
+        if on > today:
+            raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
+        if on < self.established_on():
+            raise InvalidInput(
+                [field_error("on", f"must not be before the PIP's date ({self.established_on()})")]
+            )
+
+    def record_goal_progress(
+        self, goal_id: str, status: str, on: date, note: str, today: date, source: str
+    ) -> None:
+        self.check_established()
+        if goal_id not in self.current_plan()["goals"]:
+            raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
+        self.check_progress_date(on, today)
+        self._goal_progress(goal_id=goal_id, status=status, on=on, note=note, source=source)
+
+    @event("GoalProgressRecorded")
+    def _goal_progress(self, goal_id: str, status: str, on: date, note: str, source: str) -> None:
+        self.progress.append(
+            {"goal_id": goal_id, "status": status, "on": on, "note": note, "source": source}
+        )
+
+    def record_module_hours(
+        self, module: str, hours: int, on: date, note: str, today: date
+    ) -> None:
+        self.check_established()
+        modules = self.current_plan()["modules"]
+        if module not in modules:
+            raise InvalidInput(
+                [field_error("module", f"is not in the PIP; its modules: {', '.join(modules)}")]
+            )
+        self.check_progress_date(on, today)
+        self._module_hours(module=module, hours=hours, on=on, note=note)
+
+    @event("ModuleHoursRecorded")
+    def _module_hours(self, module: str, hours: int, on: date, note: str) -> None:
+        self.progress.append({"module": module, "hours": hours, "on": on, "note": note})
+
+    def goal_status(self, goal_id: str, until: date | None = None) -> str:
+        status = "open"
+        for entry in self.progress:
+            if entry.get("goal_id") == goal_id and (until is None or entry["on"] <= until):
+                status = entry["status"]
+        return status
+
+    def module_hours_done(self, until: date | None = None) -> dict[str, int]:
+        done: dict[str, int] = {}
+        for entry in self.progress:
+            if "module" in entry and (until is None or entry["on"] <= until):
+                done[entry["module"]] = done.get(entry["module"], 0) + entry["hours"]
+        return done
+
+    # monitoring --------------------------------------------------------------------------------
+    def monitor(self, today: date, policy: Policy) -> list[str]:
+        """Mark what is near or passed on `today`; each mark happens once. Returns the marks."""
+        marks = []
+        deadline = self.effective_deadline()
+        if self.status == self.DRAFT and deadline is not None:
+            if today > deadline and self.monitoring["deadline_missed"] != deadline:
+                self._deadline_missed(deadline=deadline)
+                marks.append("deadline-missed")
+            elif (
+                deadline - timedelta(days=policy.pip_deadline_warning_days) <= today <= deadline
+                and self.monitoring["deadline_warned_for"] != deadline
+            ):
+                self._deadline_warned(deadline=deadline, days_left=(deadline - today).days)
+                marks.append("deadline-warned")
+        if self.status == self.ESTABLISHED:
+            end = self.termijn_end
+            if today > end and not self.monitoring["termijn_ended"]:
+                open_goals = [
+                    g for g in self.current_plan()["goals"] if self.goal_status(g) != "behaald"
+                ]
+                self._termijn_ended(termijn_end=end, goals_not_achieved=len(open_goals))
+                marks.append("termijn-ended")
+            elif (
+                end - timedelta(days=policy.termijn_end_warning_days) <= today <= end
+                and not self.monitoring["termijn_warned"]
+            ):
+                self._termijn_warned(termijn_end=end, days_left=(end - today).days)
+                marks.append("termijn-warned")
+        return marks
+
+    @event("DeadlineWarned")
+    def _deadline_warned(self, deadline: date, days_left: int) -> None:
+        self.monitoring["deadline_warned_for"] = deadline
+
+    @event("DeadlineMissed")
+    def _deadline_missed(self, deadline: date) -> None:
+        self.monitoring["deadline_missed"] = deadline
+
+    @event("TermijnEndWarned")
+    def _termijn_warned(self, termijn_end: date, days_left: int) -> None:
+        self.monitoring["termijn_warned"] = True
+
+    @event("TermijnEnded")
+    def _termijn_ended(self, termijn_end: date, goals_not_achieved: int) -> None:
+        self.monitoring["termijn_ended"] = True
+
+    # handhaving --------------------------------------------------------------------------------
+    def record_breach(
+        self, obligation: str, description: str, on: date, today: date, policy: Policy
+    ) -> str | None:
+        """Record a breach of a PIP obligation; returns the measure the gemeente's ladder makes
+        due, if any."""
+        self.check_established()
+        self.check_progress_date(on, today)
+        number = len(self.breaches) + 1
+        self._breach(number=number, obligation=obligation, description=description, on=on)
+        measure = policy.due_after(number)
+        if measure:
+            self._measure_due(number=number, measure=measure, policy_version=policy.version)
+        return measure
+
+    @event("BreachRecorded")
+    def _breach(self, number: int, obligation: str, description: str, on: date) -> None:
+        self.breaches.append(
+            {
+                "number": number,
+                "obligation": obligation,
+                "description": description,
+                "on": on,
+                "measure": None,
+                "decision": None,
+            }
+        )
+
+    @event("MeasureDue")
+    def _measure_due(self, number: int, measure: str, policy_version: str) -> None:
+        self.breaches[number - 1]["measure"] = measure
+
+    def decide_measure(
+        self, number: int, take: bool, reason: str, culpability: dict[str, Any] | None
+    ) -> None:
+        due = [b for b in self.breaches if b["measure"] and b["decision"] is None]
+        breach = next((b for b in due if b["number"] == number), None)
+        if breach is None:
+            numbers = ", ".join(str(b["number"]) for b in due) or "none"
+            raise InvalidInput([field_error("number", f"has no measure due; due: {numbers}")])
+        culpable = bool(culpability) and culpability.get("culpable") is True
+        if take and breach["measure"] == FINE and not culpable:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "culpability",
+                        "a fine needs a culpability assessment that finds the breach "
+                        "culpable (culpable: true) and names the exceptional circumstances",
+                    )
+                ]
+            )
+        self._measure_decided(
+            number=number,
+            measure=breach["measure"],
+            taken=take,
+            reason=reason,
+            culpability=culpability or {},
+        )
+
+    @event("MeasureDecided")
+    def _measure_decided(
+        self, number: int, measure: str, taken: bool, reason: str, culpability: dict[str, Any]
+    ) -> None:
+        breach = self.breaches[number - 1]
+        breach["decision"] = {
+            "taken": taken,
+            "reason": reason,
+            "culpability": copy.deepcopy(culpability),
+        }
+
+
+def plan_problems(
+    plan: dict[str, Any], decided_on: date, termijn_end: date, check_goals: set[str] | None = None
+) -> list[dict[str, str]]:
+    """What keeps `plan` from being a PIP decided on `decided_on`; `check_goals` limits the
+    due-date check to those goals (a revision leaves earlier goals' dates alone)."""
+    errors = [
+        field_error(section, "is required before the PIP can be established")
+        for section in REQUIRED_SECTIONS
+        if section not in plan
+    ]
+    if "leerroute" in plan:
+        route = rules.ROUTES[plan["leerroute"]["route"]]
+        end = plan["leerroute"]["end_date"]
+        if not decided_on < end <= termijn_end:
+            errors.append(
+                field_error(
+                    "leerroute.end_date",
+                    f"must be after {decided_on} and within the inburgeringstermijn "
+                    f"(until {termijn_end})",
+                )
+            )
+        if "modules" in plan:
+            errors += [field_error(f, d) for f, d in rules.module_problems(route, plan["modules"])]
+    goals = plan["goals"]
+    if not goals:
+        errors.append(field_error("goals", "a PIP needs at least one goal, each with an owner"))
+    elif not any(g["domain"] == HEALTH_DOMAIN for g in goals.values()):
+        errors.append(
+            field_error(
+                "goals",
+                "a PIP needs at least one goal on health (domain gezondheid), prevention included",
+            )
+        )
+    for goal_id, goal in goals.items():
+        if (check_goals is None or goal_id in check_goals) and goal["due_on"] <= decided_on:
+            errors.append(field_error(f"goals.{goal_id}.due_on", f"must be after {decided_on}"))
+    return errors
 
 
 def pip_id(dossier_id: uuid.UUID | str) -> uuid.UUID:
     return uuid.uuid5(_PIP_NAMESPACE, str(dossier_id))
+
+
+__all__ = ["GOAL_STATUSES", "REVISION_KINDS", "SECTIONS", "Pip", "pip_deadline", "pip_id"]

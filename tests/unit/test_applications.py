@@ -13,11 +13,9 @@ from services.common.application import ChainApplication
 from services.common.context import Actor, CommandContext, acting
 from services.common.envelope import to_cloudevent
 from services.common.errors import Conflict, Forbidden, NotFound
-from services.common.region import Region
 from services.intake.application import Intake
 from services.intake.domain import Dossier
 from services.intake.events import PUBLICATIONS as INTAKE_PUBLICATIONS
-from services.pip.application import Pips
 from tests.unit.test_intake_domain import TODAY, VALID
 
 
@@ -35,22 +33,6 @@ def stored(app, topic_suffix: str) -> list:
         for n in app.recorder.select_notifications(start=1, limit=1000)
         if n.topic.endswith(topic_suffix)
     ]
-
-
-@pytest.fixture
-def intake() -> Intake:
-    app = Intake(
-        env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, region=Region.load(), bsn_key="k"
-    )
-    yield app
-    app.close()
-
-
-@pytest.fixture
-def pips() -> Pips:
-    app = Pips.in_memory()
-    yield app
-    app.close()
 
 
 def test_registering_stores_a_dossier_and_a_bsn_claim_both_carrying_the_actor_context(intake):

@@ -7,7 +7,7 @@ import pytest
 from services.common.errors import Conflict, InvalidInput
 from services.intake.application import Intake
 from services.intake.brede_intake import advise_route
-from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_applications import context
 from tests.unit.test_intake_domain import TODAY, VALID
 
 LBT = {"taken_on": "2026-11-02", "outcome": "gemiddeld"}
@@ -52,7 +52,7 @@ def _complete_parts(app: Intake, dossier_id, by=None) -> None:
     app.record_personal_circumstances(by or context(), dossier_id, CIRCUMSTANCES)
 
 
-def test_completion_needs_all_three_legal_parts_and_names_the_missing_ones(intake):  # noqa: F811
+def test_completion_needs_all_three_legal_parts_and_names_the_missing_ones(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     intake.record_leerbaarheidstoets(context(), dossier_id, LBT, today=TODAY)
     with pytest.raises(InvalidInput) as refused:
@@ -63,7 +63,7 @@ def test_completion_needs_all_three_legal_parts_and_names_the_missing_ones(intak
     ]
 
 
-def test_a_complete_intake_gives_advice_and_each_step_names_its_author(intake):  # noqa: F811
+def test_a_complete_intake_gives_advice_and_each_step_names_its_author(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     first = context()
     second = context()
@@ -101,7 +101,7 @@ def test_a_complete_intake_gives_advice_and_each_step_names_its_author(intake): 
         intake.complete_intake(first, dossier_id, today=TODAY)
 
 
-def test_a_route_other_than_the_advice_needs_a_reason(intake):  # noqa: F811
+def test_a_route_other_than_the_advice_needs_a_reason(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _complete_parts(intake, dossier_id)
     intake.complete_intake(context(), dossier_id, today=TODAY)
@@ -120,7 +120,7 @@ def test_a_route_other_than_the_advice_needs_a_reason(intake):  # noqa: F811
     }
 
 
-def test_the_advised_route_needs_no_reason(intake):  # noqa: F811
+def test_the_advised_route_needs_no_reason(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _complete_parts(intake, dossier_id)
     intake.complete_intake(context(), dossier_id, today=TODAY)
@@ -129,13 +129,13 @@ def test_the_advised_route_needs_no_reason(intake):  # noqa: F811
     )
 
 
-def test_a_route_is_chosen_only_after_completion(intake):  # noqa: F811
+def test_a_route_is_chosen_only_after_completion(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(Conflict):
         intake.choose_route(context(), dossier_id, {"route": "b1"})
 
 
-def test_a_klantmanager_sees_the_intake_without_health(intake):  # noqa: F811
+def test_a_klantmanager_sees_the_intake_without_health(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _complete_parts(intake, dossier_id)
 
@@ -159,7 +159,7 @@ def test_a_klantmanager_sees_the_intake_without_health(intake):  # noqa: F811
         ("record_personal_circumstances", {"summary": ""}, "summary"),
     ],
 )
-def test_an_invalid_step_names_its_field_and_changes_nothing(intake, step, body, field):  # noqa: F811
+def test_an_invalid_step_names_its_field_and_changes_nothing(intake, step, body, field):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     before = len(intake.notification_log.select(start=1, limit=10))
     kwargs = {"today": TODAY} if step == "record_leerbaarheidstoets" else {}
@@ -183,7 +183,7 @@ def _open_items(view) -> set[str]:
     return {i["item"] for i in view["practical_items"] if i["open"]}
 
 
-def test_recorded_finances_open_the_practical_matters_they_reveal(intake):  # noqa: F811
+def test_recorded_finances_open_the_practical_matters_they_reveal(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
 
     view = intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
@@ -192,7 +192,7 @@ def test_recorded_finances_open_the_practical_matters_they_reveal(intake):  # no
     assert view["domains"]["financien"]["income"] == "bijstand"
 
 
-def test_a_matter_closes_when_the_facts_change_or_by_hand_with_a_note(intake):  # noqa: F811
+def test_a_matter_closes_when_the_facts_change_or_by_hand_with_a_note(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
 
@@ -213,7 +213,7 @@ def test_a_matter_closes_when_the_facts_change_or_by_hand_with_a_note(intake):  
     assert closed["huurtoeslag-aanvragen"] == "opgelost volgens leefgebied financien"
 
 
-def test_the_health_domain_is_hidden_from_a_klantmanager(intake):  # noqa: F811
+def test_the_health_domain_is_hidden_from_a_klantmanager(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     intake.record_life_domain(context(), dossier_id, "gezondheid", HEALTH)
     intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
@@ -244,7 +244,7 @@ def test_the_health_domain_is_hidden_from_a_klantmanager(intake):  # noqa: F811
         ("huisvesting", {"situation": "zelfstandig", "huurprijs": 700}, "huurprijs"),
     ],
 )
-def test_an_invalid_life_domain_names_its_field_and_changes_nothing(intake, domain, body, field):  # noqa: F811
+def test_an_invalid_life_domain_names_its_field_and_changes_nothing(intake, domain, body, field):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(InvalidInput) as refused:
         intake.record_life_domain(context(), dossier_id, domain, body)

@@ -19,7 +19,7 @@ from services.intake.events import PUBLICATIONS as INTAKE
 from services.pip import domain as pip_domain
 from services.pip.application import CONSUMED as PIP_CONSUMED
 from services.pip.events import PUBLICATIONS as PIP
-from tests.unit.test_applications import _registration_cloudevent, context, intake, pips  # noqa: F401
+from tests.unit.test_applications import _registration_cloudevent, context
 from tests.unit.test_intake_domain import TODAY, VALID
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
@@ -77,7 +77,7 @@ def test_every_consumed_type_is_in_contracts():
         assert (EVENTS / f"{event_type}.json").exists(), event_type
 
 
-def test_published_events_validate_against_their_schemas_and_carry_no_personal_data(intake, pips):  # noqa: F811
+def test_published_events_validate_against_their_schemas_and_carry_no_personal_data(intake, pips):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     pips.process("intake", [_registration_cloudevent(intake)])
     published = []
@@ -95,7 +95,7 @@ def test_published_events_validate_against_their_schemas_and_carry_no_personal_d
             assert VALID[personal].strip() not in text, (event["type"], personal)
 
 
-def test_a_schema_refuses_an_event_with_a_bsn_in_its_data(intake):  # noqa: F811
+def test_a_schema_refuses_an_event_with_a_bsn_in_its_data(intake):
     intake.register(context(), VALID, today=TODAY)
     event = _registration_cloudevent(intake)
     event["data"]["bsn"] = VALID["bsn"]
@@ -131,7 +131,7 @@ def test_every_setting_is_declared_once_with_help_and_a_wegwijs_name():
         assert len(setting.help) > 10, setting.name
 
 
-def test_brede_intake_events_validate_and_never_carry_health_or_history(intake):  # noqa: F811
+def test_brede_intake_events_validate_and_never_carry_health_or_history(intake):
     from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
     dossier_id = intake.register(context(), VALID, today=TODAY)

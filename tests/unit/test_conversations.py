@@ -6,13 +6,13 @@ import pytest
 
 from services.common.errors import Conflict, InvalidInput
 from services.intake.conversations import Ladders
-from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_applications import context
 from tests.unit.test_intake_domain import TODAY, VALID
 
 INVITATION = {"planned_on": "2026-11-20", "purpose": "Brede intake, deel 1"}
 
 
-def _miss(intake, dossier_id, who, times: int) -> dict:  # noqa: F811
+def _miss(intake, dossier_id, who, times: int) -> dict:
     view = {}
     for _ in range(times):
         number = len(intake.plan_conversation(who, dossier_id, INVITATION)["conversations"])
@@ -26,7 +26,7 @@ def _due(view) -> list[str]:
     return [s["step"] for s in view["sanctions"] if s["decision"] is None]
 
 
-def test_two_gemeenten_with_different_ladders_behave_differently(intake):  # noqa: F811
+def test_two_gemeenten_with_different_ladders_behave_differently(intake):
     utrecht = intake.register(context(), VALID, today=TODAY)
     nieuwegein = intake.register(
         context("regievoerder", "0356"),
@@ -44,7 +44,7 @@ def test_two_gemeenten_with_different_ladders_behave_differently(intake):  # noq
     assert _due(third) == ["waarschuwing", "pip-zonder-inburgeringsplichtige"]
 
 
-def test_a_due_step_is_taken_or_waived_with_a_reason(intake):  # noqa: F811
+def test_a_due_step_is_taken_or_waived_with_a_reason(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _miss(intake, dossier_id, context(), 2)
 
@@ -64,7 +64,7 @@ def test_a_due_step_is_taken_or_waived_with_a_reason(intake):  # noqa: F811
         intake.decide_sanction(context(), dossier_id, "boete", {"take": True, "reason": "x"})
 
 
-def test_attendance_makes_nothing_due_and_a_conversation_has_one_outcome(intake):  # noqa: F811
+def test_attendance_makes_nothing_due_and_a_conversation_has_one_outcome(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     intake.plan_conversation(context(), dossier_id, INVITATION)
     view = intake.record_attendance(context(), dossier_id, 1, {"attended": True})

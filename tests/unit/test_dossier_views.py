@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.test_applications import context, intake, stored  # noqa: F401
+from tests.unit.test_applications import context, stored
 from tests.unit.test_brede_intake import CIRCUMSTANCES, FINANCES, HEALTH, LBT
 from tests.unit.test_intake_domain import TODAY, VALID
 from tests.unit.test_registration_profile import PROFILE
 
 
-def _full_dossier(intake):  # noqa: F811
+def _full_dossier(intake):
     dossier_id = intake.register(context(), {**VALID, **PROFILE}, today=TODAY)
     intake.record_leerbaarheidstoets(context(), dossier_id, LBT, today=TODAY)
     intake.record_personal_circumstances(context(), dossier_id, CIRCUMSTANCES)
@@ -25,7 +25,7 @@ def _full_dossier(intake):  # noqa: F811
     return dossier_id
 
 
-def test_a_volunteers_view_has_no_health_finance_or_bsn(intake):  # noqa: F811
+def test_a_volunteers_view_has_no_health_finance_or_bsn(intake):
     dossier_id = _full_dossier(intake)
 
     view = intake.dossier_view(context("begeleider"), dossier_id)
@@ -38,7 +38,7 @@ def test_a_volunteers_view_has_no_health_finance_or_bsn(intake):  # noqa: F811
     assert "gezondheid" not in view["categories"]
 
 
-def test_the_regievoerders_view_of_the_same_dossier_has_health_and_finances(intake):  # noqa: F811
+def test_the_regievoerders_view_of_the_same_dossier_has_health_and_finances(intake):
     dossier_id = _full_dossier(intake)
 
     view = intake.dossier_view(context(), dossier_id)
@@ -49,7 +49,7 @@ def test_the_regievoerders_view_of_the_same_dossier_has_health_and_finances(inta
     assert view["intake"]["personal_circumstances"]["mental_health"] == "Slaapproblemen."
 
 
-def test_every_view_is_recorded_with_reader_and_categories(intake):  # noqa: F811
+def test_every_view_is_recorded_with_reader_and_categories(intake):
     dossier_id = _full_dossier(intake)
     intake.dossier_view(context("begeleider"), dossier_id)
     intake.dossier_view(context(), dossier_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.errors import InvalidInput
-from tests.unit.test_applications import context, intake  # noqa: F401
+from tests.unit.test_applications import context
 from tests.unit.test_intake_domain import TODAY, VALID
 
 PROFILE = {
@@ -25,7 +25,7 @@ PROFILE = {
 }
 
 
-def test_a_registration_with_a_profile_shows_it_in_the_dossier(intake):  # noqa: F811
+def test_a_registration_with_a_profile_shows_it_in_the_dossier(intake):
     dossier_id = intake.register(context(), {**VALID, **PROFILE}, today=TODAY)
     dossier = intake.dossier(context(), dossier_id)
     assert dossier["profile"]["languages"][0] == {"language": "Tigrinya", "level": "moedertaal"}
@@ -33,7 +33,7 @@ def test_a_registration_with_a_profile_shows_it_in_the_dossier(intake):  # noqa:
     assert dossier["household_id"] == str(dossier_id)
 
 
-def test_a_partner_with_an_own_obligation_gets_an_own_dossier_in_the_same_household(intake):  # noqa: F811
+def test_a_partner_with_an_own_obligation_gets_an_own_dossier_in_the_same_household(intake):
     first = intake.register(context(), VALID, today=TODAY)
     partner = intake.register(
         context(),
@@ -45,7 +45,7 @@ def test_a_partner_with_an_own_obligation_gets_an_own_dossier_in_the_same_househ
     assert seen["relation"] == "partner"
 
 
-def test_every_problem_of_minimum_profile_and_household_is_reported_at_once(intake):  # noqa: F811
+def test_every_problem_of_minimum_profile_and_household_is_reported_at_once(intake):
     body = {
         **VALID,
         "bsn": "123456789",
@@ -63,7 +63,7 @@ def test_every_problem_of_minimum_profile_and_household_is_reported_at_once(inta
     ]
 
 
-def test_a_household_of_another_gemeente_is_refused(intake):  # noqa: F811
+def test_a_household_of_another_gemeente_is_refused(intake):
     elsewhere = intake.register(
         context("regievoerder", "0356"), {**VALID, "gemeente": "0356"}, today=TODAY
     )
@@ -76,7 +76,7 @@ def test_a_household_of_another_gemeente_is_refused(intake):  # noqa: F811
     assert refused.value.errors[0]["field"] == "household_of"
 
 
-def test_a_correction_needs_a_reason_and_keeps_the_history(intake):  # noqa: F811
+def test_a_correction_needs_a_reason_and_keeps_the_history(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(InvalidInput) as refused:
         intake.correct(context(), dossier_id, {"changes": {"family_name": "Tesfai"}})
@@ -108,7 +108,7 @@ def test_a_correction_needs_a_reason_and_keeps_the_history(intake):  # noqa: F81
         ({"sex": "q"}, "sex"),
     ],
 )
-def test_an_invalid_correction_names_its_field(intake, changes, field):  # noqa: F811
+def test_an_invalid_correction_names_its_field(intake, changes, field):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(InvalidInput) as refused:
         intake.correct(context(), dossier_id, {"changes": changes, "reason": "x"})

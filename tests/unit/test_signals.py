@@ -6,7 +6,7 @@ import pytest
 
 from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.intake.signals import SignalLog
-from tests.unit.test_applications import context, intake, stored  # noqa: F401
+from tests.unit.test_applications import context, stored
 from tests.unit.test_intake_domain import TODAY, VALID
 
 HEALTH_SIGNAL = {"domain": "gezondheid", "text": "Klachten na de reis; verwijzing nodig."}
@@ -14,13 +14,13 @@ HOUSING_SIGNAL = {"domain": "huisvesting", "text": "Woning heeft vochtproblemen.
 CONFIDENTIAL = {"domain": "gezin", "text": "Spanningen thuis.", "sensitivity": "vertrouwelijk"}
 
 
-def _given(intake, dossier_id):  # noqa: F811
+def _given(intake, dossier_id):
     intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL)
     intake.give_signal(context("begeleider"), dossier_id, HOUSING_SIGNAL)
     intake.give_signal(context("maatschappelijk-werker"), dossier_id, CONFIDENTIAL)
 
 
-def test_a_volunteer_never_reads_a_health_or_confidential_signal(intake):  # noqa: F811
+def test_a_volunteer_never_reads_a_health_or_confidential_signal(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
 
@@ -30,7 +30,7 @@ def test_a_volunteer_never_reads_a_health_or_confidential_signal(intake):  # noq
     assert seen["withheld"] == 2
 
 
-def test_the_regievoerder_reads_every_signal_with_its_author(intake):  # noqa: F811
+def test_the_regievoerder_reads_every_signal_with_its_author(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
 
@@ -44,14 +44,14 @@ def test_the_regievoerder_reads_every_signal_with_its_author(intake):  # noqa: F
     assert seen[0]["author"] == "u-huisarts"
 
 
-def test_a_klantmanager_reads_no_health_signal(intake):  # noqa: F811
+def test_a_klantmanager_reads_no_health_signal(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
     domains = [s["domain"] for s in intake.signals(context("klantmanager"), dossier_id)["signals"]]
     assert domains == ["huisvesting"]
 
 
-def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):  # noqa: F811
+def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
     intake.signals(context("begeleider"), dossier_id)
@@ -65,14 +65,14 @@ def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):  
     assert all(r.context["activity"] == "signalen-inzien" for r in reads)
 
 
-def test_a_coa_employee_gives_signals_but_reads_none(intake):  # noqa: F811
+def test_a_coa_employee_gives_signals_but_reads_none(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     intake.give_signal(context("coa-medewerker"), dossier_id, HOUSING_SIGNAL)
     with pytest.raises(Forbidden):
         intake.signals(context("coa-medewerker"), dossier_id)
 
 
-def test_signals_about_another_gemeentes_dossier_are_refused_as_not_found(intake):  # noqa: F811
+def test_signals_about_another_gemeentes_dossier_are_refused_as_not_found(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(NotFound):
         intake.give_signal(context("huisarts", "0356"), dossier_id, HOUSING_SIGNAL)
@@ -86,7 +86,7 @@ def test_signals_about_another_gemeentes_dossier_are_refused_as_not_found(intake
         ({**HOUSING_SIGNAL, "sensitivity": "geheim"}, "sensitivity"),
     ],
 )
-def test_an_invalid_signal_names_its_field_and_stores_nothing(intake, body, field):  # noqa: F811
+def test_an_invalid_signal_names_its_field_and_stores_nothing(intake, body, field):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     with pytest.raises(InvalidInput) as refused:
         intake.give_signal(context("huisarts"), dossier_id, body)

@@ -1,0 +1,152 @@
+"""Progress by each part's owner, monitoring of deadlines and termijnen, and handhaving: mixed
+into the Pips application (`application.py`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from services.common.access import Action, Role, require, require_for_gemeente
+from services.common.context import CommandContext, system_context
+from services.common.errors import Forbidden, InvalidInput, field_error
+from services.pip.contents import body_object, day_field, note_field, raise_if
+from services.pip.domain import GOAL_STATUSES, Pip, pip_id
+
+
+def owner_source(ctx: CommandContext, owner: dict[str, str], what: str) -> str:
+    """Who records progress on a part: its owner (by role, and organisation when the PIP names
+    its OIN), or the regievoerder. Returns which of the two it is."""
+    if ctx.actor.has_role(Role.REGIEVOERDER):
+        return "regievoerder"
+    same_organisation = not owner.get("oin") or owner["oin"] == ctx.actor.organisation
+    if owner.get("role") in ctx.actor.roles and same_organisation:
+        return "eigenaar"
+    raise Forbidden(
+        f"progress on {what} is recorded by its owner ({owner.get('role')} of "
+        f"{owner.get('organisation')}) or by the regievoerder"
+    )
+
+
+class ProgressUseCases:
+    PROGRESS = "pip-voortgang"
+    MONITORING = "pip-monitoring"
+    HANDHAVING = "handhaving"
+
+    def record_goal_progress(
+        self, ctx: CommandContext, dossier_id: str, goal_id: str, data: Any
+    ) -> dict[str, Any]:
+        data = body_object(data)
+        errors: list = []
+        status = data.get("status")
+        if status not in GOAL_STATUSES:
+            errors.append(field_error("status", f"must be one of: {', '.join(GOAL_STATUSES)}"))
+        on = day_field(data, "on", self.today(), errors)
+        note = note_field(data, errors)
+        raise_if(errors)
+        pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
+        goal = pip.current_plan()["goals"].get(goal_id)
+        if goal is None:
+            raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
+        source = owner_source(ctx, goal["owner"], "this goal")
+        return self._change(
+            ctx,
+            Action.RECORD_PROGRESS,
+            self.PROGRESS,
+            dossier_id,
+            lambda p: p.record_goal_progress(goal_id, status, on, note, self.today(), source),
+        )
+
+    def record_module_hours(
+        self, ctx: CommandContext, dossier_id: str, module: str, data: Any
+    ) -> dict[str, Any]:
+        data = body_object(data)
+        errors: list = []
+        hours = data.get("hours")
+        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 400:
+            errors.append(field_error("hours", "must be a whole number of hours from 1 to 400"))
+        on = day_field(data, "on", self.today(), errors)
+        note = note_field(data, errors)
+        raise_if(errors)
+        pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
+        planned = pip.current_plan().get("modules", {}).get(module)
+        if planned is not None:
+            owner_source(ctx, planned["provider"], f"module {module}")
+        return self._change(
+            ctx,
+            Action.RECORD_PROGRESS,
+            self.PROGRESS,
+            dossier_id,
+            lambda p: p.record_module_hours(module, hours, on, note, self.today()),
+        )
+
+    # handhaving ----------------------------------------------------------------------------------
+    def record_breach(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        """A breach of a PIP obligation; the gemeente's ladder says which measure is due."""
+        data = body_object(data)
+        errors: list = []
+        obligation = note_field(data, errors, "obligation")
+        description = note_field(data, errors, "description")
+        on = day_field(data, "on", self.today(), errors)
+        raise_if(errors)
+        policy = self.handhaving.for_gemeente(self._get(ctx, Action.DRAFT_PIP, dossier_id).gemeente)
+        return self._change(
+            ctx,
+            Action.DRAFT_PIP,
+            self.HANDHAVING,
+            dossier_id,
+            lambda p: p.record_breach(obligation, description, on, self.today(), policy),
+        )
+
+    def decide_measure(
+        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        data = body_object(data)
+        errors: list = []
+        take = data.get("take")
+        if not isinstance(take, bool):
+            errors.append(field_error("take", "must be true (take the measure) or false (waive)"))
+        reason = note_field(data, errors, "reason")
+        culpability = data.get("culpability")
+        if culpability is not None:
+            culpability = _culpability(culpability, errors)
+        raise_if(errors)
+        return self._change(
+            ctx,
+            Action.DRAFT_PIP,
+            self.HANDHAVING,
+            dossier_id,
+            lambda p: p.decide_measure(int(number), take, reason, culpability),
+        )
+
+    # monitoring ----------------------------------------------------------------------------------
+    def monitor(self, dossier_id: UUID | str, today: date | None = None) -> list[str]:
+        """Mark the PIP's deadline or termijn as near or passed on `today`, once; the service's
+        timer calls this for the candidates its read model names."""
+        today = today or self.today()
+        ctx = system_context("pip", self.MONITORING)
+        marks: list[str] = []
+
+        def mark(pip: Pip) -> None:
+            marks[:] = pip.monitor(today, self.handhaving.for_gemeente(pip.gemeente))
+
+        self._update(ctx, lambda: self.repository.get(pip_id(dossier_id)), mark)
+        return marks
+
+    def handhaving_policy(self, ctx: CommandContext, gemeente: str) -> dict[str, Any]:
+        require(ctx, Action.READ_PIP)
+        require_for_gemeente(ctx, Action.READ_PIP, gemeente)
+        return self.handhaving.for_gemeente(gemeente).as_dict()
+
+
+def _culpability(value: Any, errors: list) -> dict[str, Any]:
+    """The culpability assessment (verwijtbaarheid) behind a fine."""
+    if not isinstance(value, dict):
+        errors.append(field_error("culpability", "must be an object: culpable, circumstances"))
+        return {}
+    if not isinstance(value.get("culpable"), bool):
+        errors.append(field_error("culpability.culpable", "must be true or false"))
+    return {
+        "culpable": value.get("culpable") is True,
+        "circumstances": note_field(value, errors, "circumstances", "culpability.circumstances"),
+    }

@@ -1,0 +1,123 @@
+"""The legal frame of the PIP as data and date arithmetic (Wet inburgering 2021, Besluit
+inburgering 2021). No I/O; the aggregate and the parsers ask these rules."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+# Besluit inburgering art. 5.3: the PIP is set within 10 weeks of DUO's notice, or of the BRP
+# registration when that is later; postponed only while waiting for a third party's information,
+# to at most 2 weeks after it arrives.
+PIP_TERM = timedelta(weeks=10)
+AFTER_ARRIVAL = timedelta(weeks=2)
+# Wet inburgering art. 7 and 11: three years, from the day after the PIP's date.
+TERMIJN_MONTHS = 36
+# A route switch is allowed up to 1.5 years into the termijn.
+ROUTE_SWITCH_MONTHS = 18
+# Afschalen from B1 to A2 needs at least 600 hours of NT2 at a certified school, and effort.
+AFSCHALEN_MIN_NT2_HOURS = 600
+ONTZORGEN_MIN_MONTHS = 6  # Participatiewet art. 56a
+PHASES = (0, 1, 2, 3, 4)  # Piëzo: may run in parallel (duaal)
+
+
+def pip_deadline(duo_notice_date: date, brp_registration_date: date) -> date:
+    return max(duo_notice_date, brp_registration_date) + PIP_TERM
+
+
+def extended_deadline(legal_deadline: date, arrived_on: date) -> date:
+    """The deadline once awaited information arrived: 2 weeks after it, never earlier than the
+    legal deadline itself."""
+    return max(legal_deadline, arrived_on + AFTER_ARRIVAL)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same calendar day `months` later; the month's last day where that day does not exist
+    (31 August + 6 months is 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def termijn(decided_on: date) -> tuple[date, date]:
+    """First and last day of the inburgeringstermijn of a PIP decided on `decided_on`: from the
+    next day through the same calendar day three years on (so exactly three years)."""
+    return decided_on + timedelta(days=1), add_months(decided_on, TERMIJN_MONTHS)
+
+
+def last_route_switch_day(decided_on: date) -> date:
+    return add_months(decided_on, ROUTE_SWITCH_MONTHS)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A leerroute: its language targets and the modules it needs, with minimum hours."""
+
+    code: str
+    name: str
+    language_targets: tuple[str, ...]  # the first is the default
+    required: dict[str, int]  # module -> minimum planned hours
+    forbidden: frozenset[str] = frozenset()
+    # (modules, minimum hours they add up to): the Z-route's 800 hours of NT2 and KNM together.
+    combined: tuple[tuple[tuple[str, ...], int], ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+MODULES = {
+    "nt2": "Taalonderwijs Nederlands als tweede taal",
+    "knm": "Kennis van de Nederlandse Maatschappij (8 thema's)",
+    "pvt": "Participatieverklaringstraject (ten minste 12 uur en ondertekening)",
+    "map": "Module Arbeidsmarkt en Participatie (ten minste 40 praktijkuren, eindgesprek)",
+    "participatie": "Participatie-uren van de Z-route",
+}
+
+ROUTES = {
+    "b1": Route(
+        "b1",
+        "B1-route",
+        ("B1",),
+        {"nt2": 1, "knm": 1, "pvt": 12, "map": 40},
+    ),
+    "onderwijs": Route(
+        "onderwijs",
+        "Onderwijsroute",
+        ("B1", "B2", "C1"),
+        {"nt2": 1, "pvt": 12},
+        forbidden=frozenset({"map"}),
+        notes=("Geen MAP in de onderwijsroute.",),
+    ),
+    "z": Route(
+        "z",
+        "Zelfredzaamheidsroute",
+        ("A1", "A2"),
+        {"nt2": 1, "knm": 1, "pvt": 12, "map": 40, "participatie": 800},
+        combined=((("nt2", "knm"), 800),),
+        notes=("800 uur NT2 en KNM samen, 800 participatie-uren en een eindgesprek.",),
+    ),
+}
+# The language target a B1-route may be lowered to (afschalen), only by a revision.
+AFSCHALEN_TARGET = "A2"
+
+
+def module_problems(route: Route, modules: dict[str, dict]) -> list[tuple[str, str]]:
+    """What is wrong with `modules` for `route`, as (field, detail) pairs."""
+    problems = []
+    for module, minimum in route.required.items():
+        planned = modules.get(module)
+        if planned is None:
+            problems.append((f"modules.{module}", f"is required in the {route.name}"))
+        elif planned["hours"] < minimum:
+            problems.append(
+                (f"modules.{module}.hours", f"must be at least {minimum} in the {route.name}")
+            )
+    for module in sorted(route.forbidden & set(modules)):
+        problems.append((f"modules.{module}", f"is not part of the {route.name}"))
+    for members, minimum in route.combined:
+        total = sum(modules[m]["hours"] for m in members if m in modules)
+        if total < minimum:
+            joined = " + ".join(members)
+            problems.append(
+                (f"modules.{joined}", f"must add up to at least {minimum} hours, not {total}")
+            )
+    return problems
