@@ -224,15 +224,25 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_models() -> dict[str, tuple[type, tuple]]:
+    """Every read model by name, with its service's Application class and projections."""
+    from services.common.schema import applications
+
+    return {
+        projection.name: (app_class, projections)
+        for app_class, projections in applications().values()
+        for projection in projections
+    }
+
+
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from services.common.db import Database
     from services.common.projection import Projector
-    from services.intake.application import Intake
-    from services.intake.projections import DossierIndex
 
-    app, db = Intake.on_postgres(), Database().open()
+    app_class, projections = read_models()[args.projection]
+    app, db = app_class.on_postgres(), Database().open()
     try:
-        count = Projector(app, db, (DossierIndex(),)).rebuild(args.projection)
+        count = Projector(app, db, projections).rebuild(args.projection)
     finally:
         app.close()
         db.close()
@@ -274,8 +284,8 @@ def parser() -> argparse.ArgumentParser:
         func=cmd_settings
     )
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(func=cmd_openapi)
-    rebuild = sub.add_parser("rebuild", help="drop a read model of intake and rebuild it")
-    rebuild.add_argument("projection", choices=["dossier_index"])
+    rebuild = sub.add_parser("rebuild", help="drop a read model and rebuild it from events")
+    rebuild.add_argument("projection", choices=sorted(read_models()))
     rebuild.set_defaults(func=cmd_rebuild)
     return p
 

@@ -50,6 +50,9 @@ class Layout:
             "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
             "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
             "WEGWIJS_LOG_LEVEL": "INFO",
+            # The monitoring timer marks deadlines of the tests' dossiers at moments no test
+            # chooses; the monitoring test starts its own pip instances with a short interval.
+            "WEGWIJS_MONITOR_SECONDS": "86400",
         }
 
 
@@ -167,7 +170,12 @@ class Platform:
         return done.stdout
 
     def start(
-        self, service: str, name: str | None = None, port: int | None = None, wait: bool = True
+        self,
+        service: str,
+        name: str | None = None,
+        port: int | None = None,
+        wait: bool = True,
+        env: dict[str, str] | None = None,
     ) -> Process:
         name = name or service
         if service == "gateway":
@@ -186,7 +194,7 @@ class Platform:
                 "--http-address",
                 f"127.0.0.1:{port}",
             ],
-            env=self.env,
+            env={**self.env, **(env or {})},
             cwd=ROOT,
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
@@ -283,8 +291,12 @@ class Platform:
                 "SELECT count(*) FROM intake.intake_events WHERE topic LIKE %s",
                 "%Dossier.Registered",
             )
-            drafts = self.stored_events("pip", "pips_events")
-            stored = self.stored_events("intake", "intake_events") + drafts
+            drafts = self.scalar(
+                "SELECT count(*) FROM pip.pips_events WHERE topic LIKE %s", "%Pip.DraftOpened"
+            )
+            stored = self.stored_events("intake", "intake_events") + self.stored_events(
+                "pip", "pips_events"
+            )
             return registered - drafts, stored - self.ledger_count()
 
         eventually(unsettled, lambda n: n == (0, 0), deadline=deadline, what="platform settled")

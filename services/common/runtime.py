@@ -39,7 +39,9 @@ from services.common.tracking import Sink, TrackingConsumer
 log = logging.getLogger(__name__)
 
 # Polled all the time; logging each call would drown the log.
-QUIET_ENTRYPOINTS = frozenset({"health", "http_health", "http_metrics", "prometheus_metrics"})
+QUIET_ENTRYPOINTS = frozenset(
+    {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor"}
+)
 
 
 def events_from(origin: str, consumer: str) -> Queue:

@@ -9,17 +9,29 @@ from services.common.db import Database, ensure_database
 SCHEMAS = ("intake", "pip", "matching", "consent", "audit", "gateway")
 
 
-def migrate() -> list[str]:
-    """Idempotent: safe to run on every start. Returns what it did, for the operator."""
+def applications() -> dict[str, tuple[type, tuple]]:
+    """Each event-sourced service's Application class and its read models, by schema."""
     # Imported here: the service packages import this module's siblings.
-    from services.audit.ledger import Ledger
-    from services.common.outbox import create_outbox_table
-    from services.common.projection import Projector
     from services.consent.application import Consent
     from services.intake.application import Intake
     from services.intake.projections import DossierIndex
     from services.matching.application import Matching
     from services.pip.application import Pips
+    from services.pip.projections import PROJECTIONS as PIP_PROJECTIONS
+
+    return {
+        "intake": (Intake, (DossierIndex(),)),
+        "pip": (Pips, PIP_PROJECTIONS),
+        "matching": (Matching, ()),
+        "consent": (Consent, ()),
+    }
+
+
+def migrate() -> list[str]:
+    """Idempotent: safe to run on every start. Returns what it did, for the operator."""
+    from services.audit.ledger import Ledger
+    from services.common.outbox import create_outbox_table
+    from services.common.projection import Projector
 
     done = []
     if ensure_database():
@@ -32,12 +44,11 @@ def migrate() -> list[str]:
                     sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
                 )
         done.append(f"schemas {', '.join(SCHEMAS)}")
-        projections = {Intake: (DossierIndex(),)}
-        for app_class in (Intake, Pips, Matching, Consent):
+        for app_class, projections in applications().values():
             app = app_class.on_postgres(create_tables=True)
             try:
                 create_outbox_table(db, app.schema)
-                Projector(app, db, projections.get(app_class, ())).create_tables()
+                Projector(app, db, projections).create_tables()
             finally:
                 app.close()
             done.append(f"{app.schema}: event store, outbox, read models")

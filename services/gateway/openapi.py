@@ -5,37 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from services.audit.ledger import FIELDS as LEDGER_FIELDS
+from services.gateway.openapi_parts import (
+    CEFR,
+    DATE,
+    DOSSIER_ID,
+    error_responses,
+    ok_response,
+)
+from services.gateway.openapi_pip import PIP_PATHS, PIP_SCHEMAS
 from services.intake.conversations import SANCTION_STEPS
 from services.intake.domain import REGISTRATION_FIELDS
 from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
 from services.intake.signals import SENSITIVITIES, SIGNAL_DOMAINS
-
-_DATE = {"type": "string", "format": "date", "examples": ["2026-09-01"]}
-_CEFR = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
-_PROBLEM = {"$ref": "#/components/responses/Problem"}
-_ID = {
-    "name": "dossier_id",
-    "in": "path",
-    "required": True,
-    "description": "The dossier's pseudonymous id (UUID); the only identifier that leaves intake.",
-    "schema": {"type": "string", "format": "uuid"},
-}
-
-
-def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(status): _PROBLEM for status in statuses}
-
-
-def _ok(status: int, description: str, schema_name: str) -> dict[str, Any]:
-    return {
-        str(status): {
-            "description": description,
-            "content": {
-                "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
-            },
-        }
-    }
-
 
 REGISTRATION = {
     "type": "object",
@@ -45,18 +26,18 @@ REGISTRATION = {
         "v_nummer": {"type": "string", "pattern": "^[0-9]{10}$"},
         "given_name": {"type": "string", "minLength": 1, "maxLength": 200},
         "family_name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "birth_date": _DATE,
+        "birth_date": DATE,
         "gemeente": {
             "type": "string",
             "pattern": "^[0-9]{4}$",
             "description": "CBS gemeentecode of a gemeente of this region.",
         },
         "duo_notice_date": {
-            **_DATE,
+            **DATE,
             "description": "Date of DUO's kennisgeving; not in the future.",
         },
         "brp_registration_date": {
-            **_DATE,
+            **DATE,
             "description": "Date of BRP registration; not in the future.",
         },
         "sex": {"type": "string", "enum": ["v", "m", "x"]},
@@ -68,18 +49,18 @@ REGISTRATION = {
                 "required": ["language", "level"],
                 "properties": {
                     "language": {"type": "string"},
-                    "level": {"type": "string", "enum": [*_CEFR, "moedertaal"]},
+                    "level": {"type": "string", "enum": [*CEFR, "moedertaal"]},
                 },
             },
         },
-        "dutch_level": {"type": "string", "enum": list(_CEFR)},
+        "dutch_level": {"type": "string", "enum": list(CEFR)},
         "migrant_kind": {
             "type": "string",
             "enum": ["asielstatushouder", "gezinsmigrant", "overig"],
         },
         "inburgeringsplicht": {"type": "boolean", "description": "Whether DUO established it."},
-        "coa_link_date": _DATE,
-        "housing_date": _DATE,
+        "coa_link_date": DATE,
+        "housing_date": DATE,
         "contact": {
             "type": "object",
             "properties": {k: {"type": "string"} for k in ("phone", "email", "address")},
@@ -90,7 +71,7 @@ REGISTRATION = {
             "items": {
                 "type": "object",
                 "required": ["birth_date"],
-                "properties": {"given_name": {"type": "string"}, "birth_date": _DATE},
+                "properties": {"given_name": {"type": "string"}, "birth_date": DATE},
             },
         },
         "household_of": {
@@ -123,9 +104,9 @@ DOSSIER = {
         "v_nummer": {"type": "string"},
         "given_name": {"type": "string"},
         "family_name": {"type": "string"},
-        "birth_date": _DATE,
-        "duo_notice_date": _DATE,
-        "brp_registration_date": _DATE,
+        "birth_date": DATE,
+        "duo_notice_date": DATE,
+        "brp_registration_date": DATE,
         "registered_at": {"type": "string", "format": "date-time"},
         "version": {"type": "integer"},
     },
@@ -204,7 +185,7 @@ INTAKE_STEPS = {
         "type": "object",
         "required": ["taken_on", "outcome"],
         "properties": {
-            "taken_on": {**_DATE, "description": "Not in the future."},
+            "taken_on": {**DATE, "description": "Not in the future."},
             "outcome": {"type": "string", "enum": ["hoog", "gemiddeld", "laag"]},
         },
     },
@@ -323,10 +304,10 @@ def _intake_step(summary: str, operation_id: str, schema: str | None) -> dict[st
     step: dict[str, Any] = {
         "summary": summary,
         "operationId": operation_id,
-        "parameters": [_ID],
+        "parameters": [DOSSIER_ID],
         "responses": {
-            **_ok(200, "The brede intake after the step.", "BredeIntake"),
-            **_errors(400, 401, 403, 404, 409, 422, 503, 504),
+            **ok_response(200, "The brede intake after the step.", "BredeIntake"),
+            **error_responses(400, 401, 403, 404, 409, 422, 503, 504),
         },
     }
     if schema:
@@ -336,23 +317,6 @@ def _intake_step(summary: str, operation_id: str, schema: str | None) -> dict[st
         }
     return step
 
-
-PIP = {
-    "type": "object",
-    "properties": {
-        "dossier_id": {"type": "string", "format": "uuid"},
-        "gemeente": {"type": "string"},
-        "status": {"type": "string", "enum": ["concept"]},
-        "deadline": {
-            **_DATE,
-            "description": "10 weeks after the later of the DUO notice and the BRP registration.",
-        },
-        "duo_notice_date": _DATE,
-        "brp_registration_date": _DATE,
-        "opened_at": {"type": "string", "format": "date-time"},
-        "version": {"type": "integer"},
-    },
-}
 
 AUDIT_ENTRY = {
     "type": "object",
@@ -412,16 +376,16 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        **_ok(201, "Registered; a draft PIP follows.", "Created"),
-                        **_errors(400, 401, 403, 409, 422, 503, 504),
+                        **ok_response(201, "Registered; a draft PIP follows.", "Created"),
+                        **error_responses(400, 401, 403, 409, 422, 503, 504),
                     },
                 },
                 "get": {
                     "summary": "The dossiers of the gemeenten the caller acts for",
                     "operationId": "listDossiers",
                     "responses": {
-                        **_ok(200, "Newest first.", "DossierList"),
-                        **_errors(401, 403, 503, 504),
+                        **ok_response(200, "Newest first.", "DossierList"),
+                        **error_responses(401, 403, 503, 504),
                     },
                 },
             },
@@ -429,16 +393,16 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "One dossier",
                     "operationId": "getDossier",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
-                        **_ok(200, "The dossier.", "Dossier"),
-                        **_errors(401, 403, 404, 503, 504),
+                        **ok_response(200, "The dossier.", "Dossier"),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 },
                 "patch": {
                     "summary": "Correct registered facts, with a reason (the history stays)",
                     "operationId": "correctDossier",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -448,8 +412,8 @@ def openapi_document() -> dict[str, Any]:
                         },
                     },
                     "responses": {
-                        **_ok(200, "The corrected dossier.", "Dossier"),
-                        **_errors(400, 401, 403, 404, 422, 503, 504),
+                        **ok_response(200, "The corrected dossier.", "Dossier"),
+                        **error_responses(400, 401, 403, 404, 422, 503, 504),
                     },
                 },
             },
@@ -458,13 +422,13 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The dossier and intake as the caller's role may see them; the "
                     "read is recorded with the data categories shown",
                     "operationId": "getDossierView",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
                         "200": {
                             "description": "Only the categories the role may see; `categories` "
                             "names them."
                         },
-                        **_errors(401, 403, 404, 503, 504),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 }
             },
@@ -472,21 +436,10 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The dossiers of the household",
                     "operationId": "getHousehold",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
                         "200": {"description": "household_id and members (id, names, relation)."},
-                        **_errors(401, 403, 404, 503, 504),
-                    },
-                }
-            },
-            "/api/v1/dossiers/{dossier_id}/pip": {
-                "get": {
-                    "summary": "The dossier's PIP",
-                    "operationId": "getPip",
-                    "parameters": [_ID],
-                    "responses": {
-                        **_ok(200, "The PIP.", "Pip"),
-                        **_errors(401, 403, 404, 503, 504),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 }
             },
@@ -494,10 +447,10 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The brede intake (health only for the regievoerder)",
                     "operationId": "getBredeIntake",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
-                        **_ok(200, "The brede intake.", "BredeIntake"),
-                        **_errors(401, 403, 404, 503, 504),
+                        **ok_response(200, "The brede intake.", "BredeIntake"),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 }
             },
@@ -526,7 +479,7 @@ def openapi_document() -> dict[str, Any]:
                         "putLifeDomain",
                         "LifeDomainFacts",
                     ),
-                    "parameters": [_ID, _DOMAIN],
+                    "parameters": [DOSSIER_ID, _DOMAIN],
                 }
             },
             "/api/v1/dossiers/{dossier_id}/intake/practical-items/{item}/close": {
@@ -536,7 +489,7 @@ def openapi_document() -> dict[str, Any]:
                         "closePracticalItem",
                         "ClosingNote",
                     ),
-                    "parameters": [_ID, _ITEM],
+                    "parameters": [DOSSIER_ID, _ITEM],
                 }
             },
             "/api/v1/dossiers/{dossier_id}/intake/conversations": {
@@ -552,7 +505,7 @@ def openapi_document() -> dict[str, Any]:
                         "putAttendance",
                         "Attendance",
                     ),
-                    "parameters": [_ID, _NUMBER],
+                    "parameters": [DOSSIER_ID, _NUMBER],
                 }
             },
             "/api/v1/dossiers/{dossier_id}/intake/sanctions/{step}": {
@@ -562,7 +515,7 @@ def openapi_document() -> dict[str, Any]:
                         "decideSanction",
                         "SanctionDecision",
                     ),
-                    "parameters": [_ID, _STEP],
+                    "parameters": [DOSSIER_ID, _STEP],
                 }
             },
             "/api/v1/dossiers/{dossier_id}/intake/complete": {
@@ -581,7 +534,7 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Give a signal (professionals of the chain)",
                     "operationId": "giveSignal",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -590,27 +543,30 @@ def openapi_document() -> dict[str, Any]:
                     },
                     "responses": {
                         "201": {"description": "Recorded, with the author's user id and role."},
-                        **_errors(400, 401, 403, 404, 422, 503, 504),
+                        **error_responses(400, 401, 403, 404, 422, 503, 504),
                     },
                 },
                 "get": {
                     "summary": "The signals the caller's role may read; the read is logged",
                     "operationId": "getSignals",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
-                        **_ok(200, "Readable signals and how many were withheld.", "Signals"),
-                        **_errors(401, 403, 404, 503, 504),
+                        **ok_response(
+                            200, "Readable signals and how many were withheld.", "Signals"
+                        ),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 },
             },
+            **PIP_PATHS,
             "/api/v1/audit/dossiers/{dossier_id}": {
                 "get": {
                     "summary": "The audit ledger entries about one dossier (auditor role)",
                     "operationId": "getDossierAudit",
-                    "parameters": [_ID],
+                    "parameters": [DOSSIER_ID],
                     "responses": {
-                        **_ok(200, "In ledger order.", "AuditEntries"),
-                        **_errors(401, 403, 503, 504),
+                        **ok_response(200, "In ledger order.", "AuditEntries"),
+                        **error_responses(401, 403, 503, 504),
                     },
                 }
             },
@@ -620,7 +576,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "health",
                     "security": [],
                     "responses": {
-                        **_ok(200, "Everything answers.", "Health"),
+                        **ok_response(200, "Everything answers.", "Health"),
                         "503": {
                             "description": "Something does not answer.",
                             "content": {
@@ -687,14 +643,14 @@ def openapi_document() -> dict[str, Any]:
                         }
                     },
                 },
-                "Pip": PIP,
+                **PIP_SCHEMAS,
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
                 "LifeDomainFacts": _domain_facts(),
                 "Invitation": {
                     "type": "object",
                     "required": ["planned_on", "purpose"],
-                    "properties": {"planned_on": _DATE, "purpose": {"type": "string"}},
+                    "properties": {"planned_on": DATE, "purpose": {"type": "string"}},
                 },
                 "Attendance": {
                     "type": "object",

@@ -3,7 +3,6 @@ context, and answers errors as RFC 9457 problem documents."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +14,6 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, UnknownService
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
@@ -24,14 +22,11 @@ from services.common.context import CONTEXT_KEY, CommandContext, bind_current
 from services.common.errors import ChainError
 from services.common.runtime import ChainRuntime
 from services.gateway.auth import authenticate
+from services.gateway.http import api, json_response
+from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.openapi import openapi_document
-from services.gateway.problems import (
-    GatewayTimeout,
-    MalformedJson,
-    ServiceUnavailable,
-    from_error,
-    problem,
-)
+from services.gateway.pip_routes import PipRoutes
+from services.gateway.problems import GatewayTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -39,21 +34,6 @@ SERVICES = ("intake", "pip", "matching", "consent", "audit")
 # A request not picked up within half the gateway's patience expires in its queue, so a command
 # that waited out a service outage is not carried out after the caller was told it failed.
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
-
-
-class ApiHandler(HttpRequestHandler):
-    """An HTTP entrypoint whose errors are problem documents."""
-
-    def response_from_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, ChainError):
-            return from_error(exc)
-        log.error("unhandled_gateway_error", exc_info=exc)
-        return problem(
-            500, "Internal error", "the gateway could not complete the request", "interne-fout"
-        )
-
-
-api = ApiHandler.decorator
 
 
 class ActorBinding(DependencyProvider):
@@ -67,20 +47,7 @@ class ActorBinding(DependencyProvider):
         return bind
 
 
-def json_response(status: int, body: Any, **headers: str) -> Response:
-    return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
-
-
-def read_json(request: Request) -> Any:
-    try:
-        return json.loads(request.get_data(as_text=True) or "null")
-    except json.JSONDecodeError as exc:
-        raise MalformedJson(
-            f"the body is not valid JSON: {exc.msg} at position {exc.pos}"
-        ) from None
-
-
-class GatewayService:
+class GatewayService(IntakeRoutes, PipRoutes):
     name = "gateway"
 
     chain = ChainRuntime()
@@ -112,161 +79,6 @@ class GatewayService:
         except RemoteError as exc:
             log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
             raise
-
-    @api("POST", "/api/v1/dossiers", expected_exceptions=ChainError)
-    def register_dossier(self, request: Request) -> Response:
-        self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
-        result = self._call(self.intake.register, read_json(request))
-        return json_response(201, result, Location=f"/api/v1/dossiers/{result['id']}")
-
-    @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)
-    def list_dossiers(self, request: Request) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, {"dossiers": self._call(self.intake.dossiers, 100)})
-
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
-    def get_dossier(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.dossier, dossier_id))
-
-    @api("PATCH", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
-    def correct_dossier(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
-        return json_response(200, self._call(self.intake.correct, dossier_id, read_json(request)))
-
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>/view", expected_exceptions=ChainError)
-    def get_dossier_view(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.VIEW_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.dossier_view, dossier_id))
-
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>/household", expected_exceptions=ChainError)
-    def get_household(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.household, dossier_id))
-
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>/pip", expected_exceptions=ChainError)
-    def get_pip(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_PIP, "pip-inzien")
-        return json_response(200, self._call(self.pip.pip, dossier_id))
-
-    # the brede intake (each step answers with the intake as the actor may see it) -------------
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>/intake", expected_exceptions=ChainError)
-    def get_intake(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_INTAKE, "brede-intake")
-        return json_response(200, self._call(self.intake.brede_intake, dossier_id))
-
-    @api(
-        "PUT",
-        "/api/v1/dossiers/<string:dossier_id>/intake/leerbaarheidstoets",
-        expected_exceptions=ChainError,
-    )
-    def put_leerbaarheidstoets(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.record_leerbaarheidstoets, dossier_id)
-
-    @api(
-        "POST",
-        "/api/v1/dossiers/<string:dossier_id>/intake/education",
-        expected_exceptions=ChainError,
-    )
-    def post_education(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.add_education, dossier_id)
-
-    @api("POST", "/api/v1/dossiers/<string:dossier_id>/intake/work", expected_exceptions=ChainError)
-    def post_work(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.add_work, dossier_id)
-
-    @api(
-        "PUT",
-        "/api/v1/dossiers/<string:dossier_id>/intake/personal-circumstances",
-        expected_exceptions=ChainError,
-    )
-    def put_personal_circumstances(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.record_personal_circumstances, dossier_id)
-
-    @api(
-        "PUT",
-        "/api/v1/dossiers/<string:dossier_id>/intake/domains/<string:domain>",
-        expected_exceptions=ChainError,
-    )
-    def put_life_domain(self, request: Request, dossier_id: str, domain: str) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        body = read_json(request)
-        return json_response(
-            200, self._call(self.intake.record_life_domain, dossier_id, domain, body)
-        )
-
-    @api(
-        "POST",
-        "/api/v1/dossiers/<string:dossier_id>/intake/practical-items/<string:item>/close",
-        expected_exceptions=ChainError,
-    )
-    def close_practical_item(self, request: Request, dossier_id: str, item: str) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        body = read_json(request)
-        return json_response(
-            200, self._call(self.intake.close_practical_item, dossier_id, item, body)
-        )
-
-    @api(
-        "POST",
-        "/api/v1/dossiers/<string:dossier_id>/intake/complete",
-        expected_exceptions=ChainError,
-    )
-    def post_complete(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        return json_response(200, self._call(self.intake.complete_intake, dossier_id))
-
-    @api("PUT", "/api/v1/dossiers/<string:dossier_id>/intake/route", expected_exceptions=ChainError)
-    def put_route(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.choose_route, dossier_id)
-
-    def _intake_step(
-        self, request: Request, method: Callable[..., Any], dossier_id: str
-    ) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        return json_response(200, self._call(method, dossier_id, read_json(request)))
-
-    @api(
-        "POST",
-        "/api/v1/dossiers/<string:dossier_id>/intake/conversations",
-        expected_exceptions=ChainError,
-    )
-    def post_conversation(self, request: Request, dossier_id: str) -> Response:
-        return self._intake_step(request, self.intake.plan_conversation, dossier_id)
-
-    @api(
-        "PUT",
-        "/api/v1/dossiers/<string:dossier_id>/intake/conversations/<int:number>/attendance",
-        expected_exceptions=ChainError,
-    )
-    def put_attendance(self, request: Request, dossier_id: str, number: int) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        body = read_json(request)
-        return json_response(
-            200, self._call(self.intake.record_attendance, dossier_id, number, body)
-        )
-
-    @api(
-        "PUT",
-        "/api/v1/dossiers/<string:dossier_id>/intake/sanctions/<string:step>",
-        expected_exceptions=ChainError,
-    )
-    def put_sanction(self, request: Request, dossier_id: str, step: str) -> Response:
-        self._authorise(request, Action.RECORD_INTAKE, "brede-intake")
-        body = read_json(request)
-        return json_response(200, self._call(self.intake.decide_sanction, dossier_id, step, body))
-
-    @api("POST", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
-    def post_signal(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.GIVE_SIGNAL, "signalering")
-        return json_response(
-            201, self._call(self.intake.give_signal, dossier_id, read_json(request))
-        )
-
-    @api("GET", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
-    def get_signals(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_SIGNALS, "signalen-inzien")
-        return json_response(200, self._call(self.intake.signals, dossier_id))
 
     @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def audit_dossier(self, request: Request, dossier_id: str) -> Response:

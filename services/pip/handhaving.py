@@ -59,6 +59,11 @@ class Handhaving:
             config.for_gemeente(gemeente)  # refuse a bad file at start, not at the first breach
         return config
 
+    def longest_lead_days(self) -> int:
+        """The longest warning lead time of any gemeente: how far ahead the timer must look."""
+        policies = [self.for_gemeente(g) for g in ("", *self.per_gemeente)]
+        return max(max(p.pip_deadline_warning_days, p.termijn_end_warning_days) for p in policies)
+
     def for_gemeente(self, gemeente: str) -> Policy:
         own = self.per_gemeente.get(gemeente, {})
         monitoring = {**self.default["monitoring"], **own.get("monitoring", {})}

@@ -1,25 +1,130 @@
-"""The pip nameko service: reacts to intake's events and serves the PIP."""
+"""The pip nameko service: reacts to intake's events, serves the PIP's use cases over RPC, reports,
+and marks deadlines and termijnen on a timer."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from nameko.timer import timer
+
+from services.common import settings
+from services.common.access import Action, require, require_for_gemeente
+from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import consume, rpc
-from services.common.errors import EXPECTED
+from services.common.errors import EXPECTED, NotFound
+from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.pip.application import Pips
 from services.pip.events import PUBLICATIONS
+from services.pip.projections import PROJECTIONS, monitoring_candidates
+from services.pip.reports import gemeente_report, region_report
+
+log = logging.getLogger(__name__)
 
 
 class PipService(ChainService):
     name = "pip"
-    chain = ChainRuntime(Pips, PUBLICATIONS, origins=("intake",))
+    chain = ChainRuntime(Pips, PUBLICATIONS, origins=("intake",), projections=PROJECTIONS)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
         self.chain.receive("intake", event)
 
+    # reading ------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
-    def pip(self, dossier_id: str) -> dict[str, Any]:
-        return self.chain.app.pip(self.chain.ctx, dossier_id)
+    def pip(self, dossier_id: str, as_of: str | None = None) -> dict[str, Any]:
+        return self.chain.app.pip(self.chain.ctx, dossier_id, as_of)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def starting_points(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.starting_points(self.chain.ctx, dossier_id)
+
+    # drafting, establishing, revising -----------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def change_sections(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.change_sections(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_goal(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.add_goal(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def change_goal(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.change_goal(self.chain.ctx, dossier_id, goal_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def remove_goal(self, dossier_id: str, goal_id: str) -> dict[str, Any]:
+        return self.chain.app.remove_goal(self.chain.ctx, dossier_id, goal_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def request_extension(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.request_extension(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def information_arrived(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.information_arrived(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def establish(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.establish(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def revise(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.revise(self.chain.ctx, dossier_id, data)
+
+    # progress and handhaving --------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def record_goal_progress(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_goal_progress(self.chain.ctx, dossier_id, goal_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def record_module_hours(self, dossier_id: str, module: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_module_hours(self.chain.ctx, dossier_id, module, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def record_breach(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_breach(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def decide_measure(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
+        return self.chain.app.decide_measure(self.chain.ctx, dossier_id, number, data)
+
+    # reports ------------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def gemeente_report(self, gemeente: str) -> dict[str, Any]:
+        ctx = require(self.chain.ctx, Action.READ_REPORTS)
+        if gemeente not in Region.load():
+            raise NotFound(f"gemeente {gemeente} is not in this region")
+        require_for_gemeente(ctx, Action.READ_REPORTS, gemeente)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return gemeente_report(cur, gemeente, today_in_amsterdam())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def region_report(self) -> dict[str, Any]:
+        ctx = require(self.chain.ctx, Action.READ_REPORTS)
+        region = Region.load()
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            report = region_report(
+                cur, list(region.codes()), ctx.actor.gemeenten, today_in_amsterdam()
+            )
+        return {"region": region.name, **report}
+
+    # monitoring ---------------------------------------------------------------------------------
+    @timer(interval=float(settings.MONITOR_SECONDS.get()))
+    def monitor(self) -> None:
+        """Mark near and passed deadlines and termijn ends. Every instance runs this; the
+        aggregate's version check lets each mark be stored once."""
+        app = self.chain.app
+        today = today_in_amsterdam()
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            candidates = monitoring_candidates(cur, today, app.handhaving.longest_lead_days())
+        marked = 0
+        for dossier_id in candidates:
+            marked += len(app.monitor(dossier_id, today))
+        if marked:
+            log.info("pip_monitor_marked", extra={"marks": marked, "candidates": len(candidates)})

@@ -48,7 +48,10 @@ def _registered_dossiers(platform) -> list[str]:
 
 
 def _pip_dossiers(platform) -> list[str]:
-    rows = platform.sql("SELECT state FROM pip.pips_events ORDER BY notification_id")
+    rows = platform.sql(
+        "SELECT state FROM pip.pips_events WHERE topic LIKE %s ORDER BY notification_id",
+        "%Pip.DraftOpened",
+    )
     return [str(uuid.UUID(json.loads(bytes(r["state"]))["dossier_id"]["_data_"])) for r in rows]
 
 
