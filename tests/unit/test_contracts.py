@@ -158,3 +158,34 @@ def test_brede_intake_events_validate_and_never_carry_health_or_history(intake):
         text = json.dumps(event)
         for private in (*CIRCUMSTANCES.values(), "Kapper", "Analfabeet"):
             assert private not in text, (event["type"], private)
+
+
+def test_every_pip_event_of_a_whole_lifecycle_validates_and_leaves_the_words_in_pip(pips):
+    from datetime import date
+
+    from tests.unit.test_pip_plan import TODAY, _afschalen, _established
+    from tests.unit.test_pip_progress import _breach
+
+    dossier_id = _established(pips, decided_on=date(2026, 11, 20))
+    goals = pips.pip(context(), dossier_id)["plan"]["goals"]
+    pips.record_goal_progress(
+        context(), dossier_id, goals[0]["id"], {"status": "bezig", "note": "Geheime notitie"}
+    )
+    pips.record_module_hours(context(), dossier_id, "nt2", {"hours": 6, "note": "Les 1"})
+    pips.revise(context(), dossier_id, _afschalen(620), today=TODAY)
+    _breach(pips, dossier_id)
+    _breach(pips, dossier_id)
+    pips.decide_measure(context(), dossier_id, 1, {"take": False, "reason": "Eerste keer."})
+    pips.monitor(dossier_id, date(2029, 11, 21))
+
+    published = [
+        to_cloudevent("pip", PIP, n.id, pips.mapper.to_domain_event(n), n.state)
+        for n in pips.recorder.select_notifications(start=1, limit=100)
+    ]
+    assert len({e["type"] for e in published}) >= 12
+    for event in published:
+        _validate(event)
+        assert event["subject"] == dossier_id and event["gemeente"] == "0344"
+        text = json.dumps(event)
+        for words in ("Geheime notitie", "Doel op", "Drie weken afwezig", "Eerste keer", "Les 1"):
+            assert words not in text, (event["type"], words)
