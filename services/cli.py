@@ -26,7 +26,6 @@ SERVICES: dict[str, tuple[str, int]] = {
     "gateway": ("services.gateway.service:GatewayService", 0),
 }
 NAMEKO_CONFIG = settings.ROOT / "infra" / "nameko.yaml"
-DEMO_PEOPLE = settings.ROOT / "infra" / "demo-people.json"
 
 
 def service_env(service: str, http_address: str = "") -> dict[str, str]:
@@ -125,6 +124,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         (run_dir / f"{service}.pid").write_text(str(process.pid))
         print(f"up: started {service} (pid {process.pid}, log {run_dir / f'{service}.log'})")
     wait_healthy(f"{gateway_url()}/health", args.wait)
+    from services.demo import load_demo
+
     loaded = load_demo(gateway_url())
     print(f"up: demo region loaded ({loaded} new people)")
     _print_where_to_look()
@@ -165,32 +166,9 @@ def cmd_down(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_demo(url: str) -> int:
-    """Register the demo people through the gateway; people already registered are skipped."""
-    from services.gateway.auth import issue_token
-
-    people = json.loads(DEMO_PEOPLE.read_text(encoding="utf-8"))["people"]
-    created = 0
-    for person in people:
-        token = issue_token("regievoerder", [person["gemeente"]], user_id="demo-loader")
-        request = urllib.request.Request(
-            f"{url}/api/v1/dossiers",
-            data=json.dumps(person).encode(),
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=15):
-                created += 1
-        except urllib.error.HTTPError as exc:
-            if exc.code != 409:
-                raise SystemExit(
-                    f"demo: {person['given_name']} refused: {exc.read().decode()}"
-                ) from None
-    return created
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
+    from services.demo import load_demo
+
     print(f"demo: {load_demo(args.gateway or gateway_url())} new people registered")
     return 0
 

@@ -21,6 +21,11 @@ def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_
         for gemeente, people in (("0344", 2), ("0356", 2), ("0321", 2)):
             listed = own.get("/api/v1/dossiers", "regievoerder", gemeente).json()["dossiers"]
             assert len(listed) == people, gemeente
+        assert "story" not in first, "every demo story was told to its end"
+        utrecht = own.get("/api/v1/dossiers", "regievoerder", "0344").json()["dossiers"]
+        rahaf = next(d["id"] for d in utrecht if d["given_name"] == "Rahaf")
+        pip = own.get(f"/api/v1/dossiers/{rahaf}/pip", "regievoerder", "0344").json()
+        assert pip["status"] == "vastgesteld" and len(pip["plan"]["goals"]) == 4
 
         second = own.cli("up")
         assert second.count("already running") == 6
