@@ -16,7 +16,7 @@ from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import InvalidInput, NotFound, field_error
 from services.pip.domain import Pip, pip_id
-from services.pip.handhaving import Handhaving
+from services.pip.handhaving import Handhaving, enforcement_id
 from services.pip.plan_use_cases import PlanUseCases
 from services.pip.progress_use_cases import ProgressUseCases
 from services.pip.views import pip_view, starting_points_view
@@ -115,7 +115,7 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         pip = self._get(ctx, Action.READ_PIP, dossier_id)
         if day is not None and pip.version_on(day) is None:
             raise NotFound(f"no PIP of this dossier was established on or before {day}")
-        return pip_view(pip, ctx.actor.roles, day)
+        return self._view(ctx, pip, day)
 
     def starting_points(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
         """What the completed intake offers the regievoerder to draft from; they decide."""
@@ -143,7 +143,17 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         require(ctx, action)
         pip = self._get(ctx, action, dossier_id)
         pip = self._update(ctx.for_activity(activity), lambda: self.repository.get(pip.id), change)
-        return pip_view(pip, ctx.actor.roles)
+        return self._view(ctx, pip)
+
+    def _view(self, ctx: CommandContext, pip: Pip, as_of: date | None = None) -> dict[str, Any]:
+        try:
+            breaches = self.repository.get(enforcement_id(pip.dossier_id)).breaches
+        except AggregateNotFoundError:
+            breaches = []
+        view = pip_view(pip, ctx.actor.roles, as_of, breaches)
+        if "handhaving" in view:
+            view["handhaving_policy"] = self.handhaving.for_gemeente(pip.gemeente).as_dict()
+        return view
 
     @staticmethod
     def today() -> date:

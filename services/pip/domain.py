@@ -20,8 +20,14 @@ from eventsourcing.domain import event
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
 from services.pip import rules
-from services.pip.contents import HEALTH_DOMAIN, SECTIONS
-from services.pip.handhaving import FINE, Policy
+from services.pip.contents import SECTIONS
+from services.pip.handhaving import Policy
+from services.pip.plan_checks import (
+    check_revision,
+    establishment_problems,
+    plan_problems,
+    revised_plan,
+)
 
 _PIP_NAMESPACE = uuid.UUID("9a3e1c55-0b7d-4f0e-8c1a-54d3f2e6b781")
 
@@ -30,7 +36,6 @@ pip_deadline = rules.pip_deadline
 
 REVISION_KINDS = ("routewijziging", "afschalen", "verhuizing", "anders")
 GOAL_STATUSES = ("open", "bezig", "behaald", "niet-behaald")
-REQUIRED_SECTIONS = ("leerroute", "modules", "ontzorgen", "guidance", "monitoring")
 
 
 class Pip(ChainAggregate):
@@ -79,7 +84,6 @@ class Pip(ChainAggregate):
             "termijn_warned": False,
             "termijn_ended": False,
         }
-        self.breaches: list[dict[str, Any]] = []
 
     @classmethod
     def open_draft(
@@ -296,20 +300,7 @@ class Pip(ChainAggregate):
         if self.pending_extension():
             raise Conflict("an extension is waiting for information; record its arrival first")
         self.check_decision_date(decided_on, today)
-        plan = self.plan()
-        errors = plan_problems(plan, decided_on, rules.termijn(decided_on)[1])
-        leerroute = plan.get("leerroute")
-        if (
-            leerroute
-            and leerroute["language_target"]
-            not in rules.ROUTES[leerroute["route"]].language_targets
-        ):
-            errors.append(
-                field_error(
-                    "leerroute.language_target",
-                    "A2 in the B1-route comes only from afschalen, by a revision",
-                )
-            )
+        errors = establishment_problems(self.plan(), decided_on)
         if errors:
             raise InvalidInput(errors)
 
@@ -371,23 +362,11 @@ class Pip(ChainAggregate):
         self.check_established()
         self.check_decision_date(decided_on, today)
         current = self.versions[-1]["plan"]
-        plan = copy.deepcopy(current)
-        plan.update(copy.deepcopy(sections))
-        goals = plan["goals"]
-        unknown = [g for g in (*change_goals, *withdraw_goals) if g not in goals]
-        if unknown:
-            raise InvalidInput(
-                [field_error("goals", f"not goals of this PIP: {', '.join(unknown)}")]
-            )
-        for goal_id, changes in change_goals.items():
-            goals[goal_id].update(copy.deepcopy(changes))
-        for goal_id in withdraw_goals:
-            del goals[goal_id]
-        for goal_id, goal in add_goals.items():
-            goals[goal_id] = {"id": goal_id, **copy.deepcopy(goal)}
-        self.check_revision(kind, decided_on, current, plan, evidence)
-        touched = set(add_goals) | set(change_goals)
-        errors = plan_problems(plan, decided_on, self.termijn_end, touched)
+        plan = revised_plan(current, sections, add_goals, change_goals, withdraw_goals)
+        check_revision(kind, decided_on, self.established_on(), current, plan, evidence)
+        errors = plan_problems(
+            plan, decided_on, self.termijn_end, set(add_goals) | set(change_goals)
+        )
         if errors:
             raise InvalidInput(errors)
         self._revised(
@@ -398,62 +377,6 @@ class Pip(ChainAggregate):
             plan=plan,
             evidence=evidence,
         )
-
-    def check_revision(
-        self,
-        kind: str,
-        decided_on: date,
-        current: dict[str, Any],
-        plan: dict[str, Any],
-        evidence: dict[str, Any],
-    ) -> None:
-        route_before, route_after = current["leerroute"]["route"], plan["leerroute"]["route"]
-        target_before = current["leerroute"]["language_target"]
-        target_after = plan["leerroute"]["language_target"]
-        switches = route_before != route_after
-        lowers = (route_after, target_before, target_after) == ("b1", "B1", rules.AFSCHALEN_TARGET)
-        if kind == "verhuizing" and (switches or target_before != target_after):
-            raise InvalidInput(
-                [field_error("leerroute", "stays the same on a move to another gemeente")]
-            )
-        if switches and kind != "routewijziging":
-            raise InvalidInput(
-                [field_error("kind", "must be routewijziging when the leerroute changes")]
-            )
-        if lowers and kind != "afschalen":
-            raise InvalidInput([field_error("kind", "must be afschalen when B1 is lowered to A2")])
-        if kind == "routewijziging":
-            if not switches:
-                raise InvalidInput(
-                    [field_error("leerroute.route", f"must differ from the current {route_before}")]
-                )
-            last_day = rules.last_route_switch_day(self.established_on())
-            if decided_on > last_day:
-                raise Conflict(
-                    f"a route switch is allowed up to 1.5 years into the inburgeringstermijn, "
-                    f"so until {last_day}; this PIP was established on {self.established_on()}"
-                )
-        if kind == "afschalen":
-            if not lowers:
-                raise InvalidInput(
-                    [
-                        field_error(
-                            "leerroute.language_target",
-                            "afschalen lowers a B1-route's target from B1 to A2",
-                        )
-                    ]
-                )
-            hours = evidence.get("nt2_hours", 0)
-            if hours < rules.AFSCHALEN_MIN_NT2_HOURS:
-                raise InvalidInput(
-                    [
-                        field_error(
-                            "evidence.nt2_hours",
-                            f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of "
-                            f"NT2 at a certified school; recorded: {hours}",
-                        )
-                    ]
-                )
 
     @event("Revised")
     def _revised(
@@ -584,115 +507,6 @@ class Pip(ChainAggregate):
     @event("TermijnEnded")
     def _termijn_ended(self, termijn_end: date, goals_not_achieved: int) -> None:
         self.monitoring["termijn_ended"] = True
-
-    # handhaving --------------------------------------------------------------------------------
-    def record_breach(
-        self, obligation: str, description: str, on: date, today: date, policy: Policy
-    ) -> str | None:
-        """Record a breach of a PIP obligation; returns the measure the gemeente's ladder makes
-        due, if any."""
-        self.check_established()
-        self.check_progress_date(on, today)
-        number = len(self.breaches) + 1
-        self._breach(number=number, obligation=obligation, description=description, on=on)
-        measure = policy.due_after(number)
-        if measure:
-            self._measure_due(number=number, measure=measure, policy_version=policy.version)
-        return measure
-
-    @event("BreachRecorded")
-    def _breach(self, number: int, obligation: str, description: str, on: date) -> None:
-        self.breaches.append(
-            {
-                "number": number,
-                "obligation": obligation,
-                "description": description,
-                "on": on,
-                "measure": None,
-                "decision": None,
-            }
-        )
-
-    @event("MeasureDue")
-    def _measure_due(self, number: int, measure: str, policy_version: str) -> None:
-        self.breaches[number - 1]["measure"] = measure
-
-    def decide_measure(
-        self, number: int, take: bool, reason: str, culpability: dict[str, Any] | None
-    ) -> None:
-        due = [b for b in self.breaches if b["measure"] and b["decision"] is None]
-        breach = next((b for b in due if b["number"] == number), None)
-        if breach is None:
-            numbers = ", ".join(str(b["number"]) for b in due) or "none"
-            raise InvalidInput([field_error("number", f"has no measure due; due: {numbers}")])
-        culpable = bool(culpability) and culpability.get("culpable") is True
-        if take and breach["measure"] == FINE and not culpable:
-            raise InvalidInput(
-                [
-                    field_error(
-                        "culpability",
-                        "a fine needs a culpability assessment that finds the breach "
-                        "culpable (culpable: true) and names the exceptional circumstances",
-                    )
-                ]
-            )
-        self._measure_decided(
-            number=number,
-            measure=breach["measure"],
-            taken=take,
-            reason=reason,
-            culpability=culpability or {},
-        )
-
-    @event("MeasureDecided")
-    def _measure_decided(
-        self, number: int, measure: str, taken: bool, reason: str, culpability: dict[str, Any]
-    ) -> None:
-        breach = self.breaches[number - 1]
-        breach["decision"] = {
-            "taken": taken,
-            "reason": reason,
-            "culpability": copy.deepcopy(culpability),
-        }
-
-
-def plan_problems(
-    plan: dict[str, Any], decided_on: date, termijn_end: date, check_goals: set[str] | None = None
-) -> list[dict[str, str]]:
-    """What keeps `plan` from being a PIP decided on `decided_on`; `check_goals` limits the
-    due-date check to those goals (a revision leaves earlier goals' dates alone)."""
-    errors = [
-        field_error(section, "is required before the PIP can be established")
-        for section in REQUIRED_SECTIONS
-        if section not in plan
-    ]
-    if "leerroute" in plan:
-        route = rules.ROUTES[plan["leerroute"]["route"]]
-        end = plan["leerroute"]["end_date"]
-        if not decided_on < end <= termijn_end:
-            errors.append(
-                field_error(
-                    "leerroute.end_date",
-                    f"must be after {decided_on} and within the inburgeringstermijn "
-                    f"(until {termijn_end})",
-                )
-            )
-        if "modules" in plan:
-            errors += [field_error(f, d) for f, d in rules.module_problems(route, plan["modules"])]
-    goals = plan["goals"]
-    if not goals:
-        errors.append(field_error("goals", "a PIP needs at least one goal, each with an owner"))
-    elif not any(g["domain"] == HEALTH_DOMAIN for g in goals.values()):
-        errors.append(
-            field_error(
-                "goals",
-                "a PIP needs at least one goal on health (domain gezondheid), prevention included",
-            )
-        )
-    for goal_id, goal in goals.items():
-        if (check_goals is None or goal_id in check_goals) and goal["due_on"] <= decided_on:
-            errors.append(field_error(f"goals.{goal_id}.due_on", f"must be after {decided_on}"))
-    return errors
 
 
 def pip_id(dossier_id: uuid.UUID | str) -> uuid.UUID:

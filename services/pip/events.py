@@ -10,6 +10,7 @@ from typing import Any
 
 from services.common.envelope import Publication, about_dossier
 from services.pip.domain import Pip
+from services.pip.handhaving import Enforcement
 
 PIP_DRAFT_OPENED = "nl.wegwijs.pip.concept.geopend.v1"
 STARTING_POINTS = "nl.wegwijs.pip.startpunten.vastgelegd.v1"
@@ -31,6 +32,7 @@ DEADLINE_NEAR = "nl.wegwijs.pip.deadline.nadert.v1"
 DEADLINE_MISSED = "nl.wegwijs.pip.deadline.verstreken.v1"
 TERMIJN_NEAR = "nl.wegwijs.pip.inburgeringstermijn.eindigt-binnenkort.v1"
 TERMIJN_ENDED = "nl.wegwijs.pip.inburgeringstermijn.verstreken.v1"
+ENFORCEMENT_OPENED = "nl.wegwijs.pip.handhaving.geopend.v1"
 BREACH_RECORDED = "nl.wegwijs.pip.verplichting.geschonden.v1"
 MEASURE_DUE = "nl.wegwijs.pip.maatregel.aan-de-orde.v1"
 MEASURE_DECIDED = "nl.wegwijs.pip.maatregel.besloten.v1"
@@ -155,14 +157,20 @@ PUBLICATIONS = {
             "goals_not_achieved": e.goals_not_achieved,
         },
     ),
-    Pip.BreachRecorded: about_dossier(
+    Enforcement.Opened: Publication(
+        type=ENFORCEMENT_OPENED,
+        subject=lambda e: str(e.dossier_id),
+        gemeente=lambda e: e.gemeente,
+        data=lambda e: {"dossier_id": str(e.dossier_id)},
+    ),
+    Enforcement.BreachRecorded: about_dossier(
         BREACH_RECORDED, lambda e: {"number": e.number, "on": e.on.isoformat()}
     ),
-    Pip.MeasureDue: about_dossier(
+    Enforcement.MeasureDue: about_dossier(
         MEASURE_DUE,
         lambda e: {"number": e.number, "measure": e.measure, "policy_version": e.policy_version},
     ),
-    Pip.MeasureDecided: about_dossier(
+    Enforcement.MeasureDecided: about_dossier(
         MEASURE_DECIDED,
         lambda e: {"number": e.number, "measure": e.measure, "taken": e.taken},
     ),

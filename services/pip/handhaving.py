@@ -1,22 +1,31 @@
-"""Each gemeente's own monitoring lead times and handhaving ladder for PIP obligations.
+"""Handhaving of PIP obligations, and each gemeente's own monitoring lead times and ladder.
 
-Configuration (`infra/pip-handhaving.json`, versioned), never code: after so many recorded breaches
-a measure becomes due, and the regievoerder takes or waives it with a reason. A fine is taken only
-with a culpability assessment that finds the breach culpable in exceptional circumstances.
+The ladder is configuration (`infra/pip-handhaving.json`, versioned), never code: after so many
+recorded breaches a measure becomes due, and the regievoerder takes or waives it with a reason. A
+fine is taken only with a culpability assessment that finds the breach culpable in exceptional
+circumstances. The breaches of one dossier are their own aggregate, `Enforcement`, beside its PIP.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.domain import event
+
 from services.common import settings
+from services.common.aggregate import ChainAggregate
+from services.common.errors import InvalidInput, field_error
 
 MEASURES = ("waarschuwing", "boete", "maatregel-participatiewet")
 FINE = "boete"
+_ENFORCEMENT_NAMESPACE = uuid.UUID("5d0b7e4a-2c1f-4b8e-9a6d-3e7f1c2b4a90")
 
 
 @dataclass(frozen=True)
@@ -81,3 +90,88 @@ class Handhaving:
             int(monitoring["termijn_end_warning_days"]),
             ladder,
         )
+
+
+class Enforcement(ChainAggregate):
+    """The breaches of PIP obligations of one dossier and the measures decided on them."""
+
+    @staticmethod
+    def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
+        return enforcement_id(dossier_id)
+
+    @event("Opened")
+    def __init__(self, dossier_id: uuid.UUID, gemeente: str):
+        self.dossier_id = dossier_id
+        self.gemeente = gemeente
+        self.breaches: list[dict[str, Any]] = []
+
+    def record_breach(
+        self, obligation: str, description: str, on: date, policy: Policy
+    ) -> str | None:
+        """Record a breach of a PIP obligation; returns the measure the gemeente's ladder makes
+        due, if any."""
+        number = len(self.breaches) + 1
+        self._breach(number=number, obligation=obligation, description=description, on=on)
+        measure = policy.due_after(number)
+        if measure:
+            self._measure_due(number=number, measure=measure, policy_version=policy.version)
+        return measure
+
+    @event("BreachRecorded")
+    def _breach(self, number: int, obligation: str, description: str, on: date) -> None:
+        self.breaches.append(
+            {
+                "number": number,
+                "obligation": obligation,
+                "description": description,
+                "on": on,
+                "measure": None,
+                "decision": None,
+            }
+        )
+
+    @event("MeasureDue")
+    def _measure_due(self, number: int, measure: str, policy_version: str) -> None:
+        self.breaches[number - 1]["measure"] = measure
+
+    def decide_measure(
+        self, number: int, take: bool, reason: str, culpability: dict[str, Any] | None
+    ) -> None:
+        due = [b for b in self.breaches if b["measure"] and b["decision"] is None]
+        breach = next((b for b in due if b["number"] == number), None)
+        if breach is None:
+            numbers = ", ".join(str(b["number"]) for b in due) or "none"
+            raise InvalidInput([field_error("number", f"has no measure due; due: {numbers}")])
+        culpable = bool(culpability) and culpability.get("culpable") is True
+        if take and breach["measure"] == FINE and not culpable:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "culpability",
+                        "a fine needs a culpability assessment that finds the breach "
+                        "culpable (culpable: true) and names the exceptional circumstances",
+                    )
+                ]
+            )
+        self._measure_decided(
+            number=number,
+            measure=breach["measure"],
+            taken=take,
+            reason=reason,
+            culpability=culpability or {},
+        )
+
+    @event("MeasureDecided")
+    def _measure_decided(
+        self, number: int, measure: str, taken: bool, reason: str, culpability: dict[str, Any]
+    ) -> None:
+        breach = self.breaches[number - 1]
+        breach["decision"] = {
+            "taken": taken,
+            "reason": reason,
+            "culpability": copy.deepcopy(culpability),
+        }
+
+
+def enforcement_id(dossier_id: uuid.UUID | str) -> uuid.UUID:
+    return uuid.uuid5(_ENFORCEMENT_NAMESPACE, str(dossier_id))

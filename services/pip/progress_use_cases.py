@@ -3,15 +3,19 @@ into the Pips application (`application.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from services.common.access import Action, Role, require, require_for_gemeente
+from eventsourcing.application import AggregateNotFoundError
+
+from services.common.access import Action, Role
 from services.common.context import CommandContext, system_context
 from services.common.errors import Forbidden, InvalidInput, field_error
 from services.pip.contents import body_object, day_field, note_field, raise_if
 from services.pip.domain import GOAL_STATUSES, Pip, pip_id
+from services.pip.handhaving import Enforcement, enforcement_id
 
 
 def owner_source(ctx: CommandContext, owner: dict[str, str], what: str) -> str:
@@ -89,13 +93,12 @@ class ProgressUseCases:
         description = note_field(data, errors, "description")
         on = day_field(data, "on", self.today(), errors)
         raise_if(errors)
-        policy = self.handhaving.for_gemeente(self._get(ctx, Action.DRAFT_PIP, dossier_id).gemeente)
-        return self._change(
-            ctx,
-            Action.DRAFT_PIP,
-            self.HANDHAVING,
-            dossier_id,
-            lambda p: p.record_breach(obligation, description, on, self.today(), policy),
+        pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
+        pip.check_established()
+        pip.check_progress_date(on, self.today())
+        policy = self.handhaving.for_gemeente(pip.gemeente)
+        return self._enforce(
+            ctx, pip, lambda e: e.record_breach(obligation, description, on, policy)
         )
 
     def decide_measure(
@@ -111,13 +114,24 @@ class ProgressUseCases:
         if culpability is not None:
             culpability = _culpability(culpability, errors)
         raise_if(errors)
-        return self._change(
-            ctx,
-            Action.DRAFT_PIP,
-            self.HANDHAVING,
-            dossier_id,
-            lambda p: p.decide_measure(int(number), take, reason, culpability),
+        pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
+        return self._enforce(
+            ctx, pip, lambda e: e.decide_measure(int(number), take, reason, culpability)
         )
+
+    def _enforce(
+        self, ctx: CommandContext, pip: Pip, change: Callable[[Enforcement], Any]
+    ) -> dict[str, Any]:
+        """Change the dossier's Enforcement (opened with its first breach); show the PIP."""
+
+        def load() -> Enforcement:
+            try:
+                return self.repository.get(enforcement_id(pip.dossier_id))
+            except AggregateNotFoundError:
+                return Enforcement(dossier_id=pip.dossier_id, gemeente=pip.gemeente)
+
+        self._update(ctx.for_activity(self.HANDHAVING), load, change)
+        return self._view(ctx, pip)
 
     # monitoring ----------------------------------------------------------------------------------
     def monitor(self, dossier_id: UUID | str, today: date | None = None) -> list[str]:
@@ -132,11 +146,6 @@ class ProgressUseCases:
 
         self._update(ctx, lambda: self.repository.get(pip_id(dossier_id)), mark)
         return marks
-
-    def handhaving_policy(self, ctx: CommandContext, gemeente: str) -> dict[str, Any]:
-        require(ctx, Action.READ_PIP)
-        require_for_gemeente(ctx, Action.READ_PIP, gemeente)
-        return self.handhaving.for_gemeente(gemeente).as_dict()
 
 
 def _culpability(value: Any, errors: list) -> dict[str, Any]:

@@ -43,8 +43,14 @@ def hidden_for(roles: tuple[str, ...]) -> frozenset[str]:
     return frozenset.intersection(*hidden) if hidden else frozenset()
 
 
-def pip_view(pip: Pip, roles: tuple[str, ...], as_of: date | None = None) -> dict[str, Any]:
-    """The PIP now, or as it stood on `as_of` (the version then in force, and progress then)."""
+def pip_view(
+    pip: Pip,
+    roles: tuple[str, ...],
+    as_of: date | None = None,
+    breaches: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The PIP now, or as it stood on `as_of` (the version then in force, and progress then),
+    with the breaches of its obligations and the measures on them."""
     hidden = hidden_for(roles)
     version = pip.version_on(as_of) if as_of else (pip.versions[-1] if pip.versions else None)
     plan = version["plan"] if version else pip.plan()
@@ -98,7 +104,7 @@ def pip_view(pip: Pip, roles: tuple[str, ...], as_of: date | None = None) -> dic
         "version": pip.version,
     }
     if "handhaving" not in hidden:
-        view["handhaving"] = [b for b in pip.breaches if as_of is None or b["on"] <= as_of]
+        view["handhaving"] = [b for b in breaches or [] if as_of is None or b["on"] <= as_of]
     return _iso(view)
 
 

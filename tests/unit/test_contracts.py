@@ -17,6 +17,7 @@ from services.intake import brede_intake, signals, views
 from services.intake import domain as intake_domain
 from services.intake.events import PUBLICATIONS as INTAKE
 from services.pip import domain as pip_domain
+from services.pip import handhaving as pip_handhaving
 from services.pip.application import CONSUMED as PIP_CONSUMED
 from services.pip.events import PUBLICATIONS as PIP
 from tests.unit.test_applications import _registration_cloudevent, context
@@ -61,7 +62,10 @@ def _domain_event_classes(*modules) -> set[type]:
 
 @pytest.mark.parametrize(
     ("modules", "publications"),
-    [((intake_domain, brede_intake, signals, views), INTAKE), ((pip_domain,), PIP)],
+    [
+        ((intake_domain, brede_intake, signals, views), INTAKE),
+        ((pip_domain, pip_handhaving), PIP),
+    ],
     ids=["intake", "pip"],
 )
 def test_every_domain_event_class_is_published_under_a_type_with_a_schema(modules, publications):

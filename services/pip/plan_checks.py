@@ -1,0 +1,151 @@
+"""What makes a plan a PIP that can be decided, and what a revision may change. No I/O: the
+aggregate asks these before it records an establishment or a revision."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+from services.common.errors import Conflict, InvalidInput, field_error
+from services.pip import rules
+from services.pip.contents import HEALTH_DOMAIN
+
+REQUIRED_SECTIONS = ("leerroute", "modules", "ontzorgen", "guidance", "monitoring")
+
+
+def plan_problems(
+    plan: dict[str, Any], decided_on: date, termijn_end: date, check_goals: set[str] | None = None
+) -> list[dict[str, str]]:
+    """What keeps `plan` from being a PIP decided on `decided_on`; `check_goals` limits the
+    due-date check to those goals (a revision leaves earlier goals' dates alone)."""
+    errors = [
+        field_error(section, "is required before the PIP can be established")
+        for section in REQUIRED_SECTIONS
+        if section not in plan
+    ]
+    if "leerroute" in plan:
+        route = rules.ROUTES[plan["leerroute"]["route"]]
+        end = plan["leerroute"]["end_date"]
+        if not decided_on < end <= termijn_end:
+            errors.append(
+                field_error(
+                    "leerroute.end_date",
+                    f"must be after {decided_on} and within the inburgeringstermijn "
+                    f"(until {termijn_end})",
+                )
+            )
+        if "modules" in plan:
+            errors += [field_error(f, d) for f, d in rules.module_problems(route, plan["modules"])]
+    goals = plan["goals"]
+    if not goals:
+        errors.append(field_error("goals", "a PIP needs at least one goal, each with an owner"))
+    elif not any(g["domain"] == HEALTH_DOMAIN for g in goals.values()):
+        errors.append(
+            field_error(
+                "goals",
+                "a PIP needs at least one goal on health (domain gezondheid), prevention included",
+            )
+        )
+    for goal_id, goal in goals.items():
+        if (check_goals is None or goal_id in check_goals) and goal["due_on"] <= decided_on:
+            errors.append(field_error(f"goals.{goal_id}.due_on", f"must be after {decided_on}"))
+    return errors
+
+
+def establishment_problems(plan: dict[str, Any], decided_on: date) -> list[dict[str, str]]:
+    """What keeps `plan` from being established on `decided_on`."""
+    errors = plan_problems(plan, decided_on, rules.termijn(decided_on)[1])
+    leerroute = plan.get("leerroute")
+    if leerroute and leerroute["language_target"] not in (
+        rules.ROUTES[leerroute["route"]].language_targets
+    ):
+        errors.append(
+            field_error(
+                "leerroute.language_target",
+                "A2 in the B1-route comes only from afschalen, by a revision",
+            )
+        )
+    return errors
+
+
+def revised_plan(
+    current: dict[str, Any],
+    sections: dict[str, Any],
+    add_goals: dict[str, dict[str, Any]],
+    change_goals: dict[str, dict[str, Any]],
+    withdraw_goals: list[str],
+) -> dict[str, Any]:
+    """A new plan: `current` with the sections replaced and the goals added, changed and
+    withdrawn (a copy: the current version stays as it was)."""
+    plan = copy.deepcopy(current)
+    plan.update(copy.deepcopy(sections))
+    goals = plan["goals"]
+    unknown = [g for g in (*change_goals, *withdraw_goals) if g not in goals]
+    if unknown:
+        raise InvalidInput([field_error("goals", f"not goals of this PIP: {', '.join(unknown)}")])
+    for goal_id, changes in change_goals.items():
+        goals[goal_id].update(copy.deepcopy(changes))
+    for goal_id in withdraw_goals:
+        del goals[goal_id]
+    for goal_id, goal in add_goals.items():
+        goals[goal_id] = {"id": goal_id, **copy.deepcopy(goal)}
+    return plan
+
+
+def check_revision(
+    kind: str,
+    decided_on: date,
+    established_on: date,
+    current: dict[str, Any],
+    plan: dict[str, Any],
+    evidence: dict[str, Any],
+) -> None:
+    """A revision's kind must match what it changes, within the law's limits."""
+    route_before, route_after = current["leerroute"]["route"], plan["leerroute"]["route"]
+    target_before = current["leerroute"]["language_target"]
+    target_after = plan["leerroute"]["language_target"]
+    switches = route_before != route_after
+    lowers = (route_after, target_before, target_after) == ("b1", "B1", rules.AFSCHALEN_TARGET)
+    if kind == "verhuizing" and (switches or target_before != target_after):
+        raise InvalidInput(
+            [field_error("leerroute", "stays the same on a move to another gemeente")]
+        )
+    if switches and kind != "routewijziging":
+        raise InvalidInput(
+            [field_error("kind", "must be routewijziging when the leerroute changes")]
+        )
+    if lowers and kind != "afschalen":
+        raise InvalidInput([field_error("kind", "must be afschalen when B1 is lowered to A2")])
+    if kind == "routewijziging":
+        if not switches:
+            raise InvalidInput(
+                [field_error("leerroute.route", f"must differ from the current {route_before}")]
+            )
+        last_day = rules.last_route_switch_day(established_on)
+        if decided_on > last_day:
+            raise Conflict(
+                f"a route switch is allowed up to 1.5 years into the inburgeringstermijn, "
+                f"so until {last_day}; this PIP was established on {established_on}"
+            )
+    if kind == "afschalen":
+        if not lowers:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "leerroute.language_target",
+                        "afschalen lowers a B1-route's target from B1 to A2",
+                    )
+                ]
+            )
+        hours = evidence.get("nt2_hours", 0)
+        if hours < rules.AFSCHALEN_MIN_NT2_HOURS:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "evidence.nt2_hours",
+                        f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of "
+                        f"NT2 at a certified school; recorded: {hours}",
+                    )
+                ]
+            )
