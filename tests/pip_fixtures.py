@@ -91,7 +91,7 @@ def sections(decided_on: date, route: str = "b1") -> dict[str, Any]:
         "map": {"hours": 40, "hours_per_week": 4, "provider": GUIDE},
     }
     if route == "onderwijs":
-        del modules["map"], modules["knm"]
+        del modules["map"]
     if route == "z":
         modules["nt2"]["hours"] = 760
         modules["participatie"] = {"hours": 800, "hours_per_week": 8, "provider": GUIDE}

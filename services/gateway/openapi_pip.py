@@ -15,7 +15,7 @@ from services.pip.contents import (
 )
 from services.pip.domain import GOAL_STATUSES, REVISION_KINDS
 from services.pip.handhaving import MEASURES
-from services.pip.rules import MODULES, PHASES, ROUTES
+from services.pip.rules import BACKDATING_DAYS, MODULES, PHASES, ROUTES
 
 _PIP = "/api/v1/dossiers/{dossier_id}/pip"
 _TEXT = {"type": "string", "minLength": 1}
@@ -217,6 +217,12 @@ PIP = {
     },
 }
 
+_BACKDATING = {
+    "type": "string",
+    "description": f"Required when decided_on is more than {BACKDATING_DAYS} days before today; "
+    "kept with the decision.",
+}
+
 REVISION = {
     "type": "object",
     "required": ["kind", "explanation"],
@@ -234,6 +240,7 @@ REVISION = {
         "change_goals": {"type": "object", "additionalProperties": {"type": "object"}},
         "withdraw_goals": {"type": "array", "items": {"type": "string", "format": "uuid"}},
         "evidence": {"type": "object"},
+        "backdating_reason": _BACKDATING,
     },
 }
 
@@ -390,7 +397,10 @@ PIP_SCHEMAS = {
     "Arrival": {"type": "object", "properties": {"arrived_on": DATE}},
     "Establishment": {
         "type": "object",
-        "properties": {"decided_on": {**DATE, "description": "Today when left out."}},
+        "properties": {
+            "decided_on": {**DATE, "description": "Today when left out."},
+            "backdating_reason": _BACKDATING,
+        },
     },
     "GoalProgress": {
         "type": "object",

@@ -151,7 +151,7 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         except AggregateNotFoundError:
             breaches = []
         view = pip_view(pip, ctx.actor.roles, as_of, breaches)
-        if "handhaving" in view:
+        if "handhaving" in view and as_of is None:
             view["handhaving_policy"] = self.handhaving.for_gemeente(pip.gemeente).as_dict()
         return view
 

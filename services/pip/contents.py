@@ -76,7 +76,9 @@ def _date(value: Any, name: str, errors: Errors) -> date | None:
 
 
 def _choice(value: Any, name: str, errors: Errors, allowed: tuple) -> Any:
-    if value not in allowed:
+    # Only text or whole numbers: `true == 1` and `1.0 == 1` must not pass for phase 1.
+    exact = isinstance(value, str | int) and not isinstance(value, bool)
+    if not exact or value not in allowed:
         errors.append(field_error(name, f"must be one of: {', '.join(map(str, allowed))}"))
     return value
 
@@ -101,6 +103,11 @@ def _unknown(data: Mapping[str, Any], name: str, known: tuple[str, ...], errors:
 
 
 def parse_owner(value: Any, name: str, errors: Errors) -> dict[str, str]:
+    """Who is responsible: an organisation and a role, and its OIN when that organisation
+    records its own progress (see progress_use_cases.owner_source)."""
+    if isinstance(value, Mapping) and not value:
+        errors.append(field_error(name, "is required: organisation and role"))
+        return {}
     data = _object(value, name, errors)
     if not data:
         return {}
@@ -121,7 +128,8 @@ def parse_leerroute(value: Any, errors: Errors) -> dict[str, Any]:
     data = _object(value, "leerroute", errors)
     _unknown(data, "leerroute", ("route", "language_target", "end_date", "provider"), errors)
     route = _choice(data.get("route"), "leerroute.route", errors, tuple(ROUTES))
-    targets = ROUTES[route].language_targets if route in ROUTES else ()
+    known = isinstance(route, str) and route in ROUTES
+    targets = ROUTES[route].language_targets if known else ()
     if route == "b1":
         targets = (*targets, AFSCHALEN_TARGET)  # only by a revision: see Pip.check_revision
     target = data.get("language_target") or (targets[0] if targets else None)
@@ -302,6 +310,7 @@ def parse_revision(data: Any, kinds: tuple[str, ...]) -> dict[str, Any]:
             "change_goals",
             "withdraw_goals",
             "evidence",
+            "backdating_reason",
         ),
         errors,
     )
@@ -309,10 +318,13 @@ def parse_revision(data: Any, kinds: tuple[str, ...]) -> dict[str, Any]:
     revision: dict[str, Any] = {
         "kind": kind,
         "explanation": _text(data.get("explanation"), "explanation", errors),
+        "backdating_reason": _text(
+            data.get("backdating_reason"), "backdating_reason", errors, 500, required=False
+        ),
         "decided_on": _date(data["decided_on"], "decided_on", errors)
         if "decided_on" in data
         else None,
-        "sections": parse_sections(data.get("sections", {}), errors),
+        "sections": _prefixed("sections", parse_sections, data.get("sections", {}), errors),
         "add_goals": _goal_list(data.get("add_goals"), "add_goals", errors),
         "change_goals": {},
         "withdraw_goals": [],
@@ -329,6 +341,8 @@ def parse_revision(data: Any, kinds: tuple[str, ...]) -> dict[str, Any]:
     withdraw = data.get("withdraw_goals", [])
     if not isinstance(withdraw, list) or not all(isinstance(g, str) for g in withdraw):
         errors.append(field_error("withdraw_goals", "must be a list of goal ids"))
+    elif len(set(withdraw)) != len(withdraw):
+        errors.append(field_error("withdraw_goals", "names a goal more than once"))
     else:
         revision["withdraw_goals"] = withdraw
     evidence = _object(data.get("evidence", {}), "evidence", errors)
@@ -341,6 +355,16 @@ def parse_revision(data: Any, kinds: tuple[str, ...]) -> dict[str, Any]:
         revision["evidence"] = {"to_gemeente": to}
     raise_if(errors)
     return revision
+
+
+def _prefixed(prefix: str, parse: Callable[[Any, Errors], Any], value: Any, errors: Errors) -> Any:
+    """Parse a nested part, naming its errors' fields from the body's top."""
+    own: Errors = []
+    parsed = parse(value, own)
+    for error in own:
+        error["field"] = f"{prefix}.{error['field']}" if error["field"] else prefix
+    errors.extend(own)
+    return parsed
 
 
 def _afschalen_evidence(evidence: Mapping[str, Any], errors: Errors) -> dict[str, Any]:
@@ -397,3 +421,14 @@ def note_field(data: dict[str, Any], errors: Errors, name: str = "note", label: 
         errors.append(field_error(label or name, "must be a short note of 1 to 500 characters"))
         return ""
     return note.strip()
+
+
+def parse_establishment(data: Any, today: date) -> dict[str, Any]:
+    """`decided_on` (today when left out) and, for an earlier date, `backdating_reason`."""
+    errors: Errors = []
+    data = body_object(data)
+    _unknown(data, "", ("decided_on", "backdating_reason"), errors)
+    decided_on = day_field(data, "decided_on", today, errors)
+    reason = _text(data.get("backdating_reason"), "backdating_reason", errors, 500, required=False)
+    raise_if(errors)
+    return {"decided_on": decided_on, "backdating_reason": reason}

@@ -141,15 +141,21 @@ class Pip(ChainAggregate):
             self.brp_registration_date,
         ):
             return
+        legal = rules.pip_deadline(duo_notice_date, brp_registration_date)
         self._dates_corrected(
             duo_notice_date=duo_notice_date,
             brp_registration_date=brp_registration_date,
-            deadline=rules.pip_deadline(duo_notice_date, brp_registration_date),
+            deadline=legal,
+            effective_deadline=self._extended(legal),
         )
 
     @event("DatesCorrected")
     def _dates_corrected(
-        self, duo_notice_date: date, brp_registration_date: date, deadline: date
+        self,
+        duo_notice_date: date,
+        brp_registration_date: date,
+        deadline: date,
+        effective_deadline: date | None = None,
     ) -> None:
         self.duo_notice_date = duo_notice_date
         self.brp_registration_date = brp_registration_date
@@ -158,7 +164,11 @@ class Pip(ChainAggregate):
     # the deadline and its extension ----------------------------------------------------------
     def effective_deadline(self) -> date | None:
         """The deadline now: None while awaited information has not arrived."""
-        deadline = self.deadline
+        return self._extended(self.deadline)
+
+    def _extended(self, legal: date) -> date | None:
+        """`legal` moved by the extensions so far; None while one waits."""
+        deadline = legal
         for extension in self.extensions:
             if extension["arrived_on"] is None:
                 return None
@@ -168,8 +178,17 @@ class Pip(ChainAggregate):
     def pending_extension(self) -> dict[str, Any] | None:
         return next((e for e in self.extensions if e["arrived_on"] is None), None)
 
-    def check_can_extend(self, requested_on: date) -> None:
+    def check_can_extend(self, requested_on: date, today: date) -> None:
         self.check_draft()
+        if requested_on < today - timedelta(days=rules.BACKDATING_DAYS):
+            raise InvalidInput(
+                [
+                    field_error(
+                        "requested_on",
+                        f"must be within {rules.BACKDATING_DAYS} days before today ({today})",
+                    )
+                ]
+            )
         if self.pending_extension():
             raise Conflict("an extension is already waiting for information; record its arrival")
         deadline = self.effective_deadline()
@@ -183,8 +202,10 @@ class Pip(ChainAggregate):
                 ]
             )
 
-    def request_extension(self, awaited: str, from_party: str, requested_on: date) -> None:
-        self.check_can_extend(requested_on)
+    def request_extension(
+        self, awaited: str, from_party: str, requested_on: date, today: date
+    ) -> None:
+        self.check_can_extend(requested_on, today)
         self._extension_started(awaited=awaited, from_party=from_party, requested_on=requested_on)
 
     @event("ExtensionStarted")
@@ -280,7 +301,9 @@ class Pip(ChainAggregate):
         return {**copy.deepcopy(self.draft), "goals": copy.deepcopy(self.goals)}
 
     # establishing -----------------------------------------------------------------------------
-    def check_decision_date(self, decided_on: date, today: date) -> None:
+    def check_decision_date(self, decided_on: date, today: date, backdating_reason: str) -> None:
+        """Not in the future, not before the person was there or the version in force, and
+        at most BACKDATING_DAYS before it is recorded unless a reason says why."""
         earliest = max(self.duo_notice_date, self.brp_registration_date)
         if self.versions:
             earliest = max(earliest, self.versions[-1]["decided_on"])
@@ -292,20 +315,30 @@ class Pip(ChainAggregate):
             raise InvalidInput(
                 [field_error("decided_on", f"must not be before {earliest}")],
             )
+        if decided_on < today - timedelta(days=rules.BACKDATING_DAYS) and not backdating_reason:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "backdating_reason",
+                        f"is required for a decision dated more than {rules.BACKDATING_DAYS} "
+                        f"days before today ({decided_on}); it is kept with the decision",
+                    )
+                ]
+            )
 
-    def check_can_establish(self, decided_on: date, today: date) -> None:
+    def check_can_establish(self, decided_on: date, today: date, backdating_reason: str) -> None:
         self.check_draft()
         if self.starting_points["intake_completed_on"] is None:
             raise Conflict("the PIP is established after the brede intake is completed")
         if self.pending_extension():
             raise Conflict("an extension is waiting for information; record its arrival first")
-        self.check_decision_date(decided_on, today)
+        self.check_decision_date(decided_on, today, backdating_reason)
         errors = establishment_problems(self.plan(), decided_on)
         if errors:
             raise InvalidInput(errors)
 
-    def establish(self, decided_on: date, today: date) -> None:
-        self.check_can_establish(decided_on, today)
+    def establish(self, decided_on: date, today: date, backdating_reason: str = "") -> None:
+        self.check_can_establish(decided_on, today, backdating_reason)
         start, end = rules.termijn(decided_on)
         deadline = self.effective_deadline()
         self._established(
@@ -315,6 +348,8 @@ class Pip(ChainAggregate):
             deadline=deadline,
             on_time=decided_on <= deadline,
             plan=self.plan(),
+            recorded_on=today,
+            backdating_reason=backdating_reason,
         )
 
     @event("Established")
@@ -326,6 +361,8 @@ class Pip(ChainAggregate):
         deadline: date,
         on_time: bool,
         plan: dict[str, Any],
+        recorded_on: date | None = None,
+        backdating_reason: str = "",
     ) -> None:
         self.status = self.ESTABLISHED
         self.termijn_start, self.termijn_end = termijn_start, termijn_end
@@ -335,6 +372,8 @@ class Pip(ChainAggregate):
                 "decided_on": decided_on,
                 "kind": "vaststelling",
                 "explanation": "",
+                "recorded_on": recorded_on,
+                "backdating_reason": backdating_reason,
                 "plan": copy.deepcopy(plan),
             }
         )
@@ -358,15 +397,21 @@ class Pip(ChainAggregate):
         change_goals: dict[str, dict[str, Any]],
         withdraw_goals: list[str],
         evidence: dict[str, Any],
+        backdating_reason: str = "",
+        labels: dict[str, str] | None = None,
     ) -> None:
+        """A new version; `labels` name new and changed goals in errors as the caller does."""
         self.check_established()
-        self.check_decision_date(decided_on, today)
+        self.check_decision_date(decided_on, today, backdating_reason)
+        if kind == "verhuizing" and evidence.get("to_gemeente") == self.gemeente:
+            raise InvalidInput(
+                [field_error("evidence.to_gemeente", f"must differ from {self.gemeente}")]
+            )
         current = self.versions[-1]["plan"]
         plan = revised_plan(current, sections, add_goals, change_goals, withdraw_goals)
         check_revision(kind, decided_on, self.established_on(), current, plan, evidence)
-        errors = plan_problems(
-            plan, decided_on, self.termijn_end, set(add_goals) | set(change_goals)
-        )
+        touched = labels or {g: f"goals.{g}" for g in (*add_goals, *change_goals)}
+        errors = plan_problems(plan, decided_on, self.termijn_end, touched)
         if errors:
             raise InvalidInput(errors)
         self._revised(
@@ -376,6 +421,8 @@ class Pip(ChainAggregate):
             decided_on=decided_on,
             plan=plan,
             evidence=evidence,
+            recorded_on=today,
+            backdating_reason=backdating_reason,
         )
 
     @event("Revised")
@@ -387,6 +434,8 @@ class Pip(ChainAggregate):
         decided_on: date,
         plan: dict[str, Any],
         evidence: dict[str, Any],
+        recorded_on: date | None = None,
+        backdating_reason: str = "",
     ) -> None:
         self.versions.append(
             {
@@ -394,6 +443,8 @@ class Pip(ChainAggregate):
                 "decided_on": decided_on,
                 "kind": kind,
                 "explanation": explanation,
+                "recorded_on": recorded_on,
+                "backdating_reason": backdating_reason,
                 "evidence": copy.deepcopy(evidence),
                 "plan": copy.deepcopy(plan),
             }
@@ -423,12 +474,29 @@ class Pip(ChainAggregate):
         if goal_id not in self.current_plan()["goals"]:
             raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
         self.check_progress_date(on, today)
-        self._goal_progress(goal_id=goal_id, status=status, on=on, note=note, source=source)
+        self._goal_progress(
+            goal_id=goal_id, status=status, on=on, note=note, source=source, recorded_on=today
+        )
 
     @event("GoalProgressRecorded")
-    def _goal_progress(self, goal_id: str, status: str, on: date, note: str, source: str) -> None:
+    def _goal_progress(
+        self,
+        goal_id: str,
+        status: str,
+        on: date,
+        note: str,
+        source: str,
+        recorded_on: date | None = None,
+    ) -> None:
         self.progress.append(
-            {"goal_id": goal_id, "status": status, "on": on, "note": note, "source": source}
+            {
+                "goal_id": goal_id,
+                "status": status,
+                "on": on,
+                "note": note,
+                "source": source,
+                "recorded_on": recorded_on or on,
+            }
         )
 
     def record_module_hours(
@@ -441,23 +509,39 @@ class Pip(ChainAggregate):
                 [field_error("module", f"is not in the PIP; its modules: {', '.join(modules)}")]
             )
         self.check_progress_date(on, today)
-        self._module_hours(module=module, hours=hours, on=on, note=note)
+        self._module_hours(module=module, hours=hours, on=on, note=note, recorded_on=today)
 
     @event("ModuleHoursRecorded")
-    def _module_hours(self, module: str, hours: int, on: date, note: str) -> None:
-        self.progress.append({"module": module, "hours": hours, "on": on, "note": note})
+    def _module_hours(
+        self, module: str, hours: int, on: date, note: str, recorded_on: date | None = None
+    ) -> None:
+        self.progress.append(
+            {
+                "module": module,
+                "hours": hours,
+                "on": on,
+                "note": note,
+                "recorded_on": recorded_on or on,
+            }
+        )
+
+    def progress_until(self, day: date | None) -> list[dict[str, Any]]:
+        """The progress that had happened by `day` (each entry also says when it was recorded)."""
+        if day is None:
+            return self.progress
+        return [p for p in self.progress if p["on"] <= day]
 
     def goal_status(self, goal_id: str, until: date | None = None) -> str:
         status = "open"
-        for entry in self.progress:
-            if entry.get("goal_id") == goal_id and (until is None or entry["on"] <= until):
+        for entry in self.progress_until(until):
+            if entry.get("goal_id") == goal_id:
                 status = entry["status"]
         return status
 
     def module_hours_done(self, until: date | None = None) -> dict[str, int]:
         done: dict[str, int] = {}
-        for entry in self.progress:
-            if "module" in entry and (until is None or entry["on"] <= until):
+        for entry in self.progress_until(until):
+            if "module" in entry:
                 done[entry["module"]] = done.get(entry["module"], 0) + entry["hours"]
         return done
 

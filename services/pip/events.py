@@ -64,6 +64,10 @@ def plan_outline(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _optional_date(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 def _iso(name: str) -> Any:
     return lambda e: {name: getattr(e, name).isoformat()}
 
@@ -95,7 +99,13 @@ PUBLICATIONS = {
         PRACTICAL_ITEM_NOTED, lambda e: {"item": e.item, "open": e.is_open}
     ),
     Pip.SignalNoted: about_dossier(SIGNAL_NOTED, lambda e: {"domain": e.domain}),
-    Pip.DatesCorrected: about_dossier(DEADLINE_RECALCULATED, _iso("deadline")),
+    Pip.DatesCorrected: about_dossier(
+        DEADLINE_RECALCULATED,
+        lambda e: {
+            "legal_deadline": e.deadline.isoformat(),
+            "deadline": _optional_date(getattr(e, "effective_deadline", e.deadline)),
+        },
+    ),
     Pip.ExtensionStarted: about_dossier(DEADLINE_SUSPENDED, _iso("requested_on")),
     Pip.InformationArrived: about_dossier(
         DEADLINE_EXTENDED,
@@ -116,6 +126,7 @@ PUBLICATIONS = {
             "termijn_end": e.termijn_end.isoformat(),
             "deadline": e.deadline.isoformat(),
             "on_time": e.on_time,
+            "backdated": bool(getattr(e, "backdating_reason", "")),
             **plan_outline(e.plan),
         },
     ),
@@ -125,6 +136,8 @@ PUBLICATIONS = {
             "version": e.number,
             "kind": e.kind,
             "decided_on": e.decided_on.isoformat(),
+            "backdated": bool(getattr(e, "backdating_reason", "")),
+            **({"to_gemeente": e.evidence["to_gemeente"]} if e.kind == "verhuizing" else {}),
             **plan_outline(e.plan),
         },
     ),

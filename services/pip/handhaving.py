@@ -39,10 +39,10 @@ class Policy:
     ladder: tuple[tuple[int, str], ...]  # (after how many breaches, measure)
 
     def due_after(self, breaches: int) -> str | None:
-        for after, measure in self.ladder:
-            if after == breaches:
-                return measure
-        return None
+        """The measure of the highest rung reached: each rung holds from its number of
+        breaches on, so breaches past the top rung make its measure due again."""
+        reached = [(after, measure) for after, measure in self.ladder if after <= breaches]
+        return max(reached)[1] if reached else None
 
     def as_dict(self) -> dict[str, Any]:
         return {

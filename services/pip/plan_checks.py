@@ -15,10 +15,14 @@ REQUIRED_SECTIONS = ("leerroute", "modules", "ontzorgen", "guidance", "monitorin
 
 
 def plan_problems(
-    plan: dict[str, Any], decided_on: date, termijn_end: date, check_goals: set[str] | None = None
+    plan: dict[str, Any],
+    decided_on: date,
+    termijn_end: date,
+    check_goals: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """What keeps `plan` from being a PIP decided on `decided_on`; `check_goals` limits the
-    due-date check to those goals (a revision leaves earlier goals' dates alone)."""
+    """What keeps `plan` from being a PIP decided on `decided_on`. `check_goals` limits the
+    due-date check to those goals, each named as the caller knows it (a revision leaves earlier
+    goals' dates alone); by default every goal is checked."""
     errors = [
         field_error(section, "is required before the PIP can be established")
         for section in REQUIRED_SECTIONS
@@ -47,9 +51,10 @@ def plan_problems(
                 "a PIP needs at least one goal on health (domain gezondheid), prevention included",
             )
         )
-    for goal_id, goal in goals.items():
-        if (check_goals is None or goal_id in check_goals) and goal["due_on"] <= decided_on:
-            errors.append(field_error(f"goals.{goal_id}.due_on", f"must be after {decided_on}"))
+    labels = check_goals if check_goals is not None else {g: f"goals.{g}" for g in goals}
+    for goal_id, label in labels.items():
+        if goals[goal_id]["due_on"] <= decided_on:
+            errors.append(field_error(f"{label}.due_on", f"must be after {decided_on}"))
     return errors
 
 
@@ -106,21 +111,34 @@ def check_revision(
     target_before = current["leerroute"]["language_target"]
     target_after = plan["leerroute"]["language_target"]
     switches = route_before != route_after
-    lowers = (route_after, target_before, target_after) == ("b1", "B1", rules.AFSCHALEN_TARGET)
+    lowered = ("b1", rules.AFSCHALEN_TARGET)
+    lowers = (route_after, target_after) == lowered and (route_before, target_before) != lowered
     if kind == "verhuizing" and (switches or target_before != target_after):
         raise InvalidInput(
-            [field_error("leerroute", "stays the same on a move to another gemeente")]
+            [field_error("sections.leerroute", "stays the same on a move to another gemeente")]
+        )
+    if lowers and kind != "afschalen":
+        raise InvalidInput(
+            [
+                field_error(
+                    "kind",
+                    "must be afschalen to reach A2 in the B1-route (a route switch goes to B1 "
+                    "at B1 first)",
+                )
+            ]
         )
     if switches and kind != "routewijziging":
         raise InvalidInput(
             [field_error("kind", "must be routewijziging when the leerroute changes")]
         )
-    if lowers and kind != "afschalen":
-        raise InvalidInput([field_error("kind", "must be afschalen when B1 is lowered to A2")])
     if kind == "routewijziging":
         if not switches:
             raise InvalidInput(
-                [field_error("leerroute.route", f"must differ from the current {route_before}")]
+                [
+                    field_error(
+                        "sections.leerroute.route", f"must differ from the current {route_before}"
+                    )
+                ]
             )
         last_day = rules.last_route_switch_day(established_on)
         if decided_on > last_day:
@@ -133,7 +151,7 @@ def check_revision(
             raise InvalidInput(
                 [
                     field_error(
-                        "leerroute.language_target",
+                        "sections.leerroute.language_target",
                         "afschalen lowers a B1-route's target from B1 to A2",
                     )
                 ]

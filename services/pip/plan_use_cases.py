@@ -13,6 +13,7 @@ from services.common.errors import InvalidInput, field_error
 from services.pip.contents import (
     body_object,
     day_field,
+    parse_establishment,
     parse_goal,
     parse_revision,
     parse_sections,
@@ -54,11 +55,14 @@ class PlanUseCases:
     def remove_goal(self, ctx: CommandContext, dossier_id: str, goal_id: str) -> dict[str, Any]:
         return self._draft(ctx, dossier_id, lambda pip: pip.remove_goal(goal_id))
 
-    def request_extension(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+    def request_extension(
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+    ) -> dict[str, Any]:
         """Postpone the deadline while waiting for a third party's information."""
+        today = today or self.today()
         data = body_object(data)
         errors = required_texts(data, ("awaited", "from_party"))
-        requested_on = day_field(data, "requested_on", self.today(), errors)
+        requested_on = day_field(data, "requested_on", today, errors)
         raise_if(errors)
         return self._draft(
             ctx,
@@ -67,14 +71,15 @@ class PlanUseCases:
                 awaited=data["awaited"].strip(),
                 from_party=data["from_party"].strip(),
                 requested_on=requested_on,
+                today=today,
             ),
         )
 
     def information_arrived(
-        self, ctx: CommandContext, dossier_id: str, data: Any
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
     ) -> dict[str, Any]:
         errors: list = []
-        arrived_on = day_field(body_object(data), "arrived_on", self.today(), errors)
+        arrived_on = day_field(body_object(data), "arrived_on", today or self.today(), errors)
         raise_if(errors)
         return self._draft(ctx, dossier_id, lambda pip: pip.information_arrived(arrived_on))
 
@@ -83,10 +88,8 @@ class PlanUseCases:
     ) -> dict[str, Any]:
         """Vaststellen: the PIP becomes a decision; the termijn runs from the next day."""
         today = today or self.today()
-        errors: list = []
-        decided_on = day_field(body_object(data), "decided_on", today, errors)
-        raise_if(errors)
-        return self._draft(ctx, dossier_id, lambda pip: pip.establish(decided_on, today))
+        decision = parse_establishment(data, today)
+        return self._draft(ctx, dossier_id, lambda pip: pip.establish(today=today, **decision))
 
     def revise(
         self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
@@ -96,6 +99,9 @@ class PlanUseCases:
         revision = parse_revision(data, REVISION_KINDS)
         decided_on = revision["decided_on"] or today
         add_goals = {str(uuid.uuid4()): goal for goal in revision["add_goals"]}
+        # Errors about new and changed goals name them as the request did.
+        labels = {goal_id: f"add_goals[{i}]" for i, goal_id in enumerate(add_goals)}
+        labels |= {goal_id: f"change_goals.{goal_id}" for goal_id in revision["change_goals"]}
         return self._draft(
             ctx,
             dossier_id,
@@ -109,6 +115,8 @@ class PlanUseCases:
                 change_goals=revision["change_goals"],
                 withdraw_goals=revision["withdraw_goals"],
                 evidence=revision["evidence"],
+                backdating_reason=revision["backdating_reason"],
+                labels=labels,
             ),
         )
 

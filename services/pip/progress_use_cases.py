@@ -17,18 +17,26 @@ from services.pip.contents import body_object, day_field, note_field, raise_if
 from services.pip.domain import GOAL_STATUSES, Pip, pip_id
 from services.pip.handhaving import Enforcement, enforcement_id
 
+# Owner roles held by the gemeente's own staff: tenancy already tells them apart.
+GEMEENTE_ROLES = frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER})
+
 
 def owner_source(ctx: CommandContext, owner: dict[str, str], what: str) -> str:
-    """Who records progress on a part: its owner (by role, and organisation when the PIP names
-    its OIN), or the regievoerder. Returns which of the two it is."""
+    """Who records progress on a part: its owner, or the regievoerder. An owner outside the
+    gemeente is recognised by its OIN (the PIP must name it): a role alone could be anyone's.
+    Returns which of the two recorded it."""
     if ctx.actor.has_role(Role.REGIEVOERDER):
         return "regievoerder"
-    same_organisation = not owner.get("oin") or owner["oin"] == ctx.actor.organisation
-    if owner.get("role") in ctx.actor.roles and same_organisation:
+    has_role = owner.get("role") in ctx.actor.roles
+    if owner.get("oin"):
+        if has_role and owner["oin"] == ctx.actor.organisation:
+            return "eigenaar"
+    elif has_role and owner.get("role") in GEMEENTE_ROLES:
         return "eigenaar"
+    unnamed = "" if owner.get("oin") else "; the PIP names no OIN for this owner"
     raise Forbidden(
         f"progress on {what} is recorded by its owner ({owner.get('role')} of "
-        f"{owner.get('organisation')}) or by the regievoerder"
+        f"{owner.get('organisation')}) or by the regievoerder{unnamed}"
     )
 
 
@@ -106,6 +114,8 @@ class ProgressUseCases:
     ) -> dict[str, Any]:
         data = body_object(data)
         errors: list = []
+        if not isinstance(number, int) or isinstance(number, bool):
+            errors.append(field_error("number", "must be the whole number of a breach"))
         take = data.get("take")
         if not isinstance(take, bool):
             errors.append(field_error("take", "must be true (take the measure) or false (waive)"))

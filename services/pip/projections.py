@@ -62,7 +62,9 @@ class PipOverview(Projection):
                 (e.dossier_id, e.gemeente, Pip.DRAFT, e.deadline, e.deadline),
             )
         elif isinstance(e, Pip.DatesCorrected):
-            update("legal_deadline = %s, deadline = %s", e.deadline, e.deadline)
+            # Events stored before the effective deadline was recorded had no extension then.
+            effective = getattr(e, "effective_deadline", e.deadline)
+            update("legal_deadline = %s, deadline = %s", e.deadline, effective)
         elif isinstance(e, Pip.ExtensionStarted):
             update("deadline = NULL")
         elif isinstance(e, Pip.InformationArrived):

@@ -139,11 +139,25 @@ def region_report(
             lists = dossier_lists(cur, gemeente, today)
             per_gemeente[gemeente]["on_time"]["late"] = lists["late"]
             per_gemeente[gemeente]["termijnen_ending"]["dossiers"] = lists["termijnen_ending"]
+        else:
+            # An owner's organisation is free text (an employer, a named practice): another
+            # gemeente sees goals by owner role only.
+            report = per_gemeente[gemeente]
+            report["goals_by_owner"] = _by_role(report["goals_by_owner"])
     return {
         "as_of": today.isoformat(),
         "total": _total(list(per_gemeente.values())),
         "gemeenten": list(per_gemeente.values()),
     }
+
+
+def _by_role(owners: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    merged: dict[str, dict[str, int]] = {}
+    for owner in owners:
+        counts_of_role = merged.setdefault(owner["role"], dict.fromkeys(GOAL_STATUSES, 0))
+        for status, n in owner["by_status"].items():
+            counts_of_role[status] += n
+    return [{"role": role, "by_status": n} for role, n in sorted(merged.items())]
 
 
 def _total(reports: list[dict[str, Any]]) -> dict[str, Any]:
@@ -168,7 +182,7 @@ def _total(reports: list[dict[str, Any]]) -> dict[str, Any]:
 def report_csv(report: dict[str, Any]) -> str:
     """A report as CSV in long form: section, gemeente, item, measure, value."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(csv.writer(out, lineterminator="\n"))
     writer.writerow(["section", "gemeente", "item", "measure", "value"])
     parts = report.get("gemeenten") or [report]
     if "total" in report:
@@ -189,7 +203,9 @@ def report_csv(report: dict[str, Any]) -> str:
             writer.writerow(["doelen-status", g, status, "count", n])
         for owner in part.get("goals_by_owner", []):
             for status, n in owner["by_status"].items():
-                item = f"{owner['role']} ({owner['organisation']})"
+                item = owner["role"] + (
+                    f" ({owner['organisation']})" if "organisation" in owner else ""
+                )
                 writer.writerow(["doelen-eigenaar", g, item, status, n])
         for phase in part["phases"]:
             for key in ("goals", "goals_open", "persons"):
@@ -201,3 +217,19 @@ def report_csv(report: dict[str, Any]) -> str:
                 ["termijn-eindigt", g, dossier["dossier_id"], "termijn_end", dossier["termijn_end"]]
             )
     return out.getvalue()
+
+
+class _SafeWriter:
+    """A CSV writer whose text cells cannot start a spreadsheet formula (CSV injection): a
+    cell starting with =, +, -, @ or a tab gets a leading apostrophe."""
+
+    def __init__(self, writer: Any):
+        self.writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self.writer.writerow(
+            [
+                "'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@", "\t") else c
+                for c in row
+            ]
+        )

@@ -16,6 +16,9 @@ AFTER_ARRIVAL = timedelta(weeks=2)
 TERMIJN_MONTHS = 36
 # A route switch is allowed up to 1.5 years into the termijn.
 ROUTE_SWITCH_MONTHS = 18
+# A decision (vaststellen, bijstellen) or an extension request may be recorded this many days
+# after its date; an earlier date needs a reason, which is kept with it (an auditor sees both).
+BACKDATING_DAYS = 14
 # Afschalen from B1 to A2 needs at least 600 hours of NT2 at a certified school, and effort.
 AFSCHALEN_MIN_NT2_HOURS = 600
 ONTZORGEN_MIN_MONTHS = 6  # Participatiewet art. 56a
@@ -40,14 +43,29 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def period_end(start: date, months: int) -> date:
+    """The last day of a period of `months` that starts on `start`: the day before the same
+    calendar day `months` later, where a day that month lacks (29-31) counts as the 1st of the
+    next month. A termijn starting 1 March 2025 ends 29 February 2028; one starting 29 February
+    2028 ends 28 February 2031."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    if start.day > calendar.monthrange(year, month)[1]:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return date(year, month, 1) - timedelta(days=1)
+    return date(year, month, start.day) - timedelta(days=1)
+
+
 def termijn(decided_on: date) -> tuple[date, date]:
-    """First and last day of the inburgeringstermijn of a PIP decided on `decided_on`: from the
-    next day through the same calendar day three years on (so exactly three years)."""
-    return decided_on + timedelta(days=1), add_months(decided_on, TERMIJN_MONTHS)
+    """First and last day of the inburgeringstermijn of a PIP decided on `decided_on`: three
+    years from the next day."""
+    start = decided_on + timedelta(days=1)
+    return start, period_end(start, TERMIJN_MONTHS)
 
 
 def last_route_switch_day(decided_on: date) -> date:
-    return add_months(decided_on, ROUTE_SWITCH_MONTHS)
+    """The last day of the first 1.5 years of the termijn."""
+    return period_end(decided_on + timedelta(days=1), ROUTE_SWITCH_MONTHS)
 
 
 @dataclass(frozen=True)
@@ -83,7 +101,7 @@ ROUTES = {
         "onderwijs",
         "Onderwijsroute",
         ("B1", "B2", "C1"),
-        {"nt2": 1, "pvt": 12},
+        {"nt2": 1, "knm": 1, "pvt": 12},
         forbidden=frozenset({"map"}),
         notes=("Geen MAP in de onderwijsroute.",),
     ),

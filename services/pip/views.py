@@ -21,6 +21,17 @@ HIDDEN_SECTIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Parts of the view that hold today's state only, so an `as_of` view leaves them out.
+CURRENT_ONLY = (
+    "deadline",
+    "legal_deadline",
+    "extensions",
+    "deadline_warned",
+    "deadline_missed",
+    "starting_points",
+)
+
+
 def _iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -105,6 +116,10 @@ def pip_view(
     }
     if "handhaving" not in hidden:
         view["handhaving"] = [b for b in breaches or [] if as_of is None or b["on"] <= as_of]
+    if as_of is not None:
+        # What the PIP does not keep by date is left out rather than shown as it is today.
+        for current_only in CURRENT_ONLY:
+            view.pop(current_only, None)
     return _iso(view)
 
 

@@ -119,7 +119,12 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
     dossier_id = _completed_intake(platform, decided - timedelta(days=30))
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, decided)
-    established = _send(platform, "POST", f"{pip}/establish", {"decided_on": decided.isoformat()})
+    taken_over = {"decided_on": decided.isoformat()}
+    refused = _send(platform, "POST", f"{pip}/establish", taken_over)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "backdating_reason"
+    taken_over["backdating_reason"] = "Overgenomen uit het vorige systeem."
+    established = _send(platform, "POST", f"{pip}/establish", taken_over)
     assert established.status_code == 200, established.text
 
     switch = {
@@ -260,29 +265,36 @@ def test_deadline_warnings_are_stored_once_with_two_pip_instances_marking(platfo
 
 def test_reports_per_gemeente_and_for_the_region_as_json_and_csv(platform):
     today = today_in_amsterdam()
-    dossier_id = _completed_intake(platform, today - timedelta(weeks=6), gemeente="0321")
-    _draft(platform, dossier_id, today, gemeente="0321")
-    _send(
-        platform, "POST", f"/api/v1/dossiers/{dossier_id}/pip/establish", {}, _as(gemeente="0321")
+    houten = _as(gemeente="0321")
+    on_time = _completed_intake(platform, today - timedelta(weeks=6), gemeente="0321")
+    _draft(platform, on_time, today, gemeente="0321")
+    _send(platform, "POST", f"/api/v1/dossiers/{on_time}/pip/establish", {}, houten)
+    overdue = platform.register(person("0321"))  # its deadline passed in November 2026
+    eventually(
+        lambda: _send(platform, "GET", f"/api/v1/dossiers/{overdue}/pip", None, houten),
+        lambda r: r.status_code == 200,
+        what="the overdue draft exists",
     )
 
-    own = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, _as(gemeente="0321"))
+    own = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, houten)
     other = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, _as())
-    region = _send(
+    region_for_utrecht = _send(
         platform, "GET", "/api/v1/reports/pip/region", None, _as("beleidsmedewerker", "0344")
     )
-    as_csv = _send(
-        platform, "GET", "/api/v1/reports/pip/gemeenten/0321?format=csv", None, _as(gemeente="0321")
-    )
+    region_for_houten = _send(platform, "GET", "/api/v1/reports/pip/region", None, houten)
+    as_csv = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321?format=csv", None, houten)
     as_guide = _send(platform, "GET", "/api/v1/reports/pip/region", None, _as("begeleider"))
 
     assert own.status_code == 200
     assert own.json()["on_time"]["on_time"] >= 1 and own.json()["routes"]["b1"] >= 1
+    assert overdue in {row["dossier_id"] for row in own.json()["on_time"]["late"]}
     assert other.status_code == 403 and "0321" in other.json()["detail"]
-    assert region.status_code == 200
-    houten = next(g for g in region.json()["gemeenten"] if g["gemeente"] == "0321")
-    assert houten["on_time"]["on_time"] >= 1 and "late" not in houten["on_time"]
-    assert dossier_id not in region.text
+    assert region_for_utrecht.status_code == 200
+    counted = next(g for g in region_for_utrecht.json()["gemeenten"] if g["gemeente"] == "0321")
+    assert counted["on_time"]["overdue_drafts"] >= 1 and "late" not in counted["on_time"]
+    assert overdue not in region_for_utrecht.text
+    assert overdue in region_for_houten.text
     assert as_csv.headers["Content-Type"].startswith("text/csv")
     assert as_csv.text.startswith("section,gemeente,item,measure,value\n")
+    assert f"te-laat,0321,{overdue},deadline," in as_csv.text
     assert as_guide.status_code == 403

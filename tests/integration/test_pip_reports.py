@@ -23,7 +23,14 @@ from services.pip.application import Pips
 from services.pip.projections import PROJECTIONS
 from services.pip.reports import gemeente_report, region_report, report_csv
 from services.pip.rules import pip_deadline
-from tests.pip_fixtures import SCHOOL, goal, intake_completed, registered, sections
+from tests.pip_fixtures import (
+    SCHOOL,
+    goal,
+    intake_completed,
+    intake_event,
+    registered,
+    sections,
+)
 from tests.unit.test_applications import context
 
 DBNAME = "wegwijs_pip_reports"
@@ -115,17 +122,18 @@ def _dossier(app: Pips, gemeente: str, scenario: str, n: int) -> str:
     }.get(scenario)
     if scenario in ("extended", "waiting"):
         asked = {"awaited": "Rapport", "from_party": "GGD", "requested_on": deadline.isoformat()}
-        app.request_extension(ctx, dossier_id, asked)
+        app.request_extension(ctx, dossier_id, asked, today=deadline)
     if scenario == "extended":
         arrival = {"arrived_on": (deadline + timedelta(days=1)).isoformat()}
-        app.information_arrived(ctx, dossier_id, arrival)
+        app.information_arrived(ctx, dossier_id, arrival, today=deadline + timedelta(days=1))
     if decided is None:
         return dossier_id
     route = "z" if scenario == "late" else "b1"
     app.change_sections(ctx, dossier_id, sections(decided, route))
     app.add_goal(ctx, dossier_id, goal(decided))
     app.add_goal(ctx, dossier_id, goal(decided, "taal", owner=SCHOOL, phase=1, term="lang"))
-    app.establish(ctx, dossier_id, {"decided_on": decided.isoformat()}, today=TODAY)
+    # Each step is recorded on the day it happened, as a regievoerder would have.
+    app.establish(ctx, dossier_id, {"decided_on": decided.isoformat()}, today=decided)
     return dossier_id
 
 
@@ -186,6 +194,11 @@ def test_a_region_report_lists_no_dossier_of_another_gemeente(reporting):
     assert [d for _, d in made["0344"] if d in text], "the reader's own gemeente is listed"
     nieuwegein = next(g for g in region["gemeenten"] if g["gemeente"] == "0356")
     assert nieuwegein["on_time"]["on_time"] == 9 and "late" not in nieuwegein["on_time"]
+    assert nieuwegein["termijnen_ending"].keys() == {"within_months", "count"}
+    assert {o["role"] for o in nieuwegein["goals_by_owner"]} == {"regievoerder", "taalaanbieder"}
+    assert all("organisation" not in o for o in nieuwegein["goals_by_owner"])
+    utrecht = next(g for g in region["gemeenten"] if g["gemeente"] == "0344")
+    assert all("organisation" in o for o in utrecht["goals_by_owner"])
     assert not [d for _, d in made["0356"] if d in report_csv(region)]
 
 
@@ -207,3 +220,33 @@ def test_the_read_models_rebuild_to_the_same_report(reporting):
     for projection in PROJECTIONS:
         projector.rebuild(projection.name)
     assert (_report(db, "0344"), _report(db, "0356")) == before
+
+
+def test_a_correction_after_an_arrived_extension_keeps_the_read_model_in_step(reporting):
+    app, db, _ = reporting
+    dossier_id, brp = str(uuid.uuid4()), date(2026, 9, 14)  # legal deadline 2026-11-23
+    app.process("intake", [registered(dossier_id, date(2026, 9, 1), brp, "0321")])
+    ctx = context("regievoerder", "0321")
+    asked = {"awaited": "Rapport", "from_party": "GGD", "requested_on": "2026-11-20"}
+    app.request_extension(ctx, dossier_id, asked, today=TODAY)
+    app.information_arrived(ctx, dossier_id, {"arrived_on": "2026-11-27"}, today=TODAY)
+    correction = {
+        "dossier_id": dossier_id,
+        "fields": ["brp_registration_date"],
+        "brp_registration_date": "2026-09-07",
+    }
+    app.process(
+        "intake",
+        [intake_event("nl.wegwijs.intake.dossier.gecorrigeerd.v1", correction, "0321")],
+    )
+    Projector(app, db, PROJECTIONS).run()
+
+    shown = app.pip(ctx, dossier_id)
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT legal_deadline, deadline FROM pip.pip_overview WHERE dossier_id = %s",
+            (dossier_id,),
+        )
+        row = cur.fetchone()
+    assert row["legal_deadline"].isoformat() == shown["legal_deadline"] == "2026-11-16"
+    assert row["deadline"].isoformat() == shown["deadline"] == "2026-12-11"

@@ -35,7 +35,10 @@ def _ready(pips: Pips, dossier_id: str, decided_on: date, route: str = "b1", gem
 def _established(pips, decided_on=date(2026, 11, 20), route="b1", duo=DUO, brp=BRP) -> str:
     dossier_id = _dossier(pips, duo, brp, route=route)
     _ready(pips, dossier_id, decided_on, route)
-    pips.establish(context(), dossier_id, {"decided_on": decided_on.isoformat()}, today=TODAY)
+    decision = {"decided_on": decided_on.isoformat()}
+    if decided_on < TODAY - timedelta(days=14):
+        decision["backdating_reason"] = "Overgenomen uit het vorige systeem."
+    pips.establish(context(), dossier_id, decision, today=TODAY)
     return dossier_id
 
 
@@ -155,15 +158,17 @@ def test_a_decision_dated_in_the_future_or_before_the_person_arrived_is_refused(
 
 def test_while_waiting_for_information_the_deadline_is_open_then_ends_two_weeks_after(pips):
     dossier_id = _dossier(pips)
-    extension = {"awaited": "Medisch advies", "from_party": "GGD", "requested_on": "2026-11-10"}
+    extension = {"awaited": "Medisch advies", "from_party": "GGD", "requested_on": "2026-11-16"}
 
-    waiting = pips.request_extension(context(), dossier_id, extension)
+    waiting = pips.request_extension(context(), dossier_id, extension, today=TODAY)
     assert waiting["deadline"] is None and waiting["legal_deadline"] == "2026-11-23"
     _ready(pips, dossier_id, date(2026, 11, 27))
     with pytest.raises(Conflict, match="waiting"):
         pips.establish(context(), dossier_id, {"decided_on": "2026-11-27"}, today=TODAY)
 
-    arrived = pips.information_arrived(context(), dossier_id, {"arrived_on": "2026-11-20"})
+    arrived = pips.information_arrived(
+        context(), dossier_id, {"arrived_on": "2026-11-20"}, today=TODAY
+    )
     assert arrived["deadline"] == "2026-12-04"
     pips.establish(context(), dossier_id, {"decided_on": "2026-11-27"}, today=TODAY)
     assert stored(pips, "Pip.Established")[0].on_time is True
@@ -173,7 +178,7 @@ def test_an_extension_after_the_deadline_is_refused(pips):
     dossier_id = _dossier(pips)
     late = {"awaited": "Medisch advies", "from_party": "GGD", "requested_on": "2026-11-24"}
     with pytest.raises(InvalidInput, match="after the deadline"):
-        pips.request_extension(context(), dossier_id, late)
+        pips.request_extension(context(), dossier_id, late, today=TODAY)
 
 
 def test_a_corrected_brp_date_moves_the_deadline_of_a_draft(pips):

@@ -73,6 +73,8 @@ TERMIJNEN = [
     ("decided on the year's last day", date(2026, 12, 31), date(2027, 1, 1), date(2029, 12, 31)),
     ("starts on a leap day", date(2028, 2, 28), date(2028, 2, 29), date(2031, 2, 28)),
     ("decided on a leap day", date(2028, 2, 29), date(2028, 3, 1), date(2031, 2, 28)),
+    ("ends on a leap day", date(2025, 2, 28), date(2025, 3, 1), date(2028, 2, 29)),
+    ("starts on the 31st", date(2026, 1, 30), date(2026, 1, 31), date(2029, 1, 30)),
 ]
 
 
@@ -83,9 +85,21 @@ def test_the_termijn_runs_three_years_from_the_day_after_the_decision(decided, s
     assert termijn(decided) == (start, end)
 
 
-def test_a_route_switch_may_be_decided_until_eighteen_months_after_the_pip():
-    assert last_route_switch_day(date(2026, 3, 10)) == date(2027, 9, 10)
-    assert last_route_switch_day(date(2026, 8, 31)) == date(2028, 2, 29)
+SWITCH_LIMITS = [
+    ("ordinary", date(2026, 3, 10), date(2027, 9, 10)),
+    ("termijn from 1 September", date(2026, 8, 31), date(2028, 2, 29)),
+    ("termijn from 1 May", date(2025, 4, 30), date(2026, 10, 31)),
+    ("termijn from 1 March", date(2026, 2, 28), date(2027, 8, 31)),
+]
+
+
+@pytest.mark.parametrize(
+    ("decided", "last_day"), [c[1:] for c in SWITCH_LIMITS], ids=[c[0] for c in SWITCH_LIMITS]
+)
+def test_a_route_switch_may_be_decided_until_the_last_day_of_the_termijns_first_18_months(
+    decided, last_day
+):
+    assert last_route_switch_day(decided) == last_day
 
 
 def test_months_are_added_to_the_same_day_or_the_months_last():
