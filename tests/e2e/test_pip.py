@@ -15,6 +15,7 @@ from tests.platform import eventually, person
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 GUIDE_OIN = "00000003000000000001"
+EXPECTATIONS = {"expectations": "Zelf de post lezen.", "three_year_goal": "Werken als kapper."}
 
 
 def _as(role: str = "regievoerder", gemeente: str = "0344", organisation: str = "") -> dict:
@@ -46,6 +47,7 @@ def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
     lbt = {**LBT, "taken_on": arrived.isoformat()}
     for method, path, body in (
         ("PUT", f"{base}/leerbaarheidstoets", lbt),
+        ("PUT", f"{base}/domains/verwachtingen", EXPECTATIONS),
         ("POST", f"{base}/education", EDUCATION),
         ("PUT", f"{base}/personal-circumstances", CIRCUMSTANCES),
         ("POST", f"{base}/complete", None),
@@ -78,6 +80,7 @@ def test_a_pip_is_drafted_from_the_intake_and_established_as_a_decision(platform
     points = _send(platform, "GET", f"{pip}/starting-points").json()
     assert points["suggested_route"] == "b1"
     assert any(g["domain"] == "gezondheid" for g in points["suggested_goals"])
+    assert points["expectations"] == EXPECTATIONS, "the person's own words, read from intake"
 
     _draft(platform, dossier_id, today)
     established = _send(platform, "POST", f"{pip}/establish", {})
@@ -298,3 +301,29 @@ def test_reports_per_gemeente_and_for_the_region_as_json_and_csv(platform):
     assert as_csv.text.startswith("section,gemeente,item,measure,value\n")
     assert f"te-laat,0321,{overdue},deadline," in as_csv.text
     assert as_guide.status_code == 403
+
+
+def test_handhaving_follows_each_gemeentes_ladder_and_a_fine_needs_culpability(platform):
+    today = today_in_amsterdam()
+    measures = {}
+    for gemeente in ("0344", "0356"):
+        headers = _as(gemeente=gemeente)
+        dossier_id = _completed_intake(platform, today - timedelta(weeks=6), gemeente)
+        pip = f"/api/v1/dossiers/{dossier_id}/pip"
+        _draft(platform, dossier_id, today, gemeente)
+        assert _send(platform, "POST", f"{pip}/establish", {}, headers).status_code == 200
+        breach = {"obligation": "Taalles", "description": "Twee weken afwezig."}
+        for _ in range(2):
+            recorded = _send(platform, "POST", f"{pip}/breaches", breach, headers)
+            assert recorded.status_code == 201, recorded.text
+        measures[gemeente] = [b["measure"] for b in recorded.json()["handhaving"]]
+        if gemeente == "0344":
+            fine = {"take": True, "reason": "Herhaald afwezig."}
+            refused = _send(platform, "PUT", f"{pip}/breaches/2/decision", fine, headers)
+            assert refused.status_code == 422
+            assert refused.json()["errors"][0]["field"] == "culpability"
+
+    assert measures == {
+        "0344": ["waarschuwing", "boete"],
+        "0356": ["waarschuwing", "maatregel-participatiewet"],
+    }
