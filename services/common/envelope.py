@@ -58,6 +58,17 @@ def about_dossier(
     )
 
 
+def dossier_opened(event_type: str) -> Publication:
+    """The publication of the first event of an aggregate about one dossier (which carries
+    `dossier_id` and `gemeente` itself): which dossier, and no more."""
+    return Publication(
+        type=event_type,
+        subject=lambda e: str(e.dossier_id),
+        gemeente=lambda e: e.gemeente,
+        data=lambda e: {"dossier_id": str(e.dossier_id)},
+    )
+
+
 class UnpublishedEvent(LookupError):
     """A stored domain event has no publication: it would silently miss the ledger."""
 

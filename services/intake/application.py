@@ -21,6 +21,7 @@ from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.common.region import Region
+from services.common.values import jsonable
 from services.intake.brede_intake import intake_id
 from services.intake.conversations import Ladders
 from services.intake.domain import (
@@ -178,7 +179,7 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             "duo_notice_date": dossier.duo_notice_date.isoformat(),
             "brp_registration_date": dossier.brp_registration_date.isoformat(),
             "registered_at": dossier.created_on.isoformat(),
-            "profile": _jsonable(dossier.profile),
+            "profile": jsonable(dossier.profile),
             "household_id": str(dossier.household_id or dossier.id),
             "relation": dossier.relation,
             "corrections": dossier.corrections,
@@ -200,13 +201,3 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         if not isinstance(dossier, Dossier):
             raise NotFound("no such dossier")
         return dossier
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value

@@ -6,7 +6,7 @@ the V-nummer or a name.
 
 from __future__ import annotations
 
-from services.common.envelope import Publication, about_dossier
+from services.common.envelope import Publication, about_dossier, dossier_opened
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
 from services.intake.signals import SignalLog
@@ -66,12 +66,7 @@ PUBLICATIONS = {
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id), "gemeente": e.gemeente},
     ),
-    BredeIntake.Started: Publication(
-        type=INTAKE_STARTED,
-        subject=lambda e: str(e.dossier_id),
-        gemeente=lambda e: e.gemeente,
-        data=lambda e: {"dossier_id": str(e.dossier_id)},
-    ),
+    BredeIntake.Started: dossier_opened(INTAKE_STARTED),
     BredeIntake.LeerbaarheidstoetsRecorded: about_dossier(
         LBT_RECORDED, lambda e: {"taken_on": e.taken_on.isoformat()}
     ),
@@ -102,12 +97,7 @@ PUBLICATIONS = {
     BredeIntake.PracticalItemClosed: about_dossier(
         PRACTICAL_ITEM_CLOSED, lambda e: {"item": e.item}
     ),
-    SignalLog.Opened: Publication(
-        type=SIGNAL_LOG_OPENED,
-        subject=lambda e: str(e.dossier_id),
-        gemeente=lambda e: e.gemeente,
-        data=lambda e: {"dossier_id": str(e.dossier_id)},
-    ),
+    SignalLog.Opened: dossier_opened(SIGNAL_LOG_OPENED),
     SignalLog.SignalGiven: about_dossier(
         SIGNAL_GIVEN, lambda e: {"domain": e.domain, "author_role": e.author_role}
     ),
@@ -138,12 +128,7 @@ PUBLICATIONS = {
         lambda e: {"household_id": str(e.household_id), "relation": e.relation},
     ),
     Dossier.Corrected: about_dossier(DOSSIER_CORRECTED, _corrected),
-    ReadLog.Opened: Publication(
-        type=READ_LOG_OPENED,
-        subject=lambda e: str(e.dossier_id),
-        gemeente=lambda e: e.gemeente,
-        data=lambda e: {"dossier_id": str(e.dossier_id)},
-    ),
+    ReadLog.Opened: dossier_opened(READ_LOG_OPENED),
     ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}
     ),

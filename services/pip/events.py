@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common.envelope import Publication, about_dossier
+from services.common.envelope import Publication, about_dossier, dossier_opened
 from services.pip.domain import Pip
 from services.pip.handhaving import Enforcement
 
@@ -170,12 +170,7 @@ PUBLICATIONS = {
             "goals_not_achieved": e.goals_not_achieved,
         },
     ),
-    Enforcement.Opened: Publication(
-        type=ENFORCEMENT_OPENED,
-        subject=lambda e: str(e.dossier_id),
-        gemeente=lambda e: e.gemeente,
-        data=lambda e: {"dossier_id": str(e.dossier_id)},
-    ),
+    Enforcement.Opened: dossier_opened(ENFORCEMENT_OPENED),
     Enforcement.BreachRecorded: about_dossier(
         BREACH_RECORDED, lambda e: {"number": e.number, "on": e.on.isoformat()}
     ),

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from services.common.access import Action, allows_role
+from services.common.values import jsonable
 from services.pip.contents import HEALTH_DOMAIN
 from services.pip.domain import Pip
 from services.pip.rules import ROUTES
@@ -30,16 +31,6 @@ CURRENT_ONLY = (
     "deadline_missed",
     "starting_points",
 )
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _iso(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso(v) for v in value]
-    return value
 
 
 def may_see_goal(roles: tuple[str, ...], goal: dict[str, Any]) -> bool:
@@ -120,7 +111,7 @@ def pip_view(
         # What the PIP does not keep by date is left out rather than shown as it is today.
         for current_only in CURRENT_ONLY:
             view.pop(current_only, None)
-    return _iso(view)
+    return jsonable(view)
 
 
 def _route(plan: dict[str, Any]) -> dict[str, Any] | None:
@@ -179,7 +170,7 @@ def starting_points_view(pip: Pip) -> dict[str, Any]:
                 "measure": "Preventieve gezondheid besproken en afspraken gemaakt",
             }
         )
-    return _iso(
+    return jsonable(
         {
             "dossier_id": str(pip.dossier_id),
             "intake_completed_on": points["intake_completed_on"],

@@ -1,0 +1,17 @@
+"""Plain values for answers: dates as ISO strings, all the way down."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+def jsonable(value: Any) -> Any:
+    """`value` with every date (in dicts and lists) as YYYY-MM-DD."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
