@@ -25,8 +25,8 @@ def platform():
     """The whole platform, each service its own process, on a fresh database and vhost."""
     running = Platform()
     running.reset_infrastructure()
-    running.start_all()
     try:
+        running.start_all()
         yield running
     finally:
         running.stop_all()

@@ -217,9 +217,11 @@ class Platform:
         )
 
     def _answers(self, url: str) -> bool:
+        """Whether the process serves HTTP. A slow answer is not yet one: the gateway's /health
+        waits up to 3 s for a service whose RPC consumer is still starting."""
         try:
-            return requests.get(url, timeout=2).status_code in (200, 503)
-        except requests.ConnectionError:
+            return requests.get(url, timeout=5).status_code in (200, 503)
+        except requests.RequestException:
             return False
 
     def start_all(self) -> None:
