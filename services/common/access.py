@@ -38,6 +38,11 @@ class Action(StrEnum):
     DRAFT_PIP = "pip.draft"
     RECORD_PROGRESS = "pip.progress"
     READ_REPORTS = "pip.report"
+    RECORD_CONSENT = "consent.record"
+    READ_CONSENT = "consent.read"
+    DECIDE_SHARING = "sharing.decide"
+    READ_PROTOCOL = "sharing.protocol"
+    MANAGE_PARTNERS = "partner.manage"
     READ_AUDIT = "audit.read"
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
@@ -67,6 +72,13 @@ _ALLOWED: dict[Action, frozenset[str]] = {
         }
     ),
     Action.READ_REPORTS: frozenset({Role.REGIEVOERDER, Role.BELEIDSMEDEWERKER}),
+    # Consent is asked and recorded by the gemeente's own staff.
+    Action.RECORD_CONSENT: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    Action.READ_CONSENT: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    Action.DECIDE_SHARING: frozenset({Role.REGIEVOERDER}),
+    # The protocol is public within the chain (aandachtspunt f: clear frames).
+    Action.READ_PROTOCOL: frozenset(r for r in Role),
+    Action.MANAGE_PARTNERS: frozenset({Role.ADMIN}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
@@ -95,6 +107,9 @@ _TENANT_READS = frozenset(
         Action.READ_PIP,
         Action.DRAFT_PIP,
         Action.RECORD_PROGRESS,
+        Action.RECORD_CONSENT,
+        Action.READ_CONSENT,
+        Action.DECIDE_SHARING,
         Action.READ_INTAKE,
         Action.RECORD_INTAKE,
         Action.GIVE_SIGNAL,

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 # Polled all the time; logging each call would drown the log.
 QUIET_ENTRYPOINTS = frozenset(
-    {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor"}
+    {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor", "adopt_protocol"}
 )
 
 

@@ -13,6 +13,7 @@ def applications() -> dict[str, tuple[type, tuple]]:
     """Each event-sourced service's Application class and its read models, by schema."""
     # Imported here: the service packages import this module's siblings.
     from services.consent.application import Consent
+    from services.consent.projections import PROJECTIONS as CONSENT_PROJECTIONS
     from services.intake.application import Intake
     from services.intake.projections import DossierIndex
     from services.matching.application import Matching
@@ -23,7 +24,7 @@ def applications() -> dict[str, tuple[type, tuple]]:
         "intake": (Intake, (DossierIndex(),)),
         "pip": (Pips, PIP_PROJECTIONS),
         "matching": (Matching, ()),
-        "consent": (Consent, ()),
+        "consent": (Consent, CONSENT_PROJECTIONS),
     }
 
 

@@ -89,6 +89,11 @@ PIP_HANDHAVING_FILE = _declare(
     str(ROOT / "infra" / "pip-handhaving.json"),
     "JSON file with each gemeente's PIP monitoring lead times and handhaving ladder (versioned).",
 )
+SHARING_PROTOCOL_FILE = _declare(
+    "WEGWIJS_SHARING_PROTOCOL_FILE",
+    str(ROOT / "infra" / "sharing-protocol.json"),
+    "JSON file with the region's information-sharing protocol and gemeente overrides (versioned).",
+)
 MONITOR_SECONDS = _declare(
     "WEGWIJS_MONITOR_SECONDS",
     "60",

@@ -1,11 +1,351 @@
-"""The consent application. Its use cases arrive with their issue; the event store, relay and
-notification log already run, so its events will reach the ledger like every other service's."""
+"""Consent use cases: the protocol in force, partner organisations, consent records and sharing
+decisions. A dossier's consents open when intake registers the person."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from services.common.access import Action, require, require_for_gemeente
 from services.common.application import ChainApplication
+from services.common.clock import today_in_amsterdam
+from services.common.context import CommandContext, system_context
+from services.common.errors import InvalidInput, NotFound, field_error
+from services.common.region import Region
+from services.common.values import jsonable
+from services.consent.categories import Categories
+from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
+from services.consent.partners import Partner, parse_partner, partner_id
+from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
+from services.consent.receipt import receipt, receipt_html
+from services.consent.records import DossierConsents, consents_id, parse_consent
+
+DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
+CONSUMED = (DOSSIER_REGISTERED,)
 
 
 class Consent(ChainApplication):
     name = "Consent"
     schema = "consent"
+    reaction_activity = "toestemming-beheren"
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        protocol: Protocol | None = None,
+        categories: Categories | None = None,
+        region: Region | None = None,
+    ):
+        super().__init__(env)
+        self.protocol = protocol or Protocol.load()
+        self.categories = categories or Categories.load()
+        self.region = region or Region.load()
+
+    def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
+        if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
+            data = event["data"]
+            return [DossierConsents(dossier_id=UUID(data["dossier_id"]), gemeente=data["gemeente"])]
+        return ()
+
+    # the protocol -------------------------------------------------------------------------------
+    def adopt_protocol(self) -> bool:
+        """Record the protocol file's version when it is not the one in force."""
+        ctx = system_context("consent", "protocol-vaststellen")
+
+        def load() -> ProtocolRegister:
+            try:
+                return self.repository.get(PROTOCOL_ID)
+            except AggregateNotFoundError:
+                return ProtocolRegister()
+
+        adopted: list[bool] = []
+        self._update(ctx, load, lambda register: adopted.append(register.adopt(self.protocol)))
+        return adopted[-1]
+
+    def protocol_view(self, ctx: CommandContext) -> dict[str, Any]:
+        require(ctx, Action.READ_PROTOCOL)
+        try:
+            adopted = self.repository.get(PROTOCOL_ID).versions
+        except AggregateNotFoundError:
+            adopted = []
+        return {**self.protocol.as_dict(), "adopted": adopted}
+
+    # partners -----------------------------------------------------------------------------------
+    def register_partner(self, ctx: CommandContext, data: Any) -> dict[str, Any]:
+        """Register (or update) a partner organisation: OIN, name, kind, gemeenten."""
+        require(ctx, Action.MANAGE_PARTNERS)
+        partner = parse_partner(data, tuple(self.protocol.recipient_kinds), self.region.codes())
+
+        def load() -> Partner:
+            try:
+                return self.repository.get(partner_id(partner["oin"]))
+            except AggregateNotFoundError:
+                return Partner(**partner)
+
+        def change(existing: Partner) -> None:
+            if existing.as_dict() != partner:
+                existing.change(partner["name"], partner["kind"], partner["gemeenten"])
+
+        return self._update(ctx.for_activity("partner-beheren"), load, change).as_dict()
+
+    def partner(self, oin: str) -> Partner:
+        try:
+            return self.repository.get(partner_id(oin))
+        except AggregateNotFoundError:
+            raise NotFound(f"no partner organisation with OIN {oin}") from None
+
+    # consent records ----------------------------------------------------------------------------
+    def give_consent(
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+    ) -> dict[str, Any]:
+        consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
+        consent = parse_consent(
+            data,
+            self.categories.names(),
+            tuple(self.protocol.purposes),
+            today or today_in_amsterdam(),
+        )
+        self.partner(consent["grantee"]["oin"])  # consent is given to a known organisation
+        consent_id = str(uuid.uuid4())
+        saved = self._update(
+            ctx.for_activity("toestemming-vastleggen"),
+            lambda: self.repository.get(consents.id),
+            lambda c: c.give(consent_id, consent, ctx.actor.user_id),
+        )
+        return jsonable(saved.consents[consent_id])
+
+    def consents(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        consents = self._consents(ctx, Action.READ_CONSENT, dossier_id)
+        return {
+            "dossier_id": str(consents.dossier_id),
+            "consents": jsonable(list(consents.consents.values())),
+        }
+
+    def change_consent(
+        self, ctx: CommandContext, dossier_id: str, consent_id: str, data: Any
+    ) -> dict[str, Any]:
+        consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
+        changes, reason = self._parse_change(data)
+        saved = self._update(
+            ctx.for_activity("toestemming-vastleggen"),
+            lambda: self.repository.get(consents.id),
+            lambda c: c.change(consent_id, changes, reason, ctx.actor.user_id),
+        )
+        return jsonable(saved.consents[consent_id])
+
+    def _parse_change(self, data: Any) -> tuple[dict[str, Any], str]:
+        if not isinstance(data, Mapping):
+            raise InvalidInput([field_error("", "the body must be a JSON object")])
+        errors, changes = [], {}
+        for name in data:
+            if name not in ("categories", "valid_until", "evidence", "reason"):
+                errors.append(
+                    field_error(
+                        name, "cannot be changed; changeable: categories, valid_until, evidence"
+                    )
+                )
+        if "categories" in data:
+            chosen = data["categories"]
+            names = self.categories.names()
+            if not isinstance(chosen, list) or not chosen or not all(c in names for c in chosen):
+                errors.append(
+                    field_error("categories", f"must be a non-empty list of: {', '.join(names)}")
+                )
+            else:
+                changes["categories"] = sorted(set(chosen))
+        if "valid_until" in data:
+            try:
+                changes["valid_until"] = date.fromisoformat(data["valid_until"])
+            except (TypeError, ValueError):
+                errors.append(field_error("valid_until", "must be a date as YYYY-MM-DD"))
+        if "evidence" in data:
+            if not isinstance(data["evidence"], str) or not data["evidence"].strip():
+                errors.append(field_error("evidence", "must reference the new evidence"))
+            else:
+                changes["evidence"] = data["evidence"].strip()
+        reason = data.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            errors.append(field_error("reason", "is required: say why it changes"))
+        if not changes and not errors:
+            errors.append(field_error("", "name categories, valid_until or evidence to change"))
+        if errors:
+            raise InvalidInput(errors)
+        return changes, reason.strip()
+
+    def withdraw_consent(
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        consent_id: str,
+        data: Any,
+        today: date | None = None,
+    ) -> dict[str, Any]:
+        consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
+        today = today or today_in_amsterdam()
+        data = data if isinstance(data, Mapping) else {}
+        errors = []
+        try:
+            on = date.fromisoformat(data["on"]) if data.get("on") else today
+        except (TypeError, ValueError):
+            errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
+            on = today
+        if on > today:
+            errors.append(field_error("on", f"must not be in the future (today is {today})"))
+        reason = data.get("reason", "")
+        if not isinstance(reason, str):
+            errors.append(field_error("reason", "must be text (the person need not give one)"))
+        if errors:
+            raise InvalidInput(errors)
+        saved = self._update(
+            ctx.for_activity("toestemming-vastleggen"),
+            lambda: self.repository.get(consents.id),
+            lambda c: c.withdraw(consent_id, on, reason.strip(), ctx.actor.user_id),
+        )
+        return jsonable(saved.consents[consent_id])
+
+    def receipt(self, ctx: CommandContext, dossier_id: str, consent_id: str) -> dict[str, Any]:
+        consents = self._consents(ctx, Action.READ_CONSENT, dossier_id)
+        consent = consents.consents.get(consent_id)
+        if consent is None:
+            raise NotFound("no such consent for this dossier")
+        gemeente = self.region.gemeente(consents.gemeente)
+        labels = {c: spec["label"] for c, spec in self.categories.labels.items()}
+        return receipt(
+            consent,
+            str(consents.dossier_id),
+            {"name": gemeente.name, "oin": gemeente.oin},
+            labels,
+            self.protocol.purposes.get(consent["purpose"], consent["purpose"]),
+        )
+
+    def receipt_page(self, ctx: CommandContext, dossier_id: str, consent_id: str) -> str:
+        return receipt_html(self.receipt(ctx, dossier_id, consent_id))
+
+    def expire(self, dossier_id: str, today: date | None = None) -> list[str]:
+        """Mark the dossier's consents whose period has ended; the timer calls this for the
+        dossiers its read model names. Returns the consents marked."""
+        today = today or today_in_amsterdam()
+        expired: list[str] = []
+
+        def mark(consents: DossierConsents) -> None:
+            expired[:] = consents.expire(today)
+
+        self._update(
+            system_context("consent", "toestemming-beheren"),
+            lambda: self.repository.get(consents_id(dossier_id)),
+            mark,
+        )
+        return expired
+
+    # decisions ----------------------------------------------------------------------------------
+    def decide(self, ctx: CommandContext, data: Any, today: date | None = None) -> dict[str, Any]:
+        """`{dossier_id, organisation, purpose, categories, on}` -> a decision per category."""
+        require(ctx, Action.DECIDE_SHARING)
+        question = self._parse_question(data, today or today_in_amsterdam())
+        consents = self._consents(ctx, Action.DECIDE_SHARING, question["dossier_id"])
+        partner = self.partner(question["organisation"])
+        decisions = self.decide_for(
+            ctx.for_activity("delen-beoordelen"),
+            consents,
+            partner,
+            question["purpose"],
+            question["categories"],
+            question["on"],
+            trigger="verzoek",
+        )
+        return {
+            "dossier_id": question["dossier_id"],
+            "organisation": partner.oin,
+            "purpose": question["purpose"],
+            "on": question["on"].isoformat(),
+            "protocol_version": self.protocol.version,
+            "decisions": [d.as_dict() for d in decisions],
+        }
+
+    def decide_for(
+        self,
+        ctx: CommandContext,
+        consents: DossierConsents,
+        partner: Partner,
+        purpose: str,
+        categories: Sequence[str],
+        day: date,
+        trigger: str,
+    ) -> list[Decision]:
+        """Decide a batch and record it as one event of the dossier's DisclosureLog."""
+        decisions = [
+            decide(self.protocol, consents, partner, category, purpose, day)
+            for category in categories
+        ]
+
+        def load() -> DisclosureLog:
+            try:
+                return self.repository.get(disclosure_log_id(consents.dossier_id))
+            except AggregateNotFoundError:
+                return DisclosureLog(dossier_id=consents.dossier_id, gemeente=consents.gemeente)
+
+        self._update(
+            ctx,
+            load,
+            lambda log: log.record(
+                recipient=partner.oin,
+                recipient_kind=partner.kind,
+                purpose=purpose,
+                day=day,
+                protocol_version=self.protocol.version,
+                decisions=[d.as_dict() for d in decisions],
+                trigger=trigger,
+            ),
+        )
+        return decisions
+
+    def _parse_question(self, data: Any, today: date) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            raise InvalidInput([field_error("", "the body must be a JSON object")])
+        errors = []
+        try:
+            dossier_id = str(UUID(str(data.get("dossier_id"))))
+        except ValueError:
+            dossier_id = ""
+            errors.append(field_error("dossier_id", "must be a dossier id (UUID)"))
+        if not isinstance(data.get("organisation"), str):
+            errors.append(field_error("organisation", "must be the OIN of a partner organisation"))
+        if data.get("purpose") not in self.protocol.purposes:
+            errors.append(
+                field_error("purpose", f"must be one of: {', '.join(self.protocol.purposes)}")
+            )
+        chosen = data.get("categories")
+        names = self.categories.names()
+        if not isinstance(chosen, list) or not chosen or not all(c in names for c in chosen):
+            errors.append(
+                field_error("categories", f"must be a non-empty list of: {', '.join(names)}")
+            )
+        try:
+            on = date.fromisoformat(data["on"]) if data.get("on") else today
+        except (TypeError, ValueError):
+            errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
+            on = today
+        if errors:
+            raise InvalidInput(errors)
+        return {
+            "dossier_id": dossier_id,
+            "organisation": data["organisation"],
+            "purpose": data["purpose"],
+            "categories": list(dict.fromkeys(chosen)),
+            "on": on,
+        }
+
+    # shared -------------------------------------------------------------------------------------
+    def _consents(self, ctx: CommandContext, action: Action, dossier_id: str) -> DossierConsents:
+        require(ctx, action)
+        try:
+            consents = self.repository.get(consents_id(UUID(str(dossier_id))))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFound("no such dossier") from None
+        require_for_gemeente(ctx, action, consents.gemeente)
+        return consents

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.audit.ledger import FIELDS as LEDGER_FIELDS
+from services.gateway.openapi_consent import consent_paths, consent_schemas
 from services.gateway.openapi_parts import (
     CEFR,
     DATE,
@@ -559,6 +560,7 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             **PIP_PATHS,
+            **consent_paths(),
             "/api/v1/audit/dossiers/{dossier_id}": {
                 "get": {
                     "summary": "The audit ledger entries about one dossier (auditor role)",
@@ -644,6 +646,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 **PIP_SCHEMAS,
+                **consent_schemas(),
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
                 "LifeDomainFacts": _domain_facts(),

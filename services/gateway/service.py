@@ -22,6 +22,7 @@ from services.common.context import CONTEXT_KEY, CommandContext, bind_current
 from services.common.errors import ChainError
 from services.common.runtime import ChainRuntime
 from services.gateway.auth import authenticate
+from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.http import api, json_response
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.openapi import openapi_document
@@ -47,7 +48,7 @@ class ActorBinding(DependencyProvider):
         return bind
 
 
-class GatewayService(IntakeRoutes, PipRoutes):
+class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
     name = "gateway"
 
     chain = ChainRuntime()

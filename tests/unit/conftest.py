@@ -23,3 +23,12 @@ def intake() -> Intake:
     )
     yield app
     app.close()
+
+
+@pytest.fixture
+def consent():
+    from services.consent.application import Consent
+
+    app = Consent.in_memory()
+    yield app
+    app.close()

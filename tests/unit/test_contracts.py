@@ -12,6 +12,12 @@ from referencing import Registry, Resource
 from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import to_cloudevent
+from services.consent import decisions as consent_decisions
+from services.consent import partners as consent_partners
+from services.consent import protocol as consent_protocol
+from services.consent import records as consent_records
+from services.consent.categories import Categories
+from services.consent.events import PUBLICATIONS as CONSENT
 from services.gateway.openapi import openapi_document
 from services.intake import brede_intake, signals, views
 from services.intake import domain as intake_domain
@@ -65,8 +71,9 @@ def _domain_event_classes(*modules) -> set[type]:
     [
         ((intake_domain, brede_intake, signals, views), INTAKE),
         ((pip_domain, pip_handhaving), PIP),
+        ((consent_records, consent_protocol, consent_partners, consent_decisions), CONSENT),
     ],
-    ids=["intake", "pip"],
+    ids=["intake", "pip", "consent"],
 )
 def test_every_domain_event_class_is_published_under_a_type_with_a_schema(modules, publications):
     classes = _domain_event_classes(*modules)
@@ -241,3 +248,87 @@ def test_every_pip_event_validates_and_leaves_the_words_in_pip(pips):
         text = json.dumps(event)
         for words in ("Geheim", "Doel op", "Drie weken afwezig", "Eerste keer", "Les 1"):
             assert words not in text, (event["type"], words)
+
+
+def test_every_field_of_every_integration_event_has_a_data_category():
+    categories = Categories.load()
+    known = set(categories.labels)
+    schemas = [json.loads(p.read_text()) for p in EVENTS.glob("nl.wegwijs.*.json")]
+    assert {s["properties"]["type"]["const"] for s in schemas} == set(categories.events)
+    for schema in schemas:
+        event_type = schema["properties"]["type"]["const"]
+        data = schema["properties"]["data"]
+        fields = set(data.get("properties", {}))
+        if "allOf" in data:  # a goal outline: its fields come from the shared definition
+            fields |= set(
+                json.loads((EVENTS / "pip-plan.v1.json").read_text())["$defs"]["goal"]["properties"]
+            )
+        mapped = categories.of_event(event_type)
+        assert set(mapped.fields) == fields, event_type
+        for spec in (mapped.event, *mapped.fields.values()):
+            assert _named(spec) <= known, (event_type, spec)
+
+
+def _named(spec) -> set[str]:
+    """The categories a field's or event's spec can give."""
+    if isinstance(spec, str):
+        return {spec}
+    values = spec.get("by_value") or spec.get("each_by_value")
+    return {spec["default"], *values.values()}
+
+
+def test_consent_events_validate_and_never_carry_the_grantors_name_or_the_evidence(consent):
+    from tests.unit.test_consent import _admin, _ask, _consent, _dossier
+
+    consent.adopt_protocol()
+    consent.register_partner(
+        _admin(),
+        {
+            "oin": "00000003000000000001",
+            "name": "VWN",
+            "kind": "maatschappelijke-begeleiding",
+            "gemeenten": ["0344"],
+        },
+    )
+    dossier_id = _dossier(consent)
+    given = consent.give_consent(
+        context(),
+        dossier_id,
+        _consent(grantor={"kind": "wettelijk-vertegenwoordiger", "name": "Geheime Voogd"}),
+    )
+    consent.change_consent(
+        context(), dossier_id, given["id"], {"valid_until": "2027-06-01", "reason": "Korter."}
+    )
+    _ask(consent, dossier_id, categories=("gezondheid", "pip"))
+    consent.withdraw_consent(context(), dossier_id, given["id"], {"reason": "Geheime reden"})
+
+    published = [
+        to_cloudevent("consent", CONSENT, n.id, consent.mapper.to_domain_event(n), n.state)
+        for n in consent.recorder.select_notifications(start=1, limit=100)
+    ]
+    assert len({e["type"] for e in published}) >= 9
+    for event in published:
+        _validate(event)
+        for words in ("Geheime", "Formulier T-2026-114", "Korter"):
+            assert words not in json.dumps(event), (event["type"], words)
+
+
+def test_every_gateway_route_is_in_the_openapi_document():
+    import re
+
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from services.gateway.service import GatewayService
+
+    documented = {
+        (method.upper(), path)
+        for path, operations in openapi_document()["paths"].items()
+        for method in operations
+    }
+    routes = set()
+    for name in dir(GatewayService):
+        for entrypoint in getattr(getattr(GatewayService, name), ENTRYPOINT_EXTENSIONS_ATTR, ()):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", entrypoint.url)
+            routes.add((entrypoint.method, path))
+    assert routes, "no routes found: the test would prove nothing"
+    assert routes - documented == set()

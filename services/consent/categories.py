@@ -1,0 +1,107 @@
+"""Data categories, and which category each field of each integration event belongs to.
+
+The mapping is a contract (`contracts/data-categories.v1.json`). A field's category is fixed, or
+follows its value (a goal on `gezondheid` is health), or, for a list of goals or items, follows
+each element. An event as such also reveals a category (a health signal was given); it is shared
+only when that one is permitted. `intern` is never shared. No I/O except loading the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from services.common import settings
+
+MAPPING_FILE = settings.ROOT / "contracts" / "data-categories.v1.json"
+NEVER_SHARED = "intern"
+
+
+def _of(spec: Any, value: Any) -> str:
+    """The category a spec gives a scalar value."""
+    if isinstance(spec, str):
+        return spec
+    return spec["by_value"].get(str(value), spec["default"])
+
+
+@dataclass(frozen=True)
+class EventCategories:
+    event: Any
+    fields: Mapping[str, Any]
+
+    def event_category(self, data: Mapping[str, Any]) -> str:
+        spec = self.event
+        if isinstance(spec, str):
+            return spec
+        return _of(spec, data.get(spec["field"]))
+
+    def categories_in(self, data: Mapping[str, Any]) -> set[str]:
+        """Every category the event's data (and the event itself) reveals."""
+        found = {self.event_category(data)}
+        for name, value in data.items():
+            spec = self.fields[name]
+            if isinstance(spec, Mapping) and "items_by" in spec:
+                found |= {_of(spec, item.get(spec["items_by"])) for item in value or []}
+            elif isinstance(spec, Mapping) and "each_by_value" in spec:
+                found |= {_each(spec, item) for item in value or []}
+            else:
+                found.add(_of(spec, value))
+        return found
+
+    def permitted_data(self, data: Mapping[str, Any], permitted: Iterable[str]) -> dict[str, Any]:
+        """The data with only the fields (and list elements) of permitted categories."""
+        allowed = set(permitted) - {NEVER_SHARED}
+        kept: dict[str, Any] = {}
+        for name, value in data.items():
+            spec = self.fields[name]
+            if isinstance(spec, Mapping) and "items_by" in spec:
+                kept[name] = [
+                    i for i in value or [] if _of(spec, i.get(spec["items_by"])) in allowed
+                ]
+            elif isinstance(spec, Mapping) and "each_by_value" in spec:
+                kept[name] = [i for i in value or [] if _each(spec, i) in allowed]
+            elif _of(spec, value) in allowed:
+                kept[name] = value
+        return kept
+
+
+def _each(spec: Mapping[str, Any], value: Any) -> str:
+    return spec["each_by_value"].get(str(value), spec["default"])
+
+
+@dataclass(frozen=True)
+class Categories:
+    version: str
+    labels: Mapping[str, Mapping[str, Any]]
+    events: Mapping[str, EventCategories]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Categories:
+        return _load(str(path or MAPPING_FILE))
+
+    def names(self) -> tuple[str, ...]:
+        """The categories that can be shared (all but `intern`)."""
+        return tuple(c for c in self.labels if c != NEVER_SHARED)
+
+    def special(self) -> frozenset[str]:
+        return frozenset(c for c, spec in self.labels.items() if spec.get("special"))
+
+    def of_event(self, event_type: str) -> EventCategories:
+        try:
+            return self.events[event_type]
+        except KeyError:
+            raise LookupError(f"{event_type} has no data categories in the contract") from None
+
+
+@cache
+def _load(path: str) -> Categories:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Categories(
+        version=data["version"],
+        labels=data["categories"],
+        events={t: EventCategories(e["event"], e["fields"]) for t, e in data["events"].items()},
+    )

@@ -1,0 +1,109 @@
+"""The integration events consent publishes (contracts/events/ holds their JSON Schemas).
+
+Which organisation may receive what, and why, leaves consent; the grantor's name and the evidence
+stay in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.consent.decisions import DisclosureLog
+from services.consent.partners import Partner
+from services.consent.protocol import PROTOCOL_ID, ProtocolRegister
+from services.consent.records import DossierConsents
+
+CONSENTS_OPENED = "nl.wegwijs.consent.toestemmingen.geopend.v1"
+CONSENT_GIVEN = "nl.wegwijs.consent.toestemming.gegeven.v1"
+CONSENT_CHANGED = "nl.wegwijs.consent.toestemming.gewijzigd.v1"
+CONSENT_WITHDRAWN = "nl.wegwijs.consent.toestemming.ingetrokken.v1"
+CONSENT_EXPIRED = "nl.wegwijs.consent.toestemming.verlopen.v1"
+PROTOCOL_OPENED = "nl.wegwijs.consent.protocol.geopend.v1"
+PROTOCOL_ADOPTED = "nl.wegwijs.consent.protocol.vastgesteld.v1"
+PARTNER_REGISTERED = "nl.wegwijs.consent.partner.geregistreerd.v1"
+PARTNER_CHANGED = "nl.wegwijs.consent.partner.gewijzigd.v1"
+DISCLOSURES_OPENED = "nl.wegwijs.consent.deelbesluiten.geopend.v1"
+DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
+
+
+def _given(e: Any) -> dict[str, Any]:
+    consent = e.consent
+    return {
+        "consent_id": e.consent_id,
+        "grantor_kind": consent["grantor"]["kind"],
+        "grantee": consent["grantee"]["oin"],
+        "purpose": consent["purpose"],
+        "categories": consent["categories"],
+        "valid_from": consent["valid_from"].isoformat(),
+        "valid_until": consent["valid_until"].isoformat(),
+        "collection_method": consent["collection"]["method"],
+    }
+
+
+def _changed(e: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"consent_id": e.consent_id, "fields": sorted(e.changes)}
+    if "categories" in e.changes:
+        data["categories"] = e.changes["categories"]
+    if "valid_until" in e.changes:
+        data["valid_until"] = e.changes["valid_until"].isoformat()
+    return data
+
+
+def _about_register(event_type: str, data: Any) -> Publication:
+    """An event of the one protocol register: its subject is the register's id, no gemeente."""
+    return Publication(
+        type=event_type, subject=lambda e: str(PROTOCOL_ID), gemeente=lambda e: None, data=data
+    )
+
+
+def _about_partner(event_type: str) -> Publication:
+    """A partner organisation's own data (not personal): subject is the partner's id."""
+    return Publication(
+        type=event_type,
+        subject=lambda e: str(e.originator_id),
+        gemeente=lambda e: None,
+        data=lambda e: {
+            **({"oin": e.oin} if hasattr(e, "oin") else {}),
+            "name": e.name,
+            "kind": e.kind,
+            "gemeenten": list(e.gemeenten),
+        },
+    )
+
+
+PUBLICATIONS = {
+    DossierConsents.Opened: dossier_opened(CONSENTS_OPENED),
+    DossierConsents.ConsentGiven: about_dossier(CONSENT_GIVEN, _given),
+    DossierConsents.ConsentChanged: about_dossier(CONSENT_CHANGED, _changed),
+    DossierConsents.ConsentWithdrawn: about_dossier(
+        CONSENT_WITHDRAWN, lambda e: {"consent_id": e.consent_id, "on": e.on.isoformat()}
+    ),
+    DossierConsents.ConsentExpired: about_dossier(
+        CONSENT_EXPIRED, lambda e: {"consent_id": e.consent_id, "on": e.on.isoformat()}
+    ),
+    ProtocolRegister.Opened: _about_register(PROTOCOL_OPENED, lambda e: {}),
+    ProtocolRegister.Adopted: _about_register(
+        PROTOCOL_ADOPTED,
+        lambda e: {
+            "version": e.version,
+            "digest": e.digest,
+            "rules": len(e.protocol["region"])
+            + sum(len(r) for r in e.protocol["gemeenten"].values()),
+        },
+    ),
+    Partner.Registered: _about_partner(PARTNER_REGISTERED),
+    Partner.Changed: _about_partner(PARTNER_CHANGED),
+    DisclosureLog.Opened: dossier_opened(DISCLOSURES_OPENED),
+    DisclosureLog.Decided: about_dossier(
+        DECIDED,
+        lambda e: {
+            "recipient": e.recipient,
+            "recipient_kind": e.recipient_kind,
+            "purpose": e.purpose,
+            "on": e.day.isoformat(),
+            "protocol_version": e.protocol_version,
+            "trigger": e.trigger,
+            "decisions": e.decisions,
+        },
+    ),
+}

@@ -1,0 +1,123 @@
+"""The information-sharing protocol: per data category, recipient kind and purpose, whether the law
+allows sharing (citing its basis), the person's consent does, or nothing ever does.
+
+Loaded from a versioned file (`infra/sharing-protocol.json`); a gemeente's own rules come before
+the region's, an exact purpose before `*`, and what no rule covers is never shared. Adopting a
+version is an event of the `ProtocolRegister`, so every change reaches the audit ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common import settings
+from services.common.aggregate import ChainAggregate
+
+BASES = ("wet", "toestemming", "nooit")
+ANY_PURPOSE = "*"
+PROTOCOL_ID = uuid.uuid5(uuid.UUID("4b1f0e9c-7a2d-4c3b-9e8f-1a2b3c4d5e6f"), "sharing-protocol")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    recipient: str
+    purpose: str
+    basis: str
+    article: str
+    gemeente: str = ""  # empty for a region rule
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+NEVER = Rule("standaard-nooit", "*", "*", "*", "nooit", "Geen regel in het protocol: niet delen")
+
+
+@dataclass(frozen=True)
+class Protocol:
+    version: str
+    digest: str
+    recipient_kinds: Mapping[str, str]
+    purposes: Mapping[str, str]
+    region: tuple[Rule, ...]
+    per_gemeente: Mapping[str, tuple[Rule, ...]]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Protocol:
+        raw = Path(path or settings.SHARING_PROTOCOL_FILE.get()).read_bytes()
+        return cls.from_dict(json.loads(raw), hashlib.sha256(raw).hexdigest())
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], digest: str = "") -> Protocol:
+        def rules(raw: list[Mapping[str, Any]], gemeente: str = "") -> tuple[Rule, ...]:
+            parsed = tuple(Rule(gemeente=gemeente, **r) for r in raw)
+            for rule in parsed:
+                if rule.basis not in BASES:
+                    raise ValueError(f"rule {rule.id}: basis must be one of {BASES}")
+                if rule.recipient not in data["recipient_kinds"]:
+                    raise ValueError(f"rule {rule.id}: unknown recipient kind {rule.recipient}")
+                if rule.purpose != ANY_PURPOSE and rule.purpose not in data["purposes"]:
+                    raise ValueError(f"rule {rule.id}: unknown purpose {rule.purpose}")
+            return parsed
+
+        return cls(
+            version=data["version"],
+            digest=digest,
+            recipient_kinds=data["recipient_kinds"],
+            purposes=data["purposes"],
+            region=rules(data["region"]),
+            per_gemeente={g: rules(r, g) for g, r in data.get("gemeenten", {}).items()},
+        )
+
+    def rule_for(self, gemeente: str, category: str, recipient: str, purpose: str) -> Rule:
+        """The rule that decides; NEVER when none covers the question."""
+        for rules in (self.per_gemeente.get(gemeente, ()), self.region):
+            matching = [r for r in rules if r.category == category and r.recipient == recipient]
+            for wanted in (purpose, ANY_PURPOSE):
+                for rule in matching:
+                    if rule.purpose == wanted:
+                        return rule
+        return NEVER
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "digest": self.digest,
+            "recipient_kinds": dict(self.recipient_kinds),
+            "purposes": dict(self.purposes),
+            "region": [r.as_dict() for r in self.region],
+            "gemeenten": {g: [r.as_dict() for r in rs] for g, rs in self.per_gemeente.items()},
+        }
+
+
+class ProtocolRegister(ChainAggregate):
+    """Which versions of the protocol were adopted, and when: the history auditors read."""
+
+    @staticmethod
+    def create_id() -> uuid.UUID:
+        return PROTOCOL_ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.versions: list[dict[str, str]] = []
+
+    def adopt(self, protocol: Protocol) -> bool:
+        """Record `protocol` when it differs from the one in force; True when it did."""
+        if self.versions and self.versions[-1]["digest"] == protocol.digest:
+            return False
+        self._adopted(version=protocol.version, digest=protocol.digest, protocol=protocol.as_dict())
+        return True
+
+    @event("Adopted")
+    def _adopted(self, version: str, digest: str, protocol: dict[str, Any]) -> None:
+        self.versions.append({"version": version, "digest": digest})

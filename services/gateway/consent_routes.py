@@ -1,0 +1,65 @@
+"""The gateway's routes onto consent: consent records and their receipts, sharing decisions and
+the protocol."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Request, Response
+
+from services.common.access import Action
+from services.common.errors import ChainError
+from services.gateway.http import api, json_response, read_json
+
+CONSENTS = "/api/v1/dossiers/<string:dossier_id>/consents"
+
+
+class ConsentRoutes:
+    """Mixed into GatewayService, which provides `_authorise`, `_call` and the `consent` proxy."""
+
+    @api("POST", CONSENTS, expected_exceptions=ChainError)
+    def post_consent(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.RECORD_CONSENT, "toestemming-vastleggen")
+        return json_response(
+            201, self._call(self.consent.give_consent, dossier_id, read_json(request))
+        )
+
+    @api("GET", CONSENTS, expected_exceptions=ChainError)
+    def get_consents(self, request: Request, dossier_id: str) -> Response:
+        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        return json_response(200, self._call(self.consent.consents, dossier_id))
+
+    @api("PATCH", f"{CONSENTS}/<string:consent_id>", expected_exceptions=ChainError)
+    def patch_consent(self, request: Request, dossier_id: str, consent_id: str) -> Response:
+        self._authorise(request, Action.RECORD_CONSENT, "toestemming-vastleggen")
+        body = read_json(request)
+        return json_response(
+            200, self._call(self.consent.change_consent, dossier_id, consent_id, body)
+        )
+
+    @api("POST", f"{CONSENTS}/<string:consent_id>/withdrawal", expected_exceptions=ChainError)
+    def post_withdrawal(self, request: Request, dossier_id: str, consent_id: str) -> Response:
+        self._authorise(request, Action.RECORD_CONSENT, "toestemming-vastleggen")
+        body = read_json(request)
+        return json_response(
+            200, self._call(self.consent.withdraw_consent, dossier_id, consent_id, body)
+        )
+
+    @api("GET", f"{CONSENTS}/<string:consent_id>/receipt", expected_exceptions=ChainError)
+    def get_receipt(self, request: Request, dossier_id: str, consent_id: str) -> Response:
+        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        return json_response(200, self._call(self.consent.receipt, dossier_id, consent_id))
+
+    @api("GET", f"{CONSENTS}/<string:consent_id>/receipt.html", expected_exceptions=ChainError)
+    def get_receipt_page(self, request: Request, dossier_id: str, consent_id: str) -> Response:
+        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        page = self._call(self.consent.receipt_page, dossier_id, consent_id)
+        return Response(page, status=200, mimetype="text/html")
+
+    @api("POST", "/api/v1/sharing/decisions", expected_exceptions=ChainError)
+    def post_decision(self, request: Request) -> Response:
+        self._authorise(request, Action.DECIDE_SHARING, "delen-beoordelen")
+        return json_response(200, self._call(self.consent.decide, read_json(request)))
+
+    @api("GET", "/api/v1/sharing/protocol", expected_exceptions=ChainError)
+    def get_protocol(self, request: Request) -> Response:
+        self._authorise(request, Action.READ_PROTOCOL, "protocol-inzien")
+        return json_response(200, self._call(self.consent.protocol))

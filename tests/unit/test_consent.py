@@ -1,0 +1,277 @@
+"""Consent records, the sharing protocol and sharing decisions, on in-memory persistence."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from services.common.context import Actor, CommandContext
+from services.common.errors import Forbidden, InvalidInput, NotFound
+from services.consent.categories import Categories
+from services.consent.protocol import Protocol
+from tests.pip_fixtures import registered
+from tests.unit.test_applications import context, stored
+
+TODAY = date(2026, 11, 28)
+VWN = "00000003000000000001"  # VluchtelingenWerk (maatschappelijke begeleiding)
+SCHOOL = "00000003000000000002"  # a language school
+EMPLOYER = "00000003000000000003"
+
+
+def _admin() -> CommandContext:
+    return CommandContext(
+        actor=Actor("u-admin", "Beheer", ("admin",), "", ()), activity="partner-beheren"
+    )
+
+
+@pytest.fixture
+def partners(consent):
+    for oin, name, kind in (
+        (VWN, "VluchtelingenWerk", "maatschappelijke-begeleiding"),
+        (SCHOOL, "Taalschool", "taalaanbieder"),
+        (EMPLOYER, "Kringloop", "werkgever"),
+    ):
+        consent.register_partner(
+            _admin(),
+            {"oin": oin, "name": name, "kind": kind, "gemeenten": ["0344", "0356", "0321"]},
+        )
+    return consent
+
+
+def _dossier(consent, gemeente: str = "0344") -> str:
+    dossier_id = str(uuid.uuid4())
+    consent.process(
+        "intake", [registered(dossier_id, date(2026, 9, 1), date(2026, 9, 1), gemeente)]
+    )
+    return dossier_id
+
+
+def _consent(grantee: str = VWN, categories=("gezondheid",), **extra) -> dict:
+    return {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": grantee, "name": "VluchtelingenWerk"},
+        "purpose": "maatschappelijke-begeleiding",
+        "categories": list(categories),
+        "valid_from": "2026-11-01",
+        "valid_until": "2027-11-01",
+        "collection": {"method": "mondeling-met-tolk", "language": "Tigrinya"},
+        "evidence": "Formulier T-2026-114, getekend",
+        **extra,
+    }
+
+
+def _ask(
+    consent,
+    dossier_id,
+    organisation=VWN,
+    categories=("gezondheid",),
+    gemeente="0344",
+    on=TODAY,
+    purpose="maatschappelijke-begeleiding",
+):
+    question = {
+        "dossier_id": dossier_id,
+        "organisation": organisation,
+        "purpose": purpose,
+        "categories": list(categories),
+        "on": on.isoformat(),
+    }
+    answer = consent.decide(context("regievoerder", gemeente), question)
+    return {d["category"]: d for d in answer["decisions"]}
+
+
+def test_health_is_not_shared_without_a_consent_covering_it(partners):
+    dossier_id = _dossier(partners)
+    health = _ask(partners, dossier_id)["gezondheid"]
+    assert (
+        health["permit"] is False and health["rule"] == "R06" and health["basis"] == "toestemming"
+    )
+
+
+def test_a_consent_covering_health_permits_it_and_names_the_consent(partners):
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(context(), dossier_id, _consent(), today=TODAY)
+    decided = _ask(partners, dossier_id, categories=("gezondheid", "pip", "financien"))
+    assert decided["gezondheid"]["permit"] is True
+    assert decided["gezondheid"]["consent_id"] == given["id"]
+    assert decided["pip"] == {**decided["pip"], "permit": True, "basis": "wet", "rule": "R03"}
+    assert decided["financien"]["permit"] is False, "the consent does not cover finances"
+
+
+def test_a_consent_that_expired_yesterday_permits_nothing_today(partners):
+    dossier_id = _dossier(partners)
+    partners.give_consent(
+        context(), dossier_id, _consent(valid_until=(TODAY - timedelta(days=1)).isoformat()), TODAY
+    )
+    assert _ask(partners, dossier_id, on=TODAY - timedelta(days=1))["gezondheid"]["permit"] is True
+    assert _ask(partners, dossier_id, on=TODAY)["gezondheid"]["permit"] is False
+
+
+def test_a_withdrawn_consent_permits_nothing_from_the_day_it_was_withdrawn(partners):
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(context(), dossier_id, _consent(), today=TODAY)
+    withdrawn = partners.withdraw_consent(
+        context(), dossier_id, given["id"], {"reason": "Wil het zelf regelen."}, today=TODAY
+    )
+    assert withdrawn["status"] == "ingetrokken" and withdrawn["withdrawn_on"] == TODAY.isoformat()
+    assert _ask(partners, dossier_id)["gezondheid"]["permit"] is False
+    history = [
+        h["what"] for h in partners.consents(context(), dossier_id)["consents"][0]["history"]
+    ]
+    assert history == ["gegeven", "ingetrokken"]
+
+
+def test_a_gemeente_rule_beats_the_region_rule(partners):
+    utrecht, nieuwegein = _dossier(partners, "0344"), _dossier(partners, "0356")
+    for dossier_id, gemeente in ((utrecht, "0344"), (nieuwegein, "0356")):
+        partners.give_consent(context("regievoerder", gemeente), dossier_id, _consent(), TODAY)
+    assert _ask(partners, utrecht)["gezondheid"]["permit"] is True
+    refused = _ask(partners, nieuwegein, gemeente="0356")["gezondheid"]
+    assert refused["permit"] is False and refused["rule"] == "G0356-01"
+
+
+def test_the_law_or_never_decides_without_consent(partners):
+    dossier_id = _dossier(partners)
+    school = _ask(
+        partners, dossier_id, SCHOOL, ("taal-leerbaarheid",), purpose="inburgeringsonderwijs"
+    )
+    assert school["taal-leerbaarheid"]["basis"] == "wet"
+    never = _ask(partners, dossier_id, EMPLOYER, ("gezondheid",), purpose="participatie")[
+        "gezondheid"
+    ]
+    assert never["permit"] is False and never["rule"] == "R18"
+
+
+def test_a_question_no_rule_covers_is_answered_never():
+    protocol = Protocol.load()
+    assert protocol.rule_for("0344", "gezin", "taalaanbieder", "inburgeringsonderwijs").id == (
+        "standaard-nooit"
+    )
+    assert protocol.rule_for("0344", "gezondheid", "taalaanbieder", "zorg").id == "R14"
+
+
+def test_every_decision_batch_is_an_event_naming_what_decided(partners):
+    dossier_id = _dossier(partners)
+    _ask(partners, dossier_id, categories=("gezondheid", "pip"))
+    [decided] = stored(partners, "DisclosureLog.Decided")
+    assert decided.recipient == VWN and decided.trigger == "verzoek"
+    assert [(d["category"], d["rule"]) for d in decided.decisions] == [
+        ("gezondheid", "R06"),
+        ("pip", "R03"),
+    ]
+    assert decided.context["actor"]["user_id"] == "u-regievoerder"
+
+
+def test_a_partner_not_working_for_the_gemeente_gets_nothing(consent):
+    consent.register_partner(
+        _admin(),
+        {"oin": VWN, "name": "VWN", "kind": "maatschappelijke-begeleiding", "gemeenten": ["0356"]},
+    )
+    dossier_id = _dossier(consent, "0344")
+    refused = _ask(consent, dossier_id, categories=("pip",))["pip"]
+    assert refused["permit"] is False and refused["rule"] == "gemeenten-partner"
+
+
+BAD_CONSENTS = [
+    ("grantor.kind", {"grantor": {"kind": "buurman"}}),
+    ("grantor.name", {"grantor": {"kind": "wettelijk-vertegenwoordiger"}}),
+    ("grantee.oin", {"grantee": {"oin": "123"}}),
+    ("purpose", {"purpose": "marketing"}),
+    ("categories", {"categories": ["gezondheid", "intern"]}),
+    ("valid_until", {"valid_until": "2026-10-01"}),
+    ("collection.method", {"collection": {"method": "telepathie", "language": "nl"}}),
+    ("evidence", {"evidence": ""}),
+]
+
+
+@pytest.mark.parametrize(("field", "change"), BAD_CONSENTS, ids=[b[0] for b in BAD_CONSENTS])
+def test_a_bad_consent_is_refused_naming_the_field_and_nothing_is_stored(partners, field, change):
+    dossier_id = _dossier(partners)
+    with pytest.raises(InvalidInput) as refused:
+        partners.give_consent(context(), dossier_id, {**_consent(), **change}, today=TODAY)
+    assert field in {e["field"] for e in refused.value.errors}
+    assert partners.consents(context(), dossier_id)["consents"] == []
+
+
+def test_consent_is_recorded_only_for_a_known_partner_and_by_the_gemeente(partners):
+    dossier_id = _dossier(partners)
+    with pytest.raises(NotFound, match="OIN"):
+        partners.give_consent(context(), dossier_id, _consent("00000003000000000099"), TODAY)
+    with pytest.raises(NotFound):
+        partners.give_consent(context("regievoerder", "0356"), dossier_id, _consent(), TODAY)
+    with pytest.raises(Forbidden):
+        partners.give_consent(context("begeleider"), dossier_id, _consent(), TODAY)
+
+
+def test_a_change_needs_a_reason_and_is_in_the_history(partners):
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(context(), dossier_id, _consent(), today=TODAY)
+    with pytest.raises(InvalidInput, match="reason"):
+        partners.change_consent(context(), dossier_id, given["id"], {"categories": ["gezin"]})
+    changed = partners.change_consent(
+        context(), dossier_id, given["id"], {"categories": ["gezin"], "reason": "Op verzoek."}
+    )
+    assert changed["categories"] == ["gezin"]
+    assert changed["history"][-1]["fields"] == ["categories"]
+    assert _ask(partners, dossier_id, categories=("gezondheid",))["gezondheid"]["permit"] is False
+
+
+def test_expiry_is_marked_once(partners):
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(
+        context(), dossier_id, _consent(valid_until="2026-11-20"), today=TODAY
+    )
+    assert partners.expire(dossier_id, TODAY) == [given["id"]]
+    assert partners.expire(dossier_id, TODAY) == []
+    assert partners.consents(context(), dossier_id)["consents"][0]["status"] == "verlopen"
+
+
+def test_the_receipt_says_what_was_agreed_in_dutch(partners):
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(
+        context(),
+        dossier_id,
+        _consent(grantor={"kind": "wettelijk-vertegenwoordiger", "name": "<b>A. Voogd</b>"}),
+        today=TODAY,
+    )
+    receipt = partners.receipt(context(), dossier_id, given["id"])
+    assert receipt["controller"] == {"name": "Gemeente Utrecht", "oin": "00000001000000000344"}
+    assert receipt["categories"] == [{"id": "gezondheid", "label": "Gezondheid"}]
+    page = partners.receipt_page(context(), dossier_id, given["id"])
+    assert '<html lang="nl">' in page and "Bewijs van toestemming" in page
+    assert "1 november 2027" in page and "mondeling, met een tolk, in het Tigrinya" in page
+    assert "&lt;b&gt;A. Voogd&lt;/b&gt;" in page and "<b>A. Voogd" not in page
+
+
+def test_the_protocol_is_adopted_once_per_version(consent):
+    assert consent.adopt_protocol() is True
+    assert consent.adopt_protocol() is False
+    adopted = stored(consent, "ProtocolRegister.Adopted")
+    assert len(adopted) == 1 and adopted[0].version == consent.protocol.version
+
+
+def test_only_an_administrator_registers_partners(consent):
+    with pytest.raises(Forbidden):
+        consent.register_partner(
+            context(), {"oin": VWN, "name": "X", "kind": "coa", "gemeenten": ["0344"]}
+        )
+    with pytest.raises(InvalidInput) as refused:
+        consent.register_partner(
+            _admin(), {"oin": "1", "name": "", "kind": "bank", "gemeenten": []}
+        )
+    assert {e["field"] for e in refused.value.errors} == {"oin", "name", "kind", "gemeenten"}
+
+
+def test_a_feed_keeps_only_the_permitted_fields_and_goals():
+    goals = Categories.load().of_event("nl.wegwijs.pip.vastgesteld.v1")
+    data = {
+        "dossier_id": "d",
+        "route": "b1",
+        "ontzorgen": True,
+        "goals": [{"goal_id": "1", "domain": "gezondheid"}, {"goal_id": "2", "domain": "taal"}],
+    }
+    assert goals.categories_in(data) >= {"gezondheid", "financien", "pip", "taal-leerbaarheid"}
+    kept = goals.permitted_data(data, {"identiteit", "pip", "taal-leerbaarheid"})
+    assert kept == {"dossier_id": "d", "route": "b1", "goals": [{"goal_id": "2", "domain": "taal"}]}
