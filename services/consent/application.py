@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -289,8 +290,15 @@ class Consent(ChainApplication):
             except AggregateNotFoundError:
                 return DisclosureLog(dossier_id=consents.dossier_id, gemeente=consents.gemeente)
 
+        # The basis of each answer, as the ledger's legal basis of this event.
+        basis = "; ".join(
+            f"{d.category}: {'ja' if d.permit else 'nee'} ({d.rule}"
+            + (f", toestemming {d.consent_id}" if d.consent_id else "")
+            + ")"
+            for d in decisions
+        )
         self._update(
-            ctx,
+            replace(ctx, legal_basis=basis),
             load,
             lambda log: log.record(
                 recipient=partner.oin,

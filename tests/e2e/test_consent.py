@@ -1,0 +1,163 @@
+"""Consent and sharing decisions over HTTP, with the partner registered through the CLI; every
+decision reaches the audit ledger with the rule or consent that decided it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from services.gateway.auth import issue_token
+from tests.platform import eventually, person
+
+VWN = "00000003000000000011"
+
+
+def _as(role: str = "regievoerder", gemeente: str = "0344") -> dict:
+    token = issue_token(role, [gemeente], user_id=f"e2e-{role}")
+    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+
+def _send(platform, method: str, path: str, body=None, headers: dict | None = None):
+    return platform.http.request(
+        method,
+        platform.url + path,
+        headers=headers or _as(),
+        data=None if body is None else json.dumps(body),
+        timeout=15,
+    )
+
+
+@pytest.fixture(scope="module")
+def partner(platform):
+    out = platform.cli(
+        "partner",
+        "add",
+        "--oin",
+        VWN,
+        "--name",
+        "VluchtelingenWerk Midden-Nederland",
+        "--kind",
+        "maatschappelijke-begeleiding",
+        "--gemeente",
+        "0344",
+        "--gemeente",
+        "0356",
+    )
+    assert VWN in out
+    return VWN
+
+
+def _registered(platform, gemeente: str = "0344") -> str:
+    dossier_id = platform.register(person(gemeente))
+    eventually(
+        lambda: _send(
+            platform, "GET", f"/api/v1/dossiers/{dossier_id}/consents", None, _as(gemeente=gemeente)
+        ),
+        lambda r: r.status_code == 200,
+        what="consent knows the dossier",
+    )
+    return dossier_id
+
+
+def _ask(platform, dossier_id: str, gemeente: str = "0344") -> dict:
+    question = {
+        "dossier_id": dossier_id,
+        "organisation": VWN,
+        "purpose": "maatschappelijke-begeleiding",
+        "categories": ["gezondheid", "pip"],
+    }
+    answer = _send(platform, "POST", "/api/v1/sharing/decisions", question, _as(gemeente=gemeente))
+    assert answer.status_code == 200, answer.text
+    return {d["category"]: d for d in answer.json()["decisions"]}
+
+
+CONSENT = {
+    "grantor": {"kind": "betrokkene"},
+    "grantee": {"oin": VWN, "name": "VluchtelingenWerk"},
+    "purpose": "maatschappelijke-begeleiding",
+    "categories": ["gezondheid"],
+    "valid_until": "2027-12-31",
+    "collection": {"method": "schriftelijk", "language": "Arabisch"},
+    "evidence": "Formulier 2026-0042",
+}
+
+
+def test_health_is_shared_only_with_a_consent_and_each_decision_is_in_the_ledger(platform, partner):
+    dossier_id = _registered(platform)
+    consents = f"/api/v1/dossiers/{dossier_id}/consents"
+
+    before = _ask(platform, dossier_id)
+    given = _send(platform, "POST", consents, CONSENT)
+    during = _ask(platform, dossier_id)
+    withdrawn = _send(platform, "POST", f"{consents}/{given.json()['id']}/withdrawal", {})
+    after = _ask(platform, dossier_id)
+
+    assert given.status_code == 201, given.text
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "ingetrokken"
+    assert before["gezondheid"]["permit"] is False and before["gezondheid"]["rule"] == "R06"
+    assert during["gezondheid"]["permit"] is True
+    assert during["gezondheid"]["consent_id"] == given.json()["id"]
+    assert after["gezondheid"]["permit"] is False
+    assert before["pip"]["permit"] is during["pip"]["permit"] is True  # by law (R03)
+
+    decisions = eventually(
+        lambda: [
+            e
+            for e in platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()[
+                "entries"
+            ]
+            if e["event_type"] == "nl.wegwijs.consent.deelbesluit.genomen.v1"
+        ],
+        lambda found: len(found) == 3,
+        what="the three decisions in the ledger",
+    )
+    bases = [d["legal_basis"] for d in decisions]
+    assert bases[0] == "gezondheid: nee (R06); pip: ja (R03)"
+    assert bases[1] == f"gezondheid: ja (R06, toestemming {given.json()['id']}); pip: ja (R03)"
+    assert bases[2] == "gezondheid: nee (R06); pip: ja (R03)"
+
+
+def test_the_gemeentes_own_rule_beats_the_region_rule(platform, partner):
+    dossier_id = _registered(platform, "0356")
+    headers = _as(gemeente="0356")
+    given = _send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", CONSENT, headers)
+    assert given.status_code == 201
+    health = _ask(platform, dossier_id, "0356")["gezondheid"]
+    assert health["permit"] is False and health["rule"] == "G0356-01"
+
+
+def test_the_receipt_is_a_printable_page_in_dutch(platform, partner):
+    dossier_id = _registered(platform)
+    consents = f"/api/v1/dossiers/{dossier_id}/consents"
+    consent_id = _send(platform, "POST", consents, CONSENT).json()["id"]
+
+    page = _send(platform, "GET", f"{consents}/{consent_id}/receipt.html")
+    as_json = _send(platform, "GET", f"{consents}/{consent_id}/receipt")
+
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "Bewijs van toestemming" in page.text and "31 december 2027" in page.text
+    assert as_json.json()["grantee"]["oin"] == VWN
+    other = _send(platform, "GET", f"{consents}/{consent_id}/receipt", None, _as(gemeente="0321"))
+    assert other.status_code == 404
+
+
+def test_a_bad_consent_is_a_problem_naming_the_fields(platform, partner):
+    dossier_id = _registered(platform)
+    refused = _send(
+        platform,
+        "POST",
+        f"/api/v1/dossiers/{dossier_id}/consents",
+        {**CONSENT, "categories": ["alles"], "collection": {"method": "telepathie"}},
+    )
+    assert refused.status_code == 422
+    fields = {e["field"] for e in refused.json()["errors"]}
+    assert {"categories", "collection.method", "collection.language"} <= fields
+
+
+def test_the_protocol_in_force_is_readable_with_its_adopted_version(platform):
+    protocol = _send(platform, "GET", "/api/v1/sharing/protocol", None, _as("begeleider"))
+    assert protocol.status_code == 200
+    body = protocol.json()
+    assert body["adopted"][-1]["digest"] == body["digest"]
+    assert any(rule["id"] == "G0356-01" for rule in body["gemeenten"]["0356"])
