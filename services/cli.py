@@ -173,33 +173,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_partner_add(args: argparse.Namespace) -> int:
-    """Register a partner organisation with consent, acting as the platform's administrator."""
-    import eventlet
-
-    eventlet.monkey_patch()
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    from services.common import remote  # noqa: F401 - errors arrive as themselves
-    from services.common.context import CONTEXT_KEY, Actor, CommandContext
-    from services.common.errors import ChainError
-
-    admin = Actor(
-        "cli:partner-add", "wegwijs partner add", ("admin",), settings.SYSTEM_OIN.get(), ()
-    )
-    ctx = CommandContext(actor=admin, activity="partner-beheren")
-    config = {"AMQP_URI": settings.AMQP_URI.get()}
-    partner = {"oin": args.oin, "name": args.name, "kind": args.kind, "gemeenten": args.gemeente}
-    with ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}, timeout=30) as rpc:
-        try:
-            registered = rpc.consent.register_partner(partner)
-        except ChainError as exc:
-            print(f"partner add: refused: {exc}", file=sys.stderr)
-            return 2
-    print(f"partner add: {json.dumps(registered, ensure_ascii=False)}")
-    return 0
-
-
 def cmd_token(args: argparse.Namespace) -> int:
     from services.gateway.auth import issue_token
 
@@ -285,16 +258,9 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
     token.set_defaults(func=cmd_token)
 
-    partner = sub.add_parser("partner", help="partner organisations")
-    partner_sub = partner.add_subparsers(dest="partner_command", required=True)
-    add = partner_sub.add_parser("add", help="register (or update) a partner organisation")
-    add.add_argument("--oin", required=True, help="the organisation's OIN (20 digits)")
-    add.add_argument("--name", required=True)
-    add.add_argument("--kind", required=True, help="a recipient kind of the sharing protocol")
-    add.add_argument(
-        "--gemeente", action="append", required=True, help="CBS code it works for; repeat"
-    )
-    add.set_defaults(func=cmd_partner_add)
+    from services.partner_admin import add_parsers as add_partner_parsers
+
+    add_partner_parsers(sub)
 
     sub.add_parser("settings", help="list every setting with its help").set_defaults(
         func=cmd_settings

@@ -285,7 +285,7 @@ class Platform:
         return self.scalar("SELECT count(*) FROM audit.ledger WHERE origin = %s", origin)
 
     def wait_ledger_complete(self, deadline: float = 60) -> None:
-        """Until pip has reacted to every registration and every stored event of intake and pip
+        """Until pip has reacted to every registration and every stored event of every service
         is in the ledger: the platform has settled."""
 
         def unsettled() -> tuple[int, int]:
@@ -296,8 +296,14 @@ class Platform:
             drafts = self.scalar(
                 "SELECT count(*) FROM pip.pips_events WHERE topic LIKE %s", "%Pip.DraftOpened"
             )
-            stored = self.stored_events("intake", "intake_events") + self.stored_events(
-                "pip", "pips_events"
+            stored = sum(
+                self.stored_events(schema, table)
+                for schema, table in (
+                    ("intake", "intake_events"),
+                    ("pip", "pips_events"),
+                    ("consent", "consent_events"),
+                    ("matching", "matching_events"),
+                )
             )
             return registered - drafts, stored - self.ledger_count()
 

@@ -22,6 +22,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     # Policy officer of a gemeente: reads reports, never a dossier.
     BELEIDSMEDEWERKER = "beleidsmedewerker"
+    # A partner organisation's system, fetching what its feed refers to (dataref).
+    PARTNER = "partner"
     # Professionals outside the gemeente who may give signals before and during the intake.
     HUISARTS = "huisarts"
     MAATSCHAPPELIJK_WERKER = "maatschappelijk-werker"
@@ -43,6 +45,7 @@ class Action(StrEnum):
     DECIDE_SHARING = "sharing.decide"
     READ_PROTOCOL = "sharing.protocol"
     MANAGE_PARTNERS = "partner.manage"
+    FETCH_FEED = "feed.fetch"
     READ_AUDIT = "audit.read"
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
@@ -79,6 +82,8 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     # The protocol is public within the chain (aandachtspunt f: clear frames).
     Action.READ_PROTOCOL: frozenset(r for r in Role),
     Action.MANAGE_PARTNERS: frozenset({Role.ADMIN}),
+    # Which events a partner may fetch is decided per event by consent, for its own OIN.
+    Action.FETCH_FEED: frozenset({Role.PARTNER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),

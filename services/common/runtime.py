@@ -106,12 +106,17 @@ class ChainRuntime(DependencyProvider):
         origins: tuple[str, ...] = (),
         sink_factory: Callable[[ChainRuntime], Sink] | None = None,
         projections: tuple[Projection, ...] = (),
+        relays: tuple[Callable[[ChainRuntime], Any], ...] = (),
     ):
         self.app_class = app_class
         self.publications = publications or {}
         self.origins = origins
         self.sink_factory = sink_factory
         self.projections = projections
+        # More relays of the service's own log beside the outbox (consent's partner feeds):
+        # each is made from the runtime and has `relay()` and `close()`.
+        self.relay_factories = relays
+        self.extra_relays: list[Any] = []
         self.app: ChainApplication | None = None
         self.relay: OutboxRelay | None = None
         self.consumer: TrackingConsumer | None = None
@@ -135,6 +140,7 @@ class ChainRuntime(DependencyProvider):
                 self.service, self.app, self.publications, self.db, self.publisher
             )
             self.projector = Projector(self.app, self.db, self.projections)
+            self.extra_relays = [factory(self) for factory in self.relay_factories]
         if self.origins:
             sink = self.sink_factory(self) if self.sink_factory else EventSourcedSink(self.app)
             self.consumer = TrackingConsumer(self.service, sink, self.db, self.fetch)
@@ -152,6 +158,8 @@ class ChainRuntime(DependencyProvider):
             self._rpc_proxy.stop()
         if self.relay is not None:
             self.publisher.close()
+        for extra in self.extra_relays:
+            extra.close()
         if self.app is not None:
             self.app.close()
         self.db.close()
@@ -198,11 +206,15 @@ class ChainRuntime(DependencyProvider):
         while True:
             with suppress(Empty):
                 self._nudges.get(timeout=poll)
-            try:
-                self.relay.relay()
-            except Exception as exc:  # noqa: BLE001 - keep relaying after any fault
-                log.warning("outbox_relay_failed", extra={"error": repr(exc)})
-                eventlet.sleep(1)
+            for relay in (self.relay, *self.extra_relays):
+                try:
+                    relay.relay()
+                except Exception as exc:  # noqa: BLE001 - keep relaying after any fault
+                    log.warning(
+                        "outbox_relay_failed",
+                        extra={"relay": type(relay).__name__, "error": repr(exc)},
+                    )
+                    eventlet.sleep(1)
 
     def _projection_loop(self) -> None:
         """Keep read models close behind the event store; a read that must see its own writes

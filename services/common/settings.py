@@ -94,6 +94,16 @@ SHARING_PROTOCOL_FILE = _declare(
     str(ROOT / "infra" / "sharing-protocol.json"),
     "JSON file with the region's information-sharing protocol and gemeente overrides (versioned).",
 )
+PUBLIC_URL = _declare(
+    "WEGWIJS_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "The gateway's address as partners reach it; partner feeds put it in each event's dataref.",
+)
+PARTNER_EXCHANGE = _declare(
+    "WEGWIJS_PARTNER_EXCHANGE",
+    "wegwijs.partners",
+    "Direct exchange of the partner feeds; each partner's queue is bound with its OIN.",
+)
 MONITOR_SECONDS = _declare(
     "WEGWIJS_MONITOR_SECONDS",
     "60",

@@ -21,6 +21,7 @@ from services.common.region import Region
 from services.common.values import jsonable
 from services.consent.categories import Categories
 from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
+from services.consent.feed_use_cases import FeedUseCases, basis_of
 from services.consent.partners import Partner, parse_partner, partner_id
 from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
 from services.consent.receipt import receipt, receipt_html
@@ -30,7 +31,7 @@ DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 CONSUMED = (DOSSIER_REGISTERED,)
 
 
-class Consent(ChainApplication):
+class Consent(ChainApplication, FeedUseCases):
     name = "Consent"
     schema = "consent"
     reaction_activity = "toestemming-beheren"
@@ -48,10 +49,13 @@ class Consent(ChainApplication):
         self.region = region or Region.load()
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
+        """Open a registered dossier's consents, and decide what partners' feeds get of any
+        event their subscriptions match."""
+        changed = []
         if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
             data = event["data"]
-            return [DossierConsents(dossier_id=UUID(data["dossier_id"]), gemeente=data["gemeente"])]
-        return ()
+            changed.append(self.dossier_consents(data["dossier_id"], data["gemeente"]))
+        return [*changed, *self.feed(origin, event)]
 
     # the protocol -------------------------------------------------------------------------------
     def adopt_protocol(self) -> bool:
@@ -290,15 +294,8 @@ class Consent(ChainApplication):
             except AggregateNotFoundError:
                 return DisclosureLog(dossier_id=consents.dossier_id, gemeente=consents.gemeente)
 
-        # The basis of each answer, as the ledger's legal basis of this event.
-        basis = "; ".join(
-            f"{d.category}: {'ja' if d.permit else 'nee'} ({d.rule}"
-            + (f", toestemming {d.consent_id}" if d.consent_id else "")
-            + ")"
-            for d in decisions
-        )
         self._update(
-            replace(ctx, legal_basis=basis),
+            replace(ctx, legal_basis=basis_of(decisions)),
             load,
             lambda log: log.record(
                 recipient=partner.oin,

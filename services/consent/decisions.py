@@ -5,6 +5,7 @@ Every answer names what decided it, and each batch of answers is an event of the
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -87,6 +88,8 @@ class DisclosureLog(ChainAggregate):
         self.dossier_id = dossier_id
         self.gemeente = gemeente
         self.decided = 0
+        # What each partner was sent, by "<partner OIN>:<event id>": fetched again by dataref.
+        self.deliveries: dict[str, dict[str, Any]] = {}
 
     @event("Decided")
     def record(
@@ -98,9 +101,25 @@ class DisclosureLog(ChainAggregate):
         protocol_version: str,
         decisions: list[dict[str, Any]],
         trigger: str,
+        delivery: dict[str, Any] | None = None,
     ) -> None:
-        """`trigger`: what asked (a person's request, or the event a feed was sending)."""
+        """`trigger`: what asked (a person's request, a feed sending an event, a partner
+        fetching one); `delivery`: what a feed is to send, when the decision lets it."""
         self.decided += len(decisions)
+        if delivery is not None:
+            self.deliveries[f"{recipient}:{delivery['event_id']}"] = {
+                **copy.deepcopy(delivery),
+                "recipient": recipient,
+                "purpose": purpose,
+            }
+
+    @event("Withheld")
+    def withhold(self, recipient: str, event_id: str, reason: str) -> None:
+        """A delivery decided earlier was not sent: the decision no longer held when sending."""
+        self.deliveries.get(f"{recipient}:{event_id}", {})["withheld"] = reason
+
+    def delivery(self, recipient: str, event_id: str) -> dict[str, Any] | None:
+        return self.deliveries.get(f"{recipient}:{event_id}")
 
 
 def disclosure_log_id(dossier_id: uuid.UUID | str) -> uuid.UUID:

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.common.envelope import Publication, about_dossier, dossier_opened
 from services.consent.decisions import DisclosureLog
+from services.consent.feeds import SUBSCRIPTIONS_ID, Subscriptions
 from services.consent.partners import Partner
 from services.consent.protocol import PROTOCOL_ID, ProtocolRegister
 from services.consent.records import DossierConsents
@@ -24,6 +25,10 @@ PARTNER_REGISTERED = "nl.wegwijs.consent.partner.geregistreerd.v1"
 PARTNER_CHANGED = "nl.wegwijs.consent.partner.gewijzigd.v1"
 DISCLOSURES_OPENED = "nl.wegwijs.consent.deelbesluiten.geopend.v1"
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
+WITHHELD = "nl.wegwijs.consent.levering.tegengehouden.v1"
+SUBSCRIPTIONS_OPENED = "nl.wegwijs.consent.abonnementen.geopend.v1"
+SUBSCRIBED = "nl.wegwijs.consent.abonnement.aangemaakt.v1"
+SUBSCRIPTION_ENDED = "nl.wegwijs.consent.abonnement.beeindigd.v1"
 
 
 def _given(e: Any) -> dict[str, Any]:
@@ -49,10 +54,11 @@ def _changed(e: Any) -> dict[str, Any]:
     return data
 
 
-def _about_register(event_type: str, data: Any) -> Publication:
-    """An event of the one protocol register: its subject is the register's id, no gemeente."""
+def _about(register: Any, event_type: str, data: Any) -> Publication:
+    """An event of a register of the region (the protocol, the subscriptions): its subject is
+    the register's id, and no gemeente."""
     return Publication(
-        type=event_type, subject=lambda e: str(PROTOCOL_ID), gemeente=lambda e: None, data=data
+        type=event_type, subject=lambda e: str(register), gemeente=lambda e: None, data=data
     )
 
 
@@ -81,8 +87,9 @@ PUBLICATIONS = {
     DossierConsents.ConsentExpired: about_dossier(
         CONSENT_EXPIRED, lambda e: {"consent_id": e.consent_id, "on": e.on.isoformat()}
     ),
-    ProtocolRegister.Opened: _about_register(PROTOCOL_OPENED, lambda e: {}),
-    ProtocolRegister.Adopted: _about_register(
+    ProtocolRegister.Opened: _about(PROTOCOL_ID, PROTOCOL_OPENED, lambda e: {}),
+    ProtocolRegister.Adopted: _about(
+        PROTOCOL_ID,
         PROTOCOL_ADOPTED,
         lambda e: {
             "version": e.version,
@@ -104,6 +111,20 @@ PUBLICATIONS = {
             "protocol_version": e.protocol_version,
             "trigger": e.trigger,
             "decisions": e.decisions,
+            "delivered": getattr(e, "delivery", None) is not None,
         },
+    ),
+    DisclosureLog.Withheld: about_dossier(
+        WITHHELD,
+        lambda e: {"recipient": e.recipient, "event_id": e.event_id, "reason": e.reason},
+    ),
+    Subscriptions.Opened: _about(SUBSCRIPTIONS_ID, SUBSCRIPTIONS_OPENED, lambda e: {}),
+    Subscriptions.Subscribed: _about(
+        SUBSCRIPTIONS_ID,
+        SUBSCRIBED,
+        lambda e: {"subscription_id": e.subscription_id, "partner": e.partner, **e.subscription},
+    ),
+    Subscriptions.Ended: _about(
+        SUBSCRIPTIONS_ID, SUBSCRIPTION_ENDED, lambda e: {"subscription_id": e.subscription_id}
     ),
 }

@@ -17,17 +17,28 @@ from services.common.service import ChainService
 from services.consent.application import Consent
 from services.consent.events import PUBLICATIONS
 from services.consent.projections import PROJECTIONS, expiry_candidates
+from services.consent.relay import PartnerFeedRelay
 
 log = logging.getLogger(__name__)
 
 
 class ConsentService(ChainService):
     name = "consent"
-    chain = ChainRuntime(Consent, PUBLICATIONS, origins=("intake",), projections=PROJECTIONS)
+    chain = ChainRuntime(
+        Consent,
+        PUBLICATIONS,
+        origins=("intake", "pip"),
+        projections=PROJECTIONS,
+        relays=(PartnerFeedRelay,),
+    )
 
     @consume(events_from("intake", "consent"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
         self.chain.receive("intake", event)
+
+    @consume(events_from("pip", "consent"))
+    def on_pip_event(self, event: dict[str, Any]) -> None:
+        self.chain.receive("pip", event)
 
     @timer(interval=3600, eager=True)
     def adopt_protocol(self) -> None:
@@ -53,6 +64,18 @@ class ConsentService(ChainService):
     @rpc(expected_exceptions=EXPECTED)
     def register_partner(self, data: Any) -> dict[str, Any]:
         return self.chain.app.register_partner(self.chain.ctx, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def subscribe(self, oin: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.subscribe(self.chain.ctx, oin, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def end_subscription(self, subscription_id: str) -> None:
+        self.chain.app.end_subscription(self.chain.ctx, subscription_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def fetch(self, dossier_id: str, event_id: str) -> dict[str, Any]:
+        return self.chain.app.fetch(self.chain.ctx, dossier_id, event_id)
 
     # consent records -----------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)

@@ -63,3 +63,13 @@ class ConsentRoutes:
     def get_protocol(self, request: Request) -> Response:
         self._authorise(request, Action.READ_PROTOCOL, "protocol-inzien")
         return json_response(200, self._call(self.consent.protocol))
+
+    @api(
+        "GET",
+        "/api/v1/partner/dossiers/<string:dossier_id>/events/<string:event_id>",
+        expected_exceptions=ChainError,
+    )
+    def get_partner_event(self, request: Request, dossier_id: str, event_id: str) -> Response:
+        """A partner fetches an event of its feed (the dataref); decided again now."""
+        self._authorise(request, Action.FETCH_FEED, "delen-met-partner")
+        return json_response(200, self._call(self.consent.fetch, dossier_id, event_id))

@@ -112,6 +112,26 @@ def consent_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/partner/dossiers/{dossier_id}/events/{event_id}": {
+            "get": {
+                "summary": "A partner fetches an event its feed sent (the event's dataref), with "
+                "what may be shared now; decided again and recorded (role partner, for its OIN)",
+                "operationId": "fetchPartnerEvent",
+                "parameters": [
+                    DOSSIER_ID,
+                    {
+                        "name": "event_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "{id, type, time, subject, data}"},
+                    **error_responses(401, 403, 404, 503, 504),
+                },
+            }
+        },
         "/api/v1/sharing/protocol": {
             "get": {
                 "summary": "The information-sharing protocol in force, and its adopted versions",

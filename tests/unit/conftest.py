@@ -32,3 +32,20 @@ def consent():
     app = Consent.in_memory()
     yield app
     app.close()
+
+
+@pytest.fixture
+def partners(consent):
+    """Consent with three partner organisations: VluchtelingenWerk, a school, an employer."""
+    from tests.unit.test_consent import EMPLOYER, SCHOOL, VWN, _admin
+
+    for oin, name, kind in (
+        (VWN, "VluchtelingenWerk", "maatschappelijke-begeleiding"),
+        (SCHOOL, "Taalschool", "taalaanbieder"),
+        (EMPLOYER, "Kringloop", "werkgever"),
+    ):
+        consent.register_partner(
+            _admin(),
+            {"oin": oin, "name": name, "kind": kind, "gemeenten": ["0344", "0356", "0321"]},
+        )
+    return consent

@@ -26,20 +26,6 @@ def _admin() -> CommandContext:
     )
 
 
-@pytest.fixture
-def partners(consent):
-    for oin, name, kind in (
-        (VWN, "VluchtelingenWerk", "maatschappelijke-begeleiding"),
-        (SCHOOL, "Taalschool", "taalaanbieder"),
-        (EMPLOYER, "Kringloop", "werkgever"),
-    ):
-        consent.register_partner(
-            _admin(),
-            {"oin": oin, "name": name, "kind": kind, "gemeenten": ["0344", "0356", "0321"]},
-        )
-    return consent
-
-
 def _dossier(consent, gemeente: str = "0344") -> str:
     dossier_id = str(uuid.uuid4())
     consent.process(

@@ -13,6 +13,7 @@ from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import to_cloudevent
 from services.consent import decisions as consent_decisions
+from services.consent import feeds as consent_feeds
 from services.consent import partners as consent_partners
 from services.consent import protocol as consent_protocol
 from services.consent import records as consent_records
@@ -71,7 +72,10 @@ def _domain_event_classes(*modules) -> set[type]:
     [
         ((intake_domain, brede_intake, signals, views), INTAKE),
         ((pip_domain, pip_handhaving), PIP),
-        ((consent_records, consent_protocol, consent_partners, consent_decisions), CONSENT),
+        (
+            (consent_records, consent_protocol, consent_partners, consent_decisions, consent_feeds),
+            CONSENT,
+        ),
     ],
     ids=["intake", "pip", "consent"],
 )

@@ -1,0 +1,144 @@
+"""Partner feeds: subscriptions (as in the VNG Notificaties API: a channel with filters), and the
+CloudEvent a partner receives, holding only what the decision permits.
+
+A subscription names a partner, a channel (the origin service: `intake`, `pip`), the event types
+and gemeenten it wants, and the purpose it receives them for. The feed itself is decided in
+`Consent.policy` (a `DisclosureLog.Decided` event with a delivery) and sent by `PartnerFeedRelay`
+(`relay.py`), which checks again just before sending. No I/O here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from eventsourcing.domain import event
+
+from services.common import settings
+from services.common.aggregate import ChainAggregate
+from services.common.envelope import source_of
+from services.common.errors import InvalidInput, NotFound, field_error
+
+CHANNELS = ("intake", "pip", "matching")
+SUBSCRIPTIONS_ID = uuid.uuid5(uuid.UUID("2f8e6c1a-4d3b-4e9f-a7c2-5b1d0e8f9a36"), "subscriptions")
+_DELIVERY_NAMESPACE = uuid.UUID("8a4d2c6e-1f3b-4a7d-9e5c-0b2f6a8d4c13")
+WITHDRAWAL_TYPE = "nl.wegwijs.partnerfeed.toestemming-beeindigd.v1"
+
+
+def parse_subscription(
+    data: Any,
+    partner_gemeenten: Iterable[str],
+    purposes: Iterable[str],
+    known_types: Iterable[str],
+) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    errors = []
+    channel = data.get("channel")
+    if channel not in CHANNELS:
+        errors.append(field_error("channel", f"must be one of: {', '.join(CHANNELS)}"))
+    types = data.get("types", [])
+    of_channel = sorted(t for t in known_types if t.startswith(f"nl.wegwijs.{channel}."))
+    if not isinstance(types, list) or not all(t in of_channel for t in types):
+        errors.append(
+            field_error("types", "must be event types of the channel (empty: all of them)")
+        )
+    gemeenten = data.get("gemeenten")
+    serves = sorted(partner_gemeenten)
+    if not isinstance(gemeenten, list) or not gemeenten or not all(g in serves for g in gemeenten):
+        errors.append(field_error("gemeenten", f"must be a non-empty list of: {', '.join(serves)}"))
+    if data.get("purpose") not in purposes:
+        errors.append(field_error("purpose", f"must be one of: {', '.join(purposes)}"))
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "channel": channel,
+        "types": sorted(set(types)),
+        "gemeenten": sorted(set(gemeenten)),
+        "purpose": data["purpose"],
+    }
+
+
+class Subscriptions(ChainAggregate):
+    """Every partner's subscriptions: few enough to hold in one aggregate, read per event."""
+
+    @staticmethod
+    def create_id() -> uuid.UUID:
+        return SUBSCRIPTIONS_ID
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.active: dict[str, dict[str, Any]] = {}
+
+    @event("Subscribed")
+    def subscribe(self, subscription_id: str, partner: str, subscription: dict[str, Any]) -> None:
+        self.active[subscription_id] = {"id": subscription_id, "partner": partner, **subscription}
+
+    def end(self, subscription_id: str) -> None:
+        if subscription_id not in self.active:
+            raise NotFound("no such subscription")
+        self._ended(subscription_id=subscription_id)
+
+    @event("Ended")
+    def _ended(self, subscription_id: str) -> None:
+        del self.active[subscription_id]
+
+    def matching(self, origin: str, event_type: str, gemeente: str) -> list[dict[str, Any]]:
+        return [
+            s
+            for s in self.active.values()
+            if s["channel"] == origin
+            and (not s["types"] or event_type in s["types"])
+            and gemeente in s["gemeenten"]
+        ]
+
+    def of_partner(self, partner: str) -> list[dict[str, Any]]:
+        return [s for s in self.active.values() if s["partner"] == partner]
+
+
+def delivery_id(partner: str, event_id: str) -> str:
+    return str(uuid.uuid5(_DELIVERY_NAMESPACE, f"{partner}:{event_id}"))
+
+
+def dataref(dossier_id: str, event_id: str) -> str:
+    base = settings.PUBLIC_URL.get().rstrip("/")
+    return f"{base}/api/v1/partner/dossiers/{dossier_id}/events/{event_id}"
+
+
+def partner_cloudevent(partner: str, delivery: Mapping[str, Any], data: Mapping[str, Any]) -> dict:
+    """The CloudEvent (NL GOV profile) a partner receives: the original type and time, the
+    dossier's pseudonymous id, only the permitted data, and where to fetch it again."""
+    return {
+        "specversion": "1.0",
+        "type": delivery["type"],
+        "source": source_of("consent"),
+        "id": delivery_id(partner, delivery["event_id"]),
+        "time": delivery["time"],
+        "subject": delivery["subject"],
+        "datacontenttype": "application/json",
+        "dataref": dataref(delivery["subject"], delivery["event_id"]),
+        "data": dict(data),
+    }
+
+
+def withdrawal_cloudevent(
+    partner: str, dossier_id: str, consent_id: str, categories: list[str], on: str, reason: str
+) -> dict:
+    """Tells a partner that a consent ended: it deletes what it received under it."""
+    return {
+        "specversion": "1.0",
+        "type": WITHDRAWAL_TYPE,
+        "source": source_of("consent"),
+        "id": delivery_id(partner, f"{consent_id}:{reason}"),
+        "time": f"{on}T00:00:00+00:00",
+        "subject": dossier_id,
+        "datacontenttype": "application/json",
+        "data": {
+            "consent_id": consent_id,
+            "categories": categories,
+            "on": on,
+            "reason": reason,
+            "instruction": "verwijderen",
+        },
+    }

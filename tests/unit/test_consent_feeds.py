@@ -1,0 +1,132 @@
+"""Partner feeds decided per event, and checked again before sending and when fetched."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from services.common.context import Actor, CommandContext
+from services.common.errors import InvalidInput, NotFound
+from tests.pip_fixtures import intake_event
+from tests.unit.test_applications import context, stored
+from tests.unit.test_consent import TODAY, VWN, _admin, _consent, _dossier
+
+GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
+
+
+def _subscribe(consent, types=(GOAL_ADDED,), gemeenten=("0344",)):
+    return consent.subscribe(
+        _admin(),
+        VWN,
+        {
+            "channel": "pip",
+            "types": list(types),
+            "gemeenten": list(gemeenten),
+            "purpose": "maatschappelijke-begeleiding",
+        },
+    )
+
+
+def _goal_event(dossier_id: str, domain: str, gemeente: str = "0344") -> dict:
+    event = intake_event(
+        GOAL_ADDED,
+        {
+            "dossier_id": dossier_id,
+            "goal_id": str(uuid.uuid4()),
+            "domain": domain,
+            "term": "kort",
+            "phase": 0,
+            "due_on": "2027-03-01",
+            "owner": {"role": "regievoerder", "organisation": "Gemeente Utrecht"},
+        },
+        gemeente,
+        on=TODAY,
+    )
+    return {**event, "origin": "pip"}
+
+
+def _deliveries(consent) -> list:
+    return [e for e in stored(consent, "DisclosureLog.Decided") if e.trigger.startswith("feed:")]
+
+
+def test_a_health_goal_is_not_fed_without_consent_and_a_language_goal_is(partners):
+    _subscribe(partners)
+    dossier_id = _dossier(partners)
+    partners.process(
+        "pip", [_goal_event(dossier_id, "gezondheid"), _goal_event(dossier_id, "taal")]
+    )
+
+    health, language = _deliveries(partners)
+    assert health.delivery is None
+    assert {d["category"]: d["permit"] for d in health.decisions}["gezondheid"] is False
+    assert language.delivery["data"]["domain"] == "taal"
+    assert health.context["activity"] == "delen-met-partner"
+    assert "gezondheid: nee (R06)" in health.context["legal_basis"]
+
+
+def test_with_consent_health_is_fed_and_checked_again_before_sending(partners):
+    _subscribe(partners)
+    dossier_id = _dossier(partners)
+    given = partners.give_consent(context(), dossier_id, _consent(), today=TODAY)
+    event = _goal_event(dossier_id, "gezondheid")
+    partners.process("pip", [event])
+
+    [fed] = _deliveries(partners)
+    assert fed.delivery["data"]["domain"] == "gezondheid"
+    _, data = partners.recheck(dossier_id, VWN, event["id"], TODAY)
+    assert data["domain"] == "gezondheid"
+
+    partners.withdraw_consent(context(), dossier_id, given["id"], {}, today=TODAY)
+    decisions, data = partners.recheck(dossier_id, VWN, event["id"], TODAY)
+    assert data is None, "a withdrawn consent stops the delivery not yet made"
+    assert {d.category: d.permit for d in decisions}["gezondheid"] is False
+
+
+def test_events_of_other_gemeenten_types_or_intern_are_not_fed(partners):
+    _subscribe(partners)
+    utrecht, houten = _dossier(partners), _dossier(partners, "0321")
+    viewed = intake_event(
+        "nl.wegwijs.intake.dossier.ingezien.v1",
+        {"dossier_id": utrecht, "roles": ["begeleider"], "categories": ["identiteit"]},
+    )
+    partners.process("pip", [_goal_event(houten, "taal", "0321")])
+    partners.process("intake", [viewed])
+    assert _deliveries(partners) == []
+
+
+def test_a_partner_fetches_what_may_be_shared_now_and_the_fetch_is_a_decision(partners):
+    _subscribe(partners)
+    dossier_id = _dossier(partners)
+    event = _goal_event(dossier_id, "taal")
+    partners.process("pip", [event])
+    partner = CommandContext(
+        actor=Actor("vwn-systeem", "VWN", ("partner",), VWN, ()), activity="delen-met-partner"
+    )
+
+    fetched = partners.fetch(partner, dossier_id, event["id"])
+
+    assert fetched["data"]["domain"] == "taal" and fetched["type"] == GOAL_ADDED
+    assert stored(partners, "DisclosureLog.Decided")[
+        -1
+    ].trigger == f"ofhalen:{event['id']}".replace("ofhalen", "ophalen")
+    other = CommandContext(
+        actor=Actor("x", "X", ("partner",), "00000003000000000099", ()), activity="x"
+    )
+    with pytest.raises(NotFound):
+        partners.fetch(other, dossier_id, event["id"])
+
+
+def test_a_subscription_must_fit_the_partner_and_the_channel(partners):
+    with pytest.raises(InvalidInput) as refused:
+        partners.subscribe(
+            _admin(),
+            VWN,
+            {
+                "channel": "pip",
+                "types": ["nl.wegwijs.intake.dossier.geregistreerd.v1"],
+                "gemeenten": ["0363"],
+                "purpose": "reclame",
+            },
+        )
+    assert {e["field"] for e in refused.value.errors} == {"types", "gemeenten", "purpose"}
