@@ -96,9 +96,14 @@ SHARING_PROTOCOL_FILE = _declare(
 )
 PUBLIC_URL = _declare(
     "WEGWIJS_PUBLIC_URL",
-    "http://127.0.0.1:8000",
-    "The gateway's address as partners reach it; partner feeds put it in each event's dataref.",
+    "",
+    "The gateway's address as partners reach it, for the dataref of partner feed events; empty"
+    " means http://<WEGWIJS_GATEWAY_ADDRESS>.",
 )
+
+
+def public_url() -> str:
+    return (PUBLIC_URL.get() or f"http://{GATEWAY_ADDRESS.get()}").rstrip("/")
 PARTNER_EXCHANGE = _declare(
     "WEGWIJS_PARTNER_EXCHANGE",
     "wegwijs.partners",

@@ -102,8 +102,7 @@ def delivery_id(partner: str, event_id: str) -> str:
 
 
 def dataref(dossier_id: str, event_id: str) -> str:
-    base = settings.PUBLIC_URL.get().rstrip("/")
-    return f"{base}/api/v1/partner/dossiers/{dossier_id}/events/{event_id}"
+    return f"{settings.public_url()}/api/v1/partner/dossiers/{dossier_id}/events/{event_id}"
 
 
 def partner_cloudevent(partner: str, delivery: Mapping[str, Any], data: Mapping[str, Any]) -> dict:
