@@ -104,6 +104,8 @@ PUBLIC_URL = _declare(
 
 def public_url() -> str:
     return (PUBLIC_URL.get() or f"http://{GATEWAY_ADDRESS.get()}").rstrip("/")
+
+
 PARTNER_EXCHANGE = _declare(
     "WEGWIJS_PARTNER_EXCHANGE",
     "wegwijs.partners",
