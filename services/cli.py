@@ -213,6 +213,13 @@ def read_models() -> dict[str, tuple[type, tuple]]:
     }
 
 
+def cmd_asyncapi(args: argparse.Namespace) -> int:
+    from services.consent.asyncapi import asyncapi_document
+
+    print(json.dumps(asyncapi_document(), indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from services.common.db import Database
     from services.common.projection import Projector
@@ -266,6 +273,9 @@ def parser() -> argparse.ArgumentParser:
         func=cmd_settings
     )
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(func=cmd_openapi)
+    sub.add_parser("asyncapi", help="print the partner feed's AsyncAPI document").set_defaults(
+        func=cmd_asyncapi
+    )
     rebuild = sub.add_parser("rebuild", help="drop a read model and rebuild it from events")
     rebuild.add_argument("projection", choices=sorted(read_models()))
     rebuild.set_defaults(func=cmd_rebuild)

@@ -4,7 +4,6 @@ the withdrawal event is."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 
@@ -14,6 +13,7 @@ from amqp.exceptions import AccessRefused
 from kombu import Connection, Consumer, Queue
 from referencing import Registry, Resource
 
+from examples.partner_consumer import LocalStore, PartnerFeed
 from services.gateway.auth import issue_token
 from tests.platform import ROOT, eventually, person, rabbitmqctl
 
@@ -84,22 +84,12 @@ def test_the_broker_keeps_each_partner_to_its_own_queue(feeds):
 
 
 class Feed:
-    """Partner A's queue, read with A's own credentials."""
+    """Partner A's queue, read with the example consumer a partner would copy."""
 
     def __init__(self, uri: str, queue: str):
-        self.connection = Connection(uri)
+        self.feed = PartnerFeed(uri, queue)
+        self.store = LocalStore()
         self.received: list[dict] = []
-        self.consumer = Consumer(
-            self.connection.channel(),
-            queues=[Queue(queue, no_declare=True)],
-            callbacks=[self._on_message],
-            accept=["application/cloudevents+json", "application/json"],
-        )
-        self.consumer.consume()
-
-    def _on_message(self, body, message) -> None:
-        self.received.append(body if isinstance(body, dict) else json.loads(body))
-        message.ack()
 
     def until(self, predicate, what: str, deadline: float = 30) -> list[dict]:
         """Every message up to and including the first for which `predicate` holds."""
@@ -109,12 +99,13 @@ class Feed:
                 if predicate(event):
                     taken, self.received = self.received[: index + 1], self.received[index + 1 :]
                     return taken
-            with contextlib.suppress(TimeoutError):
-                self.connection.drain_events(timeout=0.5)
+            for event in self.feed.events(idle_seconds=0.5):
+                self.store.handle(event)
+                self.received.append(event)
         raise AssertionError(f"not within {deadline} s: {what}; got {self.received}")
 
     def close(self) -> None:
-        self.connection.release()
+        self.feed.close()
 
 
 def _validator(event_type: str) -> jsonschema.Validator:
@@ -189,10 +180,12 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
         after = feed.until(
             lambda e: ours(e, "taal") and e["id"] != before[-1]["id"], "the second language goal"
         )
+        kept = feed.store.by_dossier[dossier_id]
     finally:
         feed.close()
 
     assert [e["type"] for e in after if e["subject"] == dossier_id] == [WITHDRAWN, GOAL_ADDED]
+    assert [e["data"]["domain"] for e in kept] == ["taal"], "the example deleted on withdrawal"
     notice = after[0]
     assert notice["data"] == {
         "consent_id": consent_id,

@@ -336,3 +336,22 @@ def test_every_gateway_route_is_in_the_openapi_document():
             routes.add((entrypoint.method, path))
     assert routes, "no routes found: the test would prove nothing"
     assert routes - documented == set()
+
+
+def test_contracts_asyncapi_json_is_the_partner_feed_document_and_names_real_types():
+    from services.consent.asyncapi import asyncapi_document
+
+    stored = json.loads((CONTRACTS / "asyncapi.json").read_text())
+    assert stored == asyncapi_document(), "regenerate: wegwijs asyncapi > contracts/asyncapi.json"
+    assert stored["asyncapi"] == "3.0.0"
+    messages = stored["channels"]["partnerFeed"]["messages"]
+    operation = stored["operations"]["receiveFeed"]
+    assert len(operation["messages"]) == len(messages)
+    for message in messages.values():
+        payload = CONTRACTS / message["payload"]["$ref"]
+        assert payload.exists(), message["name"]
+        if "externalDocs" in message:
+            assert (CONTRACTS / message["externalDocs"]["url"]).exists(), message["name"]
+    shared = {m["name"] for m in messages.values()}
+    assert "nl.wegwijs.pip.doel.toegevoegd.v1" in shared
+    assert "nl.wegwijs.intake.dossier.ingezien.v1" not in shared, "intern never goes to partners"
