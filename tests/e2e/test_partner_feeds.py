@@ -210,3 +210,24 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
         before[-1]["dataref"], headers=_as("partner", organisation=B), timeout=15
     )
     assert other.status_code == 404
+
+
+def test_every_sharing_decision_of_the_run_is_in_the_ledger_with_what_decided_it(platform, feeds):
+    platform.wait_ledger_complete()
+    decided = [
+        r["notification_id"]
+        for r in platform.sql(
+            "SELECT notification_id FROM consent.consent_events WHERE topic LIKE %s",
+            "%DisclosureLog.Decided",
+        )
+    ]
+    entries = platform.sql(
+        "SELECT origin_position, legal_basis, activity FROM audit.ledger"
+        " WHERE origin = 'consent' AND event_type = %s ORDER BY origin_position",
+        "nl.wegwijs.consent.deelbesluit.genomen.v1",
+    )
+    assert len(decided) >= 5, "the feed test above decided at least five events"
+    assert [e["origin_position"] for e in entries] == sorted(decided)
+    for entry in entries:
+        answers = entry["legal_basis"].split("; ")
+        assert answers and all(": ja (" in a or ": nee (" in a for a in answers), entry

@@ -37,14 +37,14 @@ def test_a_draft_pip_is_opened_with_the_deadline_ten_weeks_after_the_later_date(
     assert pip["dossier_id"] == dossier_id
 
 
-def test_the_audit_ledger_lists_registration_and_draft_pip_with_one_correlation_id(platform):
+def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlation_id(platform):
     trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
     dossier_id = platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
 
     entries = eventually(
         lambda: platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0344").json(),
-        lambda body: len(body["entries"]) == 3,
-        what="registration, BSN claim and draft PIP are in the ledger",
+        lambda body: len(body["entries"]) == 4,
+        what="registration, BSN claim, draft PIP and consent records are in the ledger",
     )["entries"]
 
     # The ledger interleaves origins as their events arrive; within one origin it keeps order.
@@ -53,6 +53,7 @@ def test_the_audit_ledger_lists_registration_and_draft_pip_with_one_correlation_
         "nl.wegwijs.intake.dossier.geregistreerd.v1": "registratie",
         "nl.wegwijs.intake.bsn.geclaimd.v1": "registratie",
         "nl.wegwijs.pip.concept.geopend.v1": "pip-opstellen",
+        "nl.wegwijs.consent.toestemmingen.geopend.v1": "toestemming-beheren",
     }
     intake_types = [e["event_type"] for e in entries if e["origin"] == "intake"]
     assert intake_types == [
@@ -68,7 +69,7 @@ def test_the_audit_ledger_lists_registration_and_draft_pip_with_one_correlation_
 
 def test_every_stored_event_records_actor_activity_and_correlation_id(platform):
     platform.register(person("0321"))
-    for table in ("intake.intake_events", "pip.pips_events"):
+    for table in ("intake.intake_events", "pip.pips_events", "consent.consent_events"):
         rows = platform.sql(f"SELECT topic, state FROM {table}")
         assert rows, table
         for row in rows:
@@ -83,7 +84,8 @@ def test_only_an_auditor_may_read_the_ledger_and_only_of_their_gemeenten(platfor
     dossier_id = platform.register(person("0344"))
     eventually(
         lambda: platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "0344").json(),
-        lambda body: len(body["entries"]) == 3,
+        lambda body: len(body["entries"]) == 4,
+        what="what the registration caused is in the ledger",
     )
 
     assert (
