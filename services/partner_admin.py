@@ -85,7 +85,11 @@ def cmd_partner_add(args: argparse.Namespace) -> int:
         except ChainError as exc:
             print(f"partner add: refused: {exc}", file=sys.stderr)
             return 2
-    broker = provision_broker(args.oin, args.password or secrets.token_urlsafe(24))
+    password = args.password or secrets.token_hex(20)
+    if password.startswith("-"):
+        print("partner add: a password may not start with '-'", file=sys.stderr)
+        return 2
+    broker = provision_broker(args.oin, password)
     print(json.dumps({"partner": registered, "feed": broker}, ensure_ascii=False))
     return 0
 
