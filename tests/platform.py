@@ -6,6 +6,7 @@ exercise real RabbitMQ, real PostgreSQL and real HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -147,6 +148,7 @@ class Platform:
     # lifecycle ----------------------------------------------------------------------------
     def reset_infrastructure(self) -> None:
         """A fresh database and vhost: no state from an earlier run."""
+        self._kill_leftovers()
         with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {self.layout.name} WITH (FORCE)")
         vhost = self.layout.name
@@ -156,6 +158,17 @@ class Platform:
         rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
         self.cli("migrate")
         shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    def _kill_leftovers(self) -> None:
+        """Processes of this layout that an interrupted earlier run left behind: they would
+        consume from the new vhost and write to the new database. Recognised by their pid file
+        and, so that a reused pid is never hit, by this layout's database in their environment."""
+        for pid_file in self.run_dir.glob("*.pid"):
+            with contextlib.suppress(ValueError, OSError):
+                pid = int(pid_file.read_text())
+                environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                if f"WEGWIJS_PG_DBNAME={self.layout.name}".encode() in environ:
+                    os.kill(pid, signal.SIGKILL)
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
@@ -200,6 +213,7 @@ class Platform:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
+        (self.run_dir / f"{name}.pid").write_text(str(popen.pid))
         process = Process(service, name, popen, log)
         process.port = port
         self.processes[name] = process
