@@ -265,9 +265,11 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
     token.set_defaults(func=cmd_token)
 
+    from services.audit_admin import add_parsers as add_audit_parsers
     from services.partner_admin import add_parsers as add_partner_parsers
 
     add_partner_parsers(sub)
+    add_audit_parsers(sub)
 
     sub.add_parser("settings", help="list every setting with its help").set_defaults(
         func=cmd_settings

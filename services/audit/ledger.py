@@ -112,8 +112,10 @@ class Ledger:
         self.db = db
 
     def create_tables(self) -> None:
+        from services.audit.checkpoints import CHECKPOINT_DDL
+
         with self.db.transaction() as cur:
-            for statement in DDL:
+            for statement in (*DDL, *CHECKPOINT_DDL):
                 cur.execute(statement)
 
     def position(self, origin: str, conn: psycopg.Connection | None = None) -> int:
@@ -163,6 +165,43 @@ class Ledger:
         with self.db.transaction() as cur:
             cur.execute("SELECT * FROM audit.ledger ORDER BY seq")
             return verify_rows(cur)
+
+    def checkpoint(self, key: Any) -> dict[str, Any] | None:
+        """Sign the ledger's size and head hash, unless the last checkpoint already did."""
+        from services.audit.checkpoints import sign
+
+        with self.db.transaction() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
+            head = cur.execute(
+                "SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            last = cur.execute(
+                "SELECT number, size FROM audit.checkpoints ORDER BY number DESC LIMIT 1"
+            ).fetchone()
+            if head is None or (last and last["size"] == head["seq"]):
+                return None
+            signed = sign((last["number"] + 1) if last else 1, head["seq"], head["entry_hash"], key)
+            cur.execute(
+                "INSERT INTO audit.checkpoints (number, size, head_hash, signed_at, key_id,"
+                " signature) VALUES (%(number)s, %(size)s, %(head_hash)s, %(signed_at)s,"
+                " %(key_id)s, %(signature)s)",
+                signed,
+            )
+            return signed
+
+    def checkpoints(self) -> list[dict[str, Any]]:
+        with self.db.transaction() as cur:
+            cur.execute("SELECT * FROM audit.checkpoints ORDER BY number")
+            return [dict(row) for row in cur.fetchall()]
+
+    def verify_all(self, checkpoints: Sequence[Mapping[str, Any]], public_key: Any) -> Any:
+        """Recompute the chain, streaming it, against `checkpoints` (see checkpoints.verify)."""
+        from services.audit.checkpoints import verify
+
+        with self.db.transaction() as cur, cur.connection.cursor(name="ledger_verify") as rows:
+            rows.itersize = 10_000
+            rows.execute("SELECT * FROM audit.ledger ORDER BY seq")
+            return verify(rows, checkpoints, public_key)
 
 
 def verify_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int | None]:

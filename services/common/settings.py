@@ -146,7 +146,25 @@ RUN_DIR = _declare(
 )
 
 
-SECRETS = (JWT_SECRET, CONTEXT_KEY, BSN_INDEX_KEY)
+AUDIT_SIGNING_KEY = _declare(
+    "WEGWIJS_AUDIT_SIGNING_KEY",
+    "d2Vnd2lqcy1kZXZlbG9wbWVudC1hdWRpdC1rZXktMzI=",
+    "Ed25519 private key (32 bytes, base64) that signs audit checkpoints. Development default"
+    " only.",
+)
+AUDIT_PUBLIC_KEY = _declare(
+    "WEGWIJS_AUDIT_PUBLIC_KEY",
+    "",
+    "Ed25519 public key (base64) `wegwijs audit verify` checks checkpoints with; empty means the"
+    " one belonging to WEGWIJS_AUDIT_SIGNING_KEY. An outside verifier sets the key it was given.",
+)
+CHECKPOINT_SECONDS = _declare(
+    "WEGWIJS_CHECKPOINT_SECONDS",
+    "300",
+    "How often audit signs a checkpoint of the ledger (when it grew).",
+)
+
+SECRETS = (JWT_SECRET, CONTEXT_KEY, BSN_INDEX_KEY, AUDIT_SIGNING_KEY)
 
 
 def development_secrets_in_use() -> list[str]:

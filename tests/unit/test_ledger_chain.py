@@ -61,3 +61,26 @@ def test_an_entry_rehashed_after_a_change_still_breaks_the_next_link():
     rows[2]["actor"] = "someone-else"
     rows[2]["entry_hash"] = chain_hash(rows[2]["prev_hash"], rows[2])
     assert verify_rows(rows) == (3, 4)
+
+
+def test_checkpoints_signed_with_the_key_verify_and_a_cut_tail_is_named():
+    from services.audit.checkpoints import sign, signing_key, verify
+
+    rows = _chain(6)
+    key = signing_key()
+    checkpoints = [sign(1, 3, rows[2]["entry_hash"], key), sign(2, 6, rows[5]["entry_hash"], key)]
+    assert verify(rows, checkpoints, key.public_key()).clean
+
+    report = verify(rows[:4], checkpoints, key.public_key())
+    assert [(f.seq, f.kind) for f in report.findings] == [(5, "truncated")]
+
+
+def test_a_checkpoint_from_another_key_is_refused():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from services.audit.checkpoints import sign, signing_key, verify
+
+    rows = _chain(3)
+    forged = sign(1, 3, rows[2]["entry_hash"], Ed25519PrivateKey.generate())
+    report = verify(rows, [forged], signing_key().public_key())
+    assert [f.kind for f in report.findings] == ["bad-signature"]
