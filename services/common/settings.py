@@ -146,6 +146,11 @@ RUN_DIR = _declare(
 )
 
 
+PROCESSING_REGISTER_FILE = _declare(
+    "WEGWIJS_PROCESSING_REGISTER_FILE",
+    str(ROOT / "infra" / "processing-register.json"),
+    "JSON file with the register of processing activities (verwerkingsregister, versioned).",
+)
 AUDIT_SIGNING_KEY = _declare(
     "WEGWIJS_AUDIT_SIGNING_KEY",
     "d2Vnd2lqcy1kZXZlbG9wbWVudC1hdWRpdC1rZXktMzI=",

@@ -355,3 +355,25 @@ def test_contracts_asyncapi_json_is_the_partner_feed_document_and_names_real_typ
     shared = {m["name"] for m in messages.values()}
     assert "nl.wegwijs.pip.doel.toegevoegd.v1" in shared
     assert "nl.wegwijs.intake.dossier.ingezien.v1" not in shared, "intern never goes to partners"
+
+
+def test_every_event_type_belongs_to_exactly_one_processing_activity():
+    import re
+
+    from services.audit.register import ProcessingRegister
+
+    register = ProcessingRegister.load()
+    types = {
+        json.loads(p.read_text())["properties"]["type"]["const"]
+        for p in EVENTS.glob("nl.wegwijs.*.json")
+    }
+    by_type = register.by_type()
+    assert types - set(by_type) == set(), "event types in no processing activity"
+    assert {t: a for t, a in by_type.items() if len(a) != 1} == {}, "in more than one activity"
+    assert set(by_type) <= types, "the register names event types that do not exist"
+    categories = set(Categories.load().labels)
+    for activity in register.activities:
+        assert activity.id.startswith("urn:wegwijs:verwerking:"), activity.id
+        assert set(activity.data_categories) <= categories, activity.slug
+        assert re.fullmatch(r"P\d+[YMD]", activity.retention), activity.slug
+        assert activity.purpose and activity.legal_basis, activity.slug
