@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from services.common.db import Database, lock_key
 
 GENESIS = "0" * 64
 
+# The fields of an entry as first written (format 1); the hash covers exactly these.
 FIELDS = (
     "seq",
     "origin",
@@ -38,6 +39,21 @@ FIELDS = (
     "ledger_time",
     "payload_hash",
 )
+# Format 2 adds what the Logboek dataverwerkingen asks (see describe.py). Entries written in format
+# 1 keep their format, so a chain that began before format 2 still verifies.
+LOGBOEK_FIELDS = (
+    "trace_id",
+    "span_id",
+    "processing_activity",
+    "subject_type",
+    "system",
+    "receiving_party",
+    "result",
+    "confidentiality",
+    "retention",
+)
+FIELDS_V2 = (*FIELDS, "entry_format", *LOGBOEK_FIELDS)
+ALL_FIELDS = FIELDS_V2
 
 DDL = [
     "CREATE SCHEMA IF NOT EXISTS audit",
@@ -62,6 +78,11 @@ DDL = [
         entry_hash text NOT NULL,
         UNIQUE (origin, origin_position)
     )""",
+    "ALTER TABLE audit.ledger ADD COLUMN IF NOT EXISTS entry_format smallint NOT NULL DEFAULT 1",
+    *(
+        f"ALTER TABLE audit.ledger ADD COLUMN IF NOT EXISTS {name} text NOT NULL DEFAULT ''"
+        for name in LOGBOEK_FIELDS
+    ),
     "CREATE INDEX IF NOT EXISTS ledger_dossier ON audit.ledger (dossier_id, seq)",
     "CREATE INDEX IF NOT EXISTS ledger_correlation ON audit.ledger (correlation_id, seq)",
     """CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -77,15 +98,23 @@ DDL = [
 
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
-    return json.dumps({k: entry[k] for k in FIELDS}, sort_keys=True, separators=(",", ":")).encode()
+    """The fields the entry's format covers, as sorted, compact JSON."""
+    fields = FIELDS_V2 if entry.get("entry_format", 1) == 2 else FIELDS
+    return json.dumps({k: entry[k] for k in fields}, sort_keys=True, separators=(",", ":")).encode()
 
 
 def chain_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(entry)).hexdigest()
 
 
-def entry_from_event(seq: int, origin: str, event: Mapping[str, Any]) -> dict[str, Any]:
-    return {
+def entry_from_event(
+    seq: int,
+    origin: str,
+    event: Mapping[str, Any],
+    describe: Callable[[Mapping[str, Any]], dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The entry for `event`: format 2 with the Logboek fields when `describe` gives them."""
+    entry = {
         "seq": seq,
         "origin": origin,
         "origin_position": int(event["sequence"]),
@@ -103,13 +132,19 @@ def entry_from_event(seq: int, origin: str, event: Mapping[str, Any]) -> dict[st
         "ledger_time": datetime.now(UTC).isoformat(),
         "payload_hash": event["payloadhash"],
     }
+    if describe is None:
+        return entry
+    return {**entry, "entry_format": 2, **describe(event)}
 
 
 class Ledger:
     """Appends entries in one chain; also the audit consumer's sink."""
 
-    def __init__(self, db: Database):
+    def __init__(
+        self, db: Database, describe: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+    ):
         self.db = db
+        self.describe = describe
 
     def create_tables(self) -> None:
         from services.audit.checkpoints import CHECKPOINT_DDL
@@ -133,6 +168,8 @@ class Ledger:
         transaction lock, so the head read here is the head the entries chain to; a duplicate
         (origin, position) violates a unique key and appends nothing."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
+        if self.describe is not None:
+            columns = (*FIELDS_V2, "prev_hash", "entry_hash")
         insert = (
             f"INSERT INTO audit.ledger ({', '.join(columns)})"
             f" VALUES ({', '.join('%(' + c + ')s' for c in columns)})"
@@ -145,7 +182,7 @@ class Ledger:
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             rows = []
             for event in events:
-                entry = entry_from_event(seq, origin, event)
+                entry = entry_from_event(seq, origin, event, self.describe)
                 entry_hash = chain_hash(prev_hash, entry)
                 rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
                 seq, prev_hash = seq + 1, entry_hash

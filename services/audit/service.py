@@ -7,6 +7,7 @@ from typing import Any
 from nameko.timer import timer
 
 from services.audit.checkpoints import signing_key
+from services.audit.describe import EntryDescriber
 from services.audit.ledger import Ledger
 from services.common import settings
 from services.common.access import Action, require
@@ -19,7 +20,7 @@ ORIGINS = ("intake", "pip", "matching", "consent")
 
 
 def _ledger(runtime: ChainRuntime) -> Ledger:
-    return Ledger(runtime.db)
+    return Ledger(runtime.db, EntryDescriber())
 
 
 class AuditService(ChainService):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.audit.ledger import FIELDS as LEDGER_FIELDS
+from services.audit.ledger import ALL_FIELDS as LEDGER_FIELDS
 from services.gateway.openapi_consent import consent_paths, consent_schemas
 from services.gateway.openapi_parts import (
     CEFR,
@@ -322,7 +322,9 @@ def _intake_step(summary: str, operation_id: str, schema: str | None) -> dict[st
 AUDIT_ENTRY = {
     "type": "object",
     "properties": {
-        name: {"type": "integer" if name in ("seq", "origin_position") else "string"}
+        name: {
+            "type": "integer" if name in ("seq", "origin_position", "entry_format") else "string"
+        }
         for name in (*LEDGER_FIELDS, "prev_hash", "entry_hash")
     },
 }

@@ -112,6 +112,13 @@ def test_health_is_shared_only_with_a_consent_and_each_decision_is_in_the_ledger
         lambda found: len(found) == 3,
         what="the three decisions in the ledger",
     )
+    assert {d["receiving_party"] for d in decisions} == {VWN}
+    assert [d["result"] for d in decisions] == [
+        "deels-toegestaan",
+        "toegestaan",
+        "deels-toegestaan",
+    ]
+    assert {d["confidentiality"] for d in decisions} == {"bijzonder"}
     bases = [d["legal_basis"] for d in decisions]
     assert bases[0] == "gezondheid: nee (R06); pip: ja (R03)"
     assert bases[1] == f"gezondheid: ja (R06, toestemming {given.json()['id']}); pip: ja (R03)"

@@ -43,3 +43,24 @@ def test_the_chain_verifies_after_concurrent_appends_from_every_origin(platform)
         db.close()
     assert first_bad is None
     assert checked == platform.ledger_count()
+
+
+def test_entries_carry_the_logboek_fields(platform):
+    dossier_id = platform.register()
+    platform.wait_ledger_complete()
+    entries = {
+        e["event_type"]: e
+        for e in platform.sql(
+            "SELECT * FROM audit.ledger WHERE dossier_id = %s ORDER BY seq", dossier_id
+        )
+    }
+    registered = entries["nl.wegwijs.intake.dossier.geregistreerd.v1"]
+    draft = entries["nl.wegwijs.pip.concept.geopend.v1"]
+    assert registered["entry_format"] == draft["entry_format"] == 2
+    assert registered["processing_activity"] == "urn:wegwijs:verwerking:registratie"
+    assert draft["processing_activity"] == "urn:wegwijs:verwerking:pip-opstellen"
+    assert registered["trace_id"] == draft["trace_id"] == registered["correlation_id"]
+    assert len(registered["span_id"]) == 16 and registered["span_id"] != draft["span_id"]
+    assert registered["system"].endswith(":systeem:wegwijs-intake")
+    assert registered["subject_type"] == "dossier" and registered["result"] == "vastgelegd"
+    assert registered["confidentiality"] == "persoonsgegevens" and registered["retention"] == "P5Y"

@@ -84,3 +84,66 @@ def test_a_checkpoint_from_another_key_is_refused():
     forged = sign(1, 3, rows[2]["entry_hash"], Ed25519PrivateKey.generate())
     report = verify(rows, [forged], signing_key().public_key())
     assert [f.kind for f in report.findings] == ["bad-signature"]
+
+
+def _v2_chain(rows: list[dict], n: int) -> list[dict]:
+    """`rows` continued with `n` entries in format 2."""
+    from services.audit.describe import EntryDescriber
+
+    describe = EntryDescriber()
+    prev = rows[-1]["entry_hash"] if rows else GENESIS
+    for seq in range(len(rows) + 1, len(rows) + n + 1):
+        event = {**_event(seq), "traceparent": f"00-{'ab' * 16}-{'cd' * 8}-01", "source": "urn:x"}
+        entry = entry_from_event(seq, "intake", event, describe)
+        entry_hash = chain_hash(prev, entry)
+        rows.append({**entry, "prev_hash": prev, "entry_hash": entry_hash})
+        prev = entry_hash
+    return rows
+
+
+def test_a_chain_begun_in_format_1_and_continued_in_format_2_verifies():
+    rows = _v2_chain(_chain(3), 3)
+    assert [r.get("entry_format", 1) for r in rows] == [1, 1, 1, 2, 2, 2]
+    assert verify_rows(rows) == (6, None)
+    rows[4]["processing_activity"] = "urn:wegwijs:verwerking:iets-anders"
+    assert verify_rows(rows) == (4, 5), "the Logboek fields are covered by the hash"
+
+
+def test_an_entry_says_why_what_for_whom_and_how_long_as_the_logboek_asks():
+    from services.audit.describe import EntryDescriber
+
+    describe = EntryDescriber()
+    registered = {
+        **_event(1),
+        "traceparent": f"00-{'ab' * 16}-{'cd' * 8}-01",
+        "source": "urn:nld:oin:00000009999999999000:systeem:wegwijs-intake",
+        "data": {},
+    }
+    described = describe(registered)
+    assert described == {
+        "trace_id": "ab" * 16,
+        "span_id": "cd" * 8,
+        "processing_activity": "urn:wegwijs:verwerking:registratie",
+        "subject_type": "dossier",
+        "system": "urn:nld:oin:00000009999999999000:systeem:wegwijs-intake",
+        "receiving_party": "",
+        "result": "vastgelegd",
+        "confidentiality": "persoonsgegevens",
+        "retention": "P5Y",
+    }
+    decided = {
+        **registered,
+        "type": "nl.wegwijs.consent.deelbesluit.genomen.v1",
+        "data": {
+            "recipient": "00000003000000000001",
+            "decisions": [
+                {"category": "gezondheid", "permit": True},
+                {"category": "pip", "permit": False},
+            ],
+        },
+    }
+    described = describe(decided)
+    assert described["receiving_party"] == "00000003000000000001"
+    assert described["result"] == "deels-toegestaan"
+    assert described["confidentiality"] == "bijzonder"
+    assert described["processing_activity"] == "urn:wegwijs:verwerking:delen-met-partner"
