@@ -317,6 +317,7 @@ class Platform:
                     ("pip", "pips_events"),
                     ("consent", "consent_events"),
                     ("matching", "matching_events"),
+                    ("gateway", "accesslogs_events"),
                 )
             )
             return registered - drafts, stored - self.ledger_count()

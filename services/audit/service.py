@@ -16,7 +16,7 @@ from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 
-ORIGINS = ("intake", "pip", "matching", "consent")
+ORIGINS = ("intake", "pip", "matching", "consent", "gateway")
 
 
 def _ledger(runtime: ChainRuntime) -> Ledger:
@@ -42,6 +42,11 @@ class AuditService(ChainService):
     @consume(events_from("consent", "audit"))
     def on_consent_event(self, event: dict[str, Any]) -> None:
         self.chain.receive("consent", event)
+
+    @consume(events_from("gateway", "audit"))
+    def on_gateway_event(self, event: dict[str, Any]) -> None:
+        """The gateway's access log: who read which data of which dossier."""
+        self.chain.receive("gateway", event)
 
     @rpc(expected_exceptions=EXPECTED)
     def dossier_entries(self, dossier_id: str) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ def applications() -> dict[str, tuple[type, tuple]]:
     # Imported here: the service packages import this module's siblings.
     from services.consent.application import Consent
     from services.consent.projections import PROJECTIONS as CONSENT_PROJECTIONS
+    from services.gateway.access_log import AccessLogs
     from services.intake.application import Intake
     from services.intake.projections import DossierIndex
     from services.matching.application import Matching
@@ -25,6 +26,7 @@ def applications() -> dict[str, tuple[type, tuple]]:
         "pip": (Pips, PIP_PROJECTIONS),
         "matching": (Matching, ()),
         "consent": (Consent, CONSENT_PROJECTIONS),
+        "gateway": (AccessLogs, ()),
     }
 
 

@@ -24,8 +24,10 @@ class ConsentRoutes:
 
     @api("GET", CONSENTS, expected_exceptions=ChainError)
     def get_consents(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
-        return json_response(200, self._call(self.consent.consents, dossier_id))
+        ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        consents = self._call(self.consent.consents, dossier_id)
+        self._log_read(ctx, "consents", dossier_id, self._gemeente_of(ctx), ["identiteit"])
+        return json_response(200, consents)
 
     @api("PATCH", f"{CONSENTS}/<string:consent_id>", expected_exceptions=ChainError)
     def patch_consent(self, request: Request, dossier_id: str, consent_id: str) -> Response:
@@ -45,13 +47,16 @@ class ConsentRoutes:
 
     @api("GET", f"{CONSENTS}/<string:consent_id>/receipt", expected_exceptions=ChainError)
     def get_receipt(self, request: Request, dossier_id: str, consent_id: str) -> Response:
-        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
-        return json_response(200, self._call(self.consent.receipt, dossier_id, consent_id))
+        ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        receipt = self._call(self.consent.receipt, dossier_id, consent_id)
+        self._log_read(ctx, "consent-receipt", dossier_id, self._gemeente_of(ctx), ["identiteit"])
+        return json_response(200, receipt)
 
     @api("GET", f"{CONSENTS}/<string:consent_id>/receipt.html", expected_exceptions=ChainError)
     def get_receipt_page(self, request: Request, dossier_id: str, consent_id: str) -> Response:
-        self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
+        ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
         page = self._call(self.consent.receipt_page, dossier_id, consent_id)
+        self._log_read(ctx, "consent-receipt", dossier_id, self._gemeente_of(ctx), ["identiteit"])
         return Response(page, status=200, mimetype="text/html")
 
     @api("POST", "/api/v1/sharing/decisions", expected_exceptions=ChainError)

@@ -9,11 +9,13 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
 from services.common.errors import ChainError
+from services.gateway.access_log import DOMAIN_CATEGORIES, VIEW_CATEGORIES, categories_of_intake
 from services.gateway.http import api, json_response, read_json
 
 
 class IntakeRoutes:
-    """Mixed into GatewayService, which provides `_authorise`, `_call` and the `intake` proxy."""
+    """Mixed into GatewayService, which provides `_authorise`, `_call`, `_log_read(s)` and the
+    `intake` proxy."""
 
     @api("POST", "/api/v1/dossiers", expected_exceptions=ChainError)
     def register_dossier(self, request: Request) -> Response:
@@ -23,13 +25,20 @@ class IntakeRoutes:
 
     @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)
     def list_dossiers(self, request: Request) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, {"dossiers": self._call(self.intake.dossiers, 100)})
+        ctx = self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        dossiers = self._call(self.intake.dossiers, 100)
+        self._log_reads(
+            ctx, "dossiers", [(d["id"], d["gemeente"], ["identiteit"]) for d in dossiers]
+        )
+        return json_response(200, {"dossiers": dossiers})
 
     @api("GET", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def get_dossier(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.dossier, dossier_id))
+        ctx = self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        dossier = self._call(self.intake.dossier, dossier_id)
+        categories = ["identiteit", "contact", "gezin", "taal-leerbaarheid"]
+        self._log_read(ctx, "dossier", dossier_id, dossier["gemeente"], categories)
+        return json_response(200, dossier)
 
     @api("PATCH", "/api/v1/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def correct_dossier(self, request: Request, dossier_id: str) -> Response:
@@ -38,19 +47,32 @@ class IntakeRoutes:
 
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/view", expected_exceptions=ChainError)
     def get_dossier_view(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.VIEW_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.dossier_view, dossier_id))
+        ctx = self._authorise(request, Action.VIEW_DOSSIER, "dossier-inzien")
+        view = self._call(self.intake.dossier_view, dossier_id)
+        categories = {VIEW_CATEGORIES[c] for c in view["categories"]} | {"identiteit"}
+        self._log_read(ctx, "dossier-view", dossier_id, view["gemeente"], categories)
+        return json_response(200, view)
 
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/household", expected_exceptions=ChainError)
     def get_household(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        return json_response(200, self._call(self.intake.household, dossier_id))
+        ctx = self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
+        household = self._call(self.intake.household, dossier_id)
+        gemeente = self._gemeente_of(ctx)
+        self._log_reads(
+            ctx,
+            "household",
+            [(m["id"], gemeente, ["identiteit", "gezin"]) for m in household["members"]],
+        )
+        return json_response(200, household)
 
     # the brede intake (each step answers with the intake as the actor may see it) -------------
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/intake", expected_exceptions=ChainError)
     def get_intake(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_INTAKE, "brede-intake")
-        return json_response(200, self._call(self.intake.brede_intake, dossier_id))
+        ctx = self._authorise(request, Action.READ_INTAKE, "brede-intake")
+        intake = self._call(self.intake.brede_intake, dossier_id)
+        categories = categories_of_intake(intake)
+        self._log_read(ctx, "brede-intake", dossier_id, intake["gemeente"], categories)
+        return json_response(200, intake)
 
     @api(
         "PUT",
@@ -162,5 +184,10 @@ class IntakeRoutes:
 
     @api("GET", "/api/v1/dossiers/<string:dossier_id>/signals", expected_exceptions=ChainError)
     def get_signals(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_SIGNALS, "signalen-inzien")
-        return json_response(200, self._call(self.intake.signals, dossier_id))
+        ctx = self._authorise(request, Action.READ_SIGNALS, "signalen-inzien")
+        signals = self._call(self.intake.signals, dossier_id)
+        categories = {"signalen"} | {
+            DOMAIN_CATEGORIES.get(s["domain"], "signalen") for s in signals["signals"]
+        }
+        self._log_read(ctx, "signals", dossier_id, self._gemeente_of(ctx), categories)
+        return json_response(200, signals)

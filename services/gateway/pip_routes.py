@@ -10,6 +10,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
 from services.common.errors import ChainError, NotFound
+from services.gateway.access_log import categories_of_pip
 from services.gateway.http import api, csv_response, json_response, read_json
 from services.pip.reports import report_csv
 
@@ -21,15 +22,16 @@ class PipRoutes:
 
     @api("GET", PIP, expected_exceptions=ChainError)
     def get_pip(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_PIP, "pip-inzien")
-        as_of = request.args.get("as_of")
-        return json_response(200, self._call(self.pip.pip, dossier_id, as_of))
+        ctx = self._authorise(request, Action.READ_PIP, "pip-inzien")
+        pip = self._call(self.pip.pip, dossier_id, request.args.get("as_of"))
+        self._log_read(ctx, "pip", dossier_id, pip["gemeente"], categories_of_pip(pip))
+        return json_response(200, pip)
 
     @api("GET", f"{PIP}/starting-points", expected_exceptions=ChainError)
     def get_starting_points(self, request: Request, dossier_id: str) -> Response:
         """pip's starting points, with the person's own words on what they want to reach (the
         expectations and residence intention stay in intake and are read from there)."""
-        self._authorise(request, Action.DRAFT_PIP, "pip-opstellen")
+        ctx = self._authorise(request, Action.DRAFT_PIP, "pip-opstellen")
         points = self._call(self.pip.starting_points, dossier_id)
         try:
             domains = self._call(self.intake.brede_intake, dossier_id)["domains"]
@@ -37,6 +39,8 @@ class PipRoutes:
             domains = {}
         points["expectations"] = domains.get("verwachtingen")
         points["residence_intention"] = domains.get("verblijfsintentie")
+        categories = ["taal-leerbaarheid", "financien", "signalen", "verblijfsintentie", "pip"]
+        self._log_read(ctx, "pip-starting-points", dossier_id, self._gemeente_of(ctx), categories)
         return json_response(200, points)
 
     @api("PATCH", PIP, expected_exceptions=ChainError)

@@ -4,7 +4,7 @@ context, and answers errors as RFC 9457 problem documents."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import eventlet
@@ -17,10 +17,13 @@ from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request, Response
 
 from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
-from services.common.access import Action, require
+from services.common.access import Action, require, require_system
 from services.common.context import CONTEXT_KEY, CommandContext, bind_current
-from services.common.errors import ChainError
+from services.common.entrypoints import rpc
+from services.common.errors import EXPECTED, ChainError
 from services.common.runtime import ChainRuntime
+from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
+from services.gateway.access_log import AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.http import api, json_response
@@ -51,7 +54,7 @@ class ActorBinding(DependencyProvider):
 class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
     name = "gateway"
 
-    chain = ChainRuntime()
+    chain = ChainRuntime(AccessLogs, ACCESS_PUBLICATIONS)
     bind = ActorBinding()
     intake = RpcProxy("intake", **RPC_OPTIONS)
     pip = RpcProxy("pip", **RPC_OPTIONS)
@@ -81,10 +84,43 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
             log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
             raise
 
+    def _log_read(
+        self,
+        ctx: CommandContext,
+        endpoint: str,
+        dossier_id: str,
+        gemeente: str,
+        categories: Iterable[str],
+    ) -> None:
+        self._log_reads(ctx, endpoint, [(dossier_id, gemeente, categories)])
+
+    def _log_reads(
+        self,
+        ctx: CommandContext,
+        endpoint: str,
+        reads: Iterable[tuple[str, str, Iterable[str]]],
+    ) -> None:
+        """Record what was read before it is answered: a read that cannot be logged fails."""
+        self.chain.app.record(ctx, endpoint, reads)
+
+    @staticmethod
+    def _gemeente_of(ctx: CommandContext) -> str:
+        """The dossier's gemeente where the answer does not say it: the one the reader acts
+        for (the service already refused a dossier of another gemeente)."""
+        return ctx.actor.gemeenten[0] if len(ctx.actor.gemeenten) == 1 else ""
+
+    @rpc(expected_exceptions=EXPECTED)
+    def notifications(self, start: int, limit: int) -> list[dict[str, Any]]:
+        """The access log's integration events from `start` on, for audit's catch-up."""
+        require_system(self.chain.ctx)
+        return self.chain.runtime.relay.cloudevents(int(start), min(int(limit), 1000))
+
     @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
     def audit_dossier(self, request: Request, dossier_id: str) -> Response:
-        self._authorise(request, Action.READ_AUDIT, "audit-controle")
+        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
         entries = self._call(self.audit.dossier_entries, dossier_id)
+        if entries:  # an auditor's query is itself accountable
+            self._log_read(ctx, "audit", dossier_id, entries[0]["gemeente"], ["intern"])
         return json_response(200, {"dossier_id": dossier_id, "entries": entries})
 
     @api("GET", "/health")
