@@ -9,6 +9,7 @@ from nameko.timer import timer
 from services.audit.checkpoints import signing_key
 from services.audit.describe import EntryDescriber
 from services.audit.ledger import Ledger
+from services.audit.queries import as_csv, entries, parse_query, readers
 from services.common import settings
 from services.common.access import Action, require
 from services.common.entrypoints import consume, rpc
@@ -57,3 +58,21 @@ class AuditService(ChainService):
     def checkpoint(self) -> None:
         """Sign a checkpoint when the ledger grew; exported, it lets outsiders detect a rewrite."""
         self.chain.runtime.consumer.sink.checkpoint(signing_key())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def query(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Entries matching an auditor's filters, a page at a time (see queries.parse_query)."""
+        ctx = require(self.chain.ctx, Action.READ_AUDIT)
+        query = parse_query(args)
+        with self.chain.runtime.db.transaction() as cur:
+            page = entries(cur, query, ctx.actor.gemeenten)
+        if query.get("format") == "csv" or args.get("format") == "csv":
+            return {"csv": as_csv(page["entries"]), "next_after": page["next_after"]}
+        return page
+
+    @rpc(expected_exceptions=EXPECTED)
+    def readers(self, dossier_id: str) -> list[dict[str, Any]]:
+        """Who saw this dossier: every read of its personal data through the API."""
+        ctx = require(self.chain.ctx, Action.READ_AUDIT)
+        with self.chain.runtime.db.transaction() as cur:
+            return readers(cur, dossier_id, ctx.actor.gemeenten)

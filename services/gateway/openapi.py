@@ -574,6 +574,62 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/audit/entries": {
+                "get": {
+                    "summary": "Ledger entries by dossier_id, actor, organisation, gemeente,"
+                    " activity, processing_activity, event_type, trace_id, from/to (event time,"
+                    " ISO), a page at a time (after, limit); format=csv exports (auditor, own"
+                    " gemeenten only)",
+                    "operationId": "queryAuditEntries",
+                    "parameters": [
+                        {
+                            "name": name,
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string"},
+                        }
+                        for name in (
+                            "dossier_id",
+                            "actor",
+                            "organisation",
+                            "gemeente",
+                            "activity",
+                            "processing_activity",
+                            "event_type",
+                            "trace_id",
+                            "from",
+                            "to",
+                            "after",
+                            "limit",
+                            "format",
+                        )
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "{entries, next_after}; or CSV.",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **error_responses(401, 403, 422, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/audit/dossiers/{dossier_id}/readers": {
+                "get": {
+                    "summary": "Who saw this dossier: every read of its personal data through the"
+                    " API",
+                    "operationId": "getDossierReaders",
+                    "parameters": [DOSSIER_ID],
+                    "responses": {
+                        "200": {
+                            "description": "{dossier_id, readers: [actor, roles, activity, time]}"
+                        },
+                        **error_responses(401, 403, 503, 504),
+                    },
+                }
+            },
             "/health": {
                 "get": {
                     "summary": "200 only when RabbitMQ, PostgreSQL and every service answer",

@@ -26,7 +26,7 @@ from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
-from services.gateway.http import api, json_response
+from services.gateway.http import api, csv_response, json_response
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.openapi import openapi_document
 from services.gateway.pip_routes import PipRoutes
@@ -122,6 +122,29 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         if entries:  # an auditor's query is itself accountable
             self._log_read(ctx, "audit", dossier_id, entries[0]["gemeente"], ["intern"])
         return json_response(200, {"dossier_id": dossier_id, "entries": entries})
+
+    @api("GET", "/api/v1/audit/entries", expected_exceptions=ChainError)
+    def audit_entries(self, request: Request) -> Response:
+        """Ledger entries by dossier, actor, organisation, gemeente, activity, event type, time
+        range or trace id, a page at a time; `format=csv` for an export."""
+        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
+        page = self._call(self.audit.query, dict(request.args))
+        dossier_id = request.args.get("dossier_id")
+        rows = page.get("entries", [])
+        if dossier_id and rows:
+            self._log_read(ctx, "audit", dossier_id, rows[0]["gemeente"], ["intern"])
+        if "csv" in page:
+            return csv_response(page["csv"], "audit-entries.csv")
+        return json_response(200, page)
+
+    @api(
+        "GET", "/api/v1/audit/dossiers/<string:dossier_id>/readers", expected_exceptions=ChainError
+    )
+    def audit_readers(self, request: Request, dossier_id: str) -> Response:
+        """Who saw this dossier: every read of its personal data through the API."""
+        self._authorise(request, Action.READ_AUDIT, "audit-controle")
+        readers = self._call(self.audit.readers, dossier_id)
+        return json_response(200, {"dossier_id": dossier_id, "readers": readers})
 
     @api("GET", "/health")
     def health(self, request: Request) -> Response:

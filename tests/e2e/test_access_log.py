@@ -63,3 +63,55 @@ def test_each_read_of_a_dossier_and_each_audit_query_is_in_the_ledger(platform):
     assert "gezondheid" not in endpoints["dossier-view"], "a guide is never shown health"
     assert "identiteit" in endpoints["dossier"] and "pip" in endpoints["pip"]
     assert endpoints["audit"] == ["intern"]
+
+
+def test_who_saw_this_dossier_lists_every_read_and_another_gemeente_sees_nothing(platform):
+    dossier_id = platform.register(person("0344"))
+    for role, user in (
+        ("regievoerder", "lisa"),
+        ("klantmanager", "karim"),
+        ("regievoerder", "lisa"),
+    ):
+        _get(platform, f"/api/v1/dossiers/{dossier_id}", role, user)
+
+    readers = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/dossiers/{dossier_id}/readers", "auditor", "ans"
+        ).json()["readers"],
+        lambda found: len(found) >= 3,
+        what="the three reads in the ledger",
+    )
+    assert [r["actor"] for r in readers] == ["lisa", "karim", "lisa"]
+    assert {r["activity"] for r in readers} == {"dossier-inzien"}
+
+    token = issue_token("auditor", ["0356"], user_id="other")
+    other = platform.http.get(
+        f"{platform.url}/api/v1/audit/dossiers/{dossier_id}/readers",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=15,
+    )
+    assert other.status_code == 200 and other.json()["readers"] == []
+
+
+def test_a_trace_id_query_returns_what_one_registration_caused_across_services(platform):
+    trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
+    dossier_id = platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+    entries = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/entries?trace_id={trace_id}", "auditor", "ans"
+        ).json()["entries"],
+        lambda found: {e["origin"] for e in found} >= {"intake", "pip", "consent"},
+        what="the registration's effects in three services",
+    )
+    assert {e["dossier_id"] for e in entries} == {dossier_id}
+    assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
+    assert entries[0]["event_type"] == "nl.wegwijs.intake.dossier.geregistreerd.v1"
+
+    page = _get(platform, f"/api/v1/audit/entries?trace_id={trace_id}&limit=1", "auditor", "ans")
+    assert len(page.json()["entries"]) == 1 and page.json()["next_after"] == entries[0]["seq"]
+    exported = _get(
+        platform, f"/api/v1/audit/entries?trace_id={trace_id}&format=csv", "auditor", "ans"
+    )
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert exported.text.splitlines()[0].startswith("seq,origin,origin_position")
+    assert len(exported.text.splitlines()) == len(entries) + 1
