@@ -8,12 +8,14 @@ from nameko.timer import timer
 
 from services.audit.checkpoints import signing_key
 from services.audit.describe import EntryDescriber
+from services.audit.inzage import inzage, inzage_html
 from services.audit.ledger import Ledger
 from services.audit.queries import as_csv, entries, parse_query, readers
+from services.audit.register import ProcessingRegister
 from services.common import settings
 from services.common.access import Action, require
 from services.common.entrypoints import consume, rpc
-from services.common.errors import EXPECTED
+from services.common.errors import EXPECTED, NotFound
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 
@@ -76,3 +78,15 @@ class AuditService(ChainService):
         ctx = require(self.chain.ctx, Action.READ_AUDIT)
         with self.chain.runtime.db.transaction() as cur:
             return readers(cur, dossier_id, ctx.actor.gemeenten)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def inzage(self, dossier_id: str, as_html: bool = False) -> Any:
+        """The person's inzage report (AVG art. 15), as data or as a page in Dutch."""
+        ctx = require(self.chain.ctx, Action.READ_AUDIT)
+        entries = self.chain.runtime.consumer.sink.entries_for_dossier(
+            dossier_id, ctx.actor.gemeenten
+        )
+        if not entries:
+            raise NotFound("no such dossier in the ledger of your gemeenten")
+        report = inzage(dossier_id, entries, ProcessingRegister.load())
+        return inzage_html(report) if as_html else report

@@ -630,6 +630,32 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/audit/dossiers/{dossier_id}/inzage": {
+                "get": {
+                    "summary": "The person's inzage report (AVG art. 15): what was recorded, for"
+                    " which purpose and basis, who received what, who read it (auditor)",
+                    "operationId": "getInzage",
+                    "parameters": [DOSSIER_ID],
+                    "responses": {
+                        "200": {"description": "The report, in Dutch field names."},
+                        **error_responses(401, 403, 404, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/audit/dossiers/{dossier_id}/inzage.html": {
+                "get": {
+                    "summary": "The inzage report as a printable page in Dutch",
+                    "operationId": "getInzagePage",
+                    "parameters": [DOSSIER_ID],
+                    "responses": {
+                        "200": {
+                            "description": "HTML page.",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        },
+                        **error_responses(401, 403, 404, 503, 504),
+                    },
+                }
+            },
             "/health": {
                 "get": {
                     "summary": "200 only when RabbitMQ, PostgreSQL and every service answer",

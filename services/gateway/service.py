@@ -146,6 +146,25 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         readers = self._call(self.audit.readers, dossier_id)
         return json_response(200, {"dossier_id": dossier_id, "readers": readers})
 
+    @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>/inzage", expected_exceptions=ChainError)
+    def audit_inzage(self, request: Request, dossier_id: str) -> Response:
+        """The person's inzage report (AVG art. 15), for the gemeente to hand over."""
+        ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
+        report = self._call(self.audit.inzage, dossier_id, False)
+        self._log_read(ctx, "inzage", dossier_id, self._gemeente_of(ctx), ["intern"])
+        return json_response(200, report)
+
+    @api(
+        "GET",
+        "/api/v1/audit/dossiers/<string:dossier_id>/inzage.html",
+        expected_exceptions=ChainError,
+    )
+    def audit_inzage_page(self, request: Request, dossier_id: str) -> Response:
+        ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
+        page = self._call(self.audit.inzage, dossier_id, True)
+        self._log_read(ctx, "inzage", dossier_id, self._gemeente_of(ctx), ["intern"])
+        return Response(page, status=200, mimetype="text/html")
+
     @api("GET", "/health")
     def health(self, request: Request) -> Response:
         checks: dict[str, str] = {}

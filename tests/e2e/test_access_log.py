@@ -115,3 +115,60 @@ def test_a_trace_id_query_returns_what_one_registration_caused_across_services(p
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert exported.text.splitlines()[0].startswith("seq,origin,origin_position")
     assert len(exported.text.splitlines()) == len(entries) + 1
+
+
+def test_the_inzage_report_says_what_was_recorded_who_received_what_and_who_read(platform):
+    partner = "00000003000000000031"
+    platform.cli(
+        "partner", "add", "--oin", partner, "--name", "Welzijn Utrecht",
+        "--kind", "maatschappelijke-begeleiding", "--gemeente", "0344",
+    )  # fmt: skip
+    dossier_id = platform.register(person("0344"))
+    eventually(
+        lambda: (
+            platform.http.get(
+                f"{platform.url}/api/v1/dossiers/{dossier_id}/consents",
+                headers={"Authorization": f"Bearer {issue_token('regievoerder', ['0344'])}"},
+                timeout=15,
+            ).status_code
+        ),
+        lambda status: status == 200,
+        what="consent knows the dossier",
+    )
+    _get(platform, f"/api/v1/dossiers/{dossier_id}", "klantmanager", "karim")
+    question = {
+        "dossier_id": dossier_id,
+        "organisation": partner,
+        "purpose": "maatschappelijke-begeleiding",
+        "categories": ["pip", "gezondheid"],
+    }
+    token = issue_token("regievoerder", ["0344"], user_id="lisa")
+    decided = platform.http.post(
+        f"{platform.url}/api/v1/sharing/decisions",
+        data=json.dumps(question),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=15,
+    )
+    assert decided.status_code == 200
+
+    report = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/dossiers/{dossier_id}/inzage", "auditor", "fg"
+        ).json(),
+        lambda r: r["ontvangers"] and r["inzage_door"],
+        what="the decision and the read in the report",
+    )
+    names = {a["verwerking"] for a in report["verwerkingen"]}
+    assert "Registratie van een statushouder bij de gemeente" in names
+    assert "Opstellen en bijstellen van het PIP" in names
+    [recipient] = report["ontvangers"]
+    assert recipient["ontvanger"] == partner and recipient["uitkomst"] == "deels gedeeld"
+    assert "pip: ja (R03)" in recipient["grondslag"]
+    assert {"rol": "klantmanager", "organisatie": "", "waarom": "dossier-inzien"}.items() <= {
+        k: v for r in report["inzage_door"] if r["rol"] == "klantmanager" for k, v in r.items()
+    }.items()
+    assert "karim" not in json.dumps(report), "employees are named by role, not by user id"
+
+    page = _get(platform, f"/api/v1/audit/dossiers/{dossier_id}/inzage.html", "auditor", "fg")
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "Inzage in uw gegevens" in page.text and "Aan wie is iets verstrekt" in page.text
