@@ -3,29 +3,12 @@ decision reaches the audit ledger with the rule or consent that decided it."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from services.gateway.auth import issue_token
+from tests.e2e.http import as_role, send
 from tests.platform import eventually, person
 
 VWN = "00000003000000000011"
-
-
-def _as(role: str = "regievoerder", gemeente: str = "0344") -> dict:
-    token = issue_token(role, [gemeente], user_id=f"e2e-{role}")
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
-def _send(platform, method: str, path: str, body=None, headers: dict | None = None):
-    return platform.http.request(
-        method,
-        platform.url + path,
-        headers=headers or _as(),
-        data=None if body is None else json.dumps(body),
-        timeout=15,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +34,12 @@ def partner(platform):
 def _registered(platform, gemeente: str = "0344") -> str:
     dossier_id = platform.register(person(gemeente))
     eventually(
-        lambda: _send(
-            platform, "GET", f"/api/v1/dossiers/{dossier_id}/consents", None, _as(gemeente=gemeente)
+        lambda: send(
+            platform,
+            "GET",
+            f"/api/v1/dossiers/{dossier_id}/consents",
+            None,
+            as_role(gemeente=gemeente),
         ),
         lambda r: r.status_code == 200,
         what="consent knows the dossier",
@@ -67,7 +54,9 @@ def _ask(platform, dossier_id: str, gemeente: str = "0344") -> dict:
         "purpose": "maatschappelijke-begeleiding",
         "categories": ["gezondheid", "pip"],
     }
-    answer = _send(platform, "POST", "/api/v1/sharing/decisions", question, _as(gemeente=gemeente))
+    answer = send(
+        platform, "POST", "/api/v1/sharing/decisions", question, as_role(gemeente=gemeente)
+    )
     assert answer.status_code == 200, answer.text
     return {d["category"]: d for d in answer.json()["decisions"]}
 
@@ -88,9 +77,9 @@ def test_health_is_shared_only_with_a_consent_and_each_decision_is_in_the_ledger
     consents = f"/api/v1/dossiers/{dossier_id}/consents"
 
     before = _ask(platform, dossier_id)
-    given = _send(platform, "POST", consents, CONSENT)
+    given = send(platform, "POST", consents, CONSENT)
     during = _ask(platform, dossier_id)
-    withdrawn = _send(platform, "POST", f"{consents}/{given.json()['id']}/withdrawal", {})
+    withdrawn = send(platform, "POST", f"{consents}/{given.json()['id']}/withdrawal", {})
     after = _ask(platform, dossier_id)
 
     assert given.status_code == 201, given.text
@@ -127,8 +116,8 @@ def test_health_is_shared_only_with_a_consent_and_each_decision_is_in_the_ledger
 
 def test_the_gemeentes_own_rule_beats_the_region_rule(platform, partner):
     dossier_id = _registered(platform, "0356")
-    headers = _as(gemeente="0356")
-    given = _send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", CONSENT, headers)
+    headers = as_role(gemeente="0356")
+    given = send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", CONSENT, headers)
     assert given.status_code == 201
     health = _ask(platform, dossier_id, "0356")["gezondheid"]
     assert health["permit"] is False and health["rule"] == "G0356-01"
@@ -137,21 +126,23 @@ def test_the_gemeentes_own_rule_beats_the_region_rule(platform, partner):
 def test_the_receipt_is_a_printable_page_in_dutch(platform, partner):
     dossier_id = _registered(platform)
     consents = f"/api/v1/dossiers/{dossier_id}/consents"
-    consent_id = _send(platform, "POST", consents, CONSENT).json()["id"]
+    consent_id = send(platform, "POST", consents, CONSENT).json()["id"]
 
-    page = _send(platform, "GET", f"{consents}/{consent_id}/receipt.html")
-    as_json = _send(platform, "GET", f"{consents}/{consent_id}/receipt")
+    page = send(platform, "GET", f"{consents}/{consent_id}/receipt.html")
+    as_json = send(platform, "GET", f"{consents}/{consent_id}/receipt")
 
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert "Bewijs van toestemming" in page.text and "31 december 2027" in page.text
     assert as_json.json()["grantee"]["oin"] == VWN
-    other = _send(platform, "GET", f"{consents}/{consent_id}/receipt", None, _as(gemeente="0321"))
+    other = send(
+        platform, "GET", f"{consents}/{consent_id}/receipt", None, as_role(gemeente="0321")
+    )
     assert other.status_code == 404
 
 
 def test_a_bad_consent_is_a_problem_naming_the_fields(platform, partner):
     dossier_id = _registered(platform)
-    refused = _send(
+    refused = send(
         platform,
         "POST",
         f"/api/v1/dossiers/{dossier_id}/consents",
@@ -163,7 +154,7 @@ def test_a_bad_consent_is_a_problem_naming_the_fields(platform, partner):
 
 
 def test_the_protocol_in_force_is_readable_with_its_adopted_version(platform):
-    protocol = _send(platform, "GET", "/api/v1/sharing/protocol", None, _as("begeleider"))
+    protocol = send(platform, "GET", "/api/v1/sharing/protocol", None, as_role("begeleider"))
     assert protocol.status_code == 200
     body = protocol.json()
     assert body["adopted"][-1]["digest"] == body["digest"]

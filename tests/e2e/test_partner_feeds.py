@@ -14,28 +14,13 @@ from kombu import Connection, Consumer, Queue
 from referencing import Registry, Resource
 
 from examples.partner_consumer import LocalStore, PartnerFeed
-from services.gateway.auth import issue_token
+from tests.e2e.http import as_role, send
 from tests.platform import ROOT, eventually, person, rabbitmqctl
 
 A, B = "00000003000000000021", "00000003000000000022"
 GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
 WITHDRAWN = "nl.wegwijs.partnerfeed.toestemming-beeindigd.v1"
 PARTNER_CONTRACTS = ROOT / "contracts" / "partner"
-
-
-def _as(role: str = "regievoerder", gemeente: str = "0344", organisation: str = "") -> dict:
-    token = issue_token(role, [gemeente], user_id=f"e2e-{role}", organisation=organisation)
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
-def _send(platform, method: str, path: str, body=None, headers: dict | None = None):
-    return platform.http.request(
-        method,
-        platform.url + path,
-        headers=headers or _as(),
-        data=None if body is None else json.dumps(body),
-        timeout=15,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +119,7 @@ def _goal(platform, dossier_id: str, domain: str, marker: str) -> None:
         "phase": 0,
         "owner": {"organisation": "Gemeente Utrecht", "role": "regievoerder"},
     }
-    added = _send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/pip/goals", goal)
+    added = send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/pip/goals", goal)
     assert added.status_code == 201, added.text
 
 
@@ -142,12 +127,12 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
     who = person("0344")
     dossier_id = platform.register(who)
     eventually(
-        lambda: _send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/consents").status_code,
+        lambda: send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/consents").status_code,
         lambda status: status == 200,
         what="consent knows the dossier",
     )
     eventually(
-        lambda: _send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip").status_code,
+        lambda: send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip").status_code,
         lambda status: status == 200,
         what="the draft PIP exists",
     )
@@ -169,11 +154,11 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
             "evidence": "Opname gesprek 2026-11-28",
         }
         consents = f"/api/v1/dossiers/{dossier_id}/consents"
-        consent_id = _send(platform, "POST", consents, consent).json()["id"]
+        consent_id = send(platform, "POST", consents, consent).json()["id"]
         _goal(platform, dossier_id, "gezondheid", "met toestemming")
         [*_, shared] = feed.until(lambda e: ours(e, "gezondheid"), "the health goal under consent")
 
-        withdrawn = _send(platform, "POST", f"{consents}/{consent_id}/withdrawal", {})
+        withdrawn = send(platform, "POST", f"{consents}/{consent_id}/withdrawal", {})
         assert withdrawn.status_code == 200
         _goal(platform, dossier_id, "gezondheid", "na intrekking")
         _goal(platform, dossier_id, "taal", "tweede taaldoel")
@@ -201,13 +186,13 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
             assert personal not in attributes
         assert "persoonlijk doel" not in json.dumps(event), "goal texts never leave pip"
 
-    partner_token = _as("partner", organisation=A)
+    partner_token = as_role("partner", organisation=A)
     fetched = platform.http.get(shared["dataref"], headers=partner_token, timeout=15)
     assert fetched.status_code == 404, "after withdrawal the dataref no longer gives health"
     language = platform.http.get(before[-1]["dataref"], headers=partner_token, timeout=15)
     assert language.status_code == 200 and language.json()["data"]["domain"] == "taal"
     other = platform.http.get(
-        before[-1]["dataref"], headers=_as("partner", organisation=B), timeout=15
+        before[-1]["dataref"], headers=as_role("partner", organisation=B), timeout=15
     )
     assert other.status_code == 404
 

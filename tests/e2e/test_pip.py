@@ -3,34 +3,18 @@ two pip instances, and reports."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 from services.common.clock import today_in_amsterdam
-from services.gateway.auth import issue_token
 from services.pip.domain import pip_id
 from services.pip.rules import add_months
+from tests.e2e.http import as_role, send
 from tests.pip_fixtures import GUIDE, goal, sections
 from tests.platform import eventually, person
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 GUIDE_OIN = "00000003000000000001"
 EXPECTATIONS = {"expectations": "Zelf de post lezen.", "three_year_goal": "Werken als kapper."}
-
-
-def _as(role: str = "regievoerder", gemeente: str = "0344", organisation: str = "") -> dict:
-    token = issue_token(role, [gemeente], user_id=f"e2e-{role}", organisation=organisation)
-    return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-
-def _send(platform, method: str, path: str, body=None, headers: dict | None = None):
-    return platform.http.request(
-        method,
-        platform.url + path,
-        headers=headers or _as(),
-        data=None if body is None else json.dumps(body),
-        timeout=15,
-    )
 
 
 def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
@@ -43,7 +27,7 @@ def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
         )
     )
     base = f"/api/v1/dossiers/{dossier_id}/intake"
-    headers = _as(gemeente=gemeente)
+    headers = as_role(gemeente=gemeente)
     lbt = {**LBT, "taken_on": arrived.isoformat()}
     for method, path, body in (
         ("PUT", f"{base}/leerbaarheidstoets", lbt),
@@ -52,9 +36,9 @@ def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
         ("PUT", f"{base}/personal-circumstances", CIRCUMSTANCES),
         ("POST", f"{base}/complete", None),
     ):
-        assert _send(platform, method, path, body, headers).status_code == 200
+        assert send(platform, method, path, body, headers).status_code == 200
     eventually(
-        lambda: _send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip", None, headers),
+        lambda: send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip", None, headers),
         lambda r: r.status_code == 200 and r.json()["starting_points"]["intake_completed_on"],
         what="pip has the intake's starting points",
     )
@@ -63,13 +47,13 @@ def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
 
 def _draft(platform, dossier_id: str, decided_on: date, gemeente: str = "0344") -> None:
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
-    headers = _as(gemeente=gemeente)
-    assert _send(platform, "PATCH", pip, sections(decided_on), headers).status_code == 200
+    headers = as_role(gemeente=gemeente)
+    assert send(platform, "PATCH", pip, sections(decided_on), headers).status_code == 200
     for body in (
         goal(decided_on),
         goal(decided_on, "sociaal_netwerk", owner={**GUIDE, "oin": GUIDE_OIN}, phase=1),
     ):
-        assert _send(platform, "POST", f"{pip}/goals", body, headers).status_code == 201
+        assert send(platform, "POST", f"{pip}/goals", body, headers).status_code == 201
 
 
 def test_a_pip_is_drafted_from_the_intake_and_established_as_a_decision(platform):
@@ -77,13 +61,13 @@ def test_a_pip_is_drafted_from_the_intake_and_established_as_a_decision(platform
     dossier_id = _completed_intake(platform, today - timedelta(weeks=6))
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
 
-    points = _send(platform, "GET", f"{pip}/starting-points").json()
+    points = send(platform, "GET", f"{pip}/starting-points").json()
     assert points["suggested_route"] == "b1"
     assert any(g["domain"] == "gezondheid" for g in points["suggested_goals"])
     assert points["expectations"] == EXPECTATIONS, "the person's own words, read from intake"
 
     _draft(platform, dossier_id, today)
-    established = _send(platform, "POST", f"{pip}/establish", {})
+    established = send(platform, "POST", f"{pip}/establish", {})
 
     assert established.status_code == 200, established.text
     body = established.json()
@@ -106,14 +90,14 @@ def test_establishing_without_goals_is_a_problem_naming_the_goals(platform):
     today = today_in_amsterdam()
     dossier_id = _completed_intake(platform, today - timedelta(weeks=6))
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
-    _send(platform, "PATCH", pip, sections(today))
+    send(platform, "PATCH", pip, sections(today))
 
-    refused = _send(platform, "POST", f"{pip}/establish", {})
+    refused = send(platform, "POST", f"{pip}/establish", {})
 
     assert refused.status_code == 422
     assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert [e["field"] for e in refused.json()["errors"]] == ["goals"]
-    assert _send(platform, "GET", pip).json()["status"] == "concept"
+    assert send(platform, "GET", pip).json()["status"] == "concept"
 
 
 def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the_hours(platform):
@@ -123,11 +107,11 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, decided)
     taken_over = {"decided_on": decided.isoformat()}
-    refused = _send(platform, "POST", f"{pip}/establish", taken_over)
+    refused = send(platform, "POST", f"{pip}/establish", taken_over)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "backdating_reason"
     taken_over["backdating_reason"] = "Overgenomen uit het vorige systeem."
-    established = _send(platform, "POST", f"{pip}/establish", taken_over)
+    established = send(platform, "POST", f"{pip}/establish", taken_over)
     assert established.status_code == 200, established.text
 
     switch = {
@@ -137,7 +121,7 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
             k: v for k, v in sections(decided, "z").items() if k in ("leerroute", "modules")
         },
     }
-    refused = _send(platform, "POST", f"{pip}/revisions", switch)
+    refused = send(platform, "POST", f"{pip}/revisions", switch)
     assert refused.status_code == 409
     assert "1.5 years" in refused.json()["detail"]
 
@@ -148,10 +132,10 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
         "sections": {"leerroute": lowered},
         "evidence": {"nt2_hours": 300, "school": "Taalschool", "certified": True, "effort": "Ja"},
     }
-    refused = _send(platform, "POST", f"{pip}/revisions", afschalen)
+    refused = send(platform, "POST", f"{pip}/revisions", afschalen)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "evidence.nt2_hours"
-    assert _send(platform, "GET", pip).json()["plan"]["leerroute"]["route"] == "b1"
+    assert send(platform, "GET", pip).json()["plan"]["leerroute"]["route"] == "b1"
 
 
 def test_as_of_shows_the_plan_before_a_revision_and_the_termijn_does_not_move(platform):
@@ -160,17 +144,17 @@ def test_as_of_shows_the_plan_before_a_revision_and_the_termijn_does_not_move(pl
     dossier_id = _completed_intake(platform, today - timedelta(weeks=8))
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, first)
-    _send(platform, "POST", f"{pip}/establish", {"decided_on": first.isoformat()})
+    send(platform, "POST", f"{pip}/establish", {"decided_on": first.isoformat()})
     revision = {
         "kind": "anders",
         "explanation": "Werkdoel na gesprek.",
         "decided_on": second.isoformat(),
         "add_goals": [goal(second, "werk", phase=3, term="lang")],
     }
-    assert _send(platform, "POST", f"{pip}/revisions", revision).status_code == 201
+    assert send(platform, "POST", f"{pip}/revisions", revision).status_code == 201
 
-    between = _send(platform, "GET", f"{pip}?as_of={(second - timedelta(days=1)).isoformat()}")
-    now = _send(platform, "GET", pip).json()
+    between = send(platform, "GET", f"{pip}?as_of={(second - timedelta(days=1)).isoformat()}")
+    now = send(platform, "GET", pip).json()
 
     assert between.status_code == 200
     assert between.json()["decision"]["number"] == 1
@@ -178,7 +162,7 @@ def test_as_of_shows_the_plan_before_a_revision_and_the_termijn_does_not_move(pl
     assert "werk" in {g["domain"] for g in now["plan"]["goals"]}
     assert between.json()["termijn"] == now["termijn"]
     assert now["termijn"]["start"] == (first + timedelta(days=1)).isoformat()
-    before_any = _send(platform, "GET", f"{pip}?as_of={(first - timedelta(days=1)).isoformat()}")
+    before_any = send(platform, "GET", f"{pip}?as_of={(first - timedelta(days=1)).isoformat()}")
     assert before_any.status_code == 404
 
 
@@ -187,20 +171,20 @@ def test_the_goal_owner_records_progress_and_another_role_is_refused(platform):
     dossier_id = _completed_intake(platform, today - timedelta(weeks=6))
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, today)
-    _send(platform, "POST", f"{pip}/establish", {})
-    goals = _send(platform, "GET", pip).json()["plan"]["goals"]
+    send(platform, "POST", f"{pip}/establish", {})
+    goals = send(platform, "GET", pip).json()["plan"]["goals"]
     guide_goal = next(g["id"] for g in goals if g["domain"] == "sociaal_netwerk")
     progress = {"status": "bezig", "note": "Samen naar het buurthuis."}
 
-    by_guide = _send(
+    by_guide = send(
         platform,
         "POST",
         f"{pip}/goals/{guide_goal}/progress",
         progress,
-        _as("begeleider", organisation=GUIDE_OIN),
+        as_role("begeleider", organisation=GUIDE_OIN),
     )
-    by_klantmanager = _send(
-        platform, "POST", f"{pip}/goals/{guide_goal}/progress", progress, _as("klantmanager")
+    by_klantmanager = send(
+        platform, "POST", f"{pip}/goals/{guide_goal}/progress", progress, as_role("klantmanager")
     )
 
     assert by_guide.status_code == 201, by_guide.text
@@ -262,31 +246,31 @@ def test_deadline_warnings_are_stored_once_with_two_pip_instances_marking(platfo
     entries = platform.get(f"/api/v1/audit/dossiers/{near}", "auditor").json()["entries"]
     warned = [e for e in entries if e["event_type"] == "nl.wegwijs.pip.deadline.nadert.v1"]
     assert len(warned) == 1 and warned[0]["actor"] == "system:pip"
-    shown = _send(platform, "GET", f"/api/v1/dossiers/{near}/pip").json()
+    shown = send(platform, "GET", f"/api/v1/dossiers/{near}/pip").json()
     assert shown["deadline_warned"] is True and shown["deadline_missed"] is False
 
 
 def test_reports_per_gemeente_and_for_the_region_as_json_and_csv(platform):
     today = today_in_amsterdam()
-    houten = _as(gemeente="0321")
+    houten = as_role(gemeente="0321")
     on_time = _completed_intake(platform, today - timedelta(weeks=6), gemeente="0321")
     _draft(platform, on_time, today, gemeente="0321")
-    _send(platform, "POST", f"/api/v1/dossiers/{on_time}/pip/establish", {}, houten)
+    send(platform, "POST", f"/api/v1/dossiers/{on_time}/pip/establish", {}, houten)
     overdue = platform.register(person("0321"))  # its deadline passed in November 2026
     eventually(
-        lambda: _send(platform, "GET", f"/api/v1/dossiers/{overdue}/pip", None, houten),
+        lambda: send(platform, "GET", f"/api/v1/dossiers/{overdue}/pip", None, houten),
         lambda r: r.status_code == 200,
         what="the overdue draft exists",
     )
 
-    own = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, houten)
-    other = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, _as())
-    region_for_utrecht = _send(
-        platform, "GET", "/api/v1/reports/pip/region", None, _as("beleidsmedewerker", "0344")
+    own = send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, houten)
+    other = send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321", None, as_role())
+    region_for_utrecht = send(
+        platform, "GET", "/api/v1/reports/pip/region", None, as_role("beleidsmedewerker", "0344")
     )
-    region_for_houten = _send(platform, "GET", "/api/v1/reports/pip/region", None, houten)
-    as_csv = _send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321?format=csv", None, houten)
-    as_guide = _send(platform, "GET", "/api/v1/reports/pip/region", None, _as("begeleider"))
+    region_for_houten = send(platform, "GET", "/api/v1/reports/pip/region", None, houten)
+    as_csv = send(platform, "GET", "/api/v1/reports/pip/gemeenten/0321?format=csv", None, houten)
+    as_guide = send(platform, "GET", "/api/v1/reports/pip/region", None, as_role("begeleider"))
 
     assert own.status_code == 200
     assert own.json()["on_time"]["on_time"] >= 1 and own.json()["routes"]["b1"] >= 1
@@ -307,19 +291,19 @@ def test_handhaving_follows_each_gemeentes_ladder_and_a_fine_needs_culpability(p
     today = today_in_amsterdam()
     measures = {}
     for gemeente in ("0344", "0356"):
-        headers = _as(gemeente=gemeente)
+        headers = as_role(gemeente=gemeente)
         dossier_id = _completed_intake(platform, today - timedelta(weeks=6), gemeente)
         pip = f"/api/v1/dossiers/{dossier_id}/pip"
         _draft(platform, dossier_id, today, gemeente)
-        assert _send(platform, "POST", f"{pip}/establish", {}, headers).status_code == 200
+        assert send(platform, "POST", f"{pip}/establish", {}, headers).status_code == 200
         breach = {"obligation": "Taalles", "description": "Twee weken afwezig."}
         for _ in range(2):
-            recorded = _send(platform, "POST", f"{pip}/breaches", breach, headers)
+            recorded = send(platform, "POST", f"{pip}/breaches", breach, headers)
             assert recorded.status_code == 201, recorded.text
         measures[gemeente] = [b["measure"] for b in recorded.json()["handhaving"]]
         if gemeente == "0344":
             fine = {"take": True, "reason": "Herhaald afwezig."}
-            refused = _send(platform, "PUT", f"{pip}/breaches/2/decision", fine, headers)
+            refused = send(platform, "PUT", f"{pip}/breaches/2/decision", fine, headers)
             assert refused.status_code == 422
             assert refused.json()["errors"][0]["field"] == "culpability"
 
