@@ -36,13 +36,16 @@ def test_the_chain_verifies_after_concurrent_appends_from_every_origin(platform)
     for _ in range(5):
         platform.register()
     platform.wait_ledger_complete()
+    # Services may still append (consent decides partner feeds as other tests' events arrive):
+    # the chain verified must hold at least every entry there was.
+    appended = platform.ledger_count()
     db = Database(settings.postgres_conninfo(TEST_DB)).open()
     try:
         checked, first_bad = Ledger(db).verify()
     finally:
         db.close()
     assert first_bad is None
-    assert checked == platform.ledger_count()
+    assert checked >= appended
 
 
 def test_entries_carry_the_logboek_fields(platform):
