@@ -13,6 +13,7 @@ from psycopg import Cursor, sql
 
 from services.audit.ledger import ALL_FIELDS
 from services.common.errors import InvalidInput, field_error
+from services.common.values import spreadsheet_safe
 
 READ_EVENT = "nl.wegwijs.gateway.gegevens.ingezien.v1"
 FILTERS = {
@@ -98,11 +99,5 @@ def as_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     )
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v)
-                for k, v in row.items()
-                if k in writer.fieldnames
-            }
-        )
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items() if k in writer.fieldnames})
     return out.getvalue()

@@ -15,3 +15,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that cannot start a spreadsheet formula (CSV injection): text starting with
+    =, +, -, @ or a tab gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t"):
+        return "'" + value
+    return value

@@ -16,6 +16,7 @@ from typing import Any
 
 from psycopg import Cursor
 
+from services.common.values import spreadsheet_safe
 from services.pip.domain import GOAL_STATUSES
 from services.pip.rules import PHASES, ROUTES, add_months
 
@@ -220,16 +221,10 @@ def report_csv(report: dict[str, Any]) -> str:
 
 
 class _SafeWriter:
-    """A CSV writer whose text cells cannot start a spreadsheet formula (CSV injection): a
-    cell starting with =, +, -, @ or a tab gets a leading apostrophe."""
+    """A CSV writer whose cells cannot start a spreadsheet formula."""
 
     def __init__(self, writer: Any):
         self.writer = writer
 
     def writerow(self, row: list[Any]) -> None:
-        self.writer.writerow(
-            [
-                "'" + c if isinstance(c, str) and c[:1] in ("=", "+", "-", "@", "\t") else c
-                for c in row
-            ]
-        )
+        self.writer.writerow([spreadsheet_safe(c) for c in row])
