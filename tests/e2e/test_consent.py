@@ -159,3 +159,34 @@ def test_the_protocol_in_force_is_readable_with_its_adopted_version(platform):
     body = protocol.json()
     assert body["adopted"][-1]["digest"] == body["digest"]
     assert any(rule["id"] == "G0356-01" for rule in body["gemeenten"]["0356"])
+
+
+def test_a_consent_that_expired_yesterday_permits_nothing_today(platform, partner):
+    from datetime import timedelta
+
+    from services.common.clock import today_in_amsterdam
+
+    today = today_in_amsterdam()
+    dossier_id = _registered(platform)
+    ended = {
+        **CONSENT,
+        "valid_from": (today - timedelta(days=30)).isoformat(),
+        "valid_until": (today - timedelta(days=1)).isoformat(),
+    }
+    given = send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", ended)
+    assert given.status_code == 201, given.text
+
+    def health_on(day) -> dict:
+        question = {
+            "dossier_id": dossier_id,
+            "organisation": VWN,
+            "purpose": "maatschappelijke-begeleiding",
+            "categories": ["gezondheid"],
+            "on": day.isoformat(),
+        }
+        answer = send(platform, "POST", "/api/v1/sharing/decisions", question)
+        return answer.json()["decisions"][0]
+
+    assert health_on(today - timedelta(days=1))["permit"] is True
+    refused = health_on(today)
+    assert refused["permit"] is False and refused["rule"] == "R06"
