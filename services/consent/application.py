@@ -51,11 +51,12 @@ class Consent(ChainApplication, FeedUseCases):
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
         """Open a registered dossier's consents, and decide what partners' feeds get of any
         event their subscriptions match."""
-        changed = []
+        opened = None
         if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
             data = event["data"]
-            changed.append(self.dossier_consents(data["dossier_id"], data["gemeente"]))
-        return [*changed, *self.feed(origin, event)]
+            opened = self.dossier_consents(data["dossier_id"], data["gemeente"])
+        # the feed decides on the consents just opened, not on a second new copy of them
+        return self.feed(origin, event, opened) or ([opened] if opened else [])
 
     # the protocol -------------------------------------------------------------------------------
     def adopt_protocol(self) -> bool:

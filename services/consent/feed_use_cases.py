@@ -72,9 +72,12 @@ class FeedUseCases:
             return Subscriptions()
 
     # the feed, decided when an event arrives ----------------------------------------------------
-    def feed(self, origin: str, event: Mapping[str, Any]) -> list[Any]:
+    def feed(
+        self, origin: str, event: Mapping[str, Any], consents: DossierConsents | None = None
+    ) -> list[Any]:
         """For every subscription the event matches: decide each category it holds for that
-        partner, and when the event as such may be shared, record what to send."""
+        partner, and when the event as such may be shared, record what to send. Returns the
+        changed aggregates (`consents`, when given, are the dossier's, not yet saved)."""
         if event["type"] not in self.categories.events or not event.get("gemeente"):
             return []
         mapping = self.categories.of_event(event["type"])
@@ -84,7 +87,7 @@ class FeedUseCases:
         matching = self._subscriptions().matching(origin, event["type"], event["gemeente"])
         if not matching:
             return []
-        consents = self.dossier_consents(event["subject"], event["gemeente"])
+        consents = consents or self.dossier_consents(event["subject"], event["gemeente"])
         log = self._disclosure_log(consents)
         day = datetime.fromisoformat(event["time"]).astimezone(AMSTERDAM).date()
         categories = sorted(mapping.categories_in(data))

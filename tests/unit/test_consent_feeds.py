@@ -130,3 +130,32 @@ def test_a_subscription_must_fit_the_partner_and_the_channel(partners):
             },
         )
     assert {e["field"] for e in refused.value.errors} == {"types", "gemeenten", "purpose"}
+
+
+def test_a_registration_a_partner_subscribed_to_opens_the_consents_once_and_is_decided(
+    intake, partners
+):
+    """The registration both opens the dossier's consent records and is decided for the feed:
+    one new record, not two copies that collide when stored."""
+    from tests.unit.test_applications import _registration_cloudevent
+    from tests.unit.test_intake_domain import TODAY as REGISTERED_ON
+    from tests.unit.test_intake_domain import VALID
+
+    partners.subscribe(
+        _admin(),
+        VWN,
+        {
+            "channel": "intake",
+            "types": ["nl.wegwijs.intake.dossier.geregistreerd.v1"],
+            "gemeenten": ["0344"],
+            "purpose": "maatschappelijke-begeleiding",
+        },
+    )
+    dossier_id = intake.register(context(), VALID, today=REGISTERED_ON)
+
+    partners.process("intake", [_registration_cloudevent(intake)])
+
+    [decided] = _deliveries(partners)
+    assert decided.recipient == VWN
+    assert decided.context["subject"]["dossier_id"] == str(dossier_id)
+    assert len(stored(partners, "DossierConsents.Opened")) == 1
