@@ -13,6 +13,7 @@ from services.consent.categories import Categories
 
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 WITHHELD = "nl.wegwijs.consent.levering.tegengehouden.v1"
+COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
 
 
 class EntryDescriber:
@@ -35,7 +36,7 @@ class EntryDescriber:
             "trace_id": event["correlationid"],
             "span_id": traceparent[2] if len(traceparent) == 4 else "",
             "processing_activity": activity_id,
-            "subject_type": "dossier" if event.get("gemeente") else "register",
+            "subject_type": _subject_type(event),
             "system": event.get("source", ""),
             "receiving_party": data.get("recipient", "")
             if event_type in (DECIDED, WITHHELD)
@@ -61,8 +62,19 @@ class EntryDescriber:
         return "intern"
 
 
+def _subject_type(event: Mapping[str, Any]) -> str:
+    """A dossier (a person, in a gemeente), an entry of a register, or none (a command that was
+    refused before there was a dossier)."""
+    if not event.get("subject"):
+        return ""
+    return "dossier" if event.get("gemeente") else "register"
+
+
 def _result(event_type: str, data: Mapping[str, Any]) -> str:
-    """What came of it: for a sharing decision whether it was permitted, in part or not."""
+    """What came of it: for a sharing decision whether it was permitted, in part or not; for a
+    command the API answered whether it was carried out, refused or failed."""
+    if event_type == COMMAND:
+        return data.get("result", "")
     if event_type == DECIDED:
         permits = [d.get("permit") for d in data.get("decisions", [])]
         if permits and all(permits):

@@ -56,8 +56,22 @@ def parse_query(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def entries(cur: Cursor, query: Mapping[str, Any], gemeenten: Sequence[str]) -> dict[str, Any]:
-    """One page of entries in ledger order, and where the next page starts (or None)."""
-    where = [sql.SQL("gemeente = ANY(%(gemeenten)s)"), sql.SQL("seq > %(after)s")]
+    """One page of entries, and where the next page starts (or None): in ledger order, except the
+    entries of one trace, which read in the order things happened (event time, then ledger order;
+    the API's command has the time its request came in)."""
+    where = [sql.SQL("gemeente = ANY(%(gemeenten)s)")]
+    if "trace_id" in query:
+        order = sql.SQL("event_time, seq")
+        if query["after"]:
+            where.append(
+                sql.SQL(
+                    "(event_time, seq) > ((SELECT event_time FROM audit.ledger"
+                    " WHERE seq = %(after)s), %(after)s)"
+                )
+            )
+    else:
+        order = sql.SQL("seq")
+        where.append(sql.SQL("seq > %(after)s"))
     params: dict[str, Any] = {"gemeenten": list(gemeenten), "after": query["after"]}
     for name, column in FILTERS.items():
         if name in query:
@@ -71,8 +85,8 @@ def entries(cur: Cursor, query: Mapping[str, Any], gemeenten: Sequence[str]) -> 
         params["to"] = query["to"]
     params["limit"] = query["limit"] + 1
     cur.execute(
-        sql.SQL("SELECT * FROM audit.ledger WHERE {} ORDER BY seq LIMIT %(limit)s").format(
-            sql.SQL(" AND ").join(where)
+        sql.SQL("SELECT * FROM audit.ledger WHERE {} ORDER BY {} LIMIT %(limit)s").format(
+            sql.SQL(" AND ").join(where), order
         ),
         params,
     )

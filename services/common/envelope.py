@@ -40,6 +40,8 @@ class Publication:
     subject: Callable[[Any], str]
     gemeente: Callable[[Any], str | None]
     data: Callable[[Any], dict[str, Any]]
+    # When the processing happened, where that is not when its event was stored (ISO 8601).
+    time: Callable[[Any], str] | None = None
 
 
 def about_dossier(
@@ -103,8 +105,9 @@ def to_cloudevent(
         "type": publication.type,
         "source": source_of(service),
         "id": str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{service}:{position}")),
-        "time": domain_event.timestamp.isoformat(),
-        "subject": publication.subject(domain_event),
+        "time": publication.time(domain_event)
+        if publication.time
+        else domain_event.timestamp.isoformat(),
         "datacontenttype": "application/json",
         "sequence": sequence_string(position),
         "origin": service,
@@ -117,6 +120,9 @@ def to_cloudevent(
         "payloadhash": "sha256:" + hashlib.sha256(stored_state).hexdigest(),
         "data": publication.data(domain_event),
     }
+    subject = publication.subject(domain_event)
+    if subject:
+        event["subject"] = subject
     gemeente = publication.gemeente(domain_event)
     if gemeente:
         event["gemeente"] = gemeente

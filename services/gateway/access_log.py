@@ -1,9 +1,10 @@
 """The gateway's access log: every read of personal data through the API, and every auditor's
-query, is an event (who, which dossier, which data categories, why) that reaches the audit ledger.
+query, is an event (who, which dossier, which data categories, why) that reaches the audit ledger;
+so is every command the API answered (who asked what, when it came in, and what came of it).
 
 The reader, their roles and organisation, the processing activity and the trace are in each event's
-context; the event says which endpoint was read and which data categories it returned. This is the
-gateway's only state.
+context; the event says which endpoint was read and which data categories it returned, or which
+command was asked with which outcome. This is the gateway's only state.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from eventsourcing.persistence import IntegrityError
 from services.common.aggregate import ChainAggregate
 from services.common.application import ChainApplication
 from services.common.context import CommandContext
-from services.common.envelope import about_dossier, dossier_opened
+from services.common.envelope import Publication, about_dossier, dossier_opened
 
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
 OPENED = "nl.wegwijs.gateway.inzagelog.geopend.v1"
 READ = "nl.wegwijs.gateway.gegevens.ingezien.v1"
+COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
 
 # intake's view categories in the contract's data categories.
 VIEW_CATEGORIES = {
@@ -70,6 +72,38 @@ class AccessLog(ChainAggregate):
         self.reads += 1
 
 
+class HandledCommand(ChainAggregate):
+    """One command the API answered: the first link of its trace in the ledger. Its time is when
+    the request came in, so that a trace reads in the order things happened."""
+
+    @event("Handled")
+    def __init__(
+        self,
+        method: str,
+        route: str,
+        status: int,
+        dossier_id: str,
+        gemeente: str,
+        received_at: str,
+    ):
+        self.method = method
+        self.route = route
+        self.status = status
+        self.dossier_id = dossier_id
+        self.gemeente = gemeente
+        self.received_at = received_at
+
+    def subject(self) -> dict[str, str] | None:
+        return None  # it has no later events
+
+
+def outcome(status: int) -> str:
+    """The command's result in the ledger's words."""
+    if status < 400:
+        return "uitgevoerd"
+    return "geweigerd" if status < 500 else "mislukt"
+
+
 def access_log_id(dossier_id: uuid.UUID | str) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, str(dossier_id))
 
@@ -104,6 +138,28 @@ class AccessLogs(ChainApplication):
             except IntegrityError:
                 continue
 
+    def record_command(
+        self,
+        ctx: CommandContext,
+        method: str,
+        route: str,
+        status: int,
+        received_at: str,
+        dossier_id: str = "",
+        gemeente: str = "",
+    ) -> None:
+        """Record that `ctx` asked `method route` at `received_at` and was answered `status`."""
+        with self.command(ctx):
+            handled = HandledCommand(
+                method=method,
+                route=route,
+                status=status,
+                dossier_id=dossier_id,
+                gemeente=gemeente,
+                received_at=received_at,
+            )
+        self.save(handled)
+
 
 def categories_of_pip(pip: Mapping[str, Any]) -> list[str]:
     found = {"pip", "taal-leerbaarheid"}
@@ -122,7 +178,21 @@ def categories_of_intake(intake: Mapping[str, Any]) -> list[str]:
     return sorted(found)
 
 
+def _command_data(e: Any) -> dict[str, Any]:
+    data = {"method": e.method, "route": e.route, "status": e.status, "result": outcome(e.status)}
+    if e.dossier_id:
+        data["dossier_id"] = e.dossier_id
+    return data
+
+
 PUBLICATIONS = {
+    HandledCommand.Handled: Publication(
+        type=COMMAND,
+        subject=lambda e: e.dossier_id,
+        gemeente=lambda e: e.gemeente or None,
+        data=_command_data,
+        time=lambda e: e.received_at,
+    ),
     AccessLog.Opened: dossier_opened(OPENED),
     AccessLog.Read: about_dossier(
         READ, lambda e: {"endpoint": e.endpoint, "categories": e.categories}

@@ -61,8 +61,11 @@ class ConsentRoutes:
 
     @api("POST", "/api/v1/sharing/decisions", expected_exceptions=ChainError)
     def post_decision(self, request: Request) -> Response:
-        self._authorise(request, Action.DECIDE_SHARING, "delen-beoordelen")
-        return json_response(200, self._call(self.consent.decide, read_json(request)))
+        ctx = self._authorise(request, Action.DECIDE_SHARING, "delen-beoordelen")
+        question = read_json(request)
+        if isinstance(question, dict):
+            self.command_subject = (str(question.get("dossier_id", "")), self._gemeente_of(ctx))
+        return json_response(200, self._call(self.consent.decide, question))
 
     @api("GET", "/api/v1/sharing/protocol", expected_exceptions=ChainError)
     def get_protocol(self, request: Request) -> Response:

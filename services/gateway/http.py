@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
@@ -15,9 +16,30 @@ from services.gateway.problems import MalformedJson, from_error, problem
 
 log = logging.getLogger(__name__)
 
+COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RECEIVED_AT = "wegwijs.received_at"
+
 
 class ApiHandler(HttpRequestHandler):
-    """An HTTP entrypoint whose errors are problem documents."""
+    """An HTTP entrypoint whose errors are problem documents, and which has the service account
+    for every command it answers (`log_command`) before the answer leaves."""
+
+    def handle_request(self, request: Request) -> Response:
+        request.environ[RECEIVED_AT] = datetime.now(UTC).isoformat()
+        return super().handle_request(request)
+
+    def handle_result(self, event: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        log_command = getattr(worker_ctx.service, "log_command", None)
+        if self.method in COMMAND_METHODS and log_command is not None:
+            [request] = worker_ctx.args
+            log_command(
+                self.method,
+                self.url,
+                _status(result, exc_info),
+                request.environ[RECEIVED_AT],
+                worker_ctx.kwargs.get("dossier_id", ""),
+            )
+        return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc: Exception) -> Response:
         if isinstance(exc, ChainError):
@@ -29,6 +51,14 @@ class ApiHandler(HttpRequestHandler):
 
 
 api = ApiHandler.decorator
+
+
+def _status(result: Any, exc_info: Any) -> int:
+    """The status the client is answered."""
+    if exc_info is None:
+        return int(result.status_code) if isinstance(result, Response) else 200
+    exc = exc_info[1]
+    return from_error(exc).status_code if isinstance(exc, ChainError) else 500
 
 
 def json_response(status: int, body: Any, **headers: str) -> Response:

@@ -20,7 +20,9 @@ class IntakeRoutes:
     @api("POST", "/api/v1/dossiers", expected_exceptions=ChainError)
     def register_dossier(self, request: Request) -> Response:
         self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
-        result = self._call(self.intake.register, read_json(request))
+        registration = read_json(request)
+        result = self._call(self.intake.register, registration)
+        self.command_subject = (result["id"], registration["gemeente"])
         return json_response(201, result, Location=f"/api/v1/dossiers/{result['id']}")
 
     @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)

@@ -4,6 +4,7 @@ context, and answers errors as RFC 9457 problem documents."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,7 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
 from services.common.access import Action, require, require_system
-from services.common.context import CONTEXT_KEY, CommandContext, bind_current
+from services.common.context import CONTEXT_KEY, CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED, ChainError
 from services.common.runtime import ChainRuntime
@@ -33,6 +34,15 @@ from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
 
 SERVICES = ("intake", "pip", "matching", "consent", "audit")
 # A request not picked up within half the gateway's patience expires in its queue, so a command
@@ -53,6 +63,9 @@ class ActorBinding(DependencyProvider):
 
 class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
     name = "gateway"
+    # A route that makes a dossier, or acts on one its path does not name, says which
+    # (dossier id, gemeente) its command was about (nameko makes a service instance per request).
+    command_subject: tuple[str, str] | None = None
 
     chain = ChainRuntime(AccessLogs, ACCESS_PUBLICATIONS)
     bind = ActorBinding()
@@ -66,8 +79,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         ctx = authenticate(
             request.headers.get("Authorization"), activity, request.headers.get("traceparent")
         )
+        self.bind(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)
-        self.bind(ctx)
         return ctx
 
     def _call(self, method: Callable[..., Any], *args: Any) -> Any:
@@ -102,6 +115,28 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
     ) -> None:
         """Record what was read before it is answered: a read that cannot be logged fails."""
         self.chain.app.record(ctx, endpoint, reads)
+
+    def log_command(
+        self, method: str, route: str, status: int, received_at: str, dossier_id: str
+    ) -> None:
+        """Account for a command the API is about to answer (see ApiHandler). A command that
+        took effect is answered even when this fails: its own events name who asked it."""
+        ctx = current_context()
+        if ctx is None:  # not authenticated: nobody to account for
+            return
+        subject_id, gemeente = self.command_subject or (dossier_id, self._gemeente_of(ctx))
+        try:
+            self.chain.app.record_command(
+                ctx,
+                method,
+                route,
+                status,
+                received_at,
+                dossier_id=subject_id if _is_uuid(subject_id) else "",
+                gemeente=gemeente,
+            )
+        except Exception:
+            log.exception("command_not_logged", extra={"route": route, "status": status})
 
     @staticmethod
     def _gemeente_of(ctx: CommandContext) -> str:

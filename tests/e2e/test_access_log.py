@@ -9,9 +9,11 @@ import json
 from services.gateway.auth import issue_token
 from tests.platform import eventually, person
 
+DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 
-def _get(platform, path: str, role: str, user: str):
-    token = issue_token(role, ["0344"], user_id=user)
+
+def _get(platform, path: str, role: str, user: str, gemeente: str = "0344"):
+    token = issue_token(role, [gemeente], user_id=user)
     response = platform.http.get(
         platform.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=15
     )
@@ -94,27 +96,81 @@ def test_who_saw_this_dossier_lists_every_read_and_another_gemeente_sees_nothing
 
 
 def test_a_trace_id_query_returns_what_one_registration_caused_across_services(platform):
+    """In order: the HTTP command, intake's and pip's stored events, and consent's decision on
+    sharing the registration with a subscribed partner."""
+    partner = "00000003000000000032"
+    platform.cli(
+        "partner", "add", "--oin", partner, "--name", "VluchtelingenWerk Nieuwegein",
+        "--kind", "maatschappelijke-begeleiding", "--gemeente", "0356",
+    )  # fmt: skip
+    platform.cli(
+        "partner", "subscribe", "--oin", partner, "--channel", "intake",
+        "--type", "nl.wegwijs.intake.dossier.geregistreerd.v1", "--gemeente", "0356",
+        "--purpose", "maatschappelijke-begeleiding",
+    )  # fmt: skip
     trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
-    dossier_id = platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
-    entries = eventually(
-        lambda: _get(
-            platform, f"/api/v1/audit/entries?trace_id={trace_id}", "auditor", "ans"
-        ).json()["entries"],
-        lambda found: {e["origin"] for e in found} >= {"intake", "pip", "consent"},
-        what="the registration's effects in three services",
-    )
-    assert {e["dossier_id"] for e in entries} == {dossier_id}
-    assert [e["seq"] for e in entries] == sorted(e["seq"] for e in entries)
-    assert entries[0]["event_type"] == "nl.wegwijs.intake.dossier.geregistreerd.v1"
+    dossier_id = platform.register(person("0356"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
 
-    page = _get(platform, f"/api/v1/audit/entries?trace_id={trace_id}&limit=1", "auditor", "ans")
-    assert len(page.json()["entries"]) == 1 and page.json()["next_after"] == entries[0]["seq"]
-    exported = _get(
-        platform, f"/api/v1/audit/entries?trace_id={trace_id}&format=csv", "auditor", "ans"
+    def trace(**params: str):
+        query = "&".join(f"{k}={v}" for k, v in {"trace_id": trace_id, **params}.items())
+        return _get(platform, f"/api/v1/audit/entries?{query}", "auditor", "ans", "0356")
+
+    entries = eventually(
+        lambda: trace().json()["entries"],
+        lambda found: (
+            {e["origin"] for e in found} >= {"gateway", "intake", "pip"}
+            and any(e["event_type"] == DECIDED for e in found)
+        ),
+        what="the registration's effects in the ledger",
     )
+    types = [e["event_type"] for e in entries]
+    command = entries[0]
+    assert command["event_type"] == "nl.wegwijs.gateway.opdracht.behandeld.v1", types
+    assert command["result"] == "uitgevoerd" and command["actor_roles"] == "regievoerder"
+    assert command["processing_activity"] == "urn:wegwijs:verwerking:opdrachten-verantwoorden"
+    registered = types.index("nl.wegwijs.intake.dossier.geregistreerd.v1")
+    drafted = types.index("nl.wegwijs.pip.concept.geopend.v1")
+    decided = types.index(DECIDED)
+    assert 0 < registered < drafted and registered < decided, types
+    assert entries[decided]["receiving_party"] == partner
+    assert {e["dossier_id"] for e in entries} == {dossier_id}
+    assert {e["trace_id"] for e in entries} == {trace_id}
+    times = [e["event_time"] for e in entries]
+    assert times == sorted(times), "a trace reads in the order things happened"
+
+    first, second = trace(limit="1").json(), trace(limit="1", after=str(command["seq"])).json()
+    assert [e["seq"] for e in first["entries"] + second["entries"]] == [
+        e["seq"] for e in entries[:2]
+    ]
+    assert first["next_after"] == command["seq"]
+    exported = trace(format="csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert exported.text.splitlines()[0].startswith("seq,origin,origin_position")
     assert len(exported.text.splitlines()) == len(entries) + 1
+
+    other = _get(platform, f"/api/v1/audit/entries?trace_id={trace_id}", "auditor", "ans")
+    assert other.json()["entries"] == [], "an auditor for 0344 sees nothing of 0356"
+
+
+def test_a_refused_command_is_accounted_for_with_its_outcome(platform):
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    refused = platform.post(
+        "/api/v1/dossiers", person("0344"), "begeleider", "0344",
+        traceparent=f"00-{trace_id}-b7ad6b7169203331-01",
+    )  # fmt: skip
+    assert refused.status_code == 403
+    [entry] = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/entries?trace_id={trace_id}", "auditor", "ans"
+        ).json()["entries"],
+        lambda found: len(found) == 1,
+        what="the refused command in the ledger",
+    )
+    assert entry["event_type"] == "nl.wegwijs.gateway.opdracht.behandeld.v1"
+    assert (entry["result"], entry["actor_roles"], entry["dossier_id"]) == (
+        "geweigerd", "begeleider", ""
+    )  # fmt: skip
+    assert entry["activity"] == "registratie"
 
 
 def test_the_inzage_report_says_what_was_recorded_who_received_what_and_who_read(platform):

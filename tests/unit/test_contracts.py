@@ -320,6 +320,32 @@ def test_consent_events_validate_and_never_carry_the_grantors_name_or_the_eviden
             assert words not in json.dumps(event), (event["type"], words)
 
 
+def test_gateway_command_events_validate_with_and_without_a_dossier():
+    """A command the API answered is published with the time its request came in; one refused
+    before any dossier existed has no subject."""
+    from services.gateway.access_log import AccessLogs
+
+    logs = AccessLogs.in_memory()
+    dossier_id = "7c1f9e52-1c2a-4a8e-9a54-2f0b7d1f3c11"
+    logs.record_command(
+        context(), "POST", "/api/v1/dossiers", 201, "2026-11-29T09:00:00.000001+00:00",
+        dossier_id=dossier_id, gemeente="0344",
+    )  # fmt: skip
+    logs.record_command(context(), "POST", "/api/v1/dossiers", 422, "2026-11-29T09:01:00+00:00")
+    made, refused = [
+        to_cloudevent("gateway", GATEWAY, n.id, logs.mapper.to_domain_event(n), n.state)
+        for n in logs.notification_log.select(start=1, limit=10)
+    ]
+    for event in (made, refused):
+        _validate(event)
+    assert made["time"] == "2026-11-29T09:00:00.000001+00:00"
+    assert made["subject"] == dossier_id and made["gemeente"] == "0344"
+    assert made["data"]["result"] == "uitgevoerd"
+    assert "subject" not in refused and refused["data"] == {
+        "method": "POST", "route": "/api/v1/dossiers", "status": 422, "result": "geweigerd"
+    }  # fmt: skip
+
+
 def test_every_gateway_route_is_in_the_openapi_document():
     import re
 
