@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import Cursor, sql
@@ -41,7 +42,20 @@ def parse_query(args: Mapping[str, Any]) -> dict[str, Any]:
     query: dict[str, Any] = {k: str(v) for k, v in args.items() if k in FILTERS and v}
     for name in ("from", "to"):
         if args.get(name):
-            query[name] = str(args[name])
+            try:
+                moment = datetime.fromisoformat(str(args[name]))
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                errors.append(
+                    field_error(
+                        name,
+                        "must be an ISO 8601 date-time with an offset, such as"
+                        " 2026-11-01T00:00:00+01:00",
+                    )
+                )
+            else:  # compared with the stored UTC times as text
+                query[name] = moment.astimezone(UTC).isoformat()
     for name, default, high in (("after", 0, 2**62), ("limit", 100, MAX_PAGE)):
         try:
             value = int(args.get(name, default))

@@ -163,6 +163,12 @@ AUDIT_PUBLIC_KEY = _declare(
     "Ed25519 public key (base64) `wegwijs audit verify` checks checkpoints with; empty means the"
     " one belonging to WEGWIJS_AUDIT_SIGNING_KEY. An outside verifier sets the key it was given.",
 )
+TOKEN = _declare(
+    "WEGWIJS_TOKEN",
+    "",
+    "Bearer token the command-line clients of the API send (`wegwijs audit entries`, `wegwijs"
+    " audit readers`), when no --token is given: the auditor's own, naming their gemeenten.",
+)
 CHECKPOINT_SECONDS = _declare(
     "WEGWIJS_CHECKPOINT_SECONDS",
     "300",

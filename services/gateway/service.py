@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -168,9 +169,15 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         rows = page.get("entries", [])
         if dossier_id and rows:
             self._log_read(ctx, "audit", dossier_id, rows[0]["gemeente"], ["intern"])
+        headers = {}
+        if page["next_after"] is not None:  # RFC 8288: where the next page is
+            following = urlencode({**request.args, "after": page["next_after"]})
+            headers["Link"] = f'<{request.path}?{following}>; rel="next"'
         if "csv" in page:
-            return csv_response(page["csv"], "audit-entries.csv")
-        return json_response(200, page)
+            response = csv_response(page["csv"], "audit-entries.csv")
+            response.headers.update(headers)
+            return response
+        return json_response(200, page, **headers)
 
     @api(
         "GET", "/api/v1/audit/dossiers/<string:dossier_id>/readers", expected_exceptions=ChainError

@@ -5,6 +5,8 @@ categories were read."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from services.gateway.auth import issue_token
 from tests.platform import eventually, person
@@ -228,3 +230,54 @@ def test_the_inzage_report_says_what_was_recorded_who_received_what_and_who_read
     page = _get(platform, f"/api/v1/audit/dossiers/{dossier_id}/inzage.html", "auditor", "fg")
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Inzage in uw gegevens" in page.text and "Aan wie is iets verstrekt" in page.text
+
+
+def test_the_auditor_cli_pages_through_entries_as_json_lines_and_csv(platform):
+    dossier_id = platform.register(person("0321"))
+    _get(platform, f"/api/v1/dossiers/{dossier_id}", "klantmanager", "kim", "0321")
+    token = issue_token("auditor", ["0321"], user_id="ans")
+    expected = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/entries?dossier_id={dossier_id}", "auditor", "ans", "0321"
+        ).json()["entries"],
+        lambda found: len(found) >= 5 and any(e["actor"] == "kim" for e in found),
+        what="the registration, its effects and the read in the ledger",
+    )
+
+    lines = platform.cli(
+        "audit", "entries", "--dossier", dossier_id, "--page-size", "2", "--token", token
+    ).splitlines()
+    listed = [json.loads(line) for line in lines]
+    assert [e["seq"] for e in listed][: len(expected)] == [e["seq"] for e in expected]
+    assert {e["dossier_id"] for e in listed} == {dossier_id}
+
+    exported = platform.cli(
+        "audit", "entries", "--dossier", dossier_id, "--page-size", "2", "--format", "csv",
+        "--token", token,
+    ).splitlines()  # fmt: skip
+    assert exported[0].startswith("seq,origin,origin_position")
+    assert sum(line.startswith("seq,") for line in exported) == 1, "one header over all pages"
+    assert len(exported) - 1 >= len(expected)
+
+    readers = platform.cli("audit", "readers", dossier_id, "--token", token).splitlines()
+    assert "kim" in {json.loads(line)["actor"] for line in readers}
+
+    other = issue_token("auditor", ["0344"], user_id="other")
+    assert platform.cli("audit", "entries", "--dossier", dossier_id, "--token", other) == ""
+
+
+def test_the_auditor_cli_says_what_is_wrong_with_a_query(platform):
+    token = issue_token("auditor", ["0321"], user_id="ans")
+    refused = subprocess.run(
+        [sys.executable, "-m", "services.cli", "audit", "entries", "--since", "gisteren",
+         "--token", token],
+        env=platform.env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "from: must be an ISO 8601 date-time" in refused.stderr
+    forbidden = subprocess.run(
+        [sys.executable, "-m", "services.cli", "audit", "entries",
+         "--token", issue_token("begeleider", ["0321"])],
+        env=platform.env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert forbidden.returncode == 2 and "HTTP 403" in forbidden.stderr
