@@ -20,6 +20,11 @@ import pytest  # noqa: E402
 from tests.platform import Platform  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Tests marked `last` check what the whole run did, so they run after all the others."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
 @pytest.fixture(scope="session")
 def platform():
     """The whole platform, each service its own process, on a fresh database and vhost."""

@@ -10,16 +10,20 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import psycopg
 import requests
 from psycopg.rows import dict_row
@@ -136,6 +140,34 @@ class Process:
                 self.popen.wait(5)
 
 
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_DOSSIER_PATH = re.compile(rf"^/api/v1/(audit/|partner/)?dossiers/({_UUID})(/[^?]*)?$")
+
+
+def _dossiers_read(url: str, response: requests.Response) -> list[str]:
+    """The dossiers whose data an answered GET showed."""
+    parts = urlsplit(url)
+    if parts.path == "/api/v1/dossiers":
+        return [d["id"] for d in response.json()["dossiers"]]
+    if parts.path.startswith("/api/v1/reports/"):
+        return sorted(set(re.findall(_UUID, response.text)))
+    if parts.path == "/api/v1/audit/entries":
+        asked = parse_qs(parts.query).get("dossier_id", [])
+        shown = response.json()["entries"] if "json" in response.headers["Content-Type"] else []
+        csv_rows = response.text.count("\n") - 1 if not shown else 0
+        return asked if shown or csv_rows > 0 else []
+    found = _DOSSIER_PATH.match(parts.path)
+    if not found:
+        return []
+    scope, dossier_id, rest = found.group(1), found.group(2), found.group(3) or ""
+    if rest == "/household":
+        return [m["id"] for m in response.json()["members"]]
+    if scope == "audit/" and rest in ("", "/readers"):
+        body = response.json()
+        return [dossier_id] if body.get("entries") or body.get("readers") else []
+    return [dossier_id]
+
+
 class Platform:
     def __init__(self, layout: Layout = TEST) -> None:
         self.layout = layout
@@ -144,6 +176,9 @@ class Platform:
         self.run_dir = Path(self.env["WEGWIJS_RUN_DIR"])
         self.url = f"http://127.0.0.1:{layout.gateway_port}"
         self.http = requests.Session()
+        # (dossier id, user id) -> how often the API answered a read of that dossier's data
+        self.reads: Counter[tuple[str, str]] = Counter()
+        self.http.hooks["response"].append(self._note_reads)
 
     # lifecycle ----------------------------------------------------------------------------
     def reset_infrastructure(self) -> None:
@@ -279,6 +314,19 @@ class Platform:
         response = self.post("/api/v1/dossiers", who, "regievoerder", who["gemeente"], **extra)
         assert response.status_code == 201, response.text
         return response.json()["id"]
+
+    def _note_reads(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """Count each answered read of a dossier's data, by whom: what the test client saw,
+        worked out from the requests and answers, not from the gateway's code."""
+        request = response.request
+        if request.method != "GET" or response.status_code != 200:
+            return
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if not token:
+            return
+        user = jwt.decode(token, options={"verify_signature": False})["sub"]
+        for dossier_id in _dossiers_read(request.url, response):
+            self.reads[(dossier_id, user)] += 1
 
     # PostgreSQL ---------------------------------------------------------------------------
     def sql(self, query: str, *params: Any) -> list[dict[str, Any]]:

@@ -183,6 +183,8 @@ class Ledger:
             rows = []
             for event in events:
                 entry = entry_from_event(seq, origin, event, self.describe)
+                if entry["dossier_id"] and not entry["gemeente"]:
+                    entry["gemeente"] = _gemeente_of_dossier(cur, entry["dossier_id"])
                 entry_hash = chain_hash(prev_hash, entry)
                 rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
                 seq, prev_hash = seq + 1, entry_hash
@@ -239,6 +241,19 @@ class Ledger:
             rows.itersize = 10_000
             rows.execute("SELECT * FROM audit.ledger ORDER BY seq")
             return verify(rows, checkpoints, public_key)
+
+
+def _gemeente_of_dossier(cur: psycopg.Cursor, dossier_id: str) -> str:
+    """The gemeente earlier entries give the dossier, for an entry whose event could not say it
+    (the gateway logs a read by someone acting for several gemeenten before it knows which):
+    so that the gemeente's auditors see it. '' for a register entry, which has no gemeente."""
+    cur.execute(
+        "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND gemeente <> ''"
+        " ORDER BY seq LIMIT 1",
+        (dossier_id,),
+    )
+    row = cur.fetchone()
+    return row["gemeente"] if row else ""
 
 
 def verify_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int | None]:

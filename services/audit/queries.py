@@ -113,7 +113,8 @@ def entries(cur: Cursor, query: Mapping[str, Any], gemeenten: Sequence[str]) -> 
 def readers(cur: Cursor, dossier_id: str, gemeenten: Sequence[str]) -> list[dict[str, Any]]:
     """Who read the dossier's personal data through the API, when and why (from the access log)."""
     cur.execute(
-        "SELECT seq, actor, actor_roles, organisation, activity, event_time FROM audit.ledger"
+        "SELECT seq, gemeente, actor, actor_roles, organisation, activity, event_time"
+        " FROM audit.ledger"
         " WHERE dossier_id = %s AND event_type = %s AND gemeente = ANY(%s) ORDER BY seq",
         (dossier_id, READ_EVENT, list(gemeenten)),
     )

@@ -202,5 +202,7 @@ class FeedUseCases:
             "type": delivery["type"],
             "time": delivery["time"],
             "subject": dossier_id,
+            "gemeente": delivery["gemeente"],
+            "categories": sorted(d.category for d in decisions if d.permit),
             "data": data,
         }

@@ -79,5 +79,7 @@ class ConsentRoutes:
     )
     def get_partner_event(self, request: Request, dossier_id: str, event_id: str) -> Response:
         """A partner fetches an event of its feed (the dataref); decided again now."""
-        self._authorise(request, Action.FETCH_FEED, "delen-met-partner")
-        return json_response(200, self._call(self.consent.fetch, dossier_id, event_id))
+        ctx = self._authorise(request, Action.FETCH_FEED, "delen-met-partner")
+        fetched = self._call(self.consent.fetch, dossier_id, event_id)
+        self._log_read(ctx, "partner-feed", dossier_id, fetched["gemeente"], fetched["categories"])
+        return json_response(200, fetched)

@@ -17,6 +17,18 @@ from services.pip.reports import report_csv
 PIP = "/api/v1/dossiers/<string:dossier_id>/pip"
 
 
+def listed_dossiers(report: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(dossier id, gemeente, categories) of every dossier a PIP report names."""
+    reads = {}
+    for part in report.get("gemeenten") or [report]:
+        for row in (
+            *part["on_time"].get("late", []),
+            *part["termijnen_ending"].get("dossiers", []),
+        ):
+            reads[row["dossier_id"]] = (row["dossier_id"], part["gemeente"], ["pip"])
+    return list(reads.values())
+
+
 class PipRoutes:
     """Mixed into GatewayService, which provides `_authorise`, `_call` and the proxies."""
 
@@ -118,19 +130,22 @@ class PipRoutes:
     # reports ------------------------------------------------------------------------------------
     @api("GET", "/api/v1/reports/pip/gemeenten/<string:gemeente>", expected_exceptions=ChainError)
     def get_gemeente_report(self, request: Request, gemeente: str) -> Response:
-        self._authorise(request, Action.READ_REPORTS, "rapportage")
+        ctx = self._authorise(request, Action.READ_REPORTS, "rapportage")
         report = self._call(self.pip.gemeente_report, gemeente)
-        return self._report(request, report, f"pip-{gemeente}-{report['as_of']}.csv")
+        return self._report(ctx, request, report, f"pip-{gemeente}-{report['as_of']}.csv")
 
     @api("GET", "/api/v1/reports/pip/region", expected_exceptions=ChainError)
     def get_region_report(self, request: Request) -> Response:
-        self._authorise(request, Action.READ_REPORTS, "rapportage")
+        ctx = self._authorise(request, Action.READ_REPORTS, "rapportage")
         report = self._call(self.pip.region_report)
-        return self._report(request, report, f"pip-regio-{report['as_of']}.csv")
+        return self._report(ctx, request, report, f"pip-regio-{report['as_of']}.csv")
 
-    @staticmethod
-    def _report(request: Request, report: dict[str, Any], filename: str) -> Response:
-        """JSON, or CSV with `?format=csv` (or `Accept: text/csv`)."""
+    def _report(
+        self, ctx: Any, request: Request, report: dict[str, Any], filename: str
+    ) -> Response:
+        """JSON, or CSV with `?format=csv` (or `Accept: text/csv`). The dossiers a report lists
+        (late PIPs, termijnen ending) are read by whoever reads it."""
+        self._log_reads(ctx, "pip-report", listed_dossiers(report))
         wants_csv = request.args.get("format") == "csv" or (
             request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
         )

@@ -184,8 +184,10 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
     )
     def audit_readers(self, request: Request, dossier_id: str) -> Response:
         """Who saw this dossier: every read of its personal data through the API."""
-        self._authorise(request, Action.READ_AUDIT, "audit-controle")
+        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
         readers = self._call(self.audit.readers, dossier_id)
+        if readers:
+            self._log_read(ctx, "audit", dossier_id, readers[0]["gemeente"], ["intern"])
         return json_response(200, {"dossier_id": dossier_id, "readers": readers})
 
     @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>/inzage", expected_exceptions=ChainError)
