@@ -5,6 +5,7 @@ categories were read."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -283,3 +284,51 @@ def test_the_auditor_cli_says_what_is_wrong_with_a_query(platform):
         env=platform.env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert forbidden.returncode == 2 and "HTTP 403" in forbidden.stderr
+
+
+def test_an_auditor_is_refused_every_command_and_changes_nothing(platform):
+    from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+    from services.gateway.service import GatewayService
+
+    dossier_id = platform.register(person("0344"))
+    platform.wait_ledger_complete()
+    before = platform.scalar(
+        "SELECT count(*) FROM audit.ledger WHERE dossier_id = %s AND origin <> 'gateway'",
+        dossier_id,
+    )
+    commands = sorted(
+        (entrypoint.method, entrypoint.url)
+        for name in dir(GatewayService)
+        for entrypoint in getattr(getattr(GatewayService, name), ENTRYPOINT_EXTENSIONS_ATTR, ())
+        if getattr(entrypoint, "method", "GET") != "GET"
+    )
+    assert len(commands) >= 20, "no command routes found: the test would prove nothing"
+    token = issue_token("auditor", ["0344"], user_id="ans")
+    for method, route in commands:
+        path = route.replace("<string:dossier_id>", dossier_id).replace("<int:number>", "1")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"\1", path)
+        answer = platform.http.request(
+            method,
+            platform.url + path,
+            data=json.dumps({}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=15,
+        )
+        assert answer.status_code == 403, (method, route, answer.status_code, answer.text)
+
+    refused = eventually(
+        lambda: platform.sql(
+            "SELECT result FROM audit.ledger WHERE actor = 'ans' AND event_type = %s",
+            "nl.wegwijs.gateway.opdracht.behandeld.v1",
+        ),
+        lambda rows: len(rows) >= len(commands),
+        what="each refused command in the ledger",
+    )
+    assert {r["result"] for r in refused} == {"geweigerd"}
+    platform.wait_ledger_complete()
+    after = platform.scalar(
+        "SELECT count(*) FROM audit.ledger WHERE dossier_id = %s AND origin <> 'gateway'",
+        dossier_id,
+    )
+    assert after == before, "an auditor's command changed the dossier"
