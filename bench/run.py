@@ -9,6 +9,8 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - the audit ledger at one million entries (bench/ledger.py, its own database): `wegwijs audit
   verify` in entries per second against streaming the rows, and an auditor's dossier query p95
   against a primary-key fetch;
+- matching's ranking of one person against 10,000 guides and 2,000 placements (bench/matching.py)
+  against one pass over and a sort of the same candidates;
 and prints a table, writing everything to bench/results.json.
 """
 
@@ -177,10 +179,11 @@ def baselines(platform: Platform) -> dict:
     return json.loads(done.stdout)
 
 
-def ledger_at_scale() -> dict:
+def plain_process(module: str) -> dict:
+    """Run a bench module in a plain process (no eventlet) and read its JSON."""
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.ledger"],
+        [sys.executable, "-m", module],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -201,7 +204,9 @@ def main() -> int:
     platform.reset_infrastructure()
     base = baselines(platform)
     print("bench: the audit ledger at one million entries (made once, then reused) ...", flush=True)
-    ledger = ledger_at_scale()
+    ledger = plain_process("bench.ledger")
+    print("bench: ranking one person against 10,000 guides and 2,000 placements ...", flush=True)
+    matching = plain_process("bench.matching")
     platform.start_all()
     try:
         for _ in range(30):
@@ -241,11 +246,13 @@ def main() -> int:
             "commit_to_draft_pip_ledger_entry": two_hop,
         },
         "audit_ledger": ledger,
+        "matching": matching,
         "targets": {
             "gateway_at_least_half_of_save": ratio(gateway["per_second"], save) >= 0.5,
             "propagation_p99_within_100_ms": one_hop["p99_ms"] <= 100,
             "ledger_verify_at_least_50000_per_second": ledger["verify"]["per_second"] >= 50_000,
             "ledger_dossier_query_p95_within_20_ms": ledger["queries"]["dossier"]["p95_ms"] <= 20,
+            "matching_rank_p95_within_100_ms": matching["rank_one_person"]["p95_ms"] <= 100,
         },
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -310,6 +317,18 @@ def print_table(r: dict) -> None:
         ),
         ("who saw this dossier p95", audit["queries"]["readers"]["p95_ms"], "ms", ""),
         ("trace query p95", audit["queries"]["trace"]["p95_ms"], "ms", ""),
+        (
+            "baseline: pass over and sort 12,000 candidates p95",
+            r["matching"]["baseline_pass_and_sort"]["p95_ms"],
+            "ms",
+            "",
+        ),
+        (
+            "rank one person, 10,000 guides + 2,000 places p95",
+            r["matching"]["rank_one_person"]["p95_ms"],
+            "ms",
+            f"{r['matching']['p95_ratio_to_baseline']:.2f}",
+        ),
     ]
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
