@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from services.common import settings
 
@@ -104,17 +104,20 @@ class ApiError(RuntimeError):
 
 def _pages(url: str, token: str, path: str) -> Iterator[tuple[str, bytes]]:
     """GET `path` and each next page its `Link` header names: (content type, body) per page."""
+    origin = urlsplit(url)[:2]
     while path:
-        request = urllib.request.Request(
-            url + path, headers={"Authorization": f"Bearer {token}"}, method="GET"
-        )
+        target = urljoin(url, path)
+        if urlsplit(target)[:2] != origin:  # the token goes to the API it was given for only
+            raise ApiError(f"the API sent the next page to another host: {target}")
+        request = urllib.request.Request(target, method="GET")
+        request.add_unredirected_header("Authorization", f"Bearer {token}")
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 body, headers = response.read(), response.headers
         except urllib.error.HTTPError as exc:
             raise ApiError(_problem_text(exc.code, exc.read())) from None
-        except urllib.error.URLError as exc:
-            raise ApiError(f"the API at {url} does not answer: {exc.reason}") from None
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise ApiError(f"the API at {url} does not answer: {exc}") from None
         yield headers.get("Content-Type", ""), body
         found = _NEXT.search(headers.get("Link", ""))
         path = found.group(1) if found else ""
@@ -128,6 +131,13 @@ def _problem_text(status: int, body: bytes) -> str:
     errors = "; ".join(f"{e.get('field')}: {e.get('detail')}" for e in problem.get("errors", []))
     text = f"HTTP {status} {problem.get('title', '')}: {problem.get('detail', '')}"
     return f"{text} ({errors})" if errors else text
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise ApiError("the API answered something that is not JSON") from None
 
 
 def _token(args: argparse.Namespace) -> str:
@@ -151,7 +161,7 @@ def cmd_entries(args: argparse.Namespace) -> int:
                 lines = body.decode("utf-8").splitlines(keepends=True)
                 sys.stdout.write("".join(lines if number == 0 else lines[1:]))
             else:
-                for entry in json.loads(body)["entries"]:
+                for entry in _json(body)["entries"]:
                     print(json.dumps(entry, sort_keys=True, ensure_ascii=False))
     except ApiError as exc:
         print(f"audit entries: {exc}", file=sys.stderr)
@@ -164,7 +174,7 @@ def cmd_readers(args: argparse.Namespace) -> int:
     path = f"/api/v1/audit/dossiers/{quote(args.dossier, safe='')}/readers"
     try:
         for _type, body in _pages(args.url, _token(args), path):
-            for reader in json.loads(body)["readers"]:
+            for reader in _json(body)["readers"]:
                 print(json.dumps(reader, sort_keys=True, ensure_ascii=False))
     except ApiError as exc:
         print(f"audit readers: {exc}", file=sys.stderr)

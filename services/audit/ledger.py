@@ -182,9 +182,9 @@ class Ledger:
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             rows = []
             for event in events:
+                if event.get("subject") and not event.get("gemeente"):
+                    event = _with_gemeente_of_dossier(cur, event)
                 entry = entry_from_event(seq, origin, event, self.describe)
-                if entry["dossier_id"] and not entry["gemeente"]:
-                    entry["gemeente"] = _gemeente_of_dossier(cur, entry["dossier_id"])
                 entry_hash = chain_hash(prev_hash, entry)
                 rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
                 seq, prev_hash = seq + 1, entry_hash
@@ -243,17 +243,30 @@ class Ledger:
             return verify(rows, checkpoints, public_key)
 
 
-def _gemeente_of_dossier(cur: psycopg.Cursor, dossier_id: str) -> str:
-    """The gemeente earlier entries give the dossier, for an entry whose event could not say it
-    (the gateway logs a read by someone acting for several gemeenten before it knows which):
-    so that the gemeente's auditors see it. '' for a register entry, which has no gemeente."""
+class DossierNotInLedgerYet(RuntimeError):
+    """A read of a dossier whose registration has not reached the ledger yet: the batch is tried
+    again (the consumer's catch-up), so the read is filed under the right gemeente."""
+
+
+# Gateway events about a dossier that can only exist after intake registered it.
+_READS = ("nl.wegwijs.gateway.gegevens.ingezien.v1", "nl.wegwijs.gateway.inzagelog.geopend.v1")
+
+
+def _with_gemeente_of_dossier(cur: psycopg.Cursor, event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The event with the gemeente earlier entries give its dossier, where the event could not say
+    it (a read by someone acting for several gemeenten; a refused command), so that the
+    gemeente's auditors see it. A register event (partners, subscriptions) has none to find."""
     cur.execute(
         "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND gemeente <> ''"
         " ORDER BY seq LIMIT 1",
-        (dossier_id,),
+        (event["subject"],),
     )
     row = cur.fetchone()
-    return row["gemeente"] if row else ""
+    if row:
+        return {**event, "gemeente": row["gemeente"]}
+    if event["type"] in _READS:
+        raise DossierNotInLedgerYet(f"dossier {event['subject']} is not in the ledger yet")
+    return event
 
 
 def verify_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[int, int | None]:

@@ -69,7 +69,11 @@ class AuditService(ChainService):
         with self.chain.runtime.db.transaction() as cur:
             page = entries(cur, query, ctx.actor.gemeenten)
         if query.get("format") == "csv" or args.get("format") == "csv":
-            return {"csv": as_csv(page["entries"]), "next_after": page["next_after"]}
+            return {
+                "csv": as_csv(page["entries"]),
+                "next_after": page["next_after"],
+                "gemeenten": sorted({row["gemeente"] for row in page["entries"]}),
+            }
         return page
 
     @rpc(expected_exceptions=EXPECTED)

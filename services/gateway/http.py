@@ -31,14 +31,17 @@ class ApiHandler(HttpRequestHandler):
     def handle_result(self, event: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         log_command = getattr(worker_ctx.service, "log_command", None)
         if self.method in COMMAND_METHODS and log_command is not None:
-            [request] = worker_ctx.args
-            log_command(
-                self.method,
-                self.url,
-                _status(result, exc_info),
-                request.environ[RECEIVED_AT],
-                worker_ctx.kwargs.get("dossier_id", ""),
-            )
+            try:
+                [request] = worker_ctx.args
+                log_command(
+                    self.method,
+                    self.url,
+                    _status(result, exc_info),
+                    request.environ[RECEIVED_AT],
+                    worker_ctx.kwargs.get("dossier_id", ""),
+                )
+            except Exception:  # the answer must leave, whatever happened to its record
+                log.exception("command_not_logged", extra={"route": self.url})
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc: Exception) -> Response:

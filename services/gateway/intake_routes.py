@@ -22,7 +22,7 @@ class IntakeRoutes:
         self._authorise(request, Action.REGISTER_DOSSIER, "registratie")
         registration = read_json(request)
         result = self._call(self.intake.register, registration)
-        self.command_subject = (result["id"], registration["gemeente"])
+        self.command_subject = (result["id"], str(registration["gemeente"]).strip())
         return json_response(201, result, Location=f"/api/v1/dossiers/{result['id']}")
 
     @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)

@@ -37,12 +37,12 @@ from services.gateway.problems import GatewayTimeout, ServiceUnavailable
 log = logging.getLogger(__name__)
 
 
-def _is_uuid(value: str) -> bool:
+def _canonical_uuid(value: str) -> str:
+    """`value` as a lower-case hyphenated UUID, or '' when it is none."""
     try:
-        uuid.UUID(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+        return str(uuid.UUID(value))
+    except (TypeError, ValueError, AttributeError):
+        return ""
 
 
 SERVICES = ("intake", "pip", "matching", "consent", "audit")
@@ -126,15 +126,14 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         if ctx is None:  # not authenticated: nobody to account for
             return
         subject_id, gemeente = self.command_subject or (dossier_id, self._gemeente_of(ctx))
+        subject_id = _canonical_uuid(subject_id)
+        if subject_id and status >= 400:
+            # Refused: the dossier may be another gemeente's. Audit files it under the
+            # dossier's own gemeente, whose auditors should see the attempt.
+            gemeente = ""
         try:
             self.chain.app.record_command(
-                ctx,
-                method,
-                route,
-                status,
-                received_at,
-                dossier_id=subject_id if _is_uuid(subject_id) else "",
-                gemeente=gemeente,
+                ctx, method, route, status, received_at, dossier_id=subject_id, gemeente=gemeente
             )
         except Exception:
             log.exception("command_not_logged", extra={"route": route, "status": status})
@@ -166,9 +165,9 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
         ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
         page = self._call(self.audit.query, dict(request.args))
         dossier_id = request.args.get("dossier_id")
-        rows = page.get("entries", [])
-        if dossier_id and rows:
-            self._log_read(ctx, "audit", dossier_id, rows[0]["gemeente"], ["intern"])
+        shown = [row["gemeente"] for row in page.get("entries", [])] or page.get("gemeenten", [])
+        if dossier_id and shown:
+            self._log_read(ctx, "audit", dossier_id, shown[0], ["intern"])
         headers = {}
         if page["next_after"] is not None:  # RFC 8288: where the next page is
             following = urlencode({**request.args, "after": page["next_after"]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 CEFR = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
@@ -53,6 +53,11 @@ GUIDE_WEIGHTS = {"taal": 30, "plaats": 20, "beschikbaarheid": 15, "doelen": 20, 
 PLACEMENT_WEIGHTS = {"taal": 30, "fase": 25, "plaats": 20, "doelen": 15, "omstandigheden": 10}
 
 
+def level(name: str) -> int:
+    """The rank of a CEFR level however it is written (`b1`, `B1`); unknown levels count as A0."""
+    return LEVEL.get(name.strip().upper(), 0)
+
+
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
@@ -61,7 +66,7 @@ def language_name(code: str) -> str:
 class Policy:
     """The region's rules for who may guide: how old a VOG may be, which training is required."""
 
-    vog_valid_days: int = 3 * 365
+    vog_valid_years: int = 3
     required_training: frozenset[str] = frozenset({"basistraining-maatschappelijke-begeleiding"})
     shortlist: int = 10
 
@@ -182,6 +187,14 @@ def _all_permitted(_organisation: str) -> frozenset[str]:
     return frozenset({"identiteit", *CRITERION_CATEGORIES.values()} - {""})
 
 
+def _years_after(day: date, years: int) -> date:
+    """The same calendar day `years` later (29 February becomes 1 March)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
 # hard constraints --------------------------------------------------------------------------------
 def guide_exclusions(
     guide: Guide, person: Person, region: frozenset[str], today: date, policy: Policy
@@ -190,7 +203,9 @@ def guide_exclusions(
     why = []
     if guide.vog_issued_on is None:
         why.append("geen VOG")
-    elif guide.vog_issued_on + timedelta(days=policy.vog_valid_days) < today:
+    elif guide.vog_issued_on > today:
+        why.append(f"VOG gedateerd in de toekomst ({guide.vog_issued_on.isoformat()})")
+    elif _years_after(guide.vog_issued_on, policy.vog_valid_years) <= today:
         why.append(f"VOG van {guide.vog_issued_on.isoformat()} is verlopen")
     missing = sorted(
         t for t in policy.required_training if t not in guide.training or guide.training[t] > today
@@ -229,8 +244,12 @@ def _best_shared_language(person: Person, languages: Mapping[str, str]) -> tuple
         mine = person.dutch if code == "nl" else person.languages.get(code)
         if mine is None:
             continue
-        level = min(LEVEL.get(theirs, 0), LEVEL.get(mine, 0))
-        q = 1.0 if level >= LEVEL["B2"] else (0.7 if level == LEVEL["B1"] else 0.3 * (level >= 2))
+        shared = min(level(theirs), level(mine))
+        q = (
+            1.0
+            if shared >= LEVEL["B2"]
+            else (0.7 if shared == LEVEL["B1"] else 0.3 * (shared >= 2))
+        )
         if q > quality:
             best, quality = code, q
     return best, quality
@@ -265,7 +284,7 @@ def _placement_points(
 ) -> dict[str, float]:
     points = dict.fromkeys(PLACEMENT_WEIGHTS, 0.0)
     if "taal-leerbaarheid" in use:
-        gap = LEVEL.get(placement.dutch_required, 0) - LEVEL.get(person.dutch, 0)
+        gap = level(placement.dutch_required) - level(person.dutch)
         points["taal"] = (
             1.0 if placement.adapted_low_dutch or gap <= 0 else (0.4 if gap == 1 else 0)
         )

@@ -128,6 +128,8 @@ def test_a_trace_id_query_returns_what_one_registration_caused_across_services(p
         ),
         what="the registration's effects in the ledger",
     )
+    platform.wait_ledger_complete()  # nothing of the trace still on its way
+    entries = trace().json()["entries"]
     types = [e["event_type"] for e in entries]
     command = entries[0]
     assert command["event_type"] == "nl.wegwijs.gateway.opdracht.behandeld.v1", types
@@ -332,3 +334,45 @@ def test_an_auditor_is_refused_every_command_and_changes_nothing(platform):
         dossier_id,
     )
     assert after == before, "an auditor's command changed the dossier"
+
+
+def test_reads_and_refused_commands_are_filed_under_the_dossiers_own_gemeente(platform):
+    """A reader acting for two gemeenten reads consents (whose answer does not say the gemeente);
+    an employee of another gemeente tries a command on the dossier: 0344's auditor sees both."""
+    dossier_id = platform.register(person("0344"))
+    regional = issue_token("regievoerder", ["0356", "0344"], user_id="rita")
+    consents = f"{platform.url}/api/v1/dossiers/{dossier_id}/consents"
+    eventually(
+        lambda: (
+            platform.http.get(
+                consents, headers={"Authorization": f"Bearer {regional}"}, timeout=15
+            ).status_code
+        ),
+        lambda status: status == 200,
+        what="rita reads the consents",
+    )
+    outsider = issue_token("regievoerder", ["0356"], user_id="otto")
+    tried = platform.http.post(
+        f"{platform.url}/api/v1/dossiers/{dossier_id}/signals",
+        data=json.dumps({}),
+        headers={"Authorization": f"Bearer {outsider}", "Content-Type": "application/json"},
+        timeout=15,
+    )
+    assert tried.status_code in (403, 404, 422)
+
+    readers = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/dossiers/{dossier_id}/readers", "auditor", "ans"
+        ).json()["readers"],
+        lambda found: "rita" in {r["actor"] for r in found},
+        what="rita's read under 0344",
+    )
+    assert {r["gemeente"] for r in readers} == {"0344"}
+    attempts = eventually(
+        lambda: _get(
+            platform, f"/api/v1/audit/entries?dossier_id={dossier_id}&actor=otto", "auditor", "ans"
+        ).json()["entries"],
+        lambda found: len(found) == 1,
+        what="otto's refused command under 0344",
+    )
+    assert attempts[0]["result"] == "geweigerd" and attempts[0]["gemeente"] == "0344"

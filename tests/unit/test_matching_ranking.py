@@ -111,7 +111,7 @@ def test_a_guide_with_an_expired_vog_a_full_caseload_or_no_training_is_never_pro
 
 
 def test_the_vog_age_and_the_training_come_from_the_regions_policy():
-    strict = Policy(vog_valid_days=365, required_training=frozenset({"trauma-sensitief"}))
+    strict = Policy(vog_valid_years=1, required_training=frozenset({"trauma-sensitief"}))
     ranking = rank_guides(
         SEMHAR, [guide("g", vog_issued_on=date(2025, 6, 1))], TODAY, policy=strict
     )
@@ -173,3 +173,27 @@ def test_ties_are_broken_by_id_and_only_the_shortlist_is_explained():
     ranking = rank_guides(SEMHAR, many, TODAY, policy=Policy(shortlist=5))
     assert [r.candidate.id for r in ranking.ranked] == ["g000", "g001", "g002", "g003", "g004"]
     assert all(len(r.criteria) == 5 for r in ranking.ranked)
+
+
+def test_a_vog_counts_in_calendar_years_and_one_dated_in_the_future_is_refused():
+    on_leap_day = guide("leap", vog_issued_on=date(2024, 2, 29))
+    assert rank_guides(SEMHAR, [on_leap_day], date(2027, 2, 28)).ranked
+    assert rank_guides(SEMHAR, [on_leap_day], date(2027, 3, 1)).excluded["leap"] == [
+        "VOG van 2024-02-29 is verlopen"
+    ]
+    early_training = {"basistraining-maatschappelijke-begeleiding": date(2023, 1, 1)}
+    a_day_short = guide("g", vog_issued_on=date(2023, 3, 1), training=early_training)
+    assert rank_guides(SEMHAR, [a_day_short], date(2026, 2, 28)).ranked
+    future = guide("future", vog_issued_on=date(2027, 1, 1))
+    assert rank_guides(SEMHAR, [future], TODAY).excluded["future"] == [
+        "VOG gedateerd in de toekomst (2027-01-01)"
+    ]
+
+
+def test_cefr_levels_count_however_they_are_written():
+    person = Person(**{**SEMHAR.__dict__, "languages": {"ar": "c2"}, "dutch": "a0"})
+    ranked = rank_guides(person, [guide("arabic", languages={"ar": "b2"})], TODAY).ranked
+    assert next(c for c in ranked[0].criteria if c.name == "taal").points == 30
+    needs_b2 = placement("b2", dutch_required="b2")
+    [place] = rank_placements(person, [needs_b2], TODAY).ranked
+    assert next(c for c in place.criteria if c.name == "taal").points == 0
