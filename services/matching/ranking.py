@@ -305,7 +305,7 @@ def _total(points: Mapping[str, float], weights: Mapping[str, int]) -> float:
     return sum(points[name] * weight for name, weight in weights.items())
 
 
-def _guide_reasons(guide: Guide, person: Person, use: frozenset[str]) -> dict[str, str]:
+def _guide_reasons(guide: Guide, person: Person) -> dict[str, str]:
     code, _quality = _best_shared_language(person, guide.languages)
     if code:
         language = (
@@ -402,30 +402,15 @@ def rank_guides(
 ) -> Ranking:
     """Guides for `person`, best first, explained; `region` is the pool of other gemeenten the
     protocol lets the person's gemeente draw from."""
-    scored, excluded = [], {}
-    allowed: dict[str, frozenset[str]] = {}  # per organisation, asked once
-    for guide in guides:
-        why = guide_exclusions(guide, person, region, today, policy)
-        use = allowed.get(guide.organisation)
-        if use is None:
-            use = allowed[guide.organisation] = permitted(guide.organisation)
-        if "identiteit" not in use:
-            why.append("de organisatie mag niets over de persoon ontvangen")
-        if why:
-            excluded[guide.id] = why
-            continue
-        points = _guide_points(guide, person, use)
-        scored.append((_total(points, GUIDE_WEIGHTS), guide.id, guide, points, use))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    ranked = [
-        Ranked(
-            guide,
-            score,
-            _explain(points, GUIDE_WEIGHTS, _guide_reasons(guide, person, use), use),
-        )
-        for score, _id, guide, points, use in scored[: policy.shortlist]
-    ]
-    return Ranking(ranked, excluded)
+    return _rank(
+        guides,
+        lambda guide: guide_exclusions(guide, person, region, today, policy),
+        lambda guide, use: _guide_points(guide, person, use),
+        lambda guide: _guide_reasons(guide, person),
+        GUIDE_WEIGHTS,
+        permitted,
+        policy.shortlist,
+    )
 
 
 def rank_placements(
@@ -436,27 +421,45 @@ def rank_placements(
     permitted: Permitted = _all_permitted,
     policy: Policy = Policy(),
 ) -> Ranking:
+    """Placements for `person`, best first, explained (see rank_guides)."""
+    return _rank(
+        placements,
+        lambda placement: placement_exclusions(placement, person, region, today),
+        lambda placement, use: _placement_points(placement, person, use),
+        lambda placement: _placement_reasons(placement, person),
+        PLACEMENT_WEIGHTS,
+        permitted,
+        policy.shortlist,
+    )
+
+
+def _rank(
+    candidates: Iterable[Any],
+    exclusions: Callable[[Any], list[str]],
+    points_of: Callable[[Any, frozenset[str]], dict[str, float]],
+    reasons_of: Callable[[Any], dict[str, str]],
+    weights: Mapping[str, int],
+    permitted: Permitted,
+    shortlist: int,
+) -> Ranking:
+    """Exclude, score everyone, sort (ties by id), and explain the shortlist only."""
     scored, excluded = [], {}
-    allowed: dict[str, frozenset[str]] = {}
-    for placement in placements:
-        why = placement_exclusions(placement, person, region, today)
-        use = allowed.get(placement.organisation)
+    allowed: dict[str, frozenset[str]] = {}  # per organisation, asked once
+    for candidate in candidates:
+        why = exclusions(candidate)
+        use = allowed.get(candidate.organisation)
         if use is None:
-            use = allowed[placement.organisation] = permitted(placement.organisation)
+            use = allowed[candidate.organisation] = permitted(candidate.organisation)
         if "identiteit" not in use:
             why.append("de organisatie mag niets over de persoon ontvangen")
         if why:
-            excluded[placement.id] = why
+            excluded[candidate.id] = why
             continue
-        points = _placement_points(placement, person, use)
-        scored.append((_total(points, PLACEMENT_WEIGHTS), placement.id, placement, points, use))
+        points = points_of(candidate, use)
+        scored.append((_total(points, weights), candidate.id, candidate, points, use))
     scored.sort(key=lambda s: (-s[0], s[1]))
     ranked = [
-        Ranked(
-            placement,
-            score,
-            _explain(points, PLACEMENT_WEIGHTS, _placement_reasons(placement, person), use),
-        )
-        for score, _id, placement, points, use in scored[: policy.shortlist]
+        Ranked(candidate, score, _explain(points, weights, reasons_of(candidate), use))
+        for score, _id, candidate, points, use in scored[:shortlist]
     ]
     return Ranking(ranked, excluded)
