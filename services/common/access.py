@@ -53,6 +53,13 @@ class Action(StrEnum):
     VIEW_DOSSIER = "dossier.view"
     GIVE_SIGNAL = "signal.give"
     READ_SIGNALS = "signal.read"
+    MANAGE_GUIDES = "guide.manage"
+    OFFER_PLACEMENTS = "placement.offer"
+    READ_POOL = "pool.read"
+    MATCH = "match.propose"
+    ANSWER_MATCH = "match.answer"
+    READ_GUIDANCE = "guidance.read"
+    LOG_ACTIVITY = "guidance.activity"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -103,6 +110,20 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     ),
     # Which signals a reader sees depends on their domain and sensitivity: see intake/signals.py.
     Action.READ_SIGNALS: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
+    # A partner organisation's coordinator keeps its guides and offers its placements.
+    Action.MANAGE_GUIDES: frozenset({Role.COORDINATOR}),
+    Action.OFFER_PLACEMENTS: frozenset({Role.COORDINATOR}),
+    # Coordinators see their own organisation's part of the pool (see matching).
+    Action.READ_POOL: frozenset({Role.REGIEVOERDER, Role.COORDINATOR}),
+    # The regievoerder matches: the person's matching profile, ranking, proposing.
+    Action.MATCH: frozenset({Role.REGIEVOERDER}),
+    # Answering, starting and ending a proposal: the regievoerder for the person, the
+    # candidate organisation's coordinator for the organisation (checked per proposal).
+    Action.ANSWER_MATCH: frozenset({Role.REGIEVOERDER, Role.COORDINATOR}),
+    # A guide reads only the guidance they give (checked in matching).
+    Action.READ_GUIDANCE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
+    # Only the dossier's active guide logs activities (checked in matching).
+    Action.LOG_ACTIVITY: frozenset({Role.BEGELEIDER}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
@@ -120,6 +141,10 @@ _TENANT_READS = frozenset(
         Action.GIVE_SIGNAL,
         Action.READ_SIGNALS,
         Action.VIEW_DOSSIER,
+        Action.MATCH,
+        Action.ANSWER_MATCH,
+        Action.READ_GUIDANCE,
+        Action.LOG_ACTIVITY,
     }
 )
 

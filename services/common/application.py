@@ -96,14 +96,15 @@ class ChainApplication(Application):
     def _update(
         self, ctx: CommandContext, load: Callable[[], Any], change: Callable[[Any], Any]
     ) -> Any:
-        """Load, change and save an aggregate, again from the start when someone else saved it
-        in between (optimistic concurrency); returns the saved aggregate."""
+        """Load, change and save an aggregate (or a tuple of aggregates, saved in one
+        transaction), again from the start when someone else saved one of them in between
+        (optimistic concurrency); returns what was saved."""
         for _attempt in range(3):
             with self.command(ctx):
                 aggregate = load()
                 change(aggregate)
             try:
-                self.save(aggregate)
+                self.save(*(aggregate if isinstance(aggregate, tuple) else (aggregate,)))
                 return aggregate
             except IntegrityError:
                 continue

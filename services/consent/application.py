@@ -273,6 +273,50 @@ class Consent(ChainApplication, FeedUseCases):
             "decisions": [d.as_dict() for d in decisions],
         }
 
+    def sharing_outlook(
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        purpose: str,
+        organisations: Sequence[str],
+        today: date | None = None,
+    ) -> dict[str, Any]:
+        """For matching: per organisation, the data categories of the dossier the protocol or
+        the person's consent would let it receive for `purpose`, and the other gemeenten the
+        dossier's gemeente may draw guides and placements from. A question about what could be
+        shared; nothing is shared, so nothing is recorded (a proposal asks `decide`)."""
+        require(ctx, Action.MATCH)
+        if purpose not in self.protocol.purposes:
+            raise InvalidInput(
+                [field_error("purpose", f"must be one of: {', '.join(self.protocol.purposes)}")]
+            )
+        if not isinstance(organisations, (list, tuple)) or len(organisations) > 1000:
+            raise InvalidInput(
+                [field_error("organisations", "must be a list of at most 1000 OINs")]
+            )
+        consents = self._consents(ctx, Action.MATCH, dossier_id)
+        day = today or today_in_amsterdam()
+        names = self.categories.names()
+        permitted: dict[str, list[str]] = {}
+        for oin in dict.fromkeys(organisations):
+            try:
+                partner = self.repository.get(partner_id(str(oin)))
+            except AggregateNotFoundError:
+                permitted[oin] = []  # not a partner: receives nothing
+                continue
+            permitted[oin] = [
+                c for c in names if decide(self.protocol, consents, partner, c, purpose, day).permit
+            ]
+        return {
+            "dossier_id": str(consents.dossier_id),
+            "gemeente": consents.gemeente,
+            "purpose": purpose,
+            "on": day.isoformat(),
+            "protocol_version": self.protocol.version,
+            "pool": list(self.protocol.pool_of(consents.gemeente)),
+            "organisations": permitted,
+        }
+
     def decide_for(
         self,
         ctx: CommandContext,

@@ -91,7 +91,11 @@ class FeedUseCases:
         log = self._disclosure_log(consents)
         day = datetime.fromisoformat(event["time"]).astimezone(AMSTERDAM).date()
         categories = sorted(mapping.categories_in(data))
+        # An event addressed to one organisation (a match proposed to it) goes to that one only.
+        addressed = data.get("organisation")
         for subscription in matching:
+            if addressed and subscription["partner"] != addressed:
+                continue
             partner = self.load(partner_id(subscription["partner"]))
             decisions = [
                 decide(self.protocol, consents, partner, c, subscription["purpose"], day)

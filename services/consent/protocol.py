@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Protocol:
     purposes: Mapping[str, str]
     region: tuple[Rule, ...]
     per_gemeente: Mapping[str, tuple[Rule, ...]]
+    # The regional pool: per gemeente, the other gemeenten whose guides and placements its
+    # people may be matched with (the region's agreement; absent means its own only).
+    pool: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pool_article: str = ""
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Protocol:
@@ -77,7 +81,13 @@ class Protocol:
             purposes=data["purposes"],
             region=rules(data["region"]),
             per_gemeente={g: rules(r, g) for g, r in data.get("gemeenten", {}).items()},
+            pool={g: tuple(o) for g, o in data.get("pool", {}).get("gemeenten", {}).items()},
+            pool_article=data.get("pool", {}).get("article", ""),
         )
+
+    def pool_of(self, gemeente: str) -> tuple[str, ...]:
+        """The other gemeenten whose guides and placements `gemeente` may draw from."""
+        return self.pool.get(gemeente, ())
 
     def rule_for(self, gemeente: str, category: str, recipient: str, purpose: str) -> Rule:
         """The rule that decides; NEVER when none covers the question."""
@@ -97,6 +107,10 @@ class Protocol:
             "purposes": dict(self.purposes),
             "region": [r.as_dict() for r in self.region],
             "gemeenten": {g: [r.as_dict() for r in rs] for g, rs in self.per_gemeente.items()},
+            "pool": {
+                "article": self.pool_article,
+                "gemeenten": {g: list(o) for g, o in self.pool.items()},
+            },
         }
 
 

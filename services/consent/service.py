@@ -27,7 +27,7 @@ class ConsentService(ChainService):
     chain = ChainRuntime(
         Consent,
         PUBLICATIONS,
-        origins=("intake", "pip"),
+        origins=("intake", "pip", "matching"),
         projections=PROJECTIONS,
         relays=(PartnerFeedRelay,),
     )
@@ -39,6 +39,10 @@ class ConsentService(ChainService):
     @consume(events_from("pip", "consent"))
     def on_pip_event(self, event: dict[str, Any]) -> None:
         self.chain.receive("pip", event)
+
+    @consume(events_from("matching", "consent"))
+    def on_matching_event(self, event: dict[str, Any]) -> None:
+        self.chain.receive("matching", event)
 
     @timer(interval=3600, eager=True)
     def adopt_protocol(self) -> None:
@@ -106,3 +110,9 @@ class ConsentService(ChainService):
     @rpc(expected_exceptions=EXPECTED)
     def decide(self, data: Any) -> dict[str, Any]:
         return self.chain.app.decide(self.chain.ctx, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def sharing_outlook(
+        self, dossier_id: str, purpose: str, organisations: list[str]
+    ) -> dict[str, Any]:
+        return self.chain.app.sharing_outlook(self.chain.ctx, dossier_id, purpose, organisations)

@@ -30,6 +30,7 @@ from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.http import api, csv_response, json_response
 from services.gateway.intake_routes import IntakeRoutes
+from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
 from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
@@ -62,7 +63,7 @@ class ActorBinding(DependencyProvider):
         return bind
 
 
-class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes):
+class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     name = "gateway"
     # A route that makes a dossier, or acts on one its path does not name, says which
     # (dossier id, gemeente) its command was about (nameko makes a service instance per request).

@@ -1,12 +1,121 @@
-"""The matching nameko service."""
+"""The matching nameko service: follows intake's and pip's events, keeps the regional pool, and
+serves guides, placements, ranking, proposals, the activity log and signals over RPC. Ranking and
+proposals ask the consent service what the protocol and consent allow, with the caller's context."""
 
 from __future__ import annotations
 
-from services.common.runtime import ChainRuntime
+from typing import Any
+
+from nameko.rpc import RpcProxy
+
+from services.common import settings
+from services.common.access import Action, require
+from services.common.entrypoints import consume, rpc
+from services.common.errors import EXPECTED
+from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.matching.application import Matching
+from services.matching.events import PUBLICATIONS
+from services.matching.pool import PROJECTIONS, PostgresPool, organisation_items
+from services.matching.sharing import ConsentRpc
+
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
 class MatchingService(ChainService):
     name = "matching"
-    chain = ChainRuntime(Matching, publications={})
+    chain = ChainRuntime(Matching, PUBLICATIONS, origins=("intake", "pip"), projections=PROJECTIONS)
+    consent = RpcProxy("consent", **RPC_OPTIONS)
+
+    @consume(events_from("intake", "matching"))
+    def on_intake_event(self, event: dict[str, Any]) -> None:
+        self.chain.receive("intake", event)
+
+    @consume(events_from("pip", "matching"))
+    def on_pip_event(self, event: dict[str, Any]) -> None:
+        self.chain.receive("pip", event)
+
+    def _pool(self) -> PostgresPool:
+        self.chain.runtime.projector.run()
+        return PostgresPool(self.chain.runtime.db)
+
+    # guides and placements ----------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def register_guide(self, data: Any) -> dict[str, Any]:
+        return self.chain.app.register_guide(self.chain.ctx, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def change_guide(self, guide_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.change_guide(self.chain.ctx, guide_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def withdraw_guide(self, guide_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.withdraw_guide(self.chain.ctx, guide_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def guide(self, guide_id: str) -> dict[str, Any]:
+        return self.chain.app.guide(self.chain.ctx, guide_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def offer_placement(self, data: Any) -> dict[str, Any]:
+        return self.chain.app.offer_placement(self.chain.ctx, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def change_placement(self, placement_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.change_placement(self.chain.ctx, placement_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def close_placement(self, placement_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.close_placement(self.chain.ctx, placement_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def placement(self, placement_id: str) -> dict[str, Any]:
+        return self.chain.app.placement(self.chain.ctx, placement_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def own_offer(self) -> dict[str, Any]:
+        """A coordinator's own organisation's guides and placements, with caseloads."""
+        ctx = require(self.chain.ctx, Action.MANAGE_GUIDES)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return organisation_items(cur, ctx.actor.organisation)
+
+    # matching -----------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def set_profile(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.set_profile(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def rank(self, dossier_id: str, kind: str) -> dict[str, Any]:
+        return self.chain.app.rank(
+            self.chain.ctx, dossier_id, kind, self._pool(), ConsentRpc(self.consent)
+        )
+
+    @rpc(expected_exceptions=EXPECTED)
+    def propose(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.propose(self.chain.ctx, dossier_id, data, ConsentRpc(self.consent))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def answer(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.answer(self.chain.ctx, dossier_id, proposal_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def start(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.start(self.chain.ctx, dossier_id, proposal_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def end(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.end(self.chain.ctx, dossier_id, proposal_id, data)
+
+    # the guidance -------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def guidance(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.guidance(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def log_activity(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.log_activity(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data)

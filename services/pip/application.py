@@ -14,6 +14,7 @@ from services.common.access import Action, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext
+from services.common.envelope import context_of_event
 from services.common.errors import InvalidInput, NotFound, field_error
 from services.pip.domain import Pip, pip_id
 from services.pip.handhaving import Handhaving, enforcement_id
@@ -30,6 +31,7 @@ ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
 PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
+GUIDANCE_ACTIVITY = "nl.wegwijs.matching.activiteit.vastgelegd.v1"
 CONSUMED = (
     DOSSIER_REGISTERED,
     DOSSIER_CORRECTED,
@@ -73,6 +75,8 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         self.handhaving = handhaving or Handhaving.load()
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
+        if origin == "matching" and event["type"] == GUIDANCE_ACTIVITY:
+            return self._guidance_activity(event)
         if origin != "intake" or event["type"] not in CONSUMED:
             return ()
         data = event["data"]
@@ -99,6 +103,21 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         else:
             _REACTIONS[event["type"]](pip, event)
         return [pip]
+
+    def _guidance_activity(self, event: Mapping[str, Any]) -> Sequence[Any]:
+        """A guide's activity on a goal is progress on that goal, recorded once (the tracking
+        record of the event commits with it)."""
+        data = event["data"]
+        try:
+            pip = self.load(pip_id(data["dossier_id"]))
+        except AggregateNotFoundError:
+            return ()
+        ctx = context_of_event(event).for_activity(self.PROGRESS)
+        with self.command(ctx):
+            noted = pip.note_guidance_activity(
+                data["goal_id"], date.fromisoformat(data["on"]), _event_day(event)
+            )
+        return [pip] if noted else ()
 
     # reading ------------------------------------------------------------------------------------
     def pip(

@@ -26,11 +26,17 @@ log = logging.getLogger(__name__)
 
 class PipService(ChainService):
     name = "pip"
-    chain = ChainRuntime(Pips, PUBLICATIONS, origins=("intake",), projections=PROJECTIONS)
+    chain = ChainRuntime(
+        Pips, PUBLICATIONS, origins=("intake", "matching"), projections=PROJECTIONS
+    )
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
         self.chain.receive("intake", event)
+
+    @consume(events_from("matching", "pip"))
+    def on_matching_event(self, event: dict[str, Any]) -> None:
+        self.chain.receive("matching", event)
 
     # reading ------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)

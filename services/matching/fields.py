@@ -1,0 +1,457 @@
+"""What people send to matching, checked field by field: a guide, a placement, a person's matching
+profile, a proposal and its answers, an activity and a signal. Each parser returns the clean value
+or raises InvalidInput naming every wrong field and what it accepts. No I/O."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from services.common.errors import InvalidInput, field_error
+from services.matching.ranking import CEFR, LANGUAGE_NAMES, PLACEMENT_KINDS
+
+Errors = list[dict[str, str]]
+
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+ROUTES = ("b1", "onderwijs", "z")
+PHASES = (0, 1, 2, 3, 4)
+GUIDE_KINDS = ("vrijwilliger", "professional")
+# The PIP's goal domains: a guide's interests are matched against them.
+GOAL_DOMAINS = (
+    "taal",
+    "inburgering",
+    "werk",
+    "opleiding",
+    "participatie",
+    "huisvesting",
+    "gezondheid",
+    "financien",
+    "gezin",
+    "sociaal_netwerk",
+    "verblijfsintentie",
+)
+SIGNAL_DOMAINS = (*GOAL_DOMAINS, "algemeen")
+SENSITIVITIES = ("normaal", "vertrouwelijk")
+CANDIDATE_KINDS = ("begeleider", "plaatsing")
+SIDES = ("persoon", "aanbieder")
+GUIDE_OUTCOMES = ("afgerond", "doelen-bereikt", "voortijdig-gestopt", "gewisseld", "verhuisd")
+PLACEMENT_OUTCOMES = (
+    "afgerond",
+    "doorgestroomd-naar-werk",
+    "doorgestroomd-naar-opleiding",
+    "voortijdig-gestopt",
+)
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_PC4 = re.compile(r"^[1-9][0-9]{3}$")
+_GEMEENTE = re.compile(r"^[0-9]{4}$")
+_USER = re.compile(r"^[A-Za-z0-9._@:-]{1,200}$")
+
+
+def body(data: Any) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    return data
+
+
+def raise_if(errors: Errors) -> None:
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], errors: Errors) -> None:
+    for name in sorted(set(data) - set(allowed)):
+        errors.append(field_error(name, f"is not a known field; known: {', '.join(allowed)}"))
+
+
+def text(
+    data: Mapping[str, Any], name: str, errors: Errors, limit: int = 200, required: bool = True
+) -> str:
+    value = data.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= limit:
+        errors.append(field_error(name, f"must be text of 1 to {limit} characters"))
+        return ""
+    return value.strip()
+
+
+def choice(
+    data: Mapping[str, Any],
+    name: str,
+    allowed: tuple[Any, ...],
+    errors: Errors,
+    default: Any = None,
+) -> Any:
+    value = data.get(name, default)
+    # Only text or whole numbers: `true == 1` must not pass for phase 1.
+    if isinstance(value, bool) or value not in allowed:
+        errors.append(field_error(name, f"must be one of: {', '.join(map(str, allowed))}"))
+        return default
+    return value
+
+
+def flag(data: Mapping[str, Any], name: str, errors: Errors) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        errors.append(field_error(name, "must be true or false"))
+        return False
+    return value
+
+
+def number(
+    data: Mapping[str, Any],
+    name: str,
+    low: float,
+    high: float,
+    errors: Errors,
+    whole: bool = False,
+    default: Any = None,
+) -> Any:
+    value = data.get(name, default)
+    kinds = (int,) if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+        what = "a whole number" if whole else "a number"
+        errors.append(field_error(name, f"must be {what} from {low:g} to {high:g}"))
+        return default
+    return value
+
+
+def day(
+    data: Mapping[str, Any],
+    name: str,
+    errors: Errors,
+    required: bool = True,
+    default: date | None = None,
+) -> date | None:
+    value = data.get(name)
+    if value is None:
+        if required and default is None:
+            errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
+        return default
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
+        return None
+
+
+def subset(
+    data: Mapping[str, Any],
+    name: str,
+    allowed: tuple[Any, ...],
+    errors: Errors,
+    required: bool = False,
+) -> list[Any]:
+    value = data.get(name, [])
+    ok = isinstance(value, list) and all(not isinstance(v, bool) and v in allowed for v in value)
+    if not ok or (required and not value):
+        empty = "a non-empty " if required else "a "
+        errors.append(field_error(name, f"must be {empty}list of: {', '.join(map(str, allowed))}"))
+        return []
+    return sorted(set(value), key=allowed.index)
+
+
+def languages(
+    data: Mapping[str, Any], name: str, errors: Errors, required: bool = True
+) -> dict[str, str]:
+    """`{code: level}`: ISO 639 codes (`ti`, `ar`, `prs`), CEFR levels (C2 for a mother tongue)."""
+    value = data.get(name, {} if not required else None)
+    problem = (
+        f"must be an object of ISO 639 language codes (such as "
+        f"{', '.join(sorted(LANGUAGE_NAMES)[:4])}) to a CEFR level ({', '.join(CEFR)})"
+    )
+    if not isinstance(value, Mapping) or (required and not value):
+        errors.append(field_error(name, problem))
+        return {}
+    clean = {}
+    for code, grade in value.items():
+        if not isinstance(code, str) or not _LANGUAGE.match(code):
+            errors.append(field_error(f"{name}/{code}", problem))
+        elif not isinstance(grade, str) or grade.upper() not in CEFR:
+            errors.append(field_error(f"{name}/{code}", f"must be one of: {', '.join(CEFR)}"))
+        else:
+            clean[code] = grade.upper()
+    return clean
+
+
+def area(data: Mapping[str, Any], errors: Errors) -> str:
+    value = data.get("area", "")
+    if value in ("", None):
+        return ""
+    if not isinstance(value, str) or not _PC4.match(value):
+        errors.append(field_error("area", "must be a PC4 postcode area (four digits, as 3431)"))
+        return ""
+    return value
+
+
+def gemeenten(data: Mapping[str, Any], allowed: tuple[str, ...], errors: Errors) -> list[str]:
+    return subset(data, "gemeenten", allowed, errors, required=True)
+
+
+# a guide ----------------------------------------------------------------------------------------
+GUIDE_FIELDS = (
+    "name",
+    "kind",
+    "user_id",
+    "languages",
+    "gemeenten",
+    "area",
+    "hours_per_week",
+    "days",
+    "interests",
+    "skills",
+    "phases",
+    "routes",
+    "training",
+    "vog_issued_on",
+    "max_caseload",
+)
+
+
+def parse_guide(data: Any, region: tuple[str, ...], today: date, partial: bool = False) -> dict:
+    """A guide's details; `partial` for a change naming only what changes. Dates as ISO text."""
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, GUIDE_FIELDS, errors)
+    checks: dict[str, Callable[[], Any]] = {
+        "name": lambda: text(data, "name", errors),
+        "kind": lambda: choice(data, "kind", GUIDE_KINDS, errors, "vrijwilliger"),
+        "user_id": lambda: _user(data, errors),
+        "languages": lambda: languages(data, "languages", errors),
+        "gemeenten": lambda: gemeenten(data, region, errors),
+        "area": lambda: area(data, errors),
+        "hours_per_week": lambda: number(data, "hours_per_week", 0, 40, errors, default=0),
+        "days": lambda: subset(data, "days", DAYS, errors),
+        "interests": lambda: subset(data, "interests", GOAL_DOMAINS, errors),
+        "skills": lambda: _words(data, "skills", errors),
+        "phases": lambda: subset(data, "phases", PHASES, errors),
+        "routes": lambda: subset(data, "routes", ROUTES, errors),
+        "training": lambda: _training(data, today, errors),
+        "vog_issued_on": lambda: _past(data, "vog_issued_on", today, errors),
+        "max_caseload": lambda: number(data, "max_caseload", 1, 50, errors, whole=True),
+    }
+    details = {name: check() for name, check in checks.items() if not partial or name in data}
+    if partial and not details and not errors:
+        errors.append(
+            field_error("", f"name at least one field to change: {', '.join(GUIDE_FIELDS)}")
+        )
+    raise_if(errors)
+    return details
+
+
+def _user(data: Mapping[str, Any], errors: Errors) -> str:
+    value = data.get("user_id", "")
+    if value in ("", None):
+        return ""
+    if not isinstance(value, str) or not _USER.match(value):
+        errors.append(field_error("user_id", "must be the guide's account id (as in their token)"))
+        return ""
+    return value
+
+
+def _words(data: Mapping[str, Any], name: str, errors: Errors) -> list[str]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and 0 < len(v.strip()) <= 60 for v in value
+    ):
+        errors.append(field_error(name, "must be a list of short words (at most 60 characters)"))
+        return []
+    return sorted({v.strip().lower() for v in value})
+
+
+def _past(data: Mapping[str, Any], name: str, today: date, errors: Errors) -> str | None:
+    if data.get(name) is None:
+        return None
+    on = day(data, name, errors)
+    if on is not None and on > today:
+        errors.append(field_error(name, f"must not be in the future (today is {today})"))
+        return None
+    return on.isoformat() if on else None
+
+
+def _training(data: Mapping[str, Any], today: date, errors: Errors) -> dict[str, str]:
+    """`{training: date completed}` (aandachtspunt j)."""
+    value = data.get("training", {})
+    if not isinstance(value, Mapping):
+        errors.append(field_error("training", "must be an object of training name to date done"))
+        return {}
+    done = {}
+    for name, on in value.items():
+        if not isinstance(name, str) or not 0 < len(name) <= 100:
+            errors.append(field_error("training", "training names must be text of 1 to 100"))
+            continue
+        when = _past({name: on}, name, today, errors)
+        if when:
+            done[name] = when
+    return done
+
+
+# a placement ------------------------------------------------------------------------------------
+PLACEMENT_FIELDS = (
+    "title",
+    "kind",
+    "gemeente",
+    "area",
+    "hours_per_week",
+    "dutch_required",
+    "adapted_low_dutch",
+    "z_route_suitable",
+    "for_women",
+    "childcare",
+    "skills",
+    "capacity",
+    "starts_on",
+    "ends_on",
+)
+
+
+def parse_placement(data: Any, region: tuple[str, ...], partial: bool = False) -> dict[str, Any]:
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, PLACEMENT_FIELDS, errors)
+    checks: dict[str, Callable[[], Any]] = {
+        "title": lambda: text(data, "title", errors),
+        "kind": lambda: choice(data, "kind", PLACEMENT_KINDS, errors),
+        "gemeente": lambda: choice(data, "gemeente", region, errors),
+        "area": lambda: area(data, errors),
+        "hours_per_week": lambda: number(data, "hours_per_week", 1, 40, errors),
+        "dutch_required": lambda: choice(data, "dutch_required", CEFR, errors, "A0"),
+        "adapted_low_dutch": lambda: flag(data, "adapted_low_dutch", errors),
+        "z_route_suitable": lambda: flag(data, "z_route_suitable", errors),
+        "for_women": lambda: flag(data, "for_women", errors),
+        "childcare": lambda: flag(data, "childcare", errors),
+        "skills": lambda: _words(data, "skills", errors),
+        "capacity": lambda: number(data, "capacity", 1, 500, errors, whole=True),
+        "starts_on": lambda: _iso(day(data, "starts_on", errors, required=False)),
+        "ends_on": lambda: _iso(day(data, "ends_on", errors, required=False)),
+    }
+    details = {name: check() for name, check in checks.items() if not partial or name in data}
+    starts, ends = details.get("starts_on"), details.get("ends_on")
+    if starts and ends and ends < starts:
+        errors.append(field_error("ends_on", "must not be before starts_on"))
+    if partial and not details and not errors:
+        errors.append(
+            field_error("", f"name at least one field to change: {', '.join(PLACEMENT_FIELDS)}")
+        )
+    raise_if(errors)
+    return details
+
+
+def _iso(on: date | None) -> str | None:
+    return on.isoformat() if on else None
+
+
+# a person's matching profile ----------------------------------------------------------------------
+PROFILE_FIELDS = ("languages", "dutch_level", "area", "days", "needs_childcare", "women_only")
+
+
+def parse_profile(data: Any) -> dict[str, Any]:
+    """What matching may use of the person, as the regievoerder agreed it with them."""
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, PROFILE_FIELDS, errors)
+    profile = {
+        "languages": languages(data, "languages", errors),
+        "dutch_level": choice(data, "dutch_level", CEFR, errors, "A0"),
+        "area": area(data, errors),
+        "days": subset(data, "days", DAYS, errors),
+        "needs_childcare": flag(data, "needs_childcare", errors),
+        "women_only": flag(data, "women_only", errors),
+    }
+    raise_if(errors)
+    return profile
+
+
+# proposals ----------------------------------------------------------------------------------------
+def parse_proposal(data: Any) -> dict[str, Any]:
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("kind", "candidate_id", "note"), errors)
+    kind = choice(data, "kind", CANDIDATE_KINDS, errors)
+    candidate = text(data, "candidate_id", errors, 36)
+    note = text(data, "note", errors, 1000, required=False)
+    raise_if(errors)
+    return {"kind": kind, "candidate_id": candidate, "note": note}
+
+
+def parse_answer(data: Any) -> dict[str, Any]:
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("side", "accepted", "reason"), errors)
+    side = choice(data, "side", SIDES, errors)
+    accepted = data.get("accepted")
+    if not isinstance(accepted, bool):
+        errors.append(field_error("accepted", "must be true or false"))
+    reason = text(data, "reason", errors, 1000, required=accepted is not True)
+    raise_if(errors)
+    return {"side": side, "accepted": accepted, "reason": reason}
+
+
+def parse_start(data: Any, today: date) -> dict[str, Any]:
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("on", "change_reason"), errors)
+    on = day(data, "on", errors, default=today)
+    change_reason = text(data, "change_reason", errors, 1000, required=False)
+    raise_if(errors)
+    return {"on": on, "change_reason": change_reason}
+
+
+def parse_end(data: Any, kind: str, today: date) -> dict[str, Any]:
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("on", "outcome", "reason"), errors)
+    on = day(data, "on", errors, default=today)
+    outcomes = GUIDE_OUTCOMES if kind == "begeleider" else PLACEMENT_OUTCOMES
+    outcome = choice(data, "outcome", outcomes, errors)
+    reason = text(data, "reason", errors, 1000)
+    raise_if(errors)
+    if on and on > today:
+        raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
+    return {"on": on, "outcome": outcome, "reason": reason}
+
+
+# the activity log and signals ---------------------------------------------------------------------
+def parse_activity(data: Any, today: date) -> dict[str, Any]:
+    """Learning by doing: which PIP goal, what was done, what the person did themselves, and a
+    short reflection."""
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("goal_id", "on", "activity", "did_themselves", "reflection"), errors)
+    if not isinstance(data.get("goal_id"), str) or not data["goal_id"]:
+        errors.append(
+            field_error(
+                "goal_id",
+                "must name a goal of the PIP in force: a guide works on the person's goals",
+            )
+        )
+    on = day(data, "on", errors, default=today)
+    if on and on > today:
+        errors.append(field_error("on", f"must not be in the future (today is {today})"))
+    activity = {
+        "goal_id": data.get("goal_id") if isinstance(data.get("goal_id"), str) else "",
+        "on": on,
+        "activity": text(data, "activity", errors, 1000),
+        "did_themselves": text(data, "did_themselves", errors, 1000),
+        "reflection": text(data, "reflection", errors, 1000),
+    }
+    raise_if(errors)
+    return activity
+
+
+def parse_signal(data: Any) -> dict[str, Any]:
+    """A guide's signal, and where they referred the person if they did (signaller and
+    referrer)."""
+    data = body(data)
+    errors: Errors = []
+    _unknown(data, ("domain", "text", "sensitivity", "referred_to"), errors)
+    signal = {
+        "domain": choice(data, "domain", SIGNAL_DOMAINS, errors),
+        "text": text(data, "text", errors, 2000),
+        "sensitivity": choice(data, "sensitivity", SENSITIVITIES, errors, "normaal"),
+        "referred_to": text(data, "referred_to", errors, 200, required=False),
+    }
+    raise_if(errors)
+    return signal

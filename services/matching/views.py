@@ -1,0 +1,92 @@
+"""What readers see of a guidance: the regievoerder all of it, a klantmanager all but health and
+confidential signals, the active guide the plan, their own log and their own signals. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from services.matching.domain import Guidance
+
+# Signals each reading role sees (beside a guide's own): health stays with the regievoerder.
+_SIGNAL_DOMAINS_HIDDEN = {"klantmanager": frozenset({"gezondheid"})}
+
+
+def proposal_view(guidance: Guidance, proposal: dict[str, Any]) -> dict[str, Any]:
+    return {"dossier_id": str(guidance.dossier_id), **proposal}
+
+
+def _may_read_signal(roles: Iterable[str], user_id: str, signal: dict[str, Any]) -> bool:
+    roles = tuple(roles)
+    if "regievoerder" in roles or signal["by"] == user_id:
+        return True
+    if "klantmanager" in roles:
+        return (
+            signal["sensitivity"] == "normaal"
+            and signal["domain"] not in (_SIGNAL_DOMAINS_HIDDEN["klantmanager"])
+        )
+    return False
+
+
+def guide_history(guidance: Guidance) -> list[dict[str, Any]]:
+    """Every guide the person had, in order, with why it ended or changed (aandachtspunt b)."""
+    return [
+        {
+            "guide_id": p["candidate_id"],
+            "organisation": p["organisation"],
+            "from": p["started_on"],
+            "until": p["ended_on"],
+            "outcome": p["outcome"],
+            "reason": p["end_reason"],
+            "change_reason": p["change_reason"],
+        }
+        for p in sorted(
+            (
+                p
+                for p in guidance.proposals.values()
+                if p["kind"] == "begeleider" and p["started_on"] is not None
+            ),
+            key=lambda p: p["started_on"],
+        )
+    ]
+
+
+def guidance_view(guidance: Guidance, roles: Iterable[str], user_id: str) -> dict[str, Any]:
+    roles = tuple(roles)
+    staff = "regievoerder" in roles or "klantmanager" in roles
+    active = guidance.active_guide()
+    signals = [s for s in guidance.signals if _may_read_signal(roles, user_id, s)]
+    view: dict[str, Any] = {
+        "dossier_id": str(guidance.dossier_id),
+        "gemeente": guidance.gemeente,
+        "profile": guidance.profile,
+        "route": guidance.route or None,
+        "phase": guidance.phase(),
+        "plan_decided_on": guidance.plan_decided_on,
+        "goals": [{"goal_id": goal_id, **goal} for goal_id, goal in sorted(guidance.goals.items())],
+        "guide": active
+        and {
+            "guide_id": active["candidate_id"],
+            "organisation": active["organisation"],
+            "since": active["started_on"],
+            "proposal_id": active["id"],
+        },
+        "guide_history": guide_history(guidance),
+        "placements": [
+            {
+                "placement_id": p["candidate_id"],
+                "organisation": p["organisation"],
+                "since": p["started_on"],
+                "proposal_id": p["id"],
+            }
+            for p in guidance.proposals.values()
+            if p["kind"] == "plaatsing" and p["status"] == "gestart"
+        ],
+        "activities": guidance.activities,
+        "signals": signals,
+        "signals_withheld": len(guidance.signals) - len(signals),
+        "version": guidance.version,
+    }
+    if staff:
+        view["proposals"] = list(guidance.proposals.values())
+    return view

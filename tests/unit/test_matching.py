@@ -1,0 +1,360 @@
+"""Matching's use cases on in-memory persistence: guides, placements, ranking from what intake and
+pip published, proposals, the fixed guide, the activity log and its progress in pip."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from services.common.context import Actor, CommandContext
+from services.common.envelope import to_cloudevent
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.common.region import Region
+from services.matching.application import Matching
+from services.matching.events import PUBLICATIONS as MATCHING_PUBLICATIONS
+from services.matching.pool import AggregatePool
+from services.matching.sharing import Outlook
+from services.pip.application import Pips
+from services.pip.events import PUBLICATIONS as PIP_PUBLICATIONS
+from tests.matching_fixtures import (
+    KRINGLOOP,
+    SEMHAR_PROFILE,
+    VWN,
+    guide_body,
+    phase_two_goals,
+    placement_body,
+)
+from tests.pip_fixtures import goal as health_goal
+from tests.pip_fixtures import intake_completed, registered, sections
+
+TODAY = date.today()
+DECIDED = TODAY - timedelta(days=10)
+
+
+def actor(role: str, organisation: str = "00000001000000000344", user: str = "") -> CommandContext:
+    return CommandContext(
+        actor=Actor(user or f"u-{role}", role.title(), (role,), organisation, ("0344",)),
+        activity="koppelen",
+    )
+
+
+REGIE = actor("regievoerder")
+VWN_COORDINATOR = actor("coordinator", VWN)
+KRINGLOOP_COORDINATOR = actor("coordinator", KRINGLOOP)
+
+
+class FakeSharing:
+    """The consent service's answers: every partner may receive `categories`; 0344 draws from
+    0356's pool."""
+
+    def __init__(self, categories=("identiteit", "taal-leerbaarheid", "pip", "contact", "gezin")):
+        self.categories = frozenset(categories)
+        self.decided: list[tuple[str, list[str]]] = []
+
+    def outlook(self, dossier_id, purpose, organisations) -> Outlook:
+        return Outlook(
+            pool=frozenset({"0356"}), permitted={o: self.categories for o in organisations}
+        )
+
+    def decide(self, dossier_id, organisation, purpose, categories):
+        self.decided.append((organisation, list(categories)))
+        return {c: c in self.categories for c in categories}
+
+
+@pytest.fixture
+def matching():
+    app = Matching(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, region=Region.load())
+    yield app
+    app.close()
+
+
+def _cloudevents(app, service: str, publications, start: int = 1) -> list[dict]:
+    return [
+        to_cloudevent(service, publications, n.id, app.mapper.to_domain_event(n), n.state)
+        for n in app.recorder.select_notifications(start=start, limit=1000)
+    ]
+
+
+def _person(matching: Matching, pips: Pips) -> str:
+    """Semhar: registered in Utrecht, on the Z-route, with an established PIP of two phase-2
+    goals, and a matching profile (Tigrinya and Arabic, no Dutch)."""
+    dossier_id = str(uuid.uuid4())
+    registration = registered(dossier_id, DECIDED - timedelta(days=60), DECIDED - timedelta(days=50))
+    completed = intake_completed(dossier_id, "z", on=DECIDED - timedelta(days=20))
+    pips.process("intake", [registration, completed])
+    ctx = actor("regievoerder")
+    pips.change_sections(ctx, dossier_id, sections(DECIDED, "z"))
+    for goal in [health_goal(DECIDED), *phase_two_goals(DECIDED)]:
+        pips.add_goal(ctx, dossier_id, goal)
+    pips.establish(ctx, dossier_id, {"decided_on": DECIDED.isoformat()}, today=TODAY)
+    matching.process("intake", [registration])
+    matching.process("pip", _cloudevents(pips, "pip", PIP_PUBLICATIONS))
+    matching.set_profile(REGIE, dossier_id, SEMHAR_PROFILE)
+    return dossier_id
+
+
+def _guide(matching: Matching, name: str, **overrides) -> str:
+    body = guide_body(name, TODAY, **overrides)
+    return matching.register_guide(VWN_COORDINATOR, body)["id"]
+
+
+def _placement(matching: Matching, title: str, **overrides) -> str:
+    return matching.offer_placement(KRINGLOOP_COORDINATOR, placement_body(title, **overrides))["id"]
+
+
+def _matched(matching: Matching, dossier_id: str, guide_id: str, **start) -> str:
+    """Propose the guide, both sides accept, start; returns the proposal id."""
+    sharing = FakeSharing()
+    proposal = matching.propose(
+        REGIE, dossier_id, {"kind": "begeleider", "candidate_id": guide_id}, sharing
+    )
+    matching.answer(REGIE, dossier_id, proposal["id"], {"side": "persoon", "accepted": True})
+    matching.answer(
+        VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+    )
+    matching.start(REGIE, dossier_id, proposal["id"], start)
+    return proposal["id"]
+
+
+def test_a_tigrinya_and_arabic_speaker_on_the_z_route_in_phase_2_gets_a_guide_who_speaks_one(
+    matching, pips
+):
+    dossier_id = _person(matching, pips)
+    speaks = _guide(matching, "Yonas", languages={"nl": "C2", "ti": "C2"})
+    _guide(matching, "Anne", languages={"nl": "C2", "en": "C1"})
+    adapted = _placement(matching, "Kringloop sorteren", adapted_low_dutch=True)
+    _placement(matching, "Receptie", kind="vrijwilligerswerk", dutch_required="B1")
+    pool = AggregatePool(matching, *_ids(matching))
+
+    guides = matching.rank(REGIE, dossier_id, "begeleider", pool, FakeSharing())
+    places = matching.rank(REGIE, dossier_id, "plaatsing", pool, FakeSharing())
+
+    assert guides["persoon"]["fase"] == 2 and guides["persoon"]["route"] == "z"
+    best = guides["kandidaten"][0]
+    assert best["id"] == speaks
+    language = next(c for c in best["uitleg"] if c["criterium"] == "taal")
+    assert "Tigrinya" in language["reden"]
+    top = places["kandidaten"][0]
+    assert top["id"] == adapted
+    fit = next(c for c in top["uitleg"] if c["criterium"] == "taal")
+    assert "weinig Nederlands" in fit["reden"]
+
+
+def _ids(matching: Matching) -> tuple[list, list]:
+    from services.matching.domain import Guide, Placement
+
+    guides, placements = [], []
+    for n in matching.recorder.select_notifications(start=1, limit=1000):
+        event = matching.mapper.to_domain_event(n)
+        if isinstance(event, Guide.Registered):
+            guides.append(event.originator_id)
+        elif isinstance(event, Placement.Offered):
+            placements.append(event.originator_id)
+    return guides, placements
+
+
+def test_a_guide_with_an_expired_vog_or_a_full_caseload_is_never_proposed(matching, pips):
+    dossier_id = _person(matching, pips)
+    expired = _guide(
+        matching, "Verlopen", vog_issued_on=(TODAY - timedelta(days=4 * 366)).isoformat()
+    )
+    full = _guide(matching, "Vol", max_caseload=1)
+    other = _person(matching, pips)
+    _matched(matching, other, full)  # takes Vol's one place
+    good = _guide(matching, "Goed")
+    pool = AggregatePool(matching, *_ids(matching))
+
+    ranking = matching.rank(REGIE, dossier_id, "begeleider", pool, FakeSharing())
+
+    assert [c["id"] for c in ranking["kandidaten"]] == [good]
+    excluded = ranking["uitgesloten"]
+    assert any("VOG" in r and "verlopen" in r for r in excluded[expired])
+    assert any("geen ruimte" in r for r in excluded[full])
+    for refused in (expired, full):
+        with pytest.raises(InvalidInput) as problem:
+            matching.propose(
+                REGIE, dossier_id, {"kind": "begeleider", "candidate_id": refused}, FakeSharing()
+            )
+        assert problem.value.errors[0]["field"] == "candidate_id"
+
+
+def test_one_fixed_guide_a_second_is_refused_a_change_names_its_reason_history_stays(
+    matching, pips
+):
+    dossier_id = _person(matching, pips)
+    first, second = _guide(matching, "Eerste"), _guide(matching, "Tweede")
+    _matched(matching, dossier_id, first)
+
+    with pytest.raises(Conflict, match="active guide"):
+        _matched(matching, dossier_id, second)
+    proposal = next(
+        p
+        for p in matching.guidance(REGIE, dossier_id)["proposals"]
+        if p["candidate_id"] == second
+    )
+    matching.start(REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste verhuist."})
+
+    view = matching.guidance(REGIE, dossier_id)
+    assert view["guide"]["guide_id"] == second
+    history = view["guide_history"]
+    assert [h["guide_id"] for h in history] == [first, second]
+    assert history[0]["outcome"] == "gewisseld" and history[0]["reason"] == "Eerste verhuist."
+    assert matching.guide(VWN_COORDINATOR, first)["caseload"] == 0
+    assert matching.guide(VWN_COORDINATOR, second)["caseload"] == 1
+
+
+def test_the_organisation_is_told_the_dutch_level_only_when_the_protocol_or_consent_allows(
+    matching, pips
+):
+    dossier_id = _person(matching, pips)
+    place = _placement(matching, "Kringloop", adapted_low_dutch=True)
+    told = matching.propose(
+        REGIE, dossier_id, {"kind": "plaatsing", "candidate_id": place}, FakeSharing()
+    )
+    assert told["told"] == {"dutch_level": "A0", "needs_adapted_work": True}
+
+    other = _person(matching, pips)
+    untold = matching.propose(
+        REGIE,
+        other,
+        {"kind": "plaatsing", "candidate_id": place},
+        FakeSharing(categories=("identiteit",)),
+    )
+    assert untold["told"] == {}
+
+
+def test_a_proposal_is_answered_by_each_side_and_a_decline_needs_a_reason(matching, pips):
+    dossier_id = _person(matching, pips)
+    guide_id = _guide(matching, "Yonas")
+    proposal = matching.propose(
+        REGIE, dossier_id, {"kind": "begeleider", "candidate_id": guide_id}, FakeSharing()
+    )
+    with pytest.raises(Forbidden):  # another organisation's coordinator
+        matching.answer(
+            KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+        )
+    with pytest.raises(Forbidden):  # a coordinator does not answer for the person
+        matching.answer(
+            VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "persoon", "accepted": True}
+        )
+    with pytest.raises(InvalidInput) as problem:
+        matching.answer(
+            VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": False}
+        )
+    assert problem.value.errors[0]["field"] == "reason"
+
+    declined = matching.answer(
+        VWN_COORDINATOR,
+        dossier_id,
+        proposal["id"],
+        {"side": "aanbieder", "accepted": False, "reason": "Yonas heeft nu geen tijd."},
+    )
+    assert declined["status"] == "afgewezen"
+    with pytest.raises(Conflict):
+        matching.start(REGIE, dossier_id, proposal["id"], {})
+
+
+def test_an_activity_needs_a_goal_of_the_pip_and_only_the_active_guide_logs_it(matching, pips):
+    dossier_id = _person(matching, pips)
+    guide_id = _guide(matching, "Yonas", user_id="u-yonas")
+    _matched(matching, dossier_id, guide_id)
+    yonas = actor("begeleider", VWN, user="u-yonas")
+    activity = {
+        "activity": "Samen naar de kringloop.",
+        "did_themselves": "Zelf de bus gepland.",
+        "reflection": "Ging goed.",
+    }
+
+    with pytest.raises(InvalidInput) as problem:
+        matching.log_activity(yonas, dossier_id, activity)
+    assert problem.value.errors[0]["field"] == "goal_id"
+    with pytest.raises(InvalidInput):
+        matching.log_activity(yonas, dossier_id, {**activity, "goal_id": "geen-doel"})
+    goal_id = _participation_goal(matching, dossier_id)
+    with pytest.raises(Forbidden):
+        matching.log_activity(
+            actor("begeleider", VWN, user="u-someone-else"), dossier_id, {**activity, "goal_id": goal_id}
+        )
+
+    logged = matching.log_activity(yonas, dossier_id, {**activity, "goal_id": goal_id})
+    assert logged["goal_id"] == goal_id
+    assert matching.guidance(yonas, dossier_id)["activities"][0]["did_themselves"] == (
+        "Zelf de bus gepland."
+    )
+
+
+def test_pip_takes_progress_on_the_goal_from_the_activity_once(matching, pips):
+    dossier_id = _person(matching, pips)
+    guide_id = _guide(matching, "Yonas", user_id="u-yonas")
+    _matched(matching, dossier_id, guide_id)
+    yonas = actor("begeleider", VWN, user="u-yonas")
+    goal_id = _participation_goal(matching, dossier_id)
+    matching.log_activity(
+        yonas,
+        dossier_id,
+        {"goal_id": goal_id, "activity": "a", "did_themselves": "b", "reflection": "c"},
+    )
+    logged = [
+        e
+        for e in _cloudevents(matching, "matching", MATCHING_PUBLICATIONS)
+        if e["type"] == "nl.wegwijs.matching.activiteit.vastgelegd.v1"
+    ]
+
+    pips.process("matching", logged)
+    with pytest.raises(IntegrityError):  # delivered again: its tracking record refuses it whole
+        pips.process("matching", logged)
+
+    goal = next(g for g in pips.pip(REGIE, dossier_id)["plan"]["goals"] if g["id"] == goal_id)
+    assert goal["status"] == "bezig"
+    assert [h["source"] for h in goal["history"]] == ["begeleiding"]
+
+
+def _participation_goal(matching: Matching, dossier_id: str) -> str:
+    goals = matching.guidance(REGIE, dossier_id)["goals"]
+    return next(g["goal_id"] for g in goals if g["domain"] == "participatie")
+
+
+def test_other_gemeenten_and_roles_are_refused(matching, pips):
+    dossier_id = _person(matching, pips)
+    elsewhere = CommandContext(
+        actor=Actor("u-r", "R", ("regievoerder",), "00000001000000000356", ("0356",)),
+        activity="koppelen",
+    )
+    with pytest.raises(NotFound):
+        matching.guidance(elsewhere, dossier_id)
+    with pytest.raises(Forbidden):
+        matching.set_profile(actor("klantmanager"), dossier_id, SEMHAR_PROFILE)
+    with pytest.raises(Forbidden):
+        matching.register_guide(REGIE, guide_body("X", TODAY))
+    with pytest.raises(InvalidInput) as problem:
+        matching.register_guide(VWN_COORDINATOR, guide_body("X", TODAY, gemeenten=["0356"]))
+    assert problem.value.errors[0]["field"] == "gemeenten"
+
+
+def test_bad_input_names_every_wrong_field(matching):
+    with pytest.raises(InvalidInput) as problem:
+        matching.register_guide(
+            VWN_COORDINATOR,
+            {
+                "name": "",
+                "languages": {"tigrinya": "C2"},
+                "gemeenten": ["9999"],
+                "vog_issued_on": "gisteren",
+                "max_caseload": 0,
+                "days": ["maandag"],
+                "hobby": "x",
+            },
+        )
+    fields = {e["field"] for e in problem.value.errors}
+    assert {
+        "name",
+        "languages/tigrinya",
+        "gemeenten",
+        "vog_issued_on",
+        "max_caseload",
+        "days",
+        "hobby",
+    } <= fields
