@@ -6,6 +6,7 @@ from typing import Any
 
 from services.audit.ledger import ALL_FIELDS as LEDGER_FIELDS
 from services.gateway.openapi_consent import consent_paths, consent_schemas
+from services.gateway.openapi_matching import MATCHING_PATHS, MATCHING_SCHEMAS
 from services.gateway.openapi_parts import (
     CEFR,
     DATE,
@@ -563,6 +564,7 @@ def openapi_document() -> dict[str, Any]:
             },
             **PIP_PATHS,
             **consent_paths(),
+            **MATCHING_PATHS,
             "/api/v1/audit/dossiers/{dossier_id}": {
                 "get": {
                     "summary": "The audit ledger entries about one dossier (auditor role)",
@@ -731,6 +733,7 @@ def openapi_document() -> dict[str, Any]:
                 },
                 **PIP_SCHEMAS,
                 **consent_schemas(),
+                **MATCHING_SCHEMAS,
                 **INTAKE_STEPS,
                 "BredeIntake": BREDE_INTAKE,
                 "LifeDomainFacts": _domain_facts(),

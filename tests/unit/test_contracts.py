@@ -25,6 +25,9 @@ from services.gateway.openapi import openapi_document
 from services.intake import brede_intake, signals, views
 from services.intake import domain as intake_domain
 from services.intake.events import PUBLICATIONS as INTAKE
+from services.matching import domain as matching_domain
+from services.matching.application import CONSUMED as MATCHING_CONSUMED
+from services.matching.events import PUBLICATIONS as MATCHING
 from services.pip import domain as pip_domain
 from services.pip import handhaving as pip_handhaving
 from services.pip.application import CONSUMED as PIP_CONSUMED
@@ -79,8 +82,9 @@ def _domain_event_classes(*modules) -> set[type]:
             CONSENT,
         ),
         ((gateway_access_log,), GATEWAY),
+        ((matching_domain,), MATCHING),
     ],
-    ids=["intake", "pip", "consent", "gateway"],
+    ids=["intake", "pip", "consent", "gateway", "matching"],
 )
 def test_every_domain_event_class_is_published_under_a_type_with_a_schema(modules, publications):
     classes = _domain_event_classes(*modules)
@@ -91,7 +95,8 @@ def test_every_domain_event_class_is_published_under_a_type_with_a_schema(module
 
 
 def test_every_consumed_type_is_in_contracts():
-    for event_type in PIP_CONSUMED:
+    consumed = [*PIP_CONSUMED, *(t for types in MATCHING_CONSUMED.values() for t in types)]
+    for event_type in consumed:
         assert (EVENTS / f"{event_type}.json").exists(), event_type
 
 

@@ -28,7 +28,7 @@ from tests.matching_fixtures import (
     placement_body,
 )
 from tests.pip_fixtures import goal as health_goal
-from tests.pip_fixtures import intake_completed, registered, sections
+from tests.pip_fixtures import intake_completed, intake_event, registered, sections
 
 TODAY = date.today()
 DECIDED = TODAY - timedelta(days=10)
@@ -82,7 +82,9 @@ def _person(matching: Matching, pips: Pips) -> str:
     """Semhar: registered in Utrecht, on the Z-route, with an established PIP of two phase-2
     goals, and a matching profile (Tigrinya and Arabic, no Dutch)."""
     dossier_id = str(uuid.uuid4())
-    registration = registered(dossier_id, DECIDED - timedelta(days=60), DECIDED - timedelta(days=50))
+    registration = registered(
+        dossier_id, DECIDED - timedelta(days=60), DECIDED - timedelta(days=50)
+    )
     completed = intake_completed(dossier_id, "z", on=DECIDED - timedelta(days=20))
     pips.process("intake", [registration, completed])
     ctx = actor("regievoerder")
@@ -191,9 +193,7 @@ def test_one_fixed_guide_a_second_is_refused_a_change_names_its_reason_history_s
     with pytest.raises(Conflict, match="active guide"):
         _matched(matching, dossier_id, second)
     proposal = next(
-        p
-        for p in matching.guidance(REGIE, dossier_id)["proposals"]
-        if p["candidate_id"] == second
+        p for p in matching.guidance(REGIE, dossier_id)["proposals"] if p["candidate_id"] == second
     )
     matching.start(REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste verhuist."})
 
@@ -234,7 +234,10 @@ def test_a_proposal_is_answered_by_each_side_and_a_decline_needs_a_reason(matchi
     )
     with pytest.raises(Forbidden):  # another organisation's coordinator
         matching.answer(
-            KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+            KRINGLOOP_COORDINATOR,
+            dossier_id,
+            proposal["id"],
+            {"side": "aanbieder", "accepted": True},
         )
     with pytest.raises(Forbidden):  # a coordinator does not answer for the person
         matching.answer(
@@ -276,7 +279,9 @@ def test_an_activity_needs_a_goal_of_the_pip_and_only_the_active_guide_logs_it(m
     goal_id = _participation_goal(matching, dossier_id)
     with pytest.raises(Forbidden):
         matching.log_activity(
-            actor("begeleider", VWN, user="u-someone-else"), dossier_id, {**activity, "goal_id": goal_id}
+            actor("begeleider", VWN, user="u-someone-else"),
+            dossier_id,
+            {**activity, "goal_id": goal_id},
         )
 
     logged = matching.log_activity(yonas, dossier_id, {**activity, "goal_id": goal_id})
@@ -358,3 +363,87 @@ def test_bad_input_names_every_wrong_field(matching):
         "days",
         "hobby",
     } <= fields
+
+
+def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(matching, pips):
+    from tests.unit.test_contracts import _validate
+
+    dossier_id = _person(matching, pips)
+    guide_id = _guide(matching, "Yonas Tesfay", user_id="u-yonas")
+    later = _guide(matching, "Anne de Vries")
+    matching.change_guide(VWN_COORDINATOR, guide_id, {"max_caseload": 4})
+    _matched(matching, dossier_id, guide_id)
+    yonas = actor("begeleider", VWN, user="u-yonas")
+    goal_id = _participation_goal(matching, dossier_id)
+    matching.log_activity(
+        yonas,
+        dossier_id,
+        {
+            "goal_id": goal_id,
+            "activity": "Samen naar de kringloop.",
+            "did_themselves": "Zelf de bus gepland.",
+            "reflection": "Ging goed.",
+        },
+    )
+    matching.give_signal(
+        yonas,
+        dossier_id,
+        {"domain": "financien", "text": "Brief van de deurwaarder.", "referred_to": "Schuldhulp"},
+    )
+    seen = pips.recorder.max_notification_id()
+    pips.process("matching", _cloudevents(matching, "matching", MATCHING_PUBLICATIONS))
+    matching.process("pip", _cloudevents(pips, "pip", PIP_PUBLICATIONS, start=seen + 1))
+    route = {"dossier_id": dossier_id, "route": "z", "advised": "z", "differs": False}
+    matching.process("intake", [intake_event("nl.wegwijs.intake.route.gekozen.v1", route)])
+    guidance = matching.guidance(REGIE, dossier_id)
+    assert next(g for g in guidance["goals"] if g["goal_id"] == goal_id)["status"] == "bezig"
+    matching.end(
+        REGIE,
+        dossier_id,
+        guidance["guide"]["proposal_id"],
+        {"outcome": "afgerond", "reason": "Yonas stopt na een jaar."},
+    )
+    place = _placement(matching, "Kringloop sorteren", adapted_low_dutch=True)
+    matching.change_placement(KRINGLOOP_COORDINATOR, place, {"capacity": 3})
+    proposal = matching.propose(
+        REGIE, dossier_id, {"kind": "plaatsing", "candidate_id": place}, FakeSharing()
+    )
+    matching.answer(REGIE, dossier_id, proposal["id"], {"side": "persoon", "accepted": True})
+    matching.answer(
+        KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+    )
+    matching.start(KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {})
+    matching.end(
+        REGIE,
+        dossier_id,
+        proposal["id"],
+        {"outcome": "doorgestroomd-naar-werk", "reason": "Betaald werk gevonden bij de kringloop."},
+    )
+    matching.close_placement(KRINGLOOP_COORDINATOR, place, {"reason": "Seizoen voorbij."})
+    matching.withdraw_guide(VWN_COORDINATOR, later, {"reason": "Verhuist naar Groningen."})
+
+    published = _cloudevents(matching, "matching", MATCHING_PUBLICATIONS)
+
+    assert {e["type"] for e in published} == {p.type for p in MATCHING_PUBLICATIONS.values()}
+    for event in published:
+        _validate(event)
+        text = str(event)
+        for words in (
+            "Yonas",
+            "Anne",
+            "kringloop.",
+            "Zelf de bus",
+            "Ging goed",
+            "deurwaarder",
+            "Schuldhulp",
+            "Betaald werk",
+            "Seizoen",
+            "Groningen",
+        ):
+            assert words not in text, (event["type"], words)
+    proposed = next(
+        e
+        for e in published
+        if e["type"].endswith("voorstel.gedaan.v1") and e["data"]["kind"] == "plaatsing"
+    )
+    assert proposed["data"]["dutch_level"] == "A0" and proposed["data"]["organisation"] == KRINGLOOP
