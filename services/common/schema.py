@@ -18,13 +18,14 @@ def applications() -> dict[str, tuple[type, tuple]]:
     from services.intake.application import Intake
     from services.intake.projections import DossierIndex
     from services.matching.application import Matching
+    from services.matching.pool import PROJECTIONS as MATCHING_PROJECTIONS
     from services.pip.application import Pips
     from services.pip.projections import PROJECTIONS as PIP_PROJECTIONS
 
     return {
         "intake": (Intake, (DossierIndex(),)),
         "pip": (Pips, PIP_PROJECTIONS),
-        "matching": (Matching, ()),
+        "matching": (Matching, MATCHING_PROJECTIONS),
         "consent": (Consent, CONSENT_PROJECTIONS),
         "gateway": (AccessLogs, ()),
     }

@@ -18,6 +18,7 @@ from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import Forbidden, InvalidInput, NotFound, field_error
 from services.common.region import Region
+from services.common.values import jsonable
 from services.matching import fields, ranking
 from services.matching.domain import Guidance, Guide, Placement, guidance_id
 from services.matching.pool import Pool
@@ -395,7 +396,7 @@ class Matching(ChainApplication):
             ctx.for_activity(self.GUIDANCE), lambda: self.repository.get(guidance.id), log
         )
         entry = next(a for a in guidance.activities if a["id"] == logged)
-        return {"dossier_id": str(guidance.dossier_id), **entry}
+        return jsonable({"dossier_id": str(guidance.dossier_id), **entry})
 
     def give_signal(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         """The active guide signals to the regievoerder, and says where they referred the

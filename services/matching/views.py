@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from services.common.values import jsonable
 from services.matching.domain import Guidance
 
 # Signals each reading role sees (beside a guide's own): health stays with the regievoerder.
@@ -13,7 +14,7 @@ _SIGNAL_DOMAINS_HIDDEN = {"klantmanager": frozenset({"gezondheid"})}
 
 
 def proposal_view(guidance: Guidance, proposal: dict[str, Any]) -> dict[str, Any]:
-    return {"dossier_id": str(guidance.dossier_id), **proposal}
+    return jsonable({"dossier_id": str(guidance.dossier_id), **proposal})
 
 
 def _may_read_signal(roles: Iterable[str], user_id: str, signal: dict[str, Any]) -> bool:
@@ -89,4 +90,4 @@ def guidance_view(guidance: Guidance, roles: Iterable[str], user_id: str) -> dic
     }
     if staff:
         view["proposals"] = list(guidance.proposals.values())
-    return view
+    return jsonable(view)
