@@ -49,8 +49,8 @@ def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlatio
 
     entries = eventually(
         lambda: _caused(platform, dossier_id),
-        lambda found: len(found) == 4,
-        what="registration, BSN claim, draft PIP and consent records are in the ledger",
+        lambda found: len(found) == 5,
+        what="registration, BSN claim, draft PIP, consent records and guidance are in the ledger",
     )
 
     # The ledger interleaves origins as their events arrive; within one origin it keeps order.
@@ -60,6 +60,7 @@ def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlatio
         "nl.wegwijs.intake.bsn.geclaimd.v1": "registratie",
         "nl.wegwijs.pip.concept.geopend.v1": "pip-opstellen",
         "nl.wegwijs.consent.toestemmingen.geopend.v1": "toestemming-beheren",
+        "nl.wegwijs.matching.begeleiding.geopend.v1": "koppelen",
     }
     intake_types = [e["event_type"] for e in entries if e["origin"] == "intake"]
     assert intake_types == [
@@ -79,6 +80,7 @@ def test_every_stored_event_records_actor_activity_and_correlation_id(platform):
         "intake.intake_events",
         "pip.pips_events",
         "consent.consent_events",
+        "matching.matching_events",
         "gateway.accesslogs_events",
     ):
         rows = platform.sql(f"SELECT topic, state FROM {table}")
@@ -95,7 +97,7 @@ def test_only_an_auditor_may_read_the_ledger_and_only_of_their_gemeenten(platfor
     dossier_id = platform.register(person("0344"))
     eventually(
         lambda: _caused(platform, dossier_id),
-        lambda found: len(found) == 4,
+        lambda found: len(found) == 5,
         what="what the registration caused is in the ledger",
     )
 
