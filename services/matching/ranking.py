@@ -9,6 +9,7 @@ Scoring all candidates is cheap arithmetic; sentences are written for the shortl
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +56,8 @@ PLACEMENT_WEIGHTS = {"taal": 30, "fase": 25, "plaats": 20, "doelen": 15, "omstan
 
 def level(name: str) -> int:
     """The rank of a CEFR level however it is written (`b1`, `B1`); unknown levels count as A0."""
-    return LEVEL.get(name.strip().upper(), 0)
+    rank = LEVEL.get(name)  # the common case, written as listed: no string work
+    return rank if rank is not None else LEVEL.get(name.strip().upper(), 0)
 
 
 def language_name(code: str) -> str:
@@ -207,10 +209,9 @@ def guide_exclusions(
         why.append(f"VOG gedateerd in de toekomst ({guide.vog_issued_on.isoformat()})")
     elif _years_after(guide.vog_issued_on, policy.vog_valid_years) <= today:
         why.append(f"VOG van {guide.vog_issued_on.isoformat()} is verlopen")
-    missing = sorted(
-        t for t in policy.required_training if t not in guide.training or guide.training[t] > today
-    )
-    if missing:
+    done = guide.training
+    if any(t not in done or done[t] > today for t in policy.required_training):
+        missing = sorted(t for t in policy.required_training if t not in done or done[t] > today)
         why.append("training niet gevolgd: " + ", ".join(missing))
     if guide.caseload >= guide.max_caseload:
         why.append(f"geen ruimte: begeleidt al {guide.caseload} van {guide.max_caseload}")
@@ -457,9 +458,9 @@ def _rank(
             continue
         points = points_of(candidate, use)
         scored.append((_total(points, weights), candidate.id, candidate, points, use))
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    best = heapq.nsmallest(shortlist, scored, key=lambda s: (-s[0], s[1]))
     ranked = [
         Ranked(candidate, score, _explain(points, weights, reasons_of(candidate), use))
-        for score, _id, candidate, points, use in scored[:shortlist]
+        for score, _id, candidate, points, use in best
     ]
     return Ranking(ranked, excluded)
