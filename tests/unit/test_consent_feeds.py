@@ -159,3 +159,80 @@ def test_a_registration_a_partner_subscribed_to_opens_the_consents_once_and_is_d
     assert decided.recipient == VWN
     assert decided.context["subject"]["dossier_id"] == str(dossier_id)
     assert len(stored(partners, "DossierConsents.Opened")) == 1
+
+
+def _matching_event(event_type: str, data: dict, gemeente: str = "0344") -> dict:
+    return {**intake_event(event_type, data, gemeente, on=TODAY), "origin": "matching"}
+
+
+def test_a_proposal_goes_to_the_organisation_it_was_made_to_only(partners):
+    from tests.unit.test_consent import EMPLOYER
+
+    for partner in (VWN, EMPLOYER):
+        partners.subscribe(
+            _admin(),
+            partner,
+            {"channel": "matching", "types": [], "gemeenten": ["0344"], "purpose": "participatie"},
+        )
+    dossier_id = _dossier(partners)
+    proposed = _matching_event(
+        "nl.wegwijs.matching.voorstel.gedaan.v1",
+        {
+            "dossier_id": dossier_id,
+            "proposal_id": str(uuid.uuid4()),
+            "kind": "plaatsing",
+            "candidate_id": str(uuid.uuid4()),
+            "organisation": EMPLOYER,
+            "dutch_level": "A0",
+            "needs_adapted_work": True,
+        },
+    )
+    partners.process("matching", [proposed])
+
+    [decided] = _deliveries(partners)
+    assert decided.recipient == EMPLOYER
+    # Without the person's consent the employer may not even know who is proposed.
+    assert decided.delivery is None
+    partners.give_consent(
+        context(),
+        dossier_id,
+        _consent(EMPLOYER, ("identiteit", "taal-leerbaarheid"), purpose="participatie"),
+        today=TODAY,
+    )
+    again = {
+        **proposed,
+        "id": str(uuid.uuid4()),
+        "sequence": f"{int(proposed['sequence']) + 1:020d}",
+    }
+    partners.process("matching", [again])
+    told = _deliveries(partners)[-1]
+    assert told.recipient == EMPLOYER
+    assert told.delivery["data"]["dutch_level"] == "A0"
+
+
+def test_matchings_outlook_names_what_each_organisation_may_receive_and_the_pool(partners):
+    from tests.unit.test_consent import EMPLOYER
+
+    dossier_id = _dossier(partners)
+    regie = context("regievoerder", "0344")
+    unknown = "00000009000000000009"
+
+    guides = partners.sharing_outlook(
+        regie, dossier_id, "maatschappelijke-begeleiding", [VWN, unknown], today=TODAY
+    )
+    places = partners.sharing_outlook(regie, dossier_id, "participatie", [EMPLOYER], today=TODAY)
+
+    assert guides["pool"] == ["0356", "0321"]
+    assert set(guides["organisations"][VWN]) == {
+        "identiteit",
+        "contact",
+        "pip",
+        "taal-leerbaarheid",
+    }, "the law lets a guide's organisation receive these; the rest needs consent"
+    assert guides["organisations"][unknown] == []
+    assert places["organisations"][EMPLOYER] == [], "an employer needs the person's consent"
+    assert not stored(partners, "DisclosureLog.Decided"), "an outlook shares nothing"
+    with pytest.raises(NotFound):
+        partners.sharing_outlook(
+            context("regievoerder", "0356"), dossier_id, "participatie", [EMPLOYER], today=TODAY
+        )
