@@ -447,3 +447,35 @@ def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(m
         if e["type"].endswith("voorstel.gedaan.v1") and e["data"]["kind"] == "plaatsing"
     )
     assert proposed["data"]["dutch_level"] == "A0" and proposed["data"]["organisation"] == KRINGLOOP
+
+
+def test_a_guides_signal_reaches_the_regievoerder_and_health_stays_with_them(matching, pips):
+    dossier_id = _person(matching, pips)
+    guide_id = _guide(matching, "Yonas", user_id="u-yonas")
+    _matched(matching, dossier_id, guide_id)
+    yonas = actor("begeleider", VWN, user="u-yonas")
+    matching.give_signal(
+        yonas,
+        dossier_id,
+        {"domain": "gezondheid", "text": "Slaapt slecht.", "referred_to": "Huisarts"},
+    )
+    matching.give_signal(yonas, dossier_id, {"domain": "financien", "text": "Post van CJIB."})
+    with pytest.raises(Forbidden):  # a guide who is not the person's guide
+        matching.give_signal(
+            actor("begeleider", VWN, user="u-other"),
+            dossier_id,
+            {"domain": "algemeen", "text": "x"},
+        )
+
+    by_regie = matching.guidance(REGIE, dossier_id)
+    by_klantmanager = matching.guidance(actor("klantmanager"), dossier_id)
+
+    assert [(s["domain"], s["referred_to"]) for s in by_regie["signals"]] == [
+        ("gezondheid", "Huisarts"),
+        ("financien", ""),
+    ]
+    assert [s["domain"] for s in by_klantmanager["signals"]] == ["financien"]
+    assert by_klantmanager["signals_withheld"] == 1
+    assert len(matching.guidance(yonas, dossier_id)["signals"]) == 2, "their own"
+    with pytest.raises(Forbidden):
+        matching.guidance(actor("begeleider", VWN, user="u-other"), dossier_id)
