@@ -124,10 +124,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         (run_dir / f"{service}.pid").write_text(str(process.pid))
         print(f"up: started {service} (pid {process.pid}, log {run_dir / f'{service}.log'})")
     wait_healthy(f"{gateway_url()}/health", args.wait)
-    from services.demo import load_demo
+    from services.demo import load_demo, load_offer
 
     loaded = load_demo(gateway_url())
-    print(f"up: demo region loaded ({loaded} new people)")
+    offered = load_offer(gateway_url())
+    print(f"up: demo region loaded ({loaded} new people, {offered} new guides and placements)")
     _print_where_to_look()
     return 0
 
@@ -167,9 +168,11 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from services.demo import load_demo
+    from services.demo import load_demo, load_offer
 
-    print(f"demo: {load_demo(args.gateway or gateway_url())} new people registered")
+    url = args.gateway or gateway_url()
+    print(f"demo: {load_demo(url)} new people registered")
+    print(f"demo: {load_offer(url)} new guides and placements offered")
     return 0
 
 

@@ -67,6 +67,13 @@ class ConsentRoutes:
             self.command_subject = (str(question.get("dossier_id", "")), self._gemeente_of(ctx))
         return json_response(200, self._call(self.consent.decide, question))
 
+    @api("POST", "/api/v1/partners", expected_exceptions=ChainError)
+    def post_partner(self, request: Request) -> Response:
+        """Register or update a partner organisation (its feed's broker user is made with
+        `wegwijs partner add`, which needs the broker's admin tools)."""
+        self._authorise(request, Action.MANAGE_PARTNERS, "partner-beheren")
+        return json_response(200, self._call(self.consent.register_partner, read_json(request)))
+
     @api("GET", "/api/v1/sharing/protocol", expected_exceptions=ChainError)
     def get_protocol(self, request: Request) -> Response:
         self._authorise(request, Action.READ_PROTOCOL, "protocol-inzien")

@@ -132,6 +132,23 @@ def consent_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/partners": {
+            "post": {
+                "summary": "Register or update a partner organisation (admin); its feed's broker "
+                "user comes from `wegwijs partner add`",
+                "operationId": "registerPartner",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Partner"}}
+                    },
+                },
+                "responses": {
+                    **ok_response(200, "The partner as registered.", "Partner"),
+                    **error_responses(400, 401, 403, 422, 503, 504),
+                },
+            }
+        },
         "/api/v1/sharing/protocol": {
             "get": {
                 "summary": "The information-sharing protocol in force, and its adopted versions",
@@ -150,6 +167,21 @@ def consent_schemas() -> dict[str, Any]:
     purposes = list(Protocol.load().purposes)
     category_list = {"type": "array", "minItems": 1, "items": {"enum": categories}}
     return {
+        "Partner": {
+            "type": "object",
+            "required": ["oin", "name", "kind", "gemeenten"],
+            "properties": {
+                "oin": {"type": "string", "pattern": "^[0-9]{20}$"},
+                "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                "kind": {"enum": list(Protocol.load().recipient_kinds)},
+                "gemeenten": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {"type": "string", "pattern": "^[0-9]{4}$"},
+                },
+            },
+            "additionalProperties": False,
+        },
         "ConsentGiven": {
             "type": "object",
             "required": [

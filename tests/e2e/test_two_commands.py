@@ -15,7 +15,7 @@ def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_
     own.reset_infrastructure()
     try:
         first = own.cli("up")
-        assert "demo region loaded (6 new people)" in first
+        assert "demo region loaded (6 new people, 8 new guides and placements)" in first
         assert f"http://127.0.0.1:{UP.gateway_port}/openapi.json" in first
         assert own.http.get(f"{own.url}/health", timeout=10).status_code == 200
         for gemeente, people in (("0344", 2), ("0356", 2), ("0321", 2)):
@@ -26,10 +26,15 @@ def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_
         rahaf = next(d["id"] for d in utrecht if d["given_name"] == "Rahaf")
         pip = own.get(f"/api/v1/dossiers/{rahaf}/pip", "regievoerder", "0344").json()
         assert pip["status"] == "vastgesteld" and len(pip["plan"]["goals"]) == 4
+        matches = own.get(
+            f"/api/v1/dossiers/{rahaf}/matches?kind=begeleider", "regievoerder", "0344"
+        ).json()
+        best = matches["kandidaten"][0]
+        assert "Arabisch" in next(c["reden"] for c in best["uitleg"] if c["criterium"] == "taal")
 
         second = own.cli("up")
         assert second.count("already running") == 6
-        assert "demo region loaded (0 new people)" in second
+        assert "demo region loaded (0 new people, 0 new guides and placements)" in second
     finally:
         down = own.cli("down")
     assert down.count("stopped") == 6
