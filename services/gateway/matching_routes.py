@@ -74,8 +74,22 @@ class MatchingRoutes:
 
     @api("GET", "/api/v1/offer", expected_exceptions=ChainError)
     def get_offer(self, request: Request) -> Response:
-        self._authorise(request, Action.MANAGE_GUIDES, OFFER)
-        return json_response(200, self._call(self.matching.own_offer))
+        ctx = self._authorise(request, Action.MANAGE_GUIDES, OFFER)
+        offer = self._call(self.matching.own_offer)
+        # The proposals name dossiers and what the organisation was told of them: reads.
+        self._log_reads(
+            ctx,
+            "offer-proposals",
+            [
+                (
+                    p["dossier_id"],
+                    p["gemeente"],
+                    ["identiteit", *(["taal-leerbaarheid"] if p["told"] else [])],
+                )
+                for p in offer["proposals"]
+            ],
+        )
+        return json_response(200, offer)
 
     # matching -----------------------------------------------------------------------------------
     @api("PUT", f"{DOSSIER}/matching-profile", expected_exceptions=ChainError)

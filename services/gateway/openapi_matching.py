@@ -126,7 +126,8 @@ MATCHING_PATHS: dict[str, Any] = {
     },
     "/api/v1/offer": {
         "get": _operation(
-            "The caller's organisation's guides and placements (coordinator)",
+            "The caller's organisation's guides, placements and the proposals made to it "
+            "(coordinator)",
             "getOffer",
             (200, "Guides with caseloads, placements with places filled.", "Offer"),
             errors=(401, 403, 503, 504),
@@ -325,6 +326,26 @@ MATCHING_SCHEMAS: dict[str, Any] = {
             "organisation": {"type": "string"},
             "guides": {"type": "array", "items": _ref("Guide")},
             "placements": {"type": "array", "items": _ref("Placement")},
+            "proposals": {
+                "type": "array",
+                "description": "Proposals made to the organisation, not yet declined or ended, "
+                "from any gemeente of the pool; `told` is what it was told of the "
+                "person (the Dutch level where the protocol or consent allowed). A logged read.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "proposal_id": _UUID,
+                        "dossier_id": _UUID,
+                        "gemeente": _GEMEENTE,
+                        "kind": {"enum": list(fields.CANDIDATE_KINDS)},
+                        "candidate_id": _UUID,
+                        "told": {"type": "object"},
+                        "status": {"enum": ["voorgesteld", "geaccepteerd", "gestart"]},
+                        "proposed_at": {"type": "string", "format": "date-time"},
+                        "started_on": {"type": ["string", "null"], "format": "date"},
+                    },
+                },
+            },
         },
     },
     "Reason": {

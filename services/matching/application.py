@@ -75,14 +75,22 @@ class Matching(ChainApplication):
         if event["type"] not in CONSUMED.get(origin, ()):
             return ()
         data = event["data"]
-        if event["type"] == DOSSIER_REGISTERED:
-            return [Guidance(dossier_id=UUID(data["dossier_id"]), gemeente=data["gemeente"])]
+        # intake's and pip's events arrive on separate queues: whichever names the dossier
+        # first opens its guidance (a concurrent second opening fails and is retried).
+        opened = False
         try:
             guidance = self.load(guidance_id(data["dossier_id"]))
         except AggregateNotFoundError:
-            return ()
+            gemeente = data.get("gemeente") or event.get("gemeente")
+            if not gemeente:
+                return ()
+            guidance = Guidance(dossier_id=UUID(data["dossier_id"]), gemeente=gemeente)
+            opened = True
+        if event["type"] == DOSSIER_REGISTERED:
+            return [guidance] if opened else ()
+        version = guidance.version
         _REACTIONS[event["type"]](guidance, data)
-        return [guidance]
+        return [guidance] if opened or guidance.version != version else ()
 
     # guides and placements ----------------------------------------------------------------------
     def register_guide(self, ctx: CommandContext, data: Any) -> dict[str, Any]:
@@ -253,11 +261,12 @@ class Matching(ChainApplication):
             raise InvalidInput(
                 [field_error("candidate_id", f"cannot be proposed to this person: {reasons}")]
             )
+        guidance.check_proposable(candidate.id)  # before consent records a disclosure
         told_categories = sharing.decide(
             str(guidance.dossier_id), candidate.organisation, purpose, list(TOLD_ON_PROPOSAL)
         )
         told: dict[str, Any] = {}
-        if told_categories.get("taal-leerbaarheid"):
+        if all(told_categories.get(c) for c in TOLD_ON_PROPOSAL):
             told["dutch_level"] = person.dutch
             if kind == "plaatsing":
                 told["needs_adapted_work"] = ranking.level(person.dutch) < ranking.level(
@@ -281,7 +290,7 @@ class Matching(ChainApplication):
             lambda: self.repository.get(guidance.id),
             make,
         )
-        return proposal_view(guidance, guidance.proposals[proposal_id])
+        return proposal_view(guidance, guidance.proposals[proposal_id], ctx.actor.roles)
 
     def answer(
         self, ctx: CommandContext, dossier_id: str, proposal_id: str, data: Any
@@ -290,15 +299,14 @@ class Matching(ChainApplication):
         or declines, with a reason when declining."""
         require(ctx, Action.ANSWER_MATCH)
         answer = fields.parse_answer(data)
-        guidance = self._guidance(ctx, Action.ANSWER_MATCH, dossier_id)
-        proposal = guidance.proposal(proposal_id)
+        guidance, proposal = self._party_to(ctx, dossier_id, proposal_id)
         self._check_side(ctx, proposal, answer["side"])
         guidance = self._update(
             ctx.for_activity(self.MATCHING),
             lambda: self.repository.get(guidance.id),
             lambda g: g.answer(proposal_id, answer["side"], answer["accepted"], answer["reason"]),
         )
-        return proposal_view(guidance, guidance.proposals[proposal_id])
+        return proposal_view(guidance, guidance.proposals[proposal_id], ctx.actor.roles)
 
     def start(
         self, ctx: CommandContext, dossier_id: str, proposal_id: str, data: Any
@@ -307,8 +315,10 @@ class Matching(ChainApplication):
         same transaction; a second active guide is refused unless this is a change of guide."""
         require(ctx, Action.ANSWER_MATCH)
         asked = fields.parse_start(data, self.today())
-        guidance = self._guidance(ctx, Action.ANSWER_MATCH, dossier_id)
-        self._check_side(ctx, guidance.proposal(proposal_id), None)
+        guidance, proposal = self._party_to(ctx, dossier_id, proposal_id)
+        self._check_side(ctx, proposal, None)
+        if asked["change_reason"] and not ctx.actor.has_role("regievoerder"):
+            raise Forbidden("a change of guide is the regievoerder's: it ends another guidance")
         dossier = str(guidance.dossier_id)
 
         def load() -> tuple[Any, ...]:
@@ -340,7 +350,7 @@ class Matching(ChainApplication):
             g.start(proposal_id, on=asked["on"], change_reason=asked["change_reason"])
 
         saved = self._update(ctx.for_activity(self.MATCHING), load, change)
-        return proposal_view(saved[0], saved[0].proposals[proposal_id])
+        return proposal_view(saved[0], saved[0].proposals[proposal_id], ctx.actor.roles)
 
     def end(
         self, ctx: CommandContext, dossier_id: str, proposal_id: str, data: Any
@@ -348,8 +358,7 @@ class Matching(ChainApplication):
         """End a running match with its outcome and why; the guide's or placement's place
         is free again, and the history stays."""
         require(ctx, Action.ANSWER_MATCH)
-        guidance = self._guidance(ctx, Action.ANSWER_MATCH, dossier_id)
-        proposal = guidance.proposal(proposal_id)
+        guidance, proposal = self._party_to(ctx, dossier_id, proposal_id)
         self._check_side(ctx, proposal, None)
         asked = fields.parse_end(data, proposal["kind"], self.today())
         dossier = str(guidance.dossier_id)
@@ -368,15 +377,13 @@ class Matching(ChainApplication):
                 candidate.free(dossier)
 
         saved = self._update(ctx.for_activity(self.MATCHING), load, change)
-        return proposal_view(saved[0], saved[0].proposals[proposal_id])
+        return proposal_view(saved[0], saved[0].proposals[proposal_id], ctx.actor.roles)
 
     # the guidance: its log and signals ----------------------------------------------------------
     def guidance(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
         """The guidance as the reader may see it: a guide only the guidance they give."""
         require(ctx, Action.READ_GUIDANCE)
-        guidance = self._guidance(ctx, Action.READ_GUIDANCE, dossier_id)
-        if not ctx.actor.has_role("regievoerder", "klantmanager"):
-            self._active_guide(ctx, guidance)
+        guidance = self._staff_or_guide(ctx, Action.READ_GUIDANCE, dossier_id)
         return guidance_view(guidance, ctx.actor.roles, ctx.actor.user_id)
 
     def log_activity(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
@@ -384,12 +391,16 @@ class Matching(ChainApplication):
         did themselves and a short reflection. pip takes the progress on the goal from it."""
         require(ctx, Action.LOG_ACTIVITY)
         activity = fields.parse_activity(data, self.today())
-        guidance = self._guidance(ctx, Action.LOG_ACTIVITY, dossier_id)
-        self._active_guide(ctx, guidance)
+        guidance = self._staff_or_guide(ctx, Action.LOG_ACTIVITY, dossier_id)
         logged = ""
 
         def log(g: Guidance) -> None:
             nonlocal logged
+            since = self._active_guide(ctx, g)["started_on"]  # on the guidance as saved next
+            if activity["on"] < since:
+                raise InvalidInput(
+                    [field_error("on", f"must not be before you started guiding ({since})")]
+                )
             logged = g.log_activity(by=ctx.actor.user_id, activity=activity)
 
         guidance = self._update(
@@ -403,12 +414,12 @@ class Matching(ChainApplication):
         person, if anywhere (signaller and referrer)."""
         require(ctx, Action.LOG_ACTIVITY)
         signal = fields.parse_signal(data)
-        guidance = self._guidance(ctx, Action.LOG_ACTIVITY, dossier_id)
-        self._active_guide(ctx, guidance)
+        guidance = self._staff_or_guide(ctx, Action.LOG_ACTIVITY, dossier_id)
         given = ""
 
         def give(g: Guidance) -> None:
             nonlocal given
+            self._active_guide(ctx, g)
             given = g.give_signal(by=ctx.actor.user_id, by_role="begeleider", signal=signal)
 
         guidance = self._update(
@@ -425,17 +436,56 @@ class Matching(ChainApplication):
         require_for_gemeente(ctx, action, guidance.gemeente)
         return guidance
 
-    def _active_guide(self, ctx: CommandContext, guidance: Guidance) -> Guide:
-        """The dossier's active guide, who must be the actor."""
+    def _load_guidance(self, dossier_id: str) -> Guidance:
+        try:
+            return self.repository.get(guidance_id(UUID(str(dossier_id))))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFound("no such dossier (yet)") from None
+
+    def _party_to(
+        self, ctx: CommandContext, dossier_id: str, proposal_id: str
+    ) -> tuple[Guidance, dict[str, Any]]:
+        """The guidance and the proposal, for the regievoerder of the dossier's gemeente or the
+        coordinator of the organisation it was made to: a guide or placement of the regional
+        pool answers for a dossier of a gemeente its organisation does not otherwise see."""
+        guidance = self._load_guidance(dossier_id)
+        if ctx.actor.has_role("regievoerder"):
+            require_for_gemeente(ctx, Action.ANSWER_MATCH, guidance.gemeente)
+            return guidance, guidance.proposal(proposal_id)
+        proposal = guidance.proposals.get(proposal_id)
+        if proposal is None or proposal["organisation"] != ctx.actor.organisation:
+            raise NotFound("no such proposal to your organisation")
+        return guidance, proposal
+
+    def _staff_or_guide(self, ctx: CommandContext, action: Action, dossier_id: str) -> Guidance:
+        """The guidance, for the gemeente's staff, or for the person's active guide (who may
+        come from another gemeente of the pool). Anyone else gets "not found", or, acting for
+        the dossier's gemeente, "only the active guide"."""
+        guidance = self._load_guidance(dossier_id)
+        if ctx.actor.has_role("regievoerder", "klantmanager"):
+            require_for_gemeente(ctx, action, guidance.gemeente)
+            return guidance
+        try:
+            self._active_guide(ctx, guidance)
+        except Forbidden:
+            if ctx.actor.acts_for(guidance.gemeente):
+                raise
+            raise NotFound("no such dossier") from None
+        return guidance
+
+    def _active_guide(self, ctx: CommandContext, guidance: Guidance) -> dict[str, Any]:
+        """The dossier's active guidance, whose guide must be the actor: their account and
+        their organisation. Returns the guidance's proposal."""
         active = guidance.active_guide()
         guide = self.repository.get(UUID(active["candidate_id"])) if active else None
         if (
             guide is None
             or not guide.details.get("user_id")
-            or (guide.details["user_id"] != ctx.actor.user_id)
+            or guide.details["user_id"] != ctx.actor.user_id
+            or guide.organisation != ctx.actor.organisation
         ):
             raise Forbidden("only the person's active guide may do this")
-        return guide
+        return active
 
     def _candidate(self, kind: str, candidate_id: str) -> Guide | Placement:
         wanted = Guide if kind == "begeleider" else Placement

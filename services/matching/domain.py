@@ -207,7 +207,8 @@ class Guidance(ChainAggregate):
         self.gemeente = gemeente
         self.profile: dict[str, Any] | None = None
         self.route = ""
-        self.plan_decided_on: date | None = None
+        self.plan_decided_on: date | None = None  # of the version in force
+        self.established_on: date | None = None  # of the first version
         self.goals: dict[str, dict[str, Any]] = {}  # goal id -> domain, phase, status
         self.proposals: dict[str, dict[str, Any]] = {}
         self.activities: list[dict[str, Any]] = []
@@ -223,15 +224,24 @@ class Guidance(ChainAggregate):
         """The PIP in force (established or revised): its route and goals, without their words."""
         self.route = route
         self.plan_decided_on = decided_on
+        if self.established_on is None:
+            self.established_on = decided_on
         self.goals = {
             goal_id: {**goal, "status": self.goals.get(goal_id, {}).get("status", "open")}
             for goal_id, goal in goals.items()
         }
 
+    def note_goal_status(self, goal_id: str, status: str) -> bool:
+        """Take over a goal's new status; False (nothing recorded) for a goal not in the plan
+        matching knows or a status it already has."""
+        if goal_id not in self.goals or self.goals[goal_id]["status"] == status:
+            return False
+        self._goal_status(goal_id=goal_id, status=status)
+        return True
+
     @event("GoalStatusNoted")
-    def note_goal_status(self, goal_id: str, status: str) -> None:
-        if goal_id in self.goals:
-            self.goals[goal_id]["status"] = status
+    def _goal_status(self, goal_id: str, status: str) -> None:
+        self.goals[goal_id]["status"] = status
 
     # the person's matching profile --------------------------------------------------------------
     @event("ProfileSet")
@@ -272,6 +282,13 @@ class Guidance(ChainAggregate):
         )
 
     # proposals ----------------------------------------------------------------------------------
+    def check_proposable(self, candidate_id: str) -> None:
+        for proposal in self.proposals.values():
+            if proposal["candidate_id"] == candidate_id and proposal["status"] in OPEN:
+                raise Conflict(
+                    f"this candidate is already proposed or matched (proposal {proposal['id']})"
+                )
+
     def propose(
         self,
         kind: str,
@@ -281,11 +298,7 @@ class Guidance(ChainAggregate):
         told: dict[str, Any],
         note: str,
     ) -> str:
-        for proposal in self.proposals.values():
-            if proposal["candidate_id"] == candidate_id and proposal["status"] in OPEN:
-                raise Conflict(
-                    f"this candidate is already proposed or matched (proposal {proposal['id']})"
-                )
+        self.check_proposable(candidate_id)
         proposal_id = str(uuid.uuid5(_ITEM_NAMESPACE, f"{self.id}:{len(self.proposals)}"))
         self._proposed(
             proposal_id=proposal_id,
@@ -458,9 +471,9 @@ class Guidance(ChainAggregate):
             )
         if goal["status"] in CLOSED_GOAL_STATUSES:
             raise InvalidInput([field_error("goal_id", f"this goal is closed ({goal['status']})")])
-        if activity["on"] < self.plan_decided_on:
+        if activity["on"] < self.established_on:
             raise InvalidInput(
-                [field_error("on", f"must not be before the PIP's date ({self.plan_decided_on})")]
+                [field_error("on", f"must not be before the PIP's date ({self.established_on})")]
             )
         activity_id = str(uuid.uuid5(_ITEM_NAMESPACE, f"{self.id}:a{len(self.activities)}"))
         self._activity(activity_id=activity_id, by=by, **activity)

@@ -395,6 +395,8 @@ def parse_start(data: Any, today: date) -> dict[str, Any]:
     _unknown(data, ("on", "change_reason"), errors)
     on = day(data, "on", errors, default=today)
     change_reason = text(data, "change_reason", errors, 1000, required=False)
+    if on and on > today:
+        errors.append(field_error("on", f"must not be in the future (today is {today})"))
     raise_if(errors)
     return {"on": on, "change_reason": change_reason}
 

@@ -21,7 +21,13 @@ from psycopg.types.json import Jsonb
 from services.common.db import Database
 from services.common.projection import Projection
 from services.matching import ranking
-from services.matching.domain import Guide, Placement, guide_candidate, placement_candidate
+from services.matching.domain import (
+    Guidance,
+    Guide,
+    Placement,
+    guide_candidate,
+    placement_candidate,
+)
 
 FREEZE_AFTER = 1000  # rows loaded at once
 
@@ -130,7 +136,111 @@ class PoolProjection(Projection):
             run("UPDATE {} SET filled = filled - 1 WHERE id = %s", placements)
 
 
-PROJECTIONS = (PoolProjection(),)
+class ProposalInbox(Projection):
+    """Per organisation, the proposals made to it and where they stand: what its coordinator
+    answers (and is told: the Dutch level, when the protocol or consent allowed it)."""
+
+    name = "proposal_inbox"
+    tables = ("proposal_inbox",)
+
+    def create_statements(self, schema: str) -> list[sql.Composable]:
+        table = sql.Identifier(schema, "proposal_inbox")
+        return [
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " proposal_id uuid PRIMARY KEY,"
+                " organisation text NOT NULL,"
+                " dossier_id uuid NOT NULL,"
+                " gemeente text NOT NULL,"
+                " kind text NOT NULL,"
+                " candidate_id uuid NOT NULL,"
+                " told jsonb NOT NULL,"
+                " status text NOT NULL,"
+                " proposed_at timestamptz NOT NULL,"
+                " started_on date,"
+                " ended_on date,"
+                " outcome text)"
+            ).format(table),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (organisation, status)").format(
+                sql.Identifier("proposal_inbox_organisation"), table
+            ),
+        ]
+
+    def apply(self, cur: Cursor, schema: str, e: Any) -> None:
+        table = sql.Identifier(schema, "proposal_inbox")
+        if isinstance(e, Guidance.Proposed):
+            subject = e.context["subject"]
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (proposal_id, organisation, dossier_id, gemeente, kind,"
+                    " candidate_id, told, status, proposed_at)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, 'voorgesteld', %s)"
+                    " ON CONFLICT (proposal_id) DO NOTHING"
+                ).format(table),
+                (
+                    e.proposal_id,
+                    e.organisation,
+                    subject["dossier_id"],
+                    subject["gemeente"],
+                    e.kind,
+                    e.candidate_id,
+                    Jsonb(e.told),
+                    e.timestamp,
+                ),
+            )
+        elif isinstance(e, Guidance.Answered):
+            # The status follows the aggregate's rule: a decline ends it, two accepts accept it.
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET status = CASE WHEN NOT %s THEN 'afgewezen'"
+                    " WHEN status = 'voorgesteld-half' THEN 'geaccepteerd'"
+                    " ELSE 'voorgesteld-half' END WHERE proposal_id = %s"
+                ).format(table),
+                (e.accepted, e.proposal_id),
+            )
+        elif isinstance(e, Guidance.Started):
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET status = 'gestart', started_on = %s WHERE proposal_id = %s"
+                ).format(table),
+                (e.on, e.proposal_id),
+            )
+        elif isinstance(e, Guidance.Ended):
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET status = 'beeindigd', ended_on = %s, outcome = %s"
+                    " WHERE proposal_id = %s"
+                ).format(table),
+                (e.on, e.outcome, e.proposal_id),
+            )
+
+
+PROJECTIONS = (PoolProjection(), ProposalInbox())
+
+
+def organisation_proposals(cur: Cursor, organisation: str, schema: str = "matching") -> list:
+    """The proposals made to `organisation` that are not over, oldest first."""
+    cur.execute(
+        sql.SQL(
+            "SELECT proposal_id, dossier_id, gemeente, kind, candidate_id, told, status,"
+            " proposed_at, started_on FROM {} WHERE organisation = %s"
+            " AND status NOT IN ('afgewezen', 'beeindigd') ORDER BY proposed_at"
+        ).format(sql.Identifier(schema, "proposal_inbox")),
+        (organisation,),
+    )
+    return [
+        {
+            **row,
+            "proposal_id": str(row["proposal_id"]),
+            "dossier_id": str(row["dossier_id"]),
+            "candidate_id": str(row["candidate_id"]),
+            # Half-answered is still "voorgesteld" to the reader, as on the aggregate.
+            "status": "voorgesteld" if row["status"] == "voorgesteld-half" else row["status"],
+            "proposed_at": row["proposed_at"].isoformat(),
+            "started_on": row["started_on"].isoformat() if row["started_on"] else None,
+        }
+        for row in cur.fetchall()
+    ]
 
 
 class PostgresPool:
@@ -144,6 +254,7 @@ class PostgresPool:
         self._seen = {"pool_guides": 0, "pool_placements": 0}
         self._guides: dict[str, ranking.Guide] = {}
         self._placements: dict[str, ranking.Placement] = {}
+        self._frozen = False
 
     def guides(self, gemeenten: Iterable[str]) -> list[ranking.Guide]:
         self.refresh()
@@ -173,11 +284,12 @@ class PostgresPool:
                     self._placements[key] = placement_candidate(
                         key, row["organisation"], row["details"], row["filled"], False
                     )
-        if len(guides) + len(placements) >= FREEZE_AFTER:
-            # The pool lives as long as the process: keep its many objects out of the cyclic
+        if not self._frozen and len(guides) + len(placements) >= FREEZE_AFTER:
+            # The pool lives as long as the process: keep its first load out of the cyclic
             # garbage collector's full passes, which otherwise double a ranking's p95 (refcounts
-            # still free replaced candidates).
+            # still free replaced candidates). Once: a freeze also keeps whatever else exists.
             gc.freeze()
+            self._frozen = True
 
     def _changed(self, cur: Cursor, table: str) -> list[dict[str, Any]]:
         cur.execute(

@@ -6,26 +6,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
 from services.common import settings
 from services.common.access import Action, require
+from services.common.db import Database
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.matching.application import Matching
 from services.matching.events import PUBLICATIONS
-from services.matching.pool import PROJECTIONS, PostgresPool, organisation_items
+from services.matching.pool import (
+    PROJECTIONS,
+    PostgresPool,
+    organisation_items,
+    organisation_proposals,
+)
 from services.matching.sharing import ConsentRpc
 
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
+
+
+class PoolProvider(DependencyProvider):
+    """One pool per process, kept in memory across calls and refreshed with what changed."""
+
+    def setup(self) -> None:
+        self.db = Database(max_size=2).open()
+        self.pool = PostgresPool(self.db)
+
+    def stop(self) -> None:
+        self.db.close()
+
+    def kill(self) -> None:
+        self.stop()
+
+    def get_dependency(self, worker_ctx: Any) -> PostgresPool:
+        return self.pool
 
 
 class MatchingService(ChainService):
     name = "matching"
     chain = ChainRuntime(Matching, PUBLICATIONS, origins=("intake", "pip"), projections=PROJECTIONS)
     consent = RpcProxy("consent", **RPC_OPTIONS)
+    pool = PoolProvider()
 
     @consume(events_from("intake", "matching"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
@@ -37,7 +62,7 @@ class MatchingService(ChainService):
 
     def _pool(self) -> PostgresPool:
         self.chain.runtime.projector.run()
-        return PostgresPool(self.chain.runtime.db)
+        return self.pool
 
     # guides and placements ----------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
@@ -78,7 +103,11 @@ class MatchingService(ChainService):
         ctx = require(self.chain.ctx, Action.MANAGE_GUIDES)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            return organisation_items(cur, ctx.actor.organisation)
+            return {
+                **organisation_items(cur, ctx.actor.organisation),
+                # Made to this organisation, from any gemeente of the pool.
+                "proposals": organisation_proposals(cur, ctx.actor.organisation),
+            }
 
     # matching -----------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)

@@ -13,8 +13,30 @@ from services.matching.domain import Guidance
 _SIGNAL_DOMAINS_HIDDEN = {"klantmanager": frozenset({"gezondheid"})}
 
 
-def proposal_view(guidance: Guidance, proposal: dict[str, Any]) -> dict[str, Any]:
-    return jsonable({"dossier_id": str(guidance.dossier_id), **proposal})
+# What an organisation's coordinator sees of a proposal: never the regievoerder's note, the
+# score, or anyone's reasons (they stay with the gemeente).
+_FOR_ORGANISATION = (
+    "id",
+    "kind",
+    "candidate_id",
+    "organisation",
+    "told",
+    "status",
+    "started_on",
+    "ended_on",
+    "outcome",
+)
+
+
+def proposal_view(
+    guidance: Guidance, proposal: dict[str, Any], roles: Iterable[str] = ("regievoerder",)
+) -> dict[str, Any]:
+    if "regievoerder" in roles or "klantmanager" in roles:
+        shown = dict(proposal)
+    else:
+        shown = {k: proposal[k] for k in _FOR_ORGANISATION}
+        shown["answered"] = {side: a["accepted"] for side, a in proposal["answers"].items()}
+    return jsonable({"dossier_id": str(guidance.dossier_id), **shown})
 
 
 def _may_read_signal(roles: Iterable[str], user_id: str, signal: dict[str, Any]) -> bool:
@@ -83,7 +105,10 @@ def guidance_view(guidance: Guidance, roles: Iterable[str], user_id: str) -> dic
             for p in guidance.proposals.values()
             if p["kind"] == "plaatsing" and p["status"] == "gestart"
         ],
-        "activities": guidance.activities,
+        # A guide reads their own log; earlier guides' reflections stay with the gemeente.
+        "activities": guidance.activities
+        if staff
+        else [a for a in guidance.activities if a["by"] == user_id],
         "signals": signals,
         "signals_withheld": len(guidance.signals) - len(signals),
         "version": guidance.version,

@@ -481,15 +481,19 @@ class Pip(ChainAggregate):
     def note_guidance_activity(self, goal_id: str, on: date, recorded_on: date) -> bool:
         """Progress on a goal from the guide's activity log (matching): the goal is being worked
         on. Nothing happens when the plan is no longer the one the activity was logged against
-        (a revision withdrew the goal meanwhile); returns whether progress was recorded."""
+        (a revision withdrew the goal meanwhile) or the goal was closed meanwhile; returns
+        whether progress was recorded."""
         if self.status != self.ESTABLISHED or goal_id not in self.current_plan()["goals"]:
             return False
         if on < self.established_on():
             return False
-        status = self.goal_status(goal_id)
+        if self.goal_status(goal_id) not in ("open", "bezig"):
+            # Closed meanwhile: its owner's decision stands; an entry dated earlier would
+            # otherwise reopen it.
+            return False
         self._goal_progress(
             goal_id=goal_id,
-            status="bezig" if status == "open" else status,
+            status="bezig",
             on=on,
             note="Activiteit in de maatschappelijke begeleiding",
             source="begeleiding",

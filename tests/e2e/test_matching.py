@@ -142,6 +142,11 @@ def test_a_tigrinya_speaker_in_phase_2_on_the_z_route_is_matched_and_told_why(
 
     proposal = _match(platform, dossier_id, "plaatsing", adapted, PLACES_ORG)
     assert proposal["told"] == {"dutch_level": "A0", "needs_adapted_work": True}
+    inbox = send(platform, "GET", "/api/v1/offer", None, _coordinator(PLACES_ORG)).json()
+    seen = next(p for p in inbox["proposals"] if p["proposal_id"] == proposal["id"])
+    assert seen["status"] == "geaccepteerd" and seen["told"]["dutch_level"] == "A0"
+    other_org = send(platform, "GET", "/api/v1/offer", None, _coordinator(GUIDES_ORG)).json()
+    assert proposal["id"] not in {p["proposal_id"] for p in other_org["proposals"]}
     platform.wait_ledger_complete()
     entries = platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()["entries"]
     told = [e for e in entries if e["event_type"] == "nl.wegwijs.consent.deelbesluit.genomen.v1"]

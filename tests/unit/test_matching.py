@@ -232,7 +232,7 @@ def test_a_proposal_is_answered_by_each_side_and_a_decline_needs_a_reason(matchi
     proposal = matching.propose(
         REGIE, dossier_id, {"kind": "begeleider", "candidate_id": guide_id}, FakeSharing()
     )
-    with pytest.raises(Forbidden):  # another organisation's coordinator
+    with pytest.raises(NotFound):  # another organisation's coordinator
         matching.answer(
             KRINGLOOP_COORDINATOR,
             dossier_id,
@@ -479,3 +479,96 @@ def test_a_guides_signal_reaches_the_regievoerder_and_health_stays_with_them(mat
     assert len(matching.guidance(yonas, dossier_id)["signals"]) == 2, "their own"
     with pytest.raises(Forbidden):
         matching.guidance(actor("begeleider", VWN, user="u-other"), dossier_id)
+
+
+def test_a_guide_from_the_regional_pool_is_answered_for_and_guides_across_the_gemeente_line(
+    matching, pips
+):
+    dossier_id = _person(matching, pips)  # in Utrecht (0344), whose pool includes Nieuwegein
+    in_nieuwegein = CommandContext(
+        actor=Actor("u-c", "C", ("coordinator",), VWN, ("0356",)), activity="koppelen"
+    )
+    body = guide_body("Reza", TODAY, gemeenten=["0356"], user_id="u-reza")
+    reza = matching.register_guide(in_nieuwegein, body)["id"]
+    proposal = matching.propose(
+        REGIE,
+        dossier_id,
+        {"kind": "begeleider", "candidate_id": reza, "note": "Intern: Reza is streng."},
+        FakeSharing(),
+    )
+    matching.answer(REGIE, dossier_id, proposal["id"], {"side": "persoon", "accepted": True})
+
+    seen = matching.answer(
+        in_nieuwegein, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+    )
+    assert "note" not in seen and "score" not in seen, "the gemeente's words stay with it"
+    assert seen["answered"] == {"persoon": True, "aanbieder": True}
+    with pytest.raises(Forbidden):  # a change of guide is the regievoerder's
+        matching.start(in_nieuwegein, dossier_id, proposal["id"], {"change_reason": "x"})
+    matching.start(in_nieuwegein, dossier_id, proposal["id"], {})
+    as_reza = CommandContext(
+        actor=Actor("u-reza", "Reza", ("begeleider",), VWN, ("0356",)), activity="koppelen"
+    )
+    goal_id = _participation_goal(matching, dossier_id)
+    matching.log_activity(
+        as_reza,
+        dossier_id,
+        {"goal_id": goal_id, "activity": "a", "did_themselves": "b", "reflection": "c"},
+    )
+    assert len(matching.guidance(as_reza, dossier_id)["activities"]) == 1
+    impostor = CommandContext(  # the same account name at another organisation
+        actor=Actor("u-reza", "R", ("begeleider",), KRINGLOOP, ("0356",)), activity="koppelen"
+    )
+    with pytest.raises(NotFound):
+        matching.guidance(impostor, dossier_id)
+
+
+def test_a_new_guide_reads_their_own_log_not_their_predecessors(matching, pips):
+    dossier_id = _person(matching, pips)
+    first = _guide(matching, "Eerste", user_id="u-first")
+    second = _guide(matching, "Tweede", user_id="u-second")
+    _matched(matching, dossier_id, first)
+    goal_id = _participation_goal(matching, dossier_id)
+    entry = {"goal_id": goal_id, "activity": "a", "did_themselves": "b", "reflection": "Geheim."}
+    matching.log_activity(actor("begeleider", VWN, user="u-first"), dossier_id, entry)
+    proposal = matching.propose(
+        REGIE, dossier_id, {"kind": "begeleider", "candidate_id": second}, FakeSharing()
+    )
+    matching.answer(REGIE, dossier_id, proposal["id"], {"side": "persoon", "accepted": True})
+    matching.answer(
+        VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+    )
+    matching.start(REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste stopt."})
+
+    view = matching.guidance(actor("begeleider", VWN, user="u-second"), dossier_id)
+    assert view["activities"] == []
+    assert len(matching.guidance(REGIE, dossier_id)["activities"]) == 1
+    with pytest.raises(Forbidden):  # the former guide, acting for the gemeente
+        matching.guidance(actor("begeleider", VWN, user="u-first"), dossier_id)
+
+
+def test_a_pip_event_before_the_registration_opens_the_guidance_and_nothing_is_lost(matching, pips):
+    dossier_id = str(uuid.uuid4())
+    registration = registered(
+        dossier_id, DECIDED - timedelta(days=60), DECIDED - timedelta(days=50)
+    )
+    pips.process(
+        "intake", [registration, intake_completed(dossier_id, "z", on=DECIDED - timedelta(days=20))]
+    )
+    ctx = actor("regievoerder")
+    pips.change_sections(ctx, dossier_id, sections(DECIDED, "z"))
+    for goal in [health_goal(DECIDED), *phase_two_goals(DECIDED)]:
+        pips.add_goal(ctx, dossier_id, goal)
+    pips.establish(ctx, dossier_id, {"decided_on": DECIDED.isoformat()}, today=TODAY)
+
+    matching.process("pip", _cloudevents(pips, "pip", PIP_PUBLICATIONS))  # pip's queue first
+    matching.process("intake", [registration])
+
+    view = matching.guidance(REGIE, dossier_id)
+    assert view["gemeente"] == "0344" and view["route"] == "z" and len(view["goals"]) == 3
+    opened = [
+        e
+        for e in _cloudevents(matching, "matching", MATCHING_PUBLICATIONS)
+        if e["type"] == "nl.wegwijs.matching.begeleiding.geopend.v1"
+    ]
+    assert len(opened) == 1
