@@ -259,3 +259,35 @@ def test_an_activity_needs_a_pip_goal_and_moves_that_goal_once_with_two_instance
         platform, "POST", activities, {**activity, "goal_id": goal_id}, _guide_user("e2e-someone")
     )
     assert by_other.status_code == 403
+
+
+def test_two_starts_racing_for_a_guides_last_place_one_wins(platform, organisations):
+    from concurrent.futures import ThreadPoolExecutor
+
+    people = [_semhar(platform), _semhar(platform)]
+    last_place = _guide(platform, "Een plek", languages={"ti": "C2"}, max_caseload=1)
+    proposals = [_match(platform, d, "begeleider", last_place, GUIDES_ORG) for d in people]
+    second = platform.start("matching", name="matching-racer", port=18123)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(
+                pool.map(
+                    lambda pair: send(
+                        platform,
+                        "POST",
+                        f"/api/v1/dossiers/{pair[0]}/proposals/{pair[1]['id']}/start",
+                        {},
+                    ),
+                    zip(people, proposals, strict=True),
+                )
+            )
+    finally:
+        platform.stop(second.name)
+
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    refused = next(a for a in answers if a.status_code == 409)
+    assert "geen ruimte" in refused.json()["detail"]
+    guide = send(
+        platform, "GET", f"/api/v1/guides/{last_place}", None, _coordinator(GUIDES_ORG)
+    ).json()
+    assert guide["caseload"] == 1
