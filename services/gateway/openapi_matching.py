@@ -375,6 +375,12 @@ MATCHING_SCHEMAS: dict[str, Any] = {
             "soort": {"enum": list(fields.CANDIDATE_KINDS)},
             "persoon": {"type": "object"},
             "regionale_pool": {"type": "array", "items": _GEMEENTE},
+            "huishouden_begeleiders": {
+                "type": "array",
+                "items": _UUID,
+                "description": "The guide other members of the person's household have: a "
+                "household has one fixed guide (another is refused on proposal).",
+            },
             "kandidaten": {
                 "type": "array",
                 "items": {

@@ -6,6 +6,7 @@ intake's and pip's events."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from services.common.access import Action, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import Forbidden, InvalidInput, NotFound, field_error
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from services.common.region import Region
 from services.common.values import jsonable
 from services.matching import fields, ranking
@@ -28,11 +29,12 @@ from services.matching.views import guidance_view, proposal_view
 # Consumed integration events, as named in contracts/events/.
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 ROUTE_CHOSEN = "nl.wegwijs.intake.route.gekozen.v1"
+HOUSEHOLD_JOINED = "nl.wegwijs.intake.huishouden.gekoppeld.v1"
 PIP_ESTABLISHED = "nl.wegwijs.pip.vastgesteld.v1"
 PIP_REVISED = "nl.wegwijs.pip.bijgesteld.v1"
 GOAL_PROGRESS = "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
 CONSUMED = {
-    "intake": frozenset({DOSSIER_REGISTERED, ROUTE_CHOSEN}),
+    "intake": frozenset({DOSSIER_REGISTERED, ROUTE_CHOSEN, HOUSEHOLD_JOINED}),
     "pip": frozenset({PIP_ESTABLISHED, PIP_REVISED, GOAL_PROGRESS}),
 }
 
@@ -47,10 +49,19 @@ def _note_plan(guidance: Guidance, data: Mapping[str, Any]) -> None:
 
 _REACTIONS: dict[str, Callable[[Guidance, Mapping[str, Any]], None]] = {
     ROUTE_CHOSEN: lambda g, data: g.note_route(data["route"]),
+    HOUSEHOLD_JOINED: lambda g, data: g.note_household(data["household_id"]),
     PIP_ESTABLISHED: _note_plan,
     PIP_REVISED: _note_plan,
     GOAL_PROGRESS: lambda g, data: g.note_goal_status(data["goal_id"], data["status"]),
 }
+
+
+def _as_household_guide(guide: ranking.Guide, household_guides: set[str]) -> ranking.Guide:
+    """The household's own guide has room for its members: the household is already on their
+    caseload."""
+    if guide.id in household_guides:
+        return replace(guide, caseload=max(guide.caseload - 1, 0))
+    return guide
 
 
 class Matching(ChainApplication):
@@ -206,7 +217,12 @@ class Matching(ChainApplication):
         person = guidance.person()
         region = self.region.codes()
         candidates: list[Any]
-        candidates = pool.guides(region) if kind == "begeleider" else pool.placements(region)
+        shared: set[str] = set()
+        if kind == "begeleider":
+            shared = self.household_guides(guidance)
+            candidates = [_as_household_guide(g, shared) for g in pool.guides(region)]
+        else:
+            candidates = pool.placements(region)
         outlook = sharing.outlook(
             str(guidance.dossier_id), PURPOSES[kind], {c.organisation for c in candidates}
         )
@@ -230,6 +246,8 @@ class Matching(ChainApplication):
                 "nederlands": person.dutch,
             },
             "regionale_pool": sorted(outlook.pool),
+            # The guide(s) other members of the household have: a household has one guide.
+            "huishouden_begeleiders": sorted(shared),
             **result.as_dict(),
         }
 
@@ -245,6 +263,14 @@ class Matching(ChainApplication):
         person = guidance.person()
         kind = asked["kind"]
         candidate = self._candidate(kind, asked["candidate_id"]).candidate()
+        if kind == "begeleider":
+            shared = self.household_guides(guidance)
+            if shared and candidate.id not in shared:
+                raise Conflict(
+                    "this person's household already has a fixed guide "
+                    f"({', '.join(sorted(shared))}): a household has one guide"
+                )
+            candidate = _as_household_guide(candidate, shared)
         purpose = PURPOSES[kind]
         outlook = sharing.outlook(str(guidance.dossier_id), purpose, [candidate.organisation])
         rank = ranking.rank_guides if kind == "begeleider" else ranking.rank_placements
@@ -326,14 +352,22 @@ class Matching(ChainApplication):
             proposal = g.proposal(proposal_id)
             candidate = self._candidate(proposal["kind"], proposal["candidate_id"])
             current = g.check_start(proposal_id, asked["on"], asked["change_reason"])
-            previous = (
-                self.repository.get(UUID(current["candidate_id"])) if current is not None else None
-            )
-            return (g, candidate, previous) if previous is not None else (g, candidate)
+            loaded = [g, candidate]
+            if current is not None:
+                loaded.append(self.repository.get(UUID(current["candidate_id"])))
+            if isinstance(candidate, Guide):
+                head = self._household_head(g)
+                if head is not g:
+                    loaded.append(head)
+            return tuple(loaded)
 
         def change(aggregates: tuple[Any, ...]) -> None:
             g, candidate = aggregates[0], aggregates[1]
+            previous = next((a for a in aggregates[2:] if isinstance(a, Guide)), None)
+            head = next((a for a in aggregates[2:] if isinstance(a, Guidance)), g)
             current = g.active_guide() if isinstance(candidate, Guide) else None
+            if isinstance(candidate, Guide):
+                head.check_household_guide(dossier, str(candidate.id))
             if current is not None:
                 g.end(
                     current["id"],
@@ -341,10 +375,14 @@ class Matching(ChainApplication):
                     outcome="gewisseld",
                     reason=asked["change_reason"],
                 )
-                aggregates[2].release(dossier)
+                previous.release(dossier)
             exclusions = self._exclusions(g, candidate)
             if isinstance(candidate, Guide):
-                candidate.assign(dossier, exclusions)
+                if candidate.guides_household(g.household_id):
+                    # Another member's guide already: the household is on their caseload.
+                    exclusions = [e for e in exclusions if not e.startswith("geen ruimte")]
+                candidate.assign(dossier, g.household_id, exclusions)
+                head.note_household_guide(dossier, str(candidate.id))
             else:
                 candidate.fill(dossier, exclusions)
             g.start(proposal_id, on=asked["on"], change_reason=asked["change_reason"])
@@ -366,13 +404,17 @@ class Matching(ChainApplication):
         def load() -> tuple[Any, ...]:
             g = self.repository.get(guidance.id)
             g.check_end(proposal_id, asked["on"])
-            return g, self._candidate(proposal["kind"], proposal["candidate_id"])
+            candidate = self._candidate(proposal["kind"], proposal["candidate_id"])
+            head = self._household_head(g) if isinstance(candidate, Guide) else g
+            return (g, candidate) if head is g else (g, candidate, head)
 
         def change(aggregates: tuple[Any, ...]) -> None:
-            g, candidate = aggregates
+            g, candidate = aggregates[0], aggregates[1]
+            head = aggregates[2] if len(aggregates) > 2 else g
             g.end(proposal_id, on=asked["on"], outcome=asked["outcome"], reason=asked["reason"])
             if isinstance(candidate, Guide):
                 candidate.release(dossier)
+                head.note_household_guide(dossier, "")
             else:
                 candidate.free(dossier)
 
@@ -435,6 +477,22 @@ class Matching(ChainApplication):
             raise NotFound("no such dossier (yet)") from None
         require_for_gemeente(ctx, action, guidance.gemeente)
         return guidance
+
+    def _household_head(self, guidance: Guidance) -> Guidance:
+        """The guidance of the household's first member, which keeps the household's guide
+        (the guidance itself when it is the first, or when the first is not known here)."""
+        if guidance.household_id == str(guidance.dossier_id):
+            return guidance
+        try:
+            return self.repository.get(guidance_id(guidance.household_id))
+        except AggregateNotFoundError:
+            return guidance
+
+    def household_guides(self, guidance: Guidance) -> set[str]:
+        """The guides the other members of the person's household have now."""
+        head = self._household_head(guidance)
+        member = str(guidance.dossier_id)
+        return {g for m, g in head.household_guides.items() if m != member}
 
     def _load_guidance(self, dossier_id: str) -> Guidance:
         try:

@@ -30,7 +30,9 @@ class Guide(ChainAggregate):
     def __init__(self, organisation: str, details: dict[str, Any]):
         self.organisation = organisation
         self.details = dict(details)
-        self.assigned: list[str] = []  # dossier ids of the guidances running now
+        # The guidances running now: dossier id -> its household. A household counts once in the
+        # caseload: its members share their fixed guide.
+        self.assigned: dict[str, str] = {}
         self.withdrawn = ""
 
     def subject(self) -> dict[str, str] | None:
@@ -44,30 +46,41 @@ class Guide(ChainAggregate):
     def withdraw(self, reason: str) -> None:
         self.withdrawn = reason
 
-    def assign(self, dossier_id: str, exclusions: list[str]) -> None:
+    @property
+    def caseload(self) -> int:
+        """Households guided now."""
+        return len(set(self.assigned.values()))
+
+    def guides_household(self, household: str) -> bool:
+        return household in self.assigned.values()
+
+    def assign(self, dossier_id: str, household: str, exclusions: list[str]) -> None:
         """Take on a guidance: refused when a hard constraint fails (`exclusions`, from
         ranking) or the guide left."""
         if self.withdrawn:
             raise Conflict("this guide no longer guides: " + self.withdrawn)
         if exclusions:
             raise Conflict("this guide cannot take on this person: " + "; ".join(exclusions))
-        self._assigned(dossier_id=dossier_id)
+        caseload = self.caseload + (0 if self.guides_household(household) else 1)
+        self._assigned(dossier_id=dossier_id, household=household, caseload=caseload)
 
     @event("Assigned")
-    def _assigned(self, dossier_id: str) -> None:
-        self.assigned.append(dossier_id)
+    def _assigned(self, dossier_id: str, household: str, caseload: int) -> None:
+        self.assigned[dossier_id] = household
 
     def release(self, dossier_id: str) -> None:
         if dossier_id in self.assigned:
-            self._released(dossier_id=dossier_id)
+            household = self.assigned[dossier_id]
+            others = [d for d, h in self.assigned.items() if h == household and d != dossier_id]
+            self._released(dossier_id=dossier_id, caseload=self.caseload - (0 if others else 1))
 
     @event("Released")
-    def _released(self, dossier_id: str) -> None:
-        self.assigned.remove(dossier_id)
+    def _released(self, dossier_id: str, caseload: int) -> None:
+        del self.assigned[dossier_id]
 
     def candidate(self) -> ranking.Guide:
         return guide_candidate(
-            str(self.id), self.organisation, self.details, len(self.assigned), bool(self.withdrawn)
+            str(self.id), self.organisation, self.details, self.caseload, bool(self.withdrawn)
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -75,7 +88,7 @@ class Guide(ChainAggregate):
             "id": str(self.id),
             "organisation": self.organisation,
             **self.details,
-            "caseload": len(self.assigned),
+            "caseload": self.caseload,
             "withdrawn": self.withdrawn or None,
             "version": self.version,
         }
@@ -213,8 +226,40 @@ class Guidance(ChainAggregate):
         self.proposals: dict[str, dict[str, Any]] = {}
         self.activities: list[dict[str, Any]] = []
         self.signals: list[dict[str, Any]] = []
+        # The household: its id is its first member's dossier id (intake's rule), so the first
+        # member's guidance keeps which guide each member has (`household_guides`).
+        self.household_id: str = str(dossier_id)
+        self.household_guides: dict[str, str] = {}
 
     # what matching learns from intake and pip -------------------------------------------------
+    @event("HouseholdNoted")
+    def note_household(self, household_id: str) -> None:
+        self.household_id = household_id
+
+    # the household's one guide (aandachtspunt b: "per persoon of huishouden") -------------------
+    def check_household_guide(self, member: str, guide_id: str) -> None:
+        """On the household's first member's guidance: a member may only get the guide the
+        other members have."""
+        others = {g for m, g in self.household_guides.items() if m != member}
+        if others and guide_id not in others:
+            raise Conflict(
+                "this household already has a fixed guide "
+                f"({', '.join(sorted(others))}, for another member): a household has one guide; "
+                "propose that guide, or end the other members' guidance first"
+            )
+
+    def note_household_guide(self, member: str, guide_id: str) -> None:
+        """Record that `member` now has `guide_id` ("" when their guidance ended)."""
+        if self.household_guides.get(member, "") != guide_id:
+            self._household_guide(member=member, guide_id=guide_id)
+
+    @event("HouseholdGuideNoted")
+    def _household_guide(self, member: str, guide_id: str) -> None:
+        if guide_id:
+            self.household_guides[member] = guide_id
+        else:
+            self.household_guides.pop(member, None)
+
     @event("RouteNoted")
     def note_route(self, route: str) -> None:
         self.route = route

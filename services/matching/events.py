@@ -33,6 +33,8 @@ STARTED = "nl.wegwijs.matching.koppeling.gestart.v1"
 ENDED = "nl.wegwijs.matching.koppeling.beeindigd.v1"
 ACTIVITY_LOGGED = "nl.wegwijs.matching.activiteit.vastgelegd.v1"
 SIGNAL_GIVEN = "nl.wegwijs.matching.signaal.gegeven.v1"
+HOUSEHOLD_NOTED = "nl.wegwijs.matching.huishouden.overgenomen.v1"
+HOUSEHOLD_GUIDE = "nl.wegwijs.matching.huishouden.begeleider-bijgewerkt.v1"
 
 
 def _about_item(event_type: str, data: Any = None) -> Publication:
@@ -56,8 +58,8 @@ PUBLICATIONS = {
     ),
     Guide.Changed: _about_item(GUIDE_CHANGED, lambda e: {"fields": sorted(e.changes)}),
     Guide.Withdrawn: _about_item(GUIDE_WITHDRAWN),
-    Guide.Assigned: _about_item(GUIDE_ASSIGNED),
-    Guide.Released: _about_item(GUIDE_RELEASED),
+    Guide.Assigned: _about_item(GUIDE_ASSIGNED, lambda e: {"caseload": e.caseload}),
+    Guide.Released: _about_item(GUIDE_RELEASED, lambda e: {"caseload": e.caseload}),
     Placement.Offered: _about_item(
         PLACEMENT_OFFERED,
         lambda e: {
@@ -73,6 +75,13 @@ PUBLICATIONS = {
     Placement.Freed: _about_item(PLACEMENT_FREED),
     Guidance.Opened: dossier_opened(GUIDANCE_OPENED),
     Guidance.RouteNoted: about_dossier(ROUTE_NOTED, lambda e: {"route": e.route}),
+    Guidance.HouseholdNoted: about_dossier(
+        HOUSEHOLD_NOTED, lambda e: {"household_id": e.household_id}
+    ),
+    Guidance.HouseholdGuideNoted: about_dossier(
+        HOUSEHOLD_GUIDE,
+        lambda e: {"member_id": e.member, **({"guide_id": e.guide_id} if e.guide_id else {})},
+    ),
     Guidance.PlanNoted: about_dossier(
         PLAN_NOTED,
         lambda e: {

@@ -108,10 +108,8 @@ class PoolProjection(Projection):
             )
         elif isinstance(e, Guide.Withdrawn):
             run("UPDATE {} SET withdrawn = true WHERE id = %s", guides)
-        elif isinstance(e, Guide.Assigned):
-            run("UPDATE {} SET caseload = caseload + 1 WHERE id = %s", guides)
-        elif isinstance(e, Guide.Released):
-            run("UPDATE {} SET caseload = caseload - 1 WHERE id = %s", guides)
+        elif isinstance(e, (Guide.Assigned, Guide.Released)):
+            run("UPDATE {} SET caseload = %s WHERE id = %s", guides, e.caseload)
         elif isinstance(e, Placement.Offered):
             cur.execute(
                 sql.SQL(

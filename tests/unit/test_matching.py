@@ -374,6 +374,8 @@ def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(m
     matching.change_guide(VWN_COORDINATOR, guide_id, {"max_caseload": 4})
     _matched(matching, dossier_id, guide_id)
     yonas = actor("begeleider", VWN, user="u-yonas")
+    partner = _in_household_of(matching, pips, dossier_id)
+    _matched(matching, partner, guide_id)
     goal_id = _participation_goal(matching, dossier_id)
     matching.log_activity(
         yonas,
@@ -572,3 +574,42 @@ def test_a_pip_event_before_the_registration_opens_the_guidance_and_nothing_is_l
         if e["type"] == "nl.wegwijs.matching.begeleiding.geopend.v1"
     ]
     assert len(opened) == 1
+
+
+def _in_household_of(matching: Matching, pips: Pips, first: str) -> str:
+    """Another person, whom intake linked to `first`'s household as their partner."""
+    member = _person(matching, pips)
+    link = {"dossier_id": member, "household_id": first, "relation": "partner"}
+    matching.process("intake", [intake_event("nl.wegwijs.intake.huishouden.gekoppeld.v1", link)])
+    return member
+
+
+def test_a_household_has_one_fixed_guide_counted_once_in_the_caseload(matching, pips):
+    first = _person(matching, pips)
+    partner = _in_household_of(matching, pips, first)
+    theirs = _guide(matching, "Gezinsbegeleider", max_caseload=1)
+    other = _guide(matching, "Ander")
+    _matched(matching, first, theirs)
+
+    with pytest.raises(Conflict, match="household already has a fixed guide"):
+        matching.propose(
+            REGIE, partner, {"kind": "begeleider", "candidate_id": other}, FakeSharing()
+        )
+    ranking = matching.rank(
+        REGIE, partner, "begeleider", AggregatePool(matching, *_ids(matching)), FakeSharing()
+    )
+    assert ranking["huishouden_begeleiders"] == [theirs]
+    assert theirs in {c["id"] for c in ranking["kandidaten"]}, "full, but not for this household"
+    _matched(matching, partner, theirs)
+
+    assert matching.guide(VWN_COORDINATOR, theirs)["caseload"] == 1
+    first_proposal = matching.guidance(REGIE, first)["guide"]["proposal_id"]
+    matching.end(
+        REGIE, first, first_proposal, {"outcome": "afgerond", "reason": "Werkt nu zelfstandig."}
+    )
+    assert matching.guide(VWN_COORDINATOR, theirs)["caseload"] == 1, "the partner still has them"
+    partner_proposal = matching.guidance(REGIE, partner)["guide"]["proposal_id"]
+    matching.end(REGIE, partner, partner_proposal, {"outcome": "afgerond", "reason": "Klaar."})
+    assert matching.guide(VWN_COORDINATOR, theirs)["caseload"] == 0
+    # With nobody guided any more, the household may have another guide.
+    _matched(matching, partner, other)
