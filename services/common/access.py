@@ -117,8 +117,8 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_POOL: frozenset({Role.REGIEVOERDER, Role.COORDINATOR}),
     # The regievoerder matches: the person's matching profile, ranking, proposing.
     Action.MATCH: frozenset({Role.REGIEVOERDER}),
-    # Answering, starting and ending a proposal: the regievoerder for the person, the
-    # candidate organisation's coordinator for the organisation (checked per proposal).
+    # Answering and ending a proposal: the regievoerder for the person, the candidate
+    # organisation's coordinator for the organisation (checked per proposal). Starting is MATCH.
     Action.ANSWER_MATCH: frozenset({Role.REGIEVOERDER, Role.COORDINATOR}),
     # A guide reads only the guidance they give (checked in matching).
     Action.READ_GUIDANCE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),

@@ -121,7 +121,7 @@ class MatchingRoutes:
     @api("POST", f"{PROPOSAL}/start", expected_exceptions=ChainError)
     def post_proposal_start(self, request: Request, dossier_id: str, proposal_id: str) -> Response:
         return self._matching(
-            request, Action.ANSWER_MATCH, MATCHING, self.matching.start, dossier_id, proposal_id
+            request, Action.MATCH, MATCHING, self.matching.start, dossier_id, proposal_id
         )
 
     @api("POST", f"{PROPOSAL}/end", expected_exceptions=ChainError)

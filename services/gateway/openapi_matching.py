@@ -184,8 +184,9 @@ MATCHING_PATHS: dict[str, Any] = {
     },
     "/api/v1/dossiers/{dossier_id}/proposals/{proposal_id}/start": {
         "post": _operation(
-            "Start an accepted match; a second active guide is refused (409) unless a "
-            "change_reason makes it a change of guide",
+            "Start an accepted match (regievoerder); a second active guide is refused (409) "
+            "unless a change_reason makes it a change of guide; 409 too when the organisation "
+            "may no longer receive anything about the person",
             "startMatch",
             (200, "The proposal.", "Proposal"),
             "MatchStart",
@@ -194,7 +195,8 @@ MATCHING_PATHS: dict[str, Any] = {
     },
     "/api/v1/dossiers/{dossier_id}/proposals/{proposal_id}/end": {
         "post": _operation(
-            "End a running match with its outcome and why",
+            "End a running match with its outcome and why (regievoerder, or the organisation's "
+            "coordinator)",
             "endMatch",
             (200, "The proposal.", "Proposal"),
             "MatchEnd",

@@ -23,7 +23,7 @@ from services.common.values import jsonable
 from services.matching import fields, ranking
 from services.matching.domain import Guidance, Guide, Placement, guidance_id
 from services.matching.pool import Pool
-from services.matching.sharing import PURPOSES, TOLD_ON_PROPOSAL, Sharing
+from services.matching.sharing import PURPOSES, TOLD_ON_PROPOSAL, Outlook, Sharing
 from services.matching.views import guidance_view, proposal_view
 
 # Consumed integration events, as named in contracts/events/.
@@ -335,17 +335,18 @@ class Matching(ChainApplication):
         return proposal_view(guidance, guidance.proposals[proposal_id], ctx.actor.roles)
 
     def start(
-        self, ctx: CommandContext, dossier_id: str, proposal_id: str, data: Any
+        self, ctx: CommandContext, dossier_id: str, proposal_id: str, data: Any, sharing: Sharing
     ) -> dict[str, Any]:
-        """Start an accepted match. A guide's caseload and a placement's places are taken in the
-        same transaction; a second active guide is refused unless this is a change of guide."""
-        require(ctx, Action.ANSWER_MATCH)
+        """Start an accepted match: the regievoerder's, who has the regie and asks consent
+        again whether the organisation may still receive the person's data. A guide's caseload
+        and a placement's places are taken in the same transaction; a second active guide is
+        refused unless this is a change of guide."""
+        require(ctx, Action.MATCH)
         asked = fields.parse_start(data, self.today())
-        guidance, proposal = self._party_to(ctx, dossier_id, proposal_id)
-        self._check_side(ctx, proposal, None)
-        if asked["change_reason"] and not ctx.actor.has_role("regievoerder"):
-            raise Forbidden("a change of guide is the regievoerder's: it ends another guidance")
+        guidance = self._guidance(ctx, Action.MATCH, dossier_id)
+        proposal = guidance.proposal(proposal_id)
         dossier = str(guidance.dossier_id)
+        outlook = sharing.outlook(dossier, PURPOSES[proposal["kind"]], [proposal["organisation"]])
 
         def load() -> tuple[Any, ...]:
             g = self.repository.get(guidance.id)
@@ -376,7 +377,7 @@ class Matching(ChainApplication):
                     reason=asked["change_reason"],
                 )
                 previous.release(dossier)
-            exclusions = self._exclusions(g, candidate)
+            exclusions = self._exclusions(g, candidate, outlook)
             if isinstance(candidate, Guide):
                 if candidate.guides_household(g.household_id):
                     # Another member's guide already: the household is on their caseload.
@@ -556,16 +557,24 @@ class Matching(ChainApplication):
             raise InvalidInput([field_error("candidate_id", f"is not the id of a {what}")])
         return candidate
 
-    def _exclusions(self, guidance: Guidance, candidate: Guide | Placement) -> list[str]:
-        """The hard constraints at the moment a match starts: VOG, training and caseload for a
-        guide, places and period for a placement (the pool and data were checked on proposal)."""
+    def _exclusions(
+        self, guidance: Guidance, candidate: Guide | Placement, outlook: Outlook
+    ) -> list[str]:
+        """The hard constraints at the moment a match starts, as on proposal: VOG, training and
+        caseload for a guide, places and period for a placement, the pool, and whether the
+        organisation may still receive anything (a consent may have ended meanwhile)."""
         person = guidance.person()
-        region = frozenset(self.region.codes())
         if isinstance(candidate, Guide):
-            return ranking.guide_exclusions(
-                candidate.candidate(), person, region, self.today(), self.rules
+            why = ranking.guide_exclusions(
+                candidate.candidate(), person, outlook.pool, self.today(), self.rules
             )
-        return ranking.placement_exclusions(candidate.candidate(), person, region, self.today())
+        else:
+            why = ranking.placement_exclusions(
+                candidate.candidate(), person, outlook.pool, self.today()
+            )
+        if "identiteit" not in outlook.categories(candidate.organisation):
+            why.append("de organisatie mag niets over de persoon ontvangen")
+        return why
 
     def _check_side(self, ctx: CommandContext, proposal: dict[str, Any], side: str | None) -> None:
         """The person's side is the regievoerder's; the organisation's is its coordinator's.

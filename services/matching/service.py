@@ -130,7 +130,9 @@ class MatchingService(ChainService):
 
     @rpc(expected_exceptions=EXPECTED)
     def start(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.start(self.chain.ctx, dossier_id, proposal_id, data)
+        return self.chain.app.start(
+            self.chain.ctx, dossier_id, proposal_id, data, ConsentRpc(self.consent)
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def end(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:

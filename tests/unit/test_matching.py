@@ -117,7 +117,7 @@ def _matched(matching: Matching, dossier_id: str, guide_id: str, **start) -> str
     matching.answer(
         VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
     )
-    matching.start(REGIE, dossier_id, proposal["id"], start)
+    matching.start(REGIE, dossier_id, proposal["id"], start, FakeSharing())
     return proposal["id"]
 
 
@@ -195,7 +195,9 @@ def test_one_fixed_guide_a_second_is_refused_a_change_names_its_reason_history_s
     proposal = next(
         p for p in matching.guidance(REGIE, dossier_id)["proposals"] if p["candidate_id"] == second
     )
-    matching.start(REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste verhuist."})
+    matching.start(
+        REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste verhuist."}, FakeSharing()
+    )
 
     view = matching.guidance(REGIE, dossier_id)
     assert view["guide"]["guide_id"] == second
@@ -257,7 +259,7 @@ def test_a_proposal_is_answered_by_each_side_and_a_decline_needs_a_reason(matchi
     )
     assert declined["status"] == "afgewezen"
     with pytest.raises(Conflict):
-        matching.start(REGIE, dossier_id, proposal["id"], {})
+        matching.start(REGIE, dossier_id, proposal["id"], {}, FakeSharing())
 
 
 def test_an_activity_needs_a_goal_of_the_pip_and_only_the_active_guide_logs_it(matching, pips):
@@ -414,7 +416,7 @@ def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(m
     matching.answer(
         KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
     )
-    matching.start(KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {})
+    matching.start(REGIE, dossier_id, proposal["id"], {}, FakeSharing())
     matching.end(
         REGIE,
         dossier_id,
@@ -505,9 +507,9 @@ def test_a_guide_from_the_regional_pool_is_answered_for_and_guides_across_the_ge
     )
     assert "note" not in seen and "score" not in seen, "the gemeente's words stay with it"
     assert seen["answered"] == {"persoon": True, "aanbieder": True}
-    with pytest.raises(Forbidden):  # a change of guide is the regievoerder's
-        matching.start(in_nieuwegein, dossier_id, proposal["id"], {"change_reason": "x"})
-    matching.start(in_nieuwegein, dossier_id, proposal["id"], {})
+    with pytest.raises(Forbidden):  # starting is the regievoerder's
+        matching.start(in_nieuwegein, dossier_id, proposal["id"], {}, FakeSharing())
+    matching.start(REGIE, dossier_id, proposal["id"], {}, FakeSharing())
     as_reza = CommandContext(
         actor=Actor("u-reza", "Reza", ("begeleider",), VWN, ("0356",)), activity="koppelen"
     )
@@ -540,7 +542,9 @@ def test_a_new_guide_reads_their_own_log_not_their_predecessors(matching, pips):
     matching.answer(
         VWN_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
     )
-    matching.start(REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste stopt."})
+    matching.start(
+        REGIE, dossier_id, proposal["id"], {"change_reason": "Eerste stopt."}, FakeSharing()
+    )
 
     view = matching.guidance(actor("begeleider", VWN, user="u-second"), dossier_id)
     assert view["activities"] == []
@@ -613,3 +617,20 @@ def test_a_household_has_one_fixed_guide_counted_once_in_the_caseload(matching, 
     assert matching.guide(VWN_COORDINATOR, theirs)["caseload"] == 0
     # With nobody guided any more, the household may have another guide.
     _matched(matching, partner, other)
+
+
+def test_a_consent_ended_between_proposal_and_start_stops_the_start(matching, pips):
+    dossier_id = _person(matching, pips)
+    place = _placement(matching, "Kringloop")
+    proposal = matching.propose(
+        REGIE, dossier_id, {"kind": "plaatsing", "candidate_id": place}, FakeSharing()
+    )
+    matching.answer(REGIE, dossier_id, proposal["id"], {"side": "persoon", "accepted": True})
+    matching.answer(
+        KRINGLOOP_COORDINATOR, dossier_id, proposal["id"], {"side": "aanbieder", "accepted": True}
+    )
+
+    withdrawn = FakeSharing(categories=())  # the person withdrew their consent meanwhile
+    with pytest.raises(Conflict, match="mag niets over de persoon ontvangen"):
+        matching.start(REGIE, dossier_id, proposal["id"], {}, withdrawn)
+    assert matching.placement(KRINGLOOP_COORDINATOR, place)["filled"] == 0
