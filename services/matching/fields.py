@@ -4,34 +4,28 @@ or raises InvalidInput naming every wrong field and what it accepts. No I/O."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from services.common import settings
 from services.common.errors import InvalidInput, field_error
 from services.matching.ranking import CEFR, LANGUAGE_NAMES, PLACEMENT_KINDS
 
 Errors = list[dict[str, str]]
 
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-ROUTES = ("b1", "onderwijs", "z")
-PHASES = (0, 1, 2, 3, 4)
 GUIDE_KINDS = ("vrijwilliger", "professional")
-# The PIP's goal domains: a guide's interests are matched against them.
-GOAL_DOMAINS = (
-    "taal",
-    "inburgering",
-    "werk",
-    "opleiding",
-    "participatie",
-    "huisvesting",
-    "gezondheid",
-    "financien",
-    "gezin",
-    "sociaal_netwerk",
-    "verblijfsintentie",
-)
+# The PIP's routes, phases and goal domains, as pip's contract names them (matching codes against
+# the contract, never against pip's code): a guide's interests are matched against the domains.
+_PIP_PLAN = json.loads(
+    (settings.ROOT / "contracts" / "events" / "pip-plan.v1.json").read_text(encoding="utf-8")
+)["$defs"]
+ROUTES = tuple(_PIP_PLAN["plan"]["properties"]["route"]["enum"])
+PHASES = tuple(_PIP_PLAN["goal"]["properties"]["phase"]["enum"])
+GOAL_DOMAINS = tuple(_PIP_PLAN["goal"]["properties"]["domain"]["enum"])
 SIGNAL_DOMAINS = (*GOAL_DOMAINS, "algemeen")
 SENSITIVITIES = ("normaal", "vertrouwelijk")
 CANDIDATE_KINDS = ("begeleider", "plaatsing")

@@ -83,55 +83,53 @@ class PoolProjection(Projection):
 
     def apply(self, cur: Cursor, schema: str, e: Any) -> None:
         guides, placements = (sql.Identifier(schema, t) for t in self.tables)
-        next_change = sql.SQL("nextval({})").format(sql.Literal(f"{schema}.pool_changes"))
 
-        def run(statement: str, table: sql.Identifier, *values: Any) -> None:
-            """An UPDATE of the row of `e`'s aggregate, marking it changed."""
-            statement = statement.replace("UPDATE {} SET ", "UPDATE {} SET changed = {}, ")
-            cur.execute(sql.SQL(statement).format(table, next_change), (*values, e.originator_id))
-
-        if isinstance(e, Guide.Registered):
+        def insert(table: sql.Identifier, where: str, value: Any) -> None:
             cur.execute(
                 sql.SQL(
-                    "INSERT INTO {} (organisation, gemeenten, details, id)"
-                    " VALUES (%s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"
-                ).format(guides),
-                (e.organisation, e.details["gemeenten"], Jsonb(e.details), e.originator_id),
+                    "INSERT INTO {} (organisation, {}, details, id) VALUES (%s, %s, %s, %s)"
+                    " ON CONFLICT (id) DO NOTHING"
+                ).format(table, sql.Identifier(where)),
+                (e.organisation, value, Jsonb(e.details), e.originator_id),
             )
+
+        def update(table: sql.Identifier, assignments: str, *values: Any) -> None:
+            """Change the row of `e`'s aggregate, marking it changed."""
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET changed = nextval({}), " + assignments + " WHERE id = %s"
+                ).format(table, sql.Literal(f"{schema}.pool_changes")),
+                (*values, e.originator_id),
+            )
+
+        if isinstance(e, Guide.Registered):
+            insert(guides, "gemeenten", e.details["gemeenten"])
         elif isinstance(e, Guide.Changed):
-            run(
-                "UPDATE {} SET details = details || %s,"
-                " gemeenten = coalesce(%s, gemeenten) WHERE id = %s",
+            update(
                 guides,
+                "details = details || %s, gemeenten = coalesce(%s, gemeenten)",
                 Jsonb(e.changes),
                 e.changes.get("gemeenten"),
             )
         elif isinstance(e, Guide.Withdrawn):
-            run("UPDATE {} SET withdrawn = true WHERE id = %s", guides)
+            update(guides, "withdrawn = true")
         elif isinstance(e, (Guide.Assigned, Guide.Released)):
-            run("UPDATE {} SET caseload = %s WHERE id = %s", guides, e.caseload)
+            update(guides, "caseload = %s", e.caseload)
         elif isinstance(e, Placement.Offered):
-            cur.execute(
-                sql.SQL(
-                    "INSERT INTO {} (organisation, gemeente, details, id)"
-                    " VALUES (%s, %s, %s, %s) ON CONFLICT (id) DO NOTHING"
-                ).format(placements),
-                (e.organisation, e.details["gemeente"], Jsonb(e.details), e.originator_id),
-            )
+            insert(placements, "gemeente", e.details["gemeente"])
         elif isinstance(e, Placement.Changed):
-            run(
-                "UPDATE {} SET details = details || %s,"
-                " gemeente = coalesce(%s, gemeente) WHERE id = %s",
+            update(
                 placements,
+                "details = details || %s, gemeente = coalesce(%s, gemeente)",
                 Jsonb(e.changes),
                 e.changes.get("gemeente"),
             )
         elif isinstance(e, Placement.Closed):
-            run("UPDATE {} SET closed = true WHERE id = %s", placements)
+            update(placements, "closed = true")
         elif isinstance(e, Placement.Filled):
-            run("UPDATE {} SET filled = filled + 1 WHERE id = %s", placements)
+            update(placements, "filled = filled + 1")
         elif isinstance(e, Placement.Freed):
-            run("UPDATE {} SET filled = filled - 1 WHERE id = %s", placements)
+            update(placements, "filled = filled - 1")
 
 
 class ProposalInbox(Projection):

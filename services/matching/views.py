@@ -9,10 +9,6 @@ from typing import Any
 from services.common.values import jsonable
 from services.matching.domain import Guidance
 
-# Signals each reading role sees (beside a guide's own): health stays with the regievoerder.
-_SIGNAL_DOMAINS_HIDDEN = {"klantmanager": frozenset({"gezondheid"})}
-
-
 # What an organisation's coordinator sees of a proposal: never the regievoerder's note, the
 # score, or anyone's reasons (they stay with the gemeente).
 _FOR_ORGANISATION = (
@@ -44,10 +40,8 @@ def _may_read_signal(roles: Iterable[str], user_id: str, signal: dict[str, Any])
     if "regievoerder" in roles or signal["by"] == user_id:
         return True
     if "klantmanager" in roles:
-        return (
-            signal["sensitivity"] == "normaal"
-            and signal["domain"] not in (_SIGNAL_DOMAINS_HIDDEN["klantmanager"])
-        )
+        # Health and confidential signals stay with the regievoerder.
+        return signal["sensitivity"] == "normaal" and signal["domain"] != "gezondheid"
     return False
 
 
