@@ -11,7 +11,6 @@ from nameko.rpc import RpcProxy
 
 from services.common import settings
 from services.common.access import Action, require
-from services.common.db import Database
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
@@ -30,19 +29,15 @@ RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
 class PoolProvider(DependencyProvider):
-    """One pool per process, kept in memory across calls and refreshed with what changed."""
+    """One pool per process, kept in memory across calls and refreshed with what changed, on
+    the service's own database connections (made when first asked, after the runtime's)."""
 
-    def setup(self) -> None:
-        self.db = Database(max_size=2).open()
-        self.pool = PostgresPool(self.db)
-
-    def stop(self) -> None:
-        self.db.close()
-
-    def kill(self) -> None:
-        self.stop()
+    pool: PostgresPool | None = None
 
     def get_dependency(self, worker_ctx: Any) -> PostgresPool:
+        if self.pool is None:  # no I/O until it is set: greenthreads cannot make two
+            runtime = next(d for d in self.container.dependencies if isinstance(d, ChainRuntime))
+            self.pool = PostgresPool(runtime.db)
         return self.pool
 
 
