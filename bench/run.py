@@ -36,10 +36,18 @@ from datetime import datetime  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 
 import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
+from services.common import settings  # noqa: E402
 from services.common.context import CONTEXT_KEY, Actor, CommandContext  # noqa: E402
 from tests.platform import ROOT, Layout, Platform, person  # noqa: E402
 
-BENCH = Layout("wegwijs_bench", gateway_port=28000, service_port_base=28100)
+# Alone on the machine: the production pool sizes (settings' defaults), not the tests' smaller ones.
+BENCH = Layout(
+    "wegwijs_bench",
+    gateway_port=28000,
+    service_port_base=28100,
+    pg_pool_overflow=settings.PG_POOL_OVERFLOW.default,
+    pg_max_connections=settings.PG_MAX_CONNECTIONS.default,
+)
 CLIENTS = 8
 SECONDS = 10.0
 RESULTS = ROOT / "bench" / "results.json"

@@ -21,12 +21,15 @@ def lock_key(name: str) -> int:
 class Database:
     """A connection pool on the platform database; opened on `open()`, never at import."""
 
-    def __init__(self, conninfo: str | None = None, max_size: int = 12):
+    def __init__(self, conninfo: str | None = None, max_size: int | None = None):
         self.conninfo = conninfo or settings.postgres_conninfo()
         self._pool = ConnectionPool(
             self.conninfo,
             min_size=1,
-            max_size=max_size,
+            max_size=max_size or int(settings.PG_MAX_CONNECTIONS.get()),
+            # Connections beyond the first close after a minute unused: a burst does not keep
+            # a dozen per process open (PostgreSQL allows 100 for every process together).
+            max_idle=60,
             open=False,
             kwargs={"row_factory": dict_row},
         )

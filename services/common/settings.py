@@ -46,6 +46,17 @@ PG_PASSWORD = _declare("WEGWIJS_PG_PASSWORD", "", "PostgreSQL password (empty: t
 PG_POOL_SIZE = _declare(
     "WEGWIJS_PG_POOL_SIZE", "2", "Event-store connections a service process keeps open."
 )
+PG_POOL_OVERFLOW = _declare(
+    "WEGWIJS_PG_POOL_OVERFLOW",
+    "8",
+    "Event-store connections a service process may open beyond WEGWIJS_PG_POOL_SIZE in a burst.",
+)
+PG_MAX_CONNECTIONS = _declare(
+    "WEGWIJS_PG_MAX_CONNECTIONS",
+    "12",
+    "Other connections (relays, consumers, read models, queries) a service process may open; "
+    "all processes together must stay below PostgreSQL's max_connections.",
+)
 GATEWAY_ADDRESS = _declare(
     "WEGWIJS_GATEWAY_ADDRESS", "127.0.0.1:8000", "host:port the HTTP gateway listens on."
 )
@@ -213,6 +224,6 @@ def eventsourcing_env(schema: str, create_tables: bool = False) -> dict[str, str
         "POSTGRES_PASSWORD": PG_PASSWORD.get(),
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": PG_POOL_SIZE.get(),
-        "POSTGRES_MAX_OVERFLOW": "8",
+        "POSTGRES_MAX_OVERFLOW": PG_POOL_OVERFLOW.get(),
         "POSTGRES_LOCK_TIMEOUT": "5",
     }

@@ -7,7 +7,14 @@ import requests
 from tests.platform import Layout, Platform, eventually
 
 # Below the ephemeral port range (32768 and up), where a client socket could hold the port.
-UP = Layout("wegwijs_up", gateway_port=26000, service_port_base=26100)
+# Runs beside the session's platform: the smallest pools that still serve the demo load.
+UP = Layout(
+    "wegwijs_up",
+    gateway_port=26000,
+    service_port_base=26100,
+    pg_pool_overflow="1",
+    pg_max_connections="6",
+)
 
 
 def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_it():
