@@ -176,6 +176,22 @@ def _dossiers_read(url: str, response: requests.Response) -> list[str]:
     return [dossier_id]
 
 
+# Each event-sourced service's event store, and whom each consumer follows (the ChainRuntime
+# origins of the services; audit's ledger is counted against every store).
+EVENT_TABLES = {
+    "intake": ("intake", "intake_events"),
+    "pip": ("pip", "pips_events"),
+    "matching": ("matching", "matching_events"),
+    "consent": ("consent", "consent_events"),
+    "gateway": ("gateway", "accesslogs_events"),
+}
+CONSUMERS = {
+    "pip": ("intake", "matching"),
+    "matching": ("intake", "pip"),
+    "consent": ("intake", "pip", "matching"),
+}
+
+
 class Platform:
     def __init__(self, layout: Layout = TEST) -> None:
         self.layout = layout
@@ -355,27 +371,33 @@ class Platform:
         return self.scalar("SELECT count(*) FROM audit.ledger WHERE origin = %s", origin)
 
     def wait_ledger_complete(self, deadline: float = 60) -> None:
-        """Until pip has reacted to every registration and every stored event of every service
-        is in the ledger: the platform has settled."""
+        """Until every consumer has taken in every event of the origins it follows, and every
+        stored event of every service is in the ledger: the platform has settled (a consumer
+        reacting late can no longer add events behind the test's back)."""
+
+        def behind() -> int:
+            return sum(
+                max(self._head(origin) - self._tracked(consumer, origin), 0)
+                for consumer, origins in CONSUMERS.items()
+                for origin in origins
+            )
 
         def unsettled() -> tuple[int, int]:
-            registered = self.scalar(
-                "SELECT count(*) FROM intake.intake_events WHERE topic LIKE %s",
-                "%Dossier.Registered",
-            )
-            drafts = self.scalar(
-                "SELECT count(*) FROM pip.pips_events WHERE topic LIKE %s", "%Pip.DraftOpened"
-            )
             stored = sum(
-                self.stored_events(schema, table)
-                for schema, table in (
-                    ("intake", "intake_events"),
-                    ("pip", "pips_events"),
-                    ("consent", "consent_events"),
-                    ("matching", "matching_events"),
-                    ("gateway", "accesslogs_events"),
-                )
+                self.stored_events(schema, table) for schema, table in EVENT_TABLES.values()
             )
-            return registered - drafts, stored - self.ledger_count()
+            return behind(), stored - self.ledger_count()
 
         eventually(unsettled, lambda n: n == (0, 0), deadline=deadline, what="platform settled")
+
+    def _head(self, origin: str) -> int:
+        schema, table = EVENT_TABLES[origin]
+        return self.scalar(f"SELECT coalesce(max(notification_id), 0) FROM {schema}.{table}")
+
+    def _tracked(self, consumer: str, origin: str) -> int:
+        schema, table = EVENT_TABLES[consumer]
+        tracking = table.replace("_events", "_tracking")
+        rows = self.sql(
+            f"SELECT notification_id FROM {schema}.{tracking} WHERE application_name = %s", origin
+        )
+        return rows[0]["notification_id"] if rows else 0
