@@ -69,8 +69,24 @@ class Layout:
         }
 
 
-TEST = Layout("wegwijs_test", gateway_port=18000, service_port_base=18100)
+def _test_layout() -> Layout:
+    """The session's platform: `wegwijs_test` on ports 18000 and 18100 and up, or, for checkouts
+    whose suites run side by side on one machine, WEGWIJS_TEST_LAYOUT=name:gateway:service-base."""
+    name, gateway, base = (
+        os.environ.get("WEGWIJS_TEST_LAYOUT") or "wegwijs_test:18000:18100"
+    ).split(":")
+    return Layout(name, gateway_port=int(gateway), service_port_base=int(base))
+
+
+TEST = _test_layout()
 TEST_DB = TEST.name
+
+
+def extra_port(offset: int) -> int:
+    """A port for an extra service instance a test starts (from the layout's service base + 10)."""
+    return TEST.service_port_base + 10 + offset
+
+
 TEST_ENV = TEST.env()
 
 

@@ -15,7 +15,7 @@ from services.common import remote  # noqa: F401 - lets RPC errors arrive as the
 from services.common.context import CONTEXT_KEY, system_context
 from services.common.envelope import SERIALIZER, routing_key
 from services.intake.application import Intake
-from tests.platform import TEST_ENV, eventually, person, rabbitmqctl
+from tests.platform import TEST_ENV, eventually, extra_port, person, rabbitmqctl
 
 from nameko.standalone.rpc import ClusterRpcProxy  # isort: skip
 
@@ -186,8 +186,8 @@ def test_g3_a_message_delivered_twice_has_one_effect(platform):
 
 
 def test_g4_g7_two_instances_of_pip_and_intake_give_no_duplicate_and_keep_order(platform):
-    second_pip = platform.start("pip", name="pip-2", port=18112)
-    second_intake = platform.start("intake", name="intake-2", port=18111)
+    second_pip = platform.start("pip", name="pip-2", port=extra_port(2))
+    second_intake = platform.start("intake", name="intake-2", port=extra_port(1))
     try:
         pool = eventlet.GreenPool(8)
         list(pool.imap(lambda _: platform.register(person("0356")), range(40)))

@@ -16,7 +16,7 @@ from tests.e2e.http import as_role, send
 from tests.e2e.test_pip import _completed_intake
 from tests.matching_fixtures import SEMHAR_PROFILE, guide_body, phase_two_goals, placement_body
 from tests.pip_fixtures import goal, sections
-from tests.platform import eventually
+from tests.platform import eventually, extra_port
 
 GUIDES_ORG = "00000003000000000021"  # maatschappelijke begeleiding
 PLACES_ORG = "00000003000000000023"  # werkgever: volunteer work and internships
@@ -228,7 +228,7 @@ def test_an_activity_needs_a_pip_goal_and_moves_that_goal_once_with_two_instance
     goal_id = next(g["id"] for g in goals if g["domain"] == "participatie")
     extra = [
         platform.start(service, name=f"{service}-second", port=port)
-        for service, port in (("pip", 18121), ("matching", 18122))
+        for service, port in (("pip", extra_port(11)), ("matching", extra_port(12)))
     ]
     try:
         for _ in range(3):
@@ -267,7 +267,7 @@ def test_two_starts_racing_for_a_guides_last_place_one_wins(platform, organisati
     people = [_semhar(platform), _semhar(platform)]
     last_place = _guide(platform, "Een plek", languages={"ti": "C2"}, max_caseload=1)
     proposals = [_match(platform, d, "begeleider", last_place, GUIDES_ORG) for d in people]
-    second = platform.start("matching", name="matching-racer", port=18123)
+    second = platform.start("matching", name="matching-racer", port=extra_port(13))
     try:
         with ThreadPoolExecutor(2) as pool:
             answers = list(

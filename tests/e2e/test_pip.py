@@ -10,7 +10,7 @@ from services.pip.domain import pip_id
 from services.pip.rules import add_months
 from tests.e2e.http import as_role, send
 from tests.pip_fixtures import GUIDE, goal, sections
-from tests.platform import eventually, person
+from tests.platform import eventually, extra_port, person
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 GUIDE_OIN = "00000003000000000001"
@@ -221,7 +221,8 @@ def test_deadline_warnings_are_stored_once_with_two_pip_instances_marking(platfo
     )
     fast = {"WEGWIJS_MONITOR_SECONDS": "0.5"}
     monitors = [
-        platform.start("pip", name=f"pip-monitor-{n}", port=18113 + n, env=fast) for n in (1, 2)
+        platform.start("pip", name=f"pip-monitor-{n}", port=extra_port(3 + n), env=fast)
+        for n in (1, 2)
     ]
     try:
         eventually(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import requests
 
-from tests.platform import Layout, Platform, eventually
+from tests.platform import TEST, Layout, Platform, eventually
 
 # Below the ephemeral port range (32768 and up), where a client socket could hold the port.
 # Runs beside the session's platform: the smallest pools that still serve the demo load.
 UP = Layout(
-    "wegwijs_up",
-    gateway_port=26000,
-    service_port_base=26100,
+    f"{TEST.name}_up",
+    gateway_port=TEST.gateway_port + 8000,
+    service_port_base=TEST.service_port_base + 8000,
     pg_pool_overflow="1",
     pg_max_connections="6",
 )

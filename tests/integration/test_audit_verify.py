@@ -18,9 +18,9 @@ from services.audit.ledger import Ledger, chain_hash
 from services.common import settings
 from services.common.db import Database
 from services.common.schema import migrate
-from tests.platform import ROOT, TEST_ENV
+from tests.platform import ROOT, TEST, TEST_ENV
 
-DBNAME = "wegwijs_audit_verify"
+DBNAME = f"{TEST.name}_audit_verify"
 ENTRIES = 20
 
 
