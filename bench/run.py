@@ -33,11 +33,10 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from datetime import datetime  # noqa: E402
 
-from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
-
 import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
 from services.common import settings  # noqa: E402
-from services.common.context import CONTEXT_KEY, Actor, CommandContext  # noqa: E402
+from services.common.context import Actor, CommandContext  # noqa: E402
+from services.common.proxies import PlatformClient  # noqa: E402
 from tests.platform import ROOT, Layout, Platform, person  # noqa: E402
 
 # Alone on the machine: the production pool sizes (settings' defaults), not the tests' smaller ones.
@@ -85,10 +84,8 @@ def rpc_registrations(platform: Platform) -> dict:
         actor=Actor("bench", "Bench", ("regievoerder",), "", ("0344", "0356", "0321")),
         activity="registratie",
     )
-    config = {"AMQP_URI": platform.env["WEGWIJS_AMQP_URI"]}
-    proxies = [
-        ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}) for _ in range(CLIENTS)
-    ]
+    # Calls as the gateway makes them: its broker user, each call signed with its key.
+    proxies = [PlatformClient("gateway", lambda: ctx) for _ in range(CLIENTS)]
     clients = eventlet.queue.LightQueue()
     for proxy in proxies:
         clients.put(proxy.start())
@@ -174,10 +171,15 @@ def two_hop_latencies(platform: Platform, after_seq: int) -> list[float]:
     ]
 
 
+# The raw kombu baseline publishes on the broker's default vhost as its administrator, beside the
+# platform (whose users may declare nothing).
+BASELINE_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
 def baselines(platform: Platform) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.baselines", BENCH.name, platform.env["WEGWIJS_AMQP_URI"]],
+        [sys.executable, "-m", "bench.baselines", BENCH.name, BASELINE_AMQP_URI],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -208,6 +210,7 @@ def ratio(value: float, baseline: float) -> float:
 
 
 def main() -> int:
+    os.environ.update(BENCH.env())  # calls made from here sign with this platform's keys
     platform = Platform(BENCH)
     print("bench: fresh database and vhost, starting the platform ...", flush=True)
     platform.reset_infrastructure()

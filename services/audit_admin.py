@@ -20,10 +20,11 @@ from services.common import settings
 
 
 def _ledger() -> Any:
+    """The ledger, as audit's own role reaches it: it may read and append, nothing more."""
     from services.audit.ledger import Ledger
     from services.common.db import Database
 
-    return Ledger(Database().open())
+    return Ledger(Database(settings.postgres_conninfo(identity="audit")).open())
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:

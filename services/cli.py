@@ -15,6 +15,13 @@ import urllib.request
 from pathlib import Path
 
 from services.common import settings
+from services.common.secrets import (
+    load_env_file,
+    masked,
+    only_own_secrets,
+    refuse_unfit,
+    write_development_env,
+)
 
 # name -> (nameko service class, number: its default /health and /metrics port is the base + it)
 SERVICES: dict[str, tuple[str, int]] = {
@@ -29,7 +36,8 @@ NAMEKO_CONFIG = settings.ROOT / "infra" / "nameko.yaml"
 
 
 def service_env(service: str, http_address: str = "") -> dict[str, str]:
-    """The environment of one service process: every setting resolved, plus its own address."""
+    """The environment of one service process: every setting resolved, its own address and
+    broker URI (as its own user), and of the secrets only its own."""
     env = dict(os.environ)
     for setting in settings.declared():
         env[setting.name] = setting.get()
@@ -40,7 +48,8 @@ def service_env(service: str, http_address: str = "") -> dict[str, str]:
         address = http_address or settings.HTTP_ADDRESS.get() or f"127.0.0.1:{port}"
     env["WEGWIJS_HTTP_ADDRESS"] = address
     env["WEGWIJS_SERVICE"] = service
-    return env
+    env["WEGWIJS_AMQP_URI"] = settings.amqp_uri(service)
+    return only_own_secrets(env, service)
 
 
 def nameko_command(service: str) -> list[str]:
@@ -50,6 +59,7 @@ def nameko_command(service: str) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    refuse_unfit(args.service)
     env = service_env(args.service, args.http_address or "")
     command = nameko_command(args.service)
     os.execve(command[0], command, env)
@@ -59,6 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from services.common.schema import migrate
 
+    refuse_unfit(settings.ADMIN)
     for line in migrate():
         print(f"migrate: {line}")
     return 0
@@ -105,7 +116,29 @@ def wait_healthy(url: str, deadline_seconds: float) -> dict:
     raise SystemExit(f"not healthy within {deadline_seconds:.0f} s: {json.dumps(last)}")
 
 
+def cmd_secrets(args: argparse.Namespace) -> int:
+    """Write fresh development secrets to WEGWIJS_ENV_FILE unless it is there already."""
+    env_file = settings.ENV_FILE.get()
+    if not env_file:
+        print("secrets: WEGWIJS_ENV_FILE is empty: nowhere to write", file=sys.stderr)
+        return 2
+    if write_development_env(Path(env_file)):
+        print(f"secrets: wrote fresh development secrets to {env_file} (mode 0600, not in git)")
+    else:
+        print(f"secrets: {env_file} is there; kept as it is")
+    load_env_file()
+    return 0
+
+
+def cmd_broker_definitions(args: argparse.Namespace) -> int:
+    from services.common.broker import platform_definitions
+
+    print(json.dumps(platform_definitions(), indent=2))
+    return 0
+
+
 def cmd_up(args: argparse.Namespace) -> int:
+    cmd_secrets(args)
     cmd_migrate(args)
     run_dir = _run_dir()
     for service in SERVICES:
@@ -179,6 +212,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_token(args: argparse.Namespace) -> int:
     from services.gateway.auth import issue_token
 
+    if not settings.is_development():
+        print(
+            "token: development tokens exist only on a development platform"
+            f" ({settings.ENVIRONMENT.name}=development); elsewhere a token comes from the"
+            " identity provider",
+            file=sys.stderr,
+        )
+        return 2
     print(
         issue_token(
             args.role,
@@ -194,7 +235,9 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     for setting in settings.declared():
-        print(f"{setting.name}={setting.get()!r}\n    {setting.help} (default {setting.default!r})")
+        default = "a development value" if setting.secret and setting.default else None
+        default = default or repr(setting.default)
+        print(f"{setting.name}={masked(setting)}\n    {setting.help} (default {default})")
     return 0
 
 
@@ -228,7 +271,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     from services.common.projection import Projector
 
     app_class, projections = read_models()[args.projection]
-    app, db = app_class.on_postgres(), Database().open()
+    owner = app_class.schema  # the read model's own service, whose role owns its tables
+    app = app_class.on_postgres(identity=owner)
+    db = Database(settings.postgres_conninfo(identity=owner)).open()
     try:
         count = Projector(app, db, projections).rebuild(args.projection)
     finally:
@@ -277,6 +322,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("settings", help="list every setting with its help").set_defaults(
         func=cmd_settings
     )
+    sub.add_parser(
+        "secrets", help="write fresh development secrets to WEGWIJS_ENV_FILE if it is missing"
+    ).set_defaults(func=cmd_secrets)
+    sub.add_parser(
+        "broker-definitions",
+        help="print the platform's broker definitions (users, permissions, topology) as JSON",
+    ).set_defaults(func=cmd_broker_definitions)
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(func=cmd_openapi)
     sub.add_parser("asyncapi", help="print the partner feed's AsyncAPI document").set_defaults(
         func=cmd_asyncapi
@@ -288,6 +340,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    load_env_file()
     args = parser().parse_args(argv)
     return args.func(args)
 

@@ -1,10 +1,12 @@
 """`wegwijs partner ...`: register partner organisations, give each its own RabbitMQ user and
-queue, and subscribe it to channels. Acts as the platform's administrator over RPC.
+queue, and subscribe them to channels.
 
-The broker itself enforces that a partner reads its own queue and nothing else: its user may not
-configure anything, may not write anywhere, and may read only `partner.<OIN>.feed`. The user is made
-with `rabbitmqctl` on the broker's host (the development machine; a deployment uses its own
-provisioning with the same permissions).
+Registering and subscribing go through the API, as an admin with their own token (`--token` or
+WEGWIJS_TOKEN; on a development platform a development token is made when none is given), so
+the gemeenten the admin acts for, and the command log, are the API's. The broker itself enforces
+that a partner reads its own queue and nothing else: its user may not configure anything, may not
+write anywhere, and may read only `partner.<OIN>.feed`. The user and the queue are imported into
+the broker as definitions with WEGWIJS_RABBITMQCTL, the broker's own administration.
 """
 
 from __future__ import annotations
@@ -12,103 +14,103 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import urllib.error
+import urllib.request
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urlsplit
 
 from services.common import settings
 
 
-@contextmanager
-def admin_rpc(user: str) -> Iterator[Any]:
-    import eventlet
-
-    eventlet.monkey_patch()
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    from services.common import remote  # noqa: F401 - errors arrive as themselves
-    from services.common.context import CONTEXT_KEY, Actor, CommandContext
-
-    admin = Actor(user, f"wegwijs {user}", ("admin",), settings.SYSTEM_OIN.get(), ())
-    ctx = CommandContext(actor=admin, activity="partner-beheren")
-    config = {"AMQP_URI": settings.AMQP_URI.get()}
-    with ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}, timeout=30) as rpc:
-        yield rpc
-
-
-def _rabbitmqctl(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60, check=False
+def provision_broker(oin: str, password: str) -> dict[str, str]:
+    """The partner's own broker user, allowed to read its own queue only; the queue itself."""
+    from services.common.broker import (
+        import_definitions,
+        partner_definitions,
+        partner_queue,
+        partner_user,
     )
 
-
-def provision_broker(oin: str, password: str) -> dict[str, str]:
-    """The partner's own AMQP user, allowed to read its own queue only; the queue itself."""
-    from kombu import Connection
-
-    from services.consent.relay import partner_queue
-
-    uri = urlparse(settings.AMQP_URI.get())
-    vhost = uri.path.lstrip("/") or "/"
-    user = f"partner-{oin}"
-    made = _rabbitmqctl("add_user", user, password)
-    if made.returncode != 0:
-        if "already exists" not in made.stderr + made.stdout:
-            raise RuntimeError(f"rabbitmqctl add_user: {made.stderr.strip()}")
-        changed = _rabbitmqctl("change_password", user, password)
-        if changed.returncode != 0:
-            raise RuntimeError(f"rabbitmqctl change_password: {changed.stderr.strip()}")
-    queue = partner_queue(oin)
-    allowed = _rabbitmqctl("set_permissions", "-p", vhost, user, "^$", "^$", f"^{queue.name}$")
-    if allowed.returncode != 0:
-        raise RuntimeError(f"rabbitmqctl set_permissions: {allowed.stderr.strip()}")
-    with Connection(settings.AMQP_URI.get()) as conn:
-        queue(conn.default_channel).declare()
+    import_definitions(partner_definitions(oin, password))
+    uri = urlsplit(settings.AMQP_URI.get())
     host = f"{uri.hostname}:{uri.port or 5672}"
+    user = partner_user(oin)
     return {
-        "amqp_uri": f"amqp://{user}:{quote(password, safe='')}@{host}/{quote(vhost, safe='')}",
-        "queue": queue.name,
+        "amqp_uri": f"amqp://{user}:{quote(password, safe='')}@{host}/"
+        + quote(settings.vhost(), safe=""),
+        "queue": partner_queue(oin).name,
         "user": user,
     }
 
 
-def cmd_partner_add(args: argparse.Namespace) -> int:
-    from services.common.errors import ChainError
+def _send(args: argparse.Namespace, path: str, body: Any, gemeenten: list[str]) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"{args.url.rstrip('/')}{path}",
+        data=json.dumps(body).encode(),
+        headers={
+            "Authorization": f"Bearer {_token(args, gemeenten)}",
+            "Content-Type": "application/json",
+        },
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
 
-    partner = {"oin": args.oin, "name": args.name, "kind": args.kind, "gemeenten": args.gemeente}
-    with admin_rpc("cli:partner-add") as rpc:
-        try:
-            registered = rpc.consent.register_partner(partner)
-        except ChainError as exc:
-            print(f"partner add: refused: {exc}", file=sys.stderr)
-            return 2
-    password = args.password or secrets.token_hex(20)
-    if password.startswith("-"):
-        print("partner add: a password may not start with '-'", file=sys.stderr)
+
+def _token(args: argparse.Namespace, gemeenten: list[str]) -> str:
+    token = args.token or settings.TOKEN.get()
+    if token:
+        return token
+    if not settings.is_development():
+        raise SystemExit("partner: give the admin's own token with --token or WEGWIJS_TOKEN")
+    from services.gateway.auth import issue_token
+
+    return issue_token(
+        "admin",
+        gemeenten,
+        user_id=f"cli:partner-{args.partner_command}",
+        organisation=settings.SYSTEM_OIN.get(),
+        ttl_seconds=300,
+    )
+
+
+def _refused(what: str, status: int, body: Any) -> int:
+    print(
+        f"partner {what}: refused ({status}): {json.dumps(body, ensure_ascii=False)}",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def cmd_partner_add(args: argparse.Namespace) -> int:
+    password = args.password or secrets.token_urlsafe(24)
+    if len(password) < 16:
+        print("partner add: a password must be at least 16 characters", file=sys.stderr)
         return 2
+    partner = {"oin": args.oin, "name": args.name, "kind": args.kind, "gemeenten": args.gemeente}
+    status, registered = _send(args, "/api/v1/partners", partner, args.gemeente)
+    if status != 200:
+        return _refused("add", status, registered)
     broker = provision_broker(args.oin, password)
     print(json.dumps({"partner": registered, "feed": broker}, ensure_ascii=False))
     return 0
 
 
 def cmd_partner_subscribe(args: argparse.Namespace) -> int:
-    from services.common.errors import ChainError
-
     subscription = {
         "channel": args.channel,
         "types": args.type or [],
         "gemeenten": args.gemeente,
         "purpose": args.purpose,
     }
-    with admin_rpc("cli:partner-subscribe") as rpc:
-        try:
-            made = rpc.consent.subscribe(args.oin, subscription)
-        except ChainError as exc:
-            print(f"partner subscribe: refused: {exc}", file=sys.stderr)
-            return 2
+    path = f"/api/v1/partners/{quote(args.oin, safe='')}/subscriptions"
+    status, made = _send(args, path, subscription, args.gemeente)
+    if status != 201:
+        return _refused("subscribe", status, made)
     print(json.dumps(made, ensure_ascii=False))
     return 0
 
@@ -132,3 +134,8 @@ def add_parsers(sub: Any) -> None:
     subscribe.add_argument("--gemeente", action="append", required=True, help="CBS code; repeat")
     subscribe.add_argument("--purpose", required=True, help="a purpose of the sharing protocol")
     subscribe.set_defaults(func=cmd_partner_subscribe)
+    for command in (add, subscribe):
+        command.add_argument("--token", help="the admin's bearer token (default: WEGWIJS_TOKEN)")
+        command.add_argument(
+            "--url", default=settings.public_url(), help="the API (default: WEGWIJS_PUBLIC_URL)"
+        )

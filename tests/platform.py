@@ -30,6 +30,7 @@ from psycopg.rows import dict_row
 
 from services.cli import SERVICES
 from services.common import settings
+from services.common.secrets import development_secrets
 from services.gateway.auth import issue_token
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,8 +53,10 @@ class Layout:
 
     def env(self) -> dict[str, str]:
         return {
+            **TEST_SECRETS,
+            "WEGWIJS_ENV_FILE": "",
             "WEGWIJS_PG_DBNAME": self.name,
-            "WEGWIJS_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{self.name}",
+            "WEGWIJS_AMQP_URI": f"amqp://127.0.0.1:5672/{self.name}",
             "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{self.gateway_port}",
             "WEGWIJS_HTTP_PORT_BASE": str(self.service_port_base),
             "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
@@ -67,6 +70,11 @@ class Layout:
             # chooses; the monitoring test starts its own pip instances with a short interval.
             "WEGWIJS_MONITOR_SECONDS": "86400",
         }
+
+
+# Fresh development secrets for this test run, shared by every platform it starts (tokens the
+# tests issue are checked by each); development mode comes with them.
+TEST_SECRETS = development_secrets()
 
 
 def _test_layout() -> Layout:
@@ -229,9 +237,7 @@ class Platform:
         vhost = self.layout.name
         if vhost in rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split():
             rabbitmqctl("delete_vhost", vhost)
-        rabbitmqctl("add_vhost", vhost)
-        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-        self.cli("migrate")
+        self.cli("migrate")  # makes the vhost, its users, permissions and topology
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def _kill_leftovers(self) -> None:
@@ -373,6 +379,11 @@ class Platform:
         conninfo = settings.postgres_conninfo(self.layout.name)
         with psycopg.connect(conninfo, row_factory=dict_row) as conn:
             return conn.execute(query, params).fetchall()
+
+    def execute(self, statement: str, *params: Any) -> None:
+        """A statement that answers no rows, as the administrator."""
+        with psycopg.connect(settings.postgres_conninfo(self.layout.name)) as conn:
+            conn.execute(statement, params)
 
     def scalar(self, query: str, *params: Any) -> Any:
         row = self.sql(query, *params)[0]

@@ -14,6 +14,7 @@ from services.consent.categories import Categories
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 WITHHELD = "nl.wegwijs.consent.levering.tegengehouden.v1"
 COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
+REFUSED_READ = "nl.wegwijs.gateway.inzage.geweigerd.v1"
 
 
 class EntryDescriber:
@@ -82,4 +83,6 @@ def _result(event_type: str, data: Mapping[str, Any]) -> str:
         return "deels-toegestaan" if any(permits) else "geweigerd"
     if event_type == WITHHELD:
         return "tegengehouden"
+    if event_type == REFUSED_READ:
+        return "geweigerd"
     return "vastgelegd"

@@ -138,13 +138,21 @@ def entry_from_event(
 
 
 class Ledger:
-    """Appends entries in one chain; also the audit consumer's sink."""
+    """Appends entries in one chain; also the audit consumer's sink. With a `checkpoint_key`,
+    it signs a checkpoint as soon as `checkpoint_every` entries were appended since the last."""
 
     def __init__(
-        self, db: Database, describe: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
+        self,
+        db: Database,
+        describe: Callable[[Mapping[str, Any]], dict[str, str]] | None = None,
+        checkpoint_key: Any = None,
+        checkpoint_every: int = 0,
     ):
         self.db = db
         self.describe = describe
+        self.checkpoint_key = checkpoint_key
+        self.checkpoint_every = checkpoint_every
+        self._signed_size: int | None = None
 
     def create_tables(self) -> None:
         from services.audit.checkpoints import CHECKPOINT_DDL
@@ -189,6 +197,20 @@ class Ledger:
                 rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
                 seq, prev_hash = seq + 1, entry_hash
             cur.executemany(insert, rows)
+        if rows:
+            self._checkpoint_when_due(seq - 1)
+
+    def _checkpoint_when_due(self, head: int) -> None:
+        """Bound the unsigned tail in entries: sign when it reached `checkpoint_every`."""
+        if self.checkpoint_key is None or self.checkpoint_every <= 0:
+            return
+        if self._signed_size is None:
+            with self.db.transaction() as cur:
+                row = cur.execute("SELECT coalesce(max(size), 0) AS size FROM audit.checkpoints")
+                self._signed_size = row.fetchone()["size"]
+        if head - self._signed_size >= self.checkpoint_every:
+            signed = self.checkpoint(self.checkpoint_key)
+            self._signed_size = signed["size"] if signed else head
 
     def entries_for_dossier(self, dossier_id: str, gemeenten: tuple[str, ...]) -> list[dict]:
         with self.db.transaction() as cur:
@@ -248,14 +270,23 @@ class DossierNotInLedgerYet(RuntimeError):
     again (the consumer's catch-up), so the read is filed under the right gemeente."""
 
 
-# Gateway events about a dossier that can only exist after intake registered it.
+# Gateway events about a dossier that can only exist after intake registered it: a read that was
+# answered, a command that was carried out.
 _READS = ("nl.wegwijs.gateway.gegevens.ingezien.v1", "nl.wegwijs.gateway.inzagelog.geopend.v1")
+_COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
+
+
+def _dossier_exists(event: Mapping[str, Any]) -> bool:
+    if event["type"] == _COMMAND:
+        return (event.get("data") or {}).get("result") == "uitgevoerd"
+    return event["type"] in _READS
 
 
 def _with_gemeente_of_dossier(cur: psycopg.Cursor, event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The event with the gemeente earlier entries give its dossier, where the event could not say
-    it (a read by someone acting for several gemeenten; a refused command), so that the
-    gemeente's auditors see it. A register event (partners, subscriptions) has none to find."""
+    """The event with the gemeente earlier entries give its dossier, where the event does not say
+    it (the gateway leaves that to the dossier's own registration: a command or a read is filed
+    under the dossier's gemeente, whoever acted), so that the gemeente's auditors see it. A read
+    refused on an unknown dossier, or a register event (partners, subscriptions), has none."""
     cur.execute(
         "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND gemeente <> ''"
         " ORDER BY seq LIMIT 1",
@@ -264,7 +295,7 @@ def _with_gemeente_of_dossier(cur: psycopg.Cursor, event: Mapping[str, Any]) -> 
     row = cur.fetchone()
     if row:
         return {**event, "gemeente": row["gemeente"]}
-    if event["type"] in _READS:
+    if _dossier_exists(event):
         raise DossierNotInLedgerYet(f"dossier {event['subject']} is not in the ledger yet")
     return event
 

@@ -18,12 +18,18 @@ from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED, NotFound
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
+from services.common.topology import CONSUMES
 
-ORIGINS = ("intake", "pip", "matching", "consent", "gateway")
+ORIGINS = CONSUMES["audit"]
 
 
 def _ledger(runtime: ChainRuntime) -> Ledger:
-    return Ledger(runtime.db, EntryDescriber())
+    return Ledger(
+        runtime.db,
+        EntryDescriber(),
+        checkpoint_key=signing_key(),
+        checkpoint_every=int(settings.CHECKPOINT_ENTRIES.get()),
+    )
 
 
 class AuditService(ChainService):

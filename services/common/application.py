@@ -52,9 +52,13 @@ class ChainApplication(Application):
     reaction_activity: str = ""
 
     @classmethod
-    def on_postgres(cls, create_tables: bool = False) -> ChainApplication:
-        """The application on the PostgreSQL database and schema from settings."""
-        return cls(env=settings.eventsourcing_env(cls.schema or cls.name.lower(), create_tables))
+    def on_postgres(
+        cls, create_tables: bool = False, identity: str | None = None
+    ) -> ChainApplication:
+        """The application on the PostgreSQL database and schema from settings, connected as
+        `identity` (default: this process)."""
+        schema = cls.schema or cls.name.lower()
+        return cls(env=settings.eventsourcing_env(schema, create_tables, identity))
 
     @classmethod
     def in_memory(cls) -> ChainApplication:

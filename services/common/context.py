@@ -1,23 +1,18 @@
 """Who did what, for whom and why: the actor context that travels with every command.
 
-The gateway builds a `CommandContext` from the bearer token; nameko context data carries it across
-RPC calls and events (under `CONTEXT_KEY`); every stored domain event records it.
+The gateway builds a `CommandContext` from the bearer token; each RPC call carries it in nameko
+context data (under `CONTEXT_KEY`), signed for that one call by the caller (`calls.py`); every
+stored domain event records it.
 """
 
 from __future__ import annotations
 
-import base64
 import contextvars
-import hashlib
-import hmac
-import json
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
-
-from services.common import settings
 
 CONTEXT_KEY = "wegwijs_context"
 
@@ -68,30 +63,8 @@ class CommandContext:
             legal_basis=data.get("legal_basis", ""),
         )
 
-    def to_header(self) -> str:
-        """The context as nameko context data: JSON, signed so that a receiving service can tell
-        it came from a Wegwijs service and not from any client of the broker."""
-        body = base64.urlsafe_b64encode(json.dumps(self.as_dict(), separators=(",", ":")).encode())
-        return f"{body.decode()}.{_signature(body)}"
-
-    @classmethod
-    def from_header(cls, value: str) -> CommandContext:
-        """The context in a header; raises UnsignedContext unless a Wegwijs service signed it."""
-        body, _, signature = value.encode().partition(b".")
-        if not hmac.compare_digest(_signature(body).encode(), signature):
-            raise UnsignedContext("the actor context is not signed by a Wegwijs service")
-        return cls.from_dict(json.loads(base64.urlsafe_b64decode(body)))
-
     def for_activity(self, activity: str) -> CommandContext:
         return replace(self, activity=activity)
-
-
-class UnsignedContext(ValueError):
-    """An actor context without a valid signature: forged, or from outside the platform."""
-
-
-def _signature(body: bytes) -> str:
-    return hmac.new(settings.CONTEXT_KEY.get().encode(), body, hashlib.sha256).hexdigest()
 
 
 def new_trace_id() -> str:

@@ -73,7 +73,8 @@ class Database:
 def ensure_database(dbname: str | None = None) -> bool:
     """Create the platform database if it does not exist; True if it was created."""
     dbname = dbname or settings.PG_DBNAME.get()
-    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+    admin = settings.postgres_conninfo("postgres", identity=settings.ADMIN)
+    with psycopg.connect(admin, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if exists:
             return False

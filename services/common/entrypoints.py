@@ -1,4 +1,5 @@
-"""nameko entrypoints that survive the broker going away mid-message.
+"""nameko entrypoints of the platform: RPC calls are taken only with a valid signed context, from
+the queue migrate declared; and no entrypoint dies with the broker.
 
 nameko treats an error while acknowledging a message or sending an RPC reply as fatal and kills
 the service's container. When RabbitMQ restarts, that is exactly what happens to whatever was in
@@ -11,25 +12,89 @@ one, meets its own BSN claim).
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
+from nameko.exceptions import ContainerBeingKilled, MalformedRequest
 from nameko.messaging import Consumer
-from nameko.rpc import Rpc
+from nameko.rpc import Rpc, RpcConsumer
+
+from services.common import broker
+from services.common.context import CONTEXT_KEY
+from services.common.errors import Unauthenticated, Unavailable
+from services.common.proxies import VERIFIED
 
 log = logging.getLogger(__name__)
 
 BROKER_GONE = (OSError, OperationalError, AmqpConnectionError)
 
 
+class PlatformRpcConsumer(RpcConsumer):
+    """Takes calls from the service's queue as migrate declared it; declares nothing."""
+
+    def setup(self) -> None:
+        if self.queue is None:
+            self.queue = broker.rpc_queue(self.container.service_name)
+            self.queue_consumer.register_provider(self)
+            self._registered = True
+
+
 class ResilientRpc(Rpc):
+    rpc_consumer = PlatformRpcConsumer()
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        """Check the call's signed context in a thread of its own (it records the nonce in the
+        database), then run it, or answer Unauthenticated without running it."""
+        self.container.spawn_managed_thread(lambda: self._checked(body, message))
+
+    def _checked(self, body: Any, message: Any) -> None:
+        try:
+            self._run_checked(body, message)
+        except ContainerBeingKilled:
+            self.rpc_consumer.requeue_message(message)
+        except Exception:  # noqa: BLE001 - answered, as nameko answers a malformed call
+            self.handle_result(message, None, None, sys.exc_info())
+
+    def _run_checked(self, body: Any, message: Any) -> None:
+        try:
+            args, kwargs = body["args"], body["kwargs"]
+        except (KeyError, TypeError):
+            raise MalformedRequest("the call carries no `args` and `kwargs`") from None
+        headers = self.unpack_message_headers(message)
+        runtime = _runtime_of(self.container)
+        try:
+            ctx = runtime.verify_call(self.method_name, args, kwargs, headers.get(CONTEXT_KEY))
+        except Unauthenticated as refused:
+            raise Unauthenticated(str(refused)) from None
+        except Exception as exc:  # noqa: BLE001 - the nonce store is down: try again later
+            log.warning("call_check_failed", extra={"method": self.method_name, "error": repr(exc)})
+            raise Unavailable("the call could not be checked now; nothing was done") from None
+        headers[VERIFIED] = ctx
+        self.check_signature(args, kwargs)
+        self.container.spawn_worker(
+            self,
+            args,
+            kwargs,
+            context_data=headers,
+            handle_result=lambda worker_ctx, result, exc_info: self.handle_result(
+                message, worker_ctx, result, exc_info
+            ),
+        )
+
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)
         except BROKER_GONE as exc:
             log.warning("rpc_reply_lost", extra={"method": self.method_name, "error": repr(exc)})
             return result, exc_info
+
+
+def _runtime_of(container: Any) -> Any:
+    from services.common.runtime import ChainRuntime
+
+    return next(d for d in container.dependencies if isinstance(d, ChainRuntime))
 
 
 class ResilientConsumer(Consumer):

@@ -62,7 +62,15 @@ class Conflict(ChainError):
     slug = "conflict"
 
 
-EXPECTED = (InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict)
+class Unavailable(ChainError):
+    """Something the answer depends on is down for now; nothing was done. Try again later."""
+
+    status = 503
+    title = "Service unavailable"
+    slug = "dienst-onbereikbaar"
+
+
+EXPECTED = (InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict, Unavailable)
 
 
 def field_error(field: str, detail: str) -> dict[str, str]:

@@ -15,11 +15,12 @@ from contextlib import suppress
 from typing import Any
 
 import psycopg
-from kombu import Connection, Exchange, Producer
+from kombu import Connection, Producer
 from psycopg import sql
 
 from services.common import metrics, settings
 from services.common.application import ChainApplication
+from services.common.broker import events_exchange
 from services.common.db import Database
 from services.common.envelope import SERIALIZER, Publication, routing_key, to_cloudevent
 
@@ -28,16 +29,12 @@ log = logging.getLogger(__name__)
 BATCH = 200
 
 
-def events_exchange() -> Exchange:
-    return Exchange(settings.EVENTS_EXCHANGE.get(), type="topic", durable=True)
-
-
 class Publisher:
     """Publishes CloudEvents persistently, waiting for the broker's confirm of each."""
 
     def __init__(self, amqp_uri: str | None = None):
         self.amqp_uri = amqp_uri or settings.AMQP_URI.get()
-        self.exchange = events_exchange()
+        self.exchange = events_exchange()  # declared by migrate
         self._connection: Connection | None = None
         self._producer: Producer | None = None
 
@@ -50,7 +47,6 @@ class Publisher:
             )
             self._connection.ensure_connection(max_retries=1)
             channel = self._connection.channel()
-            self.exchange(channel).declare()
             self._producer = Producer(channel, exchange=self.exchange, serializer=SERIALIZER)
         return self._producer
 

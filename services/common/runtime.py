@@ -12,28 +12,31 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from typing import Any
+from urllib.parse import urlsplit
 
 import eventlet
 from eventlet.queue import Empty, Full, LightQueue
 from eventlet.semaphore import Semaphore
 from kombu import Queue
 from nameko.extensions import DependencyProvider
-from nameko.standalone.rpc import ClusterRpcProxy
 from psycopg import sql
 
-from services.common import metrics, settings
+from services.common import broker, metrics, settings
 from services.common.application import ChainApplication
-from services.common.context import (
-    CONTEXT_KEY,
-    CommandContext,
-    UnsignedContext,
-    bind_current,
-    system_context,
+from services.common.calls import (
+    NonceStore,
+    RefusedCall,
+    log_refusal,
+    public_keys_from_settings,
+    verify_call,
 )
+from services.common.context import CommandContext, bind_current, system_context
 from services.common.db import Database
 from services.common.envelope import Publication, context_of_event
-from services.common.outbox import OutboxRelay, Publisher, events_exchange
+from services.common.outbox import OutboxRelay, Publisher
 from services.common.projection import Projection, Projector
+from services.common.proxies import VERIFIED, PlatformClient
+from services.common.secrets import refuse_unfit
 from services.common.tracking import Sink, TrackingConsumer
 
 log = logging.getLogger(__name__)
@@ -45,26 +48,14 @@ QUIET_ENTRYPOINTS = frozenset(
 
 
 def events_from(origin: str, consumer: str) -> Queue:
-    """The durable queue on which `consumer` receives every integration event of `origin`."""
-    return Queue(
-        f"{consumer}.from.{origin}",
-        exchange=events_exchange(),
-        routing_key=f"{origin}.#",
-        durable=True,
-    )
+    """The durable queue on which `consumer` receives every integration event of `origin`
+    (declared by migrate)."""
+    return broker.events_queue(consumer, origin)
 
 
 def context_of(worker_ctx: Any) -> CommandContext | None:
-    """The caller's context, or None when there is none or its signature does not hold (the
-    use case then refuses the call as unauthenticated)."""
-    header = worker_ctx.data.get(CONTEXT_KEY)
-    if not header:
-        return None
-    try:
-        return CommandContext.from_header(header)
-    except (UnsignedContext, ValueError) as exc:
-        log.warning("unsigned_context_refused", extra={"error": str(exc)})
-        return None
+    """The caller's context, as the RPC entrypoint verified it (None for other entrypoints)."""
+    return worker_ctx.data.get(VERIFIED)
 
 
 class EventSourcedSink:
@@ -126,13 +117,14 @@ class ChainRuntime(DependencyProvider):
     # lifecycle ----------------------------------------------------------------------------
     def setup(self) -> None:
         self.service = self.container.service_name
-        if unsafe := settings.development_secrets_in_use():
-            log.warning("development_secrets_in_use", extra={"settings": unsafe})
+        self._check_identity()
         self.db = Database().open()
+        self.nonces = NonceStore(self.db, self.service)
+        self.public_keys = public_keys_from_settings()
         self._nudges: LightQueue = LightQueue(maxsize=1)
         self._rpc_lock = Semaphore()
         self._rpc: Any = None
-        self._rpc_proxy: ClusterRpcProxy | None = None
+        self._rpc_proxy: PlatformClient | None = None
         if self.app_class is not None:
             self.app = self.app_class.on_postgres()
             self.publisher = Publisher(self.container.config["AMQP_URI"])
@@ -144,6 +136,31 @@ class ChainRuntime(DependencyProvider):
         if self.origins:
             sink = self.sink_factory(self) if self.sink_factory else EventSourcedSink(self.app)
             self.consumer = TrackingConsumer(self.service, sink, self.db, self.fetch)
+
+    def _check_identity(self) -> None:
+        """Run only as the process it is, with its own broker user and fit secrets."""
+        if settings.process() != self.service:
+            raise SystemExit(
+                f"wegwijs {self.service}: {settings.SERVICE.name} is {settings.process()!r};"
+                " start it with `wegwijs run`"
+            )
+        refuse_unfit(self.service)
+        user = urlsplit(self.container.config["AMQP_URI"]).username
+        if user != settings.broker_user(self.service):
+            raise SystemExit(
+                f"wegwijs {self.service}: connects to the broker as {user!r}, not as its own"
+                f" user {settings.broker_user(self.service)!r}"
+            )
+
+    def verify_call(self, method: str, args: Any, kwargs: Any, header: Any) -> CommandContext:
+        """The context of an RPC call whose signed context holds; raises Unauthenticated."""
+        try:
+            call = verify_call(header, self.service, method, args, kwargs, self.public_keys)
+            self.nonces.take(call)
+        except RefusedCall as refused:
+            log_refusal(self.service, method, refused)
+            raise
+        return call.context
 
     def start(self) -> None:
         if self.relay is not None:
@@ -247,11 +264,11 @@ class ChainRuntime(DependencyProvider):
         """Pull part of an origin's notification log over RPC, as the origin's own system."""
         with self._rpc_lock:
             if self._rpc is None:
-                ctx = system_context(self.service, "replicatie")
-                self._rpc_proxy = ClusterRpcProxy(
-                    self.container.config,
-                    context_data={CONTEXT_KEY: ctx.to_header()},
+                self._rpc_proxy = PlatformClient(
+                    self.service,
+                    lambda: system_context(self.service, "replicatie"),
                     timeout=float(settings.RPC_TIMEOUT_SECONDS.get()),
+                    amqp_uri=self.container.config["AMQP_URI"],
                 )
                 self._rpc = self._rpc_proxy.start()
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,6 +19,10 @@ class Setting:
     name: str
     default: str
     help: str
+    # A secret is never printed, and outside development a process refuses to start when one
+    # it needs is empty, at its published default or shorter than `min_length`.
+    secret: bool = False
+    min_length: int = 0
 
     def get(self) -> str:
         return os.environ.get(self.name, self.default)
@@ -26,14 +31,55 @@ class Setting:
 _DECLARED: dict[str, Setting] = {}
 
 
-def _declare(name: str, default: str, help: str) -> Setting:
-    setting = Setting(name, default, help)
+def _declare(
+    name: str, default: str, help: str, secret: bool = False, min_length: int = 0
+) -> Setting:
+    setting = Setting(name, default, help, secret, min_length)
     _DECLARED[name] = setting
     return setting
 
 
+# The processes of the platform; each has its own broker user, database role and call key.
+PROCESSES = ("intake", "pip", "matching", "consent", "audit", "gateway")
+# Who an operator's command acts as when it is none of the processes (`wegwijs migrate`).
+ADMIN = "admin"
+
+ENVIRONMENT = _declare(
+    "WEGWIJS_ENVIRONMENT",
+    "production",
+    "`development` for a development or test platform: secrets may keep their published"
+    " defaults and `wegwijs token` issues development tokens. Anything else is production: every"
+    " process refuses to start with a default, empty or too short secret, and names it.",
+)
+SERVICE = _declare(
+    "WEGWIJS_SERVICE",
+    "",
+    "Which process this is (intake, pip, matching, consent, audit or gateway); `wegwijs run`"
+    " sets it. It picks the process's own broker user, database role and call key. Empty: an"
+    " operator's command (migrate), which acts as the administrator.",
+)
+ENV_FILE = _declare(
+    "WEGWIJS_ENV_FILE",
+    str(ROOT / ".secrets" / "development.env"),
+    "A file of KEY=value lines the `wegwijs` command reads for settings the environment does not"
+    " set. `wegwijs up` writes it with fresh secrets for development when it is missing (mode"
+    " 0600, ignored by git). Empty: no file.",
+)
 AMQP_URI = _declare(
-    "WEGWIJS_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/", "RabbitMQ connection URI."
+    "WEGWIJS_AMQP_URI",
+    "amqp://127.0.0.1:5672/wegwijs",
+    "RabbitMQ host, port and the platform's own vhost. Each process connects as its own user"
+    " (<vhost>-<process>, password WEGWIJS_<PROCESS>_AMQP_PASSWORD); `wegwijs run` puts them in"
+    " the URI the process gets.",
+)
+RABBITMQCTL = _declare(
+    "WEGWIJS_RABBITMQCTL",
+    "rabbitmqctl",
+    "The command (with arguments) with which `wegwijs migrate` and `wegwijs partner add`"
+    " administer the broker: they import the platform's users, permissions, exchanges, queues"
+    " and bindings as definitions. For a broker elsewhere, e.g. `docker compose exec -T rabbitmq"
+    " rabbitmqctl`; empty when the broker loads `wegwijs broker-definitions` itself. No running"
+    " process administers the broker.",
 )
 EVENTS_EXCHANGE = _declare(
     "WEGWIJS_EVENTS_EXCHANGE", "wegwijs.events", "Topic exchange carrying integration events."
@@ -41,8 +87,19 @@ EVENTS_EXCHANGE = _declare(
 PG_HOST = _declare("WEGWIJS_PG_HOST", "127.0.0.1", "PostgreSQL host.")
 PG_PORT = _declare("WEGWIJS_PG_PORT", "5432", "PostgreSQL port.")
 PG_DBNAME = _declare("WEGWIJS_PG_DBNAME", "wegwijs", "PostgreSQL database holding every schema.")
-PG_USER = _declare("WEGWIJS_PG_USER", "postgres", "PostgreSQL user.")
-PG_PASSWORD = _declare("WEGWIJS_PG_PASSWORD", "", "PostgreSQL password (empty: trust or .pgpass).")
+PG_ADMIN_USER = _declare(
+    "WEGWIJS_PG_ADMIN_USER",
+    "postgres",
+    "PostgreSQL role `wegwijs migrate` connects as: it makes the database, the schemas, the"
+    " tables and one login role per process (<database>_<process>). No running process uses it.",
+)
+PG_ADMIN_PASSWORD = _declare(
+    "WEGWIJS_PG_ADMIN_PASSWORD",
+    "",
+    "Password of WEGWIJS_PG_ADMIN_USER (empty in development: trust or .pgpass).",
+    secret=True,
+    min_length=16,
+)
 PG_POOL_SIZE = _declare(
     "WEGWIJS_PG_POOL_SIZE", "2", "Event-store connections a service process keeps open."
 )
@@ -76,6 +133,14 @@ JWT_SECRET = _declare(
     "WEGWIJS_JWT_SECRET",
     "wegwijs-development-key-not-for-production",
     "HMAC key that signs and checks bearer tokens (HS256). Development default only.",
+    secret=True,
+    min_length=32,
+)
+JWT_MAX_LIFETIME_SECONDS = _declare(
+    "WEGWIJS_JWT_MAX_LIFETIME_SECONDS",
+    "43200",
+    "The longest a bearer token may be valid, from its `iat` to its `exp`; a token made to last"
+    " longer is refused.",
 )
 JWT_ISSUER = _declare("WEGWIJS_JWT_ISSUER", "wegwijs-dev", "Expected `iss` of bearer tokens.")
 JWT_AUDIENCE = _declare("WEGWIJS_JWT_AUDIENCE", "wegwijs", "Expected `aud` of bearer tokens.")
@@ -84,11 +149,11 @@ REGION_FILE = _declare(
     str(ROOT / "infra" / "region.json"),
     "JSON file naming the region and its gemeenten (CBS code, name, OIN).",
 )
-CONTEXT_KEY = _declare(
-    "WEGWIJS_CONTEXT_KEY",
-    "wegwijs-development-context-key",
-    "HMAC key with which services sign the actor context they pass each other; a context"
-    " without a valid signature is refused. Development default only.",
+CALL_PUBLIC_KEYS = _declare(
+    "WEGWIJS_CALL_PUBLIC_KEYS",
+    "",
+    "The Ed25519 public key (base64) of every process that makes calls, as"
+    " `process:key,process:key`; a call is taken only when it is signed by its caller's key.",
 )
 SANCTION_LADDERS_FILE = _declare(
     "WEGWIJS_SANCTION_LADDERS_FILE",
@@ -131,6 +196,8 @@ BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
     "wegwijs-development-bsn-index-key",
     "Secret that turns a BSN into the id of its uniqueness claim, so ids reveal no BSN.",
+    secret=True,
+    min_length=32,
 )
 SYSTEM_OIN = _declare(
     "WEGWIJS_SYSTEM_OIN",
@@ -167,6 +234,8 @@ AUDIT_SIGNING_KEY = _declare(
     "d2Vnd2lqcy1kZXZlbG9wbWVudC1hdWRpdC1rZXktMzI=",
     "Ed25519 private key (32 bytes, base64) that signs audit checkpoints. Development default"
     " only.",
+    secret=True,
+    min_length=44,
 )
 AUDIT_PUBLIC_KEY = _declare(
     "WEGWIJS_AUDIT_PUBLIC_KEY",
@@ -185,13 +254,44 @@ CHECKPOINT_SECONDS = _declare(
     "300",
     "How often audit signs a checkpoint of the ledger (when it grew).",
 )
+CHECKPOINT_ENTRIES = _declare(
+    "WEGWIJS_CHECKPOINT_ENTRIES",
+    "1000",
+    "Audit also signs a checkpoint as soon as this many entries were appended since the last"
+    " one, so the unsigned tail of the ledger is bounded in entries as well as in seconds.",
+)
 
-SECRETS = (JWT_SECRET, CONTEXT_KEY, BSN_INDEX_KEY, AUDIT_SIGNING_KEY)
+
+def _per_process(suffix: str, help: str, min_length: int) -> dict[str, Setting]:
+    return {
+        process: _declare(
+            f"WEGWIJS_{process.upper()}_{suffix}",
+            "",
+            help.format(process=process),
+            secret=True,
+            min_length=min_length,
+        )
+        for process in PROCESSES
+    }
 
 
-def development_secrets_in_use() -> list[str]:
-    """Names of the secrets still at their published development default."""
-    return [s.name for s in SECRETS if s.get() == s.default]
+AMQP_PASSWORDS = _per_process(
+    "AMQP_PASSWORD",
+    "Password of {process}'s own RabbitMQ user, which may use only {process}'s queues and publish"
+    " only what {process} must.",
+    16,
+)
+PG_PASSWORDS = _per_process(
+    "PG_PASSWORD",
+    "Password of {process}'s own PostgreSQL login role, which reaches only {process}'s schema.",
+    16,
+)
+CALL_KEYS = _per_process(
+    "CALL_KEY",
+    "Ed25519 private key (32 bytes, base64) with which {process} signs every call it makes to"
+    " another process; its public key is in WEGWIJS_CALL_PUBLIC_KEYS.",
+    44,
+)
 
 
 def declared() -> list[Setting]:
@@ -199,29 +299,74 @@ def declared() -> list[Setting]:
     return list(_DECLARED.values())
 
 
-def postgres_conninfo(dbname: str | None = None) -> str:
+def is_development() -> bool:
+    return ENVIRONMENT.get() == "development"
+
+
+def process() -> str:
+    """The process this is (`WEGWIJS_SERVICE`), or ADMIN for an operator's command."""
+    return SERVICE.get() or ADMIN
+
+
+def vhost() -> str:
+    return urlsplit(AMQP_URI.get()).path.lstrip("/") or "/"
+
+
+def broker_user(identity: str) -> str:
+    """The RabbitMQ user of a process (or of the administrator) of this platform: users are
+    per broker, so their names carry the platform's vhost."""
+    return f"{vhost()}-{identity}"
+
+
+def amqp_uri(identity: str | None = None) -> str:
+    """The broker URI with the user and password of a process (default: this one)."""
+    identity = identity or process()
+    password = AMQP_PASSWORDS[identity].get()
+    parts = urlsplit(AMQP_URI.get())
+    where = f"{parts.hostname or '127.0.0.1'}:{parts.port or 5672}"
+    credentials = f"{quote(broker_user(identity), safe='')}:{quote(password, safe='')}"
+    return urlunsplit((parts.scheme or "amqp", f"{credentials}@{where}", parts.path, "", ""))
+
+
+def database_role(identity: str) -> str:
+    """The PostgreSQL login role of a process of this platform (roles are per cluster, so their
+    names carry the platform's database); the administrator's is WEGWIJS_PG_ADMIN_USER."""
+    return PG_ADMIN_USER.get() if identity == ADMIN else f"{PG_DBNAME.get()}_{identity}"
+
+
+def _database_password(identity: str) -> str:
+    return PG_ADMIN_PASSWORD.get() if identity == ADMIN else PG_PASSWORDS[identity].get()
+
+
+def postgres_conninfo(dbname: str | None = None, identity: str | None = None) -> str:
+    """Connection parameters for `identity` (default: this process) on `dbname`."""
+    identity = identity or process()
     parts = {
         "host": PG_HOST.get(),
         "port": PG_PORT.get(),
         "dbname": dbname or PG_DBNAME.get(),
-        "user": PG_USER.get(),
+        "user": database_role(identity),
     }
-    if PG_PASSWORD.get():
-        parts["password"] = PG_PASSWORD.get()
+    if password := _database_password(identity):
+        parts["password"] = password
     return " ".join(f"{k}={v}" for k, v in parts.items())
 
 
-def eventsourcing_env(schema: str, create_tables: bool = False) -> dict[str, str]:
-    """The environment an eventsourcing Application needs to store in `schema`. Only
-    `wegwijs migrate` creates tables; services never run DDL."""
+def eventsourcing_env(
+    schema: str, create_tables: bool = False, identity: str | None = None
+) -> dict[str, str]:
+    """The environment an eventsourcing Application needs to store in `schema`, connected as
+    `identity` (default: this process). Only `wegwijs migrate` creates tables; services never run
+    DDL."""
+    identity = identity or process()
     return {
         "CREATE_TABLE": "y" if create_tables else "n",
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": PG_DBNAME.get(),
         "POSTGRES_HOST": PG_HOST.get(),
         "POSTGRES_PORT": PG_PORT.get(),
-        "POSTGRES_USER": PG_USER.get(),
-        "POSTGRES_PASSWORD": PG_PASSWORD.get(),
+        "POSTGRES_USER": database_role(identity),
+        "POSTGRES_PASSWORD": _database_password(identity),
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": PG_POOL_SIZE.get(),
         "POSTGRES_MAX_OVERFLOW": PG_POOL_OVERFLOW.get(),

@@ -14,10 +14,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kombu import Connection, Exchange, Producer, Queue
+from kombu import Connection, Producer
 from psycopg import sql
 
-from services.common import metrics, settings
+from services.common import metrics
+from services.common.broker import partner_exchange, partner_queue
 from services.common.envelope import SERIALIZER
 from services.consent.decisions import DisclosureLog
 from services.consent.feeds import partner_cloudevent, withdrawal_cloudevent
@@ -27,15 +28,6 @@ log = logging.getLogger(__name__)
 
 ORIGIN = "partners"
 BATCH = 200
-
-
-def partner_exchange() -> Exchange:
-    return Exchange(settings.PARTNER_EXCHANGE.get(), type="direct", durable=True)
-
-
-def partner_queue(oin: str) -> Queue:
-    """A partner's own queue: the only thing its AMQP user may read."""
-    return Queue(f"partner.{oin}.feed", exchange=partner_exchange(), routing_key=oin, durable=True)
 
 
 class PartnerPublisher:
@@ -50,7 +42,7 @@ class PartnerPublisher:
     def publish(self, oin: str, event: dict[str, Any]) -> None:
         try:
             producer = self._ensure()
-            if oin not in self._declared:
+            if oin not in self._declared:  # nothing is lost before the partner first connects
                 partner_queue(oin)(producer.channel).declare()
                 self._declared.add(oin)
             producer.publish(
@@ -67,7 +59,6 @@ class PartnerPublisher:
             )
             self._connection.ensure_connection(max_retries=1)
             channel = self._connection.channel()
-            partner_exchange()(channel).declare()
             self._producer = Producer(channel, exchange=partner_exchange(), serializer=SERIALIZER)
         return self._producer
 

@@ -14,6 +14,7 @@ from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
+from services.common.topology import CONSUMES
 from services.consent.application import Consent
 from services.consent.events import PUBLICATIONS
 from services.consent.projections import PROJECTIONS, expiry_candidates
@@ -27,7 +28,7 @@ class ConsentService(ChainService):
     chain = ChainRuntime(
         Consent,
         PUBLICATIONS,
-        origins=("intake", "pip", "matching"),
+        origins=CONSUMES["consent"],
         projections=PROJECTIONS,
         relays=(PartnerFeedRelay,),
     )

@@ -1,10 +1,13 @@
 """The gateway's access log: every read of personal data through the API, and every auditor's
 query, is an event (who, which dossier, which data categories, why) that reaches the audit ledger;
-so is every command the API answered (who asked what, when it came in, and what came of it).
+so is every read the API refused on a dossier, and every command the API answered (who asked what,
+when it came in, and what came of it).
 
 The reader, their roles and organisation, the processing activity and the trace are in each event's
 context; the event says which endpoint was read and which data categories it returned, or which
-command was asked with which outcome. This is the gateway's only state.
+command was asked with which outcome. Each read is an aggregate of its own, so reads of one dossier
+at the same moment never conflict: a read is recorded, or it is not answered. This is the gateway's
+only state.
 """
 
 from __future__ import annotations
@@ -13,9 +16,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import event
-from eventsourcing.persistence import IntegrityError
 
 from services.common.aggregate import ChainAggregate
 from services.common.application import ChainApplication
@@ -25,7 +26,11 @@ from services.common.envelope import Publication, about_dossier, dossier_opened
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
 OPENED = "nl.wegwijs.gateway.inzagelog.geopend.v1"
 READ = "nl.wegwijs.gateway.gegevens.ingezien.v1"
+REFUSED = "nl.wegwijs.gateway.inzage.geweigerd.v1"
 COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
+# The gemeente of a read or command whose answer does not say it: the dossier's own, which audit
+# takes from the dossier's registration (never the gemeente the actor happens to act for).
+THEIRS = ""
 
 # intake's view categories in the contract's data categories.
 VIEW_CATEGORIES = {
@@ -55,7 +60,8 @@ DOMAIN_CATEGORIES = {
 
 
 class AccessLog(ChainAggregate):
-    """Who read what of one dossier through the API."""
+    """Who read what of one dossier through the API: how reads were kept until each became a
+    `DossierRead` of its own (their stored events stay readable)."""
 
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
@@ -70,6 +76,31 @@ class AccessLog(ChainAggregate):
     @event("Read")
     def read(self, endpoint: str, categories: list[str]) -> None:
         self.reads += 1
+
+
+class DossierRead(ChainAggregate):
+    """One read of one dossier's personal data through the API, answered."""
+
+    @event("Read")
+    def __init__(self, dossier_id: str, gemeente: str, endpoint: str, categories: list[str]):
+        self.dossier_id = dossier_id
+        self.gemeente = gemeente
+        self.endpoint = endpoint
+        self.categories = categories
+
+
+class RefusedRead(ChainAggregate):
+    """One read of a dossier the API refused (403 or 404): in the ledger of the dossier's own
+    gemeente, whose auditors should see the attempt."""
+
+    @event("Refused")
+    def __init__(self, dossier_id: str, route: str, status: int):
+        self.dossier_id = dossier_id
+        self.route = route
+        self.status = status
+
+    def subject(self) -> dict[str, str] | None:
+        return None  # it has no later events
 
 
 class HandledCommand(ChainAggregate):
@@ -118,25 +149,25 @@ class AccessLogs(ChainApplication):
         endpoint: str,
         reads: Iterable[tuple[str, str, Iterable[str]]],
     ) -> None:
-        """Record that `ctx` read `endpoint`: per (dossier id, gemeente, categories)."""
-        reads = [(d, g, sorted(set(c))) for d, g, c in reads]
-        if not reads:
-            return
-        for _attempt in range(3):
-            logs = []
-            with self.command(ctx):
-                for dossier_id, gemeente, categories in reads:
-                    try:
-                        log = self.repository.get(access_log_id(dossier_id))
-                    except AggregateNotFoundError:
-                        log = AccessLog(dossier_id=uuid.UUID(dossier_id), gemeente=gemeente)
-                    log.read(endpoint=endpoint, categories=categories)
-                    logs.append(log)
-            try:
-                self.save(*logs)
-                return
-            except IntegrityError:
-                continue
+        """Record that `ctx` read `endpoint`: per (dossier id, gemeente, categories), in one
+        transaction. Raises when it could not be stored; the read must then not be answered."""
+        with self.command(ctx):
+            records = [
+                DossierRead(
+                    dossier_id=str(uuid.UUID(dossier_id)),
+                    gemeente=gemeente,
+                    endpoint=endpoint,
+                    categories=sorted(set(categories)),
+                )
+                for dossier_id, gemeente, categories in reads
+            ]
+        if records:
+            self.save(*records)
+
+    def record_refused_read(self, ctx: CommandContext, route: str, status: int, dossier_id: str):
+        with self.command(ctx):
+            refused = RefusedRead(dossier_id=dossier_id, route=route, status=status)
+        self.save(refused)
 
     def record_command(
         self,
@@ -186,6 +217,22 @@ def _command_data(e: Any) -> dict[str, Any]:
 
 
 PUBLICATIONS = {
+    DossierRead.Read: Publication(
+        type=READ,
+        subject=lambda e: e.dossier_id,
+        gemeente=lambda e: e.gemeente or None,
+        data=lambda e: {
+            "dossier_id": e.dossier_id,
+            "endpoint": e.endpoint,
+            "categories": e.categories,
+        },
+    ),
+    RefusedRead.Refused: Publication(
+        type=REFUSED,
+        subject=lambda e: e.dossier_id,
+        gemeente=lambda e: None,  # audit files it under the dossier's own gemeente
+        data=lambda e: {"dossier_id": e.dossier_id, "route": e.route, "status": e.status},
+    ),
     HandledCommand.Handled: Publication(
         type=COMMAND,
         subject=lambda e: e.dossier_id,

@@ -14,6 +14,44 @@ from services.common.context import Actor, CommandContext, new_trace_id
 from services.common.errors import Unauthenticated
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+_GEMEENTE = re.compile(r"^[0-9]{4}$")
+_OIN = re.compile(r"^([0-9]{20})?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def actor_of(claims: dict[str, Any]) -> Actor:
+    """The actor a token's claims describe; raises Unauthenticated for a claim of the wrong type
+    or shape, or a token made to live longer than the platform allows."""
+    for name in ("exp", "iat"):
+        if type(claims[name]) is not int:
+            raise Unauthenticated(f"the bearer token's `{name}` must be a number of seconds")
+    lifetime = claims["exp"] - claims["iat"]
+    longest = int(settings.JWT_MAX_LIFETIME_SECONDS.get())
+    if lifetime > longest:
+        raise Unauthenticated(
+            f"the bearer token is valid for {lifetime} s; at most {longest} s is accepted"
+        )
+    roles, gemeenten = claims.get("roles", []), claims.get("gemeenten", [])
+    if not _texts(roles) or not _texts(gemeenten):
+        raise Unauthenticated("the bearer token's `roles` and `gemeenten` must be lists of text")
+    if not all(_GEMEENTE.match(g) for g in gemeenten):
+        raise Unauthenticated("the bearer token's `gemeenten` must be CBS codes of 4 digits")
+    sub, name, org = claims["sub"], claims.get("name", ""), claims.get("org", "")
+    if not all(isinstance(v, str) and not _CONTROL.search(v) for v in (sub, name, org)):
+        raise Unauthenticated("the bearer token's `sub`, `name` and `org` must be plain text")
+    if not sub.strip() or len(sub) > 200 or len(name) > 200 or not _OIN.match(org):
+        raise Unauthenticated("the bearer token's `sub`, `name` or `org` is not acceptable")
+    return Actor(
+        user_id=sub,
+        display_name=name,
+        roles=tuple(r for r in roles if r in ROLES),
+        organisation=org,
+        gemeenten=tuple(gemeenten),
+    )
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def issue_token(
@@ -55,18 +93,11 @@ def authenticate(
             algorithms=["HS256"],
             audience=settings.JWT_AUDIENCE.get(),
             issuer=settings.JWT_ISSUER.get(),
-            options={"require": ["exp", "sub", "iss", "aud"]},
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"the bearer token is not valid: {exc}") from None
-    roles = tuple(r for r in claims.get("roles", []) if r in ROLES)
-    actor = Actor(
-        user_id=str(claims["sub"]),
-        display_name=str(claims.get("name", "")),
-        roles=roles,
-        organisation=str(claims.get("org", "")),
-        gemeenten=tuple(str(g) for g in claims.get("gemeenten", [])),
-    )
+    actor = actor_of(claims)
     match = _TRACEPARENT.match(traceparent or "")
     return CommandContext(
         actor=actor,

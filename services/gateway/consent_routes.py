@@ -7,6 +7,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
 from services.common.errors import ChainError
+from services.gateway.access_log import THEIRS
 from services.gateway.http import api, json_response, read_json
 
 CONSENTS = "/api/v1/dossiers/<string:dossier_id>/consents"
@@ -26,7 +27,7 @@ class ConsentRoutes:
     def get_consents(self, request: Request, dossier_id: str) -> Response:
         ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
         consents = self._call(self.consent.consents, dossier_id)
-        self._log_read(ctx, "consents", dossier_id, self._gemeente_of(ctx), ["identiteit"])
+        self._log_read(ctx, "consents", dossier_id, THEIRS, ["identiteit"])
         return json_response(200, consents)
 
     @api("PATCH", f"{CONSENTS}/<string:consent_id>", expected_exceptions=ChainError)
@@ -49,22 +50,22 @@ class ConsentRoutes:
     def get_receipt(self, request: Request, dossier_id: str, consent_id: str) -> Response:
         ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
         receipt = self._call(self.consent.receipt, dossier_id, consent_id)
-        self._log_read(ctx, "consent-receipt", dossier_id, self._gemeente_of(ctx), ["identiteit"])
+        self._log_read(ctx, "consent-receipt", dossier_id, THEIRS, ["identiteit"])
         return json_response(200, receipt)
 
     @api("GET", f"{CONSENTS}/<string:consent_id>/receipt.html", expected_exceptions=ChainError)
     def get_receipt_page(self, request: Request, dossier_id: str, consent_id: str) -> Response:
         ctx = self._authorise(request, Action.READ_CONSENT, "toestemming-inzien")
         page = self._call(self.consent.receipt_page, dossier_id, consent_id)
-        self._log_read(ctx, "consent-receipt", dossier_id, self._gemeente_of(ctx), ["identiteit"])
+        self._log_read(ctx, "consent-receipt", dossier_id, THEIRS, ["identiteit"])
         return Response(page, status=200, mimetype="text/html")
 
     @api("POST", "/api/v1/sharing/decisions", expected_exceptions=ChainError)
     def post_decision(self, request: Request) -> Response:
-        ctx = self._authorise(request, Action.DECIDE_SHARING, "delen-beoordelen")
+        self._authorise(request, Action.DECIDE_SHARING, "delen-beoordelen")
         question = read_json(request)
         if isinstance(question, dict):
-            self.command_subject = (str(question.get("dossier_id", "")), self._gemeente_of(ctx))
+            self.command_subject = (str(question.get("dossier_id", "")), THEIRS)
         return json_response(200, self._call(self.consent.decide, question))
 
     @api("POST", "/api/v1/partners", expected_exceptions=ChainError)
@@ -73,6 +74,12 @@ class ConsentRoutes:
         `wegwijs partner add`, which needs the broker's admin tools)."""
         self._authorise(request, Action.MANAGE_PARTNERS, "partner-beheren")
         return json_response(200, self._call(self.consent.register_partner, read_json(request)))
+
+    @api("POST", "/api/v1/partners/<string:oin>/subscriptions", expected_exceptions=ChainError)
+    def post_subscription(self, request: Request, oin: str) -> Response:
+        """Subscribe a partner organisation to a channel, filtered by event types and gemeenten."""
+        self._authorise(request, Action.MANAGE_PARTNERS, "partner-beheren")
+        return json_response(201, self._call(self.consent.subscribe, oin, read_json(request)))
 
     @api("GET", "/api/v1/sharing/protocol", expected_exceptions=ChainError)
     def get_protocol(self, request: Request) -> Response:

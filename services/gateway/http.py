@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Request, Response
 
-from services.common.errors import ChainError
+from services.common.errors import ChainError, NotFound
 from services.gateway.problems import MalformedJson, from_error, problem
 
 log = logging.getLogger(__name__)
@@ -21,27 +22,39 @@ RECEIVED_AT = "wegwijs.received_at"
 
 
 class ApiHandler(HttpRequestHandler):
-    """An HTTP entrypoint whose errors are problem documents, and which has the service account
-    for every command it answers (`log_command`) before the answer leaves."""
+    """An HTTP entrypoint whose errors are problem documents, which takes ids in the path in one
+    canonical form only, and which has the service account for every command it answers
+    (`log_command`) and every read of a dossier it refuses (`log_refused_read`) before the answer
+    leaves."""
 
     def handle_request(self, request: Request) -> Response:
         request.environ[RECEIVED_AT] = datetime.now(UTC).isoformat()
         return super().handle_request(request)
 
+    def get_entrypoint_parameters(self, request: Request) -> tuple[tuple, dict[str, Any]]:
+        """Every `<..._id>` of the path as a lower-case hyphenated UUID, whichever way it was
+        written (upper case, `urn:uuid:`, braces, bare hex): a read or a command is accounted
+        for under the id its dossier has. Anything that is no UUID is not found."""
+        args, kwargs = super().get_entrypoint_parameters(request)
+        for name, value in kwargs.items():
+            if name.endswith("_id"):
+                kwargs[name] = canonical_id(value)
+        return args, kwargs
+
     def handle_result(self, event: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
-        log_command = getattr(worker_ctx.service, "log_command", None)
-        if self.method in COMMAND_METHODS and log_command is not None:
-            try:
+        service = worker_ctx.service
+        status = _status(result, exc_info)
+        dossier_id = worker_ctx.kwargs.get("dossier_id", "")
+        try:
+            if self.method in COMMAND_METHODS and hasattr(service, "log_command"):
                 [request] = worker_ctx.args
-                log_command(
-                    self.method,
-                    self.url,
-                    _status(result, exc_info),
-                    request.environ[RECEIVED_AT],
-                    worker_ctx.kwargs.get("dossier_id", ""),
+                service.log_command(
+                    self.method, self.url, status, request.environ[RECEIVED_AT], dossier_id
                 )
-            except Exception:  # the answer must leave, whatever happened to its record
-                log.exception("command_not_logged", extra={"route": self.url})
+            elif self.method == "GET" and dossier_id and status in (403, 404):
+                service.log_refused_read(self.url, status, dossier_id)
+        except Exception:  # the answer must leave, whatever happened to its record
+            log.exception("request_not_logged", extra={"route": self.url, "status": status})
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc: Exception) -> Response:
@@ -54,6 +67,13 @@ class ApiHandler(HttpRequestHandler):
 
 
 api = ApiHandler.decorator
+
+
+def canonical_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except (TypeError, ValueError, AttributeError):
+        raise NotFound("no such thing: the id in the path is not a UUID") from None
 
 
 def _status(result: Any, exc_info: Any) -> int:

@@ -9,7 +9,12 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
 from services.common.errors import ChainError
-from services.gateway.access_log import DOMAIN_CATEGORIES, VIEW_CATEGORIES, categories_of_intake
+from services.gateway.access_log import (
+    DOMAIN_CATEGORIES,
+    THEIRS,
+    VIEW_CATEGORIES,
+    categories_of_intake,
+)
 from services.gateway.http import api, json_response, read_json
 
 
@@ -59,7 +64,7 @@ class IntakeRoutes:
     def get_household(self, request: Request, dossier_id: str) -> Response:
         ctx = self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
         household = self._call(self.intake.household, dossier_id)
-        gemeente = self._gemeente_of(ctx)
+        gemeente = THEIRS
         self._log_reads(
             ctx,
             "household",
@@ -191,5 +196,5 @@ class IntakeRoutes:
         categories = {"signalen"} | {
             DOMAIN_CATEGORIES.get(s["domain"], "signalen") for s in signals["signals"]
         }
-        self._log_read(ctx, "signals", dossier_id, self._gemeente_of(ctx), categories)
+        self._log_read(ctx, "signals", dossier_id, THEIRS, categories)
         return json_response(200, signals)

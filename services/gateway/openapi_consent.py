@@ -149,6 +149,33 @@ def consent_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/partners/{oin}/subscriptions": {
+            "post": {
+                "summary": "Subscribe a partner organisation to a channel (admin): the event types"
+                " and gemeenten it wants, and the purpose it receives them for",
+                "operationId": "subscribePartner",
+                "parameters": [
+                    {
+                        "name": "oin",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{20}$"},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Subscription"}
+                        }
+                    },
+                },
+                "responses": {
+                    **ok_response(201, "The subscription as made.", "Subscription"),
+                    **error_responses(400, 401, 403, 404, 422, 503, 504),
+                },
+            }
+        },
         "/api/v1/sharing/protocol": {
             "get": {
                 "summary": "The information-sharing protocol in force, and its adopted versions",
@@ -167,6 +194,22 @@ def consent_schemas() -> dict[str, Any]:
     purposes = list(Protocol.load().purposes)
     category_list = {"type": "array", "minItems": 1, "items": {"enum": categories}}
     return {
+        "Subscription": {
+            "type": "object",
+            "required": ["channel", "gemeenten", "purpose"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid", "readOnly": True},
+                "partner": {"type": "string", "pattern": "^[0-9]{20}$", "readOnly": True},
+                "channel": {"enum": ["intake", "pip", "matching"]},
+                "types": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Event types of the channel; none: all of them.",
+                },
+                "gemeenten": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                "purpose": {"enum": purposes},
+            },
+        },
         "Partner": {
             "type": "object",
             "required": ["oin", "name", "kind", "gemeenten"],

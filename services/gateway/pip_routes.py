@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
 from services.common.errors import ChainError, NotFound
-from services.gateway.access_log import categories_of_pip
+from services.gateway.access_log import THEIRS, categories_of_pip
 from services.gateway.http import api, csv_response, json_response, read_json
 from services.pip.reports import report_csv
 
@@ -52,7 +52,7 @@ class PipRoutes:
         points["expectations"] = domains.get("verwachtingen")
         points["residence_intention"] = domains.get("verblijfsintentie")
         categories = ["taal-leerbaarheid", "financien", "signalen", "verblijfsintentie", "pip"]
-        self._log_read(ctx, "pip-starting-points", dossier_id, self._gemeente_of(ctx), categories)
+        self._log_read(ctx, "pip-starting-points", dossier_id, THEIRS, categories)
         return json_response(200, points)
 
     @api("PATCH", PIP, expected_exceptions=ChainError)

@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from services.common.errors import ChainError, InvalidInput
+from services.common.errors import ChainError, InvalidInput, Unavailable
 
 PROBLEM_TYPE = "urn:wegwijs:probleem:{}"
 MEDIA_TYPE = "application/problem+json"
@@ -40,10 +40,8 @@ def from_error(exc: ChainError, instance: str = "") -> Response:
     return problem(exc.status, exc.title, str(exc) or exc.title, exc.slug, **extra)
 
 
-class ServiceUnavailable(ChainError):
-    status = 503
-    title = "Service unavailable"
-    slug = "dienst-onbereikbaar"
+class ServiceUnavailable(Unavailable):
+    pass
 
 
 class GatewayTimeout(ChainError):

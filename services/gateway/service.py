@@ -14,18 +14,17 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, UnknownService
-from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from werkzeug.wrappers import Request, Response
 
 from services.common import metrics, remote, settings  # noqa: F401 - remote registers errors
 from services.common.access import Action, require, require_system
-from services.common.context import CONTEXT_KEY, CommandContext, bind_current, current_context
+from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED, ChainError
+from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
-from services.gateway.access_log import AccessLogs
+from services.gateway.access_log import THEIRS, AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.http import api, csv_response, json_response
@@ -52,17 +51,6 @@ SERVICES = ("intake", "pip", "matching", "consent", "audit")
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
-class ActorBinding(DependencyProvider):
-    """Lets a gateway worker attach the caller's context to every RPC call it makes."""
-
-    def get_dependency(self, worker_ctx: Any) -> Callable[[CommandContext], None]:
-        def bind(ctx: CommandContext) -> None:
-            worker_ctx.data[CONTEXT_KEY] = ctx.to_header()
-            bind_current(ctx)
-
-        return bind
-
-
 class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     name = "gateway"
     # A route that makes a dossier, or acts on one its path does not name, says which
@@ -70,18 +58,18 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     command_subject: tuple[str, str] | None = None
 
     chain = ChainRuntime(AccessLogs, ACCESS_PUBLICATIONS)
-    bind = ActorBinding()
-    intake = RpcProxy("intake", **RPC_OPTIONS)
-    pip = RpcProxy("pip", **RPC_OPTIONS)
-    matching = RpcProxy("matching", **RPC_OPTIONS)
-    consent = RpcProxy("consent", **RPC_OPTIONS)
-    audit = RpcProxy("audit", **RPC_OPTIONS)
+    # Each call is signed with the gateway's own key, as the context of the request in hand.
+    intake = PlatformRpcProxy("intake", **RPC_OPTIONS)
+    pip = PlatformRpcProxy("pip", **RPC_OPTIONS)
+    matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
+    consent = PlatformRpcProxy("consent", **RPC_OPTIONS)
+    audit = PlatformRpcProxy("audit", **RPC_OPTIONS)
 
     def _authorise(self, request: Request, action: Action, activity: str) -> CommandContext:
         ctx = authenticate(
             request.headers.get("Authorization"), activity, request.headers.get("traceparent")
         )
-        self.bind(ctx)  # before the check: a refused command is accounted for too
+        bind_current(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)
         return ctx
 
@@ -115,8 +103,23 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         endpoint: str,
         reads: Iterable[tuple[str, str, Iterable[str]]],
     ) -> None:
-        """Record what was read before it is answered: a read that cannot be logged fails."""
-        self.chain.app.record(ctx, endpoint, reads)
+        """Record what was read before it is answered: a read that cannot be recorded is not
+        answered (503), so no read escapes the access log."""
+        try:
+            self.chain.app.record(ctx, endpoint, reads)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the read is not answered
+            log.error("read_not_logged", extra={"endpoint": endpoint, "error": repr(exc)})
+            raise ServiceUnavailable(
+                "the read could not be recorded in the access log, so it is not answered;"
+                " try again later"
+            ) from None
+
+    def log_refused_read(self, route: str, status: int, dossier_id: str) -> None:
+        """Account for a read of a dossier the API refused (see ApiHandler); nobody to account
+        for when the request carried no valid token."""
+        ctx = current_context()
+        if ctx is not None:
+            self.chain.app.record_refused_read(ctx, route, status, dossier_id)
 
     def log_command(
         self, method: str, route: str, status: int, received_at: str, dossier_id: str
@@ -126,12 +129,12 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = current_context()
         if ctx is None:  # not authenticated: nobody to account for
             return
-        subject_id, gemeente = self.command_subject or (dossier_id, self._gemeente_of(ctx))
+        # A command about a dossier is filed under the dossier's own gemeente, whoever asked it
+        # and for whichever gemeente they act: audit takes it from the dossier's registration.
+        subject_id, gemeente = self.command_subject or (dossier_id, "")
         subject_id = _canonical_uuid(subject_id)
-        if subject_id and status >= 400:
-            # Refused: the dossier may be another gemeente's. Audit files it under the
-            # dossier's own gemeente, whose auditors should see the attempt.
-            gemeente = ""
+        if not subject_id:
+            gemeente = self._gemeente_of(ctx)
         try:
             self.chain.app.record_command(
                 ctx, method, route, status, received_at, dossier_id=subject_id, gemeente=gemeente
@@ -195,7 +198,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         """The person's inzage report (AVG art. 15), for the gemeente to hand over."""
         ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
         report = self._call(self.audit.inzage, dossier_id, False)
-        self._log_read(ctx, "inzage", dossier_id, self._gemeente_of(ctx), ["intern"])
+        self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
         return json_response(200, report)
 
     @api(
@@ -206,7 +209,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     def audit_inzage_page(self, request: Request, dossier_id: str) -> Response:
         ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
         page = self._call(self.audit.inzage, dossier_id, True)
-        self._log_read(ctx, "inzage", dossier_id, self._gemeente_of(ctx), ["intern"])
+        self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
         return Response(page, status=200, mimetype="text/html")
 
     @api("GET", "/health")

@@ -78,11 +78,27 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         try:
             self.save(dossier, claim)
         except IntegrityError:
-            raise Conflict(
-                "a dossier for this BSN already exists in the region; a move between gemeenten "
-                "is a handover, not a new registration"
-            ) from None
+            raise self._refuse_second_registration(ctx, claim.id, registration.gemeente) from None
         return dossier.id
+
+    def _refuse_second_registration(
+        self, ctx: CommandContext, claim_id: UUID, requested_for: str
+    ) -> Conflict:
+        """The BSN has a dossier already. The attempt is kept on its claim, in the ledger of
+        the gemeente whose person it is. The actor learns which dossier only when it is one of
+        their own gemeenten' (a retry can carry on with it); otherwise no more than that it
+        cannot be registered, not where the person is."""
+        claim = self._update(
+            ctx.for_activity("registratie"),
+            lambda: self.repository.get(claim_id),
+            lambda c: c.refuse_registration(requested_for=requested_for),
+        )
+        if ctx.actor.acts_for(claim.gemeente):
+            return Conflict(f"this person already has a dossier: {claim.dossier_id}")
+        return Conflict(
+            "this BSN cannot be registered; the attempt is recorded. If the person moved here,"
+            " ask for a handover of their dossier"
+        )
 
     def _household_of(self, link: dict[str, str], gemeente: str) -> UUID:
         """The household of the member named in `household_of` (in the same gemeente)."""

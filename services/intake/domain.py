@@ -247,6 +247,11 @@ class BsnClaim(ChainAggregate):
         self.dossier_id = dossier_id
         self.gemeente = gemeente
 
+    @event("RegistrationRefused")
+    def refuse_registration(self, requested_for: str) -> None:
+        """Someone tried to register the BSN again (for `requested_for`): kept on the claim, so
+        the gemeente whose person it is sees who tried, and when."""
+
     @staticmethod
     def digest_of(bsn: str, key: str) -> str:
         return hmac.new(key.encode(), bsn.encode(), hashlib.sha256).hexdigest()

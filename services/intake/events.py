@@ -14,6 +14,7 @@ from services.intake.views import ReadLog
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 BSN_CLAIMED = "nl.wegwijs.intake.bsn.geclaimd.v1"
+REGISTRATION_REFUSED = "nl.wegwijs.intake.registratie.geweigerd.v1"
 INTAKE_STARTED = "nl.wegwijs.intake.brede-intake.gestart.v1"
 LBT_RECORDED = "nl.wegwijs.intake.leerbaarheidstoets.vastgelegd.v1"
 EDUCATION_ADDED = "nl.wegwijs.intake.opleiding.toegevoegd.v1"
@@ -65,6 +66,9 @@ PUBLICATIONS = {
         subject=lambda e: str(e.dossier_id),
         gemeente=lambda e: e.gemeente,
         data=lambda e: {"dossier_id": str(e.dossier_id), "gemeente": e.gemeente},
+    ),
+    BsnClaim.RegistrationRefused: about_dossier(
+        REGISTRATION_REFUSED, lambda e: {"requested_for": e.requested_for}
     ),
     BredeIntake.Started: dossier_opened(INTAKE_STARTED),
     BredeIntake.LeerbaarheidstoetsRecorded: about_dossier(

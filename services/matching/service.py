@@ -7,14 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 
 from services.common import settings
 from services.common.access import Action, require
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED
+from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
+from services.common.topology import CONSUMES
 from services.matching.application import Matching
 from services.matching.events import PUBLICATIONS
 from services.matching.pool import (
@@ -43,8 +44,10 @@ class PoolProvider(DependencyProvider):
 
 class MatchingService(ChainService):
     name = "matching"
-    chain = ChainRuntime(Matching, PUBLICATIONS, origins=("intake", "pip"), projections=PROJECTIONS)
-    consent = RpcProxy("consent", **RPC_OPTIONS)
+    chain = ChainRuntime(
+        Matching, PUBLICATIONS, origins=CONSUMES["matching"], projections=PROJECTIONS
+    )
+    consent = PlatformRpcProxy("consent", **RPC_OPTIONS)
     pool = PoolProvider()
 
     @consume(events_from("intake", "matching"))

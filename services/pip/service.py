@@ -16,6 +16,7 @@ from services.common.errors import EXPECTED, NotFound
 from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
+from services.common.topology import CONSUMES
 from services.pip.application import Pips
 from services.pip.events import PUBLICATIONS
 from services.pip.projections import PROJECTIONS, monitoring_candidates
@@ -26,9 +27,7 @@ log = logging.getLogger(__name__)
 
 class PipService(ChainService):
     name = "pip"
-    chain = ChainRuntime(
-        Pips, PUBLICATIONS, origins=("intake", "matching"), projections=PROJECTIONS
-    )
+    chain = ChainRuntime(Pips, PUBLICATIONS, origins=CONSUMES["pip"], projections=PROJECTIONS)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:

@@ -11,13 +11,15 @@ import pytest
 import requests
 from kombu import Connection, Exchange, Producer
 
-from services.common import remote  # noqa: F401 - lets RPC errors arrive as themselves
-from services.common.context import CONTEXT_KEY, system_context
+from services.common import (
+    remote,  # noqa: F401 - lets RPC errors arrive as themselves
+    settings,
+)
+from services.common.context import system_context
 from services.common.envelope import SERIALIZER, routing_key
+from services.common.proxies import PlatformClient
 from services.intake.application import Intake
-from tests.platform import TEST_ENV, eventually, extra_port, person, rabbitmqctl
-
-from nameko.standalone.rpc import ClusterRpcProxy  # isort: skip
+from tests.platform import TEST, eventually, extra_port, person, rabbitmqctl
 
 
 def _intake_positions(platform) -> list[int]:
@@ -140,7 +142,8 @@ def test_g2_events_stored_while_rabbitmq_is_down_reach_the_ledger_exactly_once(p
 
 
 def _publish(events: list[dict]) -> None:
-    with Connection(TEST_ENV["WEGWIJS_AMQP_URI"]) as conn:
+    """Publish again, as the events' origin (only its broker user may)."""
+    with Connection(settings.amqp_uri(events[0]["origin"])) as conn:
         producer = Producer(conn.channel(), serializer=SERIALIZER)
         exchange = Exchange("wegwijs.events", type="topic", durable=True)
         for event in events:
@@ -148,9 +151,8 @@ def _publish(events: list[dict]) -> None:
 
 
 def _notifications(origin: str, start: int, limit: int) -> list[dict]:
-    ctx = system_context("test", "replicatie")
-    config = {"AMQP_URI": TEST_ENV["WEGWIJS_AMQP_URI"]}
-    with ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}) as rpc:
+    """Part of an origin's log, pulled as audit pulls it."""
+    with PlatformClient("audit", lambda: system_context("audit", "replicatie")) as rpc:
         return getattr(rpc, origin).notifications(start, limit)
 
 
@@ -219,8 +221,7 @@ def test_g5_a_consumer_killed_mid_run_catches_up_after_restart(platform):
         platform.register()
     assert platform.stored_events("intake", "intake_events") > platform.ledger_count("intake")
     # What the queue held is gone too: catching up must come from intake's own log.
-    with Connection(TEST_ENV["WEGWIJS_AMQP_URI"]) as conn:
-        conn.channel().queue_delete("audit.from.intake")
+    rabbitmqctl("purge_queue", "-p", TEST.name, "audit.from.intake")
 
     platform.start("audit")
 

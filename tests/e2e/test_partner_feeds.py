@@ -14,6 +14,7 @@ from kombu import Connection, Consumer, Queue
 from referencing import Registry, Resource
 
 from examples.partner_consumer import LocalStore, PartnerFeed
+from services.common.broker import partner_user
 from tests.e2e.http import as_role, send
 from tests.platform import ROOT, eventually, person, rabbitmqctl
 
@@ -39,7 +40,7 @@ def feeds(platform):
     )  # fmt: skip
     yield credentials
     for oin in (A, B):
-        rabbitmqctl("delete_user", f"partner-{oin}")
+        rabbitmqctl("delete_user", partner_user(oin))
 
 
 def _refused(uri: str, action) -> bool:

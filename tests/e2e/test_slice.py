@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from services.gateway.openapi import openapi_document
-from tests.platform import eventually, person
+from tests.platform import TEST, eventually, person
 
 
 def test_registering_a_person_answers_201_with_only_a_uuid_and_shows_the_dossier(platform):
@@ -140,10 +140,14 @@ def test_health_openapi_and_metrics_answer(platform):
     assert "/api/v1/dossiers/{dossier_id}/pip" in document["paths"]
     metrics = platform.http.get(f"{platform.url}/metrics", timeout=10).text
     assert "wegwijs_entrypoint_latency_seconds_bucket" in metrics
-    intake_metrics = platform.http.get("http://127.0.0.1:18101/metrics", timeout=10).text
+    intake_metrics = platform.http.get(
+        f"http://127.0.0.1:{TEST.service_port_base + 1}/metrics", timeout=10
+    ).text
     assert 'wegwijs_events_stored_total{service="intake"}' in intake_metrics
     assert 'wegwijs_outbox_lag_events{service="intake"}' in intake_metrics
-    audit_metrics = platform.http.get("http://127.0.0.1:18105/metrics", timeout=10).text
+    audit_metrics = platform.http.get(
+        f"http://127.0.0.1:{TEST.service_port_base + 5}/metrics", timeout=10
+    ).text
     assert 'wegwijs_consumer_lag_events{origin="intake",service="audit"}' in audit_metrics
 
 

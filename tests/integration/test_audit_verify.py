@@ -17,7 +17,7 @@ from services.audit.checkpoints import signing_key
 from services.audit.ledger import Ledger, chain_hash
 from services.common import settings
 from services.common.db import Database
-from services.common.schema import migrate
+from services.common.schema import migrate_database
 from tests.platform import ROOT, TEST, TEST_ENV
 
 DBNAME = f"{TEST.name}_audit_verify"
@@ -47,7 +47,7 @@ def ledger(monkeypatch):
     with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
     monkeypatch.setenv("WEGWIJS_PG_DBNAME", DBNAME)
-    migrate()
+    migrate_database()
     db = Database().open()
     ledger = Ledger(db)
     ledger.apply("intake", [_event(p) for p in range(1, 11)])
@@ -159,3 +159,15 @@ def test_a_forged_checkpoint_is_named(ledger, tmp_path):
     kept.write_text("\n".join(json.dumps(c, default=str) for c in forged))
     code, out = _verify("--checkpoints", str(kept))
     assert code == 1 and "bad-signature: checkpoint 1" in out, out
+
+
+def test_audit_signs_a_checkpoint_every_n_entries_so_the_unsigned_tail_stays_short(ledger):
+    every = 7
+    counting = Ledger(ledger.db, checkpoint_key=signing_key(), checkpoint_every=every)
+    for start in range(ENTRIES + 1, ENTRIES + 31, 3):  # 30 more entries, three at a time
+        counting.apply("pip", [_event(p) for p in range(start, start + 3)])
+        head = ENTRIES + (start - ENTRIES + 2)
+        signed = max(c["size"] for c in counting.checkpoints())
+        assert head - signed < every, f"{head - signed} entries unsigned at {head}"
+
+    assert _verify()[0] == 0

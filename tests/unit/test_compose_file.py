@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ SERVICE_PORTS = {
     "gateway": 8000,
 }
 INFRASTRUCTURE = ("rabbitmq", "postgres", "prometheus")
-ONE_SHOT_JOBS = ("migrate", "demo")
+ONE_SHOT_JOBS = ("migrate", "demo", "broker-definitions")
 HOST_PORTS = {"gateway": 8000, "rabbitmq": 15672, "prometheus": 9090}
 
 
@@ -202,14 +203,29 @@ def test_wegwijs_containers_share_one_environment_that_points_at_the_compose_hos
 ) -> None:
     for name in [*SERVICE_PORTS, "migrate"]:
         environment = _environment(services[name])
-        assert "@rabbitmq:5672" in environment.get("WEGWIJS_AMQP_URI", ""), (
-            f"{name} does not reach RabbitMQ at rabbitmq:5672: {environment}"
+        assert environment.get("WEGWIJS_AMQP_URI") == "amqp://rabbitmq:5672/wegwijs", (
+            f"{name} does not reach the platform's vhost at rabbitmq:5672: {environment}"
         )
         assert environment.get("WEGWIJS_PG_HOST") == "postgres", (
             f"{name} does not reach PostgreSQL at host postgres: {environment}"
         )
         assert environment.get("WEGWIJS_PG_DBNAME") == "wegwijs", f"{name}: wrong database"
-        assert environment.get("WEGWIJS_JWT_SECRET"), f"{name} has no WEGWIJS_JWT_SECRET"
+        assert services[name].get("env_file") == [".secrets/development.env"], (
+            f"{name} does not take its secrets from the secrets file"
+        )
+
+
+def test_the_compose_file_holds_no_secret() -> None:
+    """Every secret comes from the secrets file of the checkout, none is written here."""
+    from services.common import settings
+
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    for setting in settings.declared():
+        if setting.secret:
+            set_here = re.search(rf"^\s*{setting.name}:", text, re.MULTILINE)
+            assert not set_here, f"{setting.name} is set in the compose file"
+            assert not setting.default or setting.default not in text, setting.name
+    assert "wegwijs-dev" not in text and "guest" not in text
 
 
 def test_every_wegwijs_service_waits_for_healthy_rabbitmq_and_postgres(

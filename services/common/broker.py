@@ -1,0 +1,277 @@
+"""The platform's place on RabbitMQ: its own vhost, one user per process, the exchanges, queues and
+bindings, and what each user may do there.
+
+`wegwijs migrate` makes all of it in one import of broker definitions, through `rabbitmqctl` (the
+broker's administrator); no running process declares an exchange, a durable queue or a binding, or
+connects as an administrator. Each process may:
+- consume only its own queues (`rpc-<process>`, `<process>.from.<origin>`, its reply queues),
+- make only its own reply queues, bound only with its own reply keys (`reply.<process>.<uuid>`),
+- publish on the RPC exchange only the calls it may make (`topology.CALLS`) and the replies to its
+  own callers, and on the events exchange only its own events (`<process>.<type>`).
+Topic permissions on both topic exchanges hold these routing keys, so no process can bind a queue
+to either exchange with `#`, and a partner's user can do nothing but read its own feed queue.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+import shlex
+import subprocess
+from collections.abc import Iterable
+from typing import Any
+
+from kombu import Exchange, Queue
+
+from services.common import settings, topology
+from services.common.settings import PROCESSES
+
+RPC_EXCHANGE = "nameko-rpc"  # nameko's default RPC exchange
+REPLY_KEY = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+OIN = "[0-9]{20}"
+
+
+# exchanges and queues: declared by migrate only ----------------------------------------------
+def rpc_exchange(declare: bool = False) -> Exchange:
+    return Exchange(RPC_EXCHANGE, type="topic", durable=True, no_declare=not declare)
+
+
+def events_exchange(declare: bool = False) -> Exchange:
+    return Exchange(
+        settings.EVENTS_EXCHANGE.get(), type="topic", durable=True, no_declare=not declare
+    )
+
+
+def partner_exchange(declare: bool = False) -> Exchange:
+    return Exchange(
+        settings.PARTNER_EXCHANGE.get(), type="direct", durable=True, no_declare=not declare
+    )
+
+
+def rpc_queue(process: str, declare: bool = False) -> Queue:
+    """The queue on which every instance of `process` takes its RPC calls."""
+    return Queue(
+        f"rpc-{process}",
+        exchange=rpc_exchange(declare),
+        routing_key=f"{process}.*",
+        durable=True,
+        no_declare=not declare,
+    )
+
+
+def events_queue(consumer: str, origin: str, declare: bool = False) -> Queue:
+    """The durable queue on which `consumer` receives every integration event of `origin`."""
+    return Queue(
+        f"{consumer}.from.{origin}",
+        exchange=events_exchange(declare),
+        routing_key=f"{origin}.#",
+        durable=True,
+        no_declare=not declare,
+    )
+
+
+def reply_key(process: str, reply_id: str) -> str:
+    """The routing key of a reply to `process`: only it may bind a queue with it."""
+    return f"reply.{process}.{reply_id}"
+
+
+def reply_queue_name(process: str, reply_id: str) -> str:
+    return f"rpc.reply-{process}-{reply_id}"
+
+
+# what each user may do ---------------------------------------------------------------------------
+def _any_of(patterns: Iterable[str]) -> str:
+    found = sorted(set(patterns))
+    return f"^(?:{'|'.join(found)})$" if found else "^$"
+
+
+def permissions(process: str) -> dict[str, str]:
+    """configure, write and read: regular expressions over exchange and queue names."""
+    replies = re.escape(f"rpc.reply-{process}-") + REPLY_KEY
+    configure, write = [replies], [replies, re.escape(RPC_EXCHANGE)]
+    read = [replies, re.escape(RPC_EXCHANGE), re.escape(f"rpc-{process}")]
+    read += [re.escape(f"{process}.from.{origin}") for origin in topology.CONSUMES.get(process, ())]
+    if process in topology.PUBLISHES:
+        write.append(re.escape(settings.EVENTS_EXCHANGE.get()))
+    if process == "consent":  # the partner feeds: each partner's queue, made on first use
+        feeds = r"partner\." + OIN + r"\.feed"
+        configure.append(feeds)
+        write += [feeds, re.escape(settings.PARTNER_EXCHANGE.get())]
+        read.append(re.escape(settings.PARTNER_EXCHANGE.get()))
+    return {"configure": _any_of(configure), "write": _any_of(write), "read": _any_of(read)}
+
+
+def rpc_topics(process: str) -> dict[str, str]:
+    """Routing keys on the RPC exchange: the calls it may make and the replies to its callers
+    (write); its own reply keys (read, for binding its reply queues)."""
+    calls = []
+    for target, methods in topology.calls_of(process).items():
+        if methods == topology.USER_FACING:
+            internal = "|".join(sorted(topology.INTERNAL_METHODS))
+            calls.append(rf"{re.escape(target)}\.(?!(?:{internal})$)[a-z_]+")
+        else:
+            calls.append(rf"{re.escape(target)}\.(?:{'|'.join(sorted(methods))})")
+    callers = topology.callers_of(process)
+    if callers:
+        calls.append(rf"reply\.(?:{'|'.join(callers)})\.{REPLY_KEY}")
+    return {"write": _any_of(calls), "read": _any_of([rf"reply\.{process}\.{REPLY_KEY}"])}
+
+
+def event_topics(process: str) -> dict[str, str]:
+    """Routing keys on the events exchange: its own events only; binding is migrate's."""
+    own = [rf"{re.escape(process)}\..+"] if process in topology.PUBLISHES else []
+    return {"write": _any_of(own), "read": "^$"}
+
+
+# definitions ------------------------------------------------------------------------------------
+def password_hash(password: str) -> str:
+    """RabbitMQ's salted SHA-256 (rabbit_password_hashing_sha256), so no password is passed."""
+    salt = secrets.token_bytes(4)
+    return base64.b64encode(salt + hashlib.sha256(salt + password.encode()).digest()).decode()
+
+
+def _user(name: str, password: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "password_hash": password_hash(password),
+        "hashing_algorithm": "rabbit_password_hashing_sha256",
+        "tags": [],
+    }
+
+
+def _exchange(exchange: Exchange, vhost: str) -> dict[str, Any]:
+    return {
+        "name": exchange.name,
+        "vhost": vhost,
+        "type": exchange.type,
+        "durable": True,
+        "auto_delete": False,
+        "internal": False,
+        "arguments": {},
+    }
+
+
+def _queue(queue: Queue, vhost: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    declared = {
+        "name": queue.name,
+        "vhost": vhost,
+        "durable": True,
+        "auto_delete": False,
+        "arguments": {},
+    }
+    binding = {
+        "source": queue.exchange.name,
+        "vhost": vhost,
+        "destination": queue.name,
+        "destination_type": "queue",
+        "routing_key": queue.routing_key,
+        "arguments": {},
+    }
+    return declared, binding
+
+
+def platform_definitions() -> dict[str, Any]:
+    """The vhost, every process's user and permissions, the exchanges, queues and bindings."""
+    vhost = settings.vhost()
+    queues = [rpc_queue(p, declare=True) for p in PROCESSES]
+    queues += [
+        events_queue(consumer, origin, declare=True)
+        for consumer, origins in topology.CONSUMES.items()
+        for origin in origins
+    ]
+    declared = [_queue(q, vhost) for q in queues]
+    definitions: dict[str, Any] = {
+        "vhosts": [{"name": vhost}],
+        "users": [],
+        "permissions": [],
+        "topic_permissions": [],
+        "exchanges": [
+            _exchange(e, vhost)
+            for e in (rpc_exchange(True), events_exchange(True), partner_exchange(True))
+        ],
+        "queues": [q for q, _ in declared],
+        "bindings": [b for _, b in declared],
+    }
+    for process in PROCESSES:
+        user = settings.broker_user(process)
+        definitions["users"].append(_user(user, settings.AMQP_PASSWORDS[process].get()))
+        definitions["permissions"].append({"user": user, "vhost": vhost, **permissions(process)})
+        for exchange, topics in (
+            (RPC_EXCHANGE, rpc_topics(process)),
+            (settings.EVENTS_EXCHANGE.get(), event_topics(process)),
+        ):
+            definitions["topic_permissions"].append(
+                {"user": user, "vhost": vhost, "exchange": exchange, **topics}
+            )
+    return definitions
+
+
+def partner_definitions(oin: str, password: str) -> dict[str, Any]:
+    """A partner's own user, allowed to read its own feed queue and nothing else, and the queue."""
+    vhost = settings.vhost()
+    user = partner_user(oin)
+    queue, binding = _queue(partner_queue(oin, declare=True), vhost)
+    return {
+        "vhosts": [{"name": vhost}],
+        "users": [_user(user, password)],
+        "permissions": [
+            {
+                "user": user,
+                "vhost": vhost,
+                "configure": "^$",
+                "write": "^$",
+                "read": f"^{re.escape(queue['name'])}$",
+            }
+        ],
+        "topic_permissions": [
+            {"user": user, "vhost": vhost, "exchange": exchange, "write": "^$", "read": "^$"}
+            for exchange in (RPC_EXCHANGE, settings.EVENTS_EXCHANGE.get())
+        ],
+        "exchanges": [_exchange(partner_exchange(True), vhost)],
+        "queues": [queue],
+        "bindings": [binding],
+    }
+
+
+def partner_user(oin: str) -> str:
+    return settings.broker_user(f"partner-{oin}")
+
+
+def partner_queue(oin: str, declare: bool = False) -> Queue:
+    """A partner's own queue: the only thing its broker user may read."""
+    return Queue(
+        f"partner.{oin}.feed",
+        exchange=partner_exchange(declare),
+        routing_key=oin,
+        durable=True,
+    )
+
+
+def import_definitions(definitions: dict[str, Any]) -> None:
+    """Import into the broker as its administrator (WEGWIJS_RABBITMQCTL), in one call."""
+    command = [*shlex.split(settings.RABBITMQCTL.get()), "-q", "import_definitions"]
+    done = subprocess.run(
+        command,
+        input=json.dumps(definitions),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"rabbitmqctl import_definitions: {done.stderr.strip()}")
+
+
+def provision_platform() -> list[str]:
+    definitions = platform_definitions()
+    if not settings.RABBITMQCTL.get():
+        return ["broker: left alone (WEGWIJS_RABBITMQCTL is empty: it loads definitions itself)"]
+    import_definitions(definitions)
+    users = ", ".join(u["name"] for u in definitions["users"])
+    return [
+        f"broker vhost {settings.vhost()}: {len(definitions['queues'])} queues; users {users},"
+        " each kept to its own queues and routing keys"
+    ]
