@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -84,8 +84,7 @@ class FeedUseCases:
         except AggregateNotFoundError:
             return Subscriptions()
 
-    # the feed, decided when an event arrives ----------------------------------------------------
-    # who is involved with the person --------------------------------------------------------
+    # who is involved with the person -----------------------------------------------------------
     def note_relation(self, origin: str, event: Mapping[str, Any]) -> Relations | None:
         """Take in matching's proposal events: which organisations now guide the person or have
         a proposal for them. Returns the relations when they changed (not yet saved)."""
@@ -103,7 +102,11 @@ class FeedUseCases:
         return relations if changed else None
 
     def _hears_of(
-        self, partner: Partner, dossier_id: str, addressed: str | None, relations: Any = None
+        self,
+        partner: Partner,
+        dossier_id: str,
+        addressed: str | None,
+        relations: Relations | None = None,
     ) -> bool:
         """Whether the partner may hear of the person at all: its kind needs no relation, the
         event is its own proposal, or it guides the person or has a proposal for them."""
@@ -270,9 +273,11 @@ class FeedUseCases:
 
     # telling a partner to delete ---------------------------------------------------------------
     def delete_notices(self, event: Any) -> list[tuple[str, dict[str, Any]]]:
-        """The notices a consent's event gives its grantee, as (OIN, CloudEvent): after a
-        withdrawal or expiry, delete everything received under the consent; after a change, what
-        the consent no longer covers (categories taken out, or all when its period ended)."""
+        """The notice a consent's event gives its grantee, as (OIN, CloudEvent): delete what it
+        received under the consent and may no longer receive. After a withdrawal or expiry that
+        is every category of the consent, after a change the categories taken out, or all of
+        them when the change ended its period; less what the law or another consent still
+        allows. None when nothing is left to delete."""
         if not isinstance(
             event,
             DossierConsents.ConsentWithdrawn
@@ -281,25 +286,38 @@ class FeedUseCases:
         ):
             return []
         dossier_id = str(event.context["subject"]["dossier_id"])
-        after = self._consent_at(dossier_id, event.consent_id, event.originator_version)
+        consents = self.repository.get(consents_id(dossier_id), version=event.originator_version)
+        after = consents.consents[event.consent_id]
         if isinstance(event, DossierConsents.ConsentChanged):
-            before = self._consent_at(dossier_id, event.consent_id, event.originator_version - 1)
+            before = self.repository.get(
+                consents_id(dossier_id), version=event.originator_version - 1
+            ).consents[event.consent_id]
             on = getattr(event, "on", None) or event.timestamp.astimezone(AMSTERDAM).date()
-            ended = after["valid_until"] < on
-            gone = set(before["categories"]) - (set() if ended else set(after["categories"]))
-            reason, occasion = "ingeperkt", f"ingeperkt:{event.originator_version}"
-        else:
-            gone, on = set(after["categories"]), event.on
-            withdrawn = isinstance(event, DossierConsents.ConsentWithdrawn)
-            reason = occasion = "ingetrokken" if withdrawn else "verlopen"
+            ended_now = after["valid_until"] < on <= before["valid_until"]
+            gone = set(before["categories"]) - (set() if ended_now else set(after["categories"]))
+            reason, occasion, from_day = "ingeperkt", f"ingeperkt:{event.originator_version}", on
+        elif isinstance(event, DossierConsents.ConsentWithdrawn):
+            gone, on, from_day = set(after["categories"]), event.on, event.on
+            reason = occasion = "ingetrokken"
+        else:  # the consent covered its last day; from the next, nothing
+            gone, on, from_day = set(after["categories"]), event.on, event.on + timedelta(days=1)
+            reason = occasion = "verlopen"
+        oin = after["grantee"]["oin"]
+        try:
+            partner = self.repository.get(partner_id(oin))
+        except AggregateNotFoundError:
+            partner = None
+        if partner is not None:
+            gone = {
+                c
+                for c in gone
+                if not decide(
+                    self.protocol, consents, partner, c, after["purpose"], from_day
+                ).permit
+            }
         if not gone:
             return []
-        oin = after["grantee"]["oin"]
         notice = withdrawal_cloudevent(
             oin, dossier_id, event.consent_id, sorted(gone), on.isoformat(), reason, occasion
         )
         return [(oin, notice)]
-
-    def _consent_at(self, dossier_id: str, consent_id: str, version: int) -> dict[str, Any]:
-        consents = self.repository.get(consents_id(dossier_id), version=version)
-        return consents.consents[consent_id]

@@ -253,12 +253,15 @@ def _notices(consent) -> list[tuple[str, dict]]:
 def test_narrowing_a_consent_tells_the_partner_to_delete_what_is_no_longer_allowed(partners):
     dossier_id = _dossier(partners)
     given = partners.give_consent(
-        context(), dossier_id, _consent(categories=("gezondheid", "financien", "gezin")), TODAY
+        context(),
+        dossier_id,
+        _consent(categories=("gezondheid", "financien", "gezin", "pip")),
+        TODAY,
     )
     change = lambda body: partners.change_consent(  # noqa: E731
         context(), dossier_id, given["id"], {**body, "reason": "Op verzoek."}, today=TODAY
     )
-    change({"categories": ["gezondheid", "financien", "gezin", "signalen"]})
+    change({"categories": ["gezondheid", "financien", "gezin", "pip", "signalen"]})
     change({"valid_until": "2027-12-01"})
     assert _notices(partners) == [], "more categories or a longer period: nothing to delete"
 
@@ -268,7 +271,7 @@ def test_narrowing_a_consent_tells_the_partner_to_delete_what_is_no_longer_allow
     assert narrowed["subject"] == dossier_id
     assert narrowed["data"] == {
         "consent_id": given["id"],
-        "categories": ["financien", "gezin"],
+        "categories": ["financien", "gezin"],  # the law still lets VWN receive the PIP
         "on": TODAY.isoformat(),
         "reason": "ingeperkt",
         "instruction": "verwijderen",
@@ -281,3 +284,19 @@ def test_narrowing_a_consent_tells_the_partner_to_delete_what_is_no_longer_allow
     assert ended["data"]["categories"] == ["gezondheid", "signalen"]
     assert ended["data"]["reason"] == "ingeperkt"
     assert len({n["id"] for _, n in _notices(partners)}) == 2, "each notice its own id"
+
+
+def test_withdrawal_and_expiry_tell_the_partner_to_delete_what_only_the_consent_allowed(partners):
+    dossier_id = _dossier(partners)
+    both = ("gezondheid", "pip")
+    withdrawn = partners.give_consent(context(), dossier_id, _consent(categories=both), TODAY)
+    partners.withdraw_consent(context(), dossier_id, withdrawn["id"], {}, today=TODAY)
+    ending = _consent(categories=("gezin",), valid_until=(TODAY - timedelta(days=1)).isoformat())
+    expired = partners.give_consent(context(), dossier_id, ending, TODAY)
+    partners.expire(dossier_id, TODAY)
+
+    assert [(n["data"]["consent_id"], n["data"]["reason"], n["data"]["categories"])
+            for _, n in _notices(partners)] == [
+        (withdrawn["id"], "ingetrokken", ["gezondheid"]),  # the law still lets VWN have the PIP
+        (expired["id"], "verlopen", ["gezin"]),
+    ]  # fmt: skip
