@@ -25,7 +25,7 @@ from tests.pip_fixtures import goal, sections
 from tests.platform import ROOT, eventually, person, rabbitmqctl
 
 A, B = "00000003000000000021", "00000003000000000022"
-V = "00000003000000000031"  # a volunteer organisation subscribed to everything of its gemeenten
+V = "00000003000000000041"  # a volunteer organisation subscribed to everything of its gemeenten
 GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
 PROPOSED = "nl.wegwijs.matching.voorstel.gedaan.v1"
 PROGRESS = "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
