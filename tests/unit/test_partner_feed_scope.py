@@ -300,3 +300,38 @@ def test_withdrawal_and_expiry_tell_the_partner_to_delete_what_only_the_consent_
         (withdrawn["id"], "ingetrokken", ["gezondheid"]),  # the law still lets VWN have the PIP
         (expired["id"], "verlopen", ["gezin"]),
     ]  # fmt: skip
+
+
+def test_the_relations_consent_keeps_are_published_as_valid_events_of_ids_only(partners):
+    from services.common.envelope import to_cloudevent
+    from services.consent.events import PUBLICATIONS
+    from tests.unit.test_contracts import _validate
+
+    dossier_id = _dossier(partners)
+    proposal = _propose(partners, dossier_id)
+    partners.process(
+        "matching",
+        [
+            _event("matching", ANSWERED, dossier_id, proposal_id=proposal, organisation=VWN,
+                   side="aanbieder", accepted=False),
+        ],
+    )  # fmt: skip
+
+    published = [
+        to_cloudevent("consent", PUBLICATIONS, n.id, partners.mapper.to_domain_event(n), n.state)
+        for n in partners.recorder.select_notifications(start=1, limit=1000)
+    ]
+    relations = [e for e in published if ".relatie" in e["type"]]
+    assert [(e["type"].split(".")[3:5], e["subject"]) for e in relations] == [
+        (["relaties", "geopend"], dossier_id),
+        (["relatie", "begonnen"], dossier_id),
+        (["relatie", "beeindigd"], dossier_id),
+    ]
+    assert relations[-1]["data"] == {
+        "dossier_id": dossier_id,
+        "proposal_id": proposal,
+        "organisation": VWN,
+        "reason": "afgewezen",
+    }
+    for event in relations:
+        _validate(event)
