@@ -70,8 +70,8 @@ class LocalStore:
             return  # delivered again: at least once
         self.seen.add(event["id"])
         if event["type"] == WITHDRAWN:
-            # Delete what we hold under the ended consent. Coarse on purpose: this keeps nothing
-            # about the dossier that the consent may have covered.
+            # A consent ended or was narrowed: delete what we hold of the categories it names.
+            # Coarse on purpose: this keeps nothing about the dossier that they may have covered.
             self.by_dossier.pop(event["subject"], None)
             return
         self.by_dossier.setdefault(event["subject"], []).append(event)

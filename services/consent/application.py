@@ -49,14 +49,18 @@ class Consent(ChainApplication, FeedUseCases):
         self.region = region or Region.load()
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
-        """Open a registered dossier's consents, and decide what partners' feeds get of any
-        event their subscriptions match."""
+        """Open a registered dossier's consents, note which organisations a proposal or a
+        guidance involves, and decide what partners' feeds get of any event their
+        subscriptions match."""
         opened = None
         if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
             data = event["data"]
             opened = self.dossier_consents(data["dossier_id"], data["gemeente"])
-        # the feed decides on the consents just opened, not on a second new copy of them
-        return self.feed(origin, event, opened) or ([opened] if opened else [])
+        # A proposal's own event reaches the organisation it involves: noted before deciding.
+        noted = self.note_relation(origin, event)
+        # the feed decides on the aggregates just changed, not on second new copies of them
+        fed = self.feed(origin, event, opened, noted) or ([opened] if opened else [])
+        return [*fed, *([noted] if noted else [])]
 
     # the protocol -------------------------------------------------------------------------------
     def adopt_protocol(self) -> bool:
@@ -133,14 +137,20 @@ class Consent(ChainApplication, FeedUseCases):
         }
 
     def change_consent(
-        self, ctx: CommandContext, dossier_id: str, consent_id: str, data: Any
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        consent_id: str,
+        data: Any,
+        today: date | None = None,
     ) -> dict[str, Any]:
         consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
         changes, reason = self._parse_change(data)
+        on = today or today_in_amsterdam()
         saved = self._update(
             ctx.for_activity("toestemming-vastleggen"),
             lambda: self.repository.get(consents.id),
-            lambda c: c.change(consent_id, changes, reason, ctx.actor.user_id),
+            lambda c: c.change(consent_id, changes, reason, ctx.actor.user_id, on),
         )
         return jsonable(saved.consents[consent_id])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.consent.categories import NEVER_SHARED, Categories
+from services.consent.categories import Categories
 from services.consent.feeds import CHANNELS, WITHDRAWAL_TYPE
 
 
@@ -18,7 +18,8 @@ def asyncapi_document() -> dict[str, Any]:
     types = sorted(
         t
         for t, mapping in categories.events.items()
-        if t.split(".")[2] in CHANNELS and mapping.event != NEVER_SHARED
+        if t.split(".")[2] in CHANNELS
+        and mapping.possible_event_categories() - categories.never_shared()
     )
     messages: dict[str, Any] = {
         _message_name(t): {
@@ -34,7 +35,7 @@ def asyncapi_document() -> dict[str, Any]:
     }
     messages[_message_name(WITHDRAWAL_TYPE)] = {
         "name": WITHDRAWAL_TYPE,
-        "title": "A consent ended: delete what you received under it",
+        "title": "A consent ended or was narrowed: delete what it no longer covers",
         "contentType": "application/cloudevents+json",
         "payload": {"$ref": f"partner/{WITHDRAWAL_TYPE}.json"},
     }
@@ -48,9 +49,13 @@ def asyncapi_document() -> dict[str, Any]:
                 "What a partner organisation receives from Wegwijs: CloudEvents (NL GOV profile) "
                 "on its own queue, for the channels and filters it subscribed to (as in the VNG "
                 "Notificaties API), holding only what the law or the person's consent allows. "
+                "Enforcement (handhaving) is never sent. An organisation of a kind the protocol "
+                "names under `relation` receives events only about people it guides or has a "
+                "proposal for. "
                 "Each event has a dataref to fetch it again with a partner token; the decision "
-                "is taken again at fetch time. When a consent ends, a "
-                f"{WITHDRAWAL_TYPE} event tells the partner to delete what it holds. Deliveries "
+                "is taken again at fetch time. When a consent ends or is narrowed, a "
+                f"{WITHDRAWAL_TYPE} event tells the partner to delete what it holds of the "
+                "categories it names. Deliveries "
                 "are at least once: deduplicate by id. examples/partner_consumer.py is a "
                 "consumer to copy."
             ),

@@ -1,9 +1,10 @@
 """Data categories, and which category each field of each integration event belongs to.
 
-The mapping is a contract (`contracts/data-categories.v1.json`). A field's category is fixed, or
+The mapping is a contract (`contracts/data-categories.v2.json`). A field's category is fixed, or
 follows its value (a goal on `gezondheid` is health), or, for a list of goals or items, follows
-each element. An event as such also reveals a category (a health signal was given); it is shared
-only when that one is permitted. `intern` is never shared. No I/O except loading the file.
+each element. An event as such also reveals a category (a health signal was given, progress on a
+health goal was recorded); it is shared only when that one is permitted. Categories the contract
+marks `never_shared` (`intern`, `handhaving`) go to no partner. No I/O except loading the file.
 """
 
 from __future__ import annotations
@@ -17,15 +18,26 @@ from typing import Any
 
 from services.common import settings
 
-MAPPING_FILE = settings.ROOT / "contracts" / "data-categories.v1.json"
+MAPPING_FILE = settings.ROOT / "contracts" / "data-categories.v2.json"
 NEVER_SHARED = "intern"
+_ABSENT = object()
 
 
 def _of(spec: Any, value: Any) -> str:
-    """The category a spec gives a scalar value."""
+    """The category a spec gives a scalar value (`_ABSENT` when the data does not hold it)."""
     if isinstance(spec, str):
         return spec
+    if value is _ABSENT and "absent" in spec:
+        return spec["absent"]
     return spec["by_value"].get(str(value), spec["default"])
+
+
+def _possible(spec: Any) -> set[str]:
+    """Every category a spec can give, whatever the value."""
+    if isinstance(spec, str):
+        return {spec}
+    values = spec.get("by_value") or spec.get("each_by_value")
+    return {spec["default"], *values.values(), *([spec["absent"]] if "absent" in spec else [])}
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,11 @@ class EventCategories:
         spec = self.event
         if isinstance(spec, str):
             return spec
-        return _of(spec, data.get(spec["field"]))
+        return _of(spec, data.get(spec["field"], _ABSENT))
+
+    def possible_event_categories(self) -> frozenset[str]:
+        """Every category an event of this type can be in, whatever its data."""
+        return frozenset(_possible(self.event))
 
     def categories_in(self, data: Mapping[str, Any]) -> set[str]:
         """Every category the event's data (and the event itself) reveals."""
@@ -84,8 +100,12 @@ class Categories:
         return _load(str(path or MAPPING_FILE))
 
     def names(self) -> tuple[str, ...]:
-        """The categories that can be shared (all but `intern`)."""
-        return tuple(c for c in self.labels if c != NEVER_SHARED)
+        """The categories that can be shared, and so consented to (not `never_shared`)."""
+        return tuple(c for c in self.labels if c not in self.never_shared())
+
+    def never_shared(self) -> frozenset[str]:
+        """The categories that go to no partner, whatever the protocol or a consent says."""
+        return frozenset(c for c, spec in self.labels.items() if spec.get("never_shared"))
 
     def special(self) -> frozenset[str]:
         return frozenset(c for c, spec in self.labels.items() if spec.get("special"))

@@ -76,6 +76,19 @@ def decide(
     return Decision(category, True, "toestemming", rule.id, rule.article, consent_id=consent["id"])
 
 
+def without_relation(protocol: Protocol, category: str) -> Decision:
+    """The answer for a partner of a kind that hears only of the people it works with, about a
+    person it neither guides nor has a proposal for."""
+    return Decision(
+        category,
+        False,
+        "nooit",
+        "relatie-vereist",
+        protocol.relation_article,
+        reason="de organisatie begeleidt de persoon niet en heeft geen voorstel voor de persoon",
+    )
+
+
 class DisclosureLog(ChainAggregate):
     """The sharing decisions about one dossier."""
 

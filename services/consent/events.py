@@ -13,6 +13,7 @@ from services.consent.feeds import SUBSCRIPTIONS_ID, Subscriptions
 from services.consent.partners import Partner
 from services.consent.protocol import PROTOCOL_ID, ProtocolRegister
 from services.consent.records import DossierConsents
+from services.consent.relations import Relations
 
 CONSENTS_OPENED = "nl.wegwijs.consent.toestemmingen.geopend.v1"
 CONSENT_GIVEN = "nl.wegwijs.consent.toestemming.gegeven.v1"
@@ -29,6 +30,9 @@ WITHHELD = "nl.wegwijs.consent.levering.tegengehouden.v1"
 SUBSCRIPTIONS_OPENED = "nl.wegwijs.consent.abonnementen.geopend.v1"
 SUBSCRIBED = "nl.wegwijs.consent.abonnement.aangemaakt.v1"
 SUBSCRIPTION_ENDED = "nl.wegwijs.consent.abonnement.beeindigd.v1"
+RELATIONS_OPENED = "nl.wegwijs.consent.relaties.geopend.v1"
+RELATION_BEGAN = "nl.wegwijs.consent.relatie.begonnen.v1"
+RELATION_ENDED = "nl.wegwijs.consent.relatie.beeindigd.v1"
 
 
 def _given(e: Any) -> dict[str, Any]:
@@ -126,5 +130,17 @@ PUBLICATIONS = {
     ),
     Subscriptions.Ended: _about(
         SUBSCRIPTIONS_ID, SUBSCRIPTION_ENDED, lambda e: {"subscription_id": e.subscription_id}
+    ),
+    Relations.Opened: dossier_opened(RELATIONS_OPENED),
+    Relations.Began: about_dossier(
+        RELATION_BEGAN, lambda e: {"proposal_id": e.proposal_id, "organisation": e.organisation}
+    ),
+    Relations.Ended: about_dossier(
+        RELATION_ENDED,
+        lambda e: {
+            "proposal_id": e.proposal_id,
+            "organisation": e.organisation,
+            "reason": e.reason,
+        },
     ),
 }

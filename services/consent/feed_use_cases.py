@@ -1,13 +1,14 @@
 """Partner feeds: subscriptions, the decision for each event a subscription matches, the check
-again just before sending, and a partner fetching an event by its dataref. Mixed into the Consent
-application (`application.py`)."""
+again just before sending, a partner fetching an event by its dataref, and the notices telling a
+partner to delete what a consent no longer covers. Mixed into the Consent application
+(`application.py`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -17,11 +18,23 @@ from services.common.access import Action, require
 from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext, current_context, system_context
 from services.common.errors import NotFound
-from services.consent.categories import NEVER_SHARED
-from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
-from services.consent.feeds import SUBSCRIPTIONS_ID, Subscriptions, parse_subscription
-from services.consent.partners import partner_id
+from services.consent.decisions import (
+    Decision,
+    DisclosureLog,
+    decide,
+    disclosure_log_id,
+    without_relation,
+)
+from services.consent.feeds import (
+    SUBSCRIPTIONS_ID,
+    Subscriptions,
+    parse_subscription,
+    withdrawal_cloudevent,
+)
+from services.consent.partners import Partner, partner_id
 from services.consent.records import DossierConsents, consents_id
+from services.consent.relations import CONSUMED as RELATION_EVENTS
+from services.consent.relations import Relations, relations_id
 
 FEED_ACTIVITY = "delen-met-partner"
 
@@ -71,32 +84,76 @@ class FeedUseCases:
         except AggregateNotFoundError:
             return Subscriptions()
 
+    # who is involved with the person -----------------------------------------------------------
+    def note_relation(self, origin: str, event: Mapping[str, Any]) -> Relations | None:
+        """Take in matching's proposal events: which organisations now guide the person or have
+        a proposal for them. Returns the relations when they changed (not yet saved)."""
+        if origin != "matching" or event["type"] not in RELATION_EVENTS:
+            return None
+        try:
+            relations = self.load(relations_id(event["subject"]))
+        except AggregateNotFoundError:
+            relations = None
+        ctx = current_context()
+        with self.command(replace(ctx, activity=FEED_ACTIVITY)):
+            if relations is None:
+                relations = Relations(dossier_id=UUID(event["subject"]), gemeente=event["gemeente"])
+            changed = relations.note(event["type"], event["data"])
+        return relations if changed else None
+
+    def _hears_of(
+        self,
+        partner: Partner,
+        dossier_id: str,
+        addressed: str | None,
+        relations: Relations | None = None,
+    ) -> bool:
+        """Whether the partner may hear of the person at all: its kind needs no relation, the
+        event is its own proposal, or it guides the person or has a proposal for them."""
+        if not self.protocol.requires_relation(partner.kind) or addressed == partner.oin:
+            return True
+        if relations is None:
+            try:
+                relations = self.load(relations_id(dossier_id))
+            except AggregateNotFoundError:
+                return False
+        return relations.involves(partner.oin)
+
     # the feed, decided when an event arrives ----------------------------------------------------
     def feed(
-        self, origin: str, event: Mapping[str, Any], consents: DossierConsents | None = None
+        self,
+        origin: str,
+        event: Mapping[str, Any],
+        consents: DossierConsents | None = None,
+        relations: Relations | None = None,
     ) -> list[Any]:
-        """For every subscription the event matches: decide each category it holds for that
-        partner, and when the event as such may be shared, record what to send. Returns the
-        changed aggregates (`consents`, when given, are the dossier's, not yet saved)."""
+        """For every subscription the event matches whose partner may hear of the person:
+        decide each category it holds for that partner, and when the event as such may be
+        shared, record what to send. Returns the changed aggregates (`consents` and `relations`,
+        when given, are the dossier's, not yet saved)."""
         if event["type"] not in self.categories.events or not event.get("gemeente"):
             return []
         mapping = self.categories.of_event(event["type"])
         data = event["data"]
-        if mapping.event_category(data) == NEVER_SHARED:
+        if mapping.event_category(data) in self.categories.never_shared():
             return []
         matching = self._subscriptions().matching(origin, event["type"], event["gemeente"])
-        if not matching:
+        # An event addressed to one organisation (a match proposed to it) goes to that one only.
+        addressed = data.get("organisation")
+        partners = []
+        for subscription in matching:
+            if addressed and subscription["partner"] != addressed:
+                continue
+            partner = self.load(partner_id(subscription["partner"]))
+            if self._hears_of(partner, event["subject"], addressed, relations):
+                partners.append((subscription, partner))
+        if not partners:
             return []
         consents = consents or self.dossier_consents(event["subject"], event["gemeente"])
         log = self._disclosure_log(consents)
         day = datetime.fromisoformat(event["time"]).astimezone(AMSTERDAM).date()
         categories = sorted(mapping.categories_in(data))
-        # An event addressed to one organisation (a match proposed to it) goes to that one only.
-        addressed = data.get("organisation")
-        for subscription in matching:
-            if addressed and subscription["partner"] != addressed:
-                continue
-            partner = self.load(partner_id(subscription["partner"]))
+        for subscription, partner in partners:
             decisions = [
                 decide(self.protocol, consents, partner, c, subscription["purpose"], day)
                 for c in categories
@@ -148,7 +205,8 @@ class FeedUseCases:
     ) -> tuple[list[Decision], dict[str, Any] | None]:
         """Decide a delivery's categories again for today: the decisions, and the data that may
         still be sent (None when the event may no longer be sent at all, because a consent was
-        withdrawn or ended meanwhile, or when there is no such delivery)."""
+        withdrawn, narrowed or ended meanwhile, or the partner no longer guides the person nor
+        has a proposal for them, or when there is no such delivery)."""
         today = today or today_in_amsterdam()
         try:
             log = self.repository.get(disclosure_log_id(dossier_id))
@@ -159,6 +217,8 @@ class FeedUseCases:
         delivery = log.delivery(recipient, event_id)
         if delivery is None:
             return [], None
+        if not self._hears_of(partner, dossier_id, delivery["data"].get("organisation")):
+            return [without_relation(self.protocol, c) for c in delivery["categories"]], None
         mapping = self.categories.of_event(delivery["type"])
         decisions = [
             decide(self.protocol, consents, partner, c, delivery["purpose"], today)
@@ -210,3 +270,54 @@ class FeedUseCases:
             "categories": sorted(d.category for d in decisions if d.permit),
             "data": data,
         }
+
+    # telling a partner to delete ---------------------------------------------------------------
+    def delete_notices(self, event: Any) -> list[tuple[str, dict[str, Any]]]:
+        """The notice a consent's event gives its grantee, as (OIN, CloudEvent): delete what it
+        received under the consent and may no longer receive. After a withdrawal or expiry that
+        is every category of the consent, after a change the categories taken out, or all of
+        them when the change ended its period; less what the law or another consent still
+        allows. None when nothing is left to delete."""
+        if not isinstance(
+            event,
+            DossierConsents.ConsentWithdrawn
+            | DossierConsents.ConsentExpired
+            | DossierConsents.ConsentChanged,
+        ):
+            return []
+        dossier_id = str(event.context["subject"]["dossier_id"])
+        consents = self.repository.get(consents_id(dossier_id), version=event.originator_version)
+        after = consents.consents[event.consent_id]
+        if isinstance(event, DossierConsents.ConsentChanged):
+            before = self.repository.get(
+                consents_id(dossier_id), version=event.originator_version - 1
+            ).consents[event.consent_id]
+            on = getattr(event, "on", None) or event.timestamp.astimezone(AMSTERDAM).date()
+            ended_now = after["valid_until"] < on <= before["valid_until"]
+            gone = set(before["categories"]) - (set() if ended_now else set(after["categories"]))
+            reason, occasion, from_day = "ingeperkt", f"ingeperkt:{event.originator_version}", on
+        elif isinstance(event, DossierConsents.ConsentWithdrawn):
+            gone, on, from_day = set(after["categories"]), event.on, event.on
+            reason = occasion = "ingetrokken"
+        else:  # the consent covered its last day; from the next, nothing
+            gone, on, from_day = set(after["categories"]), event.on, event.on + timedelta(days=1)
+            reason = occasion = "verlopen"
+        oin = after["grantee"]["oin"]
+        try:
+            partner = self.repository.get(partner_id(oin))
+        except AggregateNotFoundError:
+            partner = None
+        if partner is not None:
+            gone = {
+                c
+                for c in gone
+                if not decide(
+                    self.protocol, consents, partner, c, after["purpose"], from_day
+                ).permit
+            }
+        if not gone:
+            return []
+        notice = withdrawal_cloudevent(
+            oin, dossier_id, event.consent_id, sorted(gone), on.isoformat(), reason, occasion
+        )
+        return [(oin, notice)]

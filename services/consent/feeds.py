@@ -122,14 +122,22 @@ def partner_cloudevent(partner: str, delivery: Mapping[str, Any], data: Mapping[
 
 
 def withdrawal_cloudevent(
-    partner: str, dossier_id: str, consent_id: str, categories: list[str], on: str, reason: str
+    partner: str,
+    dossier_id: str,
+    consent_id: str,
+    categories: list[str],
+    on: str,
+    reason: str,
+    occasion: str = "",
 ) -> dict:
-    """Tells a partner that a consent ended: it deletes what it received under it."""
+    """Tells a partner that a consent ended or was narrowed (`reason`: ingetrokken, verlopen,
+    ingeperkt): it deletes what it received under it of `categories`. `occasion` tells one
+    notice of a consent from another (its id); the reason by default."""
     return {
         "specversion": "1.0",
         "type": WITHDRAWAL_TYPE,
         "source": source_of("consent"),
-        "id": delivery_id(partner, f"{consent_id}:{reason}"),
+        "id": delivery_id(partner, f"{consent_id}:{occasion or reason}"),
         "time": f"{on}T00:00:00+00:00",
         "subject": dossier_id,
         "datacontenttype": "application/json",

@@ -1,9 +1,12 @@
 """The information-sharing protocol: per data category, recipient kind and purpose, whether the law
 allows sharing (citing its basis), the person's consent does, or nothing ever does.
 
-Loaded from a versioned file (`infra/sharing-protocol.json`); a gemeente's own rules come before
-the region's, an exact purpose before `*`, and what no rule covers is never shared. Adopting a
-version is an event of the `ProtocolRegister`, so every change reaches the audit ledger.
+Loaded from a versioned file (`infra/sharing-protocol.json`); the categories that go to no
+partner at all (`never`: enforcement) come first, then a gemeente's own rules, then the region's,
+an exact purpose before `*`, and what no rule covers is never shared. The protocol also names the
+recipient kinds that receive feed events only about people they have a relation with (`relation`:
+they guide the person or have a proposal for them). Adopting a version is an event of the
+`ProtocolRegister`, so every change reaches the audit ledger.
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ class Protocol:
     # people may be matched with (the region's agreement; absent means its own only).
     pool: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pool_article: str = ""
+    # Categories no recipient kind ever receives, for any purpose, in any gemeente.
+    never: tuple[Rule, ...] = ()
+    # Recipient kinds whose feeds hold only people they guide or have a proposal for.
+    relation_required: tuple[str, ...] = ()
+    relation_article: str = ""
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Protocol:
@@ -63,6 +71,12 @@ class Protocol:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], digest: str = "") -> Protocol:
+        never = tuple(
+            Rule(r["id"], r["category"], ANY_PURPOSE, ANY_PURPOSE, "nooit", r["article"])
+            for r in data.get("never", [])
+        )
+        never_categories = {r.category for r in never}
+
         def rules(raw: list[Mapping[str, Any]], gemeente: str = "") -> tuple[Rule, ...]:
             parsed = tuple(Rule(gemeente=gemeente, **r) for r in raw)
             for rule in parsed:
@@ -72,8 +86,14 @@ class Protocol:
                     raise ValueError(f"rule {rule.id}: unknown recipient kind {rule.recipient}")
                 if rule.purpose != ANY_PURPOSE and rule.purpose not in data["purposes"]:
                     raise ValueError(f"rule {rule.id}: unknown purpose {rule.purpose}")
+                if rule.category in never_categories:
+                    raise ValueError(f"rule {rule.id}: {rule.category} is never shared")
             return parsed
 
+        relation = data.get("relation", {})
+        for kind in relation.get("required_for", []):
+            if kind not in data["recipient_kinds"]:
+                raise ValueError(f"relation: unknown recipient kind {kind}")
         return cls(
             version=data["version"],
             digest=digest,
@@ -83,14 +103,25 @@ class Protocol:
             per_gemeente={g: rules(r, g) for g, r in data.get("gemeenten", {}).items()},
             pool={g: tuple(o) for g, o in data.get("pool", {}).get("gemeenten", {}).items()},
             pool_article=data.get("pool", {}).get("article", ""),
+            never=never,
+            relation_required=tuple(relation.get("required_for", [])),
+            relation_article=relation.get("article", ""),
         )
 
     def pool_of(self, gemeente: str) -> tuple[str, ...]:
         """The other gemeenten whose guides and placements `gemeente` may draw from."""
         return self.pool.get(gemeente, ())
 
+    def requires_relation(self, recipient_kind: str) -> bool:
+        """Whether this kind receives feed events only about people it guides or has a
+        proposal for."""
+        return recipient_kind in self.relation_required
+
     def rule_for(self, gemeente: str, category: str, recipient: str, purpose: str) -> Rule:
         """The rule that decides; NEVER when none covers the question."""
+        for rule in self.never:
+            if rule.category == category:
+                return rule
         for rules in (self.per_gemeente.get(gemeente, ()), self.region):
             matching = [r for r in rules if r.category == category and r.recipient == recipient]
             for wanted in (purpose, ANY_PURPOSE):
@@ -110,6 +141,11 @@ class Protocol:
             "pool": {
                 "article": self.pool_article,
                 "gemeenten": {g: list(o) for g, o in self.pool.items()},
+            },
+            "never": [r.as_dict() for r in self.never],
+            "relation": {
+                "required_for": list(self.relation_required),
+                "article": self.relation_article,
             },
         }
 

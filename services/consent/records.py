@@ -156,8 +156,10 @@ class DossierConsents(ChainAggregate):
         return consent
 
     def change(
-        self, consent_id: str, changes: dict[str, Any], reason: str, recorded_by: str
+        self, consent_id: str, changes: dict[str, Any], reason: str, recorded_by: str, on: date
     ) -> None:
+        """Change a consent on day `on`; what it no longer covers from then on, the grantee is
+        told to delete (`Consent.delete_notices`)."""
         consent = self.check_open(consent_id)
         until = changes.get("valid_until", consent["valid_until"])
         if until < consent["valid_from"]:
@@ -165,12 +167,17 @@ class DossierConsents(ChainAggregate):
                 [field_error("valid_until", f"must not be before {consent['valid_from']}")]
             )
         self._changed(
-            consent_id=consent_id, changes=changes, reason=reason, recorded_by=recorded_by
+            consent_id=consent_id, changes=changes, reason=reason, recorded_by=recorded_by, on=on
         )
 
     @event("ConsentChanged")
     def _changed(
-        self, consent_id: str, changes: dict[str, Any], reason: str, recorded_by: str
+        self,
+        consent_id: str,
+        changes: dict[str, Any],
+        reason: str,
+        recorded_by: str,
+        on: date | None = None,  # None in changes recorded before the day was kept
     ) -> None:
         consent = self.consents[consent_id]
         consent.update(copy.deepcopy(changes))

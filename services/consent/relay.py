@@ -1,6 +1,6 @@
 """The partner feed relay: sends each decided delivery to its partner's queue, checking the
 decision again just before it does, and tells a partner when a consent it received data under
-has ended.
+has ended or was narrowed (what to delete).
 
 It reads consent's own notification log in order, like the outbox relay, from its own position
 (`outbox_position`, origin `partners`), so a delivery decided before a withdrawal but not yet sent
@@ -21,8 +21,7 @@ from services.common import metrics
 from services.common.broker import partner_exchange, partner_queue
 from services.common.envelope import SERIALIZER
 from services.consent.decisions import DisclosureLog
-from services.consent.feeds import partner_cloudevent, withdrawal_cloudevent
-from services.consent.records import DossierConsents, consents_id
+from services.consent.feeds import partner_cloudevent
 
 log = logging.getLogger(__name__)
 
@@ -107,44 +106,27 @@ class PartnerFeedRelay:
     def _handle(self, event: Any) -> int:
         if isinstance(event, DisclosureLog.Decided):
             return self._deliver(event)
-        if isinstance(event, DossierConsents.ConsentWithdrawn | DossierConsents.ConsentExpired):
-            return self._tell_ended(event)
-        return 0
+        notices = self.app.delete_notices(event)
+        for oin, notice in notices:
+            self.publisher.publish(oin, notice)
+        return len(notices)
 
     def _deliver(self, event: DisclosureLog.Decided) -> int:
         delivery = getattr(event, "delivery", None)
         if delivery is None:
             return 0
         dossier_id = str(event.context["subject"]["dossier_id"])
-        _decisions, data = self.app.recheck(dossier_id, event.recipient, delivery["event_id"])
+        decisions, data = self.app.recheck(dossier_id, event.recipient, delivery["event_id"])
         if data is None:
-            self.app.withhold(
-                dossier_id, event.recipient, delivery["event_id"], "toestemming niet meer geldig"
+            unrelated = any(d.rule == "relatie-vereist" for d in decisions)
+            reason = (
+                "geen begeleiding of voorstel meer" if unrelated else "toestemming niet meer geldig"
             )
+            self.app.withhold(dossier_id, event.recipient, delivery["event_id"], reason)
             log.info("partner_delivery_withheld", extra={"partner": event.recipient})
             return 0
         self.publisher.publish(event.recipient, partner_cloudevent(event.recipient, delivery, data))
         metrics.EVENTS_PUBLISHED.labels("consent-partners").inc()
-        return 1
-
-    def _tell_ended(self, event: Any) -> int:
-        dossier_id = str(event.context["subject"]["dossier_id"])
-        consent = self.app.repository.get(consents_id(dossier_id)).consents[event.consent_id]
-        reason = (
-            "ingetrokken" if isinstance(event, DossierConsents.ConsentWithdrawn) else "verlopen"
-        )
-        oin = consent["grantee"]["oin"]
-        self.publisher.publish(
-            oin,
-            withdrawal_cloudevent(
-                oin,
-                dossier_id,
-                event.consent_id,
-                consent["categories"],
-                event.on.isoformat(),
-                reason,
-            ),
-        )
         return 1
 
     def close(self) -> None:

@@ -521,7 +521,7 @@ class Guidance(ChainAggregate):
                 [field_error("on", f"must not be before the PIP's date ({self.established_on})")]
             )
         activity_id = str(uuid.uuid5(_ITEM_NAMESPACE, f"{self.id}:a{len(self.activities)}"))
-        self._activity(activity_id=activity_id, by=by, **activity)
+        self._activity(activity_id=activity_id, by=by, domain=goal["domain"], **activity)
         return activity_id
 
     @event("ActivityLogged")
@@ -534,6 +534,7 @@ class Guidance(ChainAggregate):
         activity: str,
         did_themselves: str,
         reflection: str,
+        domain: str = "",  # the goal's: partners' feeds share the event as that domain
     ) -> None:
         self.activities.append(
             {

@@ -135,7 +135,13 @@ PUBLICATIONS = {
     ),
     Guidance.ActivityLogged: about_dossier(
         ACTIVITY_LOGGED,
-        lambda e: {"activity_id": e.activity_id, "goal_id": e.goal_id, "on": e.on.isoformat()},
+        lambda e: {
+            "activity_id": e.activity_id,
+            "goal_id": e.goal_id,
+            "on": e.on.isoformat(),
+            # the goal's domain (none on activities logged before it was kept)
+            **({"domain": e.domain} if getattr(e, "domain", "") else {}),
+        },
     ),
     Guidance.SignalGiven: about_dossier(
         SIGNAL_GIVEN,

@@ -280,20 +280,23 @@ class Pip(ChainAggregate):
 
     def change_goal(self, goal_id: str, changes: dict[str, Any]) -> None:
         self.check_draft()
-        self.check_goal(goal_id)
-        self._goal_changed(goal_id=goal_id, changes=changes)
+        goal = self.check_goal(goal_id)
+        domain = changes.get("domain", goal["domain"])
+        self._goal_changed(goal_id=goal_id, changes=changes, domain=domain)
 
+    # `domain` (the goal's, after the change) tells partners' feeds what the event is about: a
+    # health goal's events are health. Events stored before it was kept have none.
     @event("GoalChanged")
-    def _goal_changed(self, goal_id: str, changes: dict[str, Any]) -> None:
+    def _goal_changed(self, goal_id: str, changes: dict[str, Any], domain: str = "") -> None:
         self.goals[goal_id].update(copy.deepcopy(changes))
 
     def remove_goal(self, goal_id: str) -> None:
         self.check_draft()
-        self.check_goal(goal_id)
-        self._goal_removed(goal_id=goal_id)
+        goal = self.check_goal(goal_id)
+        self._goal_removed(goal_id=goal_id, domain=goal["domain"])
 
     @event("GoalRemoved")
-    def _goal_removed(self, goal_id: str) -> None:
+    def _goal_removed(self, goal_id: str, domain: str = "") -> None:
         del self.goals[goal_id]
 
     def plan(self) -> dict[str, Any]:
@@ -475,7 +478,13 @@ class Pip(ChainAggregate):
             raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
         self.check_progress_date(on, today)
         self._goal_progress(
-            goal_id=goal_id, status=status, on=on, note=note, source=source, recorded_on=today
+            goal_id=goal_id,
+            status=status,
+            on=on,
+            note=note,
+            source=source,
+            recorded_on=today,
+            domain=self.current_plan()["goals"][goal_id]["domain"],
         )
 
     def note_guidance_activity(self, goal_id: str, on: date, recorded_on: date) -> bool:
@@ -498,6 +507,7 @@ class Pip(ChainAggregate):
             note="Activiteit in de maatschappelijke begeleiding",
             source="begeleiding",
             recorded_on=recorded_on,
+            domain=self.current_plan()["goals"][goal_id]["domain"],
         )
         return True
 
@@ -510,6 +520,7 @@ class Pip(ChainAggregate):
         note: str,
         source: str,
         recorded_on: date | None = None,
+        domain: str = "",  # the goal's: its progress is about that (a health goal's is health)
     ) -> None:
         self.progress.append(
             {

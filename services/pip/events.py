@@ -64,6 +64,13 @@ def plan_outline(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _goal_domain(e: Any) -> dict[str, str]:
+    """The goal's domain, for an event about one goal: partners' feeds share it as that domain
+    (progress on a health goal is health). Events stored before it was kept have none."""
+    domain = getattr(e, "domain", "")
+    return {"domain": domain} if domain else {}
+
+
 def _optional_date(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -114,9 +121,12 @@ PUBLICATIONS = {
     Pip.SectionsChanged: about_dossier(DRAFT_CHANGED, lambda e: {"sections": sorted(e.sections)}),
     Pip.GoalAdded: about_dossier(GOAL_ADDED, lambda e: goal_outline(e.goal_id, e.goal)),
     Pip.GoalChanged: about_dossier(
-        GOAL_CHANGED, lambda e: {"goal_id": e.goal_id, "fields": sorted(e.changes)}
+        GOAL_CHANGED,
+        lambda e: {"goal_id": e.goal_id, "fields": sorted(e.changes), **_goal_domain(e)},
     ),
-    Pip.GoalRemoved: about_dossier(GOAL_REMOVED, lambda e: {"goal_id": e.goal_id}),
+    Pip.GoalRemoved: about_dossier(
+        GOAL_REMOVED, lambda e: {"goal_id": e.goal_id, **_goal_domain(e)}
+    ),
     Pip.Established: about_dossier(
         ESTABLISHED,
         lambda e: {
@@ -148,6 +158,7 @@ PUBLICATIONS = {
             "status": e.status,
             "on": e.on.isoformat(),
             "source": e.source,
+            **_goal_domain(e),
         },
     ),
     Pip.ModuleHoursRecorded: about_dossier(

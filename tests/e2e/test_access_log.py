@@ -102,16 +102,17 @@ def test_who_saw_this_dossier_lists_every_read_and_another_gemeente_sees_nothing
 
 def test_a_trace_id_query_returns_what_one_registration_caused_across_services(platform):
     """In order: the HTTP command, intake's and pip's stored events, and consent's decision on
-    sharing the registration with a subscribed partner."""
+    sharing the registration with a subscribed partner (COA, which the law lets hear of everyone
+    housed: a volunteer organisation hears only of the people it guides)."""
     partner = "00000003000000000032"
     platform.cli(
-        "partner", "add", "--oin", partner, "--name", "VluchtelingenWerk Nieuwegein",
-        "--kind", "maatschappelijke-begeleiding", "--gemeente", "0356",
+        "partner", "add", "--oin", partner, "--name", "COA Nieuwegein",
+        "--kind", "coa", "--gemeente", "0356",
     )  # fmt: skip
     platform.cli(
         "partner", "subscribe", "--oin", partner, "--channel", "intake",
         "--type", "nl.wegwijs.intake.dossier.geregistreerd.v1", "--gemeente", "0356",
-        "--purpose", "maatschappelijke-begeleiding",
+        "--purpose", "huisvesting",
     )  # fmt: skip
     trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
     dossier_id = platform.register(person("0356"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")

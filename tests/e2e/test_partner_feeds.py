@@ -1,11 +1,14 @@
 """Partner feeds on real RabbitMQ: the broker keeps each partner to its own queue; health data
 reaches a partner only under a consent; after a withdrawal the next event is not delivered and
-the withdrawal event is."""
+the withdrawal event is. A volunteer organisation hears only of the people it guides or has a
+proposal for, never of enforcement; Nieuwegein's "never" on health holds for progress on a health
+goal; narrowing a consent tells the partner what to delete."""
 
 from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import jsonschema
 import pytest
@@ -15,31 +18,64 @@ from referencing import Registry, Resource
 
 from examples.partner_consumer import LocalStore, PartnerFeed
 from services.common.broker import partner_user
+from services.common.clock import today_in_amsterdam
 from tests.e2e.http import as_role, send
+from tests.e2e.test_pip import _completed_intake
+from tests.matching_fixtures import SEMHAR_PROFILE, guide_body
+from tests.pip_fixtures import goal, sections
 from tests.platform import ROOT, eventually, person, rabbitmqctl
 
 A, B = "00000003000000000021", "00000003000000000022"
+V = "00000003000000000041"  # a volunteer organisation subscribed to everything of its gemeenten
 GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
+PROPOSED = "nl.wegwijs.matching.voorstel.gedaan.v1"
+PROGRESS = "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
+PLANNED = "nl.wegwijs.intake.gesprek.gepland.v1"
 WITHDRAWN = "nl.wegwijs.partnerfeed.toestemming-beeindigd.v1"
+ENFORCEMENT = {
+    "nl.wegwijs.intake.gesprek.niet-verschenen.v1",
+    "nl.wegwijs.intake.sanctie.aan-de-orde.v1",
+    "nl.wegwijs.intake.sanctie.besloten.v1",
+    "nl.wegwijs.pip.handhaving.geopend.v1",
+    "nl.wegwijs.pip.verplichting.geschonden.v1",
+    "nl.wegwijs.pip.maatregel.aan-de-orde.v1",
+    "nl.wegwijs.pip.maatregel.besloten.v1",
+}
 PARTNER_CONTRACTS = ROOT / "contracts" / "partner"
 
 
 @pytest.fixture(scope="module")
 def feeds(platform):
-    """Two partners with their own AMQP users; A subscribed to goals added in 0344."""
+    """Three volunteer organisations with their own AMQP users and a guide each: A subscribed to
+    goals added and proposals in 0344, V to every event of 0344 and 0356."""
     credentials = {}
-    for oin, name in ((A, "VluchtelingenWerk A"), (B, "Humanitas B")):
+    for oin, name in ((A, "VluchtelingenWerk A"), (B, "Humanitas B"), (V, "Welzijn V")):
         out = platform.cli(
             "partner", "add", "--oin", oin, "--name", name,
-            "--kind", "maatschappelijke-begeleiding", "--gemeente", "0344",
+            "--kind", "maatschappelijke-begeleiding", "--gemeente", "0344", "--gemeente", "0356",
         )  # fmt: skip
         credentials[oin] = json.loads(out.strip().splitlines()[-1])["feed"]
-    platform.cli(
-        "partner", "subscribe", "--oin", A, "--channel", "pip", "--type", GOAL_ADDED,
-        "--gemeente", "0344", "--purpose", "maatschappelijke-begeleiding",
-    )  # fmt: skip
+        registered = send(
+            platform,
+            "POST",
+            "/api/v1/guides",
+            guide_body(f"Gids {name}", today_in_amsterdam()),
+            as_role("coordinator", "0344", oin),
+        )
+        assert registered.status_code == 201, registered.text
+        credentials[oin]["guide"] = registered.json()["id"]
+    for channel, event_type in (("pip", GOAL_ADDED), ("matching", PROPOSED)):
+        platform.cli(
+            "partner", "subscribe", "--oin", A, "--channel", channel, "--type", event_type,
+            "--gemeente", "0344", "--purpose", "maatschappelijke-begeleiding",
+        )  # fmt: skip
+    for channel in ("intake", "pip", "matching"):
+        platform.cli(
+            "partner", "subscribe", "--oin", V, "--channel", channel, "--gemeente", "0344",
+            "--gemeente", "0356", "--purpose", "maatschappelijke-begeleiding",
+        )  # fmt: skip
     yield credentials
-    for oin in (A, B):
+    for oin in (A, B, V):
         rabbitmqctl("delete_user", partner_user(oin))
 
 
@@ -124,6 +160,30 @@ def _goal(platform, dossier_id: str, domain: str, marker: str) -> None:
     assert added.status_code == 201, added.text
 
 
+def _propose_guide(platform, dossier_id: str, guide_id: str, gemeente: str = "0344") -> str:
+    """The regievoerder proposes the guide to the person: their organisation now has a relation
+    with the person."""
+    headers = as_role(gemeente=gemeente)
+    eventually(
+        lambda: send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/guidance", None, headers),
+        lambda r: r.status_code == 200,
+        what="matching knows the dossier",
+    )
+    profile = send(
+        platform, "PUT", f"/api/v1/dossiers/{dossier_id}/matching-profile", SEMHAR_PROFILE, headers
+    )
+    assert profile.status_code == 200, profile.text
+    proposed = send(
+        platform,
+        "POST",
+        f"/api/v1/dossiers/{dossier_id}/proposals",
+        {"kind": "begeleider", "candidate_id": guide_id},
+        headers,
+    )
+    assert proposed.status_code == 201, proposed.text
+    return proposed.json()["id"]
+
+
 def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_next(platform, feeds):
     who = person("0344")
     dossier_id = platform.register(who)
@@ -140,6 +200,10 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
     feed = Feed(feeds[A]["amqp_uri"], feeds[A]["queue"])
     ours = lambda e, domain: e["subject"] == dossier_id and e["data"].get("domain") == domain  # noqa: E731
     try:
+        _propose_guide(platform, dossier_id, feeds[A]["guide"])
+        feed.until(
+            lambda e: e["subject"] == dossier_id and e["type"] == PROPOSED, "the proposal to A"
+        )
         _goal(platform, dossier_id, "gezondheid", "zonder toestemming")
         _goal(platform, dossier_id, "taal", "eerste taaldoel")
         before = feed.until(lambda e: ours(e, "taal"), "the language goal")
@@ -196,6 +260,165 @@ def test_health_reaches_a_partner_only_under_consent_and_withdrawal_stops_the_ne
         before[-1]["dataref"], headers=as_role("partner", organisation=B), timeout=15
     )
     assert other.status_code == 404
+
+
+def _established(platform, gemeente: str, domains: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """A dossier with an established PIP with one goal per domain; its goal ids by domain."""
+    today = today_in_amsterdam()
+    dossier_id = _completed_intake(platform, today - timedelta(weeks=6), gemeente)
+    pip = f"/api/v1/dossiers/{dossier_id}/pip"
+    headers = as_role(gemeente=gemeente)
+    assert send(platform, "PATCH", pip, sections(today), headers).status_code == 200
+    for domain in domains:
+        added = send(platform, "POST", f"{pip}/goals", goal(today, domain), headers)
+        assert added.status_code == 201, added.text
+    established = send(platform, "POST", f"{pip}/establish", {}, headers)
+    assert established.status_code == 200, established.text
+    return dossier_id, {g["domain"]: g["id"] for g in established.json()["plan"]["goals"]}
+
+
+def _misses_a_conversation_and_breaks_the_plan_twice(platform, dossier_id: str) -> None:
+    """A no-show with its sanction step, and two breaches of the PIP (Utrecht: a fine is due)."""
+    intake = f"/api/v1/dossiers/{dossier_id}/intake/conversations"
+    planned = send(platform, "POST", intake, {"planned_on": "2026-11-20", "purpose": "Intake"})
+    assert planned.status_code == 200, planned.text
+    missed = send(platform, "PUT", f"{intake}/1/attendance", {"attended": False, "note": "Weg."})
+    assert missed.json()["sanctions"], missed.text
+    for _ in range(2):
+        breach = {"obligation": "Taalles", "description": "Twee weken afwezig."}
+        recorded = send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/pip/breaches", breach)
+        assert recorded.status_code == 201, recorded.text
+    assert recorded.json()["handhaving"][-1]["measure"] == "boete"
+
+
+def test_a_volunteer_organisation_hears_only_of_the_people_it_guides_and_never_of_enforcement(
+    platform, feeds
+):
+    stranger, _ = _established(platform, "0344", ("gezondheid", "taal"))
+    _misses_a_conversation_and_breaks_the_plan_twice(platform, stranger)
+    guided, goals = _established(platform, "0344", ("gezondheid", "taal"))
+    feed = Feed(feeds[V]["amqp_uri"], feeds[V]["queue"])
+    ours = lambda e, event_type: e["subject"] == guided and e["type"] == event_type  # noqa: E731
+    try:
+        _propose_guide(platform, guided, feeds[V]["guide"])
+        received = feed.until(lambda e: ours(e, PROPOSED), "the proposal to V")
+        _misses_a_conversation_and_breaks_the_plan_twice(platform, guided)
+        conversations = f"/api/v1/dossiers/{guided}/intake/conversations"
+        again = {"planned_on": "2026-12-04", "purpose": "Intake, tweede keer"}
+        assert send(platform, "POST", conversations, again).status_code == 200
+        progress = f"/api/v1/dossiers/{guided}/pip/goals/{goals['taal']}/progress"
+        assert send(platform, "POST", progress, {"status": "bezig", "note": "Les 3."}).ok
+        markers: set[str] = set()  # intake's and pip's last events come in either order
+
+        def both_markers(e: dict) -> bool:
+            if ours(e, PLANNED) and e["data"].get("number") == 2:
+                markers.add("intake")
+            if ours(e, PROGRESS):
+                markers.add("pip")
+            return markers == {"intake", "pip"}
+
+        received += feed.until(both_markers, "the second appointment and the progress")
+    finally:
+        feed.close()
+
+    assert {e["subject"] for e in received} == {guided}, "nothing about anyone V does not guide"
+    assert not {e["type"] for e in received} & ENFORCEMENT
+    assert '"measure"' not in json.dumps(received) and "boete" not in json.dumps(received)
+    assert [e["data"]["number"] for e in received if e["type"] == PLANNED] == [1, 2]
+
+
+def test_nieuwegein_never_shares_progress_on_a_health_goal_even_with_consent(platform, feeds):
+    dossier_id, goals = _established(platform, "0356", ("gezondheid", "taal"))
+    consent = {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": V, "name": "Welzijn V"},
+        "purpose": "maatschappelijke-begeleiding",
+        "categories": ["gezondheid"],
+        "valid_until": (today_in_amsterdam() + timedelta(days=365)).isoformat(),
+        "collection": {"method": "mondeling-met-tolk", "language": "Dari"},
+        "evidence": "Formulier N-2026-7",
+    }
+    headers = as_role(gemeente="0356")
+    given = send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", consent, headers)
+    assert given.status_code == 201, given.text
+    feed = Feed(feeds[V]["amqp_uri"], feeds[V]["queue"])
+    ours = lambda e, event_type: e["subject"] == dossier_id and e["type"] == event_type  # noqa: E731
+    try:
+        _propose_guide(platform, dossier_id, feeds[V]["guide"], "0356")
+        feed.until(lambda e: ours(e, PROPOSED), "the proposal to V")
+        pip = f"/api/v1/dossiers/{dossier_id}/pip/goals"
+        for domain in ("gezondheid", "taal"):
+            recorded = send(
+                platform,
+                "POST",
+                f"{pip}/{goals[domain]}/progress",
+                {"status": "bezig", "note": "Gaat goed."},
+                headers,
+            )
+            assert recorded.status_code == 201, recorded.text
+        received = feed.until(
+            lambda e: ours(e, PROGRESS) and e["data"]["goal_id"] == goals["taal"],
+            "the progress on the language goal",
+        )
+    finally:
+        feed.close()
+
+    progress = [e["data"] for e in received if ours(e, PROGRESS)]
+    assert [(p["goal_id"], p.get("domain")) for p in progress] == [(goals["taal"], "taal")]
+
+
+def test_narrowing_a_consent_tells_the_partner_what_to_delete(platform, feeds):
+    dossier_id = platform.register(person("0344"))
+    consents = f"/api/v1/dossiers/{dossier_id}/consents"
+    eventually(
+        lambda: send(platform, "GET", consents).status_code,
+        lambda status: status == 200,
+        what="consent knows the dossier",
+    )
+    today = today_in_amsterdam()
+    consent = {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": V, "name": "Welzijn V"},
+        "purpose": "maatschappelijke-begeleiding",
+        "categories": ["gezondheid", "financien"],
+        "valid_from": (today - timedelta(days=30)).isoformat(),
+        "valid_until": (today + timedelta(days=365)).isoformat(),
+        "collection": {"method": "schriftelijk", "language": "Nederlands"},
+        "evidence": "Formulier U-2026-31",
+    }
+    consent_id = send(platform, "POST", consents, consent).json()["id"]
+    feed = Feed(feeds[V]["amqp_uri"], feeds[V]["queue"])
+    notice = lambda e: e["subject"] == dossier_id and e["type"] == WITHDRAWN  # noqa: E731
+    try:
+        narrowed = send(
+            platform,
+            "PATCH",
+            f"{consents}/{consent_id}",
+            {"categories": ["gezondheid"], "reason": "Geldzaken regelt ze zelf."},
+        )
+        assert narrowed.status_code == 200, narrowed.text
+        *_, fewer = feed.until(notice, "a notice for the categories taken out")
+        yesterday = (today - timedelta(days=1)).isoformat()
+        shortened = send(
+            platform,
+            "PATCH",
+            f"{consents}/{consent_id}",
+            {"valid_until": yesterday, "reason": "Ze wil stoppen per gisteren."},
+        )
+        assert shortened.status_code == 200, shortened.text
+        *_, ended = feed.until(notice, "a notice for the period that ended")
+    finally:
+        feed.close()
+
+    for sent, categories in ((fewer, ["financien"]), (ended, ["gezondheid"])):
+        _validator(sent["type"]).validate(sent)
+        assert sent["data"] == {
+            "consent_id": consent_id,
+            "categories": categories,
+            "on": today.isoformat(),
+            "reason": "ingeperkt",
+            "instruction": "verwijderen",
+        }
 
 
 def test_every_sharing_decision_of_the_run_is_in_the_ledger_with_what_decided_it(platform, feeds):

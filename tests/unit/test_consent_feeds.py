@@ -10,7 +10,8 @@ from services.common.context import Actor, CommandContext
 from services.common.errors import InvalidInput, NotFound
 from tests.pip_fixtures import intake_event
 from tests.unit.test_applications import context, stored
-from tests.unit.test_consent import TODAY, VWN, _admin, _consent, _dossier
+from tests.unit.test_consent import SCHOOL, TODAY, VWN, _admin, _consent, _dossier
+from tests.unit.test_partner_feed_scope import _propose
 
 GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
 
@@ -50,9 +51,16 @@ def _deliveries(consent) -> list:
     return [e for e in stored(consent, "DisclosureLog.Decided") if e.trigger.startswith("feed:")]
 
 
+def _guided(consent, gemeente: str = "0344") -> str:
+    """A dossier VluchtelingenWerk has a proposal for: it may hear of the person."""
+    dossier_id = _dossier(consent, gemeente)
+    _propose(consent, dossier_id, VWN, gemeente)
+    return dossier_id
+
+
 def test_a_health_goal_is_not_fed_without_consent_and_a_language_goal_is(partners):
     _subscribe(partners)
-    dossier_id = _dossier(partners)
+    dossier_id = _guided(partners)
     partners.process(
         "pip", [_goal_event(dossier_id, "gezondheid"), _goal_event(dossier_id, "taal")]
     )
@@ -67,7 +75,7 @@ def test_a_health_goal_is_not_fed_without_consent_and_a_language_goal_is(partner
 
 def test_with_consent_health_is_fed_and_checked_again_before_sending(partners):
     _subscribe(partners)
-    dossier_id = _dossier(partners)
+    dossier_id = _guided(partners)
     given = partners.give_consent(context(), dossier_id, _consent(), today=TODAY)
     event = _goal_event(dossier_id, "gezondheid")
     partners.process("pip", [event])
@@ -97,7 +105,7 @@ def test_events_of_other_gemeenten_types_or_intern_are_not_fed(partners):
 
 def test_a_partner_fetches_what_may_be_shared_now_and_the_fetch_is_a_decision(partners):
     _subscribe(partners)
-    dossier_id = _dossier(partners)
+    dossier_id = _guided(partners)
     event = _goal_event(dossier_id, "taal")
     partners.process("pip", [event])
     partner = CommandContext(
@@ -143,12 +151,12 @@ def test_a_registration_a_partner_subscribed_to_opens_the_consents_once_and_is_d
 
     partners.subscribe(
         _admin(),
-        VWN,
+        SCHOOL,
         {
             "channel": "intake",
             "types": ["nl.wegwijs.intake.dossier.geregistreerd.v1"],
             "gemeenten": ["0344"],
-            "purpose": "maatschappelijke-begeleiding",
+            "purpose": "inburgeringsonderwijs",
         },
     )
     dossier_id = intake.register(context(), VALID, today=REGISTERED_ON)
@@ -156,7 +164,7 @@ def test_a_registration_a_partner_subscribed_to_opens_the_consents_once_and_is_d
     partners.process("intake", [_registration_cloudevent(intake)])
 
     [decided] = _deliveries(partners)
-    assert decided.recipient == VWN
+    assert decided.recipient == SCHOOL
     assert decided.context["subject"]["dossier_id"] == str(dossier_id)
     assert len(stored(partners, "DossierConsents.Opened")) == 1
 

@@ -17,6 +17,7 @@ from services.consent import feeds as consent_feeds
 from services.consent import partners as consent_partners
 from services.consent import protocol as consent_protocol
 from services.consent import records as consent_records
+from services.consent import relations as consent_relations
 from services.consent.categories import Categories
 from services.consent.events import PUBLICATIONS as CONSENT
 from services.gateway import access_log as gateway_access_log
@@ -78,7 +79,14 @@ def _domain_event_classes(*modules) -> set[type]:
         ((intake_domain, brede_intake, signals, views), INTAKE),
         ((pip_domain, pip_handhaving), PIP),
         (
-            (consent_records, consent_protocol, consent_partners, consent_decisions, consent_feeds),
+            (
+                consent_records,
+                consent_protocol,
+                consent_partners,
+                consent_decisions,
+                consent_feeds,
+                consent_relations,
+            ),
             CONSENT,
         ),
         ((gateway_access_log,), GATEWAY),
@@ -286,7 +294,7 @@ def _named(spec) -> set[str]:
     if isinstance(spec, str):
         return {spec}
     values = spec.get("by_value") or spec.get("each_by_value")
-    return {spec["default"], *values.values()}
+    return {spec["default"], *values.values(), *([spec["absent"]] if "absent" in spec else [])}
 
 
 def test_consent_events_validate_and_never_carry_the_grantors_name_or_the_evidence(consent):

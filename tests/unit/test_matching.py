@@ -317,6 +317,13 @@ def test_pip_takes_progress_on_the_goal_from_the_activity_once(matching, pips):
     goal = next(g for g in pips.pip(REGIE, dossier_id)["plan"]["goals"] if g["id"] == goal_id)
     assert goal["status"] == "bezig"
     assert [h["source"] for h in goal["history"]] == ["begeleiding"]
+    progress = [
+        e["data"]
+        for e in _cloudevents(pips, "pip", PIP_PUBLICATIONS)
+        if e["type"] == "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
+    ]
+    assert [e["data"]["domain"] for e in logged] == ["participatie"]
+    assert [p["domain"] for p in progress] == ["participatie"], "partners' feeds judge by it"
 
 
 def _participation_goal(matching: Matching, dossier_id: str) -> str:

@@ -48,6 +48,38 @@ def test_the_goals_owner_records_progress_with_a_date_and_a_note(pips):
     assert entry["source"] == "eigenaar" and entry["recorded_on"] >= "2026-11-25"
 
 
+def test_events_about_one_goal_name_its_domain_so_a_health_goals_events_are_health(pips):
+    from services.common.envelope import to_cloudevent
+    from services.pip.events import PUBLICATIONS
+
+    dossier_id = _dossier(pips)
+    decided = date(2026, 11, 20)
+    _ready(pips, dossier_id, decided)
+    extra = pips.add_goal(context(), dossier_id, goal(decided, "financien"))
+    extra_id = next(g["id"] for g in extra["plan"]["goals"] if g["domain"] == "financien")
+    pips.change_goal(context(), dossier_id, extra_id, {"domain": "gezondheid"})
+    pips.remove_goal(context(), dossier_id, extra_id)
+    pips.establish(context(), dossier_id, {"decided_on": "2026-11-20"}, today=TODAY)
+    health = _goal_id(pips, dossier_id, "gezondheid")
+    pips.record_goal_progress(context(), dossier_id, health, {"status": "bezig", "note": "x"})
+
+    published = {
+        e["type"].split(".")[4]: e["data"]
+        for e in (
+            to_cloudevent("pip", PUBLICATIONS, n.id, pips.mapper.to_domain_event(n), n.state)
+            for n in pips.recorder.select_notifications(start=1, limit=200)
+        )
+        if e["type"].startswith("nl.wegwijs.pip.doel.")
+    }
+    assert published["gewijzigd"]["domain"] == "gezondheid", "the domain after the change"
+    assert published["verwijderd"]["domain"] == "gezondheid"
+    assert published["voortgang-vastgelegd"] == {
+        **published["voortgang-vastgelegd"],
+        "goal_id": health,
+        "domain": "gezondheid",
+    }
+
+
 def test_someone_who_does_not_own_the_goal_may_not_record_its_progress(pips):
     dossier_id, _ = _with_guide_goal(pips)
     health = _goal_id(pips, dossier_id, "gezondheid")  # owned by the regievoerder
