@@ -31,8 +31,11 @@ def admin_rpc(user: str) -> Iterator[Any]:
 
     from services.common import remote  # noqa: F401 - errors arrive as themselves
     from services.common.context import CONTEXT_KEY, Actor, CommandContext
+    from services.common.region import Region
 
-    admin = Actor(user, f"wegwijs {user}", ("admin",), settings.SYSTEM_OIN.get(), ())
+    # The platform's operator on the broker's host acts for every gemeente of the region.
+    region = tuple(Region.load().codes())
+    admin = Actor(user, f"wegwijs {user}", ("admin",), settings.SYSTEM_OIN.get(), region)
     ctx = CommandContext(actor=admin, activity="partner-beheren")
     config = {"AMQP_URI": settings.AMQP_URI.get()}
     with ClusterRpcProxy(config, context_data={CONTEXT_KEY: ctx.to_header()}, timeout=30) as rpc:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from services.common import settings
 from services.common.access import Action, require, require_for_gemeente
+from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED, NotFound
@@ -22,6 +24,7 @@ from services.pip.projections import PROJECTIONS, monitoring_candidates
 from services.pip.reports import gemeente_report, region_report
 
 log = logging.getLogger(__name__)
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
 class PipService(ChainService):
@@ -29,6 +32,11 @@ class PipService(ChainService):
     chain = ChainRuntime(
         Pips, PUBLICATIONS, origins=("intake", "matching"), projections=PROJECTIONS
     )
+    # Asked whether a begeleider is a dossier's active guide (with the caller's context).
+    matching = RpcProxy("matching", **RPC_OPTIONS)
+
+    def _guides(self) -> MatchingGuides:
+        return MatchingGuides(self.matching)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
@@ -41,7 +49,7 @@ class PipService(ChainService):
     # reading ------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def pip(self, dossier_id: str, as_of: str | None = None) -> dict[str, Any]:
-        return self.chain.app.pip(self.chain.ctx, dossier_id, as_of)
+        return self.chain.app.pip(self.chain.ctx, dossier_id, as_of, self._guides())
 
     @rpc(expected_exceptions=EXPECTED)
     def starting_points(self, dossier_id: str) -> dict[str, Any]:
@@ -83,11 +91,15 @@ class PipService(ChainService):
     # progress and handhaving --------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def record_goal_progress(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.record_goal_progress(self.chain.ctx, dossier_id, goal_id, data)
+        return self.chain.app.record_goal_progress(
+            self.chain.ctx, dossier_id, goal_id, data, self._guides()
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def record_module_hours(self, dossier_id: str, module: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.record_module_hours(self.chain.ctx, dossier_id, module, data)
+        return self.chain.app.record_module_hours(
+            self.chain.ctx, dossier_id, module, data, self._guides()
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def record_breach(self, dossier_id: str, data: Any) -> dict[str, Any]:
