@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -52,7 +52,7 @@ class GuidedDossier:
     former_guide: str = ""
     active_user: str = ""
     former_user: str = ""
-    ids: dict[str, str] = field(default_factory=dict)
+    placement: str = ""
 
     def path(self, rest: str = "") -> str:
         return f"/api/v1/dossiers/{self.dossier_id}{rest}"
@@ -66,23 +66,56 @@ class GuidedDossier:
         return {category: found for category, found in hits.items() if found}
 
 
+def _item(name: str) -> str:
+    """A practical item as an answer about this dossier names it (not as the API lists them)."""
+    return rf'("item": "|praktische-zaak:|"open_practical_items": \[[^\]]*"){name}'
+
+
 def _ok(response: Any, status: int = 200) -> dict[str, Any]:
     assert response.status_code == status, f"{response.request.url}: {response.text}"
     return response.json() if response.content else {}
 
 
-def register_guides_org(platform: Any) -> None:
-    admin = {
-        **headers("admin", "0344"),
-        "Authorization": "Bearer " + issue_token("admin", ["0344", "0356"], user_id="roles-admin"),
-    }
+def register_guides_org(platform: Any, oin: str = GUIDES_ORG) -> None:
+    """A partner organisation of maatschappelijke begeleiding working in Utrecht and Nieuwegein
+    (registering it again with the same facts changes nothing)."""
+    token = issue_token("admin", ["0344", "0356"], user_id="roles-admin")
+    admin = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     body = {
-        "oin": GUIDES_ORG,
-        "name": "Humanitas Utrecht",
+        "oin": oin,
+        "name": f"Begeleiding {oin[-4:]}",
         "kind": "maatschappelijke-begeleiding",
         "gemeenten": ["0344", "0356"],
     }
     _ok(send(platform, "POST", "/api/v1/partners", body, admin))
+
+
+def start_guiding(
+    platform: Any, dossier_id: str, user_id: str, org: str = GUIDES_ORG, change_reason: str = ""
+) -> dict[str, str]:
+    """Make the user of `org` the active guide of a dossier in Utrecht; returns their headers.
+    With `change_reason`, they take over from the guide the person has."""
+    register_guides_org(platform, org)
+    regie = headers("regievoerder")
+    dossier = f"/api/v1/dossiers/{dossier_id}"
+    eventually(
+        lambda: send(platform, "GET", f"{dossier}/guidance", None, regie).status_code,
+        lambda status: status == 200,
+        what="matching knows the dossier",
+    )
+    profile = {"languages": {"ar": "C2"}, "dutch_level": "A1"}
+    _ok(send(platform, "PUT", f"{dossier}/matching-profile", profile, regie))
+    coordinator = headers("coordinator", organisation=org)
+    body = guide_body(f"Gids {user_id}", today_in_amsterdam(), user_id=user_id, max_caseload=1)
+    guide_id = _ok(send(platform, "POST", "/api/v1/guides", body, coordinator), 201)["id"]
+    proposal = {"kind": "begeleider", "candidate_id": guide_id}
+    made = _ok(send(platform, "POST", f"{dossier}/proposals", proposal, regie), 201)
+    answers = f"{dossier}/proposals/{made['id']}/answers"
+    _ok(send(platform, "POST", answers, {"side": "persoon", "accepted": True}, regie))
+    _ok(send(platform, "POST", answers, {"side": "aanbieder", "accepted": True}, coordinator))
+    start = {"change_reason": change_reason} if change_reason else {}
+    _ok(send(platform, "POST", f"{dossier}/proposals/{made['id']}/start", start, regie))
+    return guide_headers(user_id, org=org)
 
 
 def guided_dossier(platform: Any, tag: str) -> GuidedDossier:
@@ -93,7 +126,7 @@ def guided_dossier(platform: Any, tag: str) -> GuidedDossier:
     arrived = today - timedelta(weeks=6)
     marker = {
         c: f"MRK{tag}{c.upper()}{uuid.uuid4().hex[:6]}"
-        for c in ("naam", "gezondheid", "financien", "handhaving", "werk")
+        for c in ("naam", "gezondheid", "gids", "financien", "handhaving", "werk")
     }
     who = person(
         "0344",
@@ -110,13 +143,15 @@ def guided_dossier(platform: Any, tag: str) -> GuidedDossier:
             # What the health domain opens, and its count among the signals, are health too.
             "gezondheid": [
                 marker["gezondheid"],
-                "zorgverzekering-regelen",
-                "huisarts-kiezen",
+                _item("zorgverzekering-regelen"),
+                _item("huisarts-kiezen"),
                 "Geen zorgverzekering",
                 "Niet ingeschreven bij een huisarts",
                 r'"gezondheid": ?[1-9]',
             ],
-            "financien": [marker["financien"], "schulden-aanpakken"],
+            # The active guide's own health signal: health, which its author sees again.
+            "gezondheid-door-gids": [marker["gids"]],
+            "financien": [marker["financien"], _item("schulden-aanpakken")],
             "handhaving": [marker["handhaving"]],
             "opleiding-werk": [marker["werk"]],
         },
@@ -177,7 +212,12 @@ def guided_dossier(platform: Any, tag: str) -> GuidedDossier:
         what="pip has the intake's starting points and signals",
     )
     _plan(platform, guided, marker, today)
-    _guides(platform, guided, tag, today)
+    eventually(
+        lambda: send(platform, "GET", guided.path("/guidance"), None, regie).json(),
+        lambda g: g.get("goals"),
+        what="matching knows the dossier's PIP",
+    )
+    _guides(platform, guided, tag)
     return guided
 
 
@@ -225,32 +265,20 @@ def _plan(platform: Any, guided: GuidedDossier, marker: dict[str, str], today: A
     ]
 
 
-def _guides(platform: Any, guided: GuidedDossier, tag: str, today: Any) -> None:
+def _guides(platform: Any, guided: GuidedDossier, tag: str) -> None:
     """The first guide starts, then the second takes over: one active guide, one former."""
-    regie = headers("regievoerder")
-    coordinator = headers("coordinator", organisation=GUIDES_ORG)
-    eventually(
-        lambda: send(platform, "GET", guided.path("/guidance"), None, regie).json(),
-        lambda g: g.get("goals"),
-        what="matching knows the dossier's PIP",
-    )
-    profile = {"languages": {"ar": "C2"}, "dutch_level": "A1"}
-    _ok(send(platform, "PUT", guided.path("/matching-profile"), profile, regie))
     guided.former_user, guided.active_user = f"roles-{tag}-former", f"roles-{tag}-active"
-    ids = []
-    for user, reason in ((guided.former_user, ""), (guided.active_user, "Verhuist.")):
-        body = guide_body(f"Gids {user}", today, user_id=user, max_caseload=1)
-        guide_id = _ok(send(platform, "POST", "/api/v1/guides", body, coordinator), 201)["id"]
-        proposal = {"kind": "begeleider", "candidate_id": guide_id}
-        made = _ok(send(platform, "POST", guided.path("/proposals"), proposal, regie), 201)
-        answers = guided.path(f"/proposals/{made['id']}/answers")
-        _ok(send(platform, "POST", answers, {"side": "persoon", "accepted": True}, regie))
-        _ok(send(platform, "POST", answers, {"side": "aanbieder", "accepted": True}, coordinator))
-        start = {"change_reason": reason} if reason else {}
-        _ok(send(platform, "POST", guided.path(f"/proposals/{made['id']}/start"), start, regie))
-        ids.append((guide_id, made["id"]))
-    (guided.former_guide, _), (guided.active_guide, guided.active_proposal) = ids
-    active = guide_headers(guided.active_user)
+    start_guiding(platform, guided.dossier_id, guided.former_user)
+    active = start_guiding(platform, guided.dossier_id, guided.active_user, change_reason="Weg.")
+    regie = headers("regievoerder")
+    guidance = _ok(send(platform, "GET", guided.path("/guidance"), None, regie))
+    guided.active_guide = guidance["guide"]["guide_id"]
+    guided.active_proposal = guidance["guide"]["proposal_id"]
+    guided.former_guide = guidance["guide_history"][0]["guide_id"]
+    # Out of the pool, so that other tests' rankings do not meet them.
+    coordinator = headers("coordinator", organisation=GUIDES_ORG)
+    withdrawal = f"/api/v1/guides/{guided.former_guide}/withdrawal"
+    _ok(send(platform, "POST", withdrawal, {"reason": "Gestopt."}, coordinator))
     activity = {
         "goal_id": guided.guide_goal,
         "activity": "Samen naar de buurtvereniging.",
@@ -258,5 +286,6 @@ def _guides(platform: Any, guided: GuidedDossier, tag: str, today: Any) -> None:
         "reflection": "Volgende keer alleen.",
     }
     _ok(send(platform, "POST", guided.path("/guidance/activities"), activity, active), 201)
-    signal = {"domain": "gezondheid", "text": f"Gids ziet {guided.markers['gezondheid'][0]}"}
+    seen = guided.markers["gezondheid-door-gids"][0]
+    signal = {"domain": "gezondheid", "text": f"Gids ziet {seen}"}
     _ok(send(platform, "POST", guided.path("/guidance/signals"), signal, active), 201)
