@@ -190,3 +190,18 @@ def test_a_fine_needs_a_culpability_assessment_finding_the_breach_culpable(pips)
         context(), dossier_id, 1, {"take": False, "reason": "Eerste keer."}
     )
     assert waived["handhaving"][0]["decision"]["taken"] is False
+
+
+def test_a_volunteer_guide_sees_no_finance_goal_and_the_klantmanager_no_health_goal(pips):
+    dossier_id = _dossier(pips)
+    decided = date(2026, 11, 20)
+    _ready(pips, dossier_id, decided)  # a health goal and a language goal
+    klantmanager = {"organisation": "Gemeente Utrecht", "role": "klantmanager"}
+    pips.add_goal(context(), dossier_id, goal(decided, "financien", owner=klantmanager))
+
+    by_guide = pips.pip(_guide(), dossier_id, guides=guiding)["plan"]
+    by_klantmanager = pips.pip(context("klantmanager"), dossier_id)["plan"]
+
+    assert {g["domain"] for g in by_guide["goals"]} == {"taal"}
+    assert by_guide["goals_withheld"] == 2
+    assert {g["domain"] for g in by_klantmanager["goals"]} == {"taal", "financien"}
