@@ -44,12 +44,12 @@ def provision_broker(oin: str, password: str) -> dict[str, str]:
     }
 
 
-def _send(args: argparse.Namespace, path: str, body: Any, gemeenten: list[str]) -> tuple[int, Any]:
+def _send(args: argparse.Namespace, path: str, body: Any) -> tuple[int, Any]:
     request = urllib.request.Request(
         f"{args.url.rstrip('/')}{path}",
         data=json.dumps(body).encode(),
         headers={
-            "Authorization": f"Bearer {_token(args, gemeenten)}",
+            "Authorization": f"Bearer {_token(args)}",
             "Content-Type": "application/json",
         },
         method="POST",
@@ -61,17 +61,19 @@ def _send(args: argparse.Namespace, path: str, body: Any, gemeenten: list[str]) 
         return exc.code, json.loads(exc.read() or b"null")
 
 
-def _token(args: argparse.Namespace, gemeenten: list[str]) -> str:
+def _token(args: argparse.Namespace) -> str:
     token = args.token or settings.TOKEN.get()
     if token:
         return token
     if not settings.is_development():
         raise SystemExit("partner: give the admin's own token with --token or WEGWIJS_TOKEN")
+    from services.common.region import Region
     from services.gateway.auth import issue_token
 
+    # On a development platform the operator acts for every gemeente of the region.
     return issue_token(
         "admin",
-        gemeenten,
+        list(Region.load().codes()),
         user_id=f"cli:partner-{args.partner_command}",
         organisation=settings.SYSTEM_OIN.get(),
         ttl_seconds=300,
@@ -92,7 +94,7 @@ def cmd_partner_add(args: argparse.Namespace) -> int:
         print("partner add: a password must be at least 16 characters", file=sys.stderr)
         return 2
     partner = {"oin": args.oin, "name": args.name, "kind": args.kind, "gemeenten": args.gemeente}
-    status, registered = _send(args, "/api/v1/partners", partner, args.gemeente)
+    status, registered = _send(args, "/api/v1/partners", partner)
     if status != 200:
         return _refused("add", status, registered)
     broker = provision_broker(args.oin, password)
@@ -108,7 +110,7 @@ def cmd_partner_subscribe(args: argparse.Namespace) -> int:
         "purpose": args.purpose,
     }
     path = f"/api/v1/partners/{quote(args.oin, safe='')}/subscriptions"
-    status, made = _send(args, path, subscription, args.gemeente)
+    status, made = _send(args, path, subscription)
     if status != 201:
         return _refused("subscribe", status, made)
     print(json.dumps(made, ensure_ascii=False))

@@ -7,6 +7,7 @@ answered as "not found", so that existence does not leak.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from services.common.context import SYSTEM_ROLE, CommandContext
@@ -49,7 +50,6 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
-    READ_HEALTH = "health.read"
     VIEW_DOSSIER = "dossier.view"
     GIVE_SIGNAL = "signal.give"
     READ_SIGNALS = "signal.read"
@@ -88,15 +88,15 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.DECIDE_SHARING: frozenset({Role.REGIEVOERDER}),
     # The protocol is public within the chain (aandachtspunt f: clear frames).
     Action.READ_PROTOCOL: frozenset(r for r in Role),
+    # For the gemeenten the admin acts for only (checked in consent).
     Action.MANAGE_PARTNERS: frozenset({Role.ADMIN}),
     # Which events a partner may fetch is decided per event by consent, for its own OIN.
     Action.FETCH_FEED: frozenset({Role.PARTNER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
-    # Health is a special category of personal data (AVG art. 9).
-    Action.READ_HEALTH: frozenset({Role.REGIEVOERDER}),
-    # What each role sees of the view is decided per data category: see intake/views.py.
+    # What each role sees, on this and every route, is decided per data category in
+    # visibility.py; a begeleider reads only as the active guide (active_guide.py).
     Action.VIEW_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     Action.GIVE_SIGNAL: frozenset(
         {
@@ -167,6 +167,15 @@ def require_for_gemeente(ctx: CommandContext | None, action: Action, gemeente: s
     if action in _TENANT_READS:
         raise NotFound("no such dossier")
     raise Forbidden(f"you do not act for gemeente {gemeente}")
+
+
+def require_for_gemeenten(
+    ctx: CommandContext | None, action: Action, gemeenten: Iterable[str]
+) -> None:
+    """Like `require_for_gemeente`, for every one of `gemeenten`."""
+    ctx = require(ctx, action)
+    for gemeente in sorted(set(gemeenten)):
+        require_for_gemeente(ctx, action, gemeente)
 
 
 def allows_role(role: str, action: Action) -> bool:

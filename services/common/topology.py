@@ -31,8 +31,11 @@ CALLS: Mapping[str, Mapping[str, tuple[str, ...] | str]] = {
         "consent": USER_FACING,
         "audit": USER_FACING,
     },
-    # Service to service: on behalf of the user whose call it serves (outlooks, decisions).
+    # Service to service, on behalf of the user whose call it serves: outlooks and decisions;
+    # whether a begeleider is the dossier's active guide.
     "matching": {"consent": ("sharing_outlook", "decide")},
+    "intake": {"matching": ("is_active_guide",)},
+    "pip": {"matching": ("is_active_guide",)},
 }
 
 

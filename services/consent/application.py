@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import Action, require, require_for_gemeente, require_for_gemeenten
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext, system_context
@@ -98,6 +98,10 @@ class Consent(ChainApplication, FeedUseCases):
                 return Partner(**partner)
 
         def change(existing: Partner) -> None:
+            # An admin acts only for their gemeenten: what the partner works for now, and after.
+            require_for_gemeenten(
+                ctx, Action.MANAGE_PARTNERS, {*existing.gemeenten, *partner["gemeenten"]}
+            )
             if existing.as_dict() != partner:
                 existing.change(partner["name"], partner["kind"], partner["gemeenten"])
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, require
+from services.common.access import Action, require, require_for_gemeenten
 from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext, current_context, system_context
 from services.common.errors import NotFound
@@ -58,6 +58,7 @@ class FeedUseCases:
         subscription = parse_subscription(
             data, partner.gemeenten, self.protocol.purposes, self.categories.events
         )
+        require_for_gemeenten(ctx, Action.MANAGE_PARTNERS, subscription["gemeenten"])
         subscription_id = str(uuid.uuid4())
         self._update(
             ctx.for_activity("partner-beheren"),
@@ -68,15 +69,21 @@ class FeedUseCases:
 
     def end_subscription(self, ctx: CommandContext, subscription_id: str) -> None:
         require(ctx, Action.MANAGE_PARTNERS)
-        self._update(
-            ctx.for_activity("partner-beheren"),
-            self._subscriptions,
-            lambda s: s.end(subscription_id),
-        )
+
+        def end(subscriptions: Subscriptions) -> None:
+            ended = subscriptions.active.get(subscription_id, {})
+            require_for_gemeenten(ctx, Action.MANAGE_PARTNERS, ended.get("gemeenten", []))
+            subscriptions.end(subscription_id)
+
+        self._update(ctx.for_activity("partner-beheren"), self._subscriptions, end)
 
     def subscriptions(self, ctx: CommandContext, oin: str) -> list[dict[str, Any]]:
-        require(ctx, Action.MANAGE_PARTNERS)
-        return self._subscriptions().of_partner(oin)
+        ctx = require(ctx, Action.MANAGE_PARTNERS)
+        return [
+            s
+            for s in self._subscriptions().of_partner(oin)
+            if all(ctx.actor.acts_for(g) for g in s["gemeenten"])
+        ]
 
     def _subscriptions(self) -> Subscriptions:
         try:

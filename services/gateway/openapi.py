@@ -423,8 +423,9 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/dossiers/{dossier_id}/view": {
                 "get": {
-                    "summary": "The dossier and intake as the caller's role may see them; the "
-                    "read is recorded with the data categories shown",
+                    "summary": "The dossier and intake as the caller's role may see them (a "
+                    "begeleider: only as the active guide); the read is recorded with the data "
+                    "categories shown",
                     "operationId": "getDossierView",
                     "parameters": [DOSSIER_ID],
                     "responses": {
@@ -536,7 +537,8 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/v1/dossiers/{dossier_id}/signals": {
                 "post": {
-                    "summary": "Give a signal (professionals of the chain)",
+                    "summary": "Give a signal (professionals of the chain; a begeleider only "
+                    "as the active guide)",
                     "operationId": "giveSignal",
                     "parameters": [DOSSIER_ID],
                     "requestBody": {
@@ -551,7 +553,8 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 "get": {
-                    "summary": "The signals the caller's role may read; the read is logged",
+                    "summary": "The signals the caller's role may read (a begeleider: only as "
+                    "the active guide); the read is logged",
                     "operationId": "getSignals",
                     "parameters": [DOSSIER_ID],
                     "responses": {

@@ -134,8 +134,9 @@ def consent_paths() -> dict[str, Any]:
         },
         "/api/v1/partners": {
             "post": {
-                "summary": "Register or update a partner organisation (admin); its feed's broker "
-                "user comes from `wegwijs partner add`",
+                "summary": "Register or update a partner organisation (admin, for the gemeenten "
+                "they act for: every gemeente the partner works for, before and after); its feed's "
+                "broker user comes from `wegwijs partner add`",
                 "operationId": "registerPartner",
                 "requestBody": {
                     "required": True,

@@ -276,7 +276,8 @@ def _report(summary: str, operation_id: str, parameters: list[dict[str, Any]]) -
 PIP_PATHS = {
     _PIP: {
         "get": {
-            "summary": "The dossier's PIP, or with as_of the version in force on that date",
+            "summary": "The dossier's PIP as the caller's role may see it (a begeleider: only as "
+            "the active guide), or with as_of the version in force on that date",
             "operationId": "getPip",
             "parameters": [
                 DOSSIER_ID,

@@ -16,6 +16,7 @@ from services.common.access import (
     require,
     require_for_gemeente,
 )
+from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
@@ -161,12 +162,16 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         require_for_gemeente(ctx, Action.READ_DOSSIER, dossier.gemeente)
         return self._dossier_dict(dossier)
 
-    def dossier_view(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
-        """The dossier and its brede intake as the actor's role may see them, by data category;
-        the read itself is recorded, with the categories shown."""
+    def dossier_view(
+        self, ctx: CommandContext, dossier_id: str, guides: GuideCheck | None = None
+    ) -> dict[str, Any]:
+        """The dossier and its brede intake as the actor's role may see them, by data category
+        (a begeleider: only as the active guide, asked of `guides`); the read itself is recorded,
+        with the categories shown."""
         require(ctx, Action.VIEW_DOSSIER)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, Action.VIEW_DOSSIER, dossier.gemeente)
+        require_active_guide(ctx, Action.VIEW_DOSSIER, dossier.id, guides)
         try:
             intake = self._intake_view(ctx, self.repository.get(intake_id(dossier.id)), True)
         except AggregateNotFoundError:

@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, allows, require, require_for_gemeente
+from services.common.access import Action, require, require_for_gemeente
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import InvalidInput, NotFound, field_error
@@ -22,7 +22,8 @@ from services.intake.brede_intake import (
     parse_work,
 )
 from services.intake.conversations import parse_invitation, required_note
-from services.intake.life_domains import HEALTH_DOMAINS, PRACTICAL_ITEMS, parse_domain
+from services.intake.life_domains import PRACTICAL_ITEMS, parse_domain
+from services.intake.views import brede_intake_as_seen
 
 
 class BredeIntakeUseCases:
@@ -141,11 +142,8 @@ class BredeIntakeUseCases:
     def _intake_view(
         self, ctx: CommandContext, intake: BredeIntake, complete: bool = False
     ) -> dict[str, Any]:
-        """The intake as `ctx` may see it; `complete` for a caller that filters it itself."""
-        circumstances = dict(intake.personal_circumstances or {})
-        if circumstances and not complete and not allows(ctx, Action.READ_HEALTH):
-            circumstances.pop("physical_health", None)
-            circumstances.pop("mental_health", None)
+        """The intake as `ctx` may see it (`services.common.visibility`); `complete` for a
+        caller that filters it itself."""
         history = [
             {
                 "step": type(e).__name__,
@@ -156,15 +154,14 @@ class BredeIntakeUseCases:
             for e in self.events.get(intake.id)
         ]
         lbt = intake.leerbaarheidstoets
-        hidden = set() if complete or allows(ctx, Action.READ_HEALTH) else HEALTH_DOMAINS
-        return {
+        whole = {
             "dossier_id": str(intake.dossier_id),
             "gemeente": intake.gemeente,
             "leerbaarheidstoets": lbt and {**lbt, "taken_on": lbt["taken_on"].isoformat()},
             "education": intake.education,
             "work": intake.work,
-            "personal_circumstances": circumstances or None,
-            "domains": {d: f for d, f in intake.domains.items() if d not in hidden},
+            "personal_circumstances": dict(intake.personal_circumstances or {}) or None,
+            "domains": dict(intake.domains),
             "practical_items": [
                 {
                     "item": item,
@@ -186,6 +183,7 @@ class BredeIntakeUseCases:
             "history": history,
             "version": intake.version,
         }
+        return whole if complete else brede_intake_as_seen(whole, ctx.actor.roles)
 
 
 def _age(birth_date: date, today: date) -> int:

@@ -29,7 +29,7 @@ DOMAINS: dict[str, dict[str, Field]] = {
         "situation": Field("choice", True, ("zelfstandig", "tijdelijk", "opvang", "geen")),
         "notes": TEXT,
     },
-    # A special category of personal data (AVG art. 9): only roles with health.read see it.
+    # A special category of personal data (AVG art. 9): who sees it is services.common.visibility.
     "gezondheid": {
         "health_insurance": Field("bool", True),
         "gp_registered": Field("bool", True),
@@ -64,9 +64,6 @@ DOMAINS: dict[str, dict[str, Field]] = {
         "three_year_goal": Field("text", True),
     },
 }
-
-HEALTH_DOMAINS = frozenset({"gezondheid"})
-FINANCE_DOMAINS = frozenset({"financien"})
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.common import settings
 from services.common.access import Action, require
+from services.common.active_guide import MatchingGuides
 from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED
+from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
 from services.intake.application import Intake
 from services.intake.events import PUBLICATIONS
 from services.intake.projections import DossierIndex, household_members, list_dossiers
 
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
+
 
 class IntakeService(ChainService):
     name = "intake"
     chain = ChainRuntime(Intake, PUBLICATIONS, projections=(DossierIndex(),))
+    # Asked whether a begeleider is a dossier's active guide (with the caller's context).
+    matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
+
+    def _guides(self) -> MatchingGuides:
+        return MatchingGuides(self.matching)
 
     @rpc(expected_exceptions=EXPECTED)
     def register(self, registration: dict[str, Any]) -> dict[str, str]:
@@ -29,7 +39,7 @@ class IntakeService(ChainService):
 
     @rpc(expected_exceptions=EXPECTED)
     def dossier_view(self, dossier_id: str) -> dict[str, Any]:
-        return self.chain.app.dossier_view(self.chain.ctx, dossier_id)
+        return self.chain.app.dossier_view(self.chain.ctx, dossier_id, self._guides())
 
     @rpc(expected_exceptions=EXPECTED)
     def correct(self, dossier_id: str, data: Any) -> dict[str, Any]:
@@ -102,8 +112,8 @@ class IntakeService(ChainService):
     # signals --------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data)
+        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data, self._guides())
 
     @rpc(expected_exceptions=EXPECTED)
     def signals(self, dossier_id: str) -> dict[str, Any]:
-        return self.chain.app.signals(self.chain.ctx, dossier_id)
+        return self.chain.app.signals(self.chain.ctx, dossier_id, self._guides())

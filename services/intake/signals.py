@@ -1,8 +1,9 @@
 """Signals: what other professionals notice before and during the intake (seed: "signalen").
 
 A signal has an author (user and role), a life domain, a text and a sensitivity. Who may read it
-depends on its domain and sensitivity and the reader's role; a volunteer guide never reads a health
-signal. Every read is itself an event, so it reaches the audit ledger. No I/O here.
+depends on its domain and sensitivity and the reader's role (`services.common.visibility`); a
+volunteer guide never reads a health signal. Every read is itself an event, so it reaches the audit
+ledger. No I/O here.
 """
 
 from __future__ import annotations
@@ -15,19 +16,12 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
+from services.common.visibility import may_read_signal
 from services.intake.life_domains import DOMAINS
 
 SIGNAL_DOMAINS = (*DOMAINS, "algemeen")
 SENSITIVITIES = ("normaal", "vertrouwelijk")
 _SIGNALS_NAMESPACE = uuid.UUID("a6c2e0f4-1b3d-4e5f-8a7b-9c0d1e2f3a4b")
-
-# The domains each reading role may see; confidential signals are for the regievoerder only.
-READABLE_DOMAINS: dict[str, frozenset[str]] = {
-    "regievoerder": frozenset(SIGNAL_DOMAINS),
-    "klantmanager": frozenset(SIGNAL_DOMAINS) - {"gezondheid"},
-    "begeleider": frozenset(SIGNAL_DOMAINS) - {"gezondheid", "financien"},
-}
-READS_CONFIDENTIAL = frozenset({"regievoerder"})
 
 
 def parse_signal(data: Any) -> dict[str, Any]:
@@ -51,13 +45,8 @@ def parse_signal(data: Any) -> dict[str, Any]:
 
 
 def may_read(roles: tuple[str, ...], signal: Mapping[str, Any]) -> bool:
-    for role in roles:
-        if signal["domain"] not in READABLE_DOMAINS.get(role, frozenset()):
-            continue
-        if signal["sensitivity"] == "vertrouwelijk" and role not in READS_CONFIDENTIAL:
-            continue
-        return True
-    return False
+    """Whether `roles` may read the signal: as `services.common.visibility` declares."""
+    return may_read_signal(roles, signal["domain"], signal["sensitivity"])
 
 
 class SignalLog(ChainAggregate):

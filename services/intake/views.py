@@ -1,8 +1,9 @@
-"""What each role may see of a dossier, by data category, and the record of every such read.
+"""What each role may see of a dossier and its brede intake, by data category, and the record of
+every view.
 
-A view is put together from categories; a role sees only the categories it may see, and every view
-is stored as an event naming the reader and the categories shown, so it reaches the audit ledger.
-No I/O here.
+Which categories a role sees is declared once, in `services.common.visibility`; every route of
+intake asks it. Every view is stored as an event naming the reader and the categories shown, so it
+reaches the audit ledger. No I/O here.
 """
 
 from __future__ import annotations
@@ -13,57 +14,12 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
+from services.common.visibility import CATEGORIES, may_see_domain, visible_categories
+from services.intake.life_domains import PRACTICAL_ITEMS
 
 _VIEWS_NAMESPACE = uuid.UUID("c3e1f0a2-5b4d-4c6e-9f8a-1b2c3d4e5f60")
-
-CATEGORIES = (
-    "identiteit",  # names, birth date, BSN, V-nummer
-    "contact",
-    "taal",  # languages, Dutch level
-    "gezin",  # household, children, the gezin domain
-    "opleiding-en-werk",
-    "gezondheid",  # a special category (AVG art. 9)
-    "financien",
-    "huisvesting",
-    "verblijfsintentie-en-verwachtingen",
-    "inburgering",  # leerbaarheidstoets, route advice and choice, conversations
-    "praktische-zaken",
-)
-
-VISIBLE: dict[str, frozenset[str]] = {
-    "regievoerder": frozenset(CATEGORIES),
-    "klantmanager": frozenset(CATEGORIES) - {"gezondheid"},
-    # A volunteer guide works on PIP goals: language, family, housing, expectations; never
-    # health or finances, never the BSN.
-    "begeleider": frozenset(
-        {"taal", "gezin", "huisvesting", "verblijfsintentie-en-verwachtingen", "inburgering"}
-    ),
-}
-
-DOMAIN_CATEGORY = {
-    "huisvesting": "huisvesting",
-    "gezondheid": "gezondheid",
-    "financien": "financien",
-    "gezin": "gezin",
-    "sociaal_netwerk": "gezin",
-    "verblijfsintentie": "verblijfsintentie-en-verwachtingen",
-    "verwachtingen": "verblijfsintentie-en-verwachtingen",
-}
-
-ITEM_CATEGORY = {
-    "zorgverzekering-regelen": "gezondheid",
-    "huisarts-kiezen": "gezondheid",
-    "huurtoeslag-aanvragen": "financien",
-    "zorgtoeslag-aanvragen": "financien",
-    "kinderopvangtoeslag-aanvragen": "financien",
-    "schulden-aanpakken": "financien",
-    "voorschot-uitkering": "financien",
-    "kinderopvang-regelen": "gezin",
-}
-
-
-def visible_categories(roles: tuple[str, ...]) -> frozenset[str]:
-    return frozenset().union(*(VISIBLE.get(role, frozenset()) for role in roles))
+# The categories a view can show: it shows no sanctions (handhaving).
+VIEW_CATEGORIES = frozenset(CATEGORIES) - {"handhaving"}
 
 
 def dossier_view(
@@ -87,19 +43,16 @@ def dossier_view(
         view["household_id"] = dossier["household_id"]
         view["children"] = profile.get("children", [])
     if intake is not None:
-        view["intake"] = _intake_view(intake, sees)
-    view["categories"] = sorted(sees & set(CATEGORIES))
+        view["intake"] = _intake_view(intake, roles)
+    view["categories"] = sorted(sees & VIEW_CATEGORIES)
     return view
 
 
-def _intake_view(intake: dict[str, Any], sees: frozenset[str]) -> dict[str, Any]:
+def _intake_view(intake: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    sees = visible_categories(roles)
     shown: dict[str, Any] = {
-        "domains": {
-            d: facts for d, facts in intake["domains"].items() if DOMAIN_CATEGORY[d] in sees
-        },
-        "practical_items": [
-            i for i in intake["practical_items"] if ITEM_CATEGORY[i["item"]] in sees
-        ],
+        "domains": visible_domains(intake["domains"], roles),
+        "practical_items": visible_items(intake["practical_items"], roles),
     }
     if "inburgering" in sees:
         for name in ("leerbaarheidstoets", "route_advice", "route_choice", "conversations"):
@@ -112,6 +65,36 @@ def _intake_view(intake: dict[str, Any], sees: frozenset[str]) -> dict[str, Any]
     elif circumstances and "financien" in sees:
         shown["personal_circumstances"] = {"summary": circumstances["summary"]}
     return shown
+
+
+def brede_intake_as_seen(intake: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    """The whole brede intake with only what `roles` may see of it (the intake's own readers)."""
+    sees = visible_categories(roles)
+    shown = {
+        **intake,
+        "domains": visible_domains(intake["domains"], roles),
+        "practical_items": visible_items(intake["practical_items"], roles),
+    }
+    circumstances = dict(intake["personal_circumstances"] or {})
+    if "gezondheid" not in sees:
+        circumstances.pop("physical_health", None)
+        circumstances.pop("mental_health", None)
+    shown["personal_circumstances"] = circumstances or None
+    if "opleiding-en-werk" not in sees:
+        shown["education"], shown["work"] = [], []
+    if "handhaving" not in sees:
+        shown["sanctions"] = []
+    return shown
+
+
+def visible_domains(domains: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    return {d: facts for d, facts in domains.items() if may_see_domain(roles, d)}
+
+
+def visible_items(items: list[dict[str, Any]], roles: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The practical items of the domains `roles` may see (an open "no health insurance" is
+    health)."""
+    return [i for i in items if may_see_domain(roles, PRACTICAL_ITEMS[i["item"]].domain)]
 
 
 class ReadLog(ChainAggregate):

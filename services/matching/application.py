@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import Action, Role, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
@@ -428,6 +428,17 @@ class Matching(ChainApplication):
         require(ctx, Action.READ_GUIDANCE)
         guidance = self._staff_or_guide(ctx, Action.READ_GUIDANCE, dossier_id)
         return guidance_view(guidance, ctx.actor.roles, ctx.actor.user_id)
+
+    def is_active_guide(self, ctx: CommandContext | None, dossier_id: str) -> bool:
+        """Whether the calling actor, a begeleider, is the dossier's active guide (their account
+        and organisation). Answers for the caller only, so nothing about others is told."""
+        if ctx is None or not ctx.actor.has_role(Role.BEGELEIDER):
+            return False
+        try:
+            self._active_guide(ctx, self._load_guidance(dossier_id))
+        except (NotFound, Forbidden):
+            return False
+        return True
 
     def log_activity(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         """Learning by doing: the active guide records an activity on a PIP goal, what the person

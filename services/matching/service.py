@@ -142,6 +142,11 @@ class MatchingService(ChainService):
         return self.chain.app.guidance(self.chain.ctx, dossier_id)
 
     @rpc(expected_exceptions=EXPECTED)
+    def is_active_guide(self, dossier_id: str) -> bool:
+        """For intake and pip: whether the caller is the dossier's active guide."""
+        return self.chain.app.is_active_guide(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
     def log_activity(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.log_activity(self.chain.ctx, dossier_id, data)
 

@@ -1,5 +1,6 @@
 """What readers see of a guidance: the regievoerder all of it, a klantmanager all but health and
-confidential signals, the active guide the plan, their own log and their own signals. No I/O."""
+confidential signals, the active guide the plan, their own log and their own signals. Which goals
+and signals a role sees is declared in `services.common.visibility`. No I/O."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.common.values import jsonable
+from services.common.visibility import may_read_signal, may_see_domain
 from services.matching.domain import Guidance
 
 # What an organisation's coordinator sees of a proposal: never the regievoerder's note, the
@@ -36,13 +38,12 @@ def proposal_view(
 
 
 def _may_read_signal(roles: Iterable[str], user_id: str, signal: dict[str, Any]) -> bool:
+    """A guide reads their own signals; the gemeente's staff those their roles may read."""
     roles = tuple(roles)
-    if "regievoerder" in roles or signal["by"] == user_id:
+    if signal["by"] == user_id:
         return True
-    if "klantmanager" in roles:
-        # Health and confidential signals stay with the regievoerder.
-        return signal["sensitivity"] == "normaal" and signal["domain"] != "gezondheid"
-    return False
+    staff = "regievoerder" in roles or "klantmanager" in roles
+    return staff and may_read_signal(roles, signal["domain"], signal["sensitivity"])
 
 
 def guide_history(guidance: Guidance) -> list[dict[str, Any]]:
@@ -80,7 +81,11 @@ def guidance_view(guidance: Guidance, roles: Iterable[str], user_id: str) -> dic
         "route": guidance.route or None,
         "phase": guidance.phase(),
         "plan_decided_on": guidance.plan_decided_on,
-        "goals": [{"goal_id": goal_id, **goal} for goal_id, goal in sorted(guidance.goals.items())],
+        "goals": [
+            {"goal_id": goal_id, **goal}
+            for goal_id, goal in sorted(guidance.goals.items())
+            if may_see_domain(roles, goal["domain"])
+        ],
         "guide": active
         and {
             "guide_id": active["candidate_id"],

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.common.access import Action, require, require_for_gemeente
+from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
 from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext
@@ -121,9 +122,14 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
 
     # reading ------------------------------------------------------------------------------------
     def pip(
-        self, ctx: CommandContext, dossier_id: UUID | str, as_of: str | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: UUID | str,
+        as_of: str | None = None,
+        guides: GuideCheck | None = None,
     ) -> dict[str, Any]:
-        """The PIP as the actor may see it; with `as_of`, as it stood on that date."""
+        """The PIP as the actor may see it (a begeleider: only as the active guide, asked of
+        `guides`); with `as_of`, as it stood on that date."""
         require(ctx, Action.READ_PIP)
         day = None
         if as_of:
@@ -132,6 +138,7 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
             except ValueError:
                 raise InvalidInput([field_error("as_of", "must be a date as YYYY-MM-DD")]) from None
         pip = self._get(ctx, Action.READ_PIP, dossier_id)
+        require_active_guide(ctx, Action.READ_PIP, pip.dossier_id, guides)
         if day is not None and pip.version_on(day) is None:
             raise NotFound(f"no PIP of this dossier was established on or before {day}")
         return self._view(ctx, pip, day)
@@ -139,7 +146,8 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
     def starting_points(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
         """What the completed intake offers the regievoerder to draft from; they decide."""
         require(ctx, Action.DRAFT_PIP)
-        return starting_points_view(self._get(ctx, Action.DRAFT_PIP, dossier_id))
+        pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
+        return starting_points_view(pip, ctx.actor.roles)
 
     # shared by the use cases --------------------------------------------------------------------
     def _get(self, ctx: CommandContext, action: Action, dossier_id: UUID | str) -> Pip:

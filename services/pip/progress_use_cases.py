@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from services.common.access import Action, Role
+from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.context import CommandContext, system_context
 from services.common.errors import Forbidden, InvalidInput, field_error
 from services.pip.contents import body_object, day_field, note_field, raise_if
@@ -46,8 +47,15 @@ class ProgressUseCases:
     HANDHAVING = "handhaving"
 
     def record_goal_progress(
-        self, ctx: CommandContext, dossier_id: str, goal_id: str, data: Any
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        goal_id: str,
+        data: Any,
+        guides: GuideCheck | None = None,
     ) -> dict[str, Any]:
+        """Progress on a goal, by its owner (a begeleider: only as the dossier's active guide,
+        asked of `guides`) or the regievoerder."""
         data = body_object(data)
         errors: list = []
         status = data.get("status")
@@ -57,6 +65,7 @@ class ProgressUseCases:
         note = note_field(data, errors)
         raise_if(errors)
         pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
+        require_active_guide(ctx, Action.RECORD_PROGRESS, pip.dossier_id, guides)
         goal = pip.current_plan()["goals"].get(goal_id)
         if goal is None:
             raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
@@ -70,7 +79,12 @@ class ProgressUseCases:
         )
 
     def record_module_hours(
-        self, ctx: CommandContext, dossier_id: str, module: str, data: Any
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        module: str,
+        data: Any,
+        guides: GuideCheck | None = None,
     ) -> dict[str, Any]:
         data = body_object(data)
         errors: list = []
@@ -81,6 +95,7 @@ class ProgressUseCases:
         note = note_field(data, errors)
         raise_if(errors)
         pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
+        require_active_guide(ctx, Action.RECORD_PROGRESS, pip.dossier_id, guides)
         planned = pip.current_plan().get("modules", {}).get(module)
         if planned is not None:
             owner_source(ctx, planned["provider"], f"module {module}")

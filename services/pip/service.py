@@ -10,9 +10,11 @@ from nameko.timer import timer
 
 from services.common import settings
 from services.common.access import Action, require, require_for_gemeente
+from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED, NotFound
+from services.common.proxies import PlatformRpcProxy
 from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
@@ -23,11 +25,17 @@ from services.pip.projections import PROJECTIONS, monitoring_candidates
 from services.pip.reports import gemeente_report, region_report
 
 log = logging.getLogger(__name__)
+RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
 class PipService(ChainService):
     name = "pip"
     chain = ChainRuntime(Pips, PUBLICATIONS, origins=CONSUMES["pip"], projections=PROJECTIONS)
+    # Asked whether a begeleider is a dossier's active guide (with the caller's context).
+    matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
+
+    def _guides(self) -> MatchingGuides:
+        return MatchingGuides(self.matching)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
@@ -40,7 +48,7 @@ class PipService(ChainService):
     # reading ------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def pip(self, dossier_id: str, as_of: str | None = None) -> dict[str, Any]:
-        return self.chain.app.pip(self.chain.ctx, dossier_id, as_of)
+        return self.chain.app.pip(self.chain.ctx, dossier_id, as_of, self._guides())
 
     @rpc(expected_exceptions=EXPECTED)
     def starting_points(self, dossier_id: str) -> dict[str, Any]:
@@ -82,11 +90,15 @@ class PipService(ChainService):
     # progress and handhaving --------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def record_goal_progress(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.record_goal_progress(self.chain.ctx, dossier_id, goal_id, data)
+        return self.chain.app.record_goal_progress(
+            self.chain.ctx, dossier_id, goal_id, data, self._guides()
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def record_module_hours(self, dossier_id: str, module: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.record_module_hours(self.chain.ctx, dossier_id, module, data)
+        return self.chain.app.record_module_hours(
+            self.chain.ctx, dossier_id, module, data, self._guides()
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def record_breach(self, dossier_id: str, data: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The PIP as a reader may see it, whole or as it stood on a past date.
 
-Health goals are a special category of personal data (AVG art. 9): shown to roles that may read
-health, and to a goal's own owner role. A volunteer guide sees the plan they work on, not the
+What each role sees is declared once, in `services.common.visibility`: goals by their domain (health
+is a special category, AVG art. 9; a goal's own owner role sees it all the same), sections and the
+intake's starting points by their category. A volunteer guide sees the plan they work on, not the
 finances (ontzorgen) or handhaving. No I/O here.
 """
 
@@ -10,16 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from services.common.access import Action, allows_role
 from services.common.values import jsonable
+from services.common.visibility import may_see, may_see_domain
 from services.pip.contents import HEALTH_DOMAIN
 from services.pip.domain import Pip
 from services.pip.rules import ROUTES
 
-# Sections each reading role does not see.
-HIDDEN_SECTIONS: dict[str, frozenset[str]] = {
-    "begeleider": frozenset({"ontzorgen", "handhaving"}),
-}
+# The data category of the parts of the view that are not the plan's own (visibility.py).
+SECTION_CATEGORY = {"ontzorgen": "financien", "handhaving": "handhaving"}
 
 
 # Parts of the view that hold today's state only, so an `as_of` view leaves them out.
@@ -34,15 +33,38 @@ CURRENT_ONLY = (
 
 
 def may_see_goal(roles: tuple[str, ...], goal: dict[str, Any]) -> bool:
-    if goal["domain"] != HEALTH_DOMAIN:
-        return True
-    return any(allows_role(r, Action.READ_HEALTH) or r == goal["owner"]["role"] for r in roles)
+    return may_see_domain(roles, goal["domain"]) or goal["owner"]["role"] in roles
 
 
 def hidden_for(roles: tuple[str, ...]) -> frozenset[str]:
-    """The sections hidden from a reader: only what every one of their roles hides."""
-    hidden = [HIDDEN_SECTIONS.get(role, frozenset()) for role in roles]
-    return frozenset.intersection(*hidden) if hidden else frozenset()
+    """The sections hidden from a reader: those whose category none of their roles sees."""
+    return frozenset(s for s, category in SECTION_CATEGORY.items() if not may_see(roles, category))
+
+
+def starting_points_as_seen(points: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    """The intake's starting points without the domains `roles` may not see: an open "no health
+    insurance", or how many health signals were given, is health."""
+    summary = points.get("summary") or {}
+    return {
+        **points,
+        "summary": summary
+        and {
+            **summary,
+            "domains": [d for d in summary.get("domains", []) if may_see_domain(roles, d)],
+            "open_practical_items": _visible_items(summary.get("open_practical_items", []), roles),
+        },
+        "open_practical_items": _visible_items(points["open_practical_items"], roles),
+        "signals": {d: n for d, n in points["signals"].items() if may_see_domain(roles, d)},
+    }
+
+
+def _visible_items(items: list[str], roles: tuple[str, ...]) -> list[str]:
+    return [i for i in items if may_see_domain(roles, _item_domain(i))]
+
+
+def _item_domain(item: str) -> str:
+    # An item pip has no suggestion for is not known to be harmless: treat it as health.
+    return PRACTICAL_GOALS.get(item, (HEALTH_DOMAIN,))[0]
 
 
 def pip_view(
@@ -92,7 +114,7 @@ def pip_view(
         "deadline_missed": pip.monitoring["deadline_missed"] is not None,
         "duo_notice_date": pip.duo_notice_date,
         "brp_registration_date": pip.brp_registration_date,
-        "starting_points": pip.starting_points,
+        "starting_points": starting_points_as_seen(pip.starting_points, roles),
         "plan": {**sections, "goals": goals, "goals_withheld": withheld},
         "route": _route(plan),
         "decision": version and {k: v for k, v in version.items() if k != "plan"},
@@ -140,9 +162,9 @@ PRACTICAL_GOALS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def starting_points_view(pip: Pip) -> dict[str, Any]:
+def starting_points_view(pip: Pip, roles: tuple[str, ...]) -> dict[str, Any]:
     """The intake's starting points with the goals and route they suggest; suggestions only."""
-    points = pip.starting_points
+    points = starting_points_as_seen(pip.starting_points, roles)
     route = points["route_choice"] or points["route_advice"]
     suggestions = []
     for item in points["open_practical_items"]:

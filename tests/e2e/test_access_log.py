@@ -11,6 +11,7 @@ import sys
 
 from services.gateway.auth import issue_token
 from tests.platform import eventually, person
+from tests.roles_fixtures import start_guiding
 
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 
@@ -38,7 +39,9 @@ def test_each_read_of_a_dossier_and_each_audit_query_is_in_the_ledger(platform):
         what="the draft PIP exists",
     )
     _get(platform, f"/api/v1/dossiers/{dossier_id}", "regievoerder", "anna")
-    _get(platform, f"/api/v1/dossiers/{dossier_id}/view", "begeleider", "bram")
+    bram = start_guiding(platform, dossier_id, "bram")
+    viewed = platform.http.get(f"{platform.url}/api/v1/dossiers/{dossier_id}/view", headers=bram)
+    assert viewed.status_code == 200, viewed.text
     _get(platform, f"/api/v1/dossiers/{dossier_id}/pip", "klantmanager", "kees")
     _get(platform, f"/api/v1/audit/dossiers/{dossier_id}", "auditor", "ans")
 

@@ -6,6 +6,7 @@ import json
 
 from services.gateway.auth import issue_token
 from tests.platform import eventually, person
+from tests.roles_fixtures import start_guiding
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 
@@ -157,7 +158,7 @@ def test_a_gps_health_signal_is_hidden_from_the_volunteer_and_both_reads_reach_t
     )
     assert given.status_code == 201
 
-    by_volunteer = _send(platform, "GET", path, _as(platform, "vera", "begeleider"))
+    by_volunteer = _send(platform, "GET", path, start_guiding(platform, dossier_id, "vera"))
     by_regievoerder = _send(platform, "GET", path, _as(platform, "anna"))
 
     assert by_volunteer.json()["signals"] == []
@@ -275,7 +276,8 @@ def test_a_volunteers_view_has_no_health_or_finances_the_regievoerders_does_both
     _send(platform, "PUT", f"{base}/intake/domains/gezondheid", anna, HEALTH)
     _send(platform, "PUT", f"{base}/intake/domains/financien", anna, FINANCES)
 
-    by_volunteer = _send(platform, "GET", f"{base}/view", _as(platform, "vera", "begeleider"))
+    vera = start_guiding(platform, dossier_id, "vera")
+    by_volunteer = _send(platform, "GET", f"{base}/view", vera)
     by_regievoerder = _send(platform, "GET", f"{base}/view", anna)
 
     assert by_volunteer.status_code == 200

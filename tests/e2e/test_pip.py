@@ -11,6 +11,7 @@ from services.pip.rules import add_months
 from tests.e2e.http import as_role, send
 from tests.pip_fixtures import GUIDE, goal, sections
 from tests.platform import eventually, extra_port, person
+from tests.roles_fixtures import start_guiding
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 GUIDE_OIN = "00000003000000000001"
@@ -176,13 +177,8 @@ def test_the_goal_owner_records_progress_and_another_role_is_refused(platform):
     guide_goal = next(g["id"] for g in goals if g["domain"] == "sociaal_netwerk")
     progress = {"status": "bezig", "note": "Samen naar het buurthuis."}
 
-    by_guide = send(
-        platform,
-        "POST",
-        f"{pip}/goals/{guide_goal}/progress",
-        progress,
-        as_role("begeleider", organisation=GUIDE_OIN),
-    )
+    guide = start_guiding(platform, dossier_id, "e2e-guide-progress", org=GUIDE_OIN)
+    by_guide = send(platform, "POST", f"{pip}/goals/{guide_goal}/progress", progress, guide)
     by_klantmanager = send(
         platform, "POST", f"{pip}/goals/{guide_goal}/progress", progress, as_role("klantmanager")
     )

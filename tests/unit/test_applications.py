@@ -26,6 +26,16 @@ def context(role: str = "regievoerder", *gemeenten: str, trace: str = "ab" * 16)
     return CommandContext(actor=actor, activity="registratie", correlation_id=trace)
 
 
+def guiding(dossier_id: str) -> bool:
+    """matching's answer, faked: the caller is the dossier's active guide."""
+    return True
+
+
+def not_guiding(dossier_id: str) -> bool:
+    """matching's answer, faked: the caller does not guide the dossier (now)."""
+    return False
+
+
 def stored(app, topic_suffix: str) -> list:
     """The app's stored domain events whose topic ends in `topic_suffix`, in order."""
     return [

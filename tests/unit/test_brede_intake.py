@@ -218,10 +218,19 @@ def test_the_health_domain_is_hidden_from_a_klantmanager(intake):
     intake.record_life_domain(context(), dossier_id, "gezondheid", HEALTH)
     intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
 
+    intake.record_life_domain(
+        context(), dossier_id, "gezondheid", {**HEALTH, "health_insurance": False}
+    )
+
     as_klantmanager = intake.brede_intake(context("klantmanager"), dossier_id)
+    as_regievoerder = intake.brede_intake(context(), dossier_id)
 
     assert set(as_klantmanager["domains"]) == {"financien"}
-    assert "gezondheid" in intake.brede_intake(context(), dossier_id)["domains"]
+    assert "gezondheid" in as_regievoerder["domains"]
+    items = {i["item"] for i in as_klantmanager["practical_items"]}
+    assert "zorgverzekering-regelen" not in items, "an open 'no health insurance' is health"
+    assert "huurtoeslag-aanvragen" in items
+    assert "zorgverzekering-regelen" in {i["item"] for i in as_regievoerder["practical_items"]}
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,11 @@ SCHOOL = "00000003000000000002"  # a language school
 EMPLOYER = "00000003000000000003"
 
 
-def _admin() -> CommandContext:
+def _admin(*gemeenten: str) -> CommandContext:
+    """The region's administrator, or one acting for `gemeenten` only."""
+    acts_for = gemeenten or ("0344", "0356", "0321")
     return CommandContext(
-        actor=Actor("u-admin", "Beheer", ("admin",), "", ()), activity="partner-beheren"
+        actor=Actor("u-admin", "Beheer", ("admin",), "", acts_for), activity="partner-beheren"
     )
 
 
@@ -248,6 +250,24 @@ def test_only_an_administrator_registers_partners(consent):
             _admin(), {"oin": "1", "name": "", "kind": "bank", "gemeenten": []}
         )
     assert {e["field"] for e in refused.value.errors} == {"oin", "name", "kind", "gemeenten"}
+
+
+def test_an_administrator_acts_only_for_their_gemeenten(consent):
+    partner = {"oin": VWN, "name": "VWN", "kind": "maatschappelijke-begeleiding"}
+    subscription = {"channel": "pip", "purpose": "maatschappelijke-begeleiding"}
+
+    with pytest.raises(Forbidden, match="0356"):
+        consent.register_partner(_admin("0344"), {**partner, "gemeenten": ["0344", "0356"]})
+    consent.register_partner(_admin("0344", "0356"), {**partner, "gemeenten": ["0344", "0356"]})
+    with pytest.raises(Forbidden, match="0356"):  # no longer working for 0356 is 0356's matter
+        consent.register_partner(_admin("0344"), {**partner, "gemeenten": ["0344"]})
+    with pytest.raises(Forbidden, match="0356"):
+        consent.subscribe(_admin("0344"), VWN, {**subscription, "gemeenten": ["0356"]})
+    made = consent.subscribe(_admin("0356"), VWN, {**subscription, "gemeenten": ["0356"]})
+    assert consent.subscriptions(_admin("0344"), VWN) == []
+    with pytest.raises(Forbidden, match="0356"):
+        consent.end_subscription(_admin("0344"), made["id"])
+    consent.end_subscription(_admin("0356"), made["id"])
 
 
 def test_a_feed_keeps_only_the_permitted_fields_and_goals():

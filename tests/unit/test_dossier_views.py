@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.test_applications import context, stored
+from tests.unit.test_applications import context, guiding, stored
 from tests.unit.test_brede_intake import CIRCUMSTANCES, FINANCES, HEALTH, LBT
 from tests.unit.test_intake_domain import TODAY, VALID
 from tests.unit.test_registration_profile import PROFILE
@@ -28,7 +28,7 @@ def _full_dossier(intake):
 def test_a_volunteers_view_has_no_health_finance_or_bsn(intake):
     dossier_id = _full_dossier(intake)
 
-    view = intake.dossier_view(context("begeleider"), dossier_id)
+    view = intake.dossier_view(context("begeleider"), dossier_id, guiding)
 
     text = json.dumps(view)
     for private in (VALID["bsn"], "Slaapproblemen", "Rugklachten", "bijstand", "huurtoeslag"):
@@ -51,7 +51,7 @@ def test_the_regievoerders_view_of_the_same_dossier_has_health_and_finances(inta
 
 def test_every_view_is_recorded_with_reader_and_categories(intake):
     dossier_id = _full_dossier(intake)
-    intake.dossier_view(context("begeleider"), dossier_id)
+    intake.dossier_view(context("begeleider"), dossier_id, guiding)
     intake.dossier_view(context(), dossier_id)
 
     views = stored(intake, "ReadLog.Viewed")

@@ -641,3 +641,30 @@ def test_a_consent_ended_between_proposal_and_start_stops_the_start(matching, pi
     with pytest.raises(Conflict, match="mag niets over de persoon ontvangen"):
         matching.start(REGIE, dossier_id, proposal["id"], {}, withdrawn)
     assert matching.placement(KRINGLOOP_COORDINATOR, place)["filled"] == 0
+
+
+def test_matching_tells_a_begeleider_only_whether_they_themselves_guide_the_person(matching, pips):
+    dossier_id = _person(matching, pips)
+    first = _guide(matching, "Eerste", user_id="u-first")
+    second = _guide(matching, "Tweede", user_id="u-second")
+    _matched(matching, dossier_id, first)
+    _matched(matching, dossier_id, second, change_reason="Eerste verhuist.")
+
+    assert matching.is_active_guide(actor("begeleider", VWN, user="u-second"), dossier_id)
+    assert not matching.is_active_guide(actor("begeleider", VWN, user="u-first"), dossier_id)
+    assert not matching.is_active_guide(actor("begeleider", KRINGLOOP, user="u-second"), dossier_id)
+    assert not matching.is_active_guide(actor("regievoerder", user="u-second"), dossier_id)
+    unknown = str(uuid.uuid4())
+    assert not matching.is_active_guide(actor("begeleider", VWN, user="u-second"), unknown)
+    assert not matching.is_active_guide(None, dossier_id)
+
+
+def test_a_klantmanager_sees_the_guidance_without_its_health_goals(matching, pips):
+    dossier_id = _person(matching, pips)
+
+    by_regie = matching.guidance(REGIE, dossier_id)
+    by_klantmanager = matching.guidance(actor("klantmanager"), dossier_id)
+
+    assert "gezondheid" in {g["domain"] for g in by_regie["goals"]}
+    assert "gezondheid" not in {g["domain"] for g in by_klantmanager["goals"]}
+    assert len(by_klantmanager["goals"]) == len(by_regie["goals"]) - 1

@@ -69,6 +69,30 @@ def test_the_completed_intake_offers_starting_points_and_the_regievoerder_decide
     assert pips.pip(context(), dossier_id)["plan"]["goals"] == [], "nothing is adopted by itself"
 
 
+def test_a_klantmanager_sees_the_starting_points_without_health(pips):
+    dossier_id = _dossier(pips)  # the intake left "no health insurance" open
+    pips.process(
+        "intake",
+        [
+            intake_event(
+                "nl.wegwijs.intake.signaal.gegeven.v1",
+                {"dossier_id": dossier_id, "domain": domain, "author_role": "huisarts"},
+            )
+            for domain in ("gezondheid", "financien")
+        ],
+    )
+
+    as_klantmanager = pips.pip(context("klantmanager"), dossier_id)["starting_points"]
+    as_regievoerder = pips.pip(context(), dossier_id)["starting_points"]
+
+    assert as_klantmanager["open_practical_items"] == []
+    assert as_klantmanager["summary"]["open_practical_items"] == []
+    assert as_klantmanager["summary"]["domains"] == []
+    assert as_klantmanager["signals"] == {"financien": 1}
+    assert as_regievoerder["open_practical_items"] == ["zorgverzekering-regelen"]
+    assert as_regievoerder["signals"] == {"gezondheid": 1, "financien": 1}
+
+
 def test_establishing_without_goals_is_refused_naming_the_goals_and_stores_nothing(pips):
     dossier_id = _dossier(pips)
     pips.change_sections(context(), dossier_id, sections(date(2026, 11, 20)))

@@ -10,7 +10,7 @@ from services.common.context import Actor, CommandContext
 from services.common.errors import Conflict, Forbidden, InvalidInput
 from services.pip.application import Pips
 from tests.pip_fixtures import GUIDE, goal
-from tests.unit.test_applications import context, stored
+from tests.unit.test_applications import context, guiding, stored
 from tests.unit.test_pip_plan import TODAY, _dossier, _established, _ready
 
 
@@ -37,9 +37,8 @@ def _with_guide_goal(pips: Pips) -> tuple[str, str]:
 def test_the_goals_owner_records_progress_with_a_date_and_a_note(pips):
     dossier_id, goal_id = _with_guide_goal(pips)
 
-    pip = pips.record_goal_progress(
-        _guide(), dossier_id, goal_id, {"status": "bezig", "on": "2026-11-25", "note": "Buurthuis"}
-    )
+    progress = {"status": "bezig", "on": "2026-11-25", "note": "Buurthuis"}
+    pip = pips.record_goal_progress(_guide(), dossier_id, goal_id, progress, guiding)
 
     shown = next(g for g in pip["plan"]["goals"] if g["id"] == goal_id)
     assert shown["status"] == "bezig"
@@ -84,7 +83,9 @@ def test_someone_who_does_not_own_the_goal_may_not_record_its_progress(pips):
     dossier_id, _ = _with_guide_goal(pips)
     health = _goal_id(pips, dossier_id, "gezondheid")  # owned by the regievoerder
     with pytest.raises(Forbidden, match="owner"):
-        pips.record_goal_progress(_guide(), dossier_id, health, {"status": "bezig", "note": "x"})
+        pips.record_goal_progress(
+            _guide(), dossier_id, health, {"status": "bezig", "note": "x"}, guiding
+        )
 
 
 def test_when_the_pip_names_the_owners_oin_another_organisation_may_not_record(pips):
@@ -97,8 +98,11 @@ def test_when_the_pip_names_the_owners_oin_another_organisation_may_not_record(p
     goal_id = _goal_id(pips, dossier_id, "werk")
     progress = {"status": "bezig", "note": "Gestart"}
     with pytest.raises(Forbidden):
-        pips.record_goal_progress(_guide("00000003000000000002"), dossier_id, goal_id, progress)
-    pips.record_goal_progress(_guide("00000003000000000001"), dossier_id, goal_id, progress)
+        pips.record_goal_progress(
+            _guide("00000003000000000002"), dossier_id, goal_id, progress, guiding
+        )
+    own = _guide("00000003000000000001")
+    pips.record_goal_progress(own, dossier_id, goal_id, progress, guiding)
 
 
 def test_progress_needs_an_established_pip_and_a_known_status(pips):
@@ -126,7 +130,7 @@ def test_module_hours_add_up(pips):
 
 def test_a_volunteer_guide_sees_neither_health_goals_nor_ontzorgen(pips):
     dossier_id, _ = _with_guide_goal(pips)
-    seen = pips.pip(_guide(), dossier_id)
+    seen = pips.pip(_guide(), dossier_id, guides=guiding)
     assert {g["domain"] for g in seen["plan"]["goals"]} == {"taal", "sociaal_netwerk"}
     assert seen["plan"]["goals_withheld"] == 1
     assert "ontzorgen" not in seen["plan"] and "handhaving" not in seen
@@ -218,3 +222,18 @@ def test_a_fine_needs_a_culpability_assessment_finding_the_breach_culpable(pips)
         context(), dossier_id, 1, {"take": False, "reason": "Eerste keer."}
     )
     assert waived["handhaving"][0]["decision"]["taken"] is False
+
+
+def test_a_volunteer_guide_sees_no_finance_goal_and_the_klantmanager_no_health_goal(pips):
+    dossier_id = _dossier(pips)
+    decided = date(2026, 11, 20)
+    _ready(pips, dossier_id, decided)  # a health goal and a language goal
+    klantmanager = {"organisation": "Gemeente Utrecht", "role": "klantmanager"}
+    pips.add_goal(context(), dossier_id, goal(decided, "financien", owner=klantmanager))
+
+    by_guide = pips.pip(_guide(), dossier_id, guides=guiding)["plan"]
+    by_klantmanager = pips.pip(context("klantmanager"), dossier_id)["plan"]
+
+    assert {g["domain"] for g in by_guide["goals"]} == {"taal"}
+    assert by_guide["goals_withheld"] == 2
+    assert {g["domain"] for g in by_klantmanager["goals"]} == {"taal", "financien"}

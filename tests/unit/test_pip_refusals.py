@@ -10,7 +10,7 @@ import pytest
 from services.common.errors import Forbidden, InvalidInput
 from services.pip.reports import report_csv
 from tests.pip_fixtures import goal, sections
-from tests.unit.test_applications import context, stored
+from tests.unit.test_applications import context, guiding, stored
 from tests.unit.test_pip_plan import TODAY, _dossier, _established, _ready
 from tests.unit.test_pip_progress import _breach
 
@@ -186,7 +186,7 @@ def test_an_owner_without_oin_outside_the_gemeente_is_recorded_for_by_the_regiev
     guide = Actor("u-g", "G", ("begeleider",), "00000003000000000009", ("0344",))
     with pytest.raises(Forbidden, match="names no OIN"):
         pips.record_goal_progress(
-            CommandContext(actor=guide, activity="x"), dossier_id, goals["werk"], progress
+            CommandContext(actor=guide, activity="x"), dossier_id, goals["werk"], progress, guiding
         )
     shown = pips.record_goal_progress(
         context("klantmanager"), dossier_id, goals["financien"], progress

@@ -6,7 +6,7 @@ import pytest
 
 from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.intake.signals import SignalLog
-from tests.unit.test_applications import context, stored
+from tests.unit.test_applications import context, guiding, stored
 from tests.unit.test_intake_domain import TODAY, VALID
 
 HEALTH_SIGNAL = {"domain": "gezondheid", "text": "Klachten na de reis; verwijzing nodig."}
@@ -16,7 +16,7 @@ CONFIDENTIAL = {"domain": "gezin", "text": "Spanningen thuis.", "sensitivity": "
 
 def _given(intake, dossier_id):
     intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL)
-    intake.give_signal(context("begeleider"), dossier_id, HOUSING_SIGNAL)
+    intake.give_signal(context("begeleider"), dossier_id, HOUSING_SIGNAL, guiding)
     intake.give_signal(context("maatschappelijk-werker"), dossier_id, CONFIDENTIAL)
 
 
@@ -24,7 +24,7 @@ def test_a_volunteer_never_reads_a_health_or_confidential_signal(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
 
-    seen = intake.signals(context("begeleider"), dossier_id)
+    seen = intake.signals(context("begeleider"), dossier_id, guiding)
 
     assert [s["domain"] for s in seen["signals"]] == ["huisvesting"]
     assert seen["withheld"] == 2
@@ -54,7 +54,7 @@ def test_a_klantmanager_reads_no_health_signal(intake):
 def test_every_read_is_recorded_with_the_reader_and_what_was_withheld(intake):
     dossier_id = intake.register(context(), VALID, today=TODAY)
     _given(intake, dossier_id)
-    intake.signals(context("begeleider"), dossier_id)
+    intake.signals(context("begeleider"), dossier_id, guiding)
     intake.signals(context(), dossier_id)
 
     reads = stored(intake, "SignalLog.SignalsRead")
