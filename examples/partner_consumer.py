@@ -5,7 +5,7 @@ receives per dossier, forgets a dossier's categories when told a consent ended, 
 again by its `dataref` when it needs the current state. Deliveries are at least once: it skips an
 event `id` it has seen. Needs only kombu (and, for `fetch`, the standard library).
 
-    WEGWIJS_FEED_URI=amqp://<vhost>-partner-<OIN>:<password>@host:5672/<vhost> \\
+    WEGWIJS_FEED_URI=amqp://<vhost>-partner-<OIN>:<password>@host:5672/<vhost>-partner-<OIN> \\
     WEGWIJS_FEED_QUEUE=partner.<OIN>.feed \\
     python examples/partner_consumer.py
 """

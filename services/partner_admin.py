@@ -5,8 +5,9 @@ Registering and subscribing go through the API, as an admin with their own token
 WEGWIJS_TOKEN; on a development platform a development token is made when none is given), so
 the gemeenten the admin acts for, and the command log, are the API's. The broker itself enforces
 that a partner reads its own queue and nothing else: its user may not configure anything, may not
-write anywhere, and may read only `partner.<OIN>.feed`. The user and the queue are imported into
-the broker as definitions with WEGWIJS_RABBITMQCTL, the broker's own administration.
+write anywhere, and may read only `partner.<OIN>.feed`, in a vhost of its own that holds nothing
+else. The vhost, the user and the queue are imported into the broker as definitions with
+WEGWIJS_RABBITMQCTL, the broker's own administration.
 """
 
 from __future__ import annotations
@@ -30,17 +31,18 @@ def provision_broker(oin: str, password: str) -> dict[str, str]:
         partner_definitions,
         partner_queue,
         partner_user,
+        partner_vhost,
     )
 
     import_definitions(partner_definitions(oin, password))
     uri = urlsplit(settings.AMQP_URI.get())
     host = f"{uri.hostname}:{uri.port or 5672}"
-    user = partner_user(oin)
+    user, vhost = partner_user(oin), partner_vhost(oin)
     return {
-        "amqp_uri": f"amqp://{user}:{quote(password, safe='')}@{host}/"
-        + quote(settings.vhost(), safe=""),
+        "amqp_uri": f"amqp://{user}:{quote(password, safe='')}@{host}/{quote(vhost, safe='')}",
         "queue": partner_queue(oin).name,
         "user": user,
+        "vhost": vhost,
     }
 
 

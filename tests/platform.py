@@ -235,8 +235,9 @@ class Platform:
         with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {self.layout.name} WITH (FORCE)")
         vhost = self.layout.name
-        if vhost in rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split():
-            rabbitmqctl("delete_vhost", vhost)
+        for existing in rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split():
+            if existing == vhost or existing.startswith(f"{vhost}-partner-"):
+                rabbitmqctl("delete_vhost", existing)
         self.cli("migrate")  # makes the vhost, its users, permissions and topology
         shutil.rmtree(self.run_dir, ignore_errors=True)
 

@@ -96,11 +96,6 @@ def permissions(process: str) -> dict[str, str]:
     read += [re.escape(f"{process}.from.{origin}") for origin in topology.CONSUMES.get(process, ())]
     if process in topology.PUBLISHES:
         write.append(re.escape(settings.EVENTS_EXCHANGE.get()))
-    if process == "consent":  # the partner feeds: each partner's queue, made on first use
-        feeds = r"partner\." + OIN + r"\.feed"
-        configure.append(feeds)
-        write += [feeds, re.escape(settings.PARTNER_EXCHANGE.get())]
-        read.append(re.escape(settings.PARTNER_EXCHANGE.get()))
     return {"configure": _any_of(configure), "write": _any_of(write), "read": _any_of(read)}
 
 
@@ -188,10 +183,7 @@ def platform_definitions() -> dict[str, Any]:
         "users": [],
         "permissions": [],
         "topic_permissions": [],
-        "exchanges": [
-            _exchange(e, vhost)
-            for e in (rpc_exchange(True), events_exchange(True), partner_exchange(True))
-        ],
+        "exchanges": [_exchange(e, vhost) for e in (rpc_exchange(True), events_exchange(True))],
         "queues": [q for q, _ in declared],
         "bindings": [b for _, b in declared],
     }
@@ -209,11 +201,18 @@ def platform_definitions() -> dict[str, Any]:
     return definitions
 
 
+def partner_vhost(oin: str) -> str:
+    """The partner's own vhost: its feed queue and nothing else."""
+    return f"{settings.vhost()}-partner-{oin}"
+
+
 def partner_definitions(oin: str, password: str) -> dict[str, Any]:
-    """A partner's own user, allowed to read its own feed queue and nothing else, and the queue."""
-    vhost = settings.vhost()
+    """A partner's own vhost with its feed queue; its own user, which may only read that queue;
+    and consent's right to publish to it (and nothing else there)."""
+    vhost = partner_vhost(oin)
     user = partner_user(oin)
     queue, binding = _queue(partner_queue(oin, declare=True), vhost)
+    exchange = settings.PARTNER_EXCHANGE.get()
     return {
         "vhosts": [{"name": vhost}],
         "users": [_user(user, password)],
@@ -224,11 +223,14 @@ def partner_definitions(oin: str, password: str) -> dict[str, Any]:
                 "configure": "^$",
                 "write": "^$",
                 "read": f"^{re.escape(queue['name'])}$",
-            }
-        ],
-        "topic_permissions": [
-            {"user": user, "vhost": vhost, "exchange": exchange, "write": "^$", "read": "^$"}
-            for exchange in (RPC_EXCHANGE, settings.EVENTS_EXCHANGE.get())
+            },
+            {
+                "user": settings.broker_user("consent"),
+                "vhost": vhost,
+                "configure": "^$",
+                "write": f"^{re.escape(exchange)}$",
+                "read": "^$",
+            },
         ],
         "exchanges": [_exchange(partner_exchange(True), vhost)],
         "queues": [queue],
@@ -241,12 +243,13 @@ def partner_user(oin: str) -> str:
 
 
 def partner_queue(oin: str, declare: bool = False) -> Queue:
-    """A partner's own queue: the only thing its broker user may read."""
+    """A partner's own queue, in its own vhost: the only thing its broker user may read."""
     return Queue(
         f"partner.{oin}.feed",
         exchange=partner_exchange(declare),
         routing_key=oin,
         durable=True,
+        no_declare=not declare,
     )
 
 

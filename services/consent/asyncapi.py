@@ -66,7 +66,13 @@ def asyncapi_document() -> dict[str, Any]:
                 "protocol": "amqp",
                 "protocolVersion": "0-9-1",
                 "pathname": "/{vhost}",
-                "variables": {"vhost": {"default": "wegwijs"}},
+                "variables": {
+                    "vhost": {
+                        "default": "wegwijs-partner-00000000000000000000",
+                        "description": "Your own vhost, <platform vhost>-partner-<your OIN>, as"
+                        " `wegwijs partner add` printed it: it holds your feed queue only.",
+                    }
+                },
                 "security": [{"$ref": "#/components/securitySchemes/partnerUser"}],
             }
         },

@@ -5,20 +5,23 @@ has ended or was narrowed (what to delete).
 It reads consent's own notification log in order, like the outbox relay, from its own position
 (`outbox_position`, origin `partners`), so a delivery decided before a withdrawal but not yet sent
 is checked against the withdrawal and withheld (G2 at least once, in order). One instance relays
-at a time (advisory lock). Each partner's queue is declared durable and bound on first use, so
-nothing is lost before the partner first connects.
+at a time (advisory lock). Each partner's feed queue lives in the partner's own vhost, made with
+its broker user (`wegwijs partner add`), so nothing is lost before the partner first connects; a
+delivery to a partner that has no feed is withheld, and the relay goes on.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
+from amqp.exceptions import NotAllowed
 from kombu import Connection, Producer
 from psycopg import sql
 
 from services.common import metrics
-from services.common.broker import partner_exchange, partner_queue
+from services.common.broker import partner_exchange, partner_vhost
 from services.common.envelope import SERIALIZER
 from services.consent.decisions import DisclosureLog
 from services.consent.feeds import partner_cloudevent
@@ -29,46 +32,60 @@ ORIGIN = "partners"
 BATCH = 200
 
 
+class PartnerFeedMissing(LookupError):
+    """The partner has no feed on the broker (no vhost, or consent may not publish there)."""
+
+
 class PartnerPublisher:
-    """Publishes to partners' queues persistently, with publisher confirms."""
+    """Publishes to partners' queues persistently, with publisher confirms: one connection per
+    partner, to the partner's own vhost."""
 
     def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri
-        self._connection: Connection | None = None
-        self._producer: Producer | None = None
-        self._declared: set[str] = set()
+        self._producers: dict[str, tuple[Connection, Producer]] = {}
 
     def publish(self, oin: str, event: dict[str, Any]) -> None:
         try:
-            producer = self._ensure()
-            if oin not in self._declared:  # nothing is lost before the partner first connects
-                partner_queue(oin)(producer.channel).declare()
-                self._declared.add(oin)
+            producer = self._producer(oin)
             producer.publish(
-                event, routing_key=oin, delivery_mode=2, message_id=event["id"], retry=False
+                event,
+                routing_key=oin,
+                delivery_mode=2,
+                message_id=event["id"],
+                retry=False,
             )
+        except NotAllowed:
+            self._close(oin)
+            raise PartnerFeedMissing(oin) from None
         except Exception:
-            self.close()
+            self._close(oin)
             raise
 
-    def _ensure(self) -> Producer:
-        if self._producer is None:
-            self._connection = Connection(
-                self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5
+    def _producer(self, oin: str) -> Producer:
+        if oin not in self._producers:
+            parts = urlsplit(self.amqp_uri)
+            uri = urlunsplit((*parts[:2], "/" + quote(partner_vhost(oin), safe=""), "", ""))
+            connection = Connection(
+                uri, transport_options={"confirm_publish": True}, connect_timeout=5
             )
-            self._connection.ensure_connection(max_retries=1)
-            channel = self._connection.channel()
-            self._producer = Producer(channel, exchange=partner_exchange(), serializer=SERIALIZER)
-        return self._producer
+            connection.ensure_connection(max_retries=1)
+            producer = Producer(
+                connection.channel(), exchange=partner_exchange(), serializer=SERIALIZER
+            )
+            self._producers[oin] = (connection, producer)
+        return self._producers[oin][1]
 
-    def close(self) -> None:
-        if self._connection is not None:
+    def _close(self, oin: str) -> None:
+        connection, _ = self._producers.pop(oin, (None, None))
+        if connection is not None:
             try:
-                self._connection.release()
+                connection.release()
             except Exception:
                 log.debug("partner_publisher_close_failed", exc_info=True)
-        self._connection, self._producer = None, None
-        self._declared.clear()
+
+    def close(self) -> None:
+        for oin in list(self._producers):
+            self._close(oin)
 
 
 class PartnerFeedRelay:
@@ -106,10 +123,14 @@ class PartnerFeedRelay:
     def _handle(self, event: Any) -> int:
         if isinstance(event, DisclosureLog.Decided):
             return self._deliver(event)
-        notices = self.app.delete_notices(event)
-        for oin, notice in notices:
-            self.publisher.publish(oin, notice)
-        return len(notices)
+        sent = 0
+        for oin, notice in self.app.delete_notices(event):
+            try:
+                self.publisher.publish(oin, notice)
+                sent += 1
+            except PartnerFeedMissing:  # it has no feed, so it received nothing to delete
+                log.warning("partner_feed_missing", extra={"partner": oin})
+        return sent
 
     def _deliver(self, event: DisclosureLog.Decided) -> int:
         delivery = getattr(event, "delivery", None)
@@ -125,7 +146,16 @@ class PartnerFeedRelay:
             self.app.withhold(dossier_id, event.recipient, delivery["event_id"], reason)
             log.info("partner_delivery_withheld", extra={"partner": event.recipient})
             return 0
-        self.publisher.publish(event.recipient, partner_cloudevent(event.recipient, delivery, data))
+        try:
+            self.publisher.publish(
+                event.recipient, partner_cloudevent(event.recipient, delivery, data)
+            )
+        except PartnerFeedMissing:
+            self.app.withhold(
+                dossier_id, event.recipient, delivery["event_id"], "geen feed ingericht"
+            )
+            log.warning("partner_feed_missing", extra={"partner": event.recipient})
+            return 0
         metrics.EVENTS_PUBLISHED.labels("consent-partners").inc()
         return 1
 
