@@ -18,12 +18,24 @@ from kombu.exceptions import OperationalError
 from nameko.messaging import Consumer
 from nameko.rpc import Rpc
 
+from services.common import wire  # noqa: F401 - plain JSON on the wire
+from services.common.hygiene import clean_arguments
+
 log = logging.getLogger(__name__)
 
 BROKER_GONE = (OSError, OperationalError, AmqpConnectionError)
 
 
 class ResilientRpc(Rpc):
+    def handle_message(self, body: Any, message: Any) -> Any:
+        """Refuse control characters in any argument (InvalidInput, answered to the caller),
+        also from a caller that skipped the gateway; text goes on NFC-normalised."""
+        if isinstance(body, dict) and isinstance(body.get("args"), list):
+            method = getattr(self.container.service_cls, self.method_name)
+            args, kwargs = clean_arguments(method, body["args"], body.get("kwargs") or {})
+            body = {**body, "args": args, "kwargs": kwargs}
+        return super().handle_message(body, message)
+
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)

@@ -186,6 +186,24 @@ CHECKPOINT_SECONDS = _declare(
     "How often audit signs a checkpoint of the ledger (when it grew).",
 )
 
+MAX_BODY_BYTES = _declare(
+    "WEGWIJS_MAX_BODY_BYTES",
+    "1048576",
+    "Largest request body the gateway reads (bytes); a larger one is answered 413.",
+)
+RATE_LIMIT_PER_SECOND = _declare(
+    "WEGWIJS_RATE_LIMIT_PER_SECOND",
+    "50",
+    "Requests a second one bearer token may make on one gateway process, sustained (a token"
+    " bucket kept in memory per process, keyed by a hash of the Authorization header).",
+)
+RATE_LIMIT_BURST = _declare(
+    "WEGWIJS_RATE_LIMIT_BURST",
+    "600",
+    "Requests one bearer token may make at once before WEGWIJS_RATE_LIMIT_PER_SECOND applies;"
+    " beyond both the gateway answers 429 with Retry-After.",
+)
+
 SECRETS = (JWT_SECRET, CONTEXT_KEY, BSN_INDEX_KEY, AUDIT_SIGNING_KEY)
 
 

@@ -13,7 +13,7 @@ from services.common.access import ROLES
 from services.common.context import Actor, CommandContext, new_trace_id
 from services.common.errors import Unauthenticated
 
-_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+_TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 
 
 def issue_token(
@@ -67,9 +67,9 @@ def authenticate(
         organisation=str(claims.get("org", "")),
         gemeenten=tuple(str(g) for g in claims.get("gemeenten", [])),
     )
-    match = _TRACEPARENT.match(traceparent or "")
+    # The chain's trace is always its own: a client's traceparent could otherwise file its
+    # actions under someone else's trace. A valid one is kept as a link.
+    link = traceparent if traceparent and _TRACEPARENT.match(traceparent) else ""
     return CommandContext(
-        actor=actor,
-        activity=activity,
-        correlation_id=match.group(1) if match else new_trace_id(),
+        actor=actor, activity=activity, correlation_id=new_trace_id(), trace_link=link
     )

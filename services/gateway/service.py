@@ -28,7 +28,7 @@ from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
-from services.gateway.http import api, csv_response, json_response
+from services.gateway.http import TRACE_ID, api, csv_response, html_response, json_response
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
@@ -81,6 +81,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = authenticate(
             request.headers.get("Authorization"), activity, request.headers.get("traceparent")
         )
+        request.environ[TRACE_ID] = ctx.correlation_id
         self.bind(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)
         return ctx
@@ -96,7 +97,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             log.warning("broker_unreachable", extra={"error": repr(exc)})
             raise ServiceUnavailable("the message broker is unreachable; try again later") from None
         except RemoteError as exc:
-            log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
+            # Only the kind: the remote message may quote what the caller sent.
+            log.error("remote_error", extra={"exc_type": exc.exc_type})
             raise
 
     def _log_read(
@@ -207,7 +209,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
         page = self._call(self.audit.inzage, dossier_id, True)
         self._log_read(ctx, "inzage", dossier_id, self._gemeente_of(ctx), ["intern"])
-        return Response(page, status=200, mimetype="text/html")
+        return html_response(page)
 
     @api("GET", "/health")
     def health(self, request: Request) -> Response:
