@@ -61,9 +61,11 @@ def nests_deeper_than(json_text: str, depth: int = MAX_DEPTH) -> bool:
     return False
 
 
-def pointer(*parts: str | int) -> str:
-    """A field's path as the problem documents name it: JSON Pointer segments without `#/`."""
-    return "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts if p != "")
+def child(field: str, segment: str | int) -> str:
+    """The path of `segment` inside `field`, as problem documents name fields: a JSON Pointer
+    without its leading `#/`."""
+    escaped = str(segment).replace("~", "~0").replace("/", "~1")
+    return f"{field}/{escaped}" if field else escaped
 
 
 def clean(value: Any, field: str = "") -> Any:
@@ -92,10 +94,10 @@ def _clean(value: Any, field: str, depth: int, errors: list[dict[str, str]]) -> 
                 errors.append(field_error(field or "body", f"a property name {reason}"))
                 continue
             key = unicodedata.normalize("NFC", key)
-            cleaned[key] = _clean(item, pointer(field, key), depth + 1, errors)
+            cleaned[key] = _clean(item, child(field, key), depth + 1, errors)
         return cleaned
     if isinstance(value, list | tuple):
-        return [_clean(item, pointer(field, i), depth + 1, errors) for i, item in enumerate(value)]
+        return [_clean(item, child(field, i), depth + 1, errors) for i, item in enumerate(value)]
     return value
 
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from services.common import settings
+from services.common.context import Actor
 from services.common.errors import InvalidInput, field_error
 from services.common.hygiene import refusal
 from services.gateway.problems import from_error, problem
@@ -117,6 +118,22 @@ class Door:
             elif reason := refusal(value):
                 errors.append(field_error(name, reason))
         return from_error(InvalidInput(errors)) if errors else None
+
+
+def claim_refusal(actor: Actor) -> str | None:
+    """Why a token's claims cannot act in the chain: a control character in who acted would be
+    stored with every event and the ledger, which cannot hold it."""
+    claims = [
+        ("sub", actor.user_id),
+        ("name", actor.display_name),
+        ("org", actor.organisation),
+        *(("roles", role) for role in actor.roles),
+        *(("gemeenten", gemeente) for gemeente in actor.gemeenten),
+    ]
+    for claim, text in claims:
+        if reason := refusal(text):
+            return f"the token's {claim} claim {reason}"
+    return None
 
 
 def _not_found() -> Response:

@@ -22,12 +22,13 @@ from services.common import metrics, remote, settings  # noqa: F401 - remote reg
 from services.common.access import Action, require, require_system
 from services.common.context import CONTEXT_KEY, CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
-from services.common.errors import EXPECTED, ChainError
+from services.common.errors import EXPECTED, ChainError, Unauthenticated
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
+from services.gateway.edge import claim_refusal
 from services.gateway.http import TRACE_ID, api, csv_response, html_response, json_response
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
@@ -81,6 +82,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = authenticate(
             request.headers.get("Authorization"), activity, request.headers.get("traceparent")
         )
+        if reason := claim_refusal(ctx.actor):
+            raise Unauthenticated(reason)
         request.environ[TRACE_ID] = ctx.correlation_id
         self.bind(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)

@@ -119,6 +119,30 @@ def test_twelve_wire_format_markers_at_once_do_not_hold_the_gateway(platform):
     assert platform.get("/api/v1/dossiers").status_code == 200
 
 
+def test_a_call_a_service_cannot_decode_is_logged_without_its_body(platform):
+    from kombu import Connection, Exchange, Producer
+
+    intake = platform.processes["intake"]
+    offset = intake.log.stat().st_size
+    bsn = person("0344")["bsn"]
+    with Connection(TEST_ENV["WEGWIJS_AMQP_URI"]) as connection:
+        producer = Producer(
+            connection.channel(), exchange=Exchange("nameko-rpc", type="topic", durable=True)
+        )
+        producer.publish(
+            '{"args": [{"bsn": "' + bsn + '", "given_name": "Meron"',
+            routing_key="intake.register",
+            content_type="application/json",
+            content_encoding="utf-8",
+        )
+    logged = eventually(
+        lambda: log_since(intake, offset),
+        lambda text: "message_undecodable" in text,
+        what="intake logged the call it could not decode",
+    )
+    assert bsn not in logged and "Meron" not in logged
+
+
 def test_a_service_refuses_control_characters_from_a_caller_that_skips_the_gateway(platform):
     ctx = CommandContext(
         actor=Actor("rpc-caller", "Rechtstreeks", ("regievoerder",), "", ("0344",)),
@@ -133,6 +157,22 @@ def test_a_service_refuses_control_characters_from_a_caller_that_skips_the_gatew
             rpc.intake.register(person("0344", given_name="Me\ud800ron"))
     assert [e["field"] for e in refused.value.errors] == ["family_name"]
     assert stored(platform) == before
+
+
+@pytest.mark.parametrize("claims", [{"user_id": "mal\u0000lory"}, {"name": "Mal\u001blory"}])
+def test_a_token_with_a_control_character_in_a_claim_is_refused_and_the_ledger_goes_on(
+    platform, claims
+):
+    from services.gateway.auth import issue_token
+
+    token = issue_token("regievoerder", ["0344"], **claims)
+    response = platform.http.get(
+        f"{platform.url}/api/v1/dossiers", headers={"Authorization": f"Bearer {token}"}
+    )
+    problem = assert_problem(response, 401)
+    assert "control character" in problem["detail"]
+    platform.register(person("0344"))
+    platform.wait_ledger_complete()
 
 
 def test_a_name_is_stored_nfc_normalised(platform):
