@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 from services.common import settings
 from services.common.errors import ChainError
 from services.common.hygiene import MAX_DEPTH, clean, nests_deeper_than
-from services.gateway.edge import ApiServer
+from services.gateway.edge import CONTENT_SECURITY_POLICY, ApiServer
 from services.gateway.problems import MalformedJson, PayloadTooLarge, from_error, problem
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def html_response(page: str) -> Response:
         "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
         for css in re.findall(r"<style>(.*?)</style>", page, flags=re.DOTALL)
     )
-    policy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    policy = CONTENT_SECURITY_POLICY
     if styles:
         policy += f"; style-src {styles}"
     return Response(
