@@ -275,11 +275,17 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     app = app_class.on_postgres(identity=owner)
     db = Database(settings.postgres_conninfo(identity=owner)).open()
     try:
-        count = Projector(app, db, projections).rebuild(args.projection)
+        projector = Projector(app, db, projections)
+        count = projector.rebuild(args.projection)
     finally:
         app.close()
         db.close()
     print(f"rebuild: {args.projection} rebuilt from {count} events")
+    if projector.quarantined:
+        print(
+            f"rebuild: {projector.quarantined} events could not be taken and are quarantined"
+            f" in {app.schema}.projection_quarantine"
+        )
     return 0
 
 

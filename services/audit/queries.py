@@ -4,8 +4,6 @@ answer as CSV. An auditor sees only the gemeenten their token names."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +12,7 @@ from psycopg import Cursor, sql
 
 from services.audit.ledger import ALL_FIELDS
 from services.common.errors import InvalidInput, field_error
-from services.common.values import spreadsheet_safe
+from services.common.values import CsvText
 
 READ_EVENT = "nl.wegwijs.gateway.gegevens.ingezien.v1"
 FILTERS = {
@@ -56,13 +54,13 @@ def parse_query(args: Mapping[str, Any]) -> dict[str, Any]:
                 )
             else:  # compared with the stored UTC times as text
                 query[name] = moment.astimezone(UTC).isoformat()
-    for name, default, high in (("after", 0, 2**62), ("limit", 100, MAX_PAGE)):
+    for name, default, low, high in (("after", 0, 0, 2**62), ("limit", 100, 1, MAX_PAGE)):
         try:
             value = int(args.get(name, default))
         except (TypeError, ValueError):
             value = -1
-        if not 0 <= value <= high:
-            errors.append(field_error(name, f"must be a whole number from 0 to {high}"))
+        if not low <= value <= high:
+            errors.append(field_error(name, f"must be a whole number from {low} to {high}"))
         query[name] = value
     if errors:
         raise InvalidInput(errors)
@@ -122,11 +120,10 @@ def readers(cur: Cursor, dossier_id: str, gemeenten: Sequence[str]) -> list[dict
 
 
 def as_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=[*ALL_FIELDS, "prev_hash", "entry_hash"], lineterminator="\n"
-    )
-    writer.writeheader()
+    """Entries as CSV, one column per ledger field; every cell reads back as it was recorded."""
+    columns = [*ALL_FIELDS, "prev_hash", "entry_hash"]
+    out = CsvText()
+    out.writerow(columns)
     for row in rows:
-        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items() if k in writer.fieldnames})
+        out.writerow(row.get(column, "") for column in columns)
     return out.getvalue()

@@ -44,6 +44,8 @@ class CommandContext:
     activity: str
     correlation_id: str = field(default_factory=lambda: new_trace_id())
     legal_basis: str = ""
+    # A client's own W3C traceparent, kept as a link: never the chain's trace (correlation_id).
+    trace_link: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -61,6 +63,7 @@ class CommandContext:
             activity=data["activity"],
             correlation_id=data["correlation_id"],
             legal_basis=data.get("legal_basis", ""),
+            trace_link=data.get("trace_link", ""),
         )
 
     def for_activity(self, activity: str) -> CommandContext:

@@ -21,9 +21,13 @@ from nameko.exceptions import ContainerBeingKilled, MalformedRequest
 from nameko.messaging import Consumer
 from nameko.rpc import Rpc, RpcConsumer
 
-from services.common import broker
+from services.common import (
+    broker,
+    wire,  # noqa: F401 - plain JSON on the wire
+)
 from services.common.context import CONTEXT_KEY
 from services.common.errors import Unauthenticated, Unavailable
+from services.common.hygiene import clean_arguments
 from services.common.proxies import VERIFIED
 
 log = logging.getLogger(__name__)
@@ -72,6 +76,10 @@ class ResilientRpc(Rpc):
             log.warning("call_check_failed", extra={"method": self.method_name, "error": repr(exc)})
             raise Unavailable("the call could not be checked now; nothing was done") from None
         headers[VERIFIED] = ctx
+        # Checked as signed, then refused with InvalidInput for control characters in any
+        # argument (also from a caller that skipped the gateway); text goes on NFC-normalised.
+        method = getattr(self.container.service_cls, self.method_name)
+        args, kwargs = clean_arguments(method, args, kwargs)
         self.check_signature(args, kwargs)
         self.container.spawn_worker(
             self,

@@ -31,9 +31,26 @@ class JsonFormatter(logging.Formatter):
         if ctx is not None:
             entry["correlation_id"] = ctx.correlation_id
             entry["actor"] = ctx.actor.user_id
+            if ctx.trace_link:
+                entry["trace_link"] = ctx.trace_link
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class NoMessageBodies(logging.Filter):
+    """Keeps message bodies out of the log: kombu logs a message it cannot decode with its raw
+    body (an RPC call's arguments: BSNs, names). The line keeps what happened, not the data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "kombu.mixins" and str(record.msg).startswith("Can't decode message"):
+            args = record.args if isinstance(record.args, tuple) else ()
+            error, content_type = (*args, None, None)[:2]
+            record.msg = "message_undecodable"
+            record.args = ()
+            record.error_type = type(error).__name__
+            record.content_type = content_type
+        return True

@@ -39,6 +39,13 @@ CONSUMER_LAG = Gauge(
     ["service", "origin"],
 )
 
+PROJECTION_QUARANTINED = Counter(
+    "wegwijs_projection_quarantined_total",
+    "Stored events a read model could not take and set aside in <schema>.projection_quarantine"
+    " (the read model goes on without them).",
+    ["service", "projection"],
+)
+
 
 def exposition() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST

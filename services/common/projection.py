@@ -4,19 +4,33 @@ from the event store with the same result (G6).
 Each projection records its position in the same transaction as its rows, so a crash between the
 two cannot happen, and instances of a service take turns on a transaction-level advisory lock
 (one connection does everything, so waiting instances cannot exhaust a pool).
+
+An event a read model cannot take (old data no rule refused then, a bug in `apply`) never stops
+it: the event is set aside in `<schema>.projection_quarantine` (projection, position, originator,
+type, error), counted in `wegwijs_projection_quarantined_total` and logged without its data, and
+the read model goes on with the next one. Rebuilding a read model tries its set-aside events again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
-from psycopg import Cursor, sql
+from psycopg import Cursor, InterfaceError, OperationalError, sql
 
+from services.common import metrics
 from services.common.application import ChainApplication
 from services.common.db import Database, lock_key
+from services.common.hygiene import printable
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
+QUARANTINE = "projection_quarantine"
+# The database going away, a lock timeout or a deadlock says nothing about the event: the
+# batch is tried again later instead of the event being set aside.
+PASSING = (OperationalError, InterfaceError)
 
 
 class Projection:
@@ -39,6 +53,8 @@ class Projector:
         self.schema = app.schema
         self.projections = {p.name: p for p in projections}
         self._positions = sql.Identifier(self.schema, "projection_position")
+        self._quarantine = sql.Identifier(self.schema, QUARANTINE)
+        self.quarantined = 0  # events this projector set aside, for whoever runs it
 
     def create_tables(self) -> None:
         with self.db.transaction() as cur:
@@ -47,6 +63,15 @@ class Projector:
                     "CREATE TABLE IF NOT EXISTS {} "
                     "(projection text PRIMARY KEY, position bigint NOT NULL)"
                 ).format(self._positions)
+            )
+            cur.execute(
+                sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (projection text NOT NULL,"
+                    " position bigint NOT NULL, originator_id uuid NOT NULL,"
+                    " event_type text NOT NULL, error text NOT NULL,"
+                    " quarantined_at timestamptz NOT NULL DEFAULT now(),"
+                    " PRIMARY KEY (projection, position))"
+                ).format(self._quarantine)
             )
             for projection in self.projections.values():
                 for statement in projection.create_statements(self.schema):
@@ -58,7 +83,8 @@ class Projector:
 
     def rebuild(self, name: str) -> int:
         """Drop a read model and build it again from the first stored event, in one
-        transaction: readers see the old rows until the new ones are complete."""
+        transaction: readers see the old rows until the new ones are complete. Events set
+        aside before are tried again (and set aside again if they still cannot be taken)."""
         projection = self.projections[name]
         with self.db.transaction() as cur:
             self._lock(cur, projection)
@@ -66,9 +92,8 @@ class Projector:
                 cur.execute(
                     sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.schema, table))
                 )
-            cur.execute(
-                sql.SQL("DELETE FROM {} WHERE projection = %s").format(self._positions), (name,)
-            )
+            for table in (self._positions, self._quarantine):
+                cur.execute(sql.SQL("DELETE FROM {} WHERE projection = %s").format(table), (name,))
             for statement in projection.create_statements(self.schema):
                 cur.execute(statement)
             applied = 0
@@ -104,8 +129,21 @@ class Projector:
         notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH)
         if not notifications:
             return 0
-        for notification in notifications:
-            projection.apply(cur, self.schema, self.app.mapper.to_domain_event(notification))
+        try:
+            with cur.connection.transaction():  # a savepoint: one per batch, while all goes well
+                for notification in notifications:
+                    self._apply(cur, projection, notification)
+        except PASSING:
+            raise
+        except Exception:  # noqa: BLE001 - again one by one, to set aside only what fails
+            for notification in notifications:
+                try:
+                    with cur.connection.transaction():
+                        self._apply(cur, projection, notification)
+                except PASSING:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - whatever it is, the read model goes on
+                    self._set_aside(cur, projection, notification, exc)
         cur.execute(
             sql.SQL(
                 "INSERT INTO {} (projection, position) VALUES (%s, %s) "
@@ -114,3 +152,36 @@ class Projector:
             (projection.name, notifications[-1].id),
         )
         return len(notifications)
+
+    def _apply(self, cur: Cursor, projection: Projection, notification: Any) -> None:
+        projection.apply(cur, self.schema, self.app.mapper.to_domain_event(notification))
+
+    def _set_aside(
+        self, cur: Cursor, projection: Projection, notification: Any, exc: Exception
+    ) -> None:
+        """Quarantine an event the read model cannot take; the log names it, not its data."""
+        event_type = notification.topic.rpartition(":")[2]
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (projection, position, originator_id, event_type, error)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (projection, position) DO NOTHING"
+            ).format(self._quarantine),
+            (
+                projection.name,
+                notification.id,
+                notification.originator_id,
+                event_type,
+                printable(f"{type(exc).__name__}: {exc}")[:1000],
+            ),
+        )
+        metrics.PROJECTION_QUARANTINED.labels(self.schema, projection.name).inc()
+        self.quarantined += 1
+        log.error(
+            "projection_event_quarantined",
+            extra={
+                "projection": projection.name,
+                "position": notification.id,
+                "event_type": event_type,
+                "error_type": type(exc).__name__,
+            },
+        )

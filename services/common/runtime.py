@@ -241,7 +241,8 @@ class ChainRuntime(DependencyProvider):
             try:
                 self.projector.run()
             except Exception as exc:  # noqa: BLE001 - the next round tries again
-                log.warning("projection_failed", extra={"error": repr(exc)})
+                # The kind only: a database error may quote the data it choked on.
+                log.warning("projection_failed", extra={"error_type": type(exc).__name__})
             eventlet.sleep(poll)
 
     def _catch_up_loop(self) -> None:

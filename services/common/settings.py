@@ -261,6 +261,24 @@ CHECKPOINT_ENTRIES = _declare(
     " one, so the unsigned tail of the ledger is bounded in entries as well as in seconds.",
 )
 
+MAX_BODY_BYTES = _declare(
+    "WEGWIJS_MAX_BODY_BYTES",
+    "1048576",
+    "Largest request body the gateway reads (bytes); a larger one is answered 413.",
+)
+RATE_LIMIT_PER_SECOND = _declare(
+    "WEGWIJS_RATE_LIMIT_PER_SECOND",
+    "50",
+    "Requests a second one bearer token may make on one gateway process, sustained (a token"
+    " bucket kept in memory per process, keyed by a hash of the Authorization header).",
+)
+RATE_LIMIT_BURST = _declare(
+    "WEGWIJS_RATE_LIMIT_BURST",
+    "600",
+    "Requests one bearer token may make at once before WEGWIJS_RATE_LIMIT_PER_SECOND applies;"
+    " beyond both the gateway answers 429 with Retry-After.",
+)
+
 
 def _per_process(suffix: str, help: str, min_length: int) -> dict[str, Setting]:
     return {

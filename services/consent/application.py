@@ -207,10 +207,11 @@ class Consent(ChainApplication, FeedUseCases):
     ) -> dict[str, Any]:
         consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
         today = today or today_in_amsterdam()
-        data = data if isinstance(data, Mapping) else {}
+        if not isinstance(data, Mapping):
+            raise InvalidInput([field_error("", "the body must be a JSON object")])
         errors = []
         try:
-            on = date.fromisoformat(data["on"]) if data.get("on") else today
+            on = today if data.get("on") is None else date.fromisoformat(data["on"])
         except (TypeError, ValueError):
             errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
             on = today
@@ -379,18 +380,23 @@ class Consent(ChainApplication, FeedUseCases):
             errors.append(field_error("dossier_id", "must be a dossier id (UUID)"))
         if not isinstance(data.get("organisation"), str):
             errors.append(field_error("organisation", "must be the OIN of a partner organisation"))
-        if data.get("purpose") not in self.protocol.purposes:
+        purpose = data.get("purpose")
+        if not isinstance(purpose, str) or purpose not in self.protocol.purposes:
             errors.append(
                 field_error("purpose", f"must be one of: {', '.join(self.protocol.purposes)}")
             )
         chosen = data.get("categories")
         names = self.categories.names()
-        if not isinstance(chosen, list) or not chosen or not all(c in names for c in chosen):
+        if (
+            not isinstance(chosen, list)
+            or not chosen
+            or not all(isinstance(c, str) and c in names for c in chosen)
+        ):
             errors.append(
                 field_error("categories", f"must be a non-empty list of: {', '.join(names)}")
             )
         try:
-            on = date.fromisoformat(data["on"]) if data.get("on") else today
+            on = today if data.get("on") is None else date.fromisoformat(data["on"])
         except (TypeError, ValueError):
             errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
             on = today

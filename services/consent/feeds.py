@@ -36,7 +36,7 @@ def parse_subscription(
         raise InvalidInput([field_error("", "the body must be a JSON object")])
     errors = []
     channel = data.get("channel")
-    if channel not in CHANNELS:
+    if not isinstance(channel, str) or channel not in CHANNELS:
         errors.append(field_error("channel", f"must be one of: {', '.join(CHANNELS)}"))
     types = data.get("types", [])
     of_channel = sorted(t for t in known_types if t.startswith(f"nl.wegwijs.{channel}."))
@@ -48,7 +48,7 @@ def parse_subscription(
     serves = sorted(partner_gemeenten)
     if not isinstance(gemeenten, list) or not gemeenten or not all(g in serves for g in gemeenten):
         errors.append(field_error("gemeenten", f"must be a non-empty list of: {', '.join(serves)}"))
-    if data.get("purpose") not in purposes:
+    if not isinstance(data.get("purpose"), str) or data["purpose"] not in purposes:
         errors.append(field_error("purpose", f"must be one of: {', '.join(purposes)}"))
     if errors:
         raise InvalidInput(errors)

@@ -13,7 +13,7 @@ from services.common.access import ROLES
 from services.common.context import Actor, CommandContext, new_trace_id
 from services.common.errors import Unauthenticated
 
-_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+_TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 _GEMEENTE = re.compile(r"^[0-9]{4}$")
 _OIN = re.compile(r"^([0-9]{20})?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -38,7 +38,9 @@ def actor_of(claims: dict[str, Any]) -> Actor:
         raise Unauthenticated("the bearer token's `gemeenten` must be CBS codes of 4 digits")
     sub, name, org = claims["sub"], claims.get("name", ""), claims.get("org", "")
     if not all(isinstance(v, str) and not _CONTROL.search(v) for v in (sub, name, org)):
-        raise Unauthenticated("the bearer token's `sub`, `name` and `org` must be plain text")
+        raise Unauthenticated(
+            "the bearer token's `sub`, `name` and `org` must be text without a control character"
+        )
     if not sub.strip() or len(sub) > 200 or len(name) > 200 or not _OIN.match(org):
         raise Unauthenticated("the bearer token's `sub`, `name` or `org` is not acceptable")
     return Actor(
@@ -98,9 +100,9 @@ def authenticate(
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"the bearer token is not valid: {exc}") from None
     actor = actor_of(claims)
-    match = _TRACEPARENT.match(traceparent or "")
+    # The chain's trace is always its own: a client's traceparent could otherwise file its
+    # actions under someone else's trace. A valid one is kept as a link.
+    link = traceparent if traceparent and _TRACEPARENT.match(traceparent) else ""
     return CommandContext(
-        actor=actor,
-        activity=activity,
-        correlation_id=match.group(1) if match else new_trace_id(),
+        actor=actor, activity=activity, correlation_id=new_trace_id(), trace_link=link
     )

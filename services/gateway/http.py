@@ -3,8 +3,12 @@ bodies in and out."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import logging
+import re
+import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,13 +16,17 @@ from typing import Any
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Request, Response
 
+from services.common import settings
 from services.common.errors import ChainError, NotFound
-from services.gateway.problems import MalformedJson, from_error, problem
+from services.common.hygiene import MAX_DEPTH, clean, nests_deeper_than
+from services.gateway.edge import CONTENT_SECURITY_POLICY, ApiServer
+from services.gateway.problems import MalformedJson, PayloadTooLarge, from_error, problem
 
 log = logging.getLogger(__name__)
 
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RECEIVED_AT = "wegwijs.received_at"
+TRACE_ID = "wegwijs.trace_id"
 
 
 class ApiHandler(HttpRequestHandler):
@@ -27,9 +35,15 @@ class ApiHandler(HttpRequestHandler):
     (`log_command`) and every read of a dossier it refuses (`log_refused_read`) before the answer
     leaves."""
 
+    server = ApiServer()
+
     def handle_request(self, request: Request) -> Response:
         request.environ[RECEIVED_AT] = datetime.now(UTC).isoformat()
-        return super().handle_request(request)
+        response = super().handle_request(request)
+        if trace_id := request.environ.get(TRACE_ID):
+            # W3C Trace Context: the trace the chain filed this request under.
+            response.headers["traceresponse"] = f"00-{trace_id}-{secrets.token_hex(8)}-01"
+        return response
 
     def get_entrypoint_parameters(self, request: Request) -> tuple[tuple, dict[str, Any]]:
         """Every `<..._id>` of the path as a lower-case hyphenated UUID, whichever way it was
@@ -89,12 +103,43 @@ def json_response(status: int, body: Any, **headers: str) -> Response:
 
 
 def read_json(request: Request) -> Any:
+    """The body as JSON, at most WEGWIJS_MAX_BODY_BYTES and MAX_DEPTH deep, every text
+    NFC-normalised; control characters and lone surrogates refused naming the field."""
+    limit = int(settings.MAX_BODY_BYTES.get())
+    if (request.content_length or 0) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
     try:
-        return json.loads(request.get_data(as_text=True) or "null")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MalformedJson(
+            f"the body is not UTF-8: invalid byte at position {exc.start}"
+        ) from None
+    if nests_deeper_than(text):
+        raise MalformedJson(f"the body nests arrays and objects more than {MAX_DEPTH} deep")
+    try:
+        body = json.loads(text or "null")
     except json.JSONDecodeError as exc:
         raise MalformedJson(
             f"the body is not valid JSON: {exc.msg} at position {exc.pos}"
         ) from None
+    return clean(body)
+
+
+def html_response(page: str) -> Response:
+    """An HTML page whose policy allows only its own inline styles, by their hashes."""
+    styles = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for css in re.findall(r"<style>(.*?)</style>", page, flags=re.DOTALL)
+    )
+    policy = CONTENT_SECURITY_POLICY
+    if styles:
+        policy += f"; style-src {styles}"
+    return Response(
+        page, status=200, mimetype="text/html", headers={"Content-Security-Policy": policy}
+    )
 
 
 def csv_response(body: str, filename: str) -> Response:

@@ -11,6 +11,7 @@ from services.gateway.openapi_parts import (
     CEFR,
     DATE,
     DOSSIER_ID,
+    PROBLEM_REF,
     error_responses,
     ok_response,
 )
@@ -356,13 +357,39 @@ PROBLEM = {
 }
 
 
+EDGE = (
+    " Every answer carries Cache-Control: no-store, X-Content-Type-Options: nosniff,"
+    " Referrer-Policy: no-referrer and a Content-Security-Policy; every error, an unknown path"
+    " (404) or method (405) too, is a problem document. A token sending more than the gateway"
+    " takes is answered 429 with Retry-After. The chain files each request under a trace of its"
+    " own, answered in the W3C `traceresponse` header; a client's `traceparent` is kept as a link."
+)
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
 def openapi_document() -> dict[str, Any]:
+    """The API, with what the gateway's door may answer on any operation: 429 to a flooding
+    token, and 400 or 413 for a body that is not JSON, nests too deep or is too large."""
+    document = _api_document()
+    for item in document["paths"].values():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            operation["responses"].setdefault("429", PROBLEM_REF)
+            if "requestBody" in operation:
+                operation["responses"].setdefault("400", PROBLEM_REF)
+                operation["responses"].setdefault("413", PROBLEM_REF)
+    return document
+
+
+def _api_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Wegwijs API",
             "version": "1.0.0",
-            "description": "The civic-integration chain of statushouders (Wet inburgering 2021).",
+            "description": "The civic-integration chain of statushouders (Wet inburgering 2021)."
+            + EDGE,
         },
         "servers": [{"url": "http://127.0.0.1:8000"}],
         "security": [{"bearer": []}],

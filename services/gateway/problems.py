@@ -19,6 +19,12 @@ class MalformedJson(ChainError):
     slug = "ongeldige-json"
 
 
+class PayloadTooLarge(ChainError):
+    status = 413
+    title = "Payload too large"
+    slug = "te-groot"
+
+
 def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Response:
     body = {
         "type": PROBLEM_TYPE.format(slug),

@@ -20,14 +20,15 @@ from services.common import metrics, remote, settings  # noqa: F401 - remote reg
 from services.common.access import Action, require, require_system
 from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
-from services.common.errors import EXPECTED, ChainError
+from services.common.errors import EXPECTED, ChainError, Unauthenticated
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import THEIRS, AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
-from services.gateway.http import api, csv_response, json_response
+from services.gateway.edge import claim_refusal
+from services.gateway.http import TRACE_ID, api, csv_response, html_response, json_response
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
@@ -69,6 +70,9 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = authenticate(
             request.headers.get("Authorization"), activity, request.headers.get("traceparent")
         )
+        if reason := claim_refusal(ctx.actor):
+            raise Unauthenticated(reason)
+        request.environ[TRACE_ID] = ctx.correlation_id
         bind_current(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)
         return ctx
@@ -84,7 +88,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             log.warning("broker_unreachable", extra={"error": repr(exc)})
             raise ServiceUnavailable("the message broker is unreachable; try again later") from None
         except RemoteError as exc:
-            log.error("remote_error", extra={"exc_type": exc.exc_type, "value": exc.value})
+            # Only the kind: the remote message may quote what the caller sent.
+            log.error("remote_error", extra={"exc_type": exc.exc_type})
             raise
 
     def _log_read(
@@ -210,7 +215,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
         page = self._call(self.audit.inzage, dossier_id, True)
         self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
-        return Response(page, status=200, mimetype="text/html")
+        return html_response(page)
 
     @api("GET", "/health")
     def health(self, request: Request) -> Response:

@@ -84,6 +84,8 @@ class BredeIntakeUseCases:
         attended = data.get("attended") if isinstance(data, dict) else None
         if not isinstance(attended, bool):
             raise InvalidInput([field_error("attended", "must be true or false")])
+        if not isinstance(data.get("note", ""), str):
+            raise InvalidInput([field_error("note", "must be text")])
         if attended:
             return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number))
         note = required_note(data, "note")

@@ -9,14 +9,12 @@ reader acts for: no gemeente sees another's people.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
 from psycopg import Cursor
 
-from services.common.values import spreadsheet_safe
+from services.common.values import CsvText
 from services.pip.domain import GOAL_STATUSES
 from services.pip.rules import PHASES, ROUTES, add_months
 
@@ -182,8 +180,7 @@ def _total(reports: list[dict[str, Any]]) -> dict[str, Any]:
 
 def report_csv(report: dict[str, Any]) -> str:
     """A report as CSV in long form: section, gemeente, item, measure, value."""
-    out = io.StringIO()
-    writer = _SafeWriter(csv.writer(out, lineterminator="\n"))
+    writer = CsvText()
     writer.writerow(["section", "gemeente", "item", "measure", "value"])
     parts = report.get("gemeenten") or [report]
     if "total" in report:
@@ -217,14 +214,4 @@ def report_csv(report: dict[str, Any]) -> str:
             writer.writerow(
                 ["termijn-eindigt", g, dossier["dossier_id"], "termijn_end", dossier["termijn_end"]]
             )
-    return out.getvalue()
-
-
-class _SafeWriter:
-    """A CSV writer whose cells cannot start a spreadsheet formula."""
-
-    def __init__(self, writer: Any):
-        self.writer = writer
-
-    def writerow(self, row: list[Any]) -> None:
-        self.writer.writerow([spreadsheet_safe(c) for c in row])
+    return writer.getvalue()

@@ -28,3 +28,16 @@ def send(
         data=None if body is None else json.dumps(body),
         timeout=15,
     )
+
+
+def trace_of(response: requests.Response) -> str:
+    """The trace id the chain filed a request under (W3C Trace Context `traceresponse`); a
+    client's own `traceparent` is only a link."""
+    return response.headers["traceresponse"].split("-")[1]
+
+
+def register_traced(platform: Any, who: dict[str, Any], role: str = "regievoerder") -> tuple:
+    """Register `who`: the dossier id and the trace id of everything the registration caused."""
+    response = platform.post("/api/v1/dossiers", who, role, who["gemeente"])
+    assert response.status_code == 201, response.text
+    return response.json()["id"], trace_of(response)

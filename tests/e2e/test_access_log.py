@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 from services.gateway.auth import issue_token
+from tests.e2e.http import register_traced, trace_of
 from tests.platform import eventually, person
 from tests.roles_fixtures import start_guiding
 
@@ -117,8 +118,7 @@ def test_a_trace_id_query_returns_what_one_registration_caused_across_services(p
         "--type", "nl.wegwijs.intake.dossier.geregistreerd.v1", "--gemeente", "0356",
         "--purpose", "huisvesting",
     )  # fmt: skip
-    trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
-    dossier_id = platform.register(person("0356"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+    dossier_id, trace_id = register_traced(platform, person("0356"))
 
     def trace(**params: str):
         query = "&".join(f"{k}={v}" for k, v in {"trace_id": trace_id, **params}.items())
@@ -164,12 +164,9 @@ def test_a_trace_id_query_returns_what_one_registration_caused_across_services(p
 
 
 def test_a_refused_command_is_accounted_for_with_its_outcome(platform):
-    trace_id = "0af7651916cd43dd8448eb211c80319c"
-    refused = platform.post(
-        "/api/v1/dossiers", person("0344"), "begeleider", "0344",
-        traceparent=f"00-{trace_id}-b7ad6b7169203331-01",
-    )  # fmt: skip
+    refused = platform.post("/api/v1/dossiers", person("0344"), "begeleider", "0344")
     assert refused.status_code == 403
+    trace_id = trace_of(refused)
     [entry] = eventually(
         lambda: _get(
             platform, f"/api/v1/audit/entries?trace_id={trace_id}", "auditor", "ans"

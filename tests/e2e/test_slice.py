@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from services.gateway.openapi import openapi_document
+from tests.e2e.http import register_traced
 from tests.platform import TEST, eventually, person
 
 
@@ -44,8 +45,7 @@ def _caused(platform, dossier_id: str) -> list[dict]:
 
 
 def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlation_id(platform):
-    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
-    dossier_id = platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+    dossier_id, trace_id = register_traced(platform, person("0344"))
 
     entries = eventually(
         lambda: _caused(platform, dossier_id),
@@ -152,8 +152,7 @@ def test_health_openapi_and_metrics_answer(platform):
 
 
 def test_each_service_logs_one_json_line_per_command_with_its_correlation_id(platform):
-    trace_id = "5cf92f3577b34da6a3ce929d0e0e4799"
-    platform.register(person("0344"), traceparent=f"00-{trace_id}-00f067aa0ba902b7-01")
+    _, trace_id = register_traced(platform, person("0344"))
 
     def lines_with_trace(name: str) -> list[dict]:
         lines = platform.processes[name].log.read_text().splitlines()

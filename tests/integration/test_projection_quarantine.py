@@ -1,0 +1,119 @@
+"""A read model on PostgreSQL never stops at an event it cannot take: the event is set aside
+with its position, type and error, counted, and the events after it are projected; a database
+that is away for a moment sets nothing aside. On a database of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import Cursor, OperationalError, sql
+
+from services.common import metrics, settings
+from services.common.db import Database
+from services.common.projection import Projection, Projector
+from services.common.schema import migrate
+from services.intake.application import Intake
+from services.intake.domain import Dossier
+from tests.platform import TEST_DB, person
+from tests.unit.test_applications import context
+
+DBNAME = f"{TEST_DB}_quarantine"
+
+
+class Names(Projection):
+    """Each registered given name; "Vergif" cannot be taken, "Storing" meets a database away."""
+
+    name = "names"
+    tables = ("names",)
+    away = False
+
+    def create_statements(self, schema: str) -> list[sql.Composable]:
+        table = sql.Identifier(schema, "names")
+        return [sql.SQL("CREATE TABLE IF NOT EXISTS {} (given_name text NOT NULL)").format(table)]
+
+    def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
+        if not isinstance(domain_event, Dossier.Registered):
+            return
+        if domain_event.given_name == "Vergif":
+            raise ValueError(f"cannot take {domain_event.given_name}")
+        if domain_event.given_name == "Storing" and self.away:
+            raise OperationalError("the database went away")
+        cur.execute(
+            sql.SQL("INSERT INTO {} VALUES (%s)").format(sql.Identifier(schema, "names")),
+            (domain_event.given_name,),
+        )
+
+
+@pytest.fixture(scope="module")
+def store():
+    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEGWIJS_PG_DBNAME", DBNAME)
+        migrate()
+        app, db = Intake.on_postgres(), Database().open()
+        projector = Projector(app, db, (Names(),))
+        projector.create_tables()
+        try:
+            yield app, db, projector
+        finally:
+            app.close()
+            db.close()
+    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+
+
+def _names(db: Database) -> list[str]:
+    with db.transaction() as cur:
+        cur.execute("SELECT given_name FROM intake.names ORDER BY given_name")
+        return [row["given_name"] for row in cur.fetchall()]
+
+
+def _set_aside(db: Database) -> list[tuple]:
+    with db.transaction() as cur:
+        cur.execute(
+            "SELECT projection, event_type, error FROM intake.projection_quarantine"
+            " ORDER BY position"
+        )
+        return [(r["projection"], r["event_type"], r["error"]) for r in cur.fetchall()]
+
+
+def _quarantined() -> float:
+    return metrics.PROJECTION_QUARANTINED.labels("intake", "names")._value.get()
+
+
+def test_an_event_a_read_model_cannot_take_is_set_aside_and_the_next_ones_projected(store):
+    app, db, projector = store
+    counted = _quarantined()
+    for given_name in ("Amal", "Vergif", "Berhane"):
+        app.register(context(), person("0344", given_name=given_name))
+
+    projector.run()
+
+    assert _names(db) == ["Amal", "Berhane"]
+    assert _set_aside(db) == [("names", "Dossier.Registered", "ValueError: cannot take Vergif")]
+    assert _quarantined() == counted + 1
+    assert projector.rebuild("names") > 0
+    assert _names(db) == ["Amal", "Berhane"]
+    assert len(_set_aside(db)) == 1, "a rebuild tries it again and sets it aside again"
+
+
+def test_a_database_away_for_a_moment_sets_nothing_aside(store):
+    app, db, projector = store
+    projector.run()
+    before = _set_aside(db)
+    Names.away = True
+    app.register(context(), person("0344", given_name="Storing"))
+    try:
+        with pytest.raises(OperationalError):
+            projector.run()
+    finally:
+        Names.away = False
+    assert "Storing" not in _names(db)
+
+    projector.run()
+
+    assert "Storing" in _names(db)
+    assert _set_aside(db) == before
