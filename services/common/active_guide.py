@@ -16,6 +16,7 @@ from typing import Any
 from services.common.access import Action, Role, allows_role
 from services.common.context import CommandContext
 from services.common.errors import NotFound
+from services.common.visibility import withhold
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +25,21 @@ GuideCheck = Callable[[str], bool]
 
 
 class MatchingGuides:
-    """The question put to matching over nameko RPC (the proxy forwards the caller's context)."""
+    """The question put to matching over RPC (each call signed as the caller's context), and,
+    for an active guide, to consent: what the protocol and consents withhold from their
+    organisation."""
 
-    def __init__(self, matching: Any) -> None:
+    def __init__(self, matching: Any, consent: Any = None) -> None:
         self._matching = matching
+        self._consent = consent
 
     def __call__(self, dossier_id: str) -> bool:
         return self._matching.is_active_guide(str(dossier_id)) is True
+
+    def withheld(self, dossier_id: str) -> list[str]:
+        if self._consent is None:
+            return []
+        return list(self._consent.withheld_from_guide(str(dossier_id)))
 
 
 def require_active_guide(
@@ -44,6 +53,8 @@ def require_active_guide(
     if any(allows_role(role, action) for role in roles if role != Role.BEGELEIDER):
         return
     if guides is not None and guides(str(dossier_id)):
+        # The active guide sees only what the protocol and the person's consents allow.
+        withhold(getattr(guides, "withheld", lambda _: [])(str(dossier_id)))
         return
     log.info(
         "not_the_active_guide",

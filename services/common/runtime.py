@@ -38,6 +38,7 @@ from services.common.projection import Projection, Projector
 from services.common.proxies import VERIFIED, PlatformClient
 from services.common.secrets import refuse_unfit
 from services.common.tracking import Sink, TrackingConsumer
+from services.common.visibility import withhold_nothing
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +191,7 @@ class ChainRuntime(DependencyProvider):
 
     def worker_setup(self, worker_ctx: Any) -> None:
         self._started[worker_ctx] = time.perf_counter()
+        withhold_nothing()
         ctx = context_of(worker_ctx)
         if ctx is not None:
             bind_current(ctx)

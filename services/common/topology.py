@@ -33,9 +33,9 @@ CALLS: Mapping[str, Mapping[str, tuple[str, ...] | str]] = {
     },
     # Service to service, on behalf of the user whose call it serves: outlooks and decisions;
     # whether a begeleider is the dossier's active guide.
-    "matching": {"consent": ("sharing_outlook", "decide")},
-    "intake": {"matching": ("is_active_guide",)},
-    "pip": {"matching": ("is_active_guide",)},
+    "matching": {"consent": ("sharing_outlook", "decide", "withheld_from_guide")},
+    "intake": {"matching": ("is_active_guide",), "consent": ("withheld_from_guide",)},
+    "pip": {"matching": ("is_active_guide",), "consent": ("withheld_from_guide",)},
 }
 
 

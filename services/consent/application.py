@@ -288,6 +288,33 @@ class Consent(ChainApplication, FeedUseCases):
             "decisions": [d.as_dict() for d in decisions],
         }
 
+    GUIDANCE_PURPOSE = "maatschappelijke-begeleiding"
+
+    def withheld_from_guide(
+        self, ctx: CommandContext, dossier_id: str, today: date | None = None
+    ) -> list[str]:
+        """For a begeleider: the data categories of the dossier that the protocol and the
+        person's consents do not let their organisation have today, for guidance; what intake
+        and pip then leave out of what the guide reads. Nothing is shared by answering, so
+        nothing is recorded. Staff are withheld nothing here (their roles decide)."""
+        require(ctx, Action.READ_GUIDANCE)
+        names = self.categories.names()
+        if not ctx.actor.has_role("begeleider") or ctx.actor.has_role(
+            "regievoerder", "klantmanager"
+        ):
+            return []
+        try:
+            consents = self.repository.get(consents_id(str(UUID(str(dossier_id)))))
+            partner = self.repository.get(partner_id(ctx.actor.organisation))
+        except (AggregateNotFoundError, ValueError):
+            return list(names)  # an unknown dossier or organisation: nothing for the guide
+        day = today or today_in_amsterdam()
+        return [
+            c
+            for c in names
+            if not decide(self.protocol, consents, partner, c, self.GUIDANCE_PURPOSE, day).permit
+        ]
+
     def sharing_outlook(
         self,
         ctx: CommandContext,

@@ -113,6 +113,10 @@ class ConsentService(ChainService):
         return self.chain.app.decide(self.chain.ctx, data)
 
     @rpc(expected_exceptions=EXPECTED)
+    def withheld_from_guide(self, dossier_id: str) -> list[str]:
+        return self.chain.app.withheld_from_guide(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
     def sharing_outlook(
         self, dossier_id: str, purpose: str, organisations: list[str]
     ) -> dict[str, Any]:

@@ -24,9 +24,11 @@ class IntakeService(ChainService):
     chain = ChainRuntime(Intake, PUBLICATIONS, projections=(DossierIndex(),))
     # Asked whether a begeleider is a dossier's active guide (with the caller's context).
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
+    # Asked what the protocol and consents withhold from an active guide's organisation.
+    consent = PlatformRpcProxy("consent", **RPC_OPTIONS)
 
     def _guides(self) -> MatchingGuides:
-        return MatchingGuides(self.matching)
+        return MatchingGuides(self.matching, self.consent)
 
     @rpc(expected_exceptions=EXPECTED)
     def register(self, registration: dict[str, Any]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.common.topology import CONSUMES
+from services.common.visibility import withhold
 from services.matching.application import Matching
 from services.matching.events import PUBLICATIONS
 from services.matching.pool import (
@@ -139,7 +140,11 @@ class MatchingService(ChainService):
     # the guidance -------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def guidance(self, dossier_id: str) -> dict[str, Any]:
-        return self.chain.app.guidance(self.chain.ctx, dossier_id)
+        ctx = self.chain.ctx
+        if ctx is not None and ctx.actor.roles == ("begeleider",):
+            # A guide sees only what the protocol and the person's consents allow.
+            withhold(self.consent.withheld_from_guide(dossier_id))
+        return self.chain.app.guidance(ctx, dossier_id)
 
     @rpc(expected_exceptions=EXPECTED)
     def is_active_guide(self, dossier_id: str) -> bool:

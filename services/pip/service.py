@@ -33,9 +33,11 @@ class PipService(ChainService):
     chain = ChainRuntime(Pips, PUBLICATIONS, origins=CONSUMES["pip"], projections=PROJECTIONS)
     # Asked whether a begeleider is a dossier's active guide (with the caller's context).
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
+    # Asked what the protocol and consents withhold from an active guide's organisation.
+    consent = PlatformRpcProxy("consent", **RPC_OPTIONS)
 
     def _guides(self) -> MatchingGuides:
-        return MatchingGuides(self.matching)
+        return MatchingGuides(self.matching, self.consent)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:

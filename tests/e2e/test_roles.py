@@ -111,3 +111,40 @@ def test_an_admin_subscribes_a_partner_only_for_the_gemeenten_they_act_for(platf
             rpc.consent.subscribe(GUIDES_ORG, {**subscription, "gemeenten": ["0356"]})
         made = rpc.consent.subscribe(GUIDES_ORG, {**subscription, "gemeenten": ["0344"]})
         rpc.consent.end_subscription(made["id"])
+
+
+def test_the_active_guide_reads_only_what_the_protocol_and_the_consents_allow(platform):
+    """The person consented to their guide's organisation knowing of their family and signals, not
+    of their residence intention; once the consent is withdrawn, the family and the signals go too
+    (the PIP and their language stay: the law gives those to guidance)."""
+    narrowed = guided_dossier(platform, "narrowing")
+    guide = guide_headers(narrowed.active_user)
+
+    def seen() -> tuple[set[str], dict, dict]:
+        view = send(platform, "GET", narrowed.path("/view"), None, guide)
+        signals = send(platform, "GET", narrowed.path("/signals"), None, guide)
+        assert view.status_code == signals.status_code == 200, (view.text, signals.text)
+        return set(view.json()["categories"]), view.json(), signals.json()
+
+    categories, view, signals = seen()
+    assert {"gezin", "taal"} <= categories
+    assert "verblijfsintentie-en-verwachtingen" not in categories
+    assert "household_id" in view and signals["signals"]
+
+    regie = headers("regievoerder")
+    withdrawal = {"reason": "De persoon wil dit niet meer."}
+    withdrawn = send(
+        platform,
+        "POST",
+        narrowed.path(f"/consents/{narrowed.consent_id}/withdrawal"),
+        withdrawal,
+        regie,
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    categories, view, signals = seen()
+    assert "gezin" not in categories and "taal" in categories
+    assert "household_id" not in view and "children" not in view
+    assert signals["signals"] == []
+    pip = send(platform, "GET", narrowed.path("/pip"), None, guide)
+    assert pip.status_code == 200 and pip.json()["plan"]["goals"]

@@ -281,3 +281,46 @@ def test_a_feed_keeps_only_the_permitted_fields_and_goals():
     assert goals.categories_in(data) >= {"gezondheid", "financien", "pip", "taal-leerbaarheid"}
     kept = goals.permitted_data(data, {"identiteit", "pip", "taal-leerbaarheid"})
     assert kept == {"dossier_id": "d", "route": "b1", "goals": [{"goal_id": "2", "domain": "taal"}]}
+
+
+def _guide_of(organisation: str = VWN) -> CommandContext:
+    return CommandContext(
+        actor=Actor("gids", "Gids", ("begeleider",), organisation, ("0344", "0356")),
+        activity="begeleiding",
+    )
+
+
+def test_a_guide_is_withheld_what_needs_a_consent_the_person_did_not_give(partners):
+    dossier_id = _dossier(partners)
+
+    withheld = partners.withheld_from_guide(_guide_of(), dossier_id, today=TODAY)
+
+    # By law the guide's organisation has identity, contact, the PIP and language (R01-R04).
+    assert {"identiteit", "contact", "pip", "taal-leerbaarheid"}.isdisjoint(withheld)
+    assert {"gezin", "verblijfsintentie", "signalen", "gezondheid", "financien"} <= set(withheld)
+
+
+def test_a_consent_given_to_the_guide_s_organisation_lets_its_category_through(partners):
+    dossier_id = _dossier(partners)
+    partners.give_consent(context(), dossier_id, _consent(categories=("gezin",)), today=TODAY)
+
+    withheld = partners.withheld_from_guide(_guide_of(), dossier_id, today=TODAY)
+
+    assert "gezin" not in withheld and "verblijfsintentie" in withheld
+    other_org = partners.withheld_from_guide(_guide_of(SCHOOL), dossier_id, today=TODAY)
+    assert "gezin" in other_org
+
+
+def test_a_gemeente_s_never_holds_for_its_guides_whatever_the_consent(partners):
+    dossier_id = _dossier(partners, "0356")
+    consent = _consent(categories=("gezondheid",))
+    partners.give_consent(context("regievoerder", "0356"), dossier_id, consent, today=TODAY)
+
+    assert "gezondheid" in partners.withheld_from_guide(_guide_of(), dossier_id, today=TODAY)
+
+
+def test_staff_are_withheld_nothing_here_and_an_unknown_organisation_everything(partners):
+    dossier_id = _dossier(partners)
+    assert partners.withheld_from_guide(context(), dossier_id, today=TODAY) == []
+    unknown = partners.withheld_from_guide(_guide_of("00000009999999999999"), dossier_id)
+    assert set(unknown) == set(partners.categories.names())

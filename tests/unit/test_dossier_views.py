@@ -59,3 +59,19 @@ def test_every_view_is_recorded_with_reader_and_categories(intake):
         ("u-begeleider", False),
         ("u-regievoerder", True),
     ]
+
+
+def test_what_the_protocol_withholds_from_a_guide_is_left_out_of_every_view():
+    from services.common import visibility
+
+    guide = ("begeleider",)
+    assert visibility.may_see(guide, "gezin")
+    try:
+        visibility.withhold(["gezin", "signalen"])
+        assert not visibility.may_see(guide, "gezin")
+        assert not visibility.may_see_domain(guide, "sociaal_netwerk")
+        assert not visibility.may_read_signal(guide, "taal", "normaal")
+        assert visibility.may_see(guide, "taal")
+    finally:
+        visibility.withhold_nothing()
+    assert visibility.may_see(guide, "gezin")
