@@ -83,11 +83,20 @@ class ApiHandler(HttpRequestHandler):
 api = ApiHandler.decorator
 
 
-def canonical_id(value: str) -> str:
+def canonical_uuid(value: str) -> str:
+    """`value` as a lower-case hyphenated UUID, whichever way it was written, or '' when it is
+    none."""
     try:
         return str(uuid.UUID(value))
     except (TypeError, ValueError, AttributeError):
-        raise NotFound("no such thing: the id in the path is not a UUID") from None
+        return ""
+
+
+def canonical_id(value: str) -> str:
+    """An id of the path in canonical form; one that is no UUID is not found."""
+    if found := canonical_uuid(value):
+        return found
+    raise NotFound("no such thing: the id in the path is not a UUID")
 
 
 def _status(result: Any, exc_info: Any) -> int:

@@ -4,7 +4,6 @@ context, and answers errors as RFC 9457 problem documents."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -28,7 +27,14 @@ from services.gateway.access_log import THEIRS, AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.edge import claim_refusal
-from services.gateway.http import TRACE_ID, api, csv_response, html_response, json_response
+from services.gateway.http import (
+    TRACE_ID,
+    api,
+    canonical_uuid,
+    csv_response,
+    html_response,
+    json_response,
+)
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
@@ -36,14 +42,6 @@ from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
-
-
-def _canonical_uuid(value: str) -> str:
-    """`value` as a lower-case hyphenated UUID, or '' when it is none."""
-    try:
-        return str(uuid.UUID(value))
-    except (TypeError, ValueError, AttributeError):
-        return ""
 
 
 SERVICES = ("intake", "pip", "matching", "consent", "audit")
@@ -137,7 +135,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         # A command about a dossier is filed under the dossier's own gemeente, whoever asked it
         # and for whichever gemeente they act: audit takes it from the dossier's registration.
         subject_id, gemeente = self.command_subject or (dossier_id, "")
-        subject_id = _canonical_uuid(subject_id)
+        subject_id = canonical_uuid(subject_id)
         if not subject_id:
             gemeente = self._gemeente_of(ctx)
         try:
