@@ -60,6 +60,7 @@ class Action(StrEnum):
     ANSWER_MATCH = "match.answer"
     READ_GUIDANCE = "guidance.read"
     LOG_ACTIVITY = "guidance.activity"
+    FOLLOW_COMMAND = "command.follow"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -93,6 +94,8 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     # Which events a partner may fetch is decided per event by consent, for its own OIN.
     Action.FETCH_FEED: frozenset({Role.PARTNER}),
     Action.READ_AUDIT: frozenset({Role.AUDITOR}),
+    # Anyone may ask what came of their own commands (a key is its user's own).
+    Action.FOLLOW_COMMAND: frozenset(r for r in Role),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # What each role sees, on this and every route, is decided per data category in

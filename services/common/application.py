@@ -8,16 +8,24 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
 from eventsourcing.persistence import (
+    EventStore,
     IntegrityError,
     JSONTranscoder,
     ProcessRecorder,
     Tracking,
     Transcoding,
 )
+from eventsourcing.popo import POPOFactory
 
 from services.common import metrics, settings
+from services.common.commands import Outcome, PopoOutcomeRecorder, collecting
 from services.common.context import CommandContext, acting
 from services.common.envelope import context_of_event, position_of
 from services.common.errors import Conflict
@@ -38,6 +46,62 @@ class DateAsISO(Transcoding):
 _batch: contextvars.ContextVar[ProcessingEvent | None] = contextvars.ContextVar(
     "wegwijs_reaction_batch", default=None
 )
+
+
+def pending(aggregate_id: Any) -> Any | None:
+    """An aggregate the command or the batch of reactions in hand changed and has not written
+    yet: what its later steps must see."""
+    for unit in (collecting(), _batch.get()):
+        if unit is not None and aggregate_id in unit.aggregates:
+            return unit.aggregates[aggregate_id]
+    return None
+
+
+class PendingAwareRepository(Repository):
+    """A repository that answers with what the command in hand changed but did not write yet."""
+
+    def get(self, aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        if version is None and (found := pending(aggregate_id)) is not None:
+            return found
+        return super().get(aggregate_id, version=version, **kwargs)
+
+    def __contains__(self, item: Any) -> bool:
+        if pending(item) is not None:
+            return True
+        try:
+            super().get(item)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+
+class PendingAwareEventStore(EventStore):
+    """An event store whose history of an aggregate includes what the command in hand added to
+    it and has not written yet (a command answers with the history it made)."""
+
+    def get(
+        self,
+        originator_id: Any,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Any]:
+        stored = list(super().get(originator_id, gt=gt, lte=lte, desc=desc, limit=limit))
+        added = [
+            e
+            for unit in (collecting(), _batch.get())
+            if unit is not None
+            for e in unit.events
+            if e.originator_id == originator_id
+            and (gt is None or e.originator_version > gt)
+            and (lte is None or e.originator_version <= lte)
+        ]
+        if not added:
+            return iter(stored)
+        events = sorted(stored + added, key=lambda e: e.originator_version, reverse=desc)
+        return iter(events[:limit] if limit is not None else events)
 
 
 class ChainApplication(Application):
@@ -65,7 +129,38 @@ class ChainApplication(Application):
         return cls(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
 
     def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder that also keeps command outcomes (`services.common.commands`)."""
+        if isinstance(self.factory, POPOFactory):
+            return PopoOutcomeRecorder()
         return self.factory.process_recorder()
+
+    def construct_event_store(self) -> EventStore:
+        return PendingAwareEventStore(mapper=self.mapper, recorder=self.recorder)
+
+    def construct_repository(self) -> Repository:
+        """No aggregate cache (several instances of a service write): only what is pending."""
+        return PendingAwareRepository(event_store=self.events, snapshot_store=self.snapshots)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Inside a command, collect what it saves: it is written with the command's outcome
+        when the command returns (`ChainApplication.commit`). Anywhere else, write now."""
+        unit = collecting()
+        if unit is None:
+            return super().save(*objs, **kwargs)
+        unit.collect_events(*objs, **kwargs)
+        return []
+
+    def commit(self, unit: ProcessingEvent, outcome: Outcome) -> None:
+        """Write what a command collected together with its outcome, in one transaction.
+        Raises IntegrityError when an aggregate changed meanwhile or the command has an
+        outcome already."""
+        unit.saved_kwargs["outcome"] = outcome
+        recordings = self._record(unit)
+        self._take_snapshots(unit)
+        self._notify(recordings)
+
+    def outcome(self, command_id: str) -> Outcome | None:
+        return self.recorder.outcome(command_id)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -1,11 +1,13 @@
 """Signed calls: the context a process sends with an RPC call is bound to that one call.
 
 The caller signs, with its own Ed25519 key, the actor context together with who calls (the
-caller), what (target service and method), a digest of the arguments, when (issue time and a
-short expiry, at most the RPC timeout) and a nonce. The receiving process takes the call only when
-the signature is its caller's, the caller may make this call (`topology.may_call`), the method and
-the arguments are the signed ones, the time is right, and the nonce was never seen before by any
-instance of the receiving service (a table in its own schema). Anything else is refused, and
+caller), what (target service and method), a digest of the arguments, where the answer goes (the
+reply key), when (issue time and a short expiry, at most the RPC timeout) and a nonce. The
+receiving process takes the call only when the signature is its caller's, the caller may make
+this call (`topology.may_call`), the method and the arguments are the signed ones, the answer goes
+where the caller said, the time is right, and (for a query) the nonce was never seen before by any
+instance of the receiving service (a table in its own schema); a command is carried out once by
+its command id instead (`commands.py`). Anything else is refused, and
 logged without the call's arguments. A service therefore cannot sign as the gateway, and a context
 captured on the way cannot be replayed, reused on another method or with other arguments, or
 delivered late.
@@ -77,6 +79,7 @@ def sign_call(
     args: Sequence[Any],
     kwargs: Mapping[str, Any],
     now: float | None = None,
+    reply_to: str = "",
 ) -> str:
     """The header value for one call: base64 of the signed statement, a dot, the signature."""
     issued = time.time() if now is None else now
@@ -84,6 +87,7 @@ def sign_call(
         "caller": caller,
         "target": f"{target}.{method}",
         "args": args_digest(args, kwargs),
+        "reply": reply_to,
         "iat": round(issued, 3),
         "exp": round(issued + call_lifetime(), 3),
         "nonce": secrets.token_hex(16),
@@ -110,8 +114,10 @@ def verify_call(
     kwargs: Mapping[str, Any],
     public_keys: Mapping[str, Ed25519PublicKey],
     now: float | None = None,
+    reply_to: str | None = None,
 ) -> VerifiedCall:
-    """Check everything but the nonce (see `NonceStore`); raises RefusedCall."""
+    """Check everything but the nonce (see `NonceStore`); raises RefusedCall. `reply_to` is
+    where the message asks the answer to go (None: not checked, for a call without answer)."""
     if not isinstance(header, str) or "." not in header:
         raise RefusedCall("the call carries no signed context")
     body, _, signature = header.encode().partition(b".")
@@ -137,6 +143,8 @@ def verify_call(
         raise RefusedCall("its times are not those of a call made now")
     if now > expires:
         raise RefusedCall("it expired")
+    if reply_to is not None and statement.get("reply", "") != reply_to:
+        raise RefusedCall("its answer would go elsewhere than the caller said")
     context = CommandContext.from_dict(statement["context"])
     if context.actor.has_role(SYSTEM_ROLE) and context.actor.user_id != f"system:{caller}":
         raise RefusedCall(f"{caller} may act as a system only as itself")

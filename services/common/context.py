@@ -46,11 +46,15 @@ class CommandContext:
     legal_basis: str = ""
     # A client's own W3C traceparent, kept as a link: never the chain's trace (correlation_id).
     trace_link: str = ""
+    # The command this context carries out (see services/common/commands.py); "" for a query.
+    command_id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["actor"]["roles"] = list(self.actor.roles)
         data["actor"]["gemeenten"] = list(self.actor.gemeenten)
+        if not self.command_id:
+            del data["command_id"]
         return data
 
     @classmethod
@@ -64,10 +68,14 @@ class CommandContext:
             correlation_id=data["correlation_id"],
             legal_basis=data.get("legal_basis", ""),
             trace_link=data.get("trace_link", ""),
+            command_id=data.get("command_id", ""),
         )
 
     def for_activity(self, activity: str) -> CommandContext:
         return replace(self, activity=activity)
+
+    def for_command(self, command_id: str) -> CommandContext:
+        return replace(self, command_id=command_id)
 
 
 def new_trace_id() -> str:

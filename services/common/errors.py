@@ -62,6 +62,18 @@ class Conflict(ChainError):
     slug = "conflict"
 
 
+class AlreadyRegistered(Conflict):
+    """The person has a dossier already, and the caller may see it: `dossier_id` names it, so a
+    client can carry on with that dossier."""
+
+    def __init__(self, message: str, dossier_id: str):
+        super().__init__(message, dossier_id)
+        self.dossier_id = dossier_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class Unavailable(ChainError):
     """Something the answer depends on is down for now; nothing was done. Try again later."""
 
@@ -70,7 +82,15 @@ class Unavailable(ChainError):
     slug = "dienst-onbereikbaar"
 
 
-EXPECTED = (InvalidInput, NotFound, Forbidden, Unauthenticated, Conflict, Unavailable)
+EXPECTED = (
+    InvalidInput,
+    NotFound,
+    Forbidden,
+    Unauthenticated,
+    AlreadyRegistered,
+    Conflict,
+    Unavailable,
+)
 
 
 def field_error(field: str, detail: str) -> dict[str, str]:

@@ -19,6 +19,8 @@ from nameko.standalone.rpc import ClusterRpcProxy, SingleThreadedReplyListener
 
 from services.common import broker, settings
 from services.common.calls import sign_call, signing_key_of
+from services.common.commands import step_id
+from services.common.consuming import WatchedQueueConsumer
 from services.common.context import CONTEXT_KEY, CommandContext, current_context, system_context
 
 # Worker data the entrypoint leaves for the worker: the verified context (never sent on).
@@ -42,22 +44,32 @@ class _OwnReplyKeys:
 
 
 class PlatformReplyListener(_OwnReplyKeys, ReplyListener):
-    pass
+    # The process's one queue consumer (see entrypoints.WatchedQueueConsumer).
+    queue_consumer = WatchedQueueConsumer()
 
 
 class _StandaloneReplyListener(_OwnReplyKeys, SingleThreadedReplyListener):
     pass
 
 
-# How a proxy makes the header of one call: (target, method, args, kwargs) -> signed context.
-Signer = Callable[[str, str, Sequence[Any], Mapping[str, Any]], str]
+# How a proxy makes the header of one call: (target, method, args, kwargs, reply key) -> signed
+# context.
+Signer = Callable[[str, str, Sequence[Any], Mapping[str, Any], str], str]
 
 
 def signer_for(caller: str, context_of: Callable[[], CommandContext]) -> Signer:
     """Sign each call with `caller`'s own key, as the context `context_of()` gives then."""
 
-    def sign(target: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
-        return sign_call(caller, signing_key_of(caller), context_of(), target, method, args, kwargs)
+    def sign(
+        target: str, method: str, args: Sequence[Any], kwargs: Mapping[str, Any], reply_to: str
+    ) -> str:
+        ctx = context_of()
+        if ctx.command_id and caller != "gateway":
+            # A call a service makes while carrying out a command is a step of that command:
+            # the same step again (a redelivery, a retry) has the same id, another step another.
+            ctx = ctx.for_command(step_id(ctx.command_id, target, method, args, kwargs))
+        key = signing_key_of(caller)
+        return sign_call(caller, key, ctx, target, method, args, kwargs, reply_to=reply_to)
 
     return sign
 
@@ -68,7 +80,9 @@ class SignedMethodProxy(MethodProxy):
     signer: Signer
 
     def _call(self, *args: Any, **kwargs: Any) -> Any:
-        self._signed = self.signer(self.service_name, self.method_name, args, kwargs)
+        self._signed = self.signer(
+            self.service_name, self.method_name, args, kwargs, self.reply_listener.routing_key
+        )
         return super()._call(*args, **kwargs)
 
     def get_message_headers(self, worker_ctx: Any) -> dict[str, Any]:

@@ -8,6 +8,9 @@ stamps the correlation id on the worker's log lines.
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
@@ -17,6 +20,8 @@ from urllib.parse import urlsplit
 import eventlet
 from eventlet.queue import Empty, Full, LightQueue
 from eventlet.semaphore import Semaphore
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import IntegrityError
 from kombu import Queue
 from nameko.extensions import DependencyProvider
 from psycopg import sql
@@ -30,6 +35,8 @@ from services.common.calls import (
     public_keys_from_settings,
     verify_call,
 )
+from services.common.commands import Call, abandonment, conclude, start_unit
+from services.common.consuming import consuming
 from services.common.context import CommandContext, bind_current, system_context
 from services.common.db import Database
 from services.common.envelope import Publication, context_of_event
@@ -42,6 +49,7 @@ from services.common.visibility import withhold_nothing
 
 log = logging.getLogger(__name__)
 
+FORGET_EVERY_SECONDS = 600.0
 # Polled all the time; logging each call would drown the log.
 QUIET_ENTRYPOINTS = frozenset(
     {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor", "adopt_protocol"}
@@ -57,6 +65,28 @@ def events_from(origin: str, consumer: str) -> Queue:
 def context_of(worker_ctx: Any) -> CommandContext | None:
     """The caller's context, as the RPC entrypoint verified it (None for other entrypoints)."""
     return worker_ctx.data.get(VERIFIED)
+
+
+def _fault_after_commit(method: str) -> None:
+    """The fault suite's faults between a command's commit and its answer (development only):
+    `<method>` kills the process, `<method>:<seconds>` holds the answer back that long."""
+    injected, _, pause = settings.FAULT_AFTER_COMMIT.get().partition(":")
+    if method != injected or settings.ENVIRONMENT.get() != "development":
+        return
+    if pause:
+        log.warning("fault_injected_pause_after_commit", extra={"method": method})
+        eventlet.sleep(float(pause))
+        return
+    log.warning("fault_injected_kill_after_commit", extra={"method": method})
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _run_again(worker_ctx: Any) -> tuple[Any, Any]:
+    method = getattr(worker_ctx.service, worker_ctx.entrypoint.method_name)
+    try:
+        return method(*worker_ctx.args, **worker_ctx.kwargs), None
+    except Exception:  # noqa: BLE001 - concluded like the first run's error
+        return None, sys.exc_info()
 
 
 class EventSourcedSink:
@@ -153,19 +183,50 @@ class ChainRuntime(DependencyProvider):
                 f" user {settings.broker_user(self.service)!r}"
             )
 
-    def verify_call(self, method: str, args: Any, kwargs: Any, header: Any) -> CommandContext:
-        """The context of an RPC call whose signed context holds; raises Unauthenticated."""
+    def verify_call(
+        self,
+        method: str,
+        args: Any,
+        kwargs: Any,
+        header: Any,
+        reply_to: str = "",
+        command: bool = False,
+    ) -> CommandContext:
+        """The context of an RPC call whose signed context holds; raises Unauthenticated. A
+        query's nonce is taken once; a command's context comes back with its command id (the
+        caller's, or else the call's nonce, which a redelivery keeps)."""
         try:
-            call = verify_call(header, self.service, method, args, kwargs, self.public_keys)
-            self.nonces.take(call)
+            call = verify_call(
+                header, self.service, method, args, kwargs, self.public_keys, reply_to=reply_to
+            )
+            if not command:
+                self.nonces.take(call)
         except RefusedCall as refused:
             log_refusal(self.service, method, refused)
             raise
+        if command:
+            return call.context.for_command(
+                call.context.command_id or f"{call.caller}:{call.nonce}"
+            )
         return call.context
+
+    def conclude(self, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+        """Write what a command collected with its outcome, and answer with that outcome (see
+        `commands.conclude`)."""
+        method = worker_ctx.entrypoint.method_name
+        return conclude(
+            self.app,
+            Call(context_of(worker_ctx).command_id, method, worker_ctx.args, worker_ctx.kwargs),
+            result,
+            exc_info,
+            run_again=lambda: _run_again(worker_ctx),
+            after_commit=lambda: _fault_after_commit(method),
+        )
 
     def start(self) -> None:
         if self.relay is not None:
             self.container.spawn_managed_thread(self._relay_loop)
+            self.container.spawn_managed_thread(self._forget_loop)
             if self.projections:
                 self.container.spawn_managed_thread(self._projection_loop)
         if self.consumer is not None:
@@ -195,6 +256,9 @@ class ChainRuntime(DependencyProvider):
         ctx = context_of(worker_ctx)
         if ctx is not None:
             bind_current(ctx)
+        if getattr(worker_ctx.entrypoint, "is_command", False):
+            # What the command saves is written with its outcome (`conclude`).
+            start_unit()
 
     def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
         started = self._started.pop(worker_ctx, None)
@@ -234,6 +298,16 @@ class ChainRuntime(DependencyProvider):
                         extra={"relay": type(relay).__name__, "error": repr(exc)},
                     )
                     eventlet.sleep(1)
+
+    def _forget_loop(self) -> None:
+        """Drop command outcomes older than commands.KEEP_HOURS, now and then."""
+        while True:
+            try:
+                if forgotten := self.app.recorder.forget_outcomes():
+                    log.info("command_outcomes_forgotten", extra={"outcomes": forgotten})
+            except Exception as exc:  # noqa: BLE001 - the next round tries again
+                log.warning("forget_outcomes_failed", extra={"error_type": type(exc).__name__})
+            eventlet.sleep(FORGET_EVERY_SECONDS)
 
     def _projection_loop(self) -> None:
         """Keep read models close behind the event store; a read that must see its own writes
@@ -282,11 +356,37 @@ class ChainRuntime(DependencyProvider):
                 self._rpc = None
                 raise
 
+    def settle(self, command_id: str) -> str:
+        """What came of a command whose caller lost the answer: "uitgevoerd" (it took effect),
+        "geweigerd" (it was refused) or "mislukt" (it has no outcome; from now on it never will,
+        so a delivery still under way cannot carry it out after all)."""
+        if self.app is None:  # a service without state carries out no commands
+            return "mislukt"
+        found = self.app.outcome(command_id)
+        if found is None:
+            try:
+                self.app.commit(ProcessingEvent(), abandonment(command_id))
+                log.info("command_abandoned", extra={"command_id": command_id})
+                return "mislukt"
+            except IntegrityError:  # it was just written after all
+                found = self.app.outcome(command_id)
+        if found.abandoned:
+            return "mislukt"
+        return "uitgevoerd" if found.error is None else "geweigerd"
+
     def health(self) -> dict[str, Any]:
+        """The process as it is now: PostgreSQL answers, and the broker connection its calls
+        and events come in on is consuming. Raises when PostgreSQL does not answer."""
         with self.db.transaction() as cur:
             cur.execute(sql.SQL("SELECT 1 AS ok"))
             cur.fetchone()
-        report: dict[str, Any] = {"service": self.service, "status": "ok"}
+        broker_ok = consuming(self.container)
+        report: dict[str, Any] = {
+            "service": self.service,
+            "status": "ok" if broker_ok else "down",
+            "postgres": "ok",
+            "broker": "consuming" if broker_ok else "not consuming",
+        }
         if self.relay is not None:
             head = self.app.recorder.max_notification_id() or 0
             report["outbox_lag"] = head - self.relay.position()

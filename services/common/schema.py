@@ -46,8 +46,10 @@ def migrate() -> list[str]:
 def migrate_database() -> list[str]:
     from services.audit.ledger import Ledger
     from services.common.calls import create_nonce_table
+    from services.common.commands import create_outcome_table
     from services.common.outbox import create_outbox_table
     from services.common.projection import Projector
+    from services.gateway.command_keys import create_tables as create_command_keys
 
     done = []
     if ensure_database():
@@ -68,10 +70,14 @@ def migrate_database() -> list[str]:
             app = app_class.on_postgres(create_tables=True, identity=settings.ADMIN)
             try:
                 create_outbox_table(db, app.schema)
+                with db.transaction() as cur:
+                    create_outcome_table(cur, app.schema)
                 Projector(app, db, projections).create_tables()
             finally:
                 app.close()
-            done.append(f"{app.schema}: event store, outbox, read models")
+            done.append(f"{app.schema}: event store, command outcomes, outbox, read models")
+        with db.transaction() as cur:
+            create_command_keys(cur)
         Ledger(db).create_tables()
         done.append("audit: ledger (append-only)")
         with db.transaction() as cur:

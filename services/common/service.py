@@ -31,6 +31,12 @@ class ChainService:
             return []
         return self.chain.runtime.relay.cloudevents(int(start), min(int(limit), 1000))
 
+    @rpc(expected_exceptions=EXPECTED)
+    def settle_command(self, command_id: str) -> str:
+        """What came of a command whose answer the gateway lost (see runtime.settle)."""
+        access.require_system(self.chain.ctx)
+        return self.chain.runtime.settle(str(command_id))
+
     @rpc
     def health(self) -> dict[str, Any]:
         return self.chain.runtime.health()
@@ -39,10 +45,10 @@ class ChainService:
     def http_health(self, request: Any) -> Response:
         try:
             report = self.chain.runtime.health()
-            status = 200
+            status = 200 if report["status"] == "ok" else 503
         except Exception:
             log.exception("health_check_failed")
-            report, status = {"service": self.name, "status": "down"}, 503
+            report, status = {"service": self.name, "status": "down", "postgres": "down"}, 503
         return Response(json.dumps(report), status=status, mimetype="application/json")
 
     @http("GET", "/metrics")

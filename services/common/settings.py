@@ -219,6 +219,14 @@ RPC_TIMEOUT_SECONDS = _declare(
     "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."
 )
 LOG_LEVEL = _declare("WEGWIJS_LOG_LEVEL", "INFO", "Log level of every process.")
+FAULT_AFTER_COMMIT = _declare(
+    "WEGWIJS_FAULT_AFTER_COMMIT",
+    "",
+    "Fault injection, for the fault suite and only in development: a service method (such as"
+    " `add_work`) after whose commit the process kills itself before it answers or acknowledges"
+    " the call, as a crash at the worst moment would; `add_work:7` holds its answer back seven"
+    " seconds instead (a slow answer). Ignored outside development.",
+)
 RUN_DIR = _declare(
     "WEGWIJS_RUN_DIR", str(ROOT / ".run"), "Where `wegwijs up` keeps pid files and logs."
 )
@@ -380,6 +388,8 @@ def eventsourcing_env(
     return {
         "CREATE_TABLE": "y" if create_tables else "n",
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        # Writes a command's outcome with its events (services/common/commands.py).
+        "PROCESS_RECORDER_TOPIC": "services.common.commands:PostgresOutcomeRecorder",
         "POSTGRES_DBNAME": PG_DBNAME.get(),
         "POSTGRES_HOST": PG_HOST.get(),
         "POSTGRES_PORT": PG_PORT.get(),

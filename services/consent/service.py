@@ -10,7 +10,7 @@ from nameko.timer import timer
 
 from services.common import settings
 from services.common.clock import today_in_amsterdam
-from services.common.entrypoints import consume, rpc
+from services.common.entrypoints import command, consume, rpc
 from services.common.errors import EXPECTED
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
@@ -66,15 +66,15 @@ class ConsentService(ChainService):
     def protocol(self) -> dict[str, Any]:
         return self.chain.app.protocol_view(self.chain.ctx)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def register_partner(self, data: Any) -> dict[str, Any]:
         return self.chain.app.register_partner(self.chain.ctx, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def subscribe(self, oin: str, data: Any) -> dict[str, Any]:
         return self.chain.app.subscribe(self.chain.ctx, oin, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def end_subscription(self, subscription_id: str) -> None:
         self.chain.app.end_subscription(self.chain.ctx, subscription_id)
 
@@ -83,7 +83,7 @@ class ConsentService(ChainService):
         return self.chain.app.fetch(self.chain.ctx, dossier_id, event_id)
 
     # consent records -----------------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def give_consent(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.give_consent(self.chain.ctx, dossier_id, data)
 
@@ -91,11 +91,11 @@ class ConsentService(ChainService):
     def consents(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.consents(self.chain.ctx, dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_consent(self, dossier_id: str, consent_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.change_consent(self.chain.ctx, dossier_id, consent_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def withdraw_consent(self, dossier_id: str, consent_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.withdraw_consent(self.chain.ctx, dossier_id, consent_id, data)
 
@@ -108,7 +108,7 @@ class ConsentService(ChainService):
         return self.chain.app.receipt_page(self.chain.ctx, dossier_id, consent_id)
 
     # decisions -----------------------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def decide(self, data: Any) -> dict[str, Any]:
         return self.chain.app.decide(self.chain.ctx, data)
 

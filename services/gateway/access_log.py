@@ -16,12 +16,16 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from eventsourcing.application import ProcessingEvent
 from eventsourcing.domain import event
+from eventsourcing.persistence import IntegrityError
 
 from services.common.aggregate import ChainAggregate
 from services.common.application import ChainApplication
+from services.common.commands import Outcome
 from services.common.context import CommandContext
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.gateway.command_keys import StoredAnswer
 
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
 OPENED = "nl.wegwijs.gateway.inzagelog.geopend.v1"
@@ -116,6 +120,8 @@ class HandledCommand(ChainAggregate):
         dossier_id: str,
         gemeente: str,
         received_at: str,
+        command_id: str = "",
+        result: str = "",
     ):
         self.method = method
         self.route = route
@@ -123,6 +129,11 @@ class HandledCommand(ChainAggregate):
         self.dossier_id = dossier_id
         self.gemeente = gemeente
         self.received_at = received_at
+        # The command's id in the services (its Idempotency-Key's), and, for a command whose
+        # answer got lost, what came of it in the end (settled afterwards): `status` is then
+        # what the client was answered, `result` what happened.
+        self.command_id = command_id
+        self.result = result
 
     def subject(self) -> dict[str, str] | None:
         return None  # it has no later events
@@ -178,8 +189,13 @@ class AccessLogs(ChainApplication):
         received_at: str,
         dossier_id: str = "",
         gemeente: str = "",
-    ) -> None:
-        """Record that `ctx` asked `method route` at `received_at` and was answered `status`."""
+        answer: tuple[str, StoredAnswer] | None = None,
+        result: str = "",
+    ) -> bool:
+        """Record that `ctx` asked `method route` at `received_at` and was answered `status`;
+        with `answer` (command id, answer), keep the answer as the command's outcome in the same
+        transaction. False when that command has an outcome already (a twin request recorded
+        it): nothing is recorded twice."""
         with self.command(ctx):
             handled = HandledCommand(
                 method=method,
@@ -188,8 +204,20 @@ class AccessLogs(ChainApplication):
                 dossier_id=dossier_id,
                 gemeente=gemeente,
                 received_at=received_at,
+                command_id=ctx.command_id,
+                result=result,
             )
-        self.save(handled)
+        if answer is None:
+            self.save(handled)
+            return True
+        command_id, kept = answer
+        unit = ProcessingEvent()
+        unit.collect_events(handled)
+        try:
+            self.commit(unit, Outcome(command_id, route, "", kept.as_outcome_answer()))
+        except IntegrityError:
+            return False
+        return True
 
 
 def categories_of_pip(pip: Mapping[str, Any]) -> list[str]:
@@ -210,9 +238,12 @@ def categories_of_intake(intake: Mapping[str, Any]) -> list[str]:
 
 
 def _command_data(e: Any) -> dict[str, Any]:
-    data = {"method": e.method, "route": e.route, "status": e.status, "result": outcome(e.status)}
+    result = getattr(e, "result", "") or outcome(e.status)
+    data = {"method": e.method, "route": e.route, "status": e.status, "result": result}
     if e.dossier_id:
         data["dossier_id"] = e.dossier_id
+    if command_id := getattr(e, "command_id", ""):
+        data["command_id"] = command_id
     return data
 
 

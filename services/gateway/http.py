@@ -13,20 +13,47 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from nameko.web.handlers import HttpRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from services.common import settings
-from services.common.errors import ChainError, NotFound
+from services.common.errors import ChainError, NotFound, Unavailable
 from services.common.hygiene import MAX_DEPTH, clean, nests_deeper_than
+from services.gateway.command_keys import HEADER as KEY_HEADER
+from services.gateway.command_keys import REPLAYED_HEADER, StoredAnswer
 from services.gateway.edge import CONTENT_SECURITY_POLICY, ApiServer
 from services.gateway.problems import MalformedJson, PayloadTooLarge, from_error, problem
 
 log = logging.getLogger(__name__)
 
+# The gateway's own database went away for a moment (a restart, a failover): try again.
+DATABASE_AWAY = Unavailable("the database is not reachable just now; try again")
+
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RECEIVED_AT = "wegwijs.received_at"
 TRACE_ID = "wegwijs.trace_id"
+# The command's Idempotency-Key (the client's, or the one the gateway made), said in the answer.
+COMMAND_KEY = "wegwijs.command_key"
+# The route as the API declares it (no values from the path).
+ROUTE = "wegwijs.route"
+_RAW_BODY = "wegwijs.raw_body"
+
+
+class Replay(ChainError):
+    """A command answered before: its first answer is the answer (see command_keys.py)."""
+
+    status = 200
+
+    def __init__(self, answer: StoredAnswer):
+        super().__init__("answered before")
+        self.answer = answer
+
+    def response(self) -> Response:
+        response = Response(self.answer.body, status=self.answer.status)
+        response.headers.update(self.answer.headers)
+        response.headers[REPLAYED_HEADER] = "true"
+        return response
 
 
 class ApiHandler(HttpRequestHandler):
@@ -39,7 +66,10 @@ class ApiHandler(HttpRequestHandler):
 
     def handle_request(self, request: Request) -> Response:
         request.environ[RECEIVED_AT] = datetime.now(UTC).isoformat()
+        request.environ[ROUTE] = self.url
         response = super().handle_request(request)
+        if key := request.environ.get(COMMAND_KEY):
+            response.headers[KEY_HEADER] = f'"{key}"'
         if trace_id := request.environ.get(TRACE_ID):
             # W3C Trace Context: the trace the chain filed this request under.
             response.headers["traceresponse"] = f"00-{trace_id}-{secrets.token_hex(8)}-01"
@@ -60,10 +90,18 @@ class ApiHandler(HttpRequestHandler):
         status = _status(result, exc_info)
         dossier_id = worker_ctx.kwargs.get("dossier_id", "")
         try:
-            if self.method in COMMAND_METHODS and hasattr(service, "log_command"):
+            if isinstance(exc_info and exc_info[1], Replay):
+                pass  # answered before, and accounted for then
+            elif self.method in COMMAND_METHODS and hasattr(service, "log_command"):
                 [request] = worker_ctx.args
+                answer = result if exc_info is None else self.response_from_exception(exc_info[1])
                 service.log_command(
-                    self.method, self.url, status, request.environ[RECEIVED_AT], dossier_id
+                    self.method,
+                    self.url,
+                    status,
+                    request.environ[RECEIVED_AT],
+                    dossier_id,
+                    answer if isinstance(answer, Response) else None,
                 )
             elif self.method == "GET" and dossier_id and status in (403, 404):
                 service.log_refused_read(self.url, status, dossier_id)
@@ -72,8 +110,13 @@ class ApiHandler(HttpRequestHandler):
         return super().handle_result(event, worker_ctx, result, exc_info)
 
     def response_from_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Replay):
+            return exc.response()
         if isinstance(exc, ChainError):
             return from_error(exc)
+        if isinstance(exc, psycopg.OperationalError):
+            log.warning("database_unreachable", extra={"error_type": type(exc).__name__})
+            return from_error(DATABASE_AWAY)
         log.error("unhandled_gateway_error", exc_info=exc)
         return problem(
             500, "Internal error", "the gateway could not complete the request", "interne-fout"
@@ -104,6 +147,8 @@ def _status(result: Any, exc_info: Any) -> int:
     if exc_info is None:
         return int(result.status_code) if isinstance(result, Response) else 200
     exc = exc_info[1]
+    if isinstance(exc, psycopg.OperationalError):
+        return DATABASE_AWAY.status
     return from_error(exc).status_code if isinstance(exc, ChainError) else 500
 
 
@@ -111,15 +156,24 @@ def json_response(status: int, body: Any, **headers: str) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
 
 
-def read_json(request: Request) -> Any:
-    """The body as JSON, at most WEGWIJS_MAX_BODY_BYTES and MAX_DEPTH deep, every text
-    NFC-normalised; control characters and lone surrogates refused naming the field."""
+def raw_body(request: Request) -> bytes:
+    """The body as sent, at most WEGWIJS_MAX_BODY_BYTES, read once."""
+    if (cached := request.environ.get(_RAW_BODY)) is not None:
+        return cached
     limit = int(settings.MAX_BODY_BYTES.get())
     if (request.content_length or 0) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    request.environ[_RAW_BODY] = raw
+    return raw
+
+
+def read_json(request: Request) -> Any:
+    """The body as JSON, at most WEGWIJS_MAX_BODY_BYTES and MAX_DEPTH deep, every text
+    NFC-normalised; control characters and lone surrogates refused naming the field."""
+    raw = raw_body(request)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from services.common.access import Action
-from services.common.errors import ChainError
+from services.common.errors import ChainError, InvalidInput, field_error
 from services.gateway.access_log import (
     DOMAIN_CATEGORIES,
     THEIRS,
@@ -16,6 +16,19 @@ from services.gateway.access_log import (
     categories_of_intake,
 )
 from services.gateway.http import api, json_response, read_json
+
+# How many dossiers one list answers with: by default, and at most (`?limit=`).
+LIST_DEFAULT, LIST_MAX = 100, 500
+
+
+def list_limit(request: Request) -> int:
+    """`?limit=` as a whole number from 1 to LIST_MAX; LIST_DEFAULT without it."""
+    text = request.args.get("limit")
+    if text is None:
+        return LIST_DEFAULT
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= LIST_MAX:
+        raise InvalidInput([field_error("limit", f"must be a whole number from 1 to {LIST_MAX}")])
+    return int(text)
 
 
 class IntakeRoutes:
@@ -33,7 +46,7 @@ class IntakeRoutes:
     @api("GET", "/api/v1/dossiers", expected_exceptions=ChainError)
     def list_dossiers(self, request: Request) -> Response:
         ctx = self._authorise(request, Action.READ_DOSSIER, "dossier-inzien")
-        dossiers = self._call(self.intake.dossiers, 100)
+        dossiers = self._call(self.intake.dossiers, list_limit(request))
         self._log_reads(
             ctx, "dossiers", [(d["id"], d["gemeente"], ["identiteit"]) for d in dossiers]
         )

@@ -341,6 +341,13 @@ PROBLEM = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
+        "dossier_id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "On 409 to a registration: the person's dossier, when the caller may"
+            " see it (a retry can carry on with it).",
+        },
+        "dossier": {"type": "string", "description": "The path of that dossier."},
         "errors": {
             "type": "array",
             "description": "One item for each wrong field: what is wrong and what is accepted.",
@@ -357,6 +364,28 @@ PROBLEM = {
 }
 
 
+COMMAND_STATE = {
+    "type": "object",
+    "required": ["idempotency_key", "method", "route", "received_at", "state"],
+    "additionalProperties": False,
+    "properties": {
+        "idempotency_key": {"type": "string"},
+        "method": {"type": "string", "enum": ["POST", "PUT", "PATCH", "DELETE"]},
+        "route": {"type": "string", "description": "The route as the API declares it."},
+        "received_at": {"type": "string", "format": "date-time"},
+        "state": {
+            "type": "string",
+            "enum": ["onderweg", "uitgevoerd", "geweigerd", "mislukt"],
+            "description": "onderweg: no answer yet, it may still come; uitgevoerd: it took"
+            " effect; geweigerd: it was refused and changed nothing; mislukt: it did not take"
+            " effect and never will.",
+        },
+        "answered_status": {"type": "integer", "description": "What the client was answered."},
+        "location": {"type": "string", "description": "What a command that made something made."},
+    },
+}
+
+
 EDGE = (
     " Every answer carries Cache-Control: no-store, X-Content-Type-Options: nosniff,"
     " Referrer-Policy: no-referrer and a Content-Security-Policy; every error, an unknown path"
@@ -365,6 +394,28 @@ EDGE = (
     " own, answered in the W3C `traceresponse` header; a client's `traceparent` is kept as a link."
 )
 METHODS = ("get", "post", "put", "patch", "delete")
+COMMANDS = ("post", "put", "patch", "delete")
+IDEMPOTENCY = (
+    " Every command (POST, PUT, PATCH, DELETE) takes an `Idempotency-Key` header (IETF draft"
+    ' httpapi-idempotency-key-header), for example `Idempotency-Key: "<a new UUID>"`: a command'
+    " sent again with the same key, by the same user, takes effect at most once and is answered"
+    " as the first time (with `Idempotent-Replayed: true`); the same key with another request is"
+    " 422. Without a key the gateway makes one. Every command's answer says its key. Keys are"
+    " kept 24 hours. A client that got no answer, 503 or 504 asks"
+    " `GET /api/v1/commands/{key}` what came of it, or sends the same request with the same key."
+)
+KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "The client's own key for this command (an RFC 8941 string, 1 to 255 visible"
+    " ASCII characters): the same key again is the same command.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 257},
+}
+KEY_HEADER = {
+    "description": "The command's key: the client's, or the one the gateway made.",
+    "schema": {"type": "string"},
+}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -376,6 +427,19 @@ def openapi_document() -> dict[str, Any]:
             if method not in METHODS:
                 continue
             operation["responses"].setdefault("429", PROBLEM_REF)
+            if method in COMMANDS:
+                operation["parameters"] = [*operation.get("parameters", []), KEY_PARAMETER]
+                operation["responses"].setdefault("400", PROBLEM_REF)
+                operation["responses"].setdefault("422", PROBLEM_REF)
+                for status, response in operation["responses"].items():
+                    if "$ref" not in response:
+                        headers = response.setdefault("headers", {})
+                        headers["Idempotency-Key"] = KEY_HEADER
+                        if status.startswith("2"):
+                            headers["Idempotent-Replayed"] = {
+                                "description": "`true` when this is the first answer again.",
+                                "schema": {"type": "string", "enum": ["true"]},
+                            }
             if "requestBody" in operation:
                 operation["responses"].setdefault("400", PROBLEM_REF)
                 operation["responses"].setdefault("413", PROBLEM_REF)
@@ -389,7 +453,8 @@ def _api_document() -> dict[str, Any]:
             "title": "Wegwijs API",
             "version": "1.0.0",
             "description": "The civic-integration chain of statushouders (Wet inburgering 2021)."
-            + EDGE,
+            + EDGE
+            + IDEMPOTENCY,
         },
         "servers": [{"url": "http://127.0.0.1:8000"}],
         "security": [{"bearer": []}],
@@ -414,9 +479,23 @@ def _api_document() -> dict[str, Any]:
                 "get": {
                     "summary": "The dossiers of the gemeenten the caller acts for",
                     "operationId": "listDossiers",
+                    "parameters": [
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "description": "How many dossiers at most (newest first).",
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 500,
+                                "default": 100,
+                            },
+                        }
+                    ],
                     "responses": {
                         **ok_response(200, "Newest first.", "DossierList"),
-                        **error_responses(401, 403, 503, 504),
+                        **error_responses(401, 403, 422, 503, 504),
                     },
                 },
             },
@@ -603,6 +682,29 @@ def _api_document() -> dict[str, Any]:
                     "responses": {
                         **ok_response(200, "In ledger order.", "AuditEntries"),
                         **error_responses(401, 403, 503, 504),
+                    },
+                }
+            },
+            "/api/v1/commands/{key}": {
+                "get": {
+                    "summary": "What came of one's own command, by its Idempotency-Key",
+                    "description": "For a client that got no answer, 503 or 504. A command whose"
+                    " answer can no longer come is settled first: it took effect, was refused, or"
+                    " is given up for good (then the same request with the same key is carried"
+                    " out anew). The answer's body is not repeated here: send the same request"
+                    " with the same key for that.",
+                    "operationId": "commandOutcome",
+                    "parameters": [
+                        {
+                            "name": "key",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        }
+                    ],
+                    "responses": {
+                        **ok_response(200, "The command's state.", "CommandState"),
+                        **error_responses(401, 403, 404, 503, 504),
                     },
                 }
             },
@@ -821,6 +923,7 @@ def _api_document() -> dict[str, Any]:
                     },
                 },
                 "Problem": PROBLEM,
+                "CommandState": COMMAND_STATE,
             },
         },
     }

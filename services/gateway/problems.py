@@ -7,7 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from services.common.errors import ChainError, InvalidInput, Unavailable
+from services.common.errors import AlreadyRegistered, ChainError, InvalidInput, Unavailable
 
 PROBLEM_TYPE = "urn:wegwijs:probleem:{}"
 MEDIA_TYPE = "application/problem+json"
@@ -38,11 +38,14 @@ def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Re
 
 def from_error(exc: ChainError, instance: str = "") -> Response:
     extra: dict[str, Any] = {"instance": instance} if instance else {}
-    if isinstance(exc, InvalidInput):
+    if isinstance(exc, InvalidInput) or getattr(exc, "errors", None):
         extra["errors"] = [
             {"field": e["field"], "pointer": f"#/{e['field']}", "detail": e["detail"]}
             for e in exc.errors
         ]
+    if isinstance(exc, AlreadyRegistered):
+        extra["dossier_id"] = exc.dossier_id
+        extra["dossier"] = f"/api/v1/dossiers/{exc.dossier_id}"
     return problem(exc.status, exc.title, str(exc) or exc.title, exc.slug, **extra)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,27 +20,46 @@ from services.common import metrics, remote, settings  # noqa: F401 - remote reg
 from services.common.access import Action, require, require_system
 from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
-from services.common.errors import EXPECTED, ChainError, Unauthenticated
+from services.common.errors import EXPECTED, ChainError, NotFound, Unauthenticated
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import THEIRS, AccessLogs
 from services.gateway.auth import authenticate
+from services.gateway.command_keys import HEADER as KEY_HEADER
+from services.gateway.command_keys import (
+    SETTLED_FAILED,
+    Key,
+    StoredAnswer,
+    answer_headers,
+    body_text,
+    command_state,
+    fingerprint,
+    new_key,
+    parse_key,
+)
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.edge import claim_refusal
 from services.gateway.http import (
+    COMMAND_KEY,
+    COMMAND_METHODS,
+    RECEIVED_AT,
+    ROUTE,
     TRACE_ID,
+    Replay,
     api,
     canonical_uuid,
     csv_response,
     html_response,
     json_response,
+    raw_body,
 )
 from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
 from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
+from services.gateway.settle import CommandKeyStore, settle_after
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +75,14 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     # A route that makes a dossier, or acts on one its path does not name, says which
     # (dossier id, gemeente) its command was about (nameko makes a service instance per request).
     command_subject: tuple[str, str] | None = None
+    # The command in hand under its Idempotency-Key, the service method it was sent to, and
+    # whether it was settled (and accounted for) before.
+    command_key: Key | None = None
+    command_target: str = ""
+    command_settled: bool = False
 
     chain = ChainRuntime(AccessLogs, ACCESS_PUBLICATIONS)
+    command_keys = CommandKeyStore()
     # Each call is signed with the gateway's own key, as the context of the request in hand.
     intake = PlatformRpcProxy("intake", **RPC_OPTIONS)
     pip = PlatformRpcProxy("pip", **RPC_OPTIONS)
@@ -73,9 +99,43 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         request.environ[TRACE_ID] = ctx.correlation_id
         bind_current(ctx)  # before the check: a refused command is accounted for too
         require(ctx, action)
+        if request.method in COMMAND_METHODS:
+            ctx = self._begin_command(request, ctx)
+        return ctx
+
+    def _begin_command(self, request: Request, ctx: CommandContext) -> CommandContext:
+        """Take the command under its Idempotency-Key (see command_keys.py): answer it as it was
+        answered before, or carry it out under the key's command id."""
+        key = parse_key(request.headers.get(KEY_HEADER)) or new_key()
+        request.environ[COMMAND_KEY] = key
+        found, answer = self.command_keys.begin(
+            ctx,
+            key,
+            fingerprint(request.method, request.path, raw_body(request)),
+            request.method,
+            request.environ[ROUTE],
+            request.environ[RECEIVED_AT],
+            canonical_uuid((request.path_values or {}).get("dossier_id", "")),
+        )
+        if answer is not None and answer.settled == SETTLED_FAILED:
+            found = self.command_keys.retry_after_abandon(found)  # given up: a new attempt
+        elif answer is not None and answer.settled:
+            # Settled after its answer got lost, and already in the ledger: the service answers
+            # with its outcome again, and nothing is recorded twice.
+            self.command_settled = True
+        elif answer is not None:
+            raise Replay(answer)
+        self.command_key = found
+        ctx = ctx.for_command(found.command_id)
+        bind_current(ctx)
         return ctx
 
     def _call(self, method: Callable[..., Any], *args: Any) -> Any:
+        if self.command_key is not None:
+            target = f"{method.service_name}.{method.method_name}"
+            if target != self.command_target:
+                self.command_keys.reached(self.command_key.scope, target)
+                self.command_target = target
         timeout = float(settings.RPC_TIMEOUT_SECONDS.get())
         try:
             with eventlet.Timeout(timeout, GatewayTimeout(f"no answer within {timeout:g} s")):
@@ -125,12 +185,26 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             self.chain.app.record_refused_read(ctx, route, status, dossier_id)
 
     def log_command(
-        self, method: str, route: str, status: int, received_at: str, dossier_id: str
+        self,
+        method: str,
+        route: str,
+        status: int,
+        received_at: str,
+        dossier_id: str,
+        answer: Response | None = None,
     ) -> None:
-        """Account for a command the API is about to answer (see ApiHandler). A command that
-        took effect is answered even when this fails: its own events name who asked it."""
+        """Account for a command the API is about to answer (see ApiHandler), and keep its
+        answer under its key. A command whose outcome is not known yet (no answer in time, or a
+        failure once it was on its way) is accounted for when it is settled. A command that took
+        effect is answered even when this fails: its own events name who asked it."""
         ctx = current_context()
         if ctx is None:  # not authenticated: nobody to account for
+            return
+        if self.command_settled:
+            return
+        key = self.command_key
+        if key is not None and status >= 500 and self.command_target:
+            self.command_keys.unknown(key.scope, status)
             return
         # A command about a dossier is filed under the dossier's own gemeente, whoever asked it
         # and for whichever gemeente they act: audit takes it from the dossier's registration.
@@ -138,9 +212,23 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         subject_id = canonical_uuid(subject_id)
         if not subject_id:
             gemeente = self._gemeente_of(ctx)
+        kept = None
+        if key is not None and answer is not None:
+            body = body_text(answer.get_data())
+            # A failure before the command was sent anywhere: it did not take effect, and the
+            # same key again is a new attempt (not this answer again).
+            failed = SETTLED_FAILED if status >= 500 else ""
+            kept = StoredAnswer(status, answer_headers(answer.headers), body, settled=failed)
         try:
             self.chain.app.record_command(
-                ctx, method, route, status, received_at, dossier_id=subject_id, gemeente=gemeente
+                ctx,
+                method,
+                route,
+                status,
+                received_at,
+                dossier_id=subject_id,
+                gemeente=gemeente,
+                answer=(key.command_id, kept) if key is not None and kept is not None else None,
             )
         except Exception:
             log.exception("command_not_logged", extra={"route": route, "status": status})
@@ -215,15 +303,42 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
         return html_response(page)
 
+    @api("GET", "/api/v1/commands/<path:key>", expected_exceptions=ChainError)
+    def command_outcome(self, request: Request, key: str) -> Response:
+        """What came of one's own command, by its Idempotency-Key: for a client that got no
+        answer, or 504, or 503. A command whose answer can no longer come is settled now."""
+        ctx = self._authorise(request, Action.FOLLOW_COMMAND, "opdracht-volgen")
+        found = self.command_keys.find(ctx.actor.user_id, key)
+        if found is None:
+            raise NotFound(
+                "no command of yours has this Idempotency-Key (keys are kept for 24 hours)"
+            )
+        command, answer = found
+        if answer is None and self._settle_due(command):
+            answer = self.command_keys.settle(command)
+        return json_response(200, command_state(key, command, answer))
+
+    def _settle_due(self, command: Key) -> bool:
+        received = datetime.fromisoformat(command.received_at)
+        return (datetime.now(UTC) - received).total_seconds() > settle_after()
+
     @api("GET", "/health")
     def health(self, request: Request) -> Response:
+        """Healthy when PostgreSQL answers, RabbitMQ takes a connection, the gateway's own
+        consumer (its answers come in on it) is consuming, and every service answers that it
+        is healthy itself (PostgreSQL and its consumer) within three seconds. `checks` says
+        which part is down, `details` why."""
         checks: dict[str, str] = {}
+        details: dict[str, Any] = {}
         try:
-            self.chain.runtime.health()
+            own = self.chain.runtime.health()
             checks["postgres"] = "ok"
+            checks["gateway"] = own["status"]
+            if own["status"] != "ok":
+                details["gateway"] = own
         except Exception:
             log.exception("health_postgres_down")
-            checks["postgres"] = "down"
+            checks["postgres"] = checks["gateway"] = "down"
         try:
             with Connection(settings.AMQP_URI.get(), connect_timeout=2) as conn:
                 conn.ensure_connection(max_retries=1)
@@ -234,20 +349,26 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         pile = eventlet.GreenPile()
         for name in SERVICES:
             pile.spawn(self._service_health, name)
-        checks.update(dict(pile))
+        for name, report in pile:
+            checks[name] = "ok" if report.get("status") == "ok" else "down"
+            if checks[name] != "ok":
+                details[name] = report
         healthy = all(v == "ok" for v in checks.values())
-        return json_response(
-            200 if healthy else 503, {"status": "ok" if healthy else "down", "checks": checks}
-        )
+        body: dict[str, Any] = {"status": "ok" if healthy else "down", "checks": checks}
+        if details:
+            body["details"] = details
+        return json_response(200 if healthy else 503, body)
 
-    def _service_health(self, name: str) -> tuple[str, str]:
+    def _service_health(self, name: str) -> tuple[str, dict[str, Any]]:
         try:
             with eventlet.Timeout(3):
-                getattr(self, name).health()
-            return name, "ok"
-        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - reported as down
+                return name, getattr(self, name).health()
+        except eventlet.Timeout:
+            log.warning("health_service_down", extra={"target": name, "error": "no answer"})
+            return name, {"status": "down", "reason": "no answer within 3 s"}
+        except Exception as exc:  # noqa: BLE001 - reported as down
             log.warning("health_service_down", extra={"target": name, "error": repr(exc)})
-            return name, "down"
+            return name, {"status": "down", "reason": type(exc).__name__}
 
     @api("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:

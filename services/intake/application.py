@@ -20,7 +20,7 @@ from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import Conflict, InvalidInput, NotFound, field_error
+from services.common.errors import AlreadyRegistered, Conflict, InvalidInput, NotFound, field_error
 from services.common.region import Region
 from services.common.values import jsonable
 from services.intake.brede_intake import intake_id
@@ -76,6 +76,8 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
                 dossier.record_profile(profile)
             if household:
                 dossier.join_household(household_id=household, relation=link["relation"])
+        if claim.id in self.repository:  # (inside a command, a concurrent claim fails its commit)
+            raise self._refuse_second_registration(ctx, claim.id, registration.gemeente)
         try:
             self.save(dossier, claim)
         except IntegrityError:
@@ -95,7 +97,9 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             lambda c: c.refuse_registration(requested_for=requested_for),
         )
         if ctx.actor.acts_for(claim.gemeente):
-            return Conflict(f"this person already has a dossier: {claim.dossier_id}")
+            return AlreadyRegistered(
+                f"this person already has a dossier: {claim.dossier_id}", str(claim.dossier_id)
+            )
         return Conflict(
             "this BSN cannot be registered; the attempt is recorded. If the person moved here,"
             " ask for a handover of their dossier"

@@ -7,7 +7,7 @@ from typing import Any
 from services.common import settings
 from services.common.access import Action, require
 from services.common.active_guide import MatchingGuides
-from services.common.entrypoints import rpc
+from services.common.entrypoints import command, rpc
 from services.common.errors import EXPECTED
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
@@ -30,7 +30,7 @@ class IntakeService(ChainService):
     def _guides(self) -> MatchingGuides:
         return MatchingGuides(self.matching, self.consent)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def register(self, registration: dict[str, Any]) -> dict[str, str]:
         dossier_id = self.chain.app.register(self.chain.ctx, registration)
         return {"id": str(dossier_id)}
@@ -43,7 +43,7 @@ class IntakeService(ChainService):
     def dossier_view(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.dossier_view(self.chain.ctx, dossier_id, self._guides())
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def correct(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.correct(self.chain.ctx, dossier_id, data)
 
@@ -63,47 +63,47 @@ class IntakeService(ChainService):
             return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500))
 
     # the brede intake ----------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_leerbaarheidstoets(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_leerbaarheidstoets(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def add_education(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.add_education(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def add_work(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.add_work(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_personal_circumstances(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_personal_circumstances(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_life_domain(self, dossier_id: str, domain: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_life_domain(self.chain.ctx, dossier_id, domain, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def close_practical_item(self, dossier_id: str, item: str, data: Any) -> dict[str, Any]:
         return self.chain.app.close_practical_item(self.chain.ctx, dossier_id, item, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def plan_conversation(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.plan_conversation(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_attendance(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
         return self.chain.app.record_attendance(self.chain.ctx, dossier_id, int(number), data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def decide_sanction(self, dossier_id: str, step: str, data: Any) -> dict[str, Any]:
         return self.chain.app.decide_sanction(self.chain.ctx, dossier_id, step, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def complete_intake(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.complete_intake(self.chain.ctx, dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def choose_route(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.choose_route(self.chain.ctx, dossier_id, data)
 
@@ -112,7 +112,7 @@ class IntakeService(ChainService):
         return self.chain.app.brede_intake(self.chain.ctx, dossier_id)
 
     # signals --------------------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.give_signal(self.chain.ctx, dossier_id, data, self._guides())
 

@@ -10,7 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from services.common import settings
 from services.common.access import Action, require
-from services.common.entrypoints import consume, rpc
+from services.common.entrypoints import command, consume, rpc
 from services.common.errors import EXPECTED
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime, events_from
@@ -64,15 +64,15 @@ class MatchingService(ChainService):
         return self.pool
 
     # guides and placements ----------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def register_guide(self, data: Any) -> dict[str, Any]:
         return self.chain.app.register_guide(self.chain.ctx, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_guide(self, guide_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.change_guide(self.chain.ctx, guide_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def withdraw_guide(self, guide_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.withdraw_guide(self.chain.ctx, guide_id, data)
 
@@ -80,15 +80,15 @@ class MatchingService(ChainService):
     def guide(self, guide_id: str) -> dict[str, Any]:
         return self.chain.app.guide(self.chain.ctx, guide_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def offer_placement(self, data: Any) -> dict[str, Any]:
         return self.chain.app.offer_placement(self.chain.ctx, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_placement(self, placement_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.change_placement(self.chain.ctx, placement_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def close_placement(self, placement_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.close_placement(self.chain.ctx, placement_id, data)
 
@@ -109,7 +109,7 @@ class MatchingService(ChainService):
             }
 
     # matching -----------------------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def set_profile(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.set_profile(self.chain.ctx, dossier_id, data)
 
@@ -119,21 +119,21 @@ class MatchingService(ChainService):
             self.chain.ctx, dossier_id, kind, self._pool(), ConsentRpc(self.consent)
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def propose(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.propose(self.chain.ctx, dossier_id, data, ConsentRpc(self.consent))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def answer(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.answer(self.chain.ctx, dossier_id, proposal_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def start(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.start(
             self.chain.ctx, dossier_id, proposal_id, data, ConsentRpc(self.consent)
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def end(self, dossier_id: str, proposal_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.end(self.chain.ctx, dossier_id, proposal_id, data)
 
@@ -151,10 +151,10 @@ class MatchingService(ChainService):
         """For intake and pip: whether the caller is the dossier's active guide."""
         return self.chain.app.is_active_guide(self.chain.ctx, dossier_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def log_activity(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.log_activity(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.give_signal(self.chain.ctx, dossier_id, data)

@@ -12,7 +12,7 @@ from services.common import settings
 from services.common.access import Action, require, require_for_gemeente
 from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
-from services.common.entrypoints import consume, rpc
+from services.common.entrypoints import command, consume, rpc
 from services.common.errors import EXPECTED, NotFound
 from services.common.proxies import PlatformRpcProxy
 from services.common.region import Region
@@ -57,56 +57,56 @@ class PipService(ChainService):
         return self.chain.app.starting_points(self.chain.ctx, dossier_id)
 
     # drafting, establishing, revising -----------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_sections(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.change_sections(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def add_goal(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.add_goal(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_goal(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.change_goal(self.chain.ctx, dossier_id, goal_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def remove_goal(self, dossier_id: str, goal_id: str) -> dict[str, Any]:
         return self.chain.app.remove_goal(self.chain.ctx, dossier_id, goal_id)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def request_extension(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.request_extension(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def information_arrived(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.information_arrived(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def establish(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.establish(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def revise(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.revise(self.chain.ctx, dossier_id, data)
 
     # progress and handhaving --------------------------------------------------------------------
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_goal_progress(self, dossier_id: str, goal_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_goal_progress(
             self.chain.ctx, dossier_id, goal_id, data, self._guides()
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_module_hours(self, dossier_id: str, module: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_module_hours(
             self.chain.ctx, dossier_id, module, data, self._guides()
         )
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_breach(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.record_breach(self.chain.ctx, dossier_id, data)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def decide_measure(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
         return self.chain.app.decide_measure(self.chain.ctx, dossier_id, number, data)
 

@@ -378,3 +378,35 @@ def test_reads_and_refused_commands_are_filed_under_the_dossiers_own_gemeente(pl
         what="otto's refused command under 0344",
     )
     assert attempts[0]["result"] == "geweigerd" and attempts[0]["gemeente"] == "0344"
+
+
+def test_the_dossier_list_honours_its_limit_and_records_each_dossier_it_shows(platform):
+    for _ in range(3):
+        platform.register(person("0344"))
+    listed = _get(platform, "/api/v1/dossiers?limit=2", "regievoerder", "lijst-lezer")
+    shown = [d["id"] for d in listed.json()["dossiers"]]
+    assert len(shown) == 2
+
+    recorded = eventually(
+        lambda: {
+            row["dossier_id"]
+            for row in platform.sql(
+                "SELECT dossier_id FROM audit.ledger WHERE correlation_id = %s AND event_type = %s",
+                trace_of(listed),
+                "nl.wegwijs.gateway.gegevens.ingezien.v1",
+            )
+        },
+        lambda found: found == set(shown),
+        what="each listed dossier is recorded as read",
+    )
+    assert recorded == set(shown)
+
+    token = issue_token("regievoerder", ["0344"], user_id="lijst-lezer")
+    for wrong in ("0", "501", "twee", "-1"):
+        refused = platform.http.get(
+            f"{platform.url}/api/v1/dossiers?limit={wrong}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=15,
+        )
+        assert refused.status_code == 422, (wrong, refused.text)
+        assert [e["field"] for e in refused.json()["errors"]] == ["limit"]

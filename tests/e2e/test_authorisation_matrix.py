@@ -200,6 +200,8 @@ TABLE: dict[str, Row] = {
         },
     ),
     "getSharingProtocol": Row({role: anyhow for role in ROLES}),
+    # Anyone asks about their own commands only: another's key (or none) is not found.
+    "commandOutcome": Row({role: anyhow for role in ROLES}, may_find_nothing=True),
     # matching: organisations (bodies for new guides and placements are incomplete on purpose:
     # the regional pool other tests rank from stays as it is)
     "registerGuide": Row({"coordinator": both}, lambda d: {"name": "Matrix"}),
@@ -379,6 +381,7 @@ def _values(dossier: GuidedDossier) -> dict[str, str]:
         "event_id": str(uuid.uuid4()),
         "gemeente": "0344",
         "oin": GUIDES_ORG,
+        "key": "matrix-key",
     }
 
 

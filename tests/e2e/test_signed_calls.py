@@ -25,12 +25,23 @@ REGIEVOERDER = CommandContext(
 
 
 def _header(ctx, target, method, *args, now=None, signed_by="gateway", caller="gateway"):
-    return sign_call(caller, signing_key_of(signed_by), ctx, target, method, args, {}, now=now)
+    """A header signed once, for the reply key of the first client that sends it."""
+    signed: list[str] = []
+
+    def for_reply(reply_to: str) -> str:
+        if not signed:
+            key = signing_key_of(signed_by)
+            signed.append(
+                sign_call(caller, key, ctx, target, method, args, {}, now=now, reply_to=reply_to)
+            )
+        return signed[0]
+
+    return for_reply
 
 
-def _sending(header: str) -> PlatformClient:
+def _sending(header) -> PlatformClient:
     """A client (as the gateway's broker user) that sends `header` with every call."""
-    return PlatformClient("gateway", signer=lambda *call: header)
+    return PlatformClient("gateway", signer=lambda *call: header(call[-1]))
 
 
 def test_a_context_captured_on_a_harmless_read_is_refused_on_another_method(platform):
@@ -67,8 +78,8 @@ def test_a_context_is_taken_once_by_all_instances_of_a_service_together(platform
     try:
         header = _header(REGIEVOERDER, "intake", "dossier", dossier_id)
         outcomes = []
-        for _ in range(6):
-            with _sending(header) as rpc:
+        with _sending(header) as rpc:
+            for _ in range(6):
                 try:
                     outcomes.append(rpc.intake.dossier(dossier_id)["id"])
                 except Unauthenticated as refused:
@@ -78,6 +89,17 @@ def test_a_context_is_taken_once_by_all_instances_of_a_service_together(platform
 
     assert outcomes[0] == dossier_id
     assert all("replay" in outcome for outcome in outcomes[1:]), outcomes
+
+
+def test_a_context_captured_on_the_way_is_refused_from_another_connection(platform):
+    """The answer goes where the caller said: a captured call sent again from elsewhere would
+    have its answer (a command's stored outcome, say) delivered to whoever sent it."""
+    dossier_id = platform.register(person("0344"))
+    captured = _header(REGIEVOERDER, "intake", "dossier", dossier_id)
+    with _sending(captured) as rpc:
+        assert rpc.intake.dossier(dossier_id)["id"] == dossier_id
+    with _sending(captured) as rpc, pytest.raises(Unauthenticated, match="elsewhere"):
+        rpc.intake.dossier(dossier_id)
 
 
 def test_a_service_cannot_sign_as_the_gateway(platform):

@@ -129,6 +129,7 @@ def test_health_openapi_and_metrics_answer(platform):
     assert set(health.json()["checks"]) == {
         "postgres",
         "rabbitmq",
+        "gateway",
         "intake",
         "pip",
         "matching",

@@ -92,3 +92,13 @@ def test_the_gateway_never_reaches_a_notification_log():
     header = _signed(method="notifications", args=(1, 10))
     with pytest.raises(RefusedCall, match="may not call"):
         _verify(header, method="notifications", args=(1, 10))
+
+
+def test_a_call_is_taken_only_when_its_answer_goes_where_the_caller_signed():
+    header = _signed(reply_to="reply.gateway.1")
+
+    assert verify_call(
+        header, "intake", "dossier", (DOSSIER,), {}, PUBLIC, reply_to="reply.gateway.1"
+    )
+    with pytest.raises(RefusedCall, match="elsewhere"):
+        verify_call(header, "intake", "dossier", (DOSSIER,), {}, PUBLIC, reply_to="reply.other.2")
