@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from services.audit.ledger import ALL_FIELDS as LEDGER_FIELDS
@@ -421,7 +422,8 @@ KEY_HEADER = {
 def openapi_document() -> dict[str, Any]:
     """The API, with what the gateway's door may answer on any operation: 429 to a flooding
     token, and 400 or 413 for a body that is not JSON, nests too deep or is too large."""
-    document = _api_document()
+    # A copy: operations and responses may be module-level constants shared between calls.
+    document = copy.deepcopy(_api_document())
     for item in document["paths"].values():
         for method, operation in item.items():
             if method not in METHODS:
