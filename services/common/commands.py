@@ -315,10 +315,12 @@ def _unavailable() -> Answer:
 
 # storage --------------------------------------------------------------------------------------
 def create_outcome_table(cur: Cursor, schema: str) -> None:
+    """`outcome` is `json`, not `jsonb`: an answer given again is the same text, keys in the
+    order the first answer had them."""
     cur.execute(
         sql.SQL(
             "CREATE TABLE IF NOT EXISTS {} (command_id text PRIMARY KEY, method text NOT NULL,"
-            " args_digest text NOT NULL, outcome jsonb NOT NULL,"
+            " args_digest text NOT NULL, outcome json NOT NULL,"
             " recorded_at timestamptz NOT NULL DEFAULT now())"
         ).format(sql.Identifier(schema, TABLE))
     )

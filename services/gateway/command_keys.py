@@ -10,14 +10,13 @@ key). For each key the gateway keeps (`gateway.command_keys`):
   request is refused with 422;
 - the command id the services carry it out under (`services/common/commands.py`): a retry with
   the same key reaches the service with the same id, so it takes effect at most once;
-- which service method it reached (`target`), to ask for the outcome when the answer got lost;
 - and, as the gateway's own command outcome (written in one transaction with the ledger's record
   of the command, `HandledCommand`), the answer: a retry is answered with it (`Idempotent-
   Replayed: true`).
 
 A command whose answer is not known (the gateway gave up waiting: 504; a service or the broker
-failed while it was under way) is settled afterwards (`Settler`): the service says whether it
-has an outcome for the command id, and when it has none, records that the command is given up,
+failed while it was under way) is settled afterwards (`settle.py`): the services say whether one
+has an outcome for the command id, and those without one record that the command is given up,
 so it can never take effect later. Only then does the ledger record the command, with what
 happened in the end. A client may ask for that outcome by its key
 (`GET /api/v1/commands/{key}`), or send the request again with the same key: the first answer,
@@ -39,7 +38,7 @@ from typing import Any
 from psycopg import Cursor
 
 from services.common.context import CommandContext
-from services.common.errors import ChainError, InvalidInput, field_error
+from services.common.errors import ChainError, Conflict, InvalidInput, field_error
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +60,6 @@ DDL = [
         fingerprint text NOT NULL,
         method text NOT NULL,
         route text NOT NULL,
-        target text NOT NULL DEFAULT '',
         answered_status integer,
         received_at text NOT NULL,
         dossier_id text NOT NULL,
@@ -120,7 +118,6 @@ class Key:
     command_id: str
     method: str
     route: str
-    target: str
     received_at: str
     answered_status: int | None
     dossier_id: str
@@ -181,23 +178,24 @@ class CommandKeys:
         """The key's command, new or as it was used before, with its answer if it has one.
         Raises InvalidInput when the key was used before for another request."""
         scope = scope_of(ctx.actor.user_id, key)
-        with self.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO gateway.command_keys (scope, command_id, fingerprint, method, route,"
-                " received_at, dossier_id, context) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (scope) DO NOTHING",
-                (
-                    scope,
-                    str(uuid.uuid4()),
-                    print_,
-                    method,
-                    route,
-                    received_at,
-                    dossier_id,
-                    json.dumps(ctx.as_dict()),
-                ),
-            )
-            row = _select(cur, scope)
+        values = (
+            scope,
+            str(uuid.uuid4()),
+            print_,
+            method,
+            route,
+            received_at,
+            dossier_id,
+            json.dumps(ctx.as_dict()),
+        )
+        for _attempt in range(2):
+            with self.db.transaction() as cur:
+                cur.execute(_BEGIN, (*values, scope))
+                row = cur.fetchone()
+            if row is not None:
+                break
+        else:  # (a twin request inserted it after this statement began, twice over)
+            raise Conflict("the same key is in use by another request just now; try again")
         if row["fingerprint"] != print_:
             raise mismatch()
         return _key(row, key), _answer(row)
@@ -212,19 +210,12 @@ class CommandKeys:
         fresh = str(uuid.uuid4())
         with self.db.transaction() as cur:
             cur.execute(
-                "UPDATE gateway.command_keys SET command_id = %s, target = '',"
+                "UPDATE gateway.command_keys SET command_id = %s,"
                 " answered_status = NULL WHERE scope = %s AND command_id = %s",
                 (fresh, found.scope, found.command_id),
             )
             row = _select(cur, found.scope)
         return _key(row, found.key)
-
-    def reached(self, scope: str, target: str) -> None:
-        """The command is on its way to `target` (service.method): where to ask its outcome."""
-        with self.db.transaction() as cur:
-            cur.execute(
-                "UPDATE gateway.command_keys SET target = %s WHERE scope = %s", (target, scope)
-            )
 
     def unknown(self, scope: str, status: int) -> None:
         """The client was answered `status` while the outcome was not known."""
@@ -258,6 +249,23 @@ class CommandKeys:
             return cur.rowcount
 
 
+# One statement: the key's new row, or the one it had, with its current attempt's answer. (When a
+# twin request inserts the key after this statement began, it sees neither: then again.)
+_BEGIN = """
+WITH new AS (
+    INSERT INTO gateway.command_keys (scope, command_id, fingerprint, method, route, received_at,
+        dossier_id, context)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (scope) DO NOTHING RETURNING *
+)
+SELECT new.*, NULL::json AS outcome FROM new
+UNION ALL
+SELECT k.*, o.outcome FROM gateway.command_keys k
+    LEFT JOIN gateway.command_outcomes o ON o.command_id = k.command_id
+    WHERE k.scope = %s AND NOT EXISTS (SELECT 1 FROM new)
+"""
+
+
 def _select(cur: Cursor, scope: str) -> dict[str, Any] | None:
     """A key's row with its current attempt's answer (the gateway's own command outcome)."""
     cur.execute(
@@ -282,7 +290,6 @@ def _key(row: dict[str, Any], key: str) -> Key:
         command_id=row["command_id"],
         method=row["method"],
         route=row["route"],
-        target=row["target"],
         received_at=row["received_at"],
         answered_status=row["answered_status"],
         dossier_id=row["dossier_id"],

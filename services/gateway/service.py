@@ -131,11 +131,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         return ctx
 
     def _call(self, method: Callable[..., Any], *args: Any) -> Any:
-        if self.command_key is not None:
-            target = f"{method.service_name}.{method.method_name}"
-            if target != self.command_target:
-                self.command_keys.reached(self.command_key.scope, target)
-                self.command_target = target
+        if self.command_key is not None:  # on its way: from now on its outcome may be unknown
+            self.command_target = f"{method.service_name}.{method.method_name}"
         timeout = float(settings.RPC_TIMEOUT_SECONDS.get())
         try:
             with eventlet.Timeout(timeout, GatewayTimeout(f"no answer within {timeout:g} s")):

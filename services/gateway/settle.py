@@ -3,11 +3,11 @@
 The gateway answers 504 when a service does not answer in time, and 5xx when the broker or a
 service fails while a command is on its way: the command may or may not have taken effect. Such
 a command (and one whose request died with the gateway) is left open under its key
-(`command_keys.py`). Once no answer can still come (`settle_after`), the settler asks the service
-the command went to what came of it (`settle_command`): the service answers with its outcome, or,
-when it has none, records that the command is given up, so that a delivery still under way can
-never carry it out. Then the ledger gets the command's one record: what the client was answered,
-and what happened in the end.
+(`command_keys.py`). Once no answer can still come (`settle_after`), the settler asks the
+services what came of it (`settle_command`): the one it went to answers with its outcome; a
+service without an outcome for it records that the command is given up, so that a delivery still
+under way can never carry it out. Then the ledger gets the command's one record: what the client
+was answered, and what happened in the end.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from services.common import settings
 from services.common.context import system_context
 from services.common.proxies import PlatformClient
 from services.gateway.command_keys import (
+    SETTLED_APPLIED,
     SETTLED_FAILED,
+    SETTLED_REFUSED,
     CommandKeys,
     Key,
     StoredAnswer,
@@ -31,6 +33,8 @@ from services.gateway.command_keys import (
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
+# The services that carry out commands (they keep command outcomes).
+COMMAND_SERVICES = ("intake", "pip", "matching", "consent")
 FORGET_EVERY_SECONDS = 600.0
 # What the ledger says the client was answered when the gateway died before answering.
 NO_ANSWER = 504
@@ -85,8 +89,7 @@ class CommandKeyStore(DependencyProvider):
 
     def settle(self, key: Key) -> StoredAnswer:
         """Find out what came of `key`'s command, and record it once in the ledger."""
-        service = key.target.partition(".")[0]
-        verdict = self._settle_at(service, key.command_id) if service else SETTLED_FAILED
+        verdict = self._verdict(key.command_id)
         status = key.answered_status or NO_ANSWER
         answer = StoredAnswer(status, {}, "", settled=verdict)
         ctx = key.context.for_command(key.command_id)
@@ -109,6 +112,15 @@ class CommandKeyStore(DependencyProvider):
             extra={"route": key.route, "result": verdict, "recorded": recorded},
         )
         return answer
+
+    def _verdict(self, command_id: str) -> str:
+        """What came of a command, asked of every service that carries out commands (a command
+        goes to one of them; the others record that it never will reach them)."""
+        verdicts = {self._settle_at(service, command_id) for service in COMMAND_SERVICES}
+        for verdict in (SETTLED_APPLIED, SETTLED_REFUSED):
+            if verdict in verdicts:
+                return verdict
+        return SETTLED_FAILED
 
     def _settle_at(self, service: str, command_id: str) -> str:
         with self._lock:

@@ -179,3 +179,25 @@ def test_the_ledger_records_a_command_once_with_its_key_and_a_client_can_ask_its
     assert entries == [{"result": "uitgevoerd", "actor": "e2e-regievoerder"}]
     [record] = _handled(platform, "e2e-regievoerder", key)
     assert record["status"] == 201
+
+
+def test_twin_requests_with_one_key_at_the_same_moment_take_effect_once(platform):
+    """A client that sends again before the first answer came: the four requests race through
+    the gateway and the service; the command is carried out once, each gets its answer, and
+    the ledger records it once."""
+    import eventlet
+
+    dossier_id = platform.register(person("0344"))
+    key = str(uuid.uuid4())
+    work = {"country": "Somalië", "occupation": f"Monteur-{key[:8]}", "years": 4}
+    path = f"/api/v1/dossiers/{dossier_id}/intake/work"
+
+    pile = eventlet.GreenPile()
+    for _ in range(4):
+        pile.spawn(send, platform, "POST", path, work, _keyed(key))
+    answers = list(pile)
+
+    assert {a.status_code for a in answers} == {200}, [a.text for a in answers]
+    assert len({a.text for a in answers}) == 1
+    assert _work_added(platform, dossier_id, work["occupation"]) == 1
+    assert [r["status"] for r in _handled(platform, "e2e-regievoerder", key)] == [200]
