@@ -6,11 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: up down test lint format bench install clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	# Node.js tools the tests run on the published contracts (package-lock.json; no install scripts).
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,4 +40,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean: down
-	rm -rf $(VENV) .run
+	rm -rf $(VENV) .run node_modules

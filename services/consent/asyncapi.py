@@ -1,10 +1,16 @@
 """The AsyncAPI 3 document of the partner feed; contracts/asyncapi.json is this, written out
-(`wegwijs asyncapi > contracts/asyncapi.json`; a test fails when it is stale)."""
+(`wegwijs asyncapi > contracts/asyncapi.json`; a test fails when it is stale).
+
+The document is whole: the partner schemas (`contracts/partner/`) are in it under
+`components.schemas`, their `$ref`s by `$id` turned into references inside the document, so the
+official AsyncAPI parser and any generator read it without fetching anything."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from services.common import settings
 from services.consent.categories import Categories
 from services.consent.feeds import CHANNELS, WITHDRAWAL_TYPE
 
@@ -26,10 +32,12 @@ def asyncapi_document() -> dict[str, Any]:
             "name": t,
             "title": t,
             "summary": "The integration event of this type, with only the fields the sharing "
-            "decision permits (see its data schema for the fields it can have).",
+            "decision permits.",
+            "description": f"The fields its `data` can have: `events/{t}.json` beside this "
+            "document (JSON Schema 2020-12, `$id` "
+            f"`urn:wegwijs:contracts:events:{t}`).",
             "contentType": "application/cloudevents+json",
-            "payload": {"$ref": "partner/cloudevent.v1.json"},
-            "externalDocs": {"url": f"events/{t}.json"},
+            "payload": {"$ref": "#/components/schemas/PartnerCloudEvent"},
         }
         for t in types
     }
@@ -37,7 +45,7 @@ def asyncapi_document() -> dict[str, Any]:
         "name": WITHDRAWAL_TYPE,
         "title": "A consent ended or was narrowed: delete what it no longer covers",
         "contentType": "application/cloudevents+json",
-        "payload": {"$ref": f"partner/{WITHDRAWAL_TYPE}.json"},
+        "payload": {"$ref": "#/components/schemas/ConsentEnded"},
     }
     refs = [{"$ref": f"#/channels/partnerFeed/messages/{name}"} for name in messages]
     return {
@@ -106,12 +114,44 @@ def asyncapi_document() -> dict[str, Any]:
             }
         },
         "components": {
+            "schemas": _partner_schemas(),
             "securitySchemes": {
                 "partnerUser": {
                     "type": "userPassword",
                     "description": "Your own AMQP user (from `wegwijs partner add`): it may read "
                     "your queue and nothing else; the broker refuses the rest.",
                 }
-            }
+            },
         },
     }
+
+
+PARTNER_CONTRACTS = settings.ROOT / "contracts" / "partner"
+# The partner schemas by the name they have in the document.
+_SCHEMAS = {"PartnerCloudEvent": "cloudevent.v1", "ConsentEnded": WITHDRAWAL_TYPE}
+
+
+def _partner_schemas() -> dict[str, Any]:
+    """Each partner schema without `$schema` and `$id` (inside the document its base is the
+    document's), every `$ref` to another by `$id` pointing into the document."""
+    by_id = {f"urn:wegwijs:contracts:partner:{file}": name for name, file in _SCHEMAS.items()}
+    found = {}
+    for name, file in _SCHEMAS.items():
+        schema = json.loads((PARTNER_CONTRACTS / f"{file}.json").read_text(encoding="utf-8"))
+        schema.pop("$schema", None)
+        schema.pop("$id", None)
+        found[name] = _internal(schema, by_id)
+    return found
+
+
+def _internal(node: Any, by_id: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: f"#/components/schemas/{by_id[value]}"
+            if key == "$ref" and value in by_id
+            else _internal(value, by_id)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_internal(item, by_id) for item in node]
+    return node

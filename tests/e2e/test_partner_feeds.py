@@ -132,8 +132,11 @@ class Feed:
 
 def _validator(event_type: str) -> jsonschema.Validator:
     resources = [
-        (p.name, Resource.from_contents(json.loads(p.read_text())))
-        for p in PARTNER_CONTRACTS.glob("*.json")
+        (resource.contents["$id"], resource)
+        for resource in (
+            Resource.from_contents(json.loads(p.read_text()))
+            for p in PARTNER_CONTRACTS.glob("*.json")
+        )
     ]
     own = PARTNER_CONTRACTS / f"{event_type}.json"
     schema = json.loads(
