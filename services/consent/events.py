@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.topics import keep_topics
 from services.consent.decisions import DisclosureLog
 from services.consent.feeds import SUBSCRIPTIONS_ID, Subscriptions
 from services.consent.partners import Partner
@@ -144,3 +145,15 @@ PUBLICATIONS = {
         },
     ),
 }
+
+# The topic of each aggregate class consent's stored events carry, and the class it means now: a
+# moved class keeps its old topic here (services/common/topics.py).
+STORED_TOPICS = {
+    "services.consent.decisions:DisclosureLog": DisclosureLog,
+    "services.consent.feeds:Subscriptions": Subscriptions,
+    "services.consent.partners:Partner": Partner,
+    "services.consent.protocol:ProtocolRegister": ProtocolRegister,
+    "services.consent.records:DossierConsents": DossierConsents,
+    "services.consent.relations:Relations": Relations,
+}
+keep_topics(STORED_TOPICS)

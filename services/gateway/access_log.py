@@ -25,6 +25,7 @@ from services.common.application import ChainApplication
 from services.common.commands import Outcome
 from services.common.context import CommandContext
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.topics import keep_topics
 from services.gateway.command_keys import StoredAnswer
 
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
@@ -111,7 +112,27 @@ class HandledCommand(ChainAggregate):
     """One command the API answered: the first link of its trace in the ledger. Its time is when
     the request came in, so that a trace reads in the order things happened."""
 
-    @event("Handled")
+    class Handled(ChainAggregate.Created):
+        """Version 2 added the command id and the settled result; a version 1 event (stored
+        before 29 November 2026) is read with both empty (an upcast, as topics.py says)."""
+
+        method: str
+        route: str
+        status: int
+        dossier_id: str
+        gemeente: str
+        received_at: str
+        command_id: str
+        result: str
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("command_id", "")
+            state.setdefault("result", "")
+
+    @event(Handled)
     def __init__(
         self,
         method: str,
@@ -238,11 +259,11 @@ def categories_of_intake(intake: Mapping[str, Any]) -> list[str]:
 
 
 def _command_data(e: Any) -> dict[str, Any]:
-    result = getattr(e, "result", "") or outcome(e.status)
+    result = e.result or outcome(e.status)
     data = {"method": e.method, "route": e.route, "status": e.status, "result": result}
     if e.dossier_id:
         data["dossier_id"] = e.dossier_id
-    if command_id := getattr(e, "command_id", ""):
+    if command_id := e.command_id:
         data["command_id"] = command_id
     return data
 
@@ -276,3 +297,13 @@ PUBLICATIONS = {
         READ, lambda e: {"endpoint": e.endpoint, "categories": e.categories}
     ),
 }
+
+# The topic of each aggregate class the gateway's stored events carry, and the class it means now
+# (services/common/topics.py).
+STORED_TOPICS = {
+    "services.gateway.access_log:AccessLog": AccessLog,
+    "services.gateway.access_log:DossierRead": DossierRead,
+    "services.gateway.access_log:HandledCommand": HandledCommand,
+    "services.gateway.access_log:RefusedRead": RefusedRead,
+}
+keep_topics(STORED_TOPICS)

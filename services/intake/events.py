@@ -7,6 +7,7 @@ the V-nummer or a name.
 from __future__ import annotations
 
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.topics import keep_topics
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
 from services.intake.signals import SignalLog
@@ -137,3 +138,14 @@ PUBLICATIONS = {
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}
     ),
 }
+
+# The topic of each aggregate class intake's stored events carry, and the class it means now: a
+# moved class keeps its old topic here (services/common/topics.py).
+STORED_TOPICS = {
+    "services.intake.domain:Dossier": Dossier,
+    "services.intake.domain:BsnClaim": BsnClaim,
+    "services.intake.brede_intake:BredeIntake": BredeIntake,
+    "services.intake.signals:SignalLog": SignalLog,
+    "services.intake.views:ReadLog": ReadLog,
+}
+keep_topics(STORED_TOPICS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.topics import keep_topics
 from services.matching.domain import Guidance, Guide, Placement
 
 GUIDE_REGISTERED = "nl.wegwijs.matching.begeleider.geregistreerd.v1"
@@ -152,3 +153,12 @@ PUBLICATIONS = {
         },
     ),
 }
+
+# The topic of each aggregate class matching's stored events carry, and the class it means now: a
+# moved class keeps its old topic here (services/common/topics.py).
+STORED_TOPICS = {
+    "services.matching.domain:Guidance": Guidance,
+    "services.matching.domain:Guide": Guide,
+    "services.matching.domain:Placement": Placement,
+}
+keep_topics(STORED_TOPICS)

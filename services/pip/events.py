@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.topics import keep_topics
 from services.pip.domain import Pip
 from services.pip.handhaving import Enforcement
 
@@ -194,3 +195,11 @@ PUBLICATIONS = {
         lambda e: {"number": e.number, "measure": e.measure, "taken": e.taken},
     ),
 }
+
+# The topic of each aggregate class pip's stored events carry, and the class it means now: a
+# moved class keeps its old topic here (services/common/topics.py).
+STORED_TOPICS = {
+    "services.pip.domain:Pip": Pip,
+    "services.pip.handhaving:Enforcement": Enforcement,
+}
+keep_topics(STORED_TOPICS)

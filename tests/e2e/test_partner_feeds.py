@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -443,3 +444,30 @@ def test_every_sharing_decision_of_the_run_is_in_the_ledger_with_what_decided_it
     for entry in entries:
         answers = entry["legal_basis"].split("; ")
         assert answers and all(": ja (" in a or ": nee (" in a for a in answers), entry
+
+
+def test_a_partner_following_the_asyncapi_document_connects_and_receives_an_event(platform, feeds):
+    """What `contracts/asyncapi.json` says (server host, the vhost in its pathname, the
+    channel's address) with the user `wegwijs partner add` gave: that is where the feed is."""
+    document = json.loads((ROOT / "contracts" / "asyncapi.json").read_text())
+    server = document["servers"]["rabbitmq"]
+    given = urlsplit(feeds[A]["amqp_uri"])
+    vhost = f"{platform.layout.name}-partner-{A}"  # "<platform vhost>-partner-<your OIN>"
+    path = server["pathname"].replace("{vhost}", vhost)
+    uri = f"amqp://{given.username}:{given.password}@{server['host']}{path}"
+    queue = document["channels"]["partnerFeed"]["address"].replace("{oin}", A)
+    assert server["protocol"] == "amqp" and queue == feeds[A]["queue"]
+
+    dossier_id = platform.register(person("0344"))
+    feed = Feed(uri, queue)
+    try:
+        _propose_guide(platform, dossier_id, feeds[A]["guide"])
+        [*_, proposed] = feed.until(
+            lambda e: e["subject"] == dossier_id and e["type"] == PROPOSED, "the proposal to A"
+        )
+    finally:
+        feed.close()
+
+    message = document["channels"]["partnerFeed"]["messages"]
+    assert PROPOSED in {m["name"] for m in message.values()}
+    _validator(PROPOSED).validate(proposed)
