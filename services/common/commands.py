@@ -45,7 +45,14 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import Cursor, sql
 
 from services.common import errors
-from services.common.errors import ChainError, Conflict, InvalidInput, Unavailable, field_error
+from services.common.errors import (
+    ChainError,
+    Contention,
+    GivenUp,
+    InvalidInput,
+    Unavailable,
+    field_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +62,6 @@ KEEP_HOURS = 48
 # An outcome that says the command was given up on: it will never be carried out (the gateway
 # settled a command it had answered 504, see `settle`).
 ABANDONED = "abandoned"
-
-
-class Contention(Conflict):
-    """The aggregates a command changes were changed by others each time it tried: nothing was
-    done, and the same command may be tried again."""
 
 
 # Outcomes that are not kept: trying the same command again may turn out otherwise.
@@ -85,7 +87,7 @@ class Outcome:
         if self.error is None:
             return self.answer
         if self.abandoned:
-            raise Conflict("this command was given up on and not carried out; send it again")
+            raise GivenUp("this command was given up on and not carried out; send it again")
         kind = {cls.__name__: cls for cls in errors.EXPECTED}.get(self.error["type"], ChainError)
         raise kind(*self.error["args"])
 

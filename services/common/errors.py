@@ -74,6 +74,16 @@ class AlreadyRegistered(Conflict):
         return str(self.args[0])
 
 
+class Contention(Conflict):
+    """What a command changes was changed by others each time it tried: nothing was done, and
+    the same command may be sent again."""
+
+
+class GivenUp(Conflict):
+    """The command was given up, after its answer got lost, and never takes effect: send it
+    again (with the same Idempotency-Key, as a new attempt)."""
+
+
 class Unavailable(ChainError):
     """Something the answer depends on is down for now; nothing was done. Try again later."""
 
@@ -88,6 +98,8 @@ EXPECTED = (
     Forbidden,
     Unauthenticated,
     AlreadyRegistered,
+    Contention,
+    GivenUp,
     Conflict,
     Unavailable,
 )

@@ -40,6 +40,7 @@ from services.common.consuming import consuming
 from services.common.context import CommandContext, bind_current, system_context
 from services.common.db import Database
 from services.common.envelope import Publication, context_of_event
+from services.common.errors import Unavailable
 from services.common.outbox import OutboxRelay, Publisher
 from services.common.projection import Projection, Projector
 from services.common.proxies import VERIFIED, PlatformClient
@@ -370,6 +371,8 @@ class ChainRuntime(DependencyProvider):
                 return "mislukt"
             except IntegrityError:  # it was just written after all
                 found = self.app.outcome(command_id)
+                if found is None:
+                    raise Unavailable("the command's outcome cannot be read now") from None
         if found.abandoned:
             return "mislukt"
         return "uitgevoerd" if found.error is None else "geweigerd"

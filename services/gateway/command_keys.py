@@ -205,24 +205,27 @@ class CommandKeys:
             row = _select(cur, scope_of(actor_id, key))
         return (_key(row, key), _answer(row)) if row else None
 
-    def retry_after_abandon(self, found: Key) -> Key:
-        """A new attempt for a key whose command was given up: a new command id."""
+    def retry_after_abandon(self, found: Key, received_at: str) -> Key:
+        """A new attempt for a key whose command was given up: a new command id, begun now (so
+        it is not settled before it could be answered)."""
         fresh = str(uuid.uuid4())
         with self.db.transaction() as cur:
             cur.execute(
-                "UPDATE gateway.command_keys SET command_id = %s,"
-                " answered_status = NULL WHERE scope = %s AND command_id = %s",
-                (fresh, found.scope, found.command_id),
+                "UPDATE gateway.command_keys SET command_id = %s, answered_status = NULL,"
+                " received_at = %s, created_at = now() WHERE scope = %s AND command_id = %s",
+                (fresh, received_at, found.scope, found.command_id),
             )
             row = _select(cur, found.scope)
         return _key(row, found.key)
 
-    def unknown(self, scope: str, status: int) -> None:
-        """The client was answered `status` while the outcome was not known."""
+    def unknown(self, key: Key, status: int) -> None:
+        """The client was answered `status` while the outcome of `key`'s attempt was not
+        known."""
         with self.db.transaction() as cur:
             cur.execute(
-                "UPDATE gateway.command_keys SET answered_status = %s WHERE scope = %s",
-                (status, scope),
+                "UPDATE gateway.command_keys SET answered_status = %s"
+                " WHERE scope = %s AND command_id = %s",
+                (status, key.scope, key.command_id),
             )
 
     def unsettled(self, older_than_seconds: float, limit: int = 100) -> list[Key]:

@@ -454,6 +454,7 @@ def _api_document() -> dict[str, Any]:
         "info": {
             "title": "Wegwijs API",
             "version": "1.0.0",
+            "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
             "description": "The civic-integration chain of statushouders (Wet inburgering 2021)."
             + EDGE
             + IDEMPOTENCY,

@@ -20,7 +20,7 @@ from services.common import metrics, remote, settings  # noqa: F401 - remote reg
 from services.common.access import Action, require, require_system
 from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
-from services.common.errors import EXPECTED, ChainError, NotFound, Unauthenticated
+from services.common.errors import EXPECTED, ChainError, GivenUp, NotFound, Unauthenticated
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
@@ -80,6 +80,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
     command_key: Key | None = None
     command_target: str = ""
     command_settled: bool = False
+    command_given_up: bool = False
 
     chain = ChainRuntime(AccessLogs, ACCESS_PUBLICATIONS)
     command_keys = CommandKeyStore()
@@ -118,7 +119,8 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             canonical_uuid((request.path_values or {}).get("dossier_id", "")),
         )
         if answer is not None and answer.settled == SETTLED_FAILED:
-            found = self.command_keys.retry_after_abandon(found)  # given up: a new attempt
+            # Given up: a new attempt.
+            found = self.command_keys.retry_after_abandon(found, request.environ[RECEIVED_AT])
         elif answer is not None and answer.settled:
             # Settled after its answer got lost, and already in the ledger: the service answers
             # with its outcome again, and nothing is recorded twice.
@@ -142,6 +144,9 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         except (OSError, OperationalError, AmqpConnectionError) as exc:
             log.warning("broker_unreachable", extra={"error": repr(exc)})
             raise ServiceUnavailable("the message broker is unreachable; try again later") from None
+        except GivenUp:
+            self.command_given_up = True
+            raise
         except RemoteError as exc:
             # Only the kind: the remote message may quote what the caller sent.
             log.error("remote_error", extra={"exc_type": exc.exc_type})
@@ -201,7 +206,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             return
         key = self.command_key
         if key is not None and status >= 500 and self.command_target:
-            self.command_keys.unknown(key.scope, status)
+            self.command_keys.unknown(key, status)
             return
         # A command about a dossier is filed under the dossier's own gemeente, whoever asked it
         # and for whichever gemeente they act: audit takes it from the dossier's registration.
@@ -212,9 +217,10 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         kept = None
         if key is not None and answer is not None:
             body = body_text(answer.get_data())
-            # A failure before the command was sent anywhere: it did not take effect, and the
-            # same key again is a new attempt (not this answer again).
-            failed = SETTLED_FAILED if status >= 500 else ""
+            # A failure before the command was sent anywhere, or a command the services had
+            # just given up: it did not take effect, and the same key again is a new attempt
+            # (not this answer again).
+            failed = SETTLED_FAILED if status >= 500 or self.command_given_up else ""
             kept = StoredAnswer(status, answer_headers(answer.headers), body, settled=failed)
         try:
             self.chain.app.record_command(
@@ -226,6 +232,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
                 dossier_id=subject_id,
                 gemeente=gemeente,
                 answer=(key.command_id, kept) if key is not None and kept is not None else None,
+                result=SETTLED_FAILED if self.command_given_up else "",
             )
         except Exception:
             log.exception("command_not_logged", extra={"route": route, "status": status})

@@ -79,7 +79,10 @@ class CommandKeyStore(DependencyProvider):
             eventlet.sleep(POLL_SECONDS)
             try:
                 for key in self.keys.unsettled(settle_after()):
-                    self.settle(key)
+                    try:
+                        self.settle(key)
+                    except Exception as exc:  # noqa: BLE001 - the others go on; it comes again
+                        log.warning("settle_failed", extra={"error": repr(exc)})
                 if eventlet.hubs.get_hub().clock() - forgotten_at > FORGET_EVERY_SECONDS:
                     forgotten_at = eventlet.hubs.get_hub().clock()
                     if forgotten := self.keys.forget():

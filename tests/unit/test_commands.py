@@ -95,3 +95,15 @@ def test_a_second_registration_of_a_bsn_is_a_conflict_naming_the_dossier_once_ke
 
     assert refused.value.dossier_id == again.value.dossier_id == dossier_id
     assert _stored(intake) == stored  # the attempt is recorded once, with the first refusal
+
+
+def test_the_refusals_of_the_command_machinery_cross_rpc_as_themselves():
+    """A caller gets `Contention` (409: try again) and `GivenUp` (409: send it again) as
+    themselves, not as an unknown remote error the gateway would answer 500."""
+    from nameko.exceptions import deserialize, serialize
+
+    from services.common import remote  # noqa: F401 - registers the chain's errors
+    from services.common.errors import Contention, GivenUp
+
+    for error in (Contention("try again"), GivenUp("send it again")):
+        assert type(deserialize(serialize(error))) is type(error)

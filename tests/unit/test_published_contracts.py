@@ -1,12 +1,14 @@
 """The published contracts as the official tools of their standards read them (issue 15): the
-AsyncAPI parser (`@asyncapi/parser` 3) takes `contracts/asyncapi.json` without an error, and Ajv
-8 (JSON Schema 2020-12) compiles every event and partner schema, each `$ref` resolved by `$id`.
+AsyncAPI parser (`@asyncapi/parser` 3) takes `contracts/asyncapi.json` without an error, Ajv 8
+(JSON Schema 2020-12) compiles every event and partner schema, each `$ref` resolved by `$id`, and
+Redocly's linter (recommended rules) finds neither error nor warning in `contracts/openapi.json`.
 The tools are Node.js packages `make install` installs from `package-lock.json`; the scripts are
 in `tools/contracts/`."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,3 +69,22 @@ def test_python_jsonschema_takes_every_schema_and_resolves_every_reference_by_id
         resolver = registry.resolver(base_uri=schema["$id"])
         for ref in _refs(schema):
             assert resolver.lookup(ref).contents is not None, (schema["$id"], ref)
+
+
+def test_redocly_finds_no_error_and_no_warning_in_the_openapi_document():
+    done = subprocess.run(
+        [
+            str(ROOT / "node_modules" / ".bin" / "redocly"),
+            "lint",
+            str(CONTRACTS / "openapi.json"),
+            "--format=json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={**os.environ, "REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"},
+    )
+    totals = json.loads(done.stdout)["totals"]
+
+    assert (totals["errors"], totals["warnings"]) == (0, 0), done.stdout[:2000]
