@@ -33,10 +33,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import IntegrityError
@@ -53,6 +50,7 @@ from services.common.errors import (
     Unavailable,
     field_error,
 )
+from services.common.wire import as_text
 
 log = logging.getLogger(__name__)
 
@@ -117,17 +115,9 @@ def _args(exc: ChainError) -> list[Any]:
     return json.loads(_dumps(list(exc.args)))
 
 
-def _as_text(value: Any) -> str:
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, UUID | Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not an answer")
-
-
 def _dumps(value: Any) -> str:
     """As the RPC wire writes it (`services.common.wire`): the stored answer is the sent one."""
-    return json.dumps(value, default=_as_text, separators=(",", ":"))
+    return json.dumps(value, default=as_text, separators=(",", ":"))
 
 
 def answer_as_sent(value: Any) -> Any:
@@ -141,7 +131,7 @@ def digest_of(method: str, args: Any, kwargs: Any) -> str:
         {"method": method, "args": list(args), "kwargs": dict(kwargs)},
         sort_keys=True,
         separators=(",", ":"),
-        default=_as_text,
+        default=as_text,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 

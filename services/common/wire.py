@@ -22,7 +22,8 @@ from kombu.serialization import register
 CONTENT_TYPE = "application/json"
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value JSON has no type for, as the wire writes it."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, UUID | Decimal):
@@ -31,7 +32,7 @@ def _as_text(value: Any) -> str:
 
 
 def dumps(value: Any) -> str:
-    return json.dumps(value, default=_as_text)
+    return json.dumps(value, default=as_text)
 
 
 def loads(data: bytes | bytearray | memoryview | str) -> Any:
