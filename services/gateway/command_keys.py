@@ -313,10 +313,6 @@ def body_text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def as_json(answer: StoredAnswer) -> str:
-    return json.dumps(answer.as_outcome_answer())
-
-
 def command_state(key: str, command: Key, answer: StoredAnswer | None) -> dict[str, Any]:
     """What a client is told of its command, by its key: never the answer's body (a retry with
     the same key gives that), only whether it took effect and how it was answered."""
