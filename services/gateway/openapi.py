@@ -251,10 +251,16 @@ BREDE_INTAKE = {
     "properties": {
         "dossier_id": {"type": "string", "format": "uuid"},
         "gemeente": {"type": "string"},
-        "leerbaarheidstoets": {"$ref": "#/components/schemas/Leerbaarheidstoets"},
+        "leerbaarheidstoets": {
+            "anyOf": [{"$ref": "#/components/schemas/Leerbaarheidstoets"}, {"type": "null"}],
+            "description": "null until recorded.",
+        },
         "education": {"type": "array", "items": {"$ref": "#/components/schemas/EducationEntry"}},
         "work": {"type": "array", "items": {"$ref": "#/components/schemas/WorkEntry"}},
-        "personal_circumstances": {"$ref": "#/components/schemas/PersonalCircumstances"},
+        "personal_circumstances": {
+            "anyOf": [{"$ref": "#/components/schemas/PersonalCircumstances"}, {"type": "null"}],
+            "description": "null until recorded.",
+        },
         "domains": {
             "type": "object",
             "description": "Recorded facts per life domain (gezondheid only for the regievoerder).",
@@ -274,7 +280,8 @@ BREDE_INTAKE = {
         "missing_parts": {"type": "array", "items": {"type": "string"}},
         "complete": {"type": "boolean"},
         "route_advice": {
-            "type": "object",
+            "type": ["object", "null"],
+            "description": "null until the intake is complete.",
             "properties": {
                 "route": _ROUTE,
                 "rule": {"type": "string"},
@@ -283,7 +290,8 @@ BREDE_INTAKE = {
             },
         },
         "route_choice": {
-            "type": "object",
+            "type": ["object", "null"],
+            "description": "null until a route is chosen.",
             "properties": {"route": _ROUTE, "reason": {"type": "string"}, "advised": _ROUTE},
         },
         "history": {

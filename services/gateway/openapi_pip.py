@@ -184,7 +184,11 @@ PIP = {
         "dossier_id": {"type": "string", "format": "uuid"},
         "gemeente": {"type": "string"},
         "status": {"enum": ["concept", "vastgesteld"]},
-        "as_of": {**DATE, "description": "Set when the PIP is shown as it stood on that date."},
+        "as_of": {
+            **DATE,
+            "type": ["string", "null"],
+            "description": "The date the PIP is shown as it stood on; null for the PIP as it is.",
+        },
         "deadline": {
             **DATE,
             "description": "10 weeks after the later of the DUO notice and the BRP registration, "
