@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -236,6 +237,9 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
             )
         except Exception:
             log.exception("command_not_logged", extra={"route": route, "status": status})
+            if key is not None:  # the settler records it, with what the client was answered
+                with suppress(Exception):
+                    self.command_keys.unknown(key, status)
 
     @staticmethod
     def _gemeente_of(ctx: CommandContext) -> str:

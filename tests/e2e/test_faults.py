@@ -177,9 +177,26 @@ def _settled_state(platform, command: Command) -> str:
     return answer.json()["state"]
 
 
+def _settled(platform, load: Load) -> None:
+    """Until the gateway has an outcome for every command of the load: a command whose record
+    could not be written when it was answered is settled (and recorded) a little later."""
+    ids = [_command_id(platform, c.key) for c in load.commands]
+    eventually(
+        lambda: platform.scalar(
+            "SELECT count(*) FROM unnest(%s::text[]) AS c(id) WHERE NOT EXISTS"
+            " (SELECT 1 FROM gateway.command_outcomes o WHERE o.command_id = c.id)",
+            ids,
+        ),
+        lambda open_: open_ == 0,
+        deadline=60,
+        what="every command of the load settled at the gateway",
+    )
+
+
 def _verify(platform, load: Load, fault: str) -> dict[str, int]:
     """Every figure of the module's text, printed; each must be zero."""
     platform.wait_healthy()
+    _settled(platform, load)
     stored = _stored_effects(platform)
     figures = Counter(requests=len(load.commands) + len(load.reads), reads=len(load.reads))
     records = _command_records(platform)
