@@ -21,9 +21,9 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from services.common.db import Database
+from services.contracts.values import CEFR
 from services.matching.pool import PoolProjection, PostgresPool
 from services.matching.ranking import (
-    CEFR,
     PLACEMENT_KINDS,
     Guide,
     Person,

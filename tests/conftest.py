@@ -21,8 +21,14 @@ from tests.platform import Platform  # noqa: E402
 
 
 def pytest_collection_modifyitems(items):
-    """Tests marked `last` check what the whole run did, so they run after all the others."""
-    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+    """Tests marked `late` make much data of their own, so they run after the others; tests
+    marked `last` check what the whole run did, so they run after all of them."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("last") is not None,
+            item.get_closest_marker("late") is not None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

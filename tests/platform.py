@@ -28,10 +28,10 @@ import psycopg
 import requests
 from psycopg.rows import dict_row
 
-from services.cli import SERVICES
 from services.common import settings
 from services.common.secrets import development_secrets
 from services.gateway.auth import issue_token
+from services.tools.cli import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
@@ -61,6 +61,7 @@ class Layout:
             "WEGWIJS_HTTP_PORT_BASE": str(self.service_port_base),
             "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
             "WEGWIJS_CATCHUP_SECONDS": "1",
+            "WEGWIJS_CHECK_ANSWERS": "1",
             "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
             "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
             "WEGWIJS_LOG_LEVEL": "INFO",
@@ -254,7 +255,7 @@ class Platform:
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "services.cli", *args],
+            [sys.executable, "-m", "services.tools.cli", *args],
             env=self.env,
             cwd=ROOT,
             capture_output=True,
@@ -283,7 +284,7 @@ class Platform:
             [
                 sys.executable,
                 "-m",
-                "services.cli",
+                "services.tools.cli",
                 "run",
                 service,
                 "--http-address",

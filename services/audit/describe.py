@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.audit.register import ProcessingRegister
-from services.consent.categories import Categories
+from services.contracts.categories import Categories
 
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 WITHHELD = "nl.wegwijs.consent.levering.tegengehouden.v1"

@@ -17,41 +17,12 @@ from typing import Any
 import psycopg
 
 from services.common.db import Database, lock_key
+from services.contracts.audit import LEDGER_FIELDS, LOGBOEK_FIELDS
 
 GENESIS = "0" * 64
 
-# The fields of an entry as first written (format 1); the hash covers exactly these.
-FIELDS = (
-    "seq",
-    "origin",
-    "origin_position",
-    "event_id",
-    "event_type",
-    "dossier_id",
-    "gemeente",
-    "actor",
-    "actor_roles",
-    "organisation",
-    "activity",
-    "legal_basis",
-    "correlation_id",
-    "event_time",
-    "ledger_time",
-    "payload_hash",
-)
-# Format 2 adds what the Logboek dataverwerkingen asks (see describe.py). Entries written in format
-# 1 keep their format, so a chain that began before format 2 still verifies.
-LOGBOEK_FIELDS = (
-    "trace_id",
-    "span_id",
-    "processing_activity",
-    "subject_type",
-    "system",
-    "receiving_party",
-    "result",
-    "confidentiality",
-    "retention",
-)
+# The fields of an entry (format 1, and format 2 with the Logboek's): a published contract.
+FIELDS = LEDGER_FIELDS
 FIELDS_V2 = (*FIELDS, "entry_format", *LOGBOEK_FIELDS)
 ALL_FIELDS = FIELDS_V2
 

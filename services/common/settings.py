@@ -227,6 +227,13 @@ FAULT_AFTER_COMMIT = _declare(
     " the call, as a crash at the worst moment would; `add_work:7` holds its answer back seven"
     " seconds instead (a slow answer). Ignored outside development.",
 )
+CHECK_ANSWERS = _declare(
+    "WEGWIJS_CHECK_ANSWERS",
+    "",
+    "`1`, only in development (the test platform sets it): the gateway checks every answer"
+    " against its published model before it leaves, and answers 500 naming the field where a"
+    " service's answer drifted from the contract. Ignored outside development.",
+)
 RUN_DIR = _declare(
     "WEGWIJS_RUN_DIR", str(ROOT / ".run"), "Where `wegwijs up` keeps pid files and logs."
 )

@@ -19,13 +19,13 @@ from services.common.context import CommandContext, system_context
 from services.common.errors import InvalidInput, NotFound, field_error
 from services.common.region import Region
 from services.common.values import jsonable
-from services.consent.categories import Categories
 from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
 from services.consent.feed_use_cases import FeedUseCases, basis_of
 from services.consent.partners import Partner, parse_partner, partner_id
 from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
 from services.consent.receipt import receipt, receipt_html
 from services.consent.records import DossierConsents, consents_id, parse_consent
+from services.contracts.categories import Categories
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 CONSUMED = (DOSSIER_REGISTERED,)

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from services.common import settings
-from services.consent.categories import Categories
 from services.consent.feeds import CHANNELS, WITHDRAWAL_TYPE
+from services.contracts.categories import Categories
 
 
 def _message_name(event_type: str) -> str:

@@ -14,10 +14,10 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
-from services.consent.categories import NEVER_SHARED
 from services.consent.partners import Partner
 from services.consent.protocol import Protocol
 from services.consent.records import DossierConsents
+from services.contracts.categories import NEVER_SHARED
 
 _NAMESPACE = uuid.UUID("6e2b9a71-0c4d-4f8e-b3a5-d17c2e9f4b08")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.consent.categories import Categories
 from services.consent.protocol import BASES, Protocol
 from services.consent.records import COLLECTION_METHODS, GRANTOR_KINDS
+from services.contracts.categories import Categories
 from services.gateway.openapi_parts import DATE, DOSSIER_ID, error_responses, ok_response
 
 _CONSENTS = "/api/v1/dossiers/{dossier_id}/consents"

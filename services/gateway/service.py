@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import eventlet
 from amqp.exceptions import ConnectionError as AmqpConnectionError
@@ -21,11 +20,11 @@ from services.common import metrics, remote, settings  # noqa: F401 - remote reg
 from services.common.access import Action, require, require_system
 from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
-from services.common.errors import EXPECTED, ChainError, GivenUp, NotFound, Unauthenticated
+from services.common.errors import EXPECTED, GivenUp, NotFound, Unauthenticated
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
-from services.gateway.access_log import THEIRS, AccessLogs
+from services.gateway.access_log import AccessLogs
 from services.gateway.auth import authenticate
 from services.gateway.command_keys import HEADER as KEY_HEADER
 from services.gateway.command_keys import (
@@ -41,6 +40,7 @@ from services.gateway.command_keys import (
 )
 from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.edge import claim_refusal
+from services.gateway.handler import entrypoints
 from services.gateway.http import (
     COMMAND_KEY,
     COMMAND_METHODS,
@@ -50,16 +50,14 @@ from services.gateway.http import (
     Replay,
     api,
     canonical_uuid,
-    csv_response,
-    html_response,
     json_response,
     raw_body,
 )
-from services.gateway.intake_routes import IntakeRoutes
 from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
 from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
+from services.gateway.routes import ROUTES
 from services.gateway.settle import CommandKeyStore, settle_after
 
 log = logging.getLogger(__name__)
@@ -71,7 +69,11 @@ SERVICES = ("intake", "pip", "matching", "consent", "audit")
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 
-class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
+# Every route of the table, as an entrypoint carried out by handler.carry_out.
+RouteTable = type("RouteTable", (), entrypoints(ROUTES))
+
+
+class GatewayService(RouteTable, PipRoutes, ConsentRoutes, MatchingRoutes):
     name = "gateway"
     # A route that makes a dossier, or acts on one its path does not name, says which
     # (dossier id, gemeente) its command was about (nameko makes a service instance per request).
@@ -253,69 +255,9 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         require_system(self.chain.ctx)
         return self.chain.runtime.relay.cloudevents(int(start), min(int(limit), 1000))
 
-    @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>", expected_exceptions=ChainError)
-    def audit_dossier(self, request: Request, dossier_id: str) -> Response:
-        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
-        entries = self._call(self.audit.dossier_entries, dossier_id)
-        if entries:  # an auditor's query is itself accountable
-            self._log_read(ctx, "audit", dossier_id, entries[0]["gemeente"], ["intern"])
-        return json_response(200, {"dossier_id": dossier_id, "entries": entries})
-
-    @api("GET", "/api/v1/audit/entries", expected_exceptions=ChainError)
-    def audit_entries(self, request: Request) -> Response:
-        """Ledger entries by dossier, actor, organisation, gemeente, activity, event type, time
-        range or trace id, a page at a time; `format=csv` for an export."""
-        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
-        page = self._call(self.audit.query, dict(request.args))
-        dossier_id = request.args.get("dossier_id")
-        shown = [row["gemeente"] for row in page.get("entries", [])] or page.get("gemeenten", [])
-        if dossier_id and shown:
-            self._log_read(ctx, "audit", dossier_id, shown[0], ["intern"])
-        headers = {}
-        if page["next_after"] is not None:  # RFC 8288: where the next page is
-            following = urlencode({**request.args, "after": page["next_after"]})
-            headers["Link"] = f'<{request.path}?{following}>; rel="next"'
-        if "csv" in page:
-            response = csv_response(page["csv"], "audit-entries.csv")
-            response.headers.update(headers)
-            return response
-        return json_response(200, page, **headers)
-
-    @api(
-        "GET", "/api/v1/audit/dossiers/<string:dossier_id>/readers", expected_exceptions=ChainError
-    )
-    def audit_readers(self, request: Request, dossier_id: str) -> Response:
-        """Who saw this dossier: every read of its personal data through the API."""
-        ctx = self._authorise(request, Action.READ_AUDIT, "audit-controle")
-        readers = self._call(self.audit.readers, dossier_id)
-        if readers:
-            self._log_read(ctx, "audit", dossier_id, readers[0]["gemeente"], ["intern"])
-        return json_response(200, {"dossier_id": dossier_id, "readers": readers})
-
-    @api("GET", "/api/v1/audit/dossiers/<string:dossier_id>/inzage", expected_exceptions=ChainError)
-    def audit_inzage(self, request: Request, dossier_id: str) -> Response:
-        """The person's inzage report (AVG art. 15), for the gemeente to hand over."""
-        ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
-        report = self._call(self.audit.inzage, dossier_id, False)
-        self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
-        return json_response(200, report)
-
-    @api(
-        "GET",
-        "/api/v1/audit/dossiers/<string:dossier_id>/inzage.html",
-        expected_exceptions=ChainError,
-    )
-    def audit_inzage_page(self, request: Request, dossier_id: str) -> Response:
-        ctx = self._authorise(request, Action.READ_AUDIT, "inzage-betrokkene")
-        page = self._call(self.audit.inzage, dossier_id, True)
-        self._log_read(ctx, "inzage", dossier_id, THEIRS, ["intern"])
-        return html_response(page)
-
-    @api("GET", "/api/v1/commands/<path:key>", expected_exceptions=ChainError)
-    def command_outcome(self, request: Request, key: str) -> Response:
+    def command_state(self, ctx: CommandContext, key: str) -> dict[str, Any]:
         """What came of one's own command, by its Idempotency-Key: for a client that got no
         answer, or 504, or 503. A command whose answer can no longer come is settled now."""
-        ctx = self._authorise(request, Action.FOLLOW_COMMAND, "opdracht-volgen")
         found = self.command_keys.find(ctx.actor.user_id, key)
         if found is None:
             raise NotFound(
@@ -324,7 +266,7 @@ class GatewayService(IntakeRoutes, PipRoutes, ConsentRoutes, MatchingRoutes):
         command, answer = found
         if answer is None and self._settle_due(command):
             answer = self.command_keys.settle(command)
-        return json_response(200, command_state(key, command, answer))
+        return command_state(key, command, answer)
 
     def _settle_due(self, command: Key) -> bool:
         received = datetime.fromisoformat(command.received_at)

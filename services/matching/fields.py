@@ -12,7 +12,8 @@ from typing import Any
 
 from services.common import settings
 from services.common.errors import InvalidInput, field_error
-from services.matching.ranking import CEFR, LANGUAGE_NAMES, PLACEMENT_KINDS
+from services.contracts.values import CEFR
+from services.matching.ranking import LANGUAGE_NAMES, PLACEMENT_KINDS
 
 Errors = list[dict[str, str]]
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-CEFR = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
+from services.contracts.values import CEFR
+
 LEVEL = {name: rank for rank, name in enumerate(CEFR)}
 LANGUAGE_NAMES = {
     "am": "Amhaars",

@@ -275,14 +275,14 @@ def test_the_auditor_cli_pages_through_entries_as_json_lines_and_csv(platform):
 def test_the_auditor_cli_says_what_is_wrong_with_a_query(platform):
     token = issue_token("auditor", ["0321"], user_id="ans")
     refused = subprocess.run(
-        [sys.executable, "-m", "services.cli", "audit", "entries", "--since", "gisteren",
+        [sys.executable, "-m", "services.tools.cli", "audit", "entries", "--since", "gisteren",
          "--token", token],
         env=platform.env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert refused.returncode == 2
     assert "from: must be an ISO 8601 date-time" in refused.stderr
     forbidden = subprocess.run(
-        [sys.executable, "-m", "services.cli", "audit", "entries",
+        [sys.executable, "-m", "services.tools.cli", "audit", "entries",
          "--token", issue_token("begeleider", ["0321"])],
         env=platform.env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip

@@ -17,7 +17,7 @@ from services.audit.checkpoints import signing_key
 from services.audit.ledger import Ledger, chain_hash
 from services.common import settings
 from services.common.db import Database
-from services.common.schema import migrate_database
+from services.tools.migrate import migrate_database
 from tests.platform import ROOT, TEST, TEST_ENV
 
 DBNAME = f"{TEST.name}_audit_verify"
@@ -73,7 +73,7 @@ def _rows() -> list[dict]:
 
 def _verify(*args: str) -> tuple[int, str]:
     done = subprocess.run(
-        [sys.executable, "-m", "services.cli", "audit", "verify", *args],
+        [sys.executable, "-m", "services.tools.cli", "audit", "verify", *args],
         env={**TEST_ENV, "PATH": "/usr/bin:/bin", "WEGWIJS_PG_DBNAME": DBNAME},
         cwd=ROOT,
         capture_output=True,

@@ -18,11 +18,11 @@ import pytest
 from services.common import settings
 from services.common.db import Database
 from services.common.projection import Projector
-from services.common.schema import migrate
 from services.pip.application import Pips
 from services.pip.projections import PROJECTIONS
 from services.pip.reports import gemeente_report, region_report, report_csv
 from services.pip.rules import pip_deadline
+from services.tools.migrate import migrate
 from tests.pip_fixtures import (
     SCHOOL,
     goal,

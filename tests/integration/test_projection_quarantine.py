@@ -13,9 +13,9 @@ from psycopg import Cursor, OperationalError, sql
 from services.common import metrics, settings
 from services.common.db import Database
 from services.common.projection import Projection, Projector
-from services.common.schema import migrate
 from services.intake.application import Intake
 from services.intake.domain import Dossier
+from services.tools.migrate import migrate
 from tests.platform import TEST_DB, person
 from tests.unit.test_applications import context
 

@@ -30,7 +30,7 @@ UNFIT = [
 
 def _wegwijs(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "services.cli", *args],
+        [sys.executable, "-m", "services.tools.cli", *args],
         env=env,
         cwd=ROOT,
         capture_output=True,

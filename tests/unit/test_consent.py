@@ -9,8 +9,8 @@ import pytest
 
 from services.common.context import Actor, CommandContext
 from services.common.errors import Forbidden, InvalidInput, NotFound
-from services.consent.categories import Categories
 from services.consent.protocol import Protocol
+from services.contracts.categories import Categories
 from tests.pip_fixtures import registered
 from tests.unit.test_applications import context, stored
 

@@ -18,8 +18,8 @@ from services.consent import partners as consent_partners
 from services.consent import protocol as consent_protocol
 from services.consent import records as consent_records
 from services.consent import relations as consent_relations
-from services.consent.categories import Categories
 from services.consent.events import PUBLICATIONS as CONSENT
+from services.contracts.categories import Categories
 from services.gateway import access_log as gateway_access_log
 from services.gateway.access_log import PUBLICATIONS as GATEWAY
 from services.gateway.openapi import openapi_document

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 from services.common.region import Region
-from services.consent.categories import Categories
 from services.consent.decisions import decide
 from services.consent.feeds import CHANNELS
 from services.consent.protocol import Protocol
+from services.contracts.categories import Categories
 
 DAY = date(2026, 11, 28)
 

@@ -16,9 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from services.common import settings
-
-MAPPING_FILE = settings.ROOT / "contracts" / "data-categories.v2.json"
+# The repository's root: this file is services/contracts/categories.py.
+MAPPING_FILE = Path(__file__).resolve().parents[2] / "contracts" / "data-categories.v2.json"
 NEVER_SHARED = "intern"
 _ABSENT = object()
 

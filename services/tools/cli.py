@@ -67,7 +67,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from services.common.schema import migrate
+    from services.tools.migrate import migrate
 
     refuse_unfit(settings.ADMIN)
     for line in migrate():
@@ -147,7 +147,7 @@ def cmd_up(args: argparse.Namespace) -> int:
             continue
         log = open(run_dir / f"{service}.log", "ab")  # noqa: SIM115 - handed to the child
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "run", service],
+            [sys.executable, "-m", "services.tools.cli", "run", service],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -157,7 +157,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         (run_dir / f"{service}.pid").write_text(str(process.pid))
         print(f"up: started {service} (pid {process.pid}, log {run_dir / f'{service}.log'})")
     wait_healthy(f"{gateway_url()}/health", args.wait)
-    from services.demo import load_demo, load_offer
+    from services.tools.demo import load_demo, load_offer
 
     loaded = load_demo(gateway_url())
     offered = load_offer(gateway_url())
@@ -201,7 +201,7 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from services.demo import load_demo, load_offer
+    from services.tools.demo import load_demo, load_offer
 
     url = args.gateway or gateway_url()
     print(f"demo: {load_demo(url)} new people registered")
@@ -250,7 +250,7 @@ def cmd_openapi(args: argparse.Namespace) -> int:
 
 def read_models() -> dict[str, tuple[type, tuple]]:
     """Every read model by name, with its service's Application class and projections."""
-    from services.common.schema import applications
+    from services.tools.migrate import applications
 
     return {
         projection.name: (app_class, projections)
@@ -319,8 +319,8 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds the token is valid")
     token.set_defaults(func=cmd_token)
 
-    from services.audit_admin import add_parsers as add_audit_parsers
-    from services.partner_admin import add_parsers as add_partner_parsers
+    from services.tools.audit_admin import add_parsers as add_audit_parsers
+    from services.tools.partner_admin import add_parsers as add_partner_parsers
 
     add_partner_parsers(sub)
     add_audit_parsers(sub)

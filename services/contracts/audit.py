@@ -1,0 +1,129 @@
+"""audit's published face: the ledger entry as auditors read and verify it, the auditor's query,
+who read a dossier, and the person's inzage report (AVG art. 15)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import Field, create_model
+
+from services.contracts.base import Answer, Body
+
+# The fields of a ledger entry as first written (format 1): the hash covers exactly these, in
+# this order, so an outsider can verify an exported chain.
+LEDGER_FIELDS = (
+    "seq",
+    "origin",
+    "origin_position",
+    "event_id",
+    "event_type",
+    "dossier_id",
+    "gemeente",
+    "actor",
+    "actor_roles",
+    "organisation",
+    "activity",
+    "legal_basis",
+    "correlation_id",
+    "event_time",
+    "ledger_time",
+    "payload_hash",
+)
+# Format 2 adds what the Logboek dataverwerkingen asks. Entries written in format 1 keep their
+# format, so a chain that began before format 2 still verifies.
+LOGBOEK_FIELDS = (
+    "trace_id",
+    "span_id",
+    "processing_activity",
+    "subject_type",
+    "system",
+    "receiving_party",
+    "result",
+    "confidentiality",
+    "retention",
+)
+LEDGER_FIELDS_V2 = (*LEDGER_FIELDS, "entry_format", *LOGBOEK_FIELDS)
+_NUMBERS = ("seq", "origin_position", "entry_format")
+
+# One ledger entry: every field of format 2 (empty text where format 1 did not have it), and the
+# hash chain: the hash of the entry before and this entry's own.
+LedgerEntry = create_model(
+    "LedgerEntry",
+    __base__=Answer,
+    __doc__="One entry of the audit ledger, with its place in the hash chain.",
+    **{
+        name: ((int if name in _NUMBERS else str | None), ...)
+        for name in (*LEDGER_FIELDS_V2, "prev_hash", "entry_hash")
+    },
+)
+
+
+class AuditEntries(Answer):
+    dossier_id: UUID
+    entries: list[LedgerEntry]  # type: ignore[valid-type]
+
+
+class AuditQuery(Body):
+    """An auditor's filters, a time range on the event time, and the page."""
+
+    dossier_id: str | None = None
+    actor: str | None = None
+    organisation: str | None = None
+    gemeente: str | None = None
+    activity: str | None = None
+    processing_activity: str | None = None
+    event_type: str | None = None
+    trace_id: str | None = None
+    from_: datetime | None = Field(
+        None,
+        alias="from",
+        description="ISO 8601 date-time with an offset, such as 2026-11-01T00:00:00+01:00.",
+    )
+    to: datetime | None = Field(None, description="Likewise; the range ends before it.")
+    after: int = Field(0, ge=0, le=2**62, description="The last `seq` seen (the page before).")
+    limit: int = Field(100, ge=1, le=500)
+    format: Literal["json", "csv"] = Field("json", description="csv: an export.")
+
+
+class AuditPage(Answer):
+    entries: list[LedgerEntry]  # type: ignore[valid-type]
+    next_after: int | None = Field(description="Where the next page starts; null on the last.")
+
+
+class Reader(Answer):
+    seq: int
+    gemeente: str
+    actor: str
+    actor_roles: str
+    organisation: str
+    activity: str
+    event_time: str
+
+
+class Readers(Answer):
+    dossier_id: UUID
+    readers: list[Reader]
+
+
+class Verwerking(Answer):
+    verwerking: str
+    doel: str
+    grondslag: str
+    gegevens: list[str]
+    bewaartermijn: str
+    aantal: int
+    eerste: str
+    laatste: str
+
+
+class Inzage(Answer):
+    """The person's inzage report, in Dutch field names: per processing activity what happened
+    and when, who received what, and who read the dossier."""
+
+    dossier_id: UUID
+    register_versie: str | int
+    verwerkingen: list[Verwerking]
+    ontvangers: list[dict[str, str | None]]
+    inzage_door: list[dict[str, str | None]]

@@ -1,0 +1,51 @@
+"""The gateway's own part of the published face: the problem document every error is, what a
+client may ask of its own command, and the platform's health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from services.contracts.base import Answer
+
+
+class FieldProblem(Answer):
+    field: str = Field(description="The field, as a path (`languages/0/level`); empty: the body.")
+    pointer: str
+    detail: str = Field(description="What is wrong and what is accepted.")
+
+
+class Problem(Answer):
+    """RFC 9457 problem document."""
+
+    type: str = Field(json_schema_extra={"format": "uri-reference"})
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    dossier_id: UUID | None = Field(
+        None,
+        description="On 409 to a registration: the person's dossier, when the caller may see it"
+        " (a retry can carry on with it).",
+    )
+    dossier: str | None = Field(None, description="The path of that dossier.")
+    errors: list[FieldProblem] | None = Field(
+        None, description="One item for each wrong field: what is wrong and what is accepted."
+    )
+
+
+class CommandState(Answer):
+    idempotency_key: str
+    method: Literal["POST", "PUT", "PATCH", "DELETE"]
+    route: str = Field(description="The route as the API declares it.")
+    received_at: datetime
+    state: Literal["onderweg", "uitgevoerd", "geweigerd", "mislukt"] = Field(
+        description="onderweg: no answer yet, it may still come; uitgevoerd: it took effect;"
+        " geweigerd: it was refused and changed nothing; mislukt: it did not take effect and"
+        " never will."
+    )
+    answered_status: int | None = Field(None, description="What the client was answered.")
+    location: str | None = Field(None, description="What a command that made something made.")

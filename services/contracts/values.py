@@ -1,0 +1,47 @@
+"""Value types of the chain, one definition each: BSN, V-nummer, gemeente code, CEFR level,
+inburgering route, Piëzo phase, dates and ids as they travel in JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, get_args
+from uuid import UUID
+
+from pydantic import Field, StringConstraints
+
+# Common European Framework of Reference levels, lowest first (A0: no Dutch yet).
+CefrLevel = Literal["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
+CEFR: tuple[str, ...] = get_args(CefrLevel)
+
+# The three routes of the Wet inburgering 2021 (art. 13): B1, onderwijs, zelfredzaamheid.
+InburgeringRoute = Literal["b1", "onderwijs", "z"]
+ROUTES: tuple[str, ...] = get_args(InburgeringRoute)
+
+# Piëzo's participation ladder, 0 to 4; phases may run in parallel (duaal).
+PiezoPhase = Literal[0, 1, 2, 3, 4]
+PIEZO_PHASES: tuple[int, ...] = get_args(PiezoPhase)
+
+Bsn = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{9}$"),
+    Field(
+        description="Burgerservicenummer: nine digits that pass the 11-proef.",
+        # JSON Schema cannot say "passes the 11-proef"; a named format can, for the tools.
+        json_schema_extra={"format": "bsn"},
+    ),
+]
+VNummer = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{10}$"),
+    Field(description="The IND's vreemdelingennummer: ten digits."),
+]
+GemeenteCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}$"),
+    Field(description="CBS gemeentecode, four digits (0344 is Utrecht)."),
+]
+Date = Annotated[date, Field(examples=["2026-09-01"])]
+DossierId = Annotated[
+    UUID,
+    Field(description="The dossier's pseudonymous id; the only identifier that leaves intake."),
+]

@@ -1,0 +1,133 @@
+"""The one handler every route of the table is carried out by: authenticate and authorise,
+validate the path, the query and the body against their models, call the service, put the read
+in the access log, answer. A command is accounted for by the entrypoint (http.ApiHandler)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from werkzeug.wrappers import Request, Response
+
+from services.common import settings
+from services.common.errors import ChainError, InvalidInput, field_error
+from services.contracts.base import field_errors
+from services.gateway.http import api, json_response, read_json
+from services.gateway.routing import Call, Route
+
+log = logging.getLogger(__name__)
+
+
+class AnswerDrifted(ChainError):
+    """A service answered something its published model does not allow (checked in
+    development only: WEGWIJS_CHECK_ANSWERS)."""
+
+    status = 500
+    title = "Answer does not match its contract"
+    slug = "antwoord-wijkt-af"
+
+
+def entrypoints(routes: tuple[Route, ...]) -> dict[str, Any]:
+    """One entrypoint method per route, by the route's name, for the gateway's class."""
+    methods = {}
+    for route in routes:
+        if route.name in methods:
+            raise ValueError(f"two routes are called {route.name}")
+        methods[route.name] = _entrypoint(route)
+    return methods
+
+
+def _entrypoint(route: Route) -> Any:
+    def handle(self: Any, request: Request, **path: Any) -> Response:
+        return carry_out(self, route, request, path)
+
+    handle.__name__ = handle.__qualname__ = route.name
+    handle.__doc__ = route.summary
+    return api(route.method, route.rule, expected_exceptions=ChainError)(handle)
+
+
+def carry_out(gateway: Any, route: Route, request: Request, path: dict[str, Any]) -> Response:
+    ctx = gateway._authorise(request, route.action, route.activity)
+    path = {name: _path_value(route, name, path[name]) for name in route.path_names}
+    query = _query(route, request)
+    body = _body(route, request, path) if route.body is not None else None
+    call = Call(gateway, request, ctx, path, query, body)
+    if route.subject is not None:
+        gateway.command_subject = route.subject(body, None) or gateway.command_subject
+    if callable(route.call):
+        answer = route.call(call)
+    else:
+        args = [*path.values()]
+        if query is not None:
+            args += [getattr(query, name) for name in type(query).model_fields]
+        if route.body is not None:
+            args.append(body)
+        answer = call.invoke(route.call, *args)
+    if route.subject is not None:
+        gateway.command_subject = route.subject(body, answer) or gateway.command_subject
+    if route.read is not None:
+        reads = route.read.reads(path.get("dossier_id", ""), answer)
+        if reads:
+            gateway._log_reads(ctx, route.read.endpoint, reads)
+    if isinstance(answer, Response):  # the call answered itself (an export, say)
+        return answer
+    if route.answer is not None and _checking():
+        check_answer(route, answer)
+    if route.render is not None:
+        return route.render(call, answer)
+    headers = {"Location": route.location(answer)} if route.location else {}
+    return json_response(route.status, answer, **headers)
+
+
+def check_answer(route: Route, answer: Any) -> None:
+    """Raise AnswerDrifted when `answer` is not what the route's answer model allows."""
+    try:
+        route.answer.model_validate_json(json.dumps(answer), strict=True)
+    except ValidationError as exc:
+        wrong = field_errors(exc)
+        log.error("answer_drifted", extra={"route": route.operation, "errors": wrong})
+        raise AnswerDrifted(
+            f"{route.operation}: "
+            + "; ".join(f"{e['field'] or 'answer'}: {e['detail']}" for e in wrong)
+        ) from None
+
+
+def _checking() -> bool:
+    return settings.CHECK_ANSWERS.get() == "1" and settings.is_development()
+
+
+def _path_value(route: Route, name: str, value: Any) -> Any:
+    kind = route.params.get(name)
+    if kind is None or kind in (int, "path"):
+        return value
+    try:
+        return TypeAdapter(kind).validate_python(value)
+    except ValidationError as exc:
+        raise InvalidInput([field_error(name, e["detail"]) for e in field_errors(exc)]) from None
+
+
+def _query(route: Route, request: Request) -> BaseModel | None:
+    if route.query is None:
+        return None
+    given = {k: v for k, v in request.args.items() if k in route.query.model_fields}
+    try:
+        return route.query.model_validate(given, strict=False)
+    except ValidationError as exc:
+        raise InvalidInput(field_errors(exc)) from None
+
+
+def _body(route: Route, request: Request, path: dict[str, Any]) -> Any:
+    """The body as sent (cleaned by read_json), once its model takes it: the service is given
+    what the client wrote, not the model's rendering of it."""
+    body = read_json(request)
+    model = route.body
+    if isinstance(model, dict):  # the body's model follows a path parameter
+        [name] = [n for n in route.path_names if n in route.params and n != "dossier_id"]
+        model = model[path[name]]
+    try:
+        model.model_validate_json(json.dumps(body))
+    except ValidationError as exc:
+        raise InvalidInput(field_errors(exc)) from None
+    return body

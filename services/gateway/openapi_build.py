@@ -1,0 +1,136 @@
+"""The OpenAPI operations and component schemas the route table makes: each route's parameters,
+request body, answers (with `links` to what a created thing has) and errors, and the JSON
+Schema of every model they name, as pydantic writes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
+from services.gateway.routing import Route
+
+REF = "#/components/schemas/{model}"
+PROBLEM_REF = {"$ref": "#/components/responses/Problem"}
+ID_DESCRIPTIONS = {
+    "dossier_id": "The dossier's pseudonymous id (UUID); the only identifier that leaves intake."
+}
+
+
+class _Schemas(GenerateJsonSchema):
+    """pydantic's JSON Schema without a title on every field (the field's name says it)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
+def operations(routes: Iterable[Route]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(paths, component schemas) of `routes`."""
+    paths: dict[str, Any] = {}
+    models: dict[type[BaseModel], str] = {}
+    for route in routes:
+        for model in _models(route):
+            models.setdefault(model, "validation" if model is not route.answer else "serialization")
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+    return paths, schemas(models.items())
+
+
+def schemas(models: Iterable[tuple[type[BaseModel], str]]) -> dict[str, Any]:
+    _, document = models_json_schema(
+        [(model, mode) for model, mode in models],
+        ref_template=REF,
+        schema_generator=_Schemas,
+    )
+    return document.get("$defs", {})
+
+
+def _models(route: Route) -> list[type[BaseModel]]:
+    found = []
+    if isinstance(route.body, dict):
+        found += route.body.values()
+    elif route.body is not None:
+        found.append(route.body)
+    if route.answer is not None:
+        found.append(route.answer)
+    return found
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF.format(model=model.__name__)}
+
+
+def _operation(route: Route) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": route.summary, "operationId": route.operation}
+    if route.description:
+        operation["description"] = route.description
+    if route.public:
+        operation["security"] = []
+    parameters = [_path_parameter(route, name) for name in route.path_names]
+    if route.query is not None:
+        parameters += _query_parameters(route.query)
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body is not None:
+        if isinstance(route.body, dict):
+            schema: dict[str, Any] = {
+                "oneOf": [_ref(model) for model in route.body.values()],
+                "description": "The facts of the one named in the path.",
+            }
+        else:
+            schema = _ref(route.body)
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": schema}},
+        }
+    operation["responses"] = {
+        str(route.status): _answer(route),
+        **{str(status): PROBLEM_REF for status in route.errors},
+    }
+    return operation
+
+
+def _answer(route: Route) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": route.answer_description or route.summary + "."}
+    if route.media is not None:
+        answer["content"] = {media: {"schema": schema} for media, schema in route.media.items()}
+    elif route.answer is not None:
+        answer["content"] = {"application/json": {"schema": _ref(route.answer)}}
+    if route.location is not None:
+        answer["headers"] = {
+            "Location": {"description": "Where it is.", "schema": {"type": "string"}}
+        }
+    if route.links:
+        answer["links"] = {
+            name: {"operationId": operation, "parameters": dict(parameters)}
+            for name, (operation, parameters) in route.links.items()
+        }
+    return answer
+
+
+def _path_parameter(route: Route, name: str) -> dict[str, Any]:
+    kind = route.params.get(name)
+    if kind is None:
+        schema: dict[str, Any] = {"type": "string", "format": "uuid"}
+    elif kind == "path":
+        schema = {"type": "string", "minLength": 1, "maxLength": 255}
+    else:
+        schema = TypeAdapter(kind).json_schema()
+    parameter = {"name": name, "in": "path", "required": True, "schema": schema}
+    if name in ID_DESCRIPTIONS:
+        parameter["description"] = ID_DESCRIPTIONS[name]
+    return parameter
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(schema_generator=_Schemas)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        parameter = {"name": name, "in": "query", "required": name in required}
+        if description := prop.pop("description", None):
+            parameter["description"] = description
+        parameter["schema"] = prop
+        parameters.append(parameter)
+    return parameters

@@ -1,0 +1,7 @@
+"""The API as a table: every route of the gateway, by the service it goes to."""
+
+from __future__ import annotations
+
+from services.gateway.routes import audit, consent, intake, matching, pip
+
+ROUTES = (*intake.ROUTES, *pip.ROUTES, *consent.ROUTES, *matching.ROUTES, *audit.ROUTES)

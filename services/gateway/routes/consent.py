@@ -1,0 +1,5 @@
+"""The routes onto consent."""
+
+from __future__ import annotations
+
+ROUTES = ()

@@ -1,0 +1,290 @@
+"""The routes onto intake: dossiers, households, the brede intake and signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.common.access import Action
+from services.contracts import intake as c
+from services.gateway.access_log import (
+    DOMAIN_CATEGORIES,
+    THEIRS,
+    VIEW_CATEGORIES,
+    categories_of_intake,
+)
+from services.gateway.routing import Read, Route
+
+DOSSIERS = "/api/v1/dossiers"
+DOSSIER = f"{DOSSIERS}/{{dossier_id}}"
+INTAKE = f"{DOSSIER}/intake"
+READ_ERRORS = (401, 403, 404, 503, 504)
+STEP_ERRORS = (400, 401, 403, 404, 409, 422, 503, 504)
+STEP_ANSWER = "The brede intake after the step."
+
+
+def _step(
+    method: str,
+    path: str,
+    operation: str,
+    summary: str,
+    call: str,
+    body: Any = None,
+    **params: Any,
+) -> Route:
+    """A step of the brede intake: the regievoerder records it, and is answered with the
+    intake as it stands after it."""
+    return Route(
+        method,
+        f"{INTAKE}{path}",
+        operation,
+        summary,
+        Action.RECORD_INTAKE,
+        "brede-intake",
+        call,
+        body=body,
+        answer=c.BredeIntake,
+        answer_description=STEP_ANSWER,
+        errors=STEP_ERRORS,
+        params=params,
+    )
+
+
+def _signal_categories(signals: dict[str, Any]) -> set[str]:
+    return {"signalen"} | {
+        DOMAIN_CATEGORIES.get(s["domain"], "signalen") for s in signals["signals"]
+    }
+
+
+ROUTES = (
+    Route(
+        "POST",
+        DOSSIERS,
+        "registerDossier",
+        "Register a person linked to a gemeente",
+        Action.REGISTER_DOSSIER,
+        "registratie",
+        "intake.register",
+        body=c.Registration,
+        answer=c.Created,
+        status=201,
+        answer_description="Registered; a draft PIP follows.",
+        errors=(400, 401, 403, 409, 422, 503, 504),
+        subject=lambda body, answer: answer and (answer["id"], str(body["gemeente"]).strip()),
+        location=lambda answer: f"{DOSSIERS}/{answer['id']}",
+        links={
+            name: (operation, {"dossier_id": "$response.body#/id"})
+            for name, operation in (
+                ("dossier", "getDossier"),
+                ("household", "getHousehold"),
+                ("intake", "getBredeIntake"),
+                ("signals", "getSignals"),
+                ("pip", "getPip"),
+                ("consents", "listConsents"),
+            )
+        },
+    ),
+    Route(
+        "GET",
+        DOSSIERS,
+        "listDossiers",
+        "The dossiers of the gemeenten the caller acts for",
+        Action.READ_DOSSIER,
+        "dossier-inzien",
+        lambda call: {"dossiers": call.invoke("intake.dossiers", call.query.limit)},
+        query=c.ListQuery,
+        answer=c.DossierList,
+        answer_description="Newest first.",
+        errors=(401, 403, 422, 503, 504),
+        read=Read(
+            "dossiers",
+            each=lambda answer: [
+                (d["id"], d["gemeente"], ["identiteit"]) for d in answer["dossiers"]
+            ],
+        ),
+    ),
+    Route(
+        "GET",
+        DOSSIER,
+        "getDossier",
+        "One dossier",
+        Action.READ_DOSSIER,
+        "dossier-inzien",
+        "intake.dossier",
+        answer=c.Dossier,
+        errors=READ_ERRORS,
+        read=Read("dossier", ["identiteit", "contact", "gezin", "taal-leerbaarheid"]),
+    ),
+    Route(
+        "PATCH",
+        DOSSIER,
+        "correctDossier",
+        "Correct registered facts, with a reason (the history stays)",
+        Action.REGISTER_DOSSIER,
+        "registratie",
+        "intake.correct",
+        body=c.Correction,
+        answer=c.Dossier,
+        answer_description="The corrected dossier.",
+        errors=(400, 401, 403, 404, 422, 503, 504),
+    ),
+    Route(
+        "GET",
+        f"{DOSSIER}/view",
+        "getDossierView",
+        "The dossier and intake as the caller's role may see them (a begeleider: only as the"
+        " active guide); the read is recorded with the data categories shown",
+        Action.VIEW_DOSSIER,
+        "dossier-inzien",
+        "intake.dossier_view",
+        answer=c.DossierView,
+        answer_description="Only the categories the role may see; `categories` names them.",
+        errors=READ_ERRORS,
+        read=Read(
+            "dossier-view",
+            lambda view: {VIEW_CATEGORIES[c] for c in view["categories"]} | {"identiteit"},
+        ),
+    ),
+    Route(
+        "GET",
+        f"{DOSSIER}/household",
+        "getHousehold",
+        "The dossiers of the household",
+        Action.READ_DOSSIER,
+        "dossier-inzien",
+        "intake.household",
+        answer=c.Household,
+        errors=READ_ERRORS,
+        read=Read(
+            "household",
+            each=lambda household: [
+                (m["id"], THEIRS, ["identiteit", "gezin"]) for m in household["members"]
+            ],
+        ),
+    ),
+    Route(
+        "GET",
+        INTAKE,
+        "getBredeIntake",
+        "The brede intake (health only for the regievoerder)",
+        Action.READ_INTAKE,
+        "brede-intake",
+        "intake.brede_intake",
+        answer=c.BredeIntake,
+        errors=READ_ERRORS,
+        read=Read("brede-intake", categories_of_intake),
+    ),
+    _step(
+        "PUT",
+        "/leerbaarheidstoets",
+        "putLeerbaarheidstoets",
+        "Record the leerbaarheidstoets",
+        "intake.record_leerbaarheidstoets",
+        c.Leerbaarheidstoets,
+    ),
+    _step(
+        "POST",
+        "/education",
+        "postEducation",
+        "Add an education entry",
+        "intake.add_education",
+        c.EducationEntry,
+    ),
+    _step("POST", "/work", "postWork", "Add a work entry", "intake.add_work", c.WorkEntry),
+    _step(
+        "PUT",
+        "/personal-circumstances",
+        "putPersonalCircumstances",
+        "Record the personal circumstances",
+        "intake.record_personal_circumstances",
+        c.PersonalCircumstances,
+    ),
+    _step(
+        "PUT",
+        "/domains/{domain}",
+        "putLifeDomain",
+        "Record a life domain (its fields: see the domain's description)",
+        "intake.record_life_domain",
+        c.LIFE_DOMAINS,
+        domain=c.LifeDomain,
+    ),
+    _step(
+        "POST",
+        "/practical-items/{item}/close",
+        "closePracticalItem",
+        "Close an urgent practical matter, saying how it was resolved",
+        "intake.close_practical_item",
+        c.ClosingNote,
+        item=c.PracticalItem,
+    ),
+    _step(
+        "POST",
+        "/conversations",
+        "planConversation",
+        "Plan an intake conversation (an invitation)",
+        "intake.plan_conversation",
+        c.Invitation,
+    ),
+    _step(
+        "PUT",
+        "/conversations/{number}/attendance",
+        "putAttendance",
+        "Record whether the person came; a no-show may make a sanction step due by the"
+        " gemeente's ladder",
+        "intake.record_attendance",
+        c.Attendance,
+        number=int,
+    ),
+    _step(
+        "PUT",
+        "/sanctions/{step}",
+        "decideSanction",
+        "Take or waive a due sanction step, with a reason",
+        "intake.decide_sanction",
+        c.SanctionDecision,
+        step=c.SanctionStep,
+    ),
+    _step(
+        "POST",
+        "/complete",
+        "completeBredeIntake",
+        "Complete the brede intake (needs the three legal parts); gives a route advice",
+        "intake.complete_intake",
+    ),
+    _step(
+        "PUT",
+        "/route",
+        "putRoute",
+        "Record the regievoerder's route choice",
+        "intake.choose_route",
+        c.RouteChoice,
+    ),
+    Route(
+        "POST",
+        f"{DOSSIER}/signals",
+        "giveSignal",
+        "Give a signal (professionals of the chain; a begeleider only as the active guide)",
+        Action.GIVE_SIGNAL,
+        "signalering",
+        "intake.give_signal",
+        body=c.SignalGiven,
+        answer=c.SignalRecorded,
+        status=201,
+        answer_description="Recorded, with the author's user id and role; the answer says how"
+        " many signals the dossier has now.",
+        errors=(400, 401, 403, 404, 422, 503, 504),
+    ),
+    Route(
+        "GET",
+        f"{DOSSIER}/signals",
+        "getSignals",
+        "The signals the caller's role may read (a begeleider: only as the active guide); the"
+        " read is logged",
+        Action.READ_SIGNALS,
+        "signalen-inzien",
+        "intake.signals",
+        answer=c.Signals,
+        answer_description="Readable signals and how many were withheld.",
+        errors=READ_ERRORS,
+        read=Read("signals", _signal_categories, gemeente_from_answer=False),
+    ),
+)

@@ -1,0 +1,5 @@
+"""The routes onto matching."""
+
+from __future__ import annotations
+
+ROUTES = ()

@@ -1,0 +1,5 @@
+"""The routes onto pip."""
+
+from __future__ import annotations
+
+ROUTES = ()
