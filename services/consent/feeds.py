@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from eventsourcing.domain import event
 
@@ -19,8 +19,9 @@ from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import source_of
 from services.common.errors import InvalidInput, NotFound, field_error
+from services.contracts.consent import Channel
 
-CHANNELS = ("intake", "pip", "matching")
+CHANNELS = get_args(Channel)
 SUBSCRIPTIONS_ID = uuid.uuid5(uuid.UUID("2f8e6c1a-4d3b-4e9f-a7c2-5b1d0e8f9a36"), "subscriptions")
 _DELIVERY_NAMESPACE = uuid.UUID("8a4d2c6e-1f3b-4a7d-9e5c-0b2f6a8d4c13")
 WITHDRAWAL_TYPE = "nl.wegwijs.partnerfeed.toestemming-beeindigd.v1"

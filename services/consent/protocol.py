@@ -17,14 +17,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from eventsourcing.domain import event
 
 from services.common import settings
 from services.common.aggregate import ChainAggregate
+from services.contracts.consent import Basis
 
-BASES = ("wet", "toestemming", "nooit")
+BASES = get_args(Basis)
 ANY_PURPOSE = "*"
 PROTOCOL_ID = uuid.uuid5(uuid.UUID("4b1f0e9c-7a2d-4c3b-9e8f-1a2b3c4d5e6f"), "sharing-protocol")
 

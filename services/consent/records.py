@@ -11,15 +11,16 @@ import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
+from services.contracts.consent import CollectionMethod, GrantorKind
 
-GRANTOR_KINDS = ("betrokkene", "wettelijk-vertegenwoordiger")
-COLLECTION_METHODS = ("schriftelijk", "mondeling-met-tolk", "digitaal")
+GRANTOR_KINDS = get_args(GrantorKind)
+COLLECTION_METHODS = get_args(CollectionMethod)
 MAX_YEARS = 3  # a consent runs at most as long as the inburgeringstermijn
 _OIN = re.compile(r"^[0-9]{20}$")
 _NAMESPACE = uuid.UUID("c3a1d9e2-5b7f-4a60-8e14-2f9b0c6d7e81")

@@ -3,11 +3,10 @@ who read a dossier, and the person's inzage report (AVG art. 15)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import Field, create_model
+from pydantic import AwareDatetime, Field, create_model
 
 from services.contracts.base import Answer, Body
 
@@ -76,12 +75,12 @@ class AuditQuery(Body):
     processing_activity: str | None = None
     event_type: str | None = None
     trace_id: str | None = None
-    from_: datetime | None = Field(
+    from_: AwareDatetime | None = Field(
         None,
         alias="from",
         description="ISO 8601 date-time with an offset, such as 2026-11-01T00:00:00+01:00.",
     )
-    to: datetime | None = Field(None, description="Likewise; the range ends before it.")
+    to: AwareDatetime | None = Field(None, description="Likewise; the range ends before it.")
     after: int = Field(0, ge=0, le=2**62, description="The last `seq` seen (the page before).")
     limit: int = Field(100, ge=1, le=500)
     format: Literal["json", "csv"] = Field("json", description="csv: an export.")

@@ -65,6 +65,10 @@ def _detail(item: dict[str, Any], is_body: bool) -> str:
         return "must be a whole number"
     if kind in ("bool_type", "bool_parsing"):
         return "must be true or false"
+    if kind.startswith("datetime_") or kind.startswith("timezone_"):
+        return (
+            "must be an ISO 8601 date-time with an offset, such as 2026-11-01T00:00:00+01:00"
+        )
     if kind.startswith("date_") or kind == "date_type":
         return "must be a date written as YYYY-MM-DD"
     if kind.startswith("uuid_"):
@@ -73,6 +77,11 @@ def _detail(item: dict[str, Any], is_body: bool) -> str:
         return f"must be at least {ctx.get('ge')}"
     if kind == "less_than_equal":
         return f"must be at most {ctx.get('le')}"
+    if kind == "too_short":
+        least = ctx.get("min_length")
+        return f"must have at least {least} item{'s' if least != 1 else ''}"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items"
     if kind in ("list_type", "tuple_type"):
         return "must be a list"
     if kind in ("model_type", "dict_type", "model_attributes_type"):

@@ -15,14 +15,21 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from services.contracts.base import Answer, Body
 from services.contracts.categories import Categories
 from services.contracts.values import Date, DossierId, GemeenteCode
 
-# The repository's root: this file is services/contracts/consent.py.
+# The protocol file the consent service loads; this file is services/contracts/consent.py.
 PROTOCOL_FILE = Path(
     os.environ.get("WEGWIJS_SHARING_PROTOCOL_FILE")
     or Path(__file__).resolve().parents[2] / "infra" / "sharing-protocol.json"
@@ -32,18 +39,15 @@ _CATEGORIES = Categories.load()
 
 # Who gave a consent: the person, or their legal representative.
 GrantorKind = Literal["betrokkene", "wettelijk-vertegenwoordiger"]
-GRANTOR_KINDS: tuple[str, ...] = get_args(GrantorKind)
 # How a consent was asked for.
 CollectionMethod = Literal["schriftelijk", "mondeling-met-tolk", "digitaal"]
-COLLECTION_METHODS: tuple[str, ...] = get_args(CollectionMethod)
 # What a sharing decision rests on: the law, the person's consent, or nothing ever allows it.
 Basis = Literal["wet", "toestemming", "nooit"]
-BASES: tuple[str, ...] = get_args(Basis)
 # The services a partner's feed can follow (the origin of the events).
 Channel = Literal["intake", "pip", "matching"]
 CHANNELS: tuple[str, ...] = get_args(Channel)
 ConsentStatus = Literal["gegeven", "ingetrokken", "verlopen"]
-ConsentHistoryStep = Literal["gegeven", "gewijzigd", "ingetrokken", "verlopen"]
+HistoryKind = Literal["gegeven", "gewijzigd", "ingetrokken", "verlopen"]
 
 # Those of the sharing protocol and the data-categories contract.
 Purpose = Literal[tuple(_PROTOCOL["purposes"])]  # type: ignore[valid-type]
@@ -59,7 +63,7 @@ Oin = Annotated[
     Field(description="Organisatie-identificatienummer: twenty digits."),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
-Categories_ = Annotated[
+CategoryList = Annotated[
     list[Category], Field(min_length=1, description="Data categories that can be shared.")
 ]
 
@@ -80,12 +84,15 @@ REPRESENTATIVE = "wettelijk-vertegenwoordiger"
 class Grantor(Body):
     """Who gave the consent."""
 
-    model_config = {
-        "json_schema_extra": {
+    model_config = ConfigDict(
+        json_schema_extra={
             "if": {"properties": {"kind": {"const": REPRESENTATIVE}}, "required": ["kind"]},
-            "then": {"required": ["name"], "properties": {"name": {"type": "string"}}},
+            "then": {
+                "required": ["name"],
+                "properties": {"name": {"type": "string", "pattern": r"\S"}},
+            },
         }
-    }
+    )
 
     kind: GrantorKind
     name: str | None = Field(
@@ -107,7 +114,7 @@ class Grantee(Body):
     name: str | None = None
 
 
-class Collection(Body):
+class ConsentCollection(Body):
     """How the consent was asked for, and in which language."""
 
     method: CollectionMethod
@@ -121,10 +128,10 @@ class ConsentGiven(Body):
     grantor: Grantor
     grantee: Grantee
     purpose: Purpose
-    categories: Categories_
+    categories: CategoryList
     valid_from: Date = _left_out_or("Today when left out.")
     valid_until: Date = Field(description="At most 3 years after valid_from.")
-    collection: Collection
+    collection: ConsentCollection
     evidence: Annotated[
         str,
         StringConstraints(min_length=1, max_length=200, pattern=r"\S"),
@@ -138,9 +145,11 @@ CHANGEABLE = ("categories", "valid_until", "evidence")
 class ConsentChange(Body):
     """What changes (at least one of categories, valid_until, evidence), and why."""
 
-    model_config = {"json_schema_extra": {"anyOf": [{"required": [n]} for n in CHANGEABLE]}}
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": [name]} for name in CHANGEABLE]}
+    )
 
-    categories: Categories_ = _left_out_or("The categories from now on.")
+    categories: CategoryList = _left_out_or("The categories from now on.")
     valid_until: Date = _left_out_or("Not before valid_from.")
     evidence: Text = _left_out_or("Reference to the new evidence.")
     reason: Text = Field(description="Why it changes.")
@@ -175,7 +184,7 @@ class RecordedCollection(Answer):
 
 
 class ConsentStep(Answer):
-    what: ConsentHistoryStep
+    what: HistoryKind
     by: str
     fields: list[str] | None = Field(None, description="What a change changed.")
     reason: str | None = None
@@ -249,7 +258,7 @@ class SharingQuestion(Body):
     dossier_id: DossierId
     organisation: Oin
     purpose: Purpose
-    categories: Categories_
+    categories: CategoryList
     on: Date | None = Field(None, description="Today when left out.")
 
 
@@ -284,14 +293,14 @@ class ProtocolRule(Answer):
     gemeente: str = Field(description="Empty for a rule of the region.")
 
 
-class Pool(Answer):
+class ProtocolPool(Answer):
     article: str
     gemeenten: dict[str, list[str]] = Field(
         description="Per gemeente, the other gemeenten its guides and placements may come from."
     )
 
 
-class RelationRule(Answer):
+class ProtocolRelation(Answer):
     required_for: list[str] = Field(
         description="Recipient kinds that hear only of the people they guide or have a proposal"
         " for."
@@ -313,9 +322,9 @@ class SharingProtocol(Answer):
     purposes: dict[str, str]
     region: list[ProtocolRule]
     gemeenten: dict[str, list[ProtocolRule]] = Field(description="A gemeente's own rules.")
-    pool: Pool
+    pool: ProtocolPool
     never: list[ProtocolRule] = Field(description="Categories no one ever receives.")
-    relation: RelationRule
+    relation: ProtocolRelation
     adopted: list[AdoptedVersion]
 
 
@@ -326,9 +335,7 @@ class PartnerRegistration(Body):
     oin: Oin
     name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
     kind: RecipientKind
-    gemeenten: list[GemeenteCode] = Field(
-        min_length=1, description="Gemeenten of this region."
-    )
+    gemeenten: list[GemeenteCode] = Field(min_length=1, description="Gemeenten of this region.")
 
 
 class Partner(Answer):
@@ -343,9 +350,7 @@ class SubscriptionRequest(Body):
     received for."""
 
     channel: Channel
-    types: list[EventType] = Field(
-        [], description="Event types of the channel; none: all of them."
-    )
+    types: list[EventType] = Field([], description="Event types of the channel; none: all of them.")
     gemeenten: list[GemeenteCode] = Field(
         min_length=1, description="Gemeenten the partner works for."
     )

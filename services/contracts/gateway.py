@@ -4,7 +4,7 @@ client may ask of its own command, and the platform's health."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -49,3 +49,11 @@ class CommandState(Answer):
     )
     answered_status: int | None = Field(None, description="What the client was answered.")
     location: str | None = Field(None, description="What a command that made something made.")
+
+
+class Health(Answer):
+    """200 when everything answers, 503 naming what does not (`checks`) and why (`details`)."""
+
+    status: Literal["ok", "down"]
+    checks: dict[str, Literal["ok", "down"]]
+    details: dict[str, Any] | None = None

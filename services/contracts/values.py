@@ -17,9 +17,12 @@ CEFR: tuple[str, ...] = get_args(CefrLevel)
 InburgeringRoute = Literal["b1", "onderwijs", "z"]
 ROUTES: tuple[str, ...] = get_args(InburgeringRoute)
 
-# Piëzo's participation ladder, 0 to 4; phases may run in parallel (duaal).
-PiezoPhase = Literal[0, 1, 2, 3, 4]
-PIEZO_PHASES: tuple[int, ...] = get_args(PiezoPhase)
+# Piëzo's participation ladder, 0 to 4; phases may run in parallel (duaal). A whole number,
+# strictly: JSON's `true` or `1.0` is no phase (a Literal of numbers would take both as 1).
+PIEZO_PHASES: tuple[int, ...] = (0, 1, 2, 3, 4)
+PiezoPhase = Annotated[
+    int, Field(strict=True, ge=PIEZO_PHASES[0], le=PIEZO_PHASES[-1], description="Piëzo phase.")
+]
 
 Bsn = Annotated[
     str,

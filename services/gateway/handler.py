@@ -14,7 +14,7 @@ from werkzeug.wrappers import Request, Response
 from services.common import settings
 from services.common.errors import ChainError, InvalidInput, field_error
 from services.contracts.base import field_errors
-from services.gateway.http import api, json_response, read_json
+from services.gateway.http import api, json_response, raw_body, read_json
 from services.gateway.routing import Call, Route
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,19 @@ def _entrypoint(route: Route) -> Any:
 def carry_out(gateway: Any, route: Route, request: Request, path: dict[str, Any]) -> Response:
     ctx = gateway._authorise(request, route.action, route.activity)
     path = {name: _path_value(route, name, path[name]) for name in route.path_names}
+    body = _read_body(route, request) if route.body is not None else None
+    if route.subject is not None:  # known before anything is refused, so a refusal has it too
+        gateway.command_subject = _subject(route, body) or gateway.command_subject
     query = _query(route, request)
-    body = _body(route, request, path) if route.body is not None else None
+    if route.body is not None:
+        _validate_body(route, body, path)
     call = Call(gateway, request, ctx, path, query, body)
-    if route.subject is not None:
-        gateway.command_subject = route.subject(body, None) or gateway.command_subject
     if callable(route.call):
         answer = route.call(call)
     else:
         args = [*path.values()]
         if query is not None:
-            args += [getattr(query, name) for name in type(query).model_fields]
+            args += list(query.model_dump(mode="json").values())
         if route.body is not None:
             args.append(body)
         answer = call.invoke(route.call, *args)
@@ -111,17 +113,36 @@ def _path_value(route: Route, name: str, value: Any) -> Any:
 def _query(route: Route, request: Request) -> BaseModel | None:
     if route.query is None:
         return None
-    given = {k: v for k, v in request.args.items() if k in route.query.model_fields}
+    names = {spec.alias or name for name, spec in route.query.model_fields.items()}
+    given = {k: v for k, v in request.args.items() if k in names}
     try:
         return route.query.model_validate(given, strict=False)
     except ValidationError as exc:
         raise InvalidInput(field_errors(exc)) from None
 
 
-def _body(route: Route, request: Request, path: dict[str, Any]) -> Any:
-    """The body as sent (cleaned by read_json), once its model takes it: the service is given
-    what the client wrote, not the model's rendering of it."""
-    body = read_json(request)
+def _read_body(route: Route, request: Request) -> Any:
+    """The body as JSON; no body at all is an empty object where the model needs no field."""
+    if (
+        not raw_body(request)
+        and not isinstance(route.body, dict)
+        and not any(spec.is_required() for spec in route.body.model_fields.values())
+    ):
+        return {}
+    return read_json(request)
+
+
+def _subject(route: Route, body: Any) -> tuple[str, str] | None:
+    """What a command is about, from the body as sent (which may be anything yet)."""
+    try:
+        return route.subject(body, None)
+    except (TypeError, KeyError, AttributeError, ValueError):
+        return None
+
+
+def _validate_body(route: Route, body: Any, path: dict[str, Any]) -> None:
+    """Refuse the body as sent (cleaned by read_json) unless its model takes it; the service is
+    given what the client wrote, not the model's rendering of it."""
     model = route.body
     if isinstance(model, dict):  # the body's model follows a path parameter
         [name] = [n for n in route.path_names if n in route.params and n != "dossier_id"]
@@ -130,4 +151,3 @@ def _body(route: Route, request: Request, path: dict[str, Any]) -> Any:
         model.model_validate_json(json.dumps(body))
     except ValidationError as exc:
         raise InvalidInput(field_errors(exc)) from None
-    return body

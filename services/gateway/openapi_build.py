@@ -86,9 +86,22 @@ def _operation(route: Route) -> dict[str, Any]:
         }
     operation["responses"] = {
         str(route.status): _answer(route),
-        **{str(status): PROBLEM_REF for status in route.errors},
+        **{str(status): PROBLEM_REF for status in sorted(_errors(route))},
     }
     return operation
+
+
+def _errors(route: Route) -> set[int]:
+    """What the route declares, and what the door answers for any route of its kind: 404 for
+    an id in the path that is no UUID, 422 for a query or path value the model refuses."""
+    found = set(route.errors)
+    if any(name not in route.params for name in route.path_names):
+        found.add(404)
+    if route.query is not None or any(
+        kind not in (int, str, "path") for kind in route.params.values()
+    ):
+        found.add(422)
+    return found
 
 
 def _answer(route: Route) -> dict[str, Any]:

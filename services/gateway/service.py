@@ -38,7 +38,6 @@ from services.gateway.command_keys import (
     new_key,
     parse_key,
 )
-from services.gateway.consent_routes import ConsentRoutes
 from services.gateway.edge import claim_refusal
 from services.gateway.handler import entrypoints
 from services.gateway.http import (
@@ -53,9 +52,7 @@ from services.gateway.http import (
     json_response,
     raw_body,
 )
-from services.gateway.matching_routes import MatchingRoutes
 from services.gateway.openapi import openapi_document
-from services.gateway.pip_routes import PipRoutes
 from services.gateway.problems import GatewayTimeout, ServiceUnavailable
 from services.gateway.routes import ROUTES
 from services.gateway.settle import CommandKeyStore, settle_after
@@ -73,7 +70,7 @@ RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 RouteTable = type("RouteTable", (), entrypoints(ROUTES))
 
 
-class GatewayService(RouteTable, PipRoutes, ConsentRoutes, MatchingRoutes):
+class GatewayService(RouteTable):
     name = "gateway"
     # A route that makes a dossier, or acts on one its path does not name, says which
     # (dossier id, gemeente) its command was about (nameko makes a service instance per request).

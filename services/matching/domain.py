@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
+from services.contracts.matching import OpenStatus
 from services.matching import ranking
 
 _GUIDANCE_NAMESPACE = uuid.UUID("9b0e4c2d-6a1f-4e37-8d5b-2c7f1a3e9d64")
@@ -577,7 +578,7 @@ class Guidance(ChainAggregate):
         )
 
 
-OPEN = frozenset({"voorgesteld", "geaccepteerd", "gestart"})
+OPEN = frozenset(get_args(OpenStatus))
 
 
 def guidance_id(dossier_id: uuid.UUID | str) -> uuid.UUID:

@@ -4,40 +4,31 @@ or raises InvalidInput naming every wrong field and what it accepts. No I/O."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
-from services.common import settings
 from services.common.errors import InvalidInput, field_error
-from services.contracts.values import CEFR
+from services.contracts import matching as contract
+from services.contracts.values import CEFR, PIEZO_PHASES, ROUTES
 from services.matching.ranking import LANGUAGE_NAMES, PLACEMENT_KINDS
 
 Errors = list[dict[str, str]]
 
-DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-GUIDE_KINDS = ("vrijwilliger", "professional")
-# The PIP's routes, phases and goal domains, as pip's contract names them (matching codes against
-# the contract, never against pip's code): a guide's interests are matched against the domains.
-_PIP_PLAN = json.loads(
-    (settings.ROOT / "contracts" / "events" / "pip-plan.v1.json").read_text(encoding="utf-8")
-)["$defs"]
-ROUTES = tuple(_PIP_PLAN["plan"]["properties"]["route"]["enum"])
-PHASES = tuple(_PIP_PLAN["goal"]["properties"]["phase"]["enum"])
-GOAL_DOMAINS = tuple(_PIP_PLAN["goal"]["properties"]["domain"]["enum"])
-SIGNAL_DOMAINS = (*GOAL_DOMAINS, "algemeen")
-SENSITIVITIES = ("normaal", "vertrouwelijk")
-CANDIDATE_KINDS = ("begeleider", "plaatsing")
-SIDES = ("persoon", "aanbieder")
-GUIDE_OUTCOMES = ("afgerond", "doelen-bereikt", "voortijdig-gestopt", "gewisseld", "verhuisd")
-PLACEMENT_OUTCOMES = (
-    "afgerond",
-    "doorgestroomd-naar-werk",
-    "doorgestroomd-naar-opleiding",
-    "voortijdig-gestopt",
-)
+# Each enumeration as matching's contract defines it (services/contracts/matching.py). The PIP's
+# routes and phases are the chain's; its goal domains come from pip's event contract: a guide's
+# interests are matched against them.
+DAYS: tuple[str, ...] = get_args(contract.Day)
+GUIDE_KINDS: tuple[str, ...] = get_args(contract.GuideKind)
+PHASES: tuple[int, ...] = PIEZO_PHASES
+GOAL_DOMAINS: tuple[str, ...] = get_args(contract.GoalDomain)
+SIGNAL_DOMAINS: tuple[str, ...] = get_args(contract.SignalDomain)
+SENSITIVITIES: tuple[str, ...] = get_args(contract.Sensitivity)
+CANDIDATE_KINDS: tuple[str, ...] = get_args(contract.CandidateKind)
+SIDES: tuple[str, ...] = get_args(contract.Side)
+GUIDE_OUTCOMES: tuple[str, ...] = get_args(contract.GuideOutcome)
+PLACEMENT_OUTCOMES: tuple[str, ...] = get_args(contract.PlacementOutcome)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PC4 = re.compile(r"^[1-9][0-9]{3}$")
 _GEMEENTE = re.compile(r"^[0-9]{4}$")

@@ -13,8 +13,9 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
+from services.contracts.matching import PlacementKind
 from services.contracts.values import CEFR
 
 LEVEL = {name: rank for rank, name in enumerate(CEFR)}
@@ -34,13 +35,7 @@ LANGUAGE_NAMES = {
     "tr": "Turks",
     "uk": "Oekraïens",
 }
-PLACEMENT_KINDS = (
-    "vrijwilligerswerk",
-    "leerwerkvrijwilligerswerk",
-    "stage",
-    "werkervaringsplaats",
-    "baan",
-)
+PLACEMENT_KINDS: tuple[str, ...] = get_args(PlacementKind)
 # Which kinds of placement fit each Piëzo phase (2 learning volunteer work, 3 volunteer work or an
 # internship, 4 paid work or education). Phases 0 and 1 are about home, trust and a meaningful day:
 # light volunteer work fits, nothing heavier.

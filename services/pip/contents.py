@@ -13,39 +13,19 @@ from datetime import date
 from typing import Any
 
 from services.common.errors import InvalidInput, field_error
-from services.pip.rules import AFSCHALEN_TARGET, MODULES, ONTZORGEN_MIN_MONTHS, PHASES, ROUTES
+from services.contracts.pip import (
+    AFSCHALEN_TARGET,
+    GOAL_DOMAINS,
+    MODULES,
+    MONITORING_METHODS,
+    OWNER_ROLES,
+    PRECONDITION_KINDS,
+    SECTIONS,
+    TERMS,
+)
+from services.pip.rules import ONTZORGEN_MIN_MONTHS, PHASES, ROUTES
 
-GOAL_DOMAINS = (
-    "taal",
-    "inburgering",
-    "werk",
-    "opleiding",
-    "participatie",
-    "huisvesting",
-    "gezondheid",
-    "financien",
-    "gezin",
-    "sociaal_netwerk",
-    "verblijfsintentie",
-)
 HEALTH_DOMAIN = "gezondheid"
-TERMS = ("kort", "lang")
-# Who can own a part of the PIP: roles in the chain, also outside the platform's users.
-OWNER_ROLES = (
-    "regievoerder",
-    "klantmanager",
-    "begeleider",
-    "coordinator",
-    "taalaanbieder",
-    "werkgever",
-    "huisarts",
-    "maatschappelijk-werker",
-    "ggd",
-    "statushouder",
-)
-PRECONDITION_KINDS = ("kinderopvang", "zorg", "vervoer", "schuldhulp", "anders")
-MONITORING_METHODS = ("voortgangsgesprek", "huisbezoek", "telefonisch", "driegesprek")
-SECTIONS = ("leerroute", "modules", "ontzorgen", "preconditions", "guidance", "monitoring")
 _OIN = re.compile(r"^[0-9]{20}$")
 
 Errors = list[dict[str, str]]

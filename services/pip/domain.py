@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
+from services.contracts.pip import GOAL_STATUSES, PIP_STATUSES, REVISION_KINDS
 from services.pip import rules
 from services.pip.contents import SECTIONS
 from services.pip.handhaving import Policy
@@ -34,15 +35,11 @@ _PIP_NAMESPACE = uuid.UUID("9a3e1c55-0b7d-4f0e-8c1a-54d3f2e6b781")
 # Kept here for callers that only need the arithmetic.
 pip_deadline = rules.pip_deadline
 
-REVISION_KINDS = ("routewijziging", "afschalen", "verhuizing", "anders")
-GOAL_STATUSES = ("open", "bezig", "behaald", "niet-behaald")
-
 
 class Pip(ChainAggregate):
     """One dossier's PIP; its id follows from the dossier's, so each dossier has at most one."""
 
-    DRAFT = "concept"
-    ESTABLISHED = "vastgesteld"
+    DRAFT, ESTABLISHED = PIP_STATUSES  # concept, vastgesteld
 
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:

@@ -22,8 +22,8 @@ from eventsourcing.domain import event
 from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
+from services.contracts.pip import MEASURES
 
-MEASURES = ("waarschuwing", "boete", "maatregel-participatiewet")
 FINE = "boete"
 _ENFORCEMENT_NAMESPACE = uuid.UUID("5d0b7e4a-2c1f-4b8e-9a6d-3e7f1c2b4a90")
 

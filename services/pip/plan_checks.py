@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from services.common.errors import Conflict, InvalidInput, field_error
+from services.contracts.pip import AFSCHALEN_TARGET
 from services.pip import rules
 from services.pip.contents import HEALTH_DOMAIN
 
@@ -111,7 +112,7 @@ def check_revision(
     target_before = current["leerroute"]["language_target"]
     target_after = plan["leerroute"]["language_target"]
     switches = route_before != route_after
-    lowered = ("b1", rules.AFSCHALEN_TARGET)
+    lowered = ("b1", AFSCHALEN_TARGET)
     lowers = (route_after, target_after) == lowered and (route_before, target_before) != lowered
     if kind == "verhuizing" and (switches or target_before != target_after):
         raise InvalidInput(

@@ -15,7 +15,7 @@ from typing import Any
 from psycopg import Cursor
 
 from services.common.values import CsvText
-from services.pip.domain import GOAL_STATUSES
+from services.contracts.pip import GOAL_STATUSES, report_rows
 from services.pip.rules import PHASES, ROUTES, add_months
 
 TERMIJN_HORIZON_MONTHS = 6
@@ -179,39 +179,9 @@ def _total(reports: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def report_csv(report: dict[str, Any]) -> str:
-    """A report as CSV in long form: section, gemeente, item, measure, value."""
+    """A report in its published CSV form (contracts.pip.report_rows): section, gemeente,
+    item, measure, value."""
     writer = CsvText()
-    writer.writerow(["section", "gemeente", "item", "measure", "value"])
-    parts = report.get("gemeenten") or [report]
-    if "total" in report:
-        parts = [*parts, report["total"]]
-    for part in parts:
-        g = part["gemeente"]
-        on_time = part["on_time"]
-        for key in ("on_time", "established_late", "overdue_drafts", "share"):
-            writer.writerow(["op-tijd", g, "", key, "" if on_time[key] is None else on_time[key]])
-        for late in on_time.get("late", []):
-            writer.writerow(["te-laat", g, late["dossier_id"], "deadline", late["deadline"]])
-            writer.writerow(
-                ["te-laat", g, late["dossier_id"], "established_on", late["established_on"] or ""]
-            )
-        for route, n in part["routes"].items():
-            writer.writerow(["routes", g, route, "count", n])
-        for status, n in part["goals_by_status"].items():
-            writer.writerow(["doelen-status", g, status, "count", n])
-        for owner in part.get("goals_by_owner", []):
-            for status, n in owner["by_status"].items():
-                item = owner["role"] + (
-                    f" ({owner['organisation']})" if "organisation" in owner else ""
-                )
-                writer.writerow(["doelen-eigenaar", g, item, status, n])
-        for phase in part["phases"]:
-            for key in ("goals", "goals_open", "persons"):
-                writer.writerow(["fasen", g, phase["phase"], key, phase[key]])
-        ending = part["termijnen_ending"]
-        writer.writerow(["termijn-eindigt", g, "", "count", ending["count"]])
-        for dossier in ending.get("dossiers", []):
-            writer.writerow(
-                ["termijn-eindigt", g, dossier["dossier_id"], "termijn_end", dossier["termijn_end"]]
-            )
+    for row in report_rows(report):
+        writer.writerow(row)
     return writer.getvalue()

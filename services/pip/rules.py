@@ -7,6 +7,9 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from services.contracts.pip import LANGUAGE_TARGETS
+from services.contracts.values import PIEZO_PHASES
+
 # Besluit inburgering art. 5.3: the PIP is set within 10 weeks of DUO's notice, or of the BRP
 # registration when that is later; postponed only while waiting for a third party's information,
 # to at most 2 weeks after it arrives.
@@ -22,7 +25,7 @@ BACKDATING_DAYS = 14
 # Afschalen from B1 to A2 needs at least 600 hours of NT2 at a certified school, and effort.
 AFSCHALEN_MIN_NT2_HOURS = 600
 ONTZORGEN_MIN_MONTHS = 6  # Participatiewet art. 56a
-PHASES = (0, 1, 2, 3, 4)  # Piëzo: may run in parallel (duaal)
+PHASES = PIEZO_PHASES  # Piëzo: may run in parallel (duaal)
 
 
 def pip_deadline(duo_notice_date: date, brp_registration_date: date) -> date:
@@ -82,25 +85,17 @@ class Route:
     notes: tuple[str, ...] = field(default=())
 
 
-MODULES = {
-    "nt2": "Taalonderwijs Nederlands als tweede taal",
-    "knm": "Kennis van de Nederlandse Maatschappij (8 thema's)",
-    "pvt": "Participatieverklaringstraject (ten minste 12 uur en ondertekening)",
-    "map": "Module Arbeidsmarkt en Participatie (ten minste 40 praktijkuren, eindgesprek)",
-    "participatie": "Participatie-uren van de Z-route",
-}
-
 ROUTES = {
     "b1": Route(
         "b1",
         "B1-route",
-        ("B1",),
+        LANGUAGE_TARGETS["b1"],
         {"nt2": 1, "knm": 1, "pvt": 12, "map": 40},
     ),
     "onderwijs": Route(
         "onderwijs",
         "Onderwijsroute",
-        ("B1", "B2", "C1"),
+        LANGUAGE_TARGETS["onderwijs"],
         {"nt2": 1, "knm": 1, "pvt": 12},
         forbidden=frozenset({"map"}),
         notes=("Geen MAP in de onderwijsroute.",),
@@ -108,14 +103,12 @@ ROUTES = {
     "z": Route(
         "z",
         "Zelfredzaamheidsroute",
-        ("A1", "A2"),
+        LANGUAGE_TARGETS["z"],
         {"nt2": 1, "knm": 1, "pvt": 12, "map": 40, "participatie": 800},
         combined=((("nt2", "knm"), 800),),
         notes=("800 uur NT2 en KNM samen, 800 participatie-uren en een eindgesprek.",),
     ),
 }
-# The language target a B1-route may be lowered to (afschalen), only by a revision.
-AFSCHALEN_TARGET = "A2"
 
 
 def module_problems(route: Route, modules: dict[str, dict]) -> list[tuple[str, str]]:

@@ -259,6 +259,19 @@ def read_models() -> dict[str, tuple[type, tuple]]:
     }
 
 
+def cmd_contracts(args: argparse.Namespace) -> int:
+    from services.tools import contracts
+
+    if args.check:
+        stale = contracts.stale()
+        for name in stale:
+            print(f"{name} is not what the code makes: run `wegwijs contracts`")
+        return 1 if stale else 0
+    for name in contracts.write():
+        print(f"wrote {name}")
+    return 0
+
+
 def cmd_asyncapi(args: argparse.Namespace) -> int:
     from services.consent.asyncapi import asyncapi_document
 
@@ -336,6 +349,11 @@ def parser() -> argparse.ArgumentParser:
         help="print the platform's broker definitions (users, permissions, topology) as JSON",
     ).set_defaults(func=cmd_broker_definitions)
     sub.add_parser("openapi", help="print the OpenAPI document").set_defaults(func=cmd_openapi)
+    made = sub.add_parser(
+        "contracts", help="write the published documents made from the code (contracts/)"
+    )
+    made.add_argument("--check", action="store_true", help="change nothing; fail when stale")
+    made.set_defaults(func=cmd_contracts)
     sub.add_parser("asyncapi", help="print the partner feed's AsyncAPI document").set_defaults(
         func=cmd_asyncapi
     )

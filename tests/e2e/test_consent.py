@@ -150,7 +150,7 @@ def test_a_bad_consent_is_a_problem_naming_the_fields(platform, partner):
     )
     assert refused.status_code == 422
     fields = {e["field"] for e in refused.json()["errors"]}
-    assert {"categories", "collection.method", "collection.language"} <= fields
+    assert {"categories/0", "collection/method", "collection/language"} <= fields
 
 
 def test_the_protocol_in_force_is_readable_with_its_adopted_version(platform):

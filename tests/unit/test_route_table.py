@@ -70,3 +70,12 @@ def test_the_body_itself_must_be_an_object():
     assert field_errors(refused.value) == [
         {"field": "", "detail": "the body must be a JSON object"}
     ]
+
+
+def test_every_committed_generated_document_is_what_wegwijs_contracts_makes(tmp_path):
+    from services.tools import contracts
+
+    assert contracts.stale() == [], "run `wegwijs contracts`"
+    (tmp_path / "contracts").mkdir()
+    assert sorted(contracts.write(tmp_path)) == sorted(contracts.documents())
+    assert contracts.stale(tmp_path) == []
