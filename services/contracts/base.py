@@ -66,9 +66,7 @@ def _detail(item: dict[str, Any], is_body: bool) -> str:
     if kind in ("bool_type", "bool_parsing"):
         return "must be true or false"
     if kind.startswith("datetime_") or kind.startswith("timezone_"):
-        return (
-            "must be an ISO 8601 date-time with an offset, such as 2026-11-01T00:00:00+01:00"
-        )
+        return "must be an ISO 8601 date-time with an offset, such as 2026-11-01T00:00:00+01:00"
     if kind.startswith("date_") or kind == "date_type":
         return "must be a date written as YYYY-MM-DD"
     if kind.startswith("uuid_"):

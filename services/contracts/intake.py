@@ -270,7 +270,7 @@ LIFE_DOMAINS: dict[str, type[Body]] = {
         "Gezin",
         "Partner, children and childcare.",
         partner=(bool, ...),
-        children=(int, Field(ge=0, le=30)),
+        children=(int, Field(ge=0, le=20)),
         childcare_needed=(bool, ...),
         one_to_one_offered=(bool, ...),
         vve_explained=_FLAG,

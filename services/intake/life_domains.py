@@ -1,6 +1,7 @@
 """The life domains (leefgebieden) of the brede intake, and the practical matters they reveal.
 
-Each domain is declared as data: its fields, their kind and whether they are required. The
+Each domain is declared once, as the published model of its facts (services.contracts.intake):
+its fields, their kind and whether they are required. The
 practical matters (aandachtspunten k and l: allowances, health insurance, childcare, debts) are
 rules over the recorded facts; the aggregate opens an item when a rule starts to hold and closes it
 when it no longer does, or when someone closes it by hand. No I/O here.
@@ -10,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic.fields import FieldInfo
 
 from services.common.errors import InvalidInput, field_error
+from services.contracts.intake import LIFE_DOMAINS
 
 
 @dataclass(frozen=True)
@@ -22,47 +27,22 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
-TEXT, BOOL, INT = Field("text"), Field("bool"), Field("int")
+def _field(spec: FieldInfo) -> Field:
+    """A field of a domain as its published model declares it (services.contracts.intake)."""
+    kind = spec.annotation
+    if get_origin(kind) in (Union, UnionType):  # optional: `X | None`
+        [kind] = [a for a in get_args(kind) if a is not type(None)]
+    if get_origin(kind) is Annotated:
+        kind = get_args(kind)[0]
+    if get_origin(kind) is Literal:
+        return Field("choice", spec.is_required(), get_args(kind))
+    return Field({str: "text", bool: "bool", int: "int"}[kind], spec.is_required())
 
+
+# The life domains and their fields, declared once, as the published models of their facts.
 DOMAINS: dict[str, dict[str, Field]] = {
-    "huisvesting": {
-        "situation": Field("choice", True, ("zelfstandig", "tijdelijk", "opvang", "geen")),
-        "notes": TEXT,
-    },
-    # A special category of personal data (AVG art. 9): who sees it is services.common.visibility.
-    "gezondheid": {
-        "health_insurance": Field("bool", True),
-        "gp_registered": Field("bool", True),
-        "physical": TEXT,
-        "mental": TEXT,
-        "prevention": TEXT,
-    },
-    "financien": {
-        "income": Field("choice", True, ("bijstand", "werk", "geen", "anders")),
-        "debts": Field("bool", True),
-        "huurtoeslag_applied": Field("bool", True),
-        "zorgtoeslag_applied": Field("bool", True),
-        "kinderopvangtoeslag_applied": BOOL,
-        "advance_needed": Field("bool", True),
-        "notes": TEXT,
-    },
-    "gezin": {
-        "partner": Field("bool", True),
-        "children": Field("int", True),
-        "childcare_needed": Field("bool", True),
-        "one_to_one_offered": Field("bool", True),
-        "vve_explained": BOOL,
-        "notes": TEXT,
-    },
-    "sociaal_netwerk": {"contacts_in_nl": Field("bool", True), "notes": TEXT},
-    "verblijfsintentie": {
-        "intention": Field("choice", True, ("blijven", "terugkeren", "onzeker")),
-        "notes": TEXT,
-    },
-    "verwachtingen": {
-        "expectations": Field("text", True),
-        "three_year_goal": Field("text", True),
-    },
+    domain: {name: _field(spec) for name, spec in model.model_fields.items()}
+    for domain, model in LIFE_DOMAINS.items()
 }
 
 
