@@ -13,6 +13,8 @@ from typing import Any
 from services.common import settings
 from services.consent.feeds import CHANNELS, WITHDRAWAL_TYPE
 from services.contracts.categories import Categories
+from services.contracts.events import REGISTER
+from services.contracts.events.documents import event_schema
 
 
 def _message_name(event_type: str) -> str:
@@ -137,7 +139,10 @@ def _partner_schemas() -> dict[str, Any]:
     by_id = {f"urn:wegwijs:contracts:partner:{file}": name for name, file in _SCHEMAS.items()}
     found = {}
     for name, file in _SCHEMAS.items():
-        schema = json.loads((PARTNER_CONTRACTS / f"{file}.json").read_text(encoding="utf-8"))
+        if file in REGISTER:  # an event's schema, as its model makes it
+            schema = event_schema(REGISTER[file])
+        else:  # the envelope, written by hand
+            schema = json.loads((PARTNER_CONTRACTS / f"{file}.json").read_text(encoding="utf-8"))
         schema.pop("$schema", None)
         schema.pop("$id", None)
         found[name] = _internal(schema, by_id)

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from services.contracts.base import Answer, Body
 from services.contracts.categories import Categories
-from services.contracts.values import Date, DossierId, GemeenteCode
+from services.contracts.values import Date, DossierId, GemeenteCode, Oin
 
 # The protocol file the consent service loads; this file is services/contracts/consent.py.
 PROTOCOL_FILE = Path(
@@ -57,11 +57,6 @@ EventType = Literal[  # type: ignore[valid-type]
     tuple(sorted(t for t in _CATEGORIES.events if t.split(".")[2] in CHANNELS))
 ]
 
-Oin = Annotated[
-    str,
-    StringConstraints(pattern=r"^[0-9]{20}$"),
-    Field(description="Organisatie-identificatienummer: twenty digits."),
-]
 Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 CategoryList = Annotated[
     list[Category], Field(min_length=1, description="Data categories that can be shared.")

@@ -5,9 +5,7 @@ Every enumeration of matching is defined here once; matching takes its tuples fr
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
@@ -24,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from services.contracts.base import Answer, Body
 from services.contracts.intake import Sensitivity
+from services.contracts.pip import GoalDomain
 from services.contracts.values import (
     PIEZO_PHASES,
     CefrLevel,
@@ -49,11 +48,8 @@ MatchOutcome = Literal[GuideOutcome, PlacementOutcome]
 OpenStatus = Literal["voorgesteld", "geaccepteerd", "gestart"]
 ProposalStatus = Literal[OpenStatus, "afgewezen", "beeindigd"]
 
-# A PIP goal's domain as pip's event contract names it (matching codes against the contract,
-# never against pip's code): a guide's interests are matched against the domains.
-_PIP_PLAN = Path(__file__).resolve().parents[2] / "contracts" / "events" / "pip-plan.v1.json"
-_GOAL = json.loads(_PIP_PLAN.read_text(encoding="utf-8"))["$defs"]["goal"]["properties"]
-GoalDomain = Literal[tuple(_GOAL["domain"]["enum"])]  # type: ignore[valid-type]
+# A PIP goal's domain as pip's contract names it (matching codes against the contract, never
+# against pip's code): a guide's interests are matched against the domains.
 SignalDomain = Literal[(*get_args(GoalDomain), "algemeen")]  # type: ignore[valid-type]
 
 

@@ -43,6 +43,11 @@ GemeenteCode = Annotated[
     StringConstraints(pattern=r"^[0-9]{4}$"),
     Field(description="CBS gemeentecode, four digits (0344 is Utrecht)."),
 ]
+Oin = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{20}$"),
+    Field(description="Organisatie-identificatienummer: twenty digits."),
+]
 Date = Annotated[date, Field(examples=["2026-09-01"])]
 DossierId = Annotated[
     UUID,

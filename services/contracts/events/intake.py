@@ -1,0 +1,572 @@
+"""The `data` of every integration event intake publishes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+from services.contracts.events.base import EventData, event
+from services.contracts.values import GemeenteCode, InburgeringRoute
+
+
+class BredeIntakeAfgerondRouteAdvice(EventData):
+    route: InburgeringRoute
+    rule: str
+    reasons: list[str]
+
+
+class BredeIntakeAfgerondSummary(EventData):
+    """What the intake covered, without contents: the starting point for the PIP."""
+
+    domains: list[str]
+    education_entries: int
+    work_entries: int
+    open_practical_items: list[str]
+    conversations: int
+    no_shows: int
+
+
+@event(
+    "nl.wegwijs.intake.brede-intake.afgerond.v1",
+    title=("The brede intake is complete, with an explainable route advice"),
+    envelope_required=("subject", "gemeente"),
+    category="taal-leerbaarheid",
+    fields={
+        "dossier_id": "identiteit",
+        "route_advice": "taal-leerbaarheid",
+        "summary": "financien",
+    },
+    activity="brede-intake",
+)
+class BredeIntakeAfgerond(EventData):
+    dossier_id: UUID
+    route_advice: BredeIntakeAfgerondRouteAdvice
+    summary: BredeIntakeAfgerondSummary = Field(
+        description=("What the intake covered, without contents: the starting point for the PIP.")
+    )
+
+
+@event(
+    "nl.wegwijs.intake.brede-intake.gestart.v1",
+    title=("The brede intake of a dossier was started (its first step was recorded)"),
+    envelope_required=("subject", "gemeente"),
+    category="pip",
+    fields={"dossier_id": "identiteit"},
+    activity="brede-intake",
+)
+class BredeIntakeGestart(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.bsn.geclaimd.v1",
+    title=("A BSN was claimed for a dossier (the BSN itself is never published)"),
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "gemeente": "identiteit"},
+    activity="registratie",
+)
+class BsnGeclaimd(EventData):
+    dossier_id: UUID
+    gemeente: GemeenteCode
+
+
+@event(
+    "nl.wegwijs.intake.dossier.gecorrigeerd.v1",
+    title=(
+        "Registered facts were corrected, with a reason (never an overwrite: the history stays)"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="identiteit",
+    fields={
+        "dossier_id": "identiteit",
+        "fields": "identiteit",
+        "duo_notice_date": "identiteit",
+        "brp_registration_date": "identiteit",
+    },
+    activity="registratie",
+)
+class DossierGecorrigeerd(EventData):
+    dossier_id: UUID
+    fields: list[str]
+    duo_notice_date: date | SkipJsonSchema[None] = None
+    brp_registration_date: date | SkipJsonSchema[None] = None
+
+
+@event(
+    "nl.wegwijs.intake.dossier.geregistreerd.v1",
+    title="A person was registered with a gemeente (dossier opened)",
+    envelope_required=("subject", "gemeente"),
+    category="identiteit",
+    fields={
+        "dossier_id": "identiteit",
+        "gemeente": "identiteit",
+        "duo_notice_date": "identiteit",
+        "brp_registration_date": "identiteit",
+    },
+    activity="registratie",
+)
+class DossierGeregistreerd(EventData):
+    dossier_id: UUID
+    gemeente: GemeenteCode
+    duo_notice_date: date
+    brp_registration_date: date
+
+
+@event(
+    "nl.wegwijs.intake.dossier.ingezien.v1",
+    title=("Someone viewed a dossier: with which roles, and which data categories they were shown"),
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "roles": "intern", "categories": "intern"},
+    activity="dossier-inzien",
+)
+class DossierIngezien(EventData):
+    dossier_id: UUID
+    roles: list[str]
+    categories: list[
+        Literal[
+            "identiteit",
+            "contact",
+            "taal",
+            "gezin",
+            "opleiding-en-werk",
+            "gezondheid",
+            "financien",
+            "huisvesting",
+            "verblijfsintentie-en-verwachtingen",
+            "inburgering",
+            "praktische-zaken",
+        ]
+    ]
+
+
+@event(
+    "nl.wegwijs.intake.gesprek.bijgewoond.v1",
+    title="The person attended an intake conversation",
+    envelope_required=("subject", "gemeente"),
+    category="pip",
+    fields={"dossier_id": "identiteit", "number": "pip"},
+    activity="brede-intake",
+)
+class GesprekBijgewoond(EventData):
+    dossier_id: UUID
+    number: Annotated[int, Field(ge=1)]
+
+
+@event(
+    "nl.wegwijs.intake.gesprek.gepland.v1",
+    title="An intake conversation was planned (an invitation)",
+    envelope_required=("subject", "gemeente"),
+    category="pip",
+    fields={"dossier_id": "identiteit", "number": "pip", "planned_on": "pip"},
+    activity="brede-intake",
+)
+class GesprekGepland(EventData):
+    dossier_id: UUID
+    number: Annotated[int, Field(ge=1)]
+    planned_on: date
+
+
+@event(
+    "nl.wegwijs.intake.gesprek.niet-verschenen.v1",
+    title="The person did not attend an intake conversation",
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={"dossier_id": "identiteit", "number": "handhaving"},
+    activity="brede-intake",
+)
+class GesprekNietVerschenen(EventData):
+    dossier_id: UUID
+    number: Annotated[int, Field(ge=1)]
+
+
+@event(
+    "nl.wegwijs.intake.huishouden.gekoppeld.v1",
+    title=("A dossier was linked to the household of another member with their own obligation"),
+    envelope_required=("subject", "gemeente"),
+    category="gezin",
+    fields={"dossier_id": "identiteit", "household_id": "gezin", "relation": "gezin"},
+    activity="registratie",
+)
+class HuishoudenGekoppeld(EventData):
+    dossier_id: UUID
+    household_id: UUID
+    relation: Literal["partner", "kind", "overig"]
+
+
+@event(
+    "nl.wegwijs.intake.inzagelog.geopend.v1",
+    title="The log of reads of a dossier was opened",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit"},
+    activity="dossier-inzien",
+)
+class InzagelogGeopend(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.leefgebied.vastgelegd.v1",
+    title=("A life domain of the brede intake was recorded (its facts stay in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category={
+        "field": "domain",
+        "by_value": {
+            "gezondheid": "gezondheid",
+            "financien": "financien",
+            "gezin": "gezin",
+            "sociaal_netwerk": "gezin",
+            "verblijfsintentie": "verblijfsintentie",
+            "huisvesting": "contact",
+            "taal": "taal-leerbaarheid",
+            "werk": "opleiding-werk",
+            "opleiding": "opleiding-werk",
+        },
+        "default": "pip",
+    },
+    fields={
+        "dossier_id": "identiteit",
+        "domain": {
+            "by_value": {
+                "gezondheid": "gezondheid",
+                "financien": "financien",
+                "gezin": "gezin",
+                "sociaal_netwerk": "gezin",
+                "verblijfsintentie": "verblijfsintentie",
+                "huisvesting": "contact",
+                "taal": "taal-leerbaarheid",
+                "werk": "opleiding-werk",
+                "opleiding": "opleiding-werk",
+            },
+            "default": "pip",
+        },
+    },
+    activity="brede-intake",
+)
+class LeefgebiedVastgelegd(EventData):
+    dossier_id: UUID
+    domain: Literal[
+        "huisvesting",
+        "gezondheid",
+        "financien",
+        "gezin",
+        "sociaal_netwerk",
+        "verblijfsintentie",
+        "verwachtingen",
+    ]
+
+
+@event(
+    "nl.wegwijs.intake.leerbaarheidstoets.vastgelegd.v1",
+    title=("The leerbaarheidstoets was recorded (its outcome stays in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category="taal-leerbaarheid",
+    fields={"dossier_id": "identiteit", "taken_on": "taal-leerbaarheid"},
+    activity="brede-intake",
+)
+class LeerbaarheidstoetsVastgelegd(EventData):
+    dossier_id: UUID
+    taken_on: date
+
+
+@event(
+    "nl.wegwijs.intake.opleiding.toegevoegd.v1",
+    title=("An entry of the education history was added (its contents stay in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category="opleiding-werk",
+    fields={"dossier_id": "identiteit"},
+    activity="brede-intake",
+)
+class OpleidingToegevoegd(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.persoonlijke-omstandigheden.vastgelegd.v1",
+    title=("The personal circumstances were recorded (never published: they include health)"),
+    envelope_required=("subject", "gemeente"),
+    category="gezondheid",
+    fields={"dossier_id": "identiteit"},
+    activity="brede-intake",
+)
+class PersoonlijkeOmstandighedenVastgelegd(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.praktische-zaak.geopend.v1",
+    title=("An urgent practical matter was found in the intake (aandachtspunten k, l)"),
+    envelope_required=("subject", "gemeente"),
+    category={
+        "field": "item",
+        "by_value": {
+            "zorgverzekering-regelen": "gezondheid",
+            "huisarts-kiezen": "gezondheid",
+            "kinderopvang-regelen": "gezin",
+        },
+        "default": "financien",
+    },
+    fields={
+        "dossier_id": "identiteit",
+        "item": {
+            "by_value": {
+                "zorgverzekering-regelen": "gezondheid",
+                "huisarts-kiezen": "gezondheid",
+                "kinderopvang-regelen": "gezin",
+            },
+            "default": "financien",
+        },
+    },
+    activity="brede-intake",
+)
+class PraktischeZaakGeopend(EventData):
+    dossier_id: UUID
+    item: Literal[
+        "zorgverzekering-regelen",
+        "huisarts-kiezen",
+        "huurtoeslag-aanvragen",
+        "zorgtoeslag-aanvragen",
+        "kinderopvangtoeslag-aanvragen",
+        "schulden-aanpakken",
+        "voorschot-uitkering",
+        "kinderopvang-regelen",
+    ]
+
+
+@event(
+    "nl.wegwijs.intake.praktische-zaak.gesloten.v1",
+    title="An urgent practical matter was resolved",
+    envelope_required=("subject", "gemeente"),
+    category={
+        "field": "item",
+        "by_value": {
+            "zorgverzekering-regelen": "gezondheid",
+            "huisarts-kiezen": "gezondheid",
+            "kinderopvang-regelen": "gezin",
+        },
+        "default": "financien",
+    },
+    fields={
+        "dossier_id": "identiteit",
+        "item": {
+            "by_value": {
+                "zorgverzekering-regelen": "gezondheid",
+                "huisarts-kiezen": "gezondheid",
+                "kinderopvang-regelen": "gezin",
+            },
+            "default": "financien",
+        },
+    },
+    activity="brede-intake",
+)
+class PraktischeZaakGesloten(EventData):
+    dossier_id: UUID
+    item: Literal[
+        "zorgverzekering-regelen",
+        "huisarts-kiezen",
+        "huurtoeslag-aanvragen",
+        "zorgtoeslag-aanvragen",
+        "kinderopvangtoeslag-aanvragen",
+        "schulden-aanpakken",
+        "voorschot-uitkering",
+        "kinderopvang-regelen",
+    ]
+
+
+@event(
+    "nl.wegwijs.intake.profiel.vastgelegd.v1",
+    title=("Details of the person beyond the legal minimum were recorded (they stay in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category="identiteit",
+    fields={"dossier_id": "identiteit"},
+    activity="registratie",
+)
+class ProfielVastgelegd(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.registratie.geweigerd.v1",
+    title=(
+        "Someone tried to register a BSN that has a dossier (who "
+        "tried is in the attributes: actor, organisation); filed "
+        "under the gemeente whose person it is. The BSN itself is "
+        "never published"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "intern", "requested_for": "intern"},
+    activity="registratie",
+)
+class RegistratieGeweigerd(EventData):
+    dossier_id: UUID
+    requested_for: GemeenteCode = Field(description="The gemeente the registration was asked for")
+
+
+@event(
+    "nl.wegwijs.intake.route.gekozen.v1",
+    title=("The regievoerder chose the leerroute (the advice never decides)"),
+    envelope_required=("subject", "gemeente"),
+    category="taal-leerbaarheid",
+    fields={
+        "dossier_id": "identiteit",
+        "route": "taal-leerbaarheid",
+        "advised": "taal-leerbaarheid",
+        "differs": "taal-leerbaarheid",
+    },
+    activity="brede-intake",
+)
+class RouteGekozen(EventData):
+    dossier_id: UUID
+    route: InburgeringRoute
+    advised: InburgeringRoute
+    differs: bool
+
+
+@event(
+    "nl.wegwijs.intake.sanctie.aan-de-orde.v1",
+    title=("The gemeente's sanction ladder makes a step due after no-shows"),
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={
+        "dossier_id": "identiteit",
+        "step": "handhaving",
+        "no_shows": "handhaving",
+        "ladder_version": "handhaving",
+    },
+    activity="handhaving",
+)
+class SanctieAanDeOrde(EventData):
+    dossier_id: UUID
+    step: Literal["waarschuwing", "boete", "pip-zonder-inburgeringsplichtige"]
+    no_shows: Annotated[int, Field(ge=1)]
+    ladder_version: str
+
+
+@event(
+    "nl.wegwijs.intake.sanctie.besloten.v1",
+    title=("The regievoerder took or waived a due sanction step, with a reason"),
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={"dossier_id": "identiteit", "step": "handhaving", "taken": "handhaving"},
+    activity="handhaving",
+)
+class SanctieBesloten(EventData):
+    dossier_id: UUID
+    step: Literal["waarschuwing", "boete", "pip-zonder-inburgeringsplichtige"]
+    taken: bool
+
+
+@event(
+    "nl.wegwijs.intake.signaal.gegeven.v1",
+    title=("A professional gave a signal about a dossier (its text stays in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category={
+        "field": "domain",
+        "by_value": {
+            "gezondheid": "gezondheid",
+            "financien": "financien",
+            "gezin": "gezin",
+            "sociaal_netwerk": "gezin",
+            "verblijfsintentie": "verblijfsintentie",
+            "huisvesting": "contact",
+            "taal": "taal-leerbaarheid",
+            "werk": "opleiding-werk",
+            "opleiding": "opleiding-werk",
+        },
+        "default": "signalen",
+    },
+    fields={
+        "dossier_id": "identiteit",
+        "domain": {
+            "by_value": {
+                "gezondheid": "gezondheid",
+                "financien": "financien",
+                "gezin": "gezin",
+                "sociaal_netwerk": "gezin",
+                "verblijfsintentie": "verblijfsintentie",
+                "huisvesting": "contact",
+                "taal": "taal-leerbaarheid",
+                "werk": "opleiding-werk",
+                "opleiding": "opleiding-werk",
+            },
+            "default": "signalen",
+        },
+        "author_role": "signalen",
+    },
+    activity="signalering",
+)
+class SignaalGegeven(EventData):
+    dossier_id: UUID
+    domain: Literal[
+        "huisvesting",
+        "gezondheid",
+        "financien",
+        "gezin",
+        "sociaal_netwerk",
+        "verblijfsintentie",
+        "verwachtingen",
+        "algemeen",
+    ]
+    author_role: str
+
+
+@event(
+    "nl.wegwijs.intake.signalen.ingezien.v1",
+    title=("Someone read the signals about a dossier: how many were shown and withheld"),
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={
+        "dossier_id": "identiteit",
+        "shown": "intern",
+        "withheld": "intern",
+        "domains": "intern",
+    },
+    activity="dossier-inzien",
+)
+class SignalenIngezien(EventData):
+    dossier_id: UUID
+    shown: Annotated[int, Field(ge=0)]
+    withheld: Annotated[int, Field(ge=0)]
+    domains: list[
+        Literal[
+            "huisvesting",
+            "gezondheid",
+            "financien",
+            "gezin",
+            "sociaal_netwerk",
+            "verblijfsintentie",
+            "verwachtingen",
+            "algemeen",
+        ]
+    ]
+
+
+@event(
+    "nl.wegwijs.intake.signalenlijst.geopend.v1",
+    title="The list of signals about a dossier was opened",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit"},
+    activity="signalering",
+)
+class SignalenlijstGeopend(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.werkervaring.toegevoegd.v1",
+    title=("An entry of the work history was added (its contents stay in intake)"),
+    envelope_required=("subject", "gemeente"),
+    category="opleiding-werk",
+    fields={"dossier_id": "identiteit"},
+    activity="brede-intake",
+)
+class WerkervaringToegevoegd(EventData):
+    dossier_id: UUID
