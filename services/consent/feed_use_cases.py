@@ -56,7 +56,11 @@ class FeedUseCases:
         require(ctx, Action.MANAGE_PARTNERS)
         partner = self.partner(oin)
         subscription = parse_subscription(
-            data, partner.gemeenten, self.protocol.purposes, self.categories.events
+            data,
+            partner.gemeenten,
+            self.protocol.purposes,
+            self.categories.events,
+            self.region.codes(),
         )
         require_for_gemeenten(ctx, Action.MANAGE_PARTNERS, subscription["gemeenten"])
         subscription_id = str(uuid.uuid4())

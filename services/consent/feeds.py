@@ -18,7 +18,7 @@ from eventsourcing.domain import event
 from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import source_of
-from services.common.errors import InvalidInput, NotFound, field_error
+from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.contracts.consent import Channel
 
 CHANNELS = get_args(Channel)
@@ -32,7 +32,10 @@ def parse_subscription(
     partner_gemeenten: Iterable[str],
     purposes: Iterable[str],
     known_types: Iterable[str],
+    region: Iterable[str] = (),
 ) -> dict[str, Any]:
+    """A subscription as asked; a gemeente of the region the partner is not registered for
+    contradicts its registration (409), one outside the region is no gemeente to ask for."""
     if not isinstance(data, Mapping):
         raise InvalidInput([field_error("", "the body must be a JSON object")])
     errors = []
@@ -47,12 +50,23 @@ def parse_subscription(
         )
     gemeenten = data.get("gemeenten")
     serves = sorted(partner_gemeenten)
-    if not isinstance(gemeenten, list) or not gemeenten or not all(g in serves for g in gemeenten):
+    in_region = set(region) | set(serves)
+    if (
+        not isinstance(gemeenten, list)
+        or not gemeenten
+        or not all(g in in_region for g in gemeenten)
+    ):
         errors.append(field_error("gemeenten", f"must be a non-empty list of: {', '.join(serves)}"))
+    outside = isinstance(gemeenten, list) and not all(g in serves for g in gemeenten)
     if not isinstance(data.get("purpose"), str) or data["purpose"] not in purposes:
         errors.append(field_error("purpose", f"must be one of: {', '.join(purposes)}"))
     if errors:
         raise InvalidInput(errors)
+    if outside:  # well formed, but the partner is registered for other gemeenten
+        raise Conflict(
+            f"gemeenten: the partner works for {', '.join(serves) or 'no gemeente'} only;"
+            " change its registration first"
+        )
     return {
         "channel": channel,
         "types": sorted(set(types)),

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 class Body(BaseModel):
@@ -21,6 +22,23 @@ class Body(BaseModel):
 
 class Answer(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
+
+
+def omittable(description: str | None = None, **extra: Any) -> Any:
+    """A field that may be left out but is not null when given (the service refuses a null
+    there); the documents write no `default: null` for it."""
+    return Field(None, description=description, json_schema_extra=extra or None)
+
+
+def when(field: str, value: Any, then: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Schema rule: an object whose `field` is `value` is also `then`."""
+    return {"if": {"properties": {field: {"const": value}}, "required": [field]}, "then": then}
+
+
+def problem(field: str, detail: str) -> InitErrorDetails:
+    """What is wrong with `field` of the object in hand, for a model's own rule over several
+    fields: `raise ValidationError.from_exception_data(name, [problem(...), ...])`."""
+    return InitErrorDetails(type=PydanticCustomError(field, detail), loc=(field,), input=None)
 
 
 def field_errors(error: ValidationError) -> list[dict[str, str]]:

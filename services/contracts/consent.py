@@ -25,9 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from services.contracts.base import Answer, Body
+from services.contracts.base import Answer, Body, when
 from services.contracts.categories import Categories
-from services.contracts.values import Date, DossierId, GemeenteCode, Oin
+from services.contracts.values import Date, DossierId, Oin, PastDate, RegionGemeente
 
 # The protocol file the consent service loads; this file is services/contracts/consent.py.
 PROTOCOL_FILE = Path(
@@ -56,6 +56,11 @@ Category = Literal[_CATEGORIES.names()]  # type: ignore[valid-type]
 EventType = Literal[  # type: ignore[valid-type]
     tuple(sorted(t for t in _CATEGORIES.events if t.split(".")[2] in CHANNELS))
 ]
+
+
+def _types_of(channel: str) -> list[str]:
+    return [t for t in get_args(EventType) if t.split(".")[2] == channel]
+
 
 Text = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 CategoryList = Annotated[
@@ -159,7 +164,7 @@ class ConsentChange(Body):
 
 
 class ConsentWithdrawal(Body):
-    on: Date | None = Field(None, description="Today when left out; not in the future.")
+    on: PastDate | None = Field(None, description="Today when left out; not in the future.")
     reason: str = Field("", description="The person need not give one.")
 
 
@@ -330,7 +335,7 @@ class PartnerRegistration(Body):
     oin: Oin
     name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
     kind: RecipientKind
-    gemeenten: list[GemeenteCode] = Field(min_length=1, description="Gemeenten of this region.")
+    gemeenten: list[RegionGemeente] = Field(min_length=1, description="Gemeenten of this region.")
 
 
 class Partner(Answer):
@@ -344,9 +349,23 @@ class SubscriptionRequest(Body):
     """A channel, the event types and gemeenten wanted of it, and the purpose they are
     received for."""
 
+    # The types of each channel are its own.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "channel",
+                    channel,
+                    {"properties": {"types": {"items": {"enum": _types_of(channel)}}}},
+                )
+                for channel in CHANNELS
+            ]
+        }
+    )
+
     channel: Channel
     types: list[EventType] = Field([], description="Event types of the channel; none: all of them.")
-    gemeenten: list[GemeenteCode] = Field(
+    gemeenten: list[RegionGemeente] = Field(
         min_length=1, description="Gemeenten the partner works for."
     )
     purpose: Purpose

@@ -7,16 +7,26 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import Field, StringConstraints, create_model
+from pydantic import (
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from services.contracts.base import Answer, Body
+from services.contracts.base import Answer, Body, omittable, problem, when
 from services.contracts.values import (
     Bsn,
     CefrLevel,
     Date,
     DossierId,
-    GemeenteCode,
     InburgeringRoute,
+    PastDate,
+    RegionGemeente,
+    RegisteredDate,
     VNummer,
 )
 
@@ -46,30 +56,47 @@ class Language(Body):
     level: LanguageLevel
 
 
+ContactDetail = Annotated[str, StringConstraints(max_length=200)]
+
+
 class Contact(Body):
-    phone: Annotated[str, StringConstraints(max_length=200)] | None = None
-    email: Annotated[str, StringConstraints(max_length=200)] | None = None
-    address: Annotated[str, StringConstraints(max_length=200)] | None = None
+    """Each detail left out or text (intake takes no null here)."""
+
+    phone: ContactDetail = omittable()
+    email: ContactDetail = omittable()
+    address: ContactDetail = omittable()
 
 
 class Child(Body):
     given_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    birth_date: Date = Field(description="Not in the future.")
+    birth_date: PastDate = Field(description="Not in the future.")
 
 
 class Registration(Body):
     """A person linked to a gemeente of the region: the legal minimum, then what the gemeente
     learns besides (each optional; what is given is checked)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"household_of": {"type": "string"}},
+                "required": ["household_of"],
+            },
+            "then": {"required": ["relation"], "properties": {"relation": {"type": "string"}}},
+        }
+    )
+
     bsn: Bsn
     v_nummer: VNummer
     given_name: Name
     family_name: Name
-    birth_date: Date
-    gemeente: GemeenteCode = Field(description="A gemeente of this region.")
-    duo_notice_date: Date = Field(description="Date of DUO's kennisgeving; not in the future.")
-    brp_registration_date: Date = Field(
-        description="Date of registration in the BRP; not in the future."
+    birth_date: RegisteredDate = Field(description="Not in the future, not before 1900.")
+    gemeente: RegionGemeente = Field(description="A gemeente of this region.")
+    duo_notice_date: RegisteredDate = Field(
+        description="Date of DUO's kennisgeving; not in the future, not before 1900."
+    )
+    brp_registration_date: RegisteredDate = Field(
+        description="Date of registration in the BRP; not in the future, not before 1900."
     )
     sex: Sex | None = None
     country_of_origin: Annotated[str, StringConstraints(max_length=100, pattern=r"\S")] | None = (
@@ -79,8 +106,8 @@ class Registration(Body):
     dutch_level: CefrLevel | None = None
     migrant_kind: MigrantKind | None = None
     inburgeringsplicht: bool | None = Field(None, description="Whether DUO established it.")
-    coa_link_date: Date | None = Field(None, description="Not in the future.")
-    housing_date: Date | None = Field(None, description="Not in the future.")
+    coa_link_date: PastDate | None = Field(None, description="Not in the future.")
+    housing_date: PastDate | None = Field(None, description="Not in the future.")
     contact: Contact | None = None
     children: list[Child] | None = Field(
         None, description="Children without an obligation of their own."
@@ -89,7 +116,16 @@ class Registration(Body):
         None,
         description="The dossier of a household member registered before; needs `relation`.",
     )
-    relation: Relation | None = None
+    relation: Relation | None = Field(None, description="Required with `household_of`.")
+
+    @model_validator(mode="after")
+    def _relation_with_the_household(self) -> Registration:
+        if self.household_of is not None and self.relation is None:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [problem("relation", "is required with household_of: partner, kind or overig")],
+            )
+        return self
 
 
 REGISTRATION_FIELDS = tuple(
@@ -97,11 +133,61 @@ REGISTRATION_FIELDS = tuple(
 )
 
 
+# What a correction may change: the registered facts but the BSN and the gemeente (a legal
+# fact is never null), and the profile.
+CORRECTABLE = (
+    "v_nummer",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "duo_notice_date",
+    "brp_registration_date",
+)
+PROFILE_FIELDS = (
+    "sex",
+    "country_of_origin",
+    "languages",
+    "dutch_level",
+    "migrant_kind",
+    "inburgeringsplicht",
+    "coa_link_date",
+    "housing_date",
+    "contact",
+    "children",
+)
+
+
+class _Changes(Body):
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    @model_validator(mode="after")
+    def _names_a_field(self) -> _Changes:
+        if not self.model_fields_set:
+            raise PydanticCustomError(
+                "no_change",
+                "name at least one field to correct: {known}",
+                {"known": ", ".join(type(self).model_fields)},
+            )
+        return self
+
+
+def _optional(name: str) -> tuple[Any, Any]:
+    spec = Registration.model_fields[name]
+    # A legal fact is left out or given, never null (its type says so; the document writes no
+    # `default: null`); a profile field may be null, as at registration.
+    return spec.annotation, Field(None, description=spec.description)
+
+
+DossierChanges = create_model(
+    "DossierChanges",
+    __base__=_Changes,
+    __doc__="The facts to correct, each with its new value.",
+    **{name: _optional(name) for name in (*CORRECTABLE, *PROFILE_FIELDS)},
+)
+
+
 class Correction(Body):
-    changes: dict[str, Any] = Field(
-        description="Field: new value, for the names, dates, V-nummer and profile fields.",
-        min_length=1,
-    )
+    changes: DossierChanges  # type: ignore[valid-type]
     reason: Note
 
 
@@ -177,7 +263,7 @@ class Household(Answer):
 
 # the brede intake -----------------------------------------------------------------------------
 class Leerbaarheidstoets(Body):
-    taken_on: Date = Field(description="Not in the future.")
+    taken_on: PastDate = Field(description="Not in the future.")
     outcome: ToetsOutcome
 
 
@@ -215,12 +301,29 @@ class RouteChoice(Body):
 
 class Invitation(Body):
     planned_on: Date
-    purpose: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 
 
 class Attendance(Body):
+    """Whether the person came; a no-show needs a note saying what happened."""
+
+    model_config = ConfigDict(
+        json_schema_extra=when(
+            "attended", False, {"required": ["note"], "properties": {"note": {"type": "string"}}}
+        )
+    )
+
     attended: bool
-    note: Text | None = Field(None, description="Required for a no-show.")
+    note: Note = omittable("Required for a no-show.")
+
+    @model_validator(mode="after")
+    def _note_for_a_no_show(self) -> Attendance:
+        if not self.attended and self.note is None:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [problem("note", "is required for a no-show: say what happened, in a sentence")],
+            )
+        return self
 
 
 class SanctionDecision(Body):

@@ -10,26 +10,26 @@ from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import (
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     create_model,
     model_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from services.contracts.base import Answer, Body
+from services.contracts.base import Answer, Body, problem, when
 from services.contracts.intake import Sensitivity
 from services.contracts.pip import GoalDomain
 from services.contracts.values import (
-    PIEZO_PHASES,
     CefrLevel,
     Date,
-    GemeenteCode,
     InburgeringRoute,
+    PastDate,
     PiezoPhase,
+    RegionGemeente,
 )
 
 Day = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
@@ -53,17 +53,7 @@ ProposalStatus = Literal[OpenStatus, "afgewezen", "beeindigd"]
 SignalDomain = Literal[(*get_args(GoalDomain), "algemeen")]  # type: ignore[valid-type]
 
 
-def _no_boolean(value: Any) -> Any:
-    # JSON's true is not the phase 1 (a Literal of numbers takes it).
-    if isinstance(value, bool):
-        expected = ", ".join(map(str, PIEZO_PHASES))
-        raise PydanticCustomError(
-            "literal_error", "must be one of {expected}", {"expected": expected}
-        )
-    return value
-
-
-Phase = Annotated[PiezoPhase, BeforeValidator(_no_boolean)]
+Phase = PiezoPhase  # a strict whole number: JSON's true is no phase
 Short = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"\S")]
 Long = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
@@ -122,7 +112,7 @@ class GuideDetails(Body):
     kind: GuideKind = "vrijwilliger"
     user_id: UserId | None = None
     languages: Languages = Field(min_length=1)
-    gemeenten: list[GemeenteCode] = Field(
+    gemeenten: list[RegionGemeente] = Field(
         min_length=1,
         description="Gemeenten of this region the guide works in, each one the caller's"
         " organisation works for.",
@@ -134,10 +124,10 @@ class GuideDetails(Body):
     skills: list[Word] = []
     phases: list[Phase] = Field([], description="Piëzo phases the guide works in.")
     routes: list[InburgeringRoute] = []
-    training: dict[TrainingName, Date] = Field(
+    training: dict[TrainingName, PastDate] = Field(
         {}, description="Training done, with the date (aandachtspunt j); not in the future."
     )
-    vog_issued_on: Date | None = Field(None, description=NOT_IN_FUTURE)
+    vog_issued_on: PastDate | None = Field(None, description=NOT_IN_FUTURE)
     max_caseload: int = Field(ge=1, le=50, description="Households at most.")
 
 
@@ -147,7 +137,7 @@ class PlacementDetails(Body):
 
     title: Short
     kind: PlacementKind
-    gemeente: GemeenteCode = Field(
+    gemeente: RegionGemeente = Field(
         description="A gemeente of this region the caller's organisation works for."
     )
     area: Pc4 | None = None
@@ -162,7 +152,11 @@ class PlacementDetails(Body):
     skills: list[Word] = []
     capacity: int = Field(ge=1, le=500, description="Places.")
     starts_on: Date | None = None
-    ends_on: Date | None = Field(None, description="Not before starts_on.")
+    ends_on: Date | None = Field(
+        None,
+        description="Not before starts_on.",
+        json_schema_extra={"x-not-before-field": "starts_on"},
+    )
 
 
 class _Change(Body):
@@ -170,16 +164,16 @@ class _Change(Body):
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    @model_validator(mode="before")
-    @classmethod
-    def _names_a_field(cls, data: Any) -> Any:
-        if data == {}:
+    @model_validator(mode="after")
+    def _names_a_field(self) -> _Change:
+        # After the fields (a model validator before them would read dates as Python values).
+        if not self.model_fields_set:
             raise PydanticCustomError(
                 "no_change",
                 "name at least one field to change: {known}",
-                {"known": ", ".join(cls.model_fields)},
+                {"known": ", ".join(type(self).model_fields)},
             )
-        return data
+        return self
 
 
 def _change_of(details: type[Body], name: str, doc: str) -> type[Body]:
@@ -374,6 +368,14 @@ class ProposalRequest(Body):
 
 
 class ProposalAnswer(Body):
+    model_config = ConfigDict(
+        json_schema_extra=when(
+            "accepted",
+            False,
+            {"required": ["reason"], "properties": {"reason": {"type": "string"}}},
+        )
+    )
+
     side: Side = Field(
         description="persoon: the regievoerder for the person; aanbieder: the organisation's"
         " coordinator."
@@ -381,16 +383,24 @@ class ProposalAnswer(Body):
     accepted: bool
     reason: Note | None = Field(None, description="Required when declining.")
 
+    @model_validator(mode="after")
+    def _reason_to_decline(self) -> ProposalAnswer:
+        if not self.accepted and self.reason is None:
+            raise ValidationError.from_exception_data(
+                type(self).__name__, [problem("reason", "is required when declining")]
+            )
+        return self
+
 
 class MatchStart(Body):
-    on: Date | None = Field(None, description="Today when not given; not in the future.")
+    on: PastDate | None = Field(None, description="Today when not given; not in the future.")
     change_reason: Note | None = Field(
         None, description="Only for a change of guide: why the current guide is replaced."
     )
 
 
 class MatchEnd(Body):
-    on: Date | None = Field(None, description="Today when not given; not in the future.")
+    on: PastDate | None = Field(None, description="Today when not given; not in the future.")
     outcome: MatchOutcome = Field(
         description=f"A guide's: {', '.join(get_args(GuideOutcome))}; a placement's:"
         f" {', '.join(get_args(PlacementOutcome))}."
@@ -447,7 +457,7 @@ class ActivityRequest(Body):
     short reflection."""
 
     goal_id: str = Field(min_length=1, description="A goal of the PIP in force.")
-    on: Date | None = Field(
+    on: PastDate | None = Field(
         None, description="Today when not given; not in the future, nor before the guidance."
     )
     activity: Note

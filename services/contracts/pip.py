@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import (
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -26,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from services.contracts.base import Answer, Body
-from services.contracts.values import Date, GemeenteCode, InburgeringRoute, PiezoPhase
+from services.contracts.base import Answer, Body, omittable, problem, when
+from services.contracts.values import Date, GemeenteCode, InburgeringRoute, PastDate, PiezoPhase
 
 # enumerations -------------------------------------------------------------------------------------
 GoalDomain = Literal[
@@ -97,17 +96,7 @@ AFSCHALEN_TARGET = "A2"
 LanguageTarget = Literal["A1", "A2", "B1", "B2", "C1"]
 
 
-def _whole_number(value: Any) -> Any:
-    # pydantic takes `true` and `1.0` for 1 in a Literal of numbers, even strictly; pip takes a
-    # phase only as a whole number.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError(
-            "literal_error", "Input should be {expected}", {"expected": "0, 1, 2, 3 or 4"}
-        )
-    return value
-
-
-Phase = Annotated[PiezoPhase, BeforeValidator(_whole_number)]
+Phase = PiezoPhase  # a strict whole number: JSON's true is no phase
 
 # texts as pip takes them: not blank, at most so many characters -----------------------------------
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
@@ -128,29 +117,8 @@ BackdatingReason = Annotated[
 ]
 
 
-def _omittable(description: str | None = None, **extra: Any) -> Any:
-    """A field that may be left out but is not null when given (pip refuses a null there): its
-    schema has no `default: null`."""
-
-    def schema_of(schema: dict[str, Any]) -> None:
-        schema.pop("default", None)
-        schema.update(extra)
-
-    return Field(None, description=description, json_schema_extra=schema_of)
-
-
-def _when(field: str, value: Any, then: dict[str, Any]) -> dict[str, Any]:
-    """A JSON Schema rule: an object whose `field` is `value` is also `then`."""
-    return {"if": {"properties": {field: {"const": value}}, "required": [field]}, "then": then}
-
-
 def _refused(kind: str, detail: str) -> PydanticCustomError:
     return PydanticCustomError(kind, detail)
-
-
-def _problem(field: str, detail: str) -> InitErrorDetails:
-    """What is wrong with `field` of the object in hand, named as the client wrote it."""
-    return InitErrorDetails(type=_refused(field, detail), loc=(field,), input=None)
 
 
 # the parts of a PIP -------------------------------------------------------------------------------
@@ -166,7 +134,7 @@ class Owner(Body):
 
 def _leerroute_rules(schema: dict[str, Any]) -> None:
     schema["allOf"] = [
-        _when(
+        when(
             "route",
             route,
             {"properties": {"language_target": {"enum": [*_targets_of(route), None]}}},
@@ -219,13 +187,13 @@ Modules: type[Body] = create_model(
     __doc__="The modules planned, by name. b1: nt2 >= 1 h, knm >= 1 h, pvt >= 12 h, map >= 40 h;"
     " onderwijs: nt2 >= 1 h, knm >= 1 h, pvt >= 12 h, no map; z: nt2 >= 1 h, knm >= 1 h,"
     " pvt >= 12 h, map >= 40 h, participatie >= 800 h, and nt2 + knm >= 800 h.",
-    **{module: (ModulePlan, _omittable(text)) for module, text in MODULES.items()},
+    **{module: (ModulePlan, omittable(text)) for module, text in MODULES.items()},
 )
 
 
 def _ontzorgen_rules(schema: dict[str, Any]) -> None:
     schema["allOf"] = [
-        _when(
+        when(
             "applies",
             True,
             {
@@ -237,7 +205,7 @@ def _ontzorgen_rules(schema: dict[str, Any]) -> None:
                 },
             },
         ),
-        _when(
+        when(
             "applies",
             False,
             {
@@ -276,10 +244,10 @@ class Ontzorgen(Body):
             ]
             if self.authorised is not True:
                 problems.append(
-                    _problem("authorised", "must be true: ontzorgen needs the person's machtiging")
+                    problem("authorised", "must be true: ontzorgen needs the person's machtiging")
                 )
         elif not (self.reason or "").strip():
-            problems.append(_problem("reason", "must be text of 1 to 2000 characters"))
+            problems.append(problem("reason", "must be text of 1 to 2000 characters"))
         if problems:
             raise ValidationError.from_exception_data(type(self).__name__, problems)
         return self
@@ -308,12 +276,12 @@ class Monitoring(Body):
 class Sections(Body):
     """Some sections of the PIP, each replaced whole."""
 
-    leerroute: Leerroute = _omittable()
-    modules: Modules = _omittable()  # type: ignore[valid-type]
-    ontzorgen: Ontzorgen = _omittable()
-    preconditions: list[Precondition] = _omittable("An empty list when there are none.")
-    guidance: PipGuidance = _omittable()
-    monitoring: Monitoring = _omittable()
+    leerroute: Leerroute = omittable()
+    modules: Modules = omittable()  # type: ignore[valid-type]
+    ontzorgen: Ontzorgen = omittable()
+    preconditions: list[Precondition] = omittable("An empty list when there are none.")
+    guidance: PipGuidance = omittable()
+    monitoring: Monitoring = omittable()
 
 
 SECTIONS: tuple[str, ...] = tuple(Sections.model_fields)
@@ -344,37 +312,43 @@ class Goal(Body):
     due_on: Date = Field(description=_DUE_ON)
     phase: Phase = Field(description=_PHASE)
     owner: Owner
-    prevention: bool = _omittable("A health goal on prevention; false when left out.")
+    prevention: bool = omittable("A health goal on prevention; false when left out.")
 
 
 class GoalChange(Body):
     """The fields of a goal that change; the others stay."""
 
-    domain: GoalDomain = _omittable()
-    term: Term = _omittable()
-    description: Text = _omittable()
-    measure: Note = _omittable(_MEASURE)
-    due_on: Date = _omittable(_DUE_ON)
-    phase: Phase = _omittable(_PHASE)
-    owner: Owner = _omittable()
-    prevention: bool = _omittable()
+    domain: GoalDomain = omittable()
+    term: Term = omittable()
+    description: Text = omittable()
+    measure: Note = omittable(_MEASURE)
+    due_on: Date = omittable(_DUE_ON)
+    phase: Phase = omittable(_PHASE)
+    owner: Owner = omittable()
+    prevention: bool = omittable()
 
 
 # the deadline, the decision and revisions ---------------------------------------------------------
 class Extension(Body):
     awaited: Note
     from_party: Note
-    requested_on: Date | None = Field(
-        None, description="Today when left out; before the deadline, at most 14 days ago."
+    requested_on: PastDate | None = Field(
+        None,
+        description="Today when left out; before the deadline, at most 14 days ago.",
+        json_schema_extra={"x-not-before-days-ago": 14},
     )
 
 
 class Arrival(Body):
-    arrived_on: Date | None = Field(None, description="Today when left out; never in the future.")
+    arrived_on: PastDate | None = Field(
+        None, description="Today when left out; never in the future."
+    )
 
 
 class Establishment(Body):
-    decided_on: Date | None = Field(None, description="Today when left out; never in the future.")
+    decided_on: PastDate | None = Field(
+        None, description="Today when left out; never in the future."
+    )
     backdating_reason: BackdatingReason | None = None
 
 
@@ -395,11 +369,13 @@ class AfschalenEvidence(Body):
 
 
 class MoveEvidence(Body):
-    """Where the person moves to."""
-
-    model_config = ConfigDict(extra="allow")
+    """Where the person moves to (and nothing else: pip keeps only this)."""
 
     to_gemeente: GemeenteCode = Field(description="Another gemeente than the PIP's.")
+
+
+class NoEvidence(Body):
+    """A revision of another kind has no evidence: an empty object, or none."""
 
 
 _EVIDENCE = {"afschalen": AfschalenEvidence, "verhuizing": MoveEvidence}
@@ -408,11 +384,15 @@ _EVIDENCE = {"afschalen": AfschalenEvidence, "verhuizing": MoveEvidence}
 def _revision_rules(schema: dict[str, Any]) -> None:
     evidence = schema["properties"]["evidence"]["anyOf"]
     schema["allOf"] = [
-        _when(kind, value, {"required": ["evidence"], "properties": {"evidence": dict(ref)}})
+        when(kind, value, {"required": ["evidence"], "properties": {"evidence": dict(ref)}})
         for kind, value, ref in (
             ("kind", "afschalen", evidence[0]),
             ("kind", "verhuizing", evidence[1]),
         )
+    ] + [
+        when("kind", other, {"properties": {"evidence": dict(evidence[2])}})
+        for other in REVISION_KINDS
+        if other not in _EVIDENCE
     ]
 
 
@@ -427,11 +407,11 @@ class Revision(Body):
         " route stays (evidence.to_gemeente); anders: say why."
     )
     explanation: Text
-    decided_on: Date = _omittable("Today when left out; never in the future.")
-    sections: Sections = _omittable("The sections the new version replaces.")
+    decided_on: PastDate = omittable("Today when left out; never in the future.")
+    sections: Sections = omittable("The sections the new version replaces.")
     add_goals: list[Goal] | None = None
-    change_goals: dict[UUID, GoalChange] = _omittable("Goal id: the fields that change.")
-    withdraw_goals: list[UUID] = _omittable("Goal ids, each once.", uniqueItems=True)
+    change_goals: dict[UUID, GoalChange] = omittable("Goal id: the fields that change.")
+    withdraw_goals: list[UUID] = omittable("Goal ids, each once.", uniqueItems=True)
     evidence: dict[str, Any] = Field(
         default_factory=dict,
         validate_default=True,
@@ -449,14 +429,13 @@ class Revision(Body):
     @field_validator(
         "evidence",
         mode="wrap",
-        json_schema_input_type=AfschalenEvidence | MoveEvidence | dict[str, Any],
+        json_schema_input_type=AfschalenEvidence | MoveEvidence | NoEvidence,
     )
     @classmethod
     def _evidence_of_the_kind(cls, value: Any, handler: Any, info: ValidationInfo) -> Any:
         evidence = handler(value)
-        model = _EVIDENCE.get(info.data.get("kind", ""))
-        if model is not None:
-            model.model_validate(evidence)
+        model = _EVIDENCE.get(info.data.get("kind", ""), NoEvidence)
+        model.model_validate(evidence)
         return evidence
 
 
@@ -466,20 +445,20 @@ _ON = "Today when left out; not in the future, not before the PIP's date."
 
 class GoalProgress(Body):
     status: GoalStatus
-    on: Date | None = Field(None, description=_ON)
+    on: PastDate | None = Field(None, description=_ON)
     note: Note
 
 
 class ModuleHours(Body):
     hours: int = Field(ge=1, le=400)
-    on: Date | None = Field(None, description=_ON)
+    on: PastDate | None = Field(None, description=_ON)
     note: Note
 
 
 class Breach(Body):
     obligation: Note
     description: Note
-    on: Date | None = Field(None, description=_ON)
+    on: PastDate | None = Field(None, description=_ON)
 
 
 class Culpability(Body):
@@ -499,7 +478,7 @@ class MeasureDecision(Body):
 
 # queries ------------------------------------------------------------------------------------------
 class PipQuery(Body):
-    as_of: Date = _omittable("Show the PIP as it stood on this date: the version then in force.")
+    as_of: Date = omittable("Show the PIP as it stood on this date: the version then in force.")
 
 
 class ReportQuery(Body):
@@ -613,12 +592,12 @@ class NotedRouteChoice(Answer):
 class IntakeSummary(Answer):
     """What the intake covered, without contents; empty until the intake is completed."""
 
-    domains: list[str] = _omittable()
-    education_entries: int = _omittable()
-    work_entries: int = _omittable()
-    open_practical_items: list[str] = _omittable()
-    conversations: int = _omittable()
-    no_shows: int = _omittable()
+    domains: list[str] = omittable()
+    education_entries: int = omittable()
+    work_entries: int = omittable()
+    open_practical_items: list[str] = omittable()
+    conversations: int = omittable()
+    no_shows: int = omittable()
 
 
 class StartingPoints(Answer):

@@ -48,7 +48,29 @@ Oin = Annotated[
     StringConstraints(pattern=r"^[0-9]{20}$"),
     Field(description="Organisatie-identificatienummer: twenty digits."),
 ]
+RegionGemeente = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}$"),
+    Field(
+        description="CBS gemeentecode of a gemeente of this region (the platform's"
+        " configuration; the OpenAPI document lists them).",
+        json_schema_extra={"format": "regiogemeente"},
+    ),
+]
 Date = Annotated[date, Field(examples=["2026-09-01"])]
+# A date the service refuses when it is after today (Europe/Amsterdam): said to tools as
+# `x-not-after: today`, since JSON Schema cannot say it.
+PastDate = Annotated[
+    date, Field(examples=["2026-09-01"], json_schema_extra={"x-not-after": "today"})
+]
+# A date of a person's registration: not after today, and not before 1900.
+RegisteredDate = Annotated[
+    date,
+    Field(
+        examples=["2026-09-01"],
+        json_schema_extra={"x-not-after": "today", "x-not-before": "1900-01-01"},
+    ),
+]
 DossierId = Annotated[
     UUID,
     Field(description="The dossier's pseudonymous id; the only identifier that leaves intake."),

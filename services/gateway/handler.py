@@ -56,7 +56,7 @@ def carry_out(gateway: Any, route: Route, request: Request, path: dict[str, Any]
         gateway.command_subject = _subject(route, body) or gateway.command_subject
     query = _query(route, request)
     if route.body is not None:
-        _validate_body(route, body, path)
+        _validate_body(route, body)
     call = Call(gateway, request, ctx, path, query, body)
     if callable(route.call):
         answer = route.call(call)
@@ -123,13 +123,23 @@ def _query(route: Route, request: Request) -> BaseModel | None:
 
 def _read_body(route: Route, request: Request) -> Any:
     """The body as JSON; no body at all is an empty object where the model needs no field."""
-    if (
-        not raw_body(request)
-        and not isinstance(route.body, dict)
-        and not any(spec.is_required() for spec in route.body.model_fields.values())
+    if not raw_body(request) and not any(
+        spec.is_required() for spec in route.body.model_fields.values()
     ):
         return {}
-    return read_json(request)
+    return _whole_numbers(read_json(request))
+
+
+def _whole_numbers(value: Any) -> Any:
+    """`value` with every number without a fraction as a whole number (JSON's 8.0 is the
+    integer 8, as JSON Schema has it)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _subject(route: Route, body: Any) -> tuple[str, str] | None:
@@ -140,14 +150,10 @@ def _subject(route: Route, body: Any) -> tuple[str, str] | None:
         return None
 
 
-def _validate_body(route: Route, body: Any, path: dict[str, Any]) -> None:
+def _validate_body(route: Route, body: Any) -> None:
     """Refuse the body as sent (cleaned by read_json) unless its model takes it; the service is
     given what the client wrote, not the model's rendering of it."""
-    model = route.body
-    if isinstance(model, dict):  # the body's model follows a path parameter
-        [name] = [n for n in route.path_names if n in route.params and n != "dossier_id"]
-        model = model[path[name]]
     try:
-        model.model_validate_json(json.dumps(body))
+        route.body.model_validate_json(json.dumps(body))
     except ValidationError as exc:
         raise InvalidInput(field_errors(exc)) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from services.common.region import Region
 from services.contracts.gateway import Health, Problem
 from services.gateway.openapi_build import PROBLEM_REF, operations, schemas
 from services.gateway.routes import ROUTES
@@ -27,13 +28,15 @@ IDEMPOTENCY = (
     " kept 24 hours. A client that got no answer, 503 or 504 asks"
     " `GET /api/v1/commands/{key}` what came of it, or sends the same request with the same key."
 )
+_KEY_TEXT = r"[!#-\[\]-~]{1,255}"
 KEY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "The client's own key for this command (an RFC 8941 string, 1 to 255 visible"
     " ASCII characters): the same key again is the same command.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 257},
+    # An sf-string of visible ASCII without quote or backslash (a bare token is taken too).
+    "schema": {"type": "string", "pattern": f'^("{_KEY_TEXT}"|{_KEY_TEXT})$'},
 }
 KEY_HEADER = {
     "description": "The command's key: the client's, or the one the gateway made.",
@@ -45,7 +48,7 @@ def openapi_document() -> dict[str, Any]:
     """The API, with what the gateway's door may answer on any operation: 429 to a flooding
     token, and 400 or 413 for a body that is not JSON, nests too deep or is too large."""
     # A copy: operations and responses may be module-level constants shared between calls.
-    document = copy.deepcopy(_api_document())
+    document = _region_gemeenten(copy.deepcopy(_api_document()), Region.load().codes())
     for item in document["paths"].values():
         for method, operation in item.items():
             if method not in METHODS:
@@ -68,6 +71,19 @@ def openapi_document() -> dict[str, Any]:
                 operation["responses"].setdefault("400", PROBLEM_REF)
                 operation["responses"].setdefault("413", PROBLEM_REF)
     return document
+
+
+def _region_gemeenten(node: Any, codes: tuple[str, ...]) -> Any:
+    """A gemeente of this region (`format: regiogemeente` in the models) as the codes of the
+    region this platform serves: contracts/openapi.json names the demo region's."""
+    if isinstance(node, list):
+        return [_region_gemeenten(item, codes) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("format") == "regiogemeente":
+        rest = {k: v for k, v in node.items() if k not in ("format", "pattern")}
+        return {**rest, "enum": list(codes)}
+    return {key: _region_gemeenten(value, codes) for key, value in node.items()}
 
 
 def _api_document() -> dict[str, Any]:

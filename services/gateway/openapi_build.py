@@ -13,6 +13,11 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from services.gateway.routing import Route
 
 REF = "#/components/schemas/{model}"
+# What the door refuses in any text (services/common/hygiene.py), said in every text's schema:
+# no control character but tab, line feed and carriage return.
+_CONTROL = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F"
+NO_CONTROL = rf"^[^{_CONTROL}]*$"
+NOT_BLANK = rf"^[^{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
 PROBLEM_REF = {"$ref": "#/components/responses/Problem"}
 ID_DESCRIPTIONS = {
     "dossier_id": "The dossier's pseudonymous id (UUID); the only identifier that leaves intake."
@@ -24,6 +29,23 @@ class _Schemas(GenerateJsonSchema):
 
     def field_title_should_be_set(self, schema: Any) -> bool:
         return False
+
+    def generate(self, schema: Any, mode: Any = "validation") -> Any:
+        return _no_null_defaults(super().generate(schema, mode))
+
+
+def _no_null_defaults(node: Any) -> Any:
+    """A field that may be left out says nothing of a default (`default: null` on a field that
+    does not take null would say it takes it)."""
+    if isinstance(node, list):
+        return [_no_null_defaults(item) for item in node]
+    if isinstance(node, dict):
+        return {
+            key: _no_null_defaults(value)
+            for key, value in node.items()
+            if not (key == "default" and value is None)
+        }
+    return node
 
 
 def operations(routes: Iterable[Route]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -43,14 +65,37 @@ def schemas(models: Iterable[tuple[type[BaseModel], str]]) -> dict[str, Any]:
         ref_template=REF,
         schema_generator=_Schemas,
     )
-    return document.get("$defs", {})
+    return text_rules(_no_null_defaults(document.get("$defs", {})))
+
+
+def text_rules(node: Any) -> Any:
+    """`node` with the door's rule for text in every free text's schema (one with a format, a
+    set of values or a pattern of its own says more already; a non-blank one keeps saying so)."""
+    if isinstance(node, list):
+        return [text_rules(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    found = {key: text_rules(value) for key, value in node.items()}
+    kinds = found.get("type")
+    is_text = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
+    free_keys = found.get("additionalProperties") not in (None, False)
+    if kinds == "object" and free_keys:  # a key is text too
+        names = found.setdefault("propertyNames", {})
+        if not {"pattern", "enum", "const"} & set(names):
+            names["pattern"] = NO_CONTROL
+    if is_text and not {"format", "enum", "const"} & set(found):
+        if "pattern" not in found:
+            found["pattern"] = NO_CONTROL
+        elif found["pattern"] == r"\S":
+            found["pattern"] = NOT_BLANK
+        elif found["pattern"] == r"^$|\S":  # empty, or not blank
+            found["pattern"] = f"^$|{NOT_BLANK}"
+    return found
 
 
 def _models(route: Route) -> list[type[BaseModel]]:
     found = []
-    if isinstance(route.body, dict):
-        found += route.body.values()
-    elif route.body is not None:
+    if route.body is not None:
         found.append(route.body)
     if route.answer is not None:
         found.append(route.answer)
@@ -73,16 +118,9 @@ def _operation(route: Route) -> dict[str, Any]:
     if parameters:
         operation["parameters"] = parameters
     if route.body is not None:
-        if isinstance(route.body, dict):
-            schema: dict[str, Any] = {
-                "oneOf": [_ref(model) for model in route.body.values()],
-                "description": "The facts of the one named in the path.",
-            }
-        else:
-            schema = _ref(route.body)
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": schema}},
+            "content": {"application/json": {"schema": _ref(route.body)}},
         }
     operation["responses"] = {
         str(route.status): _answer(route),
@@ -144,6 +182,6 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         parameter = {"name": name, "in": "query", "required": name in required}
         if description := prop.pop("description", None):
             parameter["description"] = description
-        parameter["schema"] = prop
+        parameter["schema"] = text_rules(prop)
         parameters.append(parameter)
     return parameters

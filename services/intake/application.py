@@ -23,18 +23,12 @@ from services.common.context import CommandContext
 from services.common.errors import AlreadyRegistered, Conflict, InvalidInput, NotFound, field_error
 from services.common.region import Region
 from services.common.values import jsonable
+from services.contracts.intake import CORRECTABLE, PROFILE_FIELDS, REGISTRATION_FIELDS
 from services.intake.brede_intake import intake_id
 from services.intake.conversations import Ladders
-from services.intake.domain import (
-    CORRECTABLE,
-    REGISTRATION_FIELDS,
-    BsnClaim,
-    Dossier,
-    Registration,
-    parse_registration,
-)
+from services.intake.domain import BsnClaim, Dossier, Registration, parse_registration
 from services.intake.intake_use_cases import BredeIntakeUseCases
-from services.intake.profile import PROFILE_FIELDS, parse_profile
+from services.intake.profile import parse_profile
 from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
 
@@ -112,7 +106,8 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         except NotFound:
             member = None
         if member is None or member.gemeente != gemeente:
-            raise InvalidInput([field_error("household_of", "is not a dossier of this gemeente")])
+            # Well formed, but no such dossier for this gemeente (another's is not found either).
+            raise NotFound("household_of: no dossier of this gemeente has this id")
         return member.household_id or member.id
 
     def correct(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:

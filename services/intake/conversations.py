@@ -15,8 +15,7 @@ from typing import Any
 
 from services.common import settings
 from services.common.errors import InvalidInput, field_error
-
-SANCTION_STEPS = ("waarschuwing", "boete", "pip-zonder-inburgeringsplichtige")
+from services.contracts.intake import SANCTION_STEPS
 
 
 @dataclass(frozen=True)

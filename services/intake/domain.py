@@ -18,18 +18,9 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
+from services.contracts.intake import CORRECTABLE, REGISTRATION_FIELDS
 from services.intake.profile import parse_household_link, parse_profile
 
-REGISTRATION_FIELDS = (
-    "bsn",
-    "v_nummer",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "gemeente",
-    "duo_notice_date",
-    "brp_registration_date",
-)
 _DATE_FIELDS = ("birth_date", "duo_notice_date", "brp_registration_date")
 _EARLIEST = date(1900, 1, 1)
 _BSN_CLAIM_NAMESPACE = uuid.UUID("5b0b8f1e-2d4c-4a8e-9d6f-1f3c2b7a9e40")
@@ -157,16 +148,6 @@ def parse_registration(
     if errors:
         raise InvalidInput(errors)
     return registration, profile, link
-
-
-CORRECTABLE = (
-    "v_nummer",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "duo_notice_date",
-    "brp_registration_date",
-)
 
 
 class Dossier(ChainAggregate):

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from services.common.errors import field_error
+from services.contracts.intake import MigrantKind, Relation, Sex
+from services.contracts.values import CEFR
 
-CEFR = ("A0", "A1", "A2", "B1", "B2", "C1", "C2")
-SEXES = ("v", "m", "x")
-MIGRANT_KINDS = ("asielstatushouder", "gezinsmigrant", "overig")
-RELATIONS = ("partner", "kind", "overig")
-PROFILE_FIELDS = (
-    "sex",
-    "country_of_origin",
-    "languages",
-    "dutch_level",
-    "migrant_kind",
-    "inburgeringsplicht",
-    "coa_link_date",
-    "housing_date",
-    "contact",
-    "children",
-)
+SEXES: tuple[str, ...] = get_args(Sex)
+MIGRANT_KINDS: tuple[str, ...] = get_args(MigrantKind)
+RELATIONS: tuple[str, ...] = get_args(Relation)
 CONTACT_FIELDS = ("phone", "email", "address")
 
 

@@ -17,10 +17,8 @@ from eventsourcing.domain import event
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
 from services.common.visibility import may_read_signal
-from services.intake.life_domains import DOMAINS
+from services.contracts.intake import SENSITIVITIES, SIGNAL_DOMAINS
 
-SIGNAL_DOMAINS = (*DOMAINS, "algemeen")
-SENSITIVITIES = ("normaal", "vertrouwelijk")
 _SIGNALS_NAMESPACE = uuid.UUID("a6c2e0f4-1b3d-4e5f-8a7b-9c0d1e2f3a4b")
 
 

@@ -5,6 +5,7 @@ intake's and pip's events."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -107,6 +108,7 @@ class Matching(ChainApplication):
     def register_guide(self, ctx: CommandContext, data: Any) -> dict[str, Any]:
         """A coordinator registers a guide of their own organisation."""
         require(ctx, Action.MANAGE_GUIDES)
+        self._check_organisation(ctx)
         details = fields.parse_guide(data, self.region.codes(), self.today())
         self._check_gemeenten(ctx, details["gemeenten"])
         with self.command(ctx.for_activity(self.GUIDES)):
@@ -148,6 +150,7 @@ class Matching(ChainApplication):
 
     def offer_placement(self, ctx: CommandContext, data: Any) -> dict[str, Any]:
         require(ctx, Action.OFFER_PLACEMENTS)
+        self._check_organisation(ctx)
         details = fields.parse_placement(data, self.region.codes())
         self._check_gemeenten(ctx, [details["gemeente"]], "gemeente")
         with self.command(ctx.for_activity(self.GUIDES)):
@@ -605,19 +608,21 @@ class Matching(ChainApplication):
         }[side]
         raise Forbidden(f"this is answered by {who}")
 
+    @staticmethod
+    def _check_organisation(ctx: CommandContext) -> None:
+        """A guide or placement is an organisation's: a coordinator whose token names no
+        organisation (claim `org`, an OIN) has none to offer for."""
+        if not re.fullmatch(r"[0-9]{20}", ctx.actor.organisation or ""):
+            raise Forbidden("your token names no organisation (an OIN) to act for")
+
     def _check_gemeenten(
         self, ctx: CommandContext, gemeenten: list[str], field: str = "gemeenten"
     ) -> None:
         outside = [g for g in gemeenten if not ctx.actor.acts_for(g)]
-        if outside:
-            raise InvalidInput(
-                [
-                    field_error(
-                        field,
-                        f"{', '.join(outside)} is not a gemeente your organisation works for "
-                        f"({', '.join(ctx.actor.gemeenten) or 'none'})",
-                    )
-                ]
+        if outside:  # a gemeente of the region, but not yours to act for
+            raise Forbidden(
+                f"{field}: {', '.join(outside)} is not a gemeente your organisation works for "
+                f"({', '.join(ctx.actor.gemeenten) or 'none'})"
             )
 
     def _own(self, ctx: CommandContext, kind: type, item_id: str) -> Any:

@@ -110,6 +110,28 @@ def _guide_work(_: GuidedDossier) -> dict[str, Any]:
     }
 
 
+# One valid body for each life domain's own operation.
+LIFE_DOMAIN_FACTS: dict[str, dict[str, Any]] = {
+    "putLifeDomainHuisvesting": {"situation": "zelfstandig"},
+    "putLifeDomainGezondheid": {"health_insurance": True, "gp_registered": True},
+    "putLifeDomainFinancien": {
+        "income": "bijstand",
+        "debts": False,
+        "huurtoeslag_applied": True,
+        "zorgtoeslag_applied": True,
+        "advance_needed": False,
+    },
+    "putLifeDomainGezin": {
+        "partner": False,
+        "children": 0,
+        "childcare_needed": False,
+        "one_to_one_offered": True,
+    },
+    "putLifeDomainSociaalNetwerk": {"contacts_in_nl": True},
+    "putLifeDomainVerblijfsintentie": {"intention": "blijven"},
+    "putLifeDomainVerwachtingen": {"expectations": "Werk vinden.", "three_year_goal": "Een baan."},
+}
+
 TABLE: dict[str, Row] = {
     # intake: dossiers
     "registerDossier": Row(REGIE, lambda d: person("0344")),
@@ -124,7 +146,10 @@ TABLE: dict[str, Row] = {
     "postEducation": Row(REGIE, lambda d: EDUCATION),
     "postWork": Row(REGIE, lambda d: {"country": "Syrië", "occupation": "Kapper", "years": 2}),
     "putPersonalCircumstances": Row(REGIE, lambda d: {"summary": "Woont in Utrecht."}),
-    "putLifeDomain": Row(REGIE, lambda d: {"situation": "zelfstandig"}),
+    **{
+        operation: Row(REGIE, lambda d, facts=facts: facts)
+        for operation, facts in LIFE_DOMAIN_FACTS.items()
+    },
     "closePracticalItem": Row(REGIE, lambda d: {"note": "Geregeld."}),
     "planConversation": Row(REGIE, lambda d: {"planned_on": _today(), "purpose": "Voortgang"}),
     "putAttendance": Row(REGIE, lambda d: {"attended": True}),

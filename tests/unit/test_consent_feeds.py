@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from services.common.context import Actor, CommandContext
-from services.common.errors import InvalidInput, NotFound
+from services.common.errors import Conflict, InvalidInput, NotFound
 from tests.pip_fixtures import intake_event
 from tests.unit.test_applications import context, stored
 from tests.unit.test_consent import SCHOOL, TODAY, VWN, _admin, _consent, _dossier
@@ -138,6 +138,20 @@ def test_a_subscription_must_fit_the_partner_and_the_channel(partners):
             },
         )
     assert {e["field"] for e in refused.value.errors} == {"types", "gemeenten", "purpose"}
+
+
+OTHER = "00000003000000000042"  # a partner registered for Utrecht only
+
+
+def test_a_gemeente_of_the_region_the_partner_is_not_registered_for_is_a_conflict(partners):
+    partner = {"oin": OTHER, "name": "Taalhuis", "kind": "maatschappelijke-begeleiding"}
+    partners.register_partner(_admin(), {**partner, "gemeenten": ["0344"]})
+    with pytest.raises(Conflict, match="gemeenten: the partner works for 0344 only"):
+        partners.subscribe(
+            _admin(),
+            OTHER,
+            {"channel": "pip", "types": [], "gemeenten": ["0356"], "purpose": "zorg"},
+        )
 
 
 def test_a_registration_a_partner_subscribed_to_opens_the_consents_once_and_is_decided(

@@ -343,9 +343,18 @@ def test_other_gemeenten_and_roles_are_refused(matching, pips):
         matching.set_profile(actor("klantmanager"), dossier_id, SEMHAR_PROFILE)
     with pytest.raises(Forbidden):
         matching.register_guide(REGIE, guide_body("X", TODAY))
-    with pytest.raises(InvalidInput) as problem:
+    with pytest.raises(Forbidden) as problem:  # a gemeente of the region, not the org's
         matching.register_guide(VWN_COORDINATOR, guide_body("X", TODAY, gemeenten=["0356"]))
-    assert problem.value.errors[0]["field"] == "gemeenten"
+    assert str(problem.value).startswith("gemeenten: 0356 is not a gemeente your organisation")
+
+
+def test_a_coordinator_whose_token_names_no_organisation_offers_nothing(matching):
+    """A guide or placement is an organisation's: its events name the organisation's OIN."""
+    nobody = actor("coordinator", "")
+    with pytest.raises(Forbidden, match="names no organisation"):
+        matching.register_guide(nobody, guide_body("X", TODAY))
+    with pytest.raises(Forbidden, match="names no organisation"):
+        matching.offer_placement(nobody, {"kind": "baan", "gemeente": "0344", "title": "X"})
 
 
 def test_bad_input_names_every_wrong_field(matching):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.common.errors import InvalidInput
+from services.common.errors import InvalidInput, NotFound
 from tests.unit.test_applications import context
 from tests.unit.test_intake_domain import TODAY, VALID
 
@@ -67,13 +67,13 @@ def test_a_household_of_another_gemeente_is_refused(intake):
     elsewhere = intake.register(
         context("regievoerder", "0356"), {**VALID, "gemeente": "0356"}, today=TODAY
     )
-    with pytest.raises(InvalidInput) as refused:
+    # Not found for this gemeente, as a dossier of another gemeente is for its regievoerder.
+    with pytest.raises(NotFound, match="household_of: no dossier of this gemeente"):
         intake.register(
             context(),
             {**VALID, "bsn": "999990032", "household_of": str(elsewhere), "relation": "partner"},
             today=TODAY,
         )
-    assert refused.value.errors[0]["field"] == "household_of"
 
 
 def test_a_correction_needs_a_reason_and_keeps_the_history(intake):

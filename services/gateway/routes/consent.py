@@ -172,8 +172,9 @@ ROUTES = (
         body=c.SubscriptionRequest,
         answer=c.Subscription,
         status=201,
-        answer_description="The subscription as made.",
-        errors=(400, 401, 403, 404, 422, 503, 504),
+        answer_description="The subscription as made; 409 when it asks for a gemeente the"
+        " partner is not registered for.",
+        errors=(400, 401, 403, 404, 409, 422, 503, 504),
         params={"oin": c.Oin},
     ),
     Route(

@@ -27,7 +27,7 @@ def _step(
     path: str,
     operation: str,
     summary: str,
-    call: str,
+    call: Any,
     body: Any = None,
     **params: Any,
 ) -> Route:
@@ -49,6 +49,16 @@ def _step(
     )
 
 
+def _life_domain(domain: str, facts: Any) -> Route:
+    def record(call: Any) -> Any:
+        dossier_id = call.path["dossier_id"]
+        return call.invoke("intake.record_life_domain", dossier_id, domain, call.body)
+
+    operation = "putLifeDomain" + "".join(part.title() for part in domain.split("_"))
+    summary = f"Record the life domain {domain}: {facts.__doc__.strip().rstrip('.')}"
+    return _step("PUT", f"/domains/{domain}", operation, summary, record, facts)
+
+
 def _signal_categories(signals: dict[str, Any]) -> set[str]:
     return {"signalen"} | {
         DOMAIN_CATEGORIES.get(s["domain"], "signalen") for s in signals["signals"]
@@ -67,8 +77,9 @@ ROUTES = (
         body=c.Registration,
         answer=c.Created,
         status=201,
-        answer_description="Registered; a draft PIP follows.",
-        errors=(400, 401, 403, 409, 422, 503, 504),
+        answer_description="Registered; a draft PIP follows. 404 when `household_of` names no"
+        " dossier of this gemeente.",
+        errors=(400, 401, 403, 404, 409, 422, 503, 504),
         subject=lambda body, answer: answer and (answer["id"], str(body["gemeente"]).strip()),
         location=lambda answer: f"{DOSSIERS}/{answer['id']}",
         links={
@@ -198,15 +209,8 @@ ROUTES = (
         "intake.record_personal_circumstances",
         c.PersonalCircumstances,
     ),
-    _step(
-        "PUT",
-        "/domains/{domain}",
-        "putLifeDomain",
-        "Record a life domain (its fields: see the domain's description)",
-        "intake.record_life_domain",
-        c.LIFE_DOMAINS,
-        domain=c.LifeDomain,
-    ),
+    # One operation per life domain, each with the model of its own facts.
+    *(_life_domain(domain, facts) for domain, facts in c.LIFE_DOMAINS.items()),
     _step(
         "POST",
         "/practical-items/{item}/close",
