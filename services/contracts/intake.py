@@ -377,6 +377,10 @@ LIFE_DOMAINS: dict[str, type[Body]] = {
         childcare_needed=(bool, ...),
         one_to_one_offered=(bool, ...),
         vve_explained=_FLAG,
+        school_enrolment_needed=(
+            bool | None,
+            Field(None, description="Whether a child of school age still has to be enrolled."),
+        ),
         notes=_TEXT,
     ),
     "sociaal_netwerk": _domain(

@@ -279,3 +279,28 @@ def test_the_schemas_name_every_domain_and_practical_matter():
         assert item_schema["properties"]["data"]["properties"]["item"]["enum"] == list(
             PRACTICAL_ITEMS
         )
+
+
+def test_a_fact_declared_in_the_contract_is_taken_and_kept_by_intake(intake):
+    """A life domain's facts are declared once, in services/contracts/intake.py: a field added
+    there (whether a child still has to be enrolled at a school) is checked and kept by intake
+    with no other change, and the OpenAPI document is made from the same declaration."""
+    from services.gateway.openapi import openapi_document
+
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    family = {
+        "partner": True,
+        "children": 2,
+        "childcare_needed": False,
+        "one_to_one_offered": True,
+        "school_enrolment_needed": True,
+    }
+    view = intake.record_life_domain(context(), dossier_id, "gezin", family)
+    assert view["domains"]["gezin"]["school_enrolment_needed"] is True
+    with pytest.raises(InvalidInput) as refused:
+        intake.record_life_domain(
+            context(), dossier_id, "gezin", {**family, "school_enrolment_needed": "ja"}
+        )
+    assert refused.value.errors[0]["field"] == "school_enrolment_needed"
+    gezin = openapi_document()["components"]["schemas"]["Gezin"]["properties"]
+    assert gezin["school_enrolment_needed"]["anyOf"][0] == {"type": "boolean"}
