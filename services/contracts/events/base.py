@@ -17,6 +17,32 @@ from pydantic import BaseModel, ConfigDict
 CategorySpec = str | Mapping[str, Any]
 
 
+# The category of a practical matter (aandachtspunten k, l) and of a life domain or goal domain,
+# by its name: shared by the events that name one.
+PRACTICAL_ITEM = {
+    "by_value": {
+        "zorgverzekering-regelen": "gezondheid",
+        "huisarts-kiezen": "gezondheid",
+        "kinderopvang-regelen": "gezin",
+    },
+    "default": "financien",
+}
+DOMAIN = {
+    "by_value": {
+        "gezondheid": "gezondheid",
+        "financien": "financien",
+        "gezin": "gezin",
+        "sociaal_netwerk": "gezin",
+        "verblijfsintentie": "verblijfsintentie",
+        "huisvesting": "contact",
+        "taal": "taal-leerbaarheid",
+        "werk": "opleiding-werk",
+        "opleiding": "opleiding-werk",
+    },
+    "default": "pip",
+}
+
+
 class EventData(BaseModel):
     """The `data` of an event, closed: a field the contract does not name is not published."""
 

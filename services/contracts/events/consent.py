@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from services.contracts.consent import Basis, Category, Channel, CollectionMethod, GrantorKind
 from services.contracts.events.base import EventData, event
 from services.contracts.values import GemeenteCode, Oin
 
@@ -33,7 +34,7 @@ from services.contracts.values import GemeenteCode, Oin
 class AbonnementAangemaakt(EventData):
     subscription_id: UUID
     partner: Oin
-    channel: Literal["intake", "pip", "matching"]
+    channel: Channel
     types: list[str]
     gemeenten: list[GemeenteCode]
     purpose: str
@@ -66,7 +67,7 @@ class AbonnementenGeopend(EventData):
 class DeelbesluitGenomenDecisionsItem(EventData):
     category: str
     permit: bool
-    basis: Literal["wet", "toestemming", "nooit"]
+    basis: Basis
     rule: str
     article: str
     consent_id: str
@@ -270,26 +271,13 @@ class RelatiesGeopend(EventData):
 class ToestemmingGegeven(EventData):
     dossier_id: UUID
     consent_id: UUID
-    grantor_kind: Literal["betrokkene", "wettelijk-vertegenwoordiger"]
+    grantor_kind: GrantorKind
     grantee: Oin
     purpose: str
-    categories: list[
-        Literal[
-            "identiteit",
-            "contact",
-            "taal-leerbaarheid",
-            "opleiding-werk",
-            "gezondheid",
-            "financien",
-            "gezin",
-            "verblijfsintentie",
-            "pip",
-            "signalen",
-        ]
-    ]
+    categories: list[Category]
     valid_from: date
     valid_until: date
-    collection_method: Literal["schriftelijk", "mondeling-met-tolk", "digitaal"]
+    collection_method: CollectionMethod
 
 
 @event(
@@ -310,23 +298,7 @@ class ToestemmingGewijzigd(EventData):
     dossier_id: UUID
     consent_id: UUID
     fields: list[str]
-    categories: (
-        list[
-            Literal[
-                "identiteit",
-                "contact",
-                "taal-leerbaarheid",
-                "opleiding-werk",
-                "gezondheid",
-                "financien",
-                "gezin",
-                "verblijfsintentie",
-                "pip",
-                "signalen",
-            ]
-        ]
-        | SkipJsonSchema[None]
-    ) = None
+    categories: list[Category] | SkipJsonSchema[None] = None
     valid_until: date | SkipJsonSchema[None] = None
 
 

@@ -9,7 +9,14 @@ from uuid import UUID
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from services.contracts.events.base import EventData, event
+from services.contracts.events.base import DOMAIN, PRACTICAL_ITEM, EventData, event
+from services.contracts.intake import (
+    LifeDomain,
+    PracticalItem,
+    Relation,
+    SanctionStep,
+    SignalDomain,
+)
 from services.contracts.values import GemeenteCode, InburgeringRoute
 
 
@@ -196,7 +203,7 @@ class GesprekNietVerschenen(EventData):
 class HuishoudenGekoppeld(EventData):
     dossier_id: UUID
     household_id: UUID
-    relation: Literal["partner", "kind", "overig"]
+    relation: Relation
 
 
 @event(
@@ -215,51 +222,16 @@ class InzagelogGeopend(EventData):
     "nl.wegwijs.intake.leefgebied.vastgelegd.v1",
     title=("A life domain of the brede intake was recorded (its facts stay in intake)"),
     envelope_required=("subject", "gemeente"),
-    category={
-        "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
-        "default": "pip",
-    },
+    category={"field": "domain", **DOMAIN},
     fields={
         "dossier_id": "identiteit",
-        "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
-            "default": "pip",
-        },
+        "domain": DOMAIN,
     },
     activity="brede-intake",
 )
 class LeefgebiedVastgelegd(EventData):
     dossier_id: UUID
-    domain: Literal[
-        "huisvesting",
-        "gezondheid",
-        "financien",
-        "gezin",
-        "sociaal_netwerk",
-        "verblijfsintentie",
-        "verwachtingen",
-    ]
+    domain: LifeDomain
 
 
 @event(
@@ -303,80 +275,32 @@ class PersoonlijkeOmstandighedenVastgelegd(EventData):
     "nl.wegwijs.intake.praktische-zaak.geopend.v1",
     title=("An urgent practical matter was found in the intake (aandachtspunten k, l)"),
     envelope_required=("subject", "gemeente"),
-    category={
-        "field": "item",
-        "by_value": {
-            "zorgverzekering-regelen": "gezondheid",
-            "huisarts-kiezen": "gezondheid",
-            "kinderopvang-regelen": "gezin",
-        },
-        "default": "financien",
-    },
+    category={"field": "item", **PRACTICAL_ITEM},
     fields={
         "dossier_id": "identiteit",
-        "item": {
-            "by_value": {
-                "zorgverzekering-regelen": "gezondheid",
-                "huisarts-kiezen": "gezondheid",
-                "kinderopvang-regelen": "gezin",
-            },
-            "default": "financien",
-        },
+        "item": PRACTICAL_ITEM,
     },
     activity="brede-intake",
 )
 class PraktischeZaakGeopend(EventData):
     dossier_id: UUID
-    item: Literal[
-        "zorgverzekering-regelen",
-        "huisarts-kiezen",
-        "huurtoeslag-aanvragen",
-        "zorgtoeslag-aanvragen",
-        "kinderopvangtoeslag-aanvragen",
-        "schulden-aanpakken",
-        "voorschot-uitkering",
-        "kinderopvang-regelen",
-    ]
+    item: PracticalItem
 
 
 @event(
     "nl.wegwijs.intake.praktische-zaak.gesloten.v1",
     title="An urgent practical matter was resolved",
     envelope_required=("subject", "gemeente"),
-    category={
-        "field": "item",
-        "by_value": {
-            "zorgverzekering-regelen": "gezondheid",
-            "huisarts-kiezen": "gezondheid",
-            "kinderopvang-regelen": "gezin",
-        },
-        "default": "financien",
-    },
+    category={"field": "item", **PRACTICAL_ITEM},
     fields={
         "dossier_id": "identiteit",
-        "item": {
-            "by_value": {
-                "zorgverzekering-regelen": "gezondheid",
-                "huisarts-kiezen": "gezondheid",
-                "kinderopvang-regelen": "gezin",
-            },
-            "default": "financien",
-        },
+        "item": PRACTICAL_ITEM,
     },
     activity="brede-intake",
 )
 class PraktischeZaakGesloten(EventData):
     dossier_id: UUID
-    item: Literal[
-        "zorgverzekering-regelen",
-        "huisarts-kiezen",
-        "huurtoeslag-aanvragen",
-        "zorgtoeslag-aanvragen",
-        "kinderopvangtoeslag-aanvragen",
-        "schulden-aanpakken",
-        "voorschot-uitkering",
-        "kinderopvang-regelen",
-    ]
+    item: PracticalItem
 
 
 @event(
@@ -444,7 +368,7 @@ class RouteGekozen(EventData):
 )
 class SanctieAanDeOrde(EventData):
     dossier_id: UUID
-    step: Literal["waarschuwing", "boete", "pip-zonder-inburgeringsplichtige"]
+    step: SanctionStep
     no_shows: Annotated[int, Field(ge=1)]
     ladder_version: str
 
@@ -459,7 +383,7 @@ class SanctieAanDeOrde(EventData):
 )
 class SanctieBesloten(EventData):
     dossier_id: UUID
-    step: Literal["waarschuwing", "boete", "pip-zonder-inburgeringsplichtige"]
+    step: SanctionStep
     taken: bool
 
 
@@ -504,16 +428,7 @@ class SanctieBesloten(EventData):
 )
 class SignaalGegeven(EventData):
     dossier_id: UUID
-    domain: Literal[
-        "huisvesting",
-        "gezondheid",
-        "financien",
-        "gezin",
-        "sociaal_netwerk",
-        "verblijfsintentie",
-        "verwachtingen",
-        "algemeen",
-    ]
+    domain: SignalDomain
     author_role: str
 
 
@@ -534,18 +449,7 @@ class SignalenIngezien(EventData):
     dossier_id: UUID
     shown: Annotated[int, Field(ge=0)]
     withheld: Annotated[int, Field(ge=0)]
-    domains: list[
-        Literal[
-            "huisvesting",
-            "gezondheid",
-            "financien",
-            "gezin",
-            "sociaal_netwerk",
-            "verblijfsintentie",
-            "verwachtingen",
-            "algemeen",
-        ]
-    ]
+    domains: list[SignalDomain]
 
 
 @event(

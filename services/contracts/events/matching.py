@@ -11,6 +11,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events import plan
 from services.contracts.events.base import EventData, event
+from services.contracts.matching import CandidateKind, PlacementKind, Side, SignalDomain
+from services.contracts.pip import GoalStatus
 from services.contracts.values import CefrLevel, GemeenteCode, InburgeringRoute, Oin
 
 
@@ -187,7 +189,7 @@ class BegeleidingGeopend(EventData):
 class DoelstatusOvergenomen(EventData):
     dossier_id: UUID
     goal_id: UUID
-    status: Literal["open", "bezig", "behaald", "niet-behaald"]
+    status: GoalStatus
 
 
 @event(
@@ -274,7 +276,7 @@ class KoppelingGestart(EventData):
     dossier_id: UUID
     proposal_id: UUID
     organisation: Oin
-    kind: Literal["begeleider", "plaatsing"]
+    kind: CandidateKind
     candidate_id: UUID
     on_: date = Field(alias="on")
     change_of_guide: bool
@@ -315,9 +317,7 @@ class KoppelprofielVastgelegd(EventData):
 class PlaatsingAangeboden(EventData):
     id: UUID
     organisation: Oin
-    kind: Literal[
-        "vrijwilligerswerk", "leerwerkvrijwilligerswerk", "stage", "werkervaringsplaats", "baan"
-    ]
+    kind: PlacementKind
     gemeente: GemeenteCode
     capacity: Annotated[int, Field(ge=1)]
 
@@ -469,20 +469,7 @@ class RouteOvergenomen(EventData):
 class SignaalGegeven(EventData):
     dossier_id: UUID
     signal_id: UUID
-    domain: Literal[
-        "taal",
-        "inburgering",
-        "werk",
-        "opleiding",
-        "participatie",
-        "huisvesting",
-        "gezondheid",
-        "financien",
-        "gezin",
-        "sociaal_netwerk",
-        "verblijfsintentie",
-        "algemeen",
-    ]
+    domain: SignalDomain
     referred: bool
 
 
@@ -507,7 +494,7 @@ class VoorstelBeantwoord(EventData):
     dossier_id: UUID
     proposal_id: UUID
     organisation: Oin
-    side: Literal["persoon", "aanbieder"]
+    side: Side
     accepted: bool
 
 
@@ -534,7 +521,7 @@ class VoorstelBeantwoord(EventData):
 class VoorstelGedaan(EventData):
     dossier_id: UUID
     proposal_id: UUID
-    kind: Literal["begeleider", "plaatsing"]
+    kind: CandidateKind
     candidate_id: UUID
     organisation: Oin
     dutch_level: CefrLevel | SkipJsonSchema[None] = None

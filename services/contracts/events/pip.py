@@ -10,7 +10,8 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events import plan
-from services.contracts.events.base import EventData, event
+from services.contracts.events.base import DOMAIN, PRACTICAL_ITEM, EventData, event
+from services.contracts.pip import GoalStatus, Measure, Module, RevisionKind
 from services.contracts.values import GemeenteCode, InburgeringRoute
 
 
@@ -54,7 +55,7 @@ from services.contracts.values import GemeenteCode, InburgeringRoute
 class Bijgesteld(EventData):
     dossier_id: UUID
     version: Annotated[int, Field(ge=2)]
-    kind: Literal["routewijziging", "afschalen", "verhuizing", "anders"]
+    kind: RevisionKind
     decided_on: date
     backdated: bool
     route: plan.Route
@@ -236,38 +237,11 @@ class DoelGewijzigd(EventData):
     "nl.wegwijs.pip.doel.toegevoegd.v1",
     title="A goal was added to the draft PIP",
     envelope_required=("subject", "gemeente"),
-    category={
-        "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
-        "default": "pip",
-    },
+    category={"field": "domain", **DOMAIN},
     fields={
         "dossier_id": "identiteit",
         "goal_id": "pip",
-        "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
-            "default": "pip",
-        },
+        "domain": DOMAIN,
         "term": "pip",
         "phase": "pip",
         "due_on": "pip",
@@ -376,7 +350,7 @@ class DoelVerwijderd(EventData):
 class DoelVoortgangVastgelegd(EventData):
     dossier_id: UUID
     goal_id: UUID
-    status: Literal["open", "bezig", "behaald", "niet-behaald"]
+    status: GoalStatus
     on_: date = Field(alias="on")
     source: Literal["eigenaar", "regievoerder", "begeleiding"]
     domain: plan.GoalDomain | SkipJsonSchema[None] = Field(
@@ -441,7 +415,7 @@ class InburgeringstermijnVerstreken(EventData):
 class MaatregelAanDeOrde(EventData):
     dossier_id: UUID
     number: Annotated[int, Field(ge=1)]
-    measure: Literal["waarschuwing", "boete", "maatregel-participatiewet"]
+    measure: Measure
     policy_version: str
 
 
@@ -464,7 +438,7 @@ class MaatregelAanDeOrde(EventData):
 class MaatregelBesloten(EventData):
     dossier_id: UUID
     number: Annotated[int, Field(ge=1)]
-    measure: Literal["waarschuwing", "boete", "maatregel-participatiewet"]
+    measure: Measure
     taken: bool
 
 
@@ -478,7 +452,7 @@ class MaatregelBesloten(EventData):
 )
 class ModuleUrenVastgelegd(EventData):
     dossier_id: UUID
-    module: Literal["nt2", "knm", "pvt", "map", "participatie"]
+    module: Module
     hours: Annotated[int, Field(ge=1)]
     on_: date = Field(alias="on")
 
@@ -487,33 +461,11 @@ class ModuleUrenVastgelegd(EventData):
     "nl.wegwijs.pip.praktische-zaak.bijgewerkt.v1",
     title=("A practical matter from the intake opened or closed in the draft's starting points"),
     envelope_required=("subject", "gemeente"),
-    category={
-        "field": "item",
-        "by_value": {
-            "zorgverzekering-regelen": "gezondheid",
-            "huisarts-kiezen": "gezondheid",
-            "kinderopvang-regelen": "gezin",
-        },
-        "default": "financien",
-    },
+    category={"field": "item", **PRACTICAL_ITEM},
     fields={
         "dossier_id": "identiteit",
-        "item": {
-            "by_value": {
-                "zorgverzekering-regelen": "gezondheid",
-                "huisarts-kiezen": "gezondheid",
-                "kinderopvang-regelen": "gezin",
-            },
-            "default": "financien",
-        },
-        "open": {
-            "by_value": {
-                "zorgverzekering-regelen": "gezondheid",
-                "huisarts-kiezen": "gezondheid",
-                "kinderopvang-regelen": "gezin",
-            },
-            "default": "financien",
-        },
+        "item": PRACTICAL_ITEM,
+        "open": PRACTICAL_ITEM,
     },
     activity="pip-opstellen",
 )
@@ -597,12 +549,8 @@ class SignaalGenoteerd(EventData):
         "completed_on": "taal-leerbaarheid",
         "advised_route": "taal-leerbaarheid",
         "open_practical_items": {
-            "each_by_value": {
-                "zorgverzekering-regelen": "gezondheid",
-                "huisarts-kiezen": "gezondheid",
-                "kinderopvang-regelen": "gezin",
-            },
-            "default": "financien",
+            "each_by_value": PRACTICAL_ITEM["by_value"],
+            "default": PRACTICAL_ITEM["default"],
         },
     },
     activity="pip-opstellen",

@@ -4,19 +4,18 @@ the words people wrote (contracts/events/pip-plan.v1.json is made from these).""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events.base import EventData
-from services.contracts.pip import GoalDomain
+from services.contracts.pip import GoalDomain, Module, Term
 from services.contracts.values import CefrLevel, InburgeringRoute, Oin, PiezoPhase
 
 Route = InburgeringRoute
 LanguageTarget = CefrLevel
-Module = Literal["nt2", "knm", "pvt", "map", "participatie"]
 Modules = Annotated[
     dict[Module, Annotated[int, Field(ge=0)]], Field(description="Planned hours per module.")
 ]
@@ -33,7 +32,7 @@ class Goal(EventData):
 
     goal_id: UUID
     domain: GoalDomain
-    term: Literal["kort", "lang"]
+    term: Term
     phase: PiezoPhase = Field(description="Piëzo phase; phases may run in parallel.")
     due_on: date
     owner: Owner
