@@ -83,6 +83,20 @@ class Registration(Body):
                 "required": ["household_of"],
             },
             "then": {"required": ["relation"], "properties": {"relation": {"type": "string"}}},
+            "examples": [
+                {
+                    "bsn": "999990019",
+                    "v_nummer": "3999990019",
+                    "given_name": "Rahaf",
+                    "family_name": "Haddad",
+                    "birth_date": "1994-03-12",
+                    "gemeente": "0344",
+                    "duo_notice_date": "2026-09-01",
+                    "brp_registration_date": "2026-09-15",
+                    "languages": [{"language": "ar", "level": "moedertaal"}],
+                    "dutch_level": "A1",
+                }
+            ],
         }
     )
 
@@ -263,6 +277,10 @@ class Household(Answer):
 
 # the brede intake -----------------------------------------------------------------------------
 class Leerbaarheidstoets(Body):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"taken_on": "2026-10-02", "outcome": "gemiddeld"}]}
+    )
+
     taken_on: PastDate = Field(description="Not in the future.")
     outcome: ToetsOutcome
 
@@ -472,6 +490,18 @@ SIGNAL_DOMAINS: tuple[str, ...] = get_args(SignalDomain)
 
 
 class SignalGiven(Body):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "domain": "gezondheid",
+                    "text": "Slaapt slecht sinds de verhuizing.",
+                    "sensitivity": "vertrouwelijk",
+                }
+            ]
+        }
+    )
+
     domain: SignalDomain
     text: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
     sensitivity: Sensitivity = "normaal"

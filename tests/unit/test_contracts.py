@@ -136,7 +136,7 @@ def test_a_schema_refuses_an_event_with_a_bsn_in_its_data(intake):
 
 def test_contracts_openapi_json_is_the_document_the_gateway_serves():
     stored = json.loads((CONTRACTS / "openapi.json").read_text())
-    assert stored == openapi_document(), "regenerate: wegwijs openapi > contracts/openapi.json"
+    assert stored == openapi_document(), "regenerate: wegwijs contracts"
 
 
 def test_every_api_error_response_is_a_problem_document():

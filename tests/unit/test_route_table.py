@@ -82,3 +82,16 @@ def test_every_committed_generated_document_is_what_wegwijs_contracts_makes(tmp_
     written = contracts.write(tmp_path)  # the register, copied as it is, is not stale
     assert sorted(written) == sorted(set(contracts.documents()) - {contracts.REGISTER_FILE})
     assert contracts.stale(tmp_path) == []
+
+
+def test_every_example_in_the_document_is_taken_by_its_model():
+    import json
+
+    bodies = {route.body for route in ROUTES if route.body is not None}
+    shown = 0
+    for model in bodies:
+        extra = model.model_config.get("json_schema_extra")
+        for example in (extra or {}).get("examples", []) if isinstance(extra, dict) else []:
+            model.model_validate_json(json.dumps(example))
+            shown += 1
+    assert shown >= 3
