@@ -17,6 +17,7 @@ from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext, system_context
 from services.common.errors import InvalidInput, NotFound, field_error
+from services.common.fields import validated
 from services.common.region import Region
 from services.common.values import jsonable
 from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
@@ -26,6 +27,12 @@ from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
 from services.consent.receipt import receipt, receipt_html
 from services.consent.records import DossierConsents, consents_id, parse_consent
 from services.contracts.categories import Categories
+from services.contracts.consent import (
+    CHANGEABLE,
+    ConsentChange,
+    ConsentWithdrawal,
+    SharingQuestion,
+)
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
 CONSUMED = (DOSSIER_REGISTERED,)
@@ -159,43 +166,16 @@ class Consent(ChainApplication, FeedUseCases):
         return jsonable(saved.consents[consent_id])
 
     def _parse_change(self, data: Any) -> tuple[dict[str, Any], str]:
-        if not isinstance(data, Mapping):
-            raise InvalidInput([field_error("", "the body must be a JSON object")])
-        errors, changes = [], {}
-        for name in data:
-            if name not in ("categories", "valid_until", "evidence", "reason"):
-                errors.append(
-                    field_error(
-                        name, "cannot be changed; changeable: categories, valid_until, evidence"
-                    )
-                )
-        if "categories" in data:
-            chosen = data["categories"]
-            names = self.categories.names()
-            if not isinstance(chosen, list) or not chosen or not all(c in names for c in chosen):
-                errors.append(
-                    field_error("categories", f"must be a non-empty list of: {', '.join(names)}")
-                )
-            else:
-                changes["categories"] = sorted(set(chosen))
-        if "valid_until" in data:
-            try:
-                changes["valid_until"] = date.fromisoformat(data["valid_until"])
-            except (TypeError, ValueError):
-                errors.append(field_error("valid_until", "must be a date as YYYY-MM-DD"))
-        if "evidence" in data:
-            if not isinstance(data["evidence"], str) or not data["evidence"].strip():
-                errors.append(field_error("evidence", "must reference the new evidence"))
-            else:
-                changes["evidence"] = data["evidence"].strip()
-        reason = data.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            errors.append(field_error("reason", "is required: say why it changes"))
-        if not changes and not errors:
-            errors.append(field_error("", "name categories, valid_until or evidence to change"))
-        if errors:
-            raise InvalidInput(errors)
-        return changes, reason.strip()
+        """What changes, its shape checked by the contract (ConsentChange)."""
+        change = validated(ConsentChange, data)
+        changes = {
+            name: getattr(change, name) for name in CHANGEABLE if getattr(change, name) is not None
+        }
+        if "categories" in changes:
+            changes["categories"] = sorted(set(changes["categories"]))
+        if "evidence" in changes:
+            changes["evidence"] = changes["evidence"].strip()
+        return changes, change.reason.strip()
 
     def withdraw_consent(
         self,
@@ -207,21 +187,10 @@ class Consent(ChainApplication, FeedUseCases):
     ) -> dict[str, Any]:
         consents = self._consents(ctx, Action.RECORD_CONSENT, dossier_id)
         today = today or today_in_amsterdam()
-        if not isinstance(data, Mapping):
-            raise InvalidInput([field_error("", "the body must be a JSON object")])
-        errors = []
-        try:
-            on = today if data.get("on") is None else date.fromisoformat(data["on"])
-        except (TypeError, ValueError):
-            errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
-            on = today
+        withdrawal = validated(ConsentWithdrawal, data)
+        on, reason = withdrawal.on or today, withdrawal.reason
         if on > today:
-            errors.append(field_error("on", f"must not be in the future (today is {today})"))
-        reason = data.get("reason", "")
-        if not isinstance(reason, str):
-            errors.append(field_error("reason", "must be text (the person need not give one)"))
-        if errors:
-            raise InvalidInput(errors)
+            raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
         saved = self._update(
             ctx.for_activity("toestemming-vastleggen"),
             lambda: self.repository.get(consents.id),
@@ -397,44 +366,19 @@ class Consent(ChainApplication, FeedUseCases):
         return decisions
 
     def _parse_question(self, data: Any, today: date) -> dict[str, Any]:
-        if not isinstance(data, Mapping):
-            raise InvalidInput([field_error("", "the body must be a JSON object")])
-        errors = []
-        try:
-            dossier_id = str(UUID(str(data.get("dossier_id"))))
-        except ValueError:
-            dossier_id = ""
-            errors.append(field_error("dossier_id", "must be a dossier id (UUID)"))
-        if not isinstance(data.get("organisation"), str):
-            errors.append(field_error("organisation", "must be the OIN of a partner organisation"))
-        purpose = data.get("purpose")
-        if not isinstance(purpose, str) or purpose not in self.protocol.purposes:
-            errors.append(
-                field_error("purpose", f"must be one of: {', '.join(self.protocol.purposes)}")
+        """A sharing question, its shape checked by the contract (SharingQuestion), its purpose
+        one of the protocol in force."""
+        question = validated(SharingQuestion, data)
+        if question.purpose not in self.protocol.purposes:
+            raise InvalidInput(
+                [field_error("purpose", f"must be one of: {', '.join(self.protocol.purposes)}")]
             )
-        chosen = data.get("categories")
-        names = self.categories.names()
-        if (
-            not isinstance(chosen, list)
-            or not chosen
-            or not all(isinstance(c, str) and c in names for c in chosen)
-        ):
-            errors.append(
-                field_error("categories", f"must be a non-empty list of: {', '.join(names)}")
-            )
-        try:
-            on = today if data.get("on") is None else date.fromisoformat(data["on"])
-        except (TypeError, ValueError):
-            errors.append(field_error("on", "must be a date as YYYY-MM-DD"))
-            on = today
-        if errors:
-            raise InvalidInput(errors)
         return {
-            "dossier_id": dossier_id,
-            "organisation": data["organisation"],
-            "purpose": data["purpose"],
-            "categories": list(dict.fromkeys(chosen)),
-            "on": on,
+            "dossier_id": str(question.dossier_id),
+            "organisation": question.organisation,
+            "purpose": question.purpose,
+            "categories": list(dict.fromkeys(question.categories)),
+            "on": question.on or today,
         }
 
     # shared -------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from services.common import settings
 from services.common.aggregate import ChainAggregate
 from services.common.envelope import source_of
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
-from services.contracts.consent import Channel
+from services.common.fields import validated
+from services.contracts.consent import Channel, SubscriptionRequest
 
 CHANNELS = get_args(Channel)
 SUBSCRIPTIONS_ID = uuid.uuid5(uuid.UUID("2f8e6c1a-4d3b-4e9f-a7c2-5b1d0e8f9a36"), "subscriptions")
@@ -34,44 +35,34 @@ def parse_subscription(
     known_types: Iterable[str],
     region: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """A subscription as asked; a gemeente of the region the partner is not registered for
-    contradicts its registration (409), one outside the region is no gemeente to ask for."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    """A subscription as asked, its shape checked by the contract (SubscriptionRequest); then
+    the types of its channel, the purposes of the protocol in force, and the gemeenten: one of
+    the region the partner is not registered for contradicts its registration (409), one outside
+    the region is no gemeente to ask for."""
+    asked = validated(SubscriptionRequest, data)
     errors = []
-    channel = data.get("channel")
-    if not isinstance(channel, str) or channel not in CHANNELS:
-        errors.append(field_error("channel", f"must be one of: {', '.join(CHANNELS)}"))
-    types = data.get("types", [])
-    of_channel = sorted(t for t in known_types if t.startswith(f"nl.wegwijs.{channel}."))
-    if not isinstance(types, list) or not all(t in of_channel for t in types):
+    of_channel = {t for t in known_types if t.startswith(f"nl.wegwijs.{asked.channel}.")}
+    if not set(asked.types) <= of_channel:
         errors.append(
             field_error("types", "must be event types of the channel (empty: all of them)")
         )
-    gemeenten = data.get("gemeenten")
     serves = sorted(partner_gemeenten)
-    in_region = set(region) | set(serves)
-    if (
-        not isinstance(gemeenten, list)
-        or not gemeenten
-        or not all(g in in_region for g in gemeenten)
-    ):
+    if not set(asked.gemeenten) <= set(region) | set(serves):
         errors.append(field_error("gemeenten", f"must be a non-empty list of: {', '.join(serves)}"))
-    outside = isinstance(gemeenten, list) and not all(g in serves for g in gemeenten)
-    if not isinstance(data.get("purpose"), str) or data["purpose"] not in purposes:
+    if asked.purpose not in set(purposes):
         errors.append(field_error("purpose", f"must be one of: {', '.join(purposes)}"))
     if errors:
         raise InvalidInput(errors)
-    if outside:  # well formed, but the partner is registered for other gemeenten
+    if not set(asked.gemeenten) <= set(serves):  # well formed, the partner is registered elsewhere
         raise Conflict(
             f"gemeenten: the partner works for {', '.join(serves) or 'no gemeente'} only;"
             " change its registration first"
         )
     return {
-        "channel": channel,
-        "types": sorted(set(types)),
-        "gemeenten": sorted(set(gemeenten)),
-        "purpose": data["purpose"],
+        "channel": asked.channel,
+        "types": sorted(set(asked.types)),
+        "gemeenten": sorted(set(asked.gemeenten)),
+        "purpose": asked.purpose,
     }
 
 

@@ -7,7 +7,6 @@ recorded it and the evidence. Given, changed, withdrawn or expired; the history 
 from __future__ import annotations
 
 import copy
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -17,107 +16,49 @@ from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
-from services.contracts.consent import CollectionMethod, GrantorKind
+from services.common.fields import validated
+from services.contracts.consent import CollectionMethod, ConsentGiven, GrantorKind
 
 GRANTOR_KINDS = get_args(GrantorKind)
 COLLECTION_METHODS = get_args(CollectionMethod)
 MAX_YEARS = 3  # a consent runs at most as long as the inburgeringstermijn
-_OIN = re.compile(r"^[0-9]{20}$")
 _NAMESPACE = uuid.UUID("c3a1d9e2-5b7f-4a60-8e14-2f9b0c6d7e81")
 
 Errors = list[dict[str, str]]
 
 
-def _text(data: Mapping[str, Any], name: str, errors: Errors, limit: int = 200) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or not 0 < len(value.strip()) <= limit:
-        errors.append(field_error(name, f"must be text of 1 to {limit} characters"))
-        return ""
-    return value.strip()
-
-
-def _date(data: Mapping[str, Any], name: str, errors: Errors) -> date | None:
-    try:
-        return date.fromisoformat(data.get(name))
-    except (TypeError, ValueError):
-        errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
-        return None
-
-
 def parse_consent(
     data: Any, categories: tuple[str, ...], purposes: tuple[str, ...], today: date
 ) -> dict[str, Any]:
-    """A consent as recorded: every field checked, each error naming it and what is accepted."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
+    """A consent as recorded: its shape checked by its contract (ConsentGiven), then what the
+    contract cannot say: the purposes and categories of the protocol in force, and the period."""
+    given = validated(ConsentGiven, data)
     errors: Errors = []
-    known = (
-        "grantor",
-        "grantee",
-        "purpose",
-        "categories",
-        "valid_from",
-        "valid_until",
-        "collection",
-        "evidence",
-    )
-    errors += [
-        field_error(k, f"is unknown; known: {', '.join(known)}") for k in data if k not in known
-    ]
-    grantor = data.get("grantor") if isinstance(data.get("grantor"), Mapping) else {}
-    if grantor.get("kind") not in GRANTOR_KINDS:
-        errors.append(field_error("grantor.kind", f"must be one of: {', '.join(GRANTOR_KINDS)}"))
-    representative = grantor.get("kind") == "wettelijk-vertegenwoordiger"
-    name = grantor.get("name")
-    if representative and (not isinstance(name, str) or not name.strip()):
-        errors.append(field_error("grantor.name", "is required for a legal representative"))
-    grantee = data.get("grantee") if isinstance(data.get("grantee"), Mapping) else {}
-    if not isinstance(grantee.get("oin"), str) or not _OIN.match(grantee["oin"]):
-        errors.append(field_error("grantee.oin", "must be the organisation's OIN of 20 digits"))
-    if data.get("purpose") not in purposes:
+    if given.purpose not in purposes:
         errors.append(field_error("purpose", f"must be one of: {', '.join(purposes)}"))
-    chosen = data.get("categories")
-    if (
-        not isinstance(chosen, list)
-        or not chosen
-        or not all(isinstance(c, str) and c in categories for c in chosen)
-    ):
+    if not set(given.categories) <= set(categories):
         errors.append(
             field_error("categories", f"must be a non-empty list of: {', '.join(categories)}")
         )
-    valid_from = _date(data, "valid_from", errors) if "valid_from" in data else today
-    valid_until = _date(data, "valid_until", errors)
-    if valid_from and valid_until:
-        if valid_until < valid_from:
-            errors.append(field_error("valid_until", f"must not be before {valid_from}"))
-        elif (valid_until - valid_from).days > MAX_YEARS * 366:
-            errors.append(
-                field_error("valid_until", f"must be within {MAX_YEARS} years of valid_from")
-            )
-    collection = data.get("collection") if isinstance(data.get("collection"), Mapping) else {}
-    if collection.get("method") not in COLLECTION_METHODS:
-        errors.append(
-            field_error("collection.method", f"must be one of: {', '.join(COLLECTION_METHODS)}")
-        )
-    language = _text(collection, "language", [], 50)
-    if not language:
-        errors.append(field_error("collection.language", "must name the language it was asked in"))
-    evidence = _text(data, "evidence", [], 200)
-    if not evidence:
-        errors.append(
-            field_error("evidence", "must reference the signed form, recording or message")
-        )
+    valid_from = given.valid_from or today
+    if given.valid_until < valid_from:
+        errors.append(field_error("valid_until", f"must not be before {valid_from}"))
+    elif (given.valid_until - valid_from).days > MAX_YEARS * 366:
+        errors.append(field_error("valid_until", f"must be within {MAX_YEARS} years of valid_from"))
     if errors:
         raise InvalidInput(errors)
     return {
-        "grantor": {"kind": grantor["kind"], "name": (name or "").strip()},
-        "grantee": {"oin": grantee["oin"], "name": str(grantee.get("name") or "").strip()},
-        "purpose": data["purpose"],
-        "categories": sorted(set(chosen)),
+        "grantor": {"kind": given.grantor.kind, "name": (given.grantor.name or "").strip()},
+        "grantee": {"oin": given.grantee.oin, "name": (given.grantee.name or "").strip()},
+        "purpose": given.purpose,
+        "categories": sorted(set(given.categories)),
         "valid_from": valid_from,
-        "valid_until": valid_until,
-        "collection": {"method": collection["method"], "language": language},
-        "evidence": evidence,
+        "valid_until": given.valid_until,
+        "collection": {
+            "method": given.collection.method,
+            "language": given.collection.language.strip(),
+        },
+        "evidence": given.evidence.strip(),
     }
 
 

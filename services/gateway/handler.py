@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common import settings
 from services.common.errors import ChainError, InvalidInput, field_error
+from services.common.fields import validated
 from services.contracts.base import field_errors
 from services.gateway.http import api, json_response, raw_body, read_json
 from services.gateway.routing import Call, Route
@@ -153,7 +154,4 @@ def _subject(route: Route, body: Any) -> tuple[str, str] | None:
 def _validate_body(route: Route, body: Any) -> None:
     """Refuse the body as sent (cleaned by read_json) unless its model takes it; the service is
     given what the client wrote, not the model's rendering of it."""
-    try:
-        route.body.model_validate_json(json.dumps(body))
-    except ValidationError as exc:
-        raise InvalidInput(field_errors(exc)) from None
+    validated(route.body, body)

@@ -162,14 +162,15 @@ def test_a_partner_not_working_for_the_gemeente_gets_nothing(consent):
     assert refused["permit"] is False and refused["rule"] == "gemeenten-partner"
 
 
+# Fields named as the API names them (a path, as the contract's model checks the shape).
 BAD_CONSENTS = [
-    ("grantor.kind", {"grantor": {"kind": "buurman"}}),
-    ("grantor.name", {"grantor": {"kind": "wettelijk-vertegenwoordiger"}}),
-    ("grantee.oin", {"grantee": {"oin": "123"}}),
+    ("grantor/kind", {"grantor": {"kind": "buurman"}}),
+    ("grantor/name", {"grantor": {"kind": "wettelijk-vertegenwoordiger"}}),
+    ("grantee/oin", {"grantee": {"oin": "123"}}),
     ("purpose", {"purpose": "marketing"}),
-    ("categories", {"categories": ["gezondheid", "intern"]}),
+    ("categories/1", {"categories": ["gezondheid", "intern"]}),
     ("valid_until", {"valid_until": "2026-10-01"}),
-    ("collection.method", {"collection": {"method": "telepathie", "language": "nl"}}),
+    ("collection/method", {"collection": {"method": "telepathie", "language": "nl"}}),
     ("evidence", {"evidence": ""}),
 ]
 

@@ -137,7 +137,20 @@ def test_a_subscription_must_fit_the_partner_and_the_channel(partners):
                 "purpose": "reclame",
             },
         )
-    assert {e["field"] for e in refused.value.errors} == {"types", "gemeenten", "purpose"}
+    # The contract refuses the purpose first; then what only consent knows is checked.
+    assert {e["field"] for e in refused.value.errors} == {"purpose"}
+    with pytest.raises(InvalidInput) as refused:
+        partners.subscribe(
+            _admin(),
+            VWN,
+            {
+                "channel": "pip",
+                "types": ["nl.wegwijs.intake.dossier.geregistreerd.v1"],
+                "gemeenten": ["0363"],
+                "purpose": "zorg",
+            },
+        )
+    assert {e["field"] for e in refused.value.errors} == {"types", "gemeenten"}
 
 
 OTHER = "00000003000000000042"  # a partner registered for Utrecht only
