@@ -10,7 +10,16 @@ from datetime import date
 from typing import Any, get_args
 
 from services.common.errors import InvalidInput, field_error
+from services.common.fields import validated
 from services.contracts import matching as contract
+from services.contracts.matching import (
+    ActivityRequest,
+    GuidanceSignal,
+    MatchEnd,
+    MatchStart,
+    ProposalAnswer,
+    ProposalRequest,
+)
 from services.contracts.values import CEFR, PIEZO_PHASES, ROUTES
 from services.matching.ranking import LANGUAGE_NAMES, PLACEMENT_KINDS
 
@@ -24,9 +33,7 @@ GUIDE_KINDS: tuple[str, ...] = get_args(contract.GuideKind)
 PHASES: tuple[int, ...] = PIEZO_PHASES
 GOAL_DOMAINS: tuple[str, ...] = get_args(contract.GoalDomain)
 SIGNAL_DOMAINS: tuple[str, ...] = get_args(contract.SignalDomain)
-SENSITIVITIES: tuple[str, ...] = get_args(contract.Sensitivity)
 CANDIDATE_KINDS: tuple[str, ...] = get_args(contract.CandidateKind)
-SIDES: tuple[str, ...] = get_args(contract.Side)
 GUIDE_OUTCOMES: tuple[str, ...] = get_args(contract.GuideOutcome)
 PLACEMENT_OUTCOMES: tuple[str, ...] = get_args(contract.PlacementOutcome)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -330,116 +337,82 @@ def _iso(on: date | None) -> str | None:
 
 
 # a person's matching profile ----------------------------------------------------------------------
-PROFILE_FIELDS = ("languages", "dutch_level", "area", "days", "needs_childcare", "women_only")
-
-
 def parse_profile(data: Any) -> dict[str, Any]:
-    """What matching may use of the person, as the regievoerder agreed it with them."""
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, PROFILE_FIELDS, errors)
-    profile = {
-        "languages": languages(data, "languages", errors),
-        "dutch_level": choice(data, "dutch_level", CEFR, errors, "A0"),
-        "area": area(data, errors),
-        "days": subset(data, "days", DAYS, errors),
-        "needs_childcare": flag(data, "needs_childcare", errors),
-        "women_only": flag(data, "women_only", errors),
+    """What matching may use of the person, as the regievoerder agreed it with them: its shape
+    checked by its published model."""
+    profile = validated(contract.MatchingProfile, data)
+    return {
+        "languages": dict(profile.languages),
+        "dutch_level": profile.dutch_level,
+        "area": profile.area or "",
+        "days": sorted(set(profile.days), key=DAYS.index),
+        "needs_childcare": profile.needs_childcare,
+        "women_only": profile.women_only,
     }
-    raise_if(errors)
-    return profile
 
 
-# proposals ----------------------------------------------------------------------------------------
+# proposals, the activity log and signals: their shape checked by their published models
+# (services.common.fields.validated), then what the contract cannot say --------------------------
 def parse_proposal(data: Any) -> dict[str, Any]:
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("kind", "candidate_id", "note"), errors)
-    kind = choice(data, "kind", CANDIDATE_KINDS, errors)
-    candidate = text(data, "candidate_id", errors, 36)
-    note = text(data, "note", errors, 1000, required=False)
-    raise_if(errors)
-    return {"kind": kind, "candidate_id": candidate, "note": note}
+    proposal = validated(ProposalRequest, data)
+    return {
+        "kind": proposal.kind,
+        "candidate_id": str(proposal.candidate_id),
+        "note": (proposal.note or "").strip(),
+    }
 
 
 def parse_answer(data: Any) -> dict[str, Any]:
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("side", "accepted", "reason"), errors)
-    side = choice(data, "side", SIDES, errors)
-    accepted = data.get("accepted")
-    if not isinstance(accepted, bool):
-        errors.append(field_error("accepted", "must be true or false"))
-    reason = text(data, "reason", errors, 1000, required=accepted is not True)
-    raise_if(errors)
-    return {"side": side, "accepted": accepted, "reason": reason}
+    answer = validated(ProposalAnswer, data)  # declining needs a reason
+    return {
+        "side": answer.side,
+        "accepted": answer.accepted,
+        "reason": (answer.reason or "").strip(),
+    }
 
 
 def parse_start(data: Any, today: date) -> dict[str, Any]:
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("on", "change_reason"), errors)
-    on = day(data, "on", errors, default=today)
-    change_reason = text(data, "change_reason", errors, 1000, required=False)
-    if on and on > today:
-        errors.append(field_error("on", f"must not be in the future (today is {today})"))
-    raise_if(errors)
-    return {"on": on, "change_reason": change_reason}
+    start = validated(MatchStart, data)
+    on = start.on or today
+    if on > today:
+        raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
+    return {"on": on, "change_reason": (start.change_reason or "").strip()}
 
 
 def parse_end(data: Any, kind: str, today: date) -> dict[str, Any]:
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("on", "outcome", "reason"), errors)
-    on = day(data, "on", errors, default=today)
+    end = validated(MatchEnd, data)
     outcomes = GUIDE_OUTCOMES if kind == "begeleider" else PLACEMENT_OUTCOMES
-    outcome = choice(data, "outcome", outcomes, errors)
-    reason = text(data, "reason", errors, 1000)
-    raise_if(errors)
-    if on and on > today:
+    if end.outcome not in outcomes:
+        raise InvalidInput([field_error("outcome", f"must be one of: {', '.join(outcomes)}")])
+    on = end.on or today
+    if on > today:
         raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
-    return {"on": on, "outcome": outcome, "reason": reason}
+    return {"on": on, "outcome": end.outcome, "reason": end.reason.strip()}
 
 
-# the activity log and signals ---------------------------------------------------------------------
 def parse_activity(data: Any, today: date) -> dict[str, Any]:
     """Learning by doing: which PIP goal, what was done, what the person did themselves, and a
     short reflection."""
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("goal_id", "on", "activity", "did_themselves", "reflection"), errors)
-    if not isinstance(data.get("goal_id"), str) or not data["goal_id"]:
-        errors.append(
-            field_error(
-                "goal_id",
-                "must name a goal of the PIP in force: a guide works on the person's goals",
-            )
-        )
-    on = day(data, "on", errors, default=today)
-    if on and on > today:
-        errors.append(field_error("on", f"must not be in the future (today is {today})"))
-    activity = {
-        "goal_id": data.get("goal_id") if isinstance(data.get("goal_id"), str) else "",
+    activity = validated(ActivityRequest, data)
+    on = activity.on or today
+    if on > today:
+        raise InvalidInput([field_error("on", f"must not be in the future (today is {today})")])
+    return {
+        "goal_id": activity.goal_id,
         "on": on,
-        "activity": text(data, "activity", errors, 1000),
-        "did_themselves": text(data, "did_themselves", errors, 1000),
-        "reflection": text(data, "reflection", errors, 1000),
+        "activity": activity.activity.strip(),
+        "did_themselves": activity.did_themselves.strip(),
+        "reflection": activity.reflection.strip(),
     }
-    raise_if(errors)
-    return activity
 
 
 def parse_signal(data: Any) -> dict[str, Any]:
     """A guide's signal, and where they referred the person if they did (signaller and
     referrer)."""
-    data = body(data)
-    errors: Errors = []
-    _unknown(data, ("domain", "text", "sensitivity", "referred_to"), errors)
-    signal = {
-        "domain": choice(data, "domain", SIGNAL_DOMAINS, errors),
-        "text": text(data, "text", errors, 2000),
-        "sensitivity": choice(data, "sensitivity", SENSITIVITIES, errors, "normaal"),
-        "referred_to": text(data, "referred_to", errors, 200, required=False),
+    signal = validated(GuidanceSignal, data)
+    return {
+        "domain": signal.domain,
+        "text": signal.text.strip(),
+        "sensitivity": signal.sensitivity,
+        "referred_to": (signal.referred_to or "").strip(),
     }
-    raise_if(errors)
-    return signal
