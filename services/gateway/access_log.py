@@ -26,6 +26,7 @@ from services.common.commands import Outcome
 from services.common.context import CommandContext
 from services.common.envelope import Publication, about_dossier, dossier_opened
 from services.common.topics import keep_topics
+from services.contracts.events.base import DOMAIN_CATEGORIES
 from services.gateway.command_keys import StoredAnswer
 
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
@@ -50,17 +51,6 @@ VIEW_CATEGORIES = {
     "verblijfsintentie-en-verwachtingen": "verblijfsintentie",
     "inburgering": "taal-leerbaarheid",
     "praktische-zaken": "financien",
-}
-DOMAIN_CATEGORIES = {
-    "gezondheid": "gezondheid",
-    "financien": "financien",
-    "gezin": "gezin",
-    "sociaal_netwerk": "gezin",
-    "verblijfsintentie": "verblijfsintentie",
-    "huisvesting": "contact",
-    "taal": "taal-leerbaarheid",
-    "werk": "opleiding-werk",
-    "opleiding": "opleiding-werk",
 }
 
 

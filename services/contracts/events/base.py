@@ -27,20 +27,19 @@ PRACTICAL_ITEM = {
     },
     "default": "financien",
 }
-DOMAIN = {
-    "by_value": {
-        "gezondheid": "gezondheid",
-        "financien": "financien",
-        "gezin": "gezin",
-        "sociaal_netwerk": "gezin",
-        "verblijfsintentie": "verblijfsintentie",
-        "huisvesting": "contact",
-        "taal": "taal-leerbaarheid",
-        "werk": "opleiding-werk",
-        "opleiding": "opleiding-werk",
-    },
-    "default": "pip",
+# A life domain's or goal domain's category, by its name.
+DOMAIN_CATEGORIES = {
+    "gezondheid": "gezondheid",
+    "financien": "financien",
+    "gezin": "gezin",
+    "sociaal_netwerk": "gezin",
+    "verblijfsintentie": "verblijfsintentie",
+    "huisvesting": "contact",
+    "taal": "taal-leerbaarheid",
+    "werk": "opleiding-werk",
+    "opleiding": "opleiding-werk",
 }
+DOMAIN = {"by_value": DOMAIN_CATEGORIES, "default": "pip"}
 
 
 class EventData(BaseModel):

@@ -16,9 +16,7 @@ from services.contracts.values import GemeenteCode, Oin
 
 @event(
     "nl.wegwijs.consent.abonnement.aangemaakt.v1",
-    title=(
-        "A partner subscribed to a channel, filtered by event types and gemeenten, for a purpose"
-    ),
+    title="A partner subscribed to a channel, filtered by event types and gemeenten, for a purpose",
     envelope_required=("subject",),
     category="intern",
     fields={
@@ -76,7 +74,7 @@ class DeelbesluitGenomenDecisionsItem(EventData):
 
 @event(
     "nl.wegwijs.consent.deelbesluit.genomen.v1",
-    title=("Sharing was decided, per data category, naming the rule or consent that decided"),
+    title="Sharing was decided, per data category, naming the rule or consent that decided",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={
@@ -102,7 +100,7 @@ class DeelbesluitGenomen(EventData):
     trigger: str
     decisions: list[DeelbesluitGenomenDecisionsItem]
     delivered: bool | SkipJsonSchema[None] = Field(
-        None, description=("Whether a partner feed sends the event (trigger feed:<event id>).")
+        None, description="Whether a partner feed sends the event (trigger feed:<event id>)."
     )
 
 
@@ -120,9 +118,7 @@ class DeelbesluitenGeopend(EventData):
 
 @event(
     "nl.wegwijs.consent.levering.tegengehouden.v1",
-    title=(
-        "A feed delivery decided earlier was not sent: the decision no longer held when sending"
-    ),
+    title="A feed delivery decided earlier was not sent: the decision no longer held when sending",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={
@@ -237,7 +233,7 @@ class RelatieBegonnen(EventData):
 
 @event(
     "nl.wegwijs.consent.relaties.geopend.v1",
-    title=("Consent began keeping which organisations a dossier's person has a relation with"),
+    title="Consent began keeping which organisations a dossier's person has a relation with",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={"dossier_id": "intern"},

@@ -47,9 +47,8 @@ class GegevensIngezien(EventData):
 class InzageGeweigerd(EventData):
     dossier_id: UUID
     route: str = Field(
-        description=(
-            "The route as the API declares it, e.g. /api/v1/dossiers/<string:dossier_id>/pip"
-        )
+        description="The route as the API declares it, e.g."
+        " /api/v1/dossiers/<string:dossier_id>/pip"
     )
     status: Literal[403, 404]
 

@@ -9,7 +9,13 @@ from uuid import UUID
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
-from services.contracts.events.base import DOMAIN, PRACTICAL_ITEM, EventData, event
+from services.contracts.events.base import (
+    DOMAIN,
+    DOMAIN_CATEGORIES,
+    PRACTICAL_ITEM,
+    EventData,
+    event,
+)
 from services.contracts.intake import (
     LifeDomain,
     PracticalItem,
@@ -39,7 +45,7 @@ class BredeIntakeAfgerondSummary(EventData):
 
 @event(
     "nl.wegwijs.intake.brede-intake.afgerond.v1",
-    title=("The brede intake is complete, with an explainable route advice"),
+    title="The brede intake is complete, with an explainable route advice",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={
@@ -53,13 +59,13 @@ class BredeIntakeAfgerond(EventData):
     dossier_id: UUID
     route_advice: BredeIntakeAfgerondRouteAdvice
     summary: BredeIntakeAfgerondSummary = Field(
-        description=("What the intake covered, without contents: the starting point for the PIP.")
+        description="What the intake covered, without contents: the starting point for the PIP."
     )
 
 
 @event(
     "nl.wegwijs.intake.brede-intake.gestart.v1",
-    title=("The brede intake of a dossier was started (its first step was recorded)"),
+    title="The brede intake of a dossier was started (its first step was recorded)",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={"dossier_id": "identiteit"},
@@ -71,7 +77,7 @@ class BredeIntakeGestart(EventData):
 
 @event(
     "nl.wegwijs.intake.bsn.geclaimd.v1",
-    title=("A BSN was claimed for a dossier (the BSN itself is never published)"),
+    title="A BSN was claimed for a dossier (the BSN itself is never published)",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={"dossier_id": "identiteit", "gemeente": "identiteit"},
@@ -84,9 +90,7 @@ class BsnGeclaimd(EventData):
 
 @event(
     "nl.wegwijs.intake.dossier.gecorrigeerd.v1",
-    title=(
-        "Registered facts were corrected, with a reason (never an overwrite: the history stays)"
-    ),
+    title="Registered facts were corrected, with a reason (never an overwrite: the history stays)",
     envelope_required=("subject", "gemeente"),
     category="identiteit",
     fields={
@@ -126,7 +130,7 @@ class DossierGeregistreerd(EventData):
 
 @event(
     "nl.wegwijs.intake.dossier.ingezien.v1",
-    title=("Someone viewed a dossier: with which roles, and which data categories they were shown"),
+    title="Someone viewed a dossier: with which roles, and which data categories they were shown",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={"dossier_id": "identiteit", "roles": "intern", "categories": "intern"},
@@ -194,7 +198,7 @@ class GesprekNietVerschenen(EventData):
 
 @event(
     "nl.wegwijs.intake.huishouden.gekoppeld.v1",
-    title=("A dossier was linked to the household of another member with their own obligation"),
+    title="A dossier was linked to the household of another member with their own obligation",
     envelope_required=("subject", "gemeente"),
     category="gezin",
     fields={"dossier_id": "identiteit", "household_id": "gezin", "relation": "gezin"},
@@ -220,7 +224,7 @@ class InzagelogGeopend(EventData):
 
 @event(
     "nl.wegwijs.intake.leefgebied.vastgelegd.v1",
-    title=("A life domain of the brede intake was recorded (its facts stay in intake)"),
+    title="A life domain of the brede intake was recorded (its facts stay in intake)",
     envelope_required=("subject", "gemeente"),
     category={"field": "domain", **DOMAIN},
     fields={
@@ -236,7 +240,7 @@ class LeefgebiedVastgelegd(EventData):
 
 @event(
     "nl.wegwijs.intake.leerbaarheidstoets.vastgelegd.v1",
-    title=("The leerbaarheidstoets was recorded (its outcome stays in intake)"),
+    title="The leerbaarheidstoets was recorded (its outcome stays in intake)",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={"dossier_id": "identiteit", "taken_on": "taal-leerbaarheid"},
@@ -249,7 +253,7 @@ class LeerbaarheidstoetsVastgelegd(EventData):
 
 @event(
     "nl.wegwijs.intake.opleiding.toegevoegd.v1",
-    title=("An entry of the education history was added (its contents stay in intake)"),
+    title="An entry of the education history was added (its contents stay in intake)",
     envelope_required=("subject", "gemeente"),
     category="opleiding-werk",
     fields={"dossier_id": "identiteit"},
@@ -261,7 +265,7 @@ class OpleidingToegevoegd(EventData):
 
 @event(
     "nl.wegwijs.intake.persoonlijke-omstandigheden.vastgelegd.v1",
-    title=("The personal circumstances were recorded (never published: they include health)"),
+    title="The personal circumstances were recorded (never published: they include health)",
     envelope_required=("subject", "gemeente"),
     category="gezondheid",
     fields={"dossier_id": "identiteit"},
@@ -273,7 +277,7 @@ class PersoonlijkeOmstandighedenVastgelegd(EventData):
 
 @event(
     "nl.wegwijs.intake.praktische-zaak.geopend.v1",
-    title=("An urgent practical matter was found in the intake (aandachtspunten k, l)"),
+    title="An urgent practical matter was found in the intake (aandachtspunten k, l)",
     envelope_required=("subject", "gemeente"),
     category={"field": "item", **PRACTICAL_ITEM},
     fields={
@@ -305,7 +309,7 @@ class PraktischeZaakGesloten(EventData):
 
 @event(
     "nl.wegwijs.intake.profiel.vastgelegd.v1",
-    title=("Details of the person beyond the legal minimum were recorded (they stay in intake)"),
+    title="Details of the person beyond the legal minimum were recorded (they stay in intake)",
     envelope_required=("subject", "gemeente"),
     category="identiteit",
     fields={"dossier_id": "identiteit"},
@@ -335,7 +339,7 @@ class RegistratieGeweigerd(EventData):
 
 @event(
     "nl.wegwijs.intake.route.gekozen.v1",
-    title=("The regievoerder chose the leerroute (the advice never decides)"),
+    title="The regievoerder chose the leerroute (the advice never decides)",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={
@@ -355,7 +359,7 @@ class RouteGekozen(EventData):
 
 @event(
     "nl.wegwijs.intake.sanctie.aan-de-orde.v1",
-    title=("The gemeente's sanction ladder makes a step due after no-shows"),
+    title="The gemeente's sanction ladder makes a step due after no-shows",
     envelope_required=("subject", "gemeente"),
     category="handhaving",
     fields={
@@ -375,7 +379,7 @@ class SanctieAanDeOrde(EventData):
 
 @event(
     "nl.wegwijs.intake.sanctie.besloten.v1",
-    title=("The regievoerder took or waived a due sanction step, with a reason"),
+    title="The regievoerder took or waived a due sanction step, with a reason",
     envelope_required=("subject", "gemeente"),
     category="handhaving",
     fields={"dossier_id": "identiteit", "step": "handhaving", "taken": "handhaving"},
@@ -389,37 +393,17 @@ class SanctieBesloten(EventData):
 
 @event(
     "nl.wegwijs.intake.signaal.gegeven.v1",
-    title=("A professional gave a signal about a dossier (its text stays in intake)"),
+    title="A professional gave a signal about a dossier (its text stays in intake)",
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "signalen",
     },
     fields={
         "dossier_id": "identiteit",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "signalen",
         },
         "author_role": "signalen",
@@ -434,7 +418,7 @@ class SignaalGegeven(EventData):
 
 @event(
     "nl.wegwijs.intake.signalen.ingezien.v1",
-    title=("Someone read the signals about a dossier: how many were shown and withheld"),
+    title="Someone read the signals about a dossier: how many were shown and withheld",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={
@@ -466,7 +450,7 @@ class SignalenlijstGeopend(EventData):
 
 @event(
     "nl.wegwijs.intake.werkervaring.toegevoegd.v1",
-    title=("An entry of the work history was added (its contents stay in intake)"),
+    title="An entry of the work history was added (its contents stay in intake)",
     envelope_required=("subject", "gemeente"),
     category="opleiding-werk",
     fields={"dossier_id": "identiteit"},

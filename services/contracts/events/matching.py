@@ -10,7 +10,7 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events import plan
-from services.contracts.events.base import EventData, event
+from services.contracts.events.base import DOMAIN_CATEGORIES, EventData, event
 from services.contracts.matching import CandidateKind, PlacementKind, Side, SignalDomain
 from services.contracts.pip import GoalStatus
 from services.contracts.values import CefrLevel, GemeenteCode, InburgeringRoute, Oin
@@ -26,17 +26,7 @@ from services.contracts.values import CefrLevel, GemeenteCode, InburgeringRoute,
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "pip",
         "absent": "intern",
     },
@@ -46,17 +36,7 @@ from services.contracts.values import CefrLevel, GemeenteCode, InburgeringRoute,
         "goal_id": "pip",
         "on": "pip",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
             "absent": "intern",
         },
@@ -70,7 +50,7 @@ class ActiviteitVastgelegd(EventData):
     on_: date = Field(alias="on")
     domain: plan.GoalDomain | SkipJsonSchema[None] = Field(
         None,
-        description=("The goal's life domain; absent on events recorded before it was published."),
+        description="The goal's life domain; absent on events recorded before it was published.",
     )
 
 
@@ -228,7 +208,7 @@ class HuishoudenOvergenomen(EventData):
 
 @event(
     "nl.wegwijs.matching.koppeling.beeindigd.v1",
-    title=("A match ended with its outcome (the reason stays in matching)"),
+    title="A match ended with its outcome (the reason stays in matching)",
     envelope_required=("subject", "gemeente"),
     category="identiteit",
     fields={
@@ -258,7 +238,7 @@ class KoppelingBeeindigd(EventData):
 
 @event(
     "nl.wegwijs.matching.koppeling.gestart.v1",
-    title=("A match started; a change of guide ends the previous guidance in the same transaction"),
+    title="A match started; a change of guide ends the previous guidance in the same transaction",
     envelope_required=("subject", "gemeente"),
     category="identiteit",
     fields={
@@ -284,9 +264,7 @@ class KoppelingGestart(EventData):
 
 @event(
     "nl.wegwijs.matching.koppelprofiel.vastgelegd.v1",
-    title=(
-        "The regievoerder recorded the person's matching profile (its contents stay in matching)"
-    ),
+    title="The regievoerder recorded the person's matching profile (its contents stay in matching)",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={"dossier_id": "identiteit"},
@@ -348,7 +326,7 @@ class PlaatsingGesloten(EventData):
 
 @event(
     "nl.wegwijs.matching.plaatsing.gewijzigd.v1",
-    title=("A placement's details changed: which fields, not their values"),
+    title="A placement's details changed: which fields, not their values",
     envelope_required=("subject",),
     category="intern",
     fields={"id": "intern", "fields": "intern"},
@@ -390,7 +368,7 @@ class PlaatsingVrijgekomen(EventData):
 
 @event(
     "nl.wegwijs.matching.plan.overgenomen.v1",
-    title=("Matching took over the PIP in force: its route, date and how many goals"),
+    title="Matching took over the PIP in force: its route, date and how many goals",
     envelope_required=("subject", "gemeente"),
     category="intern",
     fields={
@@ -431,17 +409,7 @@ class RouteOvergenomen(EventData):
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "signalen",
     },
     fields={
@@ -449,17 +417,7 @@ class RouteOvergenomen(EventData):
         "signal_id": "signalen",
         "domain": {
             "field": "domain",
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "signalen",
         },
         "referred": "signalen",

@@ -10,16 +10,20 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events import plan
-from services.contracts.events.base import DOMAIN, PRACTICAL_ITEM, EventData, event
+from services.contracts.events.base import (
+    DOMAIN,
+    DOMAIN_CATEGORIES,
+    PRACTICAL_ITEM,
+    EventData,
+    event,
+)
 from services.contracts.pip import GoalStatus, Measure, Module, RevisionKind
 from services.contracts.values import GemeenteCode, InburgeringRoute
 
 
 @event(
     "nl.wegwijs.pip.bijgesteld.v1",
-    title=(
-        "The PIP was revised (bijgesteld): a new version with a reason; the termijn did not move"
-    ),
+    title="The PIP was revised (bijgesteld): a new version with a reason; the termijn did not move",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={
@@ -36,17 +40,7 @@ from services.contracts.values import GemeenteCode, InburgeringRoute
         "ontzorgen": "financien",
         "goals": {
             "items_by": "domain",
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
         },
     },
@@ -71,7 +65,7 @@ class Bijgesteld(EventData):
 
 @event(
     "nl.wegwijs.pip.concept.geopend.v1",
-    title=("A draft PIP was opened for a dossier, with its legal deadline"),
+    title="A draft PIP was opened for a dossier, with its legal deadline",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={
@@ -111,7 +105,7 @@ class ConceptGewijzigd(EventData):
 
 @event(
     "nl.wegwijs.pip.deadline.herberekend.v1",
-    title=("The PIP deadline moved after a correction of the DUO notice or BRP registration date"),
+    title="The PIP deadline moved after a correction of the DUO notice or BRP registration date",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={"dossier_id": "identiteit", "legal_deadline": "pip", "deadline": "pip"},
@@ -121,9 +115,8 @@ class DeadlineHerberekend(EventData):
     dossier_id: UUID
     legal_deadline: date
     deadline: date | None = Field(
-        description=(
-            "The legal deadline moved by arrived extensions; null while information is awaited."
-        )
+        description="The legal deadline moved by arrived extensions; null while information is"
+        " awaited."
     )
 
 
@@ -143,7 +136,7 @@ class DeadlineNadert(EventData):
 
 @event(
     "nl.wegwijs.pip.deadline.opgeschort.v1",
-    title=("The PIP deadline is suspended while waiting for a third party's information"),
+    title="The PIP deadline is suspended while waiting for a third party's information",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={"dossier_id": "identiteit", "requested_on": "pip"},
@@ -156,7 +149,7 @@ class DeadlineOpgeschort(EventData):
 
 @event(
     "nl.wegwijs.pip.deadline.verlengd.v1",
-    title=("The awaited information arrived; the deadline is 2 weeks after it at the latest"),
+    title="The awaited information arrived; the deadline is 2 weeks after it at the latest",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={"dossier_id": "identiteit", "arrived_on": "pip", "deadline": "pip"},
@@ -187,17 +180,7 @@ class DeadlineVerstreken(EventData):
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "pip",
         "absent": "intern",
     },
@@ -206,17 +189,7 @@ class DeadlineVerstreken(EventData):
         "goal_id": "pip",
         "fields": "pip",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
             "absent": "intern",
         },
@@ -229,7 +202,7 @@ class DoelGewijzigd(EventData):
     fields: list[str]
     domain: plan.GoalDomain | SkipJsonSchema[None] = Field(
         None,
-        description=("The goal's life domain; absent on events recorded before it was published."),
+        description="The goal's life domain; absent on events recorded before it was published.",
     )
 
 
@@ -259,17 +232,7 @@ class DoelToegevoegd(plan.Goal):
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "pip",
         "absent": "intern",
     },
@@ -277,17 +240,7 @@ class DoelToegevoegd(plan.Goal):
         "dossier_id": "identiteit",
         "goal_id": "pip",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
             "absent": "intern",
         },
@@ -299,27 +252,17 @@ class DoelVerwijderd(EventData):
     goal_id: UUID
     domain: plan.GoalDomain | SkipJsonSchema[None] = Field(
         None,
-        description=("The goal's life domain; absent on events recorded before it was published."),
+        description="The goal's life domain; absent on events recorded before it was published.",
     )
 
 
 @event(
     "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1",
-    title=("Progress on a goal was recorded by its owner or the regievoerder"),
+    title="Progress on a goal was recorded by its owner or the regievoerder",
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "pip",
         "absent": "intern",
     },
@@ -330,17 +273,7 @@ class DoelVerwijderd(EventData):
         "on": "pip",
         "source": "pip",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
             "absent": "intern",
         },
@@ -355,13 +288,13 @@ class DoelVoortgangVastgelegd(EventData):
     source: Literal["eigenaar", "regievoerder", "begeleiding"]
     domain: plan.GoalDomain | SkipJsonSchema[None] = Field(
         None,
-        description=("The goal's life domain; absent on events recorded before it was published."),
+        description="The goal's life domain; absent on events recorded before it was published.",
     )
 
 
 @event(
     "nl.wegwijs.pip.handhaving.geopend.v1",
-    title=("The first breach of a PIP obligation opened the dossier's handhaving record"),
+    title="The first breach of a PIP obligation opened the dossier's handhaving record",
     envelope_required=("subject", "gemeente"),
     category="handhaving",
     fields={"dossier_id": "identiteit"},
@@ -401,7 +334,7 @@ class InburgeringstermijnVerstreken(EventData):
 
 @event(
     "nl.wegwijs.pip.maatregel.aan-de-orde.v1",
-    title=("The gemeente's handhaving ladder makes a measure due; the regievoerder decides"),
+    title="The gemeente's handhaving ladder makes a measure due; the regievoerder decides",
     envelope_required=("subject", "gemeente"),
     category="handhaving",
     fields={
@@ -444,7 +377,7 @@ class MaatregelBesloten(EventData):
 
 @event(
     "nl.wegwijs.pip.module.uren-vastgelegd.v1",
-    title=("Hours of a module (NT2, KNM, PVT, MAP, participatie) were recorded"),
+    title="Hours of a module (NT2, KNM, PVT, MAP, participatie) were recorded",
     envelope_required=("subject", "gemeente"),
     category="pip",
     fields={"dossier_id": "identiteit", "module": "pip", "hours": "pip", "on": "pip"},
@@ -459,7 +392,7 @@ class ModuleUrenVastgelegd(EventData):
 
 @event(
     "nl.wegwijs.pip.praktische-zaak.bijgewerkt.v1",
-    title=("A practical matter from the intake opened or closed in the draft's starting points"),
+    title="A practical matter from the intake opened or closed in the draft's starting points",
     envelope_required=("subject", "gemeente"),
     category={"field": "item", **PRACTICAL_ITEM},
     fields={
@@ -477,7 +410,7 @@ class PraktischeZaakBijgewerkt(EventData):
 
 @event(
     "nl.wegwijs.pip.routekeuze.overgenomen.v1",
-    title=("The draft PIP took note of the regievoerder's route choice at intake"),
+    title="The draft PIP took note of the regievoerder's route choice at intake",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={
@@ -502,33 +435,13 @@ class RoutekeuzeOvergenomen(EventData):
     envelope_required=("subject", "gemeente"),
     category={
         "field": "domain",
-        "by_value": {
-            "gezondheid": "gezondheid",
-            "financien": "financien",
-            "gezin": "gezin",
-            "sociaal_netwerk": "gezin",
-            "verblijfsintentie": "verblijfsintentie",
-            "huisvesting": "contact",
-            "taal": "taal-leerbaarheid",
-            "werk": "opleiding-werk",
-            "opleiding": "opleiding-werk",
-        },
+        "by_value": DOMAIN_CATEGORIES,
         "default": "signalen",
     },
     fields={
         "dossier_id": "identiteit",
         "domain": {
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "signalen",
         },
     },
@@ -541,7 +454,7 @@ class SignaalGenoteerd(EventData):
 
 @event(
     "nl.wegwijs.pip.startpunten.vastgelegd.v1",
-    title=("The completed brede intake's starting points reached the draft PIP"),
+    title="The completed brede intake's starting points reached the draft PIP",
     envelope_required=("subject", "gemeente"),
     category="taal-leerbaarheid",
     fields={
@@ -586,17 +499,7 @@ class StartpuntenVastgelegd(EventData):
         "ontzorgen": "financien",
         "goals": {
             "items_by": "domain",
-            "by_value": {
-                "gezondheid": "gezondheid",
-                "financien": "financien",
-                "gezin": "gezin",
-                "sociaal_netwerk": "gezin",
-                "verblijfsintentie": "verblijfsintentie",
-                "huisvesting": "contact",
-                "taal": "taal-leerbaarheid",
-                "werk": "opleiding-werk",
-                "opleiding": "opleiding-werk",
-            },
+            "by_value": DOMAIN_CATEGORIES,
             "default": "pip",
         },
     },
@@ -611,7 +514,7 @@ class Vastgesteld(EventData):
     deadline: date
     on_time: bool
     backdated: bool = Field(
-        description=("Recorded more than 14 days after its date, with a reason kept in pip.")
+        description="Recorded more than 14 days after its date, with a reason kept in pip."
     )
     route: plan.Route
     language_target: plan.LanguageTarget
@@ -623,7 +526,7 @@ class Vastgesteld(EventData):
 
 @event(
     "nl.wegwijs.pip.verplichting.geschonden.v1",
-    title=("A breach of a PIP obligation was recorded (what, stays in pip)"),
+    title="A breach of a PIP obligation was recorded (what, stays in pip)",
     envelope_required=("subject", "gemeente"),
     category="handhaving",
     fields={"dossier_id": "identiteit", "number": "handhaving", "on": "handhaving"},
