@@ -184,23 +184,7 @@ def gemeenten(data: Mapping[str, Any], allowed: tuple[str, ...], errors: Errors)
 
 
 # a guide ----------------------------------------------------------------------------------------
-GUIDE_FIELDS = (
-    "name",
-    "kind",
-    "user_id",
-    "languages",
-    "gemeenten",
-    "area",
-    "hours_per_week",
-    "days",
-    "interests",
-    "skills",
-    "phases",
-    "routes",
-    "training",
-    "vog_issued_on",
-    "max_caseload",
-)
+GUIDE_FIELDS: tuple[str, ...] = tuple(contract.GuideDetails.model_fields)
 
 
 def parse_guide(data: Any, region: tuple[str, ...], today: date, partial: bool = False) -> dict:
@@ -282,22 +266,7 @@ def _training(data: Mapping[str, Any], today: date, errors: Errors) -> dict[str,
 
 
 # a placement ------------------------------------------------------------------------------------
-PLACEMENT_FIELDS = (
-    "title",
-    "kind",
-    "gemeente",
-    "area",
-    "hours_per_week",
-    "dutch_required",
-    "adapted_low_dutch",
-    "z_route_suitable",
-    "for_women",
-    "childcare",
-    "skills",
-    "capacity",
-    "starts_on",
-    "ends_on",
-)
+PLACEMENT_FIELDS: tuple[str, ...] = tuple(contract.PlacementDetails.model_fields)
 
 
 def parse_placement(data: Any, region: tuple[str, ...], partial: bool = False) -> dict[str, Any]:

@@ -11,7 +11,14 @@ from pydantic.json_schema import SkipJsonSchema
 
 from services.contracts.events import plan
 from services.contracts.events.base import DOMAIN_CATEGORIES, EventData, event
-from services.contracts.matching import CandidateKind, PlacementKind, Side, SignalDomain
+from services.contracts.matching import (
+    CandidateKind,
+    GuideDetails,
+    PlacementDetails,
+    PlacementKind,
+    Side,
+    SignalDomain,
+)
 from services.contracts.pip import GoalStatus
 from services.contracts.values import CefrLevel, GemeenteCode, InburgeringRoute, Oin
 
@@ -99,25 +106,7 @@ class BegeleiderGestopt(EventData):
 )
 class BegeleiderGewijzigd(EventData):
     id: UUID
-    fields: list[
-        Literal[
-            "name",
-            "kind",
-            "user_id",
-            "languages",
-            "gemeenten",
-            "area",
-            "hours_per_week",
-            "days",
-            "interests",
-            "skills",
-            "phases",
-            "routes",
-            "training",
-            "vog_issued_on",
-            "max_caseload",
-        ]
-    ]
+    fields: list[Literal[tuple(GuideDetails.model_fields)]]  # type: ignore[misc]
 
 
 @event(
@@ -334,24 +323,7 @@ class PlaatsingGesloten(EventData):
 )
 class PlaatsingGewijzigd(EventData):
     id: UUID
-    fields: list[
-        Literal[
-            "title",
-            "kind",
-            "gemeente",
-            "area",
-            "hours_per_week",
-            "dutch_required",
-            "adapted_low_dutch",
-            "z_route_suitable",
-            "for_women",
-            "childcare",
-            "skills",
-            "capacity",
-            "starts_on",
-            "ends_on",
-        ]
-    ]
+    fields: list[Literal[tuple(PlacementDetails.model_fields)]]  # type: ignore[misc]
 
 
 @event(
