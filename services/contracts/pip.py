@@ -1,9 +1,10 @@
 """pip's published face: the PIP of a dossier (its drafting, decision, revisions, progress and
 handhaving), the starting points the brede intake gives it, and the reports with their CSV form.
 
-The request models are as strict as pip's own parsers (contents.py, the use cases): what they
-take, pip takes for its shape; what is left to pip is what needs the PIP itself (dates against
-its deadline and termijn, goals that must exist, the law's rules on a revision).
+The request models are pip's parsers: pip checks each request it takes with its model here
+(services.common.fields.validated), as the gateway does; what is left to pip is what needs the
+PIP itself or today's date (dates against its deadline and termijn, goals that must exist, the
+law's rules on a revision).
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ LanguageTarget = Literal["A1", "A2", "B1", "B2", "C1"]
 
 
 Phase = PiezoPhase  # a strict whole number: JSON's true is no phase
+
 
 # texts as pip takes them: not blank, at most so many characters -----------------------------------
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]

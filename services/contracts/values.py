@@ -3,11 +3,13 @@ inburgering route, Piëzo phase, dates and ids as they travel in JSON."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 # Common European Framework of Reference levels, lowest first (A0: no Dutch yet).
 CefrLevel = Literal["A0", "A1", "A2", "B1", "B2", "C1", "C2"]
@@ -24,9 +26,25 @@ PiezoPhase = Annotated[
     int, Field(strict=True, ge=PIEZO_PHASES[0], le=PIEZO_PHASES[-1], description="Piëzo phase.")
 ]
 
+
+def passes_elfproef(bsn: str) -> bool:
+    """The 11-proef of a BSN: weights 9..2 and -1; the sum is a multiple of 11 and not 0."""
+    if not re.fullmatch(r"[0-9]{9}", bsn):
+        return False
+    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total != 0 and total % 11 == 0
+
+
+def _elfproef(bsn: str) -> str:
+    if not passes_elfproef(bsn):
+        raise PydanticCustomError("bsn", "must be 9 digits that pass the 11-proef")
+    return bsn
+
+
 Bsn = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{9}$"),
+    AfterValidator(_elfproef),
     Field(
         description="Burgerservicenummer: nine digits that pass the 11-proef.",
         # JSON Schema cannot say "passes the 11-proef"; a named format can, for the tools.
@@ -57,15 +75,34 @@ RegionGemeente = Annotated[
         json_schema_extra={"format": "regiogemeente"},
     ),
 ]
-Date = Annotated[date, Field(examples=["2026-09-01"])]
+
+
+def _written_as_a_date(value: Any) -> Any:
+    """Text written YYYY-MM-DD as its date, other text refused; the rest is left to `date`
+    (which alone would also take a Unix timestamp written as digits, "0" for 1970-01-01)."""
+    if not isinstance(value, str):
+        return value
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date_parsing", "Input should be a date written as YYYY-MM-DD")
+
+
+_AS_WRITTEN = BeforeValidator(_written_as_a_date)
+Date = Annotated[date, _AS_WRITTEN, Field(examples=["2026-09-01"])]
 # A date the service refuses when it is after today (Europe/Amsterdam): said to tools as
 # `x-not-after: today`, since JSON Schema cannot say it.
 PastDate = Annotated[
-    date, Field(examples=["2026-09-01"], json_schema_extra={"x-not-after": "today"})
+    date,
+    _AS_WRITTEN,
+    Field(examples=["2026-09-01"], json_schema_extra={"x-not-after": "today"}),
 ]
 # A date of a person's registration: not after today, and not before 1900.
 RegisteredDate = Annotated[
     date,
+    _AS_WRITTEN,
     Field(
         examples=["2026-09-01"],
         json_schema_extra={"x-not-after": "today", "x-not-before": "1900-01-01"},

@@ -20,15 +20,13 @@ from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import AlreadyRegistered, Conflict, InvalidInput, NotFound, field_error
+from services.common.errors import AlreadyRegistered, Conflict, NotFound
 from services.common.region import Region
 from services.common.values import jsonable
-from services.contracts.intake import CORRECTABLE, PROFILE_FIELDS, REGISTRATION_FIELDS
 from services.intake.brede_intake import intake_id
 from services.intake.conversations import Ladders
-from services.intake.domain import BsnClaim, Dossier, Registration, parse_registration
+from services.intake.domain import BsnClaim, Dossier, parse_correction, parse_registration
 from services.intake.intake_use_cases import BredeIntakeUseCases
-from services.intake.profile import parse_profile
 from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
 
@@ -115,44 +113,13 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         require(ctx, Action.REGISTER_DOSSIER)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, dossier.gemeente)
-        changes = data.get("changes") if isinstance(data, dict) else None
-        reason = data.get("reason") if isinstance(data, dict) else None
-        if not isinstance(changes, dict):
-            raise InvalidInput([field_error("changes", "must be an object of field: new value")])
-        checked = self._check_corrections(dossier, changes)
+        changes, reason = parse_correction(data, today_in_amsterdam())
         self._update(
             ctx.for_activity("registratie"),
             lambda: self._get(dossier_id),
-            lambda d: d.correct(checked, (reason or "").strip() if isinstance(reason, str) else ""),
+            lambda d: d.correct(changes, reason),
         )
         return self.dossier(ctx, dossier_id)
-
-    def _check_corrections(self, dossier: Dossier, changes: dict[str, Any]) -> dict[str, Any]:
-        today = today_in_amsterdam()
-        errors = [
-            field_error(
-                name,
-                "cannot be corrected here; correctable: "
-                + ", ".join((*CORRECTABLE, *PROFILE_FIELDS)),
-            )
-            for name in changes
-            if name not in CORRECTABLE and name not in PROFILE_FIELDS
-        ]
-        current = {name: getattr(dossier, name) for name in REGISTRATION_FIELDS}
-        current = {k: v.isoformat() if isinstance(v, date) else v for k, v in current.items()}
-        legal = {k: v for k, v in changes.items() if k in CORRECTABLE}
-        try:
-            registration = Registration.parse({**current, **legal}, self.region.codes(), today)
-        except InvalidInput as invalid:
-            errors += [e for e in invalid.errors if e["field"] in legal]
-            registration = None
-        profile, profile_errors = parse_profile(
-            {k: v for k, v in changes.items() if k in PROFILE_FIELDS}, today
-        )
-        errors += profile_errors
-        if errors:
-            raise InvalidInput(errors)
-        return {**{k: getattr(registration, k) for k in legal}, **profile}
 
     def dossier(self, ctx: CommandContext, dossier_id: UUID | str) -> dict[str, Any]:
         """The dossier as its gemeente's regievoerder sees it."""
@@ -212,6 +179,14 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return new(dossier_id=dossier.id, gemeente=dossier.gemeente)
+
+    def bsn_claimant(self, bsn: str) -> str | None:
+        """The dossier that claimed this BSN, if any (found by the BSN's keyed hash)."""
+        claim_id = BsnClaim.create_id(BsnClaim.digest_of(bsn, self.bsn_key))
+        try:
+            return str(self.repository.get(claim_id).dossier_id)
+        except AggregateNotFoundError:
+            return None
 
     def _get(self, dossier_id: UUID | str) -> Dossier:
         try:

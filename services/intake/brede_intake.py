@@ -10,27 +10,32 @@ or from the leerbaarheidstoets. No I/O here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
+from services.common.fields import validated
+from services.contracts.intake import (
+    EducationEntry,
+    EducationLevel,
+    Leerbaarheidstoets,
+    PersonalCircumstances,
+    RouteChoice,
+    WorkEntry,
+)
 from services.intake.conversations import Ladder
 from services.intake.life_domains import PRACTICAL_RULES, items_that_hold
 
 _INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
 
 # The leerbaarheidstoets is an indicator, not a verdict: how quickly the person is expected to
-# learn Dutch.
-LBT_OUTCOMES = ("hoog", "gemiddeld", "laag")
-# The routes each outcome points to; choosing another one needs a reason.
+# learn Dutch. The routes each outcome points to; choosing another one needs a reason.
 LBT_INDICATES = {"hoog": ("b1", "onderwijs"), "gemiddeld": ("b1",), "laag": ("z",)}
-EDUCATION_LEVELS = ("geen", "basis", "voortgezet", "mbo", "hbo", "wo")
-ROUTES = ("b1", "onderwijs", "z")
+EDUCATION_LEVELS: tuple[str, ...] = get_args(EducationLevel)  # lowest first
 ONDERWIJSROUTE_MAX_AGE = 28  # the onderwijsroute is meant for young people heading to mbo/hbo/wo
 _STUDY_READY = ("voortgezet", "mbo", "hbo", "wo")
 
@@ -90,105 +95,49 @@ def advise_route(lbt_outcome: str, highest_education: str, age: int) -> RouteAdv
     )
 
 
-def _required_text(data: Mapping[str, Any], name: str, limit: int = 2000) -> list[dict[str, str]]:
-    value = data.get(name)
-    if value in (None, ""):
-        return [field_error(name, "is required")]
-    if not isinstance(value, str) or len(value.strip()) > limit:
-        return [field_error(name, f"must be text of at most {limit} characters")]
-    return []
-
-
-def _date_field(data: Mapping[str, Any], name: str, today: date) -> tuple[date | None, list]:
-    try:
-        value = date.fromisoformat(data.get(name) or "")
-    except (TypeError, ValueError):
-        return None, [field_error(name, "must be a date as YYYY-MM-DD")]
-    if value > today:
-        return None, [field_error(name, f"must not be in the future (today is {today})")]
-    return value, []
-
-
-def _choice(data: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> list[dict[str, str]]:
-    if data.get(name) not in allowed:
-        return [field_error(name, f"must be one of: {', '.join(allowed)}")]
-    return []
-
-
+# The three legal parts and the route choice: their shape checked by their published models
+# (services.common.fields.validated), then what the contract cannot say.
 def parse_leerbaarheidstoets(data: Any, today: date) -> dict[str, Any]:
-    data = _object(data)
-    taken_on, errors = _date_field(data, "taken_on", today)
-    errors += _choice(data, "outcome", LBT_OUTCOMES)
-    _raise(errors)
-    return {"taken_on": taken_on, "outcome": data["outcome"]}
+    toets = validated(Leerbaarheidstoets, data)
+    if toets.taken_on > today:
+        raise InvalidInput(
+            [field_error("taken_on", f"must not be in the future (today is {today})")]
+        )
+    return {"taken_on": toets.taken_on, "outcome": toets.outcome}
 
 
 def parse_education(data: Any) -> dict[str, Any]:
-    data = _object(data)
-    errors = _required_text(data, "country", 100) + _choice(data, "level", EDUCATION_LEVELS)
-    years = data.get("years")
-    if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 30:
-        errors.append(field_error("years", "must be a whole number of years from 0 to 30"))
-    for flag in ("diploma", "recognition_requested"):
-        if not isinstance(data.get(flag), bool):
-            errors.append(field_error(flag, "must be true or false"))
-    _raise(errors)
+    entry = validated(EducationEntry, data)
     return {
-        "country": data["country"].strip(),
-        "level": data["level"],
-        "years": years,
-        "diploma": data["diploma"],
-        "recognition_requested": data["recognition_requested"],
+        "country": entry.country.strip(),
+        "level": entry.level,
+        "years": entry.years,
+        "diploma": entry.diploma,
+        "recognition_requested": entry.recognition_requested,
     }
 
 
 def parse_work(data: Any) -> dict[str, Any]:
-    data = _object(data)
-    errors = _required_text(data, "country", 100) + _required_text(data, "occupation", 200)
-    years = data.get("years")
-    if not isinstance(years, int) or isinstance(years, bool) or not 0 <= years <= 60:
-        errors.append(field_error("years", "must be a whole number of years from 0 to 60"))
-    _raise(errors)
+    entry = validated(WorkEntry, data)
     return {
-        "country": data["country"].strip(),
-        "occupation": data["occupation"].strip(),
-        "years": years,
+        "country": entry.country.strip(),
+        "occupation": entry.occupation.strip(),
+        "years": entry.years,
     }
 
 
 def parse_personal_circumstances(data: Any) -> dict[str, Any]:
-    data = _object(data)
-    errors = _required_text(data, "summary")
-    for name in ("physical_health", "mental_health"):
-        if data.get(name) is not None and not isinstance(data.get(name), str):
-            errors.append(field_error(name, "must be text, or left out"))
-    _raise(errors)
+    given = validated(PersonalCircumstances, data)
     return {
-        "summary": data["summary"].strip(),
-        "physical_health": (data.get("physical_health") or "").strip(),
-        "mental_health": (data.get("mental_health") or "").strip(),
+        "summary": given.summary.strip(),
+        "physical_health": (given.physical_health or "").strip(),
+        "mental_health": (given.mental_health or "").strip(),
     }
 
 
 def parse_route_choice(data: Any) -> dict[str, Any]:
-    data = _object(data)
-    errors = _choice(data, "route", ROUTES)
-    reason = data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        errors.append(field_error("reason", "must be text"))
-    _raise(errors)
-    return {"route": data["route"], "reason": (reason or "").strip()}
-
-
-def _object(data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
-    return data
-
-
-def _raise(errors: list[dict[str, str]]) -> None:
-    if errors:
-        raise InvalidInput(errors)
+    choice = validated(RouteChoice, data)
+    return {"route": choice.route, "reason": (choice.reason or "").strip()}
 
 
 class BredeIntake(ChainAggregate):

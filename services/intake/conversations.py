@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from services.common import settings
-from services.common.errors import InvalidInput, field_error
-from services.contracts.intake import SANCTION_STEPS
+from services.common.fields import validated
+from services.contracts.intake import SANCTION_STEPS, Invitation
 
 
 @dataclass(frozen=True)
@@ -66,24 +65,6 @@ class Ladders:
 
 
 def parse_invitation(data: Any) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
-    errors = []
-    try:
-        planned_on = date.fromisoformat(data.get("planned_on") or "")
-    except (TypeError, ValueError):
-        planned_on = None
-        errors.append(field_error("planned_on", "must be a date as YYYY-MM-DD"))
-    purpose = data.get("purpose")
-    if not isinstance(purpose, str) or not 0 < len(purpose.strip()) <= 200:
-        errors.append(field_error("purpose", "must be text of 1 to 200 characters"))
-    if errors:
-        raise InvalidInput(errors)
-    return {"planned_on": planned_on, "purpose": purpose.strip()}
-
-
-def required_note(data: Any, name: str) -> str:
-    value = data.get(name) if isinstance(data, Mapping) else None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput([field_error(name, "is required: say why, in a sentence")])
-    return value.strip()
+    """An invitation to a conversation, its shape checked by its published model."""
+    invitation = validated(Invitation, data)
+    return {"planned_on": invitation.planned_on, "purpose": invitation.purpose.strip()}

@@ -7,31 +7,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from eventsourcing.domain import event
+from pydantic import BaseModel
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import InvalidInput, field_error
+from services.common.fields import validated
+from services.contracts import intake as contract
 from services.contracts.intake import CORRECTABLE, REGISTRATION_FIELDS
-from services.intake.profile import parse_household_link, parse_profile
+from services.intake.profile import future_dates, household_link, profile_of
 
-_DATE_FIELDS = ("birth_date", "duo_notice_date", "brp_registration_date")
+_REGISTERED_DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
+_NAMES = ("given_name", "family_name")
 _EARLIEST = date(1900, 1, 1)
 _BSN_CLAIM_NAMESPACE = uuid.UUID("5b0b8f1e-2d4c-4a8e-9d6f-1f3c2b7a9e40")
-
-
-def passes_elfproef(bsn: str) -> bool:
-    """The 11-proef of a BSN: weights 9..2 and -1; the sum is a multiple of 11 and not 0."""
-    if not re.fullmatch(r"\d{9}", bsn):
-        return False
-    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
-    return total != 0 and total % 11 == 0
 
 
 @dataclass(frozen=True)
@@ -47,107 +42,60 @@ class Registration:
     duo_notice_date: date
     brp_registration_date: date
 
-    @classmethod
-    def parse(cls, data: Any, gemeenten: Collection[str], today: date) -> Registration:
-        """Check every field and report all problems at once (`InvalidInput`)."""
-        if not isinstance(data, Mapping):
-            raise InvalidInput([field_error("", "the body must be a JSON object")])
-        errors = [
-            field_error(name, "is required")
-            for name in REGISTRATION_FIELDS
-            if data.get(name) in (None, "")
-        ]
-        missing = {e["field"] for e in errors}
-        errors += _check_strings(data, missing)
-        errors += _check_gemeente(data, missing, gemeenten)
-        dates, date_errors = _check_dates(data, missing, today)
-        errors += date_errors
-        if errors:
-            raise InvalidInput(errors)
-        return cls(
-            bsn=data["bsn"],
-            v_nummer=data["v_nummer"],
-            given_name=data["given_name"].strip(),
-            family_name=data["family_name"].strip(),
-            gemeente=data["gemeente"],
-            **dates,
-        )
-
-
-def _check_strings(data: Mapping[str, Any], missing: set[str]) -> list[dict[str, str]]:
-    errors = []
-    for name in ("bsn", "v_nummer", "given_name", "family_name", "gemeente"):
-        if name not in missing and not isinstance(data[name], str):
-            errors.append(field_error(name, "must be a string"))
-    if "bsn" not in missing and isinstance(data["bsn"], str) and not passes_elfproef(data["bsn"]):
-        errors.append(field_error("bsn", "must be 9 digits that pass the 11-proef"))
-    v_nummer = data.get("v_nummer")
-    if (
-        "v_nummer" not in missing
-        and isinstance(v_nummer, str)
-        and not re.fullmatch(r"\d{10}", v_nummer)
-    ):
-        errors.append(
-            field_error("v_nummer", "must be the 10 digits of the IND vreemdelingennummer")
-        )
-    for name in ("given_name", "family_name"):
-        value = data.get(name)
-        if name not in missing and isinstance(value, str) and not 0 < len(value.strip()) <= 200:
-            errors.append(field_error(name, "must be 1 to 200 characters"))
-    return errors
-
-
-def _check_gemeente(
-    data: Mapping[str, Any], missing: set[str], gemeenten: Collection[str]
-) -> list[dict[str, str]]:
-    code = data.get("gemeente")
-    if "gemeente" in missing or not isinstance(code, str) or code in gemeenten:
-        return []
-    accepted = ", ".join(sorted(gemeenten))
-    return [field_error("gemeente", f"unknown CBS gemeentecode; this region has {accepted}")]
-
-
-def _check_dates(
-    data: Mapping[str, Any], missing: set[str], today: date
-) -> tuple[dict[str, date], list[dict[str, str]]]:
-    dates: dict[str, date] = {}
-    errors = []
-    for name in _DATE_FIELDS:
-        if name in missing:
-            continue
-        try:
-            value = date.fromisoformat(data[name])
-        except (TypeError, ValueError):
-            errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
-            continue
-        if value > today:
-            errors.append(field_error(name, f"must not be in the future (today is {today})"))
-        elif value < _EARLIEST:
-            errors.append(field_error(name, f"must not be before {_EARLIEST}"))
-        else:
-            dates[name] = value
-    return dates, errors
-
 
 def parse_registration(
     data: Any, gemeenten: Collection[str], today: date
 ) -> tuple[Registration, dict[str, Any], dict[str, str] | None]:
-    """The legal minimum, the profile and the household link of a registration, with every
-    problem of all three reported at once."""
-    errors: list[dict[str, str]] = []
-    registration = None
-    try:
-        registration = Registration.parse(data, gemeenten, today)
-    except InvalidInput as invalid:
-        errors += invalid.errors
-    if not isinstance(data, Mapping):
-        raise InvalidInput(errors)
-    profile, profile_errors = parse_profile(data, today)
-    link, link_errors = parse_household_link(data)
-    errors += profile_errors + link_errors
+    """The legal minimum, the profile and the household link of a registration. Their shape is
+    checked at once by the published model (contracts' Registration); then, again all at once,
+    what it cannot say: a gemeente of this region, and the dates."""
+    given = validated(contract.Registration, data)
+    errors = []
+    if given.gemeente not in gemeenten:
+        accepted = ", ".join(sorted(gemeenten))
+        errors.append(
+            field_error("gemeente", f"unknown CBS gemeentecode; this region has {accepted}")
+        )
+    errors += _date_errors(given, today)
     if errors:
         raise InvalidInput(errors)
-    return registration, profile, link
+    registration = Registration(**_registered(given, REGISTRATION_FIELDS))
+    return registration, profile_of(given), household_link(given)
+
+
+def parse_correction(data: Any, today: date) -> tuple[dict[str, Any], str]:
+    """The facts a correction changes, and its reason: their shape checked by the published
+    model (contracts' Correction), then their dates (named under `changes/`)."""
+    correction = validated(contract.Correction, data)
+    changes = correction.changes
+    errors = _date_errors(changes, today, within="changes/")
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        **_registered(changes, CORRECTABLE),
+        **profile_of(changes),
+    }, correction.reason.strip()
+
+
+def _registered(facts: BaseModel, names: Iterable[str]) -> dict[str, Any]:
+    """The registered facts among `names` that `facts` gives, the names trimmed."""
+    given = {name: getattr(facts, name) for name in names if getattr(facts, name) is not None}
+    return {name: value.strip() if name in _NAMES else value for name, value in given.items()}
+
+
+def _date_errors(facts: BaseModel, today: date, within: str = "") -> list[dict[str, str]]:
+    """What the contract cannot say of the dates in `facts` (a registration or its changes):
+    none after today, and no registered date before 1900; each named by its path."""
+    errors = []
+    for name in _REGISTERED_DATES:
+        value = getattr(facts, name)
+        if value is not None and value > today:
+            errors.append(
+                field_error(f"{within}{name}", f"must not be in the future (today is {today})")
+            )
+        elif value is not None and value < _EARLIEST:
+            errors.append(field_error(f"{within}{name}", f"must not be before {_EARLIEST}"))
+    return errors + future_dates(facts, today, within)
 
 
 class Dossier(ChainAggregate):

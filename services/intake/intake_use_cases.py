@@ -11,7 +11,9 @@ from eventsourcing.application import AggregateNotFoundError
 from services.common.access import Action, require, require_for_gemeente
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import InvalidInput, NotFound, field_error
+from services.common.errors import NotFound
+from services.common.fields import validated
+from services.contracts.intake import Attendance, ClosingNote, SanctionDecision
 from services.intake.brede_intake import (
     BredeIntake,
     intake_id,
@@ -21,7 +23,7 @@ from services.intake.brede_intake import (
     parse_route_choice,
     parse_work,
 )
-from services.intake.conversations import parse_invitation, required_note
+from services.intake.conversations import parse_invitation
 from services.intake.life_domains import PRACTICAL_ITEMS, parse_domain
 from services.intake.views import brede_intake_as_seen
 
@@ -62,12 +64,8 @@ class BredeIntakeUseCases:
     def close_practical_item(
         self, ctx: CommandContext, dossier_id: str, item: str, data: Any
     ) -> dict[str, Any]:
-        note = data.get("note", "") if isinstance(data, dict) else ""
-        if not isinstance(note, str):
-            raise InvalidInput([field_error("note", "must be text")])
-        return self._change_intake(
-            ctx, dossier_id, lambda i: i.close_practical_item(item, note.strip())
-        )
+        note = validated(ClosingNote, data).note.strip()
+        return self._change_intake(ctx, dossier_id, lambda i: i.close_practical_item(item, note))
 
     def plan_conversation(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         invitation = parse_invitation(data)
@@ -80,15 +78,11 @@ class BredeIntakeUseCases:
     def record_attendance(
         self, ctx: CommandContext, dossier_id: str, number: int, data: Any
     ) -> dict[str, Any]:
-        """`data["attended"]` true, or false with a `note` on the no-show."""
-        attended = data.get("attended") if isinstance(data, dict) else None
-        if not isinstance(attended, bool):
-            raise InvalidInput([field_error("attended", "must be true or false")])
-        if not isinstance(data.get("note", ""), str):
-            raise InvalidInput([field_error("note", "must be text")])
-        if attended:
+        """`data["attended"]` true, or false with a `note` on the no-show (Attendance)."""
+        attendance = validated(Attendance, data)
+        if attendance.attended:
             return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number))
-        note = required_note(data, "note")
+        note = attendance.note.strip()
         dossier = self._get(dossier_id)
         ladder = self.ladders.for_gemeente(dossier.gemeente)
         return self._change_intake(
@@ -98,12 +92,8 @@ class BredeIntakeUseCases:
     def decide_sanction(
         self, ctx: CommandContext, dossier_id: str, step: str, data: Any
     ) -> dict[str, Any]:
-        take = data.get("take") if isinstance(data, dict) else None
-        if not isinstance(take, bool):
-            raise InvalidInput(
-                [field_error("take", "must be true (take the step) or false (waive it)")]
-            )
-        reason = required_note(data, "reason")
+        decision = validated(SanctionDecision, data)
+        take, reason = decision.take, decision.reason.strip()
         return self._change_intake(ctx, dossier_id, lambda i: i.decide_sanction(step, take, reason))
 
     def complete_intake(

@@ -15,31 +15,17 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
-from services.common.errors import InvalidInput, field_error
+from services.common.fields import validated
 from services.common.visibility import may_read_signal
-from services.contracts.intake import SENSITIVITIES, SIGNAL_DOMAINS
+from services.contracts.intake import SignalGiven
 
 _SIGNALS_NAMESPACE = uuid.UUID("a6c2e0f4-1b3d-4e5f-8a7b-9c0d1e2f3a4b")
 
 
 def parse_signal(data: Any) -> dict[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
-    errors = []
-    if data.get("domain") not in SIGNAL_DOMAINS:
-        errors.append(field_error("domain", f"must be one of: {', '.join(SIGNAL_DOMAINS)}"))
-    text = data.get("text")
-    if not isinstance(text, str) or not 0 < len(text.strip()) <= 2000:
-        errors.append(field_error("text", "must be text of 1 to 2000 characters"))
-    if data.get("sensitivity", "normaal") not in SENSITIVITIES:
-        errors.append(field_error("sensitivity", f"must be one of: {', '.join(SENSITIVITIES)}"))
-    if errors:
-        raise InvalidInput(errors)
-    return {
-        "domain": data["domain"],
-        "text": text.strip(),
-        "sensitivity": data.get("sensitivity", "normaal"),
-    }
+    """A signal as given, its shape checked by its published model."""
+    signal = validated(SignalGiven, data)
+    return {"domain": signal.domain, "text": signal.text.strip(), "sensitivity": signal.sensitivity}
 
 
 def may_read(roles: tuple[str, ...], signal: Mapping[str, Any]) -> bool:

@@ -19,8 +19,10 @@ from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
+from services.common.fields import validated
 from services.common.region import Region
 from services.common.values import jsonable
+from services.contracts import matching as contract
 from services.matching import fields, ranking
 from services.matching.domain import Guidance, Guide, Placement, guidance_id
 from services.matching.pool import Pool
@@ -131,10 +133,7 @@ class Matching(ChainApplication):
 
     def withdraw_guide(self, ctx: CommandContext, guide_id: str, data: Any) -> dict[str, Any]:
         require(ctx, Action.MANAGE_GUIDES)
-        body = fields.body(data)
-        errors: fields.Errors = []
-        reason = fields.text(body, "reason", errors, 1000)
-        fields.raise_if(errors)
+        reason = validated(contract.ReasonToStop, data).reason.strip()
         self._own(ctx, Guide, guide_id)
         guide = self._update(
             ctx.for_activity(self.GUIDES),
@@ -173,9 +172,7 @@ class Matching(ChainApplication):
 
     def close_placement(self, ctx: CommandContext, placement_id: str, data: Any) -> dict:
         require(ctx, Action.OFFER_PLACEMENTS)
-        errors: fields.Errors = []
-        reason = fields.text(fields.body(data), "reason", errors, 1000)
-        fields.raise_if(errors)
+        reason = validated(contract.ReasonToStop, data).reason.strip()
         self._own(ctx, Placement, placement_id)
         placement = self._update(
             ctx.for_activity(self.GUIDES),

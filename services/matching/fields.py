@@ -1,13 +1,15 @@
-"""What people send to matching, checked field by field: a guide, a placement, a person's matching
-profile, a proposal and its answers, an activity and a signal. Each parser returns the clean value
-or raises InvalidInput naming every wrong field and what it accepts. No I/O."""
+"""What people send to matching: a guide, a placement, a person's matching profile, a proposal and
+its answers, an activity and a signal, each checked by its published model
+(services.common.fields.validated), then for what the contract cannot say. Each parser returns the
+clean value or raises InvalidInput naming every wrong field and what it accepts. No I/O."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from services.common.errors import InvalidInput, field_error
 from services.common.fields import validated
@@ -15,13 +17,16 @@ from services.contracts import matching as contract
 from services.contracts.matching import (
     ActivityRequest,
     GuidanceSignal,
+    GuideChange,
+    GuideDetails,
     MatchEnd,
     MatchStart,
+    PlacementChange,
+    PlacementDetails,
     ProposalAnswer,
     ProposalRequest,
 )
-from services.contracts.values import CEFR, PIEZO_PHASES, ROUTES
-from services.matching.ranking import LANGUAGE_NAMES, PLACEMENT_KINDS
+from services.contracts.values import PIEZO_PHASES, ROUTES
 
 Errors = list[dict[str, str]]
 
@@ -29,23 +34,12 @@ Errors = list[dict[str, str]]
 # routes and phases are the chain's; its goal domains come from pip's event contract: a guide's
 # interests are matched against them.
 DAYS: tuple[str, ...] = get_args(contract.Day)
-GUIDE_KINDS: tuple[str, ...] = get_args(contract.GuideKind)
 PHASES: tuple[int, ...] = PIEZO_PHASES
 GOAL_DOMAINS: tuple[str, ...] = get_args(contract.GoalDomain)
 SIGNAL_DOMAINS: tuple[str, ...] = get_args(contract.SignalDomain)
 CANDIDATE_KINDS: tuple[str, ...] = get_args(contract.CandidateKind)
 GUIDE_OUTCOMES: tuple[str, ...] = get_args(contract.GuideOutcome)
 PLACEMENT_OUTCOMES: tuple[str, ...] = get_args(contract.PlacementOutcome)
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_PC4 = re.compile(r"^[1-9][0-9]{3}$")
-_GEMEENTE = re.compile(r"^[0-9]{4}$")
-_USER = re.compile(r"^[A-Za-z0-9._@:-]{1,200}$")
-
-
-def body(data: Any) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput([field_error("", "the body must be a JSON object")])
-    return data
 
 
 def raise_if(errors: Errors) -> None:
@@ -53,256 +47,106 @@ def raise_if(errors: Errors) -> None:
         raise InvalidInput(errors)
 
 
-def _unknown(data: Mapping[str, Any], allowed: tuple[str, ...], errors: Errors) -> None:
-    for name in sorted(set(data) - set(allowed)):
-        errors.append(field_error(name, f"is not a known field; known: {', '.join(allowed)}"))
-
-
-def text(
-    data: Mapping[str, Any], name: str, errors: Errors, limit: int = 200, required: bool = True
-) -> str:
-    value = data.get(name)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not 0 < len(value.strip()) <= limit:
-        errors.append(field_error(name, f"must be text of 1 to {limit} characters"))
-        return ""
-    return value.strip()
-
-
-def choice(
-    data: Mapping[str, Any],
-    name: str,
-    allowed: tuple[Any, ...],
-    errors: Errors,
-    default: Any = None,
-) -> Any:
-    value = data.get(name, default)
-    # Only text or whole numbers: `true == 1` must not pass for phase 1.
-    if isinstance(value, bool) or value not in allowed:
-        errors.append(field_error(name, f"must be one of: {', '.join(map(str, allowed))}"))
-        return default
-    return value
-
-
-def flag(data: Mapping[str, Any], name: str, errors: Errors) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        errors.append(field_error(name, "must be true or false"))
-        return False
-    return value
-
-
-def number(
-    data: Mapping[str, Any],
-    name: str,
-    low: float,
-    high: float,
-    errors: Errors,
-    whole: bool = False,
-    default: Any = None,
-) -> Any:
-    value = data.get(name, default)
-    kinds = (int,) if whole else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
-        what = "a whole number" if whole else "a number"
-        errors.append(field_error(name, f"must be {what} from {low:g} to {high:g}"))
-        return default
-    return value
-
-
-def day(
-    data: Mapping[str, Any],
-    name: str,
-    errors: Errors,
-    required: bool = True,
-    default: date | None = None,
-) -> date | None:
-    value = data.get(name)
-    if value is None:
-        if required and default is None:
-            errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
-        return default
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        errors.append(field_error(name, "must be a date as YYYY-MM-DD"))
-        return None
-
-
-def subset(
-    data: Mapping[str, Any],
-    name: str,
-    allowed: tuple[Any, ...],
-    errors: Errors,
-    required: bool = False,
-) -> list[Any]:
-    value = data.get(name, [])
-    ok = isinstance(value, list) and all(not isinstance(v, bool) and v in allowed for v in value)
-    if not ok or (required and not value):
-        empty = "a non-empty " if required else "a "
-        errors.append(field_error(name, f"must be {empty}list of: {', '.join(map(str, allowed))}"))
-        return []
-    return sorted(set(value), key=allowed.index)
-
-
-def languages(
-    data: Mapping[str, Any], name: str, errors: Errors, required: bool = True
-) -> dict[str, str]:
-    """`{code: level}`: ISO 639 codes (`ti`, `ar`, `prs`), CEFR levels (C2 for a mother tongue)."""
-    value = data.get(name, {} if not required else None)
-    problem = (
-        f"must be an object of ISO 639 language codes (such as "
-        f"{', '.join(sorted(LANGUAGE_NAMES)[:4])}) to a CEFR level ({', '.join(CEFR)})"
-    )
-    if not isinstance(value, Mapping) or (required and not value):
-        errors.append(field_error(name, problem))
-        return {}
-    clean = {}
-    for code, grade in value.items():
-        if not isinstance(code, str) or not _LANGUAGE.match(code):
-            errors.append(field_error(f"{name}/{code}", problem))
-        elif not isinstance(grade, str) or grade.upper() not in CEFR:
-            errors.append(field_error(f"{name}/{code}", f"must be one of: {', '.join(CEFR)}"))
-        else:
-            clean[code] = grade.upper()
-    return clean
-
-
-def area(data: Mapping[str, Any], errors: Errors) -> str:
-    value = data.get("area", "")
-    if value in ("", None):
-        return ""
-    if not isinstance(value, str) or not _PC4.match(value):
-        errors.append(field_error("area", "must be a PC4 postcode area (four digits, as 3431)"))
-        return ""
-    return value
-
-
-def gemeenten(data: Mapping[str, Any], allowed: tuple[str, ...], errors: Errors) -> list[str]:
-    return subset(data, "gemeenten", allowed, errors, required=True)
-
-
-# a guide ----------------------------------------------------------------------------------------
-GUIDE_FIELDS: tuple[str, ...] = tuple(contract.GuideDetails.model_fields)
-
-
+# a guide and a placement: their shape checked by their published models (the details, or the
+# change that names only what changes), then what the contract cannot say ----------------------
 def parse_guide(data: Any, region: tuple[str, ...], today: date, partial: bool = False) -> dict:
-    """A guide's details; `partial` for a change naming only what changes. Dates as ISO text."""
-    data = body(data)
+    """A guide's details; `partial` for a change naming only what changes. Then the gemeenten
+    of this region, and a VOG and training not in the future. Dates as ISO text."""
+    details = _named(validated(GuideChange if partial else GuideDetails, data), partial)
     errors: Errors = []
-    _unknown(data, GUIDE_FIELDS, errors)
-    checks: dict[str, Callable[[], Any]] = {
-        "name": lambda: text(data, "name", errors),
-        "kind": lambda: choice(data, "kind", GUIDE_KINDS, errors, "vrijwilliger"),
-        "user_id": lambda: _user(data, errors),
-        "languages": lambda: languages(data, "languages", errors),
-        "gemeenten": lambda: gemeenten(data, region, errors),
-        "area": lambda: area(data, errors),
-        "hours_per_week": lambda: number(data, "hours_per_week", 0, 40, errors, default=0),
-        "days": lambda: subset(data, "days", DAYS, errors),
-        "interests": lambda: subset(data, "interests", GOAL_DOMAINS, errors),
-        "skills": lambda: _words(data, "skills", errors),
-        "phases": lambda: subset(data, "phases", PHASES, errors),
-        "routes": lambda: subset(data, "routes", ROUTES, errors),
-        "training": lambda: _training(data, today, errors),
-        "vog_issued_on": lambda: _past(data, "vog_issued_on", today, errors),
-        "max_caseload": lambda: number(data, "max_caseload", 1, 50, errors, whole=True),
-    }
-    details = {name: check() for name, check in checks.items() if not partial or name in data}
-    if partial and not details and not errors:
-        errors.append(
-            field_error("", f"name at least one field to change: {', '.join(GUIDE_FIELDS)}")
-        )
+    if "gemeenten" in details:
+        if not set(details["gemeenten"]) <= set(region):
+            errors.append(
+                field_error("gemeenten", f"must be a non-empty list of: {', '.join(region)}")
+            )
+        else:
+            details["gemeenten"] = sorted(set(details["gemeenten"]), key=region.index)
+    vog = details.get("vog_issued_on")
+    if vog is not None and vog > today:
+        errors.append(_future("vog_issued_on", today))
+    for name, done in details.get("training", {}).items():
+        if done > today:
+            errors.append(_future(f"training/{name}", today))
     raise_if(errors)
-    return details
-
-
-def _user(data: Mapping[str, Any], errors: Errors) -> str:
-    value = data.get("user_id", "")
-    if value in ("", None):
-        return ""
-    if not isinstance(value, str) or not _USER.match(value):
-        errors.append(field_error("user_id", "must be the guide's account id (as in their token)"))
-        return ""
-    return value
-
-
-def _words(data: Mapping[str, Any], name: str, errors: Errors) -> list[str]:
-    value = data.get(name, [])
-    if not isinstance(value, list) or not all(
-        isinstance(v, str) and 0 < len(v.strip()) <= 60 for v in value
-    ):
-        errors.append(field_error(name, "must be a list of short words (at most 60 characters)"))
-        return []
-    return sorted({v.strip().lower() for v in value})
-
-
-def _past(data: Mapping[str, Any], name: str, today: date, errors: Errors) -> str | None:
-    if data.get(name) is None:
-        return None
-    on = day(data, name, errors)
-    if on is not None and on > today:
-        errors.append(field_error(name, f"must not be in the future (today is {today})"))
-        return None
-    return on.isoformat() if on else None
-
-
-def _training(data: Mapping[str, Any], today: date, errors: Errors) -> dict[str, str]:
-    """`{training: date completed}` (aandachtspunt j)."""
-    value = data.get("training", {})
-    if not isinstance(value, Mapping):
-        errors.append(field_error("training", "must be an object of training name to date done"))
-        return {}
-    done = {}
-    for name, on in value.items():
-        if not isinstance(name, str) or not 0 < len(name) <= 100:
-            errors.append(field_error("training", "training names must be text of 1 to 100"))
-            continue
-        when = _past({name: on}, name, today, errors)
-        if when:
-            done[name] = when
-    return done
-
-
-# a placement ------------------------------------------------------------------------------------
-PLACEMENT_FIELDS: tuple[str, ...] = tuple(contract.PlacementDetails.model_fields)
+    return _cleaned(details, _GUIDE_VALUES)
 
 
 def parse_placement(data: Any, region: tuple[str, ...], partial: bool = False) -> dict[str, Any]:
-    data = body(data)
+    """A placement's details; `partial` for a change naming only what changes. Then a gemeente
+    of this region, and an end not before the start. Dates as ISO text."""
+    details = _named(validated(PlacementChange if partial else PlacementDetails, data), partial)
     errors: Errors = []
-    _unknown(data, PLACEMENT_FIELDS, errors)
-    checks: dict[str, Callable[[], Any]] = {
-        "title": lambda: text(data, "title", errors),
-        "kind": lambda: choice(data, "kind", PLACEMENT_KINDS, errors),
-        "gemeente": lambda: choice(data, "gemeente", region, errors),
-        "area": lambda: area(data, errors),
-        "hours_per_week": lambda: number(data, "hours_per_week", 1, 40, errors),
-        "dutch_required": lambda: choice(data, "dutch_required", CEFR, errors, "A0"),
-        "adapted_low_dutch": lambda: flag(data, "adapted_low_dutch", errors),
-        "z_route_suitable": lambda: flag(data, "z_route_suitable", errors),
-        "for_women": lambda: flag(data, "for_women", errors),
-        "childcare": lambda: flag(data, "childcare", errors),
-        "skills": lambda: _words(data, "skills", errors),
-        "capacity": lambda: number(data, "capacity", 1, 500, errors, whole=True),
-        "starts_on": lambda: _iso(day(data, "starts_on", errors, required=False)),
-        "ends_on": lambda: _iso(day(data, "ends_on", errors, required=False)),
-    }
-    details = {name: check() for name, check in checks.items() if not partial or name in data}
+    if "gemeente" in details and details["gemeente"] not in region:
+        errors.append(field_error("gemeente", f"must be one of: {', '.join(region)}"))
     starts, ends = details.get("starts_on"), details.get("ends_on")
     if starts and ends and ends < starts:
         errors.append(field_error("ends_on", "must not be before starts_on"))
-    if partial and not details and not errors:
-        errors.append(
-            field_error("", f"name at least one field to change: {', '.join(PLACEMENT_FIELDS)}")
-        )
     raise_if(errors)
-    return details
+    return _cleaned(details, _PLACEMENT_VALUES)
+
+
+def _named(given: BaseModel, partial: bool) -> dict[str, Any]:
+    """Every field of the details, or only those a change names, in the model's order."""
+    named = given.model_fields_set if partial else type(given).model_fields
+    return {name: getattr(given, name) for name in type(given).model_fields if name in named}
+
+
+def _cleaned(details: dict[str, Any], clean: Mapping[str, Callable[[Any], Any]]) -> dict:
+    return {name: clean.get(name, _same)(value) for name, value in details.items()}
+
+
+def _future(field: str, today: date) -> dict[str, str]:
+    return field_error(field, f"must not be in the future (today is {today})")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _none_as_empty(value: str | None) -> str:
+    return value or ""
+
+
+def _hours(value: float) -> float:
+    """Whole hours as a whole number (4, not 4.0): the model reads every number as a float."""
+    return int(value) if value == int(value) else value
+
+
+def _words(value: list[str]) -> list[str]:
+    return sorted({word.strip().lower() for word in value})
 
 
 def _iso(on: date | None) -> str | None:
     return on.isoformat() if on else None
+
+
+def _in_order(allowed: tuple[Any, ...]) -> Callable[[list[Any]], list[Any]]:
+    """Each value once, in the contract's order."""
+    return lambda values: sorted(set(values), key=allowed.index)
+
+
+_GUIDE_VALUES: dict[str, Callable[[Any], Any]] = {
+    "name": str.strip,
+    "user_id": _none_as_empty,
+    "languages": dict,
+    "area": _none_as_empty,
+    "hours_per_week": _hours,
+    "days": _in_order(DAYS),
+    "interests": _in_order(GOAL_DOMAINS),
+    "skills": _words,
+    "phases": _in_order(PHASES),
+    "routes": _in_order(ROUTES),
+    "training": lambda done: {name: on.isoformat() for name, on in done.items()},
+    "vog_issued_on": _iso,
+}
+_PLACEMENT_VALUES: dict[str, Callable[[Any], Any]] = {
+    "title": str.strip,
+    "area": _none_as_empty,
+    "hours_per_week": _hours,
+    "skills": _words,
+    "starts_on": _iso,
+    "ends_on": _iso,
+}
 
 
 # a person's matching profile ----------------------------------------------------------------------

@@ -16,7 +16,9 @@ from services.common.application import ChainApplication
 from services.common.clock import AMSTERDAM, today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.envelope import context_of_event
-from services.common.errors import InvalidInput, NotFound, field_error
+from services.common.errors import NotFound
+from services.common.fields import validated
+from services.contracts import pip as c
 from services.pip.domain import Pip, pip_id
 from services.pip.handhaving import Handhaving, enforcement_id
 from services.pip.plan_use_cases import PlanUseCases
@@ -131,12 +133,7 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         """The PIP as the actor may see it (a begeleider: only as the active guide, asked of
         `guides`); with `as_of`, as it stood on that date."""
         require(ctx, Action.READ_PIP)
-        day = None
-        if as_of:
-            try:
-                day = date.fromisoformat(as_of)
-            except ValueError:
-                raise InvalidInput([field_error("as_of", "must be a date as YYYY-MM-DD")]) from None
+        day = validated(c.PipQuery, {"as_of": as_of}).as_of if as_of else None
         pip = self._get(ctx, Action.READ_PIP, dossier_id)
         require_active_guide(ctx, Action.READ_PIP, pip.dossier_id, guides)
         if day is not None and pip.version_on(day) is None:

@@ -405,7 +405,7 @@ class Pip(ChainAggregate):
         self.check_decision_date(decided_on, today, backdating_reason)
         if kind == "verhuizing" and evidence.get("to_gemeente") == self.gemeente:
             raise InvalidInput(
-                [field_error("evidence.to_gemeente", f"must differ from {self.gemeente}")]
+                [field_error("evidence/to_gemeente", f"must differ from {self.gemeente}")]
             )
         current = self.versions[-1]["plan"]
         plan = revised_plan(current, sections, add_goals, change_goals, withdraw_goals)

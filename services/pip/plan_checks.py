@@ -55,7 +55,7 @@ def plan_problems(
     labels = check_goals if check_goals is not None else {g: f"goals.{g}" for g in goals}
     for goal_id, label in labels.items():
         if goals[goal_id]["due_on"] <= decided_on:
-            errors.append(field_error(f"{label}.due_on", f"must be after {decided_on}"))
+            errors.append(field_error(f"{label}/due_on", f"must be after {decided_on}"))
     return errors
 
 
@@ -116,7 +116,7 @@ def check_revision(
     lowers = (route_after, target_after) == lowered and (route_before, target_before) != lowered
     if kind == "verhuizing" and (switches or target_before != target_after):
         raise InvalidInput(
-            [field_error("sections.leerroute", "stays the same on a move to another gemeente")]
+            [field_error("sections/leerroute", "stays the same on a move to another gemeente")]
         )
     if lowers and kind != "afschalen":
         raise InvalidInput(
@@ -162,7 +162,7 @@ def check_revision(
             raise InvalidInput(
                 [
                     field_error(
-                        "evidence.nt2_hours",
+                        "evidence/nt2_hours",
                         f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of "
                         f"NT2 at a certified school; recorded: {hours}",
                     )

@@ -9,18 +9,9 @@ from typing import Any
 
 from services.common.access import Action
 from services.common.context import CommandContext
-from services.common.errors import InvalidInput, field_error
-from services.pip.contents import (
-    body_object,
-    day_field,
-    parse_establishment,
-    parse_goal,
-    parse_revision,
-    parse_sections,
-    raise_if,
-    required_texts,
-)
-from services.pip.domain import REVISION_KINDS
+from services.common.fields import validated
+from services.contracts import pip as c
+from services.pip import contents
 
 
 class PlanUseCases:
@@ -30,26 +21,18 @@ class PlanUseCases:
 
     def change_sections(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         """Replace some sections of the draft (leerroute, modules, ontzorgen, ...)."""
-        errors: list = []
-        sections = parse_sections(data, errors)
-        raise_if(errors)
-        if not sections:
-            raise InvalidInput([field_error("", "name at least one section to change")])
+        sections = contents.sections(validated(c.PipSections, data))
         return self._draft(ctx, dossier_id, lambda pip: pip.change_sections(sections))
 
     def add_goal(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
-        errors: list = []
-        goal = parse_goal(data, errors)
-        raise_if(errors)
+        goal = contents.goal(validated(c.Goal, data))
         goal_id = str(uuid.uuid4())
         return self._draft(ctx, dossier_id, lambda pip: pip.add_goal(goal_id, goal))
 
     def change_goal(
         self, ctx: CommandContext, dossier_id: str, goal_id: str, data: Any
     ) -> dict[str, Any]:
-        errors: list = []
-        changes = parse_goal(data, errors, partial=True)
-        raise_if(errors)
+        changes = contents.goal(validated(c.GoalChange, data))
         return self._draft(ctx, dossier_id, lambda pip: pip.change_goal(goal_id, changes))
 
     def remove_goal(self, ctx: CommandContext, dossier_id: str, goal_id: str) -> dict[str, Any]:
@@ -60,16 +43,14 @@ class PlanUseCases:
     ) -> dict[str, Any]:
         """Postpone the deadline while waiting for a third party's information."""
         today = today or self.today()
-        data = body_object(data)
-        errors = required_texts(data, ("awaited", "from_party"))
-        requested_on = day_field(data, "requested_on", today, errors)
-        raise_if(errors)
+        extension = validated(c.Extension, data)
+        requested_on = contents.day_or_today(extension.requested_on, "requested_on", today)
         return self._draft(
             ctx,
             dossier_id,
             lambda pip: pip.request_extension(
-                awaited=data["awaited"].strip(),
-                from_party=data["from_party"].strip(),
+                awaited=extension.awaited.strip(),
+                from_party=extension.from_party.strip(),
                 requested_on=requested_on,
                 today=today,
             ),
@@ -78,9 +59,8 @@ class PlanUseCases:
     def information_arrived(
         self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
     ) -> dict[str, Any]:
-        errors: list = []
-        arrived_on = day_field(body_object(data), "arrived_on", today or self.today(), errors)
-        raise_if(errors)
+        arrival = validated(c.Arrival, data)
+        arrived_on = contents.day_or_today(arrival.arrived_on, "arrived_on", today or self.today())
         return self._draft(ctx, dossier_id, lambda pip: pip.information_arrived(arrived_on))
 
     def establish(
@@ -88,19 +68,26 @@ class PlanUseCases:
     ) -> dict[str, Any]:
         """Vaststellen: the PIP becomes a decision; the termijn runs from the next day."""
         today = today or self.today()
-        decision = parse_establishment(data, today)
-        return self._draft(ctx, dossier_id, lambda pip: pip.establish(today=today, **decision))
+        decision = validated(c.Establishment, data)
+        decided_on = contents.day_or_today(decision.decided_on, "decided_on", today)
+        reason = (decision.backdating_reason or "").strip()
+        return self._draft(
+            ctx,
+            dossier_id,
+            lambda pip: pip.establish(decided_on=decided_on, today=today, backdating_reason=reason),
+        )
 
     def revise(
         self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
     ) -> dict[str, Any]:
-        """Bijstellen: a new version with a reason; the termijn does not move."""
+        """Bijstellen: a new version with a reason; the termijn does not move. Its kind's
+        evidence is checked by the contract; what the kind asks of the PIP, by the PIP."""
         today = today or self.today()
-        revision = parse_revision(data, REVISION_KINDS)
+        revision = contents.revision(validated(c.Revision, data))
         decided_on = revision["decided_on"] or today
         add_goals = {str(uuid.uuid4()): goal for goal in revision["add_goals"]}
         # Errors about new and changed goals name them as the request did.
-        labels = {goal_id: f"add_goals[{i}]" for i, goal_id in enumerate(add_goals)}
+        labels = {goal_id: f"add_goals/{i}" for i, goal_id in enumerate(add_goals)}
         labels |= {goal_id: f"change_goals.{goal_id}" for goal_id in revision["change_goals"]}
         return self._draft(
             ctx,

@@ -14,8 +14,10 @@ from services.common.access import Action, Role
 from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.context import CommandContext, system_context
 from services.common.errors import Forbidden, InvalidInput, field_error
-from services.pip.contents import body_object, day_field, note_field, raise_if
-from services.pip.domain import GOAL_STATUSES, Pip, pip_id
+from services.common.fields import validated
+from services.contracts import pip as c
+from services.pip.contents import day_or_today
+from services.pip.domain import Pip, pip_id
 from services.pip.handhaving import Enforcement, enforcement_id
 
 # Owner roles held by the gemeente's own staff: tenancy already tells them apart.
@@ -56,14 +58,9 @@ class ProgressUseCases:
     ) -> dict[str, Any]:
         """Progress on a goal, by its owner (a begeleider: only as the dossier's active guide,
         asked of `guides`) or the regievoerder."""
-        data = body_object(data)
-        errors: list = []
-        status = data.get("status")
-        if status not in GOAL_STATUSES:
-            errors.append(field_error("status", f"must be one of: {', '.join(GOAL_STATUSES)}"))
-        on = day_field(data, "on", self.today(), errors)
-        note = note_field(data, errors)
-        raise_if(errors)
+        progress = validated(c.GoalProgress, data)
+        status, note = progress.status, progress.note.strip()
+        on = day_or_today(progress.on, "on", self.today())
         pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
         require_active_guide(ctx, Action.RECORD_PROGRESS, pip.dossier_id, guides)
         goal = pip.current_plan()["goals"].get(goal_id)
@@ -86,14 +83,9 @@ class ProgressUseCases:
         data: Any,
         guides: GuideCheck | None = None,
     ) -> dict[str, Any]:
-        data = body_object(data)
-        errors: list = []
-        hours = data.get("hours")
-        if not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= 400:
-            errors.append(field_error("hours", "must be a whole number of hours from 1 to 400"))
-        on = day_field(data, "on", self.today(), errors)
-        note = note_field(data, errors)
-        raise_if(errors)
+        done = validated(c.ModuleHours, data)
+        hours, note = done.hours, done.note.strip()
+        on = day_or_today(done.on, "on", self.today())
         pip = self._get(ctx, Action.RECORD_PROGRESS, dossier_id)
         require_active_guide(ctx, Action.RECORD_PROGRESS, pip.dossier_id, guides)
         planned = pip.current_plan().get("modules", {}).get(module)
@@ -110,12 +102,9 @@ class ProgressUseCases:
     # handhaving ----------------------------------------------------------------------------------
     def record_breach(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         """A breach of a PIP obligation; the gemeente's ladder says which measure is due."""
-        data = body_object(data)
-        errors: list = []
-        obligation = note_field(data, errors, "obligation")
-        description = note_field(data, errors, "description")
-        on = day_field(data, "on", self.today(), errors)
-        raise_if(errors)
+        breach = validated(c.Breach, data)
+        obligation, description = breach.obligation.strip(), breach.description.strip()
+        on = day_or_today(breach.on, "on", self.today())
         pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
         pip.check_established()
         pip.check_progress_date(on, self.today())
@@ -127,21 +116,19 @@ class ProgressUseCases:
     def decide_measure(
         self, ctx: CommandContext, dossier_id: str, number: int, data: Any
     ) -> dict[str, Any]:
-        data = body_object(data)
-        errors: list = []
-        if not isinstance(number, int) or isinstance(number, bool):
-            errors.append(field_error("number", "must be the whole number of a breach"))
-        take = data.get("take")
-        if not isinstance(take, bool):
-            errors.append(field_error("take", "must be true (take the measure) or false (waive)"))
-        reason = note_field(data, errors, "reason")
-        culpability = data.get("culpability")
-        if culpability is not None:
-            culpability = _culpability(culpability, errors)
-        raise_if(errors)
+        if not isinstance(number, int) or isinstance(number, bool):  # a path parameter
+            raise InvalidInput([field_error("number", "must be the whole number of a breach")])
+        decision = validated(c.MeasureDecision, data)
+        take, reason = decision.take, decision.reason.strip()
+        culpability = None
+        if decision.culpability is not None:
+            culpability = {
+                "culpable": decision.culpability.culpable,
+                "circumstances": decision.culpability.circumstances.strip(),
+            }
         pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
         return self._enforce(
-            ctx, pip, lambda e: e.decide_measure(int(number), take, reason, culpability)
+            ctx, pip, lambda e: e.decide_measure(number, take, reason, culpability)
         )
 
     def _enforce(
@@ -171,16 +158,3 @@ class ProgressUseCases:
 
         self._update(ctx, lambda: self.repository.get(pip_id(dossier_id)), mark)
         return marks
-
-
-def _culpability(value: Any, errors: list) -> dict[str, Any]:
-    """The culpability assessment (verwijtbaarheid) behind a fine."""
-    if not isinstance(value, dict):
-        errors.append(field_error("culpability", "must be an object: culpable, circumstances"))
-        return {}
-    if not isinstance(value.get("culpable"), bool):
-        errors.append(field_error("culpability.culpable", "must be true or false"))
-    return {
-        "culpable": value.get("culpable") is True,
-        "circumstances": note_field(value, errors, "circumstances", "culpability.circumstances"),
-    }

@@ -117,18 +117,18 @@ def module_problems(route: Route, modules: dict[str, dict]) -> list[tuple[str, s
     for module, minimum in route.required.items():
         planned = modules.get(module)
         if planned is None:
-            problems.append((f"modules.{module}", f"is required in the {route.name}"))
+            problems.append((f"modules/{module}", f"is required in the {route.name}"))
         elif planned["hours"] < minimum:
             problems.append(
-                (f"modules.{module}.hours", f"must be at least {minimum} in the {route.name}")
+                (f"modules/{module}/hours", f"must be at least {minimum} in the {route.name}")
             )
     for module in sorted(route.forbidden & set(modules)):
-        problems.append((f"modules.{module}", f"is not part of the {route.name}"))
+        problems.append((f"modules/{module}", f"is not part of the {route.name}"))
     for members, minimum in route.combined:
         total = sum(modules[m]["hours"] for m in members if m in modules)
         if total < minimum:
             joined = " + ".join(members)
             problems.append(
-                (f"modules.{joined}", f"must add up to at least {minimum} hours, not {total}")
+                ("modules", f"{joined} must add up to at least {minimum} hours, not {total}")
             )
     return problems

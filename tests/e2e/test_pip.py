@@ -135,7 +135,7 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
     }
     refused = send(platform, "POST", f"{pip}/revisions", afschalen)
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["field"] == "evidence.nt2_hours"
+    assert refused.json()["errors"][0]["field"] == "evidence/nt2_hours"
     assert send(platform, "GET", pip).json()["plan"]["leerroute"]["route"] == "b1"
 
 

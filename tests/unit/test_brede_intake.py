@@ -265,13 +265,14 @@ def test_the_schemas_name_every_domain_and_practical_matter():
     import json
     from pathlib import Path
 
-    from services.intake.life_domains import DOMAINS, PRACTICAL_ITEMS
+    from services.contracts.intake import LIFE_DOMAINS
+    from services.intake.life_domains import PRACTICAL_ITEMS
 
     events = Path(__file__).resolve().parents[2] / "contracts" / "events"
     domain_schema = json.loads(
         (events / "nl.wegwijs.intake.leefgebied.vastgelegd.v1.json").read_text()
     )
-    assert domain_schema["properties"]["data"]["properties"]["domain"]["enum"] == list(DOMAINS)
+    assert domain_schema["properties"]["data"]["properties"]["domain"]["enum"] == list(LIFE_DOMAINS)
     for kind in ("geopend", "gesloten"):
         item_schema = json.loads(
             (events / f"nl.wegwijs.intake.praktische-zaak.{kind}.v1.json").read_text()

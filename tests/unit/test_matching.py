@@ -371,16 +371,44 @@ def test_bad_input_names_every_wrong_field(matching):
                 "hobby": "x",
             },
         )
+    # The contract's model refuses the shape first (fields named as the API names them) ...
     fields = {e["field"] for e in problem.value.errors}
     assert {
         "name",
         "languages/tigrinya",
-        "gemeenten",
         "vog_issued_on",
         "max_caseload",
-        "days",
+        "days/0",
         "hobby",
     } <= fields
+    # ... then what only matching knows: the region's gemeenten, and today's date.
+    later = (TODAY + timedelta(days=1)).isoformat()
+    with pytest.raises(InvalidInput) as problem:
+        matching.register_guide(
+            VWN_COORDINATOR,
+            guide_body(
+                "X", TODAY, gemeenten=["9999"], vog_issued_on=later, training={"ehbo": later}
+            ),
+        )
+    assert {e["field"] for e in problem.value.errors} == {
+        "gemeenten",
+        "vog_issued_on",
+        "training/ehbo",
+    }
+
+
+def test_a_placement_is_in_the_region_and_ends_after_it_starts(matching):
+    place = _placement(matching, "Receptie")
+    for change, field in [
+        ({"gemeente": "9999"}, "gemeente"),
+        ({"starts_on": "2026-09-01", "ends_on": "2026-08-31"}, "ends_on"),
+    ]:
+        with pytest.raises(InvalidInput) as problem:
+            matching.offer_placement(KRINGLOOP_COORDINATOR, placement_body("X", **change))
+        assert [e["field"] for e in problem.value.errors] == [field]
+        with pytest.raises(InvalidInput) as problem:
+            matching.change_placement(KRINGLOOP_COORDINATOR, place, change)
+        assert [e["field"] for e in problem.value.errors] == [field]
 
 
 def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(matching, pips):

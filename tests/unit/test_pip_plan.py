@@ -134,8 +134,8 @@ def test_missing_sections_and_wrong_modules_are_each_named(pips):
         pips.establish(context(), dossier_id, {"decided_on": "2026-11-20"}, today=TODAY)
 
     fields = {e["field"]: e["detail"] for e in refused.value.errors}
-    assert set(fields) == {"monitoring", "modules.map"}
-    assert fields["modules.map"] == "is not part of the Onderwijsroute"
+    assert set(fields) == {"monitoring", "modules/map"}
+    assert fields["modules/map"] == "is not part of the Onderwijsroute"
 
 
 def test_bad_sections_are_refused_field_by_field(pips):
@@ -148,13 +148,12 @@ def test_bad_sections_are_refused_field_by_field(pips):
     with pytest.raises(InvalidInput) as refused:
         pips.change_sections(context(), dossier_id, bad)
     fields = {e["field"] for e in refused.value.errors}
-    assert {
-        "colour",
-        "leerroute.route",
-        "leerroute.end_date",
-        "ontzorgen.months",
-        "ontzorgen.authorised",
-    } <= fields
+    assert {"colour", "leerroute/route", "leerroute/end_date", "ontzorgen/months"} <= fields
+    # The machtiging is asked of an ontzorgen whose fields are each right (its model's rule).
+    unauthorised = {"ontzorgen": {**bad["ontzorgen"], "months": 6}}
+    with pytest.raises(InvalidInput) as refused:
+        pips.change_sections(context(), dossier_id, unauthorised)
+    assert {e["field"] for e in refused.value.errors} == {"ontzorgen/authorised"}
 
 
 def test_establishing_makes_a_decision_and_the_termijn_starts_the_next_day(pips):
@@ -276,7 +275,7 @@ def test_afschalen_without_six_hundred_hours_of_nt2_is_refused(pips):
     dossier_id = _established(pips)
     with pytest.raises(InvalidInput) as refused:
         pips.revise(context(), dossier_id, _afschalen(450), today=TODAY)
-    assert refused.value.errors[0]["field"] == "evidence.nt2_hours"
+    assert refused.value.errors[0]["field"] == "evidence/nt2_hours"
     assert "at least 600" in refused.value.errors[0]["detail"]
 
 

@@ -46,20 +46,34 @@ def test_a_partner_with_an_own_obligation_gets_an_own_dossier_in_the_same_househ
 
 
 def test_every_problem_of_minimum_profile_and_household_is_reported_at_once(intake):
+    # Of the shape (the published model), in its order: a household named without a relation
+    # too.
     body = {
         **VALID,
-        "bsn": "123456789",
+        "bsn": "123456789",  # 9 digits, but not passing the 11-proef
         "dutch_level": "B3",
         "languages": [{"language": "Tigrinya", "level": "vloeiend"}],
-        "household_of": str(VALID),
+        "household_of": "3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61",
     }
     with pytest.raises(InvalidInput) as refused:
         intake.register(context(), body, today=TODAY)
     assert [e["field"] for e in refused.value.errors] == [
         "bsn",
+        "languages/0/level",
         "dutch_level",
-        "languages/0",
         "relation",
+    ]
+    # What the model cannot say: no date of the profile after today.
+    body = {
+        **VALID,
+        "coa_link_date": "2026-11-29",
+        "children": [{"given_name": "Sara", "birth_date": "2026-12-01"}],
+    }
+    with pytest.raises(InvalidInput) as refused:
+        intake.register(context(), body, today=TODAY)
+    assert [e["field"] for e in refused.value.errors] == [
+        "coa_link_date",
+        "children/0/birth_date",
     ]
 
 
@@ -103,9 +117,12 @@ def test_a_correction_needs_a_reason_and_keeps_the_history(intake):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"bsn": "999990032"}, "bsn"),
-        ({"birth_date": "2030-01-01"}, "birth_date"),
-        ({"sex": "q"}, "sex"),
+        ({"bsn": "999990032"}, "changes/bsn"),
+        ({"birth_date": "2030-01-01"}, "changes/birth_date"),
+        ({"birth_date": "1899-12-31"}, "changes/birth_date"),
+        ({"sex": "q"}, "changes/sex"),
+        ({"v_nummer": "12345"}, "changes/v_nummer"),
+        ({"given_name": "  "}, "changes/given_name"),
     ],
 )
 def test_an_invalid_correction_names_its_field(intake, changes, field):
