@@ -23,7 +23,13 @@ up: $(STAMP)
 down: $(STAMP)
 	$(BIN)/wegwijs down
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -1,14 +1,20 @@
-"""Test configuration: eventlet first (as nameko needs), then the test platform's settings."""
+"""Test configuration: eventlet first (as nameko needs), then the test platform's settings.
 
+The browser tests run in a pytest process of their own (tests/e2e/test_werkplek.py starts it):
+Playwright cannot run under eventlet's monkey patching. That process sets ATTACHED and uses the
+platform the main run started instead of starting one."""
+
+import os
 import warnings
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import eventlet
+ATTACHED = os.environ.get("WEGWIJS_TEST_ATTACHED") == "1"
 
-eventlet.monkey_patch()
+if not ATTACHED:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import eventlet
 
-import os  # noqa: E402
+    eventlet.monkey_patch()
 
 import services  # noqa: E402, F401 - sets PSYCOPG_WAIT_FUNC before psycopg is imported
 from tests.platform import TEST_ENV  # noqa: E402
@@ -35,6 +41,9 @@ def pytest_collection_modifyitems(items):
 def platform():
     """The whole platform, each service its own process, on a fresh database and vhost."""
     running = Platform()
+    if ATTACHED:
+        yield running
+        return
     running.reset_infrastructure()
     try:
         running.start_all()

@@ -31,7 +31,7 @@ from psycopg.rows import dict_row
 from services.common import settings
 from services.common.secrets import development_secrets
 from services.gateway.auth import issue_token
-from services.tools.cli import SERVICES
+from services.tools.cli import APPS, SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
@@ -70,12 +70,25 @@ class Layout:
             # The monitoring timer marks deadlines of the tests' dossiers at moments no test
             # chooses; the monitoring test starts its own pip instances with a short interval.
             "WEGWIJS_MONITOR_SECONDS": "86400",
+            # The development OpenID Connect provider and the Werkplek, on this layout's ports.
+            "WEGWIJS_OIDC_ISSUER": f"http://127.0.0.1:{self.oidc_port}",
+            "WEGWIJS_WERKPLEK_ADDRESS": f"127.0.0.1:{self.werkplek_port}",
         }
+
+    @property
+    def oidc_port(self) -> int:
+        return self.service_port_base + 90
+
+    @property
+    def werkplek_port(self) -> int:
+        return self.service_port_base + 80
 
 
 # Fresh development secrets for this test run, shared by every platform it starts (tokens the
 # tests issue are checked by each); development mode comes with them.
 TEST_SECRETS = development_secrets()
+if os.environ.get("WEGWIJS_TEST_ATTACHED") == "1":  # the browser tests' own pytest process
+    TEST_SECRETS = {name: os.environ[name] for name in TEST_SECRETS}
 
 
 def _test_layout() -> Layout:
@@ -122,7 +135,8 @@ def rabbitmqctl(*args: str) -> str:
 
 _bsns = (
     str(n)
-    for n in itertools.count(999900000)
+    # The browser tests' own process (WEGWIJS_TEST_ATTACHED) registers on the same platform.
+    for n in itertools.count(999950000 if os.environ.get("WEGWIJS_TEST_ATTACHED") else 999900000)
     if (sum(int(d) * w for d, w in zip(str(n), (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True)) % 11)
     == 0
 )
@@ -276,20 +290,17 @@ class Platform:
         name = name or service
         if service == "gateway":
             port = self.layout.gateway_port
+        elif service == "oidc":
+            port = self.layout.oidc_port
+        elif service == "werkplek":
+            port = self.layout.werkplek_port
         elif port is None:
             port = self.layout.service_port_base + SERVICES[service][1]
         self.run_dir.mkdir(parents=True, exist_ok=True)
         log = self.run_dir / f"{name}.log"
+        address = [] if service in APPS else ["--http-address", f"127.0.0.1:{port}"]
         popen = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "services.tools.cli",
-                "run",
-                service,
-                "--http-address",
-                f"127.0.0.1:{port}",
-            ],
+            [sys.executable, "-m", "services.tools.cli", "run", service, *address],
             env={**self.env, **(env or {})},
             cwd=ROOT,
             stdout=log.open("ab"),
@@ -306,8 +317,9 @@ class Platform:
 
     def wait_answering(self, process: Process) -> None:
         port, name, log = process.port, process.name, process.log
+        path = "/.well-known/openid-configuration" if process.service == "oidc" else "/health"
         eventually(
-            lambda: self._answers(f"http://127.0.0.1:{port}/health"),
+            lambda: self._answers(f"http://127.0.0.1:{port}{path}"),
             bool,
             deadline=60,
             what=f"{name} answers /health (log {log})",
@@ -322,7 +334,7 @@ class Platform:
             return False
 
     def start_all(self) -> None:
-        started = [self.start(service, wait=False) for service in SERVICES]
+        started = [self.start(service, wait=False) for service in (*SERVICES, *APPS)]
         for process in started:
             self.wait_answering(process)
         self.wait_healthy()

@@ -47,8 +47,15 @@ def needed_by(identity: str) -> tuple[Setting, ...]:
         settings.AMQP_PASSWORDS[identity],
         settings.PG_PASSWORDS[identity],
         settings.CALL_KEYS[identity],
-        *_OWN_SECRETS.get(identity, ()),
+        *(s for s in _OWN_SECRETS.get(identity, ()) if s in _needed_here()),
     )
+
+
+def _needed_here() -> set[Setting]:
+    """Own secrets as this environment needs them: the key of the development tokens only in
+    development (elsewhere the gateway takes only its OpenID Connect provider's tokens)."""
+    every = {s for secrets_ in _OWN_SECRETS.values() for s in secrets_}
+    return every if settings.is_development() else every - {settings.JWT_SECRET}
 
 
 def problems(identity: str) -> list[str]:
@@ -112,6 +119,7 @@ def development_secrets() -> dict[str, str]:
     values = {
         settings.ENVIRONMENT.name: "development",
         settings.JWT_SECRET.name: secrets.token_urlsafe(48),
+        settings.OIDC_CLIENT_SECRET.name: secrets.token_urlsafe(48),
         settings.BSN_INDEX_KEY.name: secrets.token_urlsafe(48),
         settings.AUDIT_SIGNING_KEY.name: new_signing_key(),
         # Ignored by a PostgreSQL that trusts local connections; the compose file's needs it.

@@ -142,8 +142,37 @@ JWT_MAX_LIFETIME_SECONDS = _declare(
     "The longest a bearer token may be valid, from its `iat` to its `exp`; a token made to last"
     " longer is refused.",
 )
-JWT_ISSUER = _declare("WEGWIJS_JWT_ISSUER", "wegwijs-dev", "Expected `iss` of bearer tokens.")
+JWT_ISSUER = _declare(
+    "WEGWIJS_JWT_ISSUER",
+    "wegwijs-dev",
+    "`iss` of the development tokens `wegwijs token` makes (HS256, development only).",
+)
 JWT_AUDIENCE = _declare("WEGWIJS_JWT_AUDIENCE", "wegwijs", "Expected `aud` of bearer tokens.")
+OIDC_ISSUER = _declare(
+    "WEGWIJS_OIDC_ISSUER",
+    "http://127.0.0.1:8090",
+    "The OpenID Connect provider whose RS256 tokens the gateway takes (its discovery document"
+    " names the keys) and where the Werkplek logs people in. Development runs its own"
+    " (infra/oidc); a deployment points this at its own provider.",
+)
+OIDC_CLIENT_SECRET = _declare(
+    "WEGWIJS_OIDC_CLIENT_SECRET",
+    "wegwijs-development-werkplek-client-secret",
+    "The Werkplek's client secret at the OpenID Connect provider (client id `werkplek`).",
+    secret=True,
+    min_length=32,
+)
+WERKPLEK_ADDRESS = _declare(
+    "WEGWIJS_WERKPLEK_ADDRESS",
+    "127.0.0.1:8080",
+    "host:port the Werkplek web application listens on.",
+)
+WERKPLEK_URL = _declare(
+    "WEGWIJS_WERKPLEK_URL",
+    "",
+    "The Werkplek's address as people's browsers reach it (its login callback is registered"
+    " at the provider under it); empty means http://<WEGWIJS_WERKPLEK_ADDRESS>.",
+)
 REGION_FILE = _declare(
     "WEGWIJS_REGION_FILE",
     str(ROOT / "infra" / "region.json"),
@@ -176,6 +205,17 @@ PUBLIC_URL = _declare(
     "The gateway's address as partners reach it, for the dataref of partner feed events; empty"
     " means http://<WEGWIJS_GATEWAY_ADDRESS>.",
 )
+
+
+WERKPLEK_IDLE_SECONDS = _declare(
+    "WEGWIJS_WERKPLEK_IDLE_SECONDS",
+    "900",
+    "After how many seconds without a request a Werkplek session ends (15 minutes).",
+)
+
+
+def werkplek_url() -> str:
+    return (WERKPLEK_URL.get() or f"http://{WERKPLEK_ADDRESS.get()}").rstrip("/")
 
 
 def public_url() -> str:
@@ -330,6 +370,10 @@ CALL_KEYS = _per_process(
 def declared() -> list[Setting]:
     """All settings, in declaration order."""
     return list(_DECLARED.values())
+
+
+def secret_names() -> frozenset[str]:
+    return frozenset(s.name for s in _DECLARED.values() if s.secret)
 
 
 def is_development() -> bool:

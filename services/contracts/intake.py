@@ -248,6 +248,13 @@ class DossierList(Answer):
 
 class ListQuery(Body):
     limit: int = Field(100, ge=1, le=500, description="How many dossiers at most (newest first).")
+    q: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")] | None = (
+        Field(
+            None,
+            description="Search: a BSN (9 digits) or v-nummer (10 digits) finds that person;"
+            " other text finds the people whose name holds every word of it.",
+        )
+    )
 
 
 class DossierView(Answer):

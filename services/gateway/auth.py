@@ -1,4 +1,7 @@
-"""Bearer JWT authentication: tokens in, a CommandContext out."""
+"""Bearer JWT authentication: tokens in, a CommandContext out.
+
+A token is taken when its OpenID Connect provider (WEGWIJS_OIDC_ISSUER) signed it with RS256, or,
+in development only, when it is one of `wegwijs token`'s HS256 tokens (WEGWIJS_JWT_SECRET)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from services.common import settings
 from services.common.access import ROLES
 from services.common.context import Actor, CommandContext, new_trace_id
 from services.common.errors import Unauthenticated
+from services.common.oidc import provider_keys
 
 _TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
 _GEMEENTE = re.compile(r"^[0-9]{4}$")
@@ -82,24 +86,48 @@ def issue_token(
     return jwt.encode(claims, settings.JWT_SECRET.get(), algorithm="HS256")
 
 
+_REQUIRED = {"require": ["exp", "iat", "sub", "iss", "aud"]}
+
+
+def verified_claims(token: str) -> dict[str, Any]:
+    """The claims of a bearer token its provider signed (RS256), or in development one of the
+    HS256 development tokens; raises Unauthenticated for any other."""
+    try:
+        header = jwt.get_unverified_header(token)
+        audience = settings.JWT_AUDIENCE.get()
+        if header.get("alg") == "RS256":
+            key = provider_keys().key(str(header.get("kid", "")))
+            return jwt.decode(
+                token,
+                key,
+                algorithms=["RS256"],
+                audience=audience,
+                issuer=provider_keys().issuer,
+                options=_REQUIRED,
+            )
+        if header.get("alg") == "HS256" and settings.is_development():
+            return jwt.decode(
+                token,
+                settings.JWT_SECRET.get(),
+                algorithms=["HS256"],
+                audience=audience,
+                issuer=settings.JWT_ISSUER.get(),
+                options=_REQUIRED,
+            )
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated(f"the bearer token is not valid: {exc}") from None
+    raise Unauthenticated(
+        "the bearer token must be signed with RS256 by the platform's identity provider"
+    )
+
+
 def authenticate(
     authorization: str | None, activity: str, traceparent: str | None
 ) -> CommandContext:
     """The context of a request with `Authorization: Bearer <token>`; raises Unauthenticated."""
     if not authorization or not authorization.startswith("Bearer "):
         raise Unauthenticated("send a bearer token: Authorization: Bearer <JWT>")
-    try:
-        claims: dict[str, Any] = jwt.decode(
-            authorization.removeprefix("Bearer ").strip(),
-            settings.JWT_SECRET.get(),
-            algorithms=["HS256"],
-            audience=settings.JWT_AUDIENCE.get(),
-            issuer=settings.JWT_ISSUER.get(),
-            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthenticated(f"the bearer token is not valid: {exc}") from None
-    actor = actor_of(claims)
+    actor = actor_of(verified_claims(authorization.removeprefix("Bearer ").strip()))
     # The chain's trace is always its own: a client's traceparent could otherwise file its
     # actions under someone else's trace. A valid one is kept as a link.
     link = traceparent if traceparent and _TRACEPARENT.match(traceparent) else ""

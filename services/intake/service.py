@@ -14,7 +14,7 @@ from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
 from services.intake.application import Intake
 from services.intake.events import PUBLICATIONS
-from services.intake.projections import DossierIndex, household_members, list_dossiers
+from services.intake.projections import DossierIndex, Search, household_members, list_dossiers
 
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
@@ -56,11 +56,14 @@ class IntakeService(ChainService):
         return {"household_id": dossier["household_id"], "members": members}
 
     @rpc(expected_exceptions=EXPECTED)
-    def dossiers(self, limit: int = 100) -> list[dict[str, Any]]:
+    def dossiers(self, limit: int = 100, q: str = "") -> list[dict[str, Any]]:
+        """The newest dossiers of the actor's gemeenten, or those a search finds (`q`: a BSN,
+        a v-nummer, or words of a name)."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
         self.chain.runtime.projector.run()
+        search = Search.of(q, self.chain.app.bsn_claimant)
         with self.chain.runtime.db.transaction() as cur:
-            return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500))
+            return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search)
 
     # the brede intake ----------------------------------------------------------------------
     @command(expected_exceptions=EXPECTED)

@@ -33,6 +33,8 @@ SERVICES: dict[str, tuple[str, int]] = {
     "gateway": ("services.gateway.service:GatewayService", 0),
 }
 NAMEKO_CONFIG = settings.ROOT / "infra" / "nameko.yaml"
+# The processes beside the services: the development OpenID Connect provider and the Werkplek.
+APPS = ("oidc", "werkplek")
 
 
 def service_env(service: str, http_address: str = "") -> dict[str, str]:
@@ -58,10 +60,53 @@ def nameko_command(service: str) -> list[str]:
     return [executable, "run", "--config", str(NAMEKO_CONFIG), SERVICES[service][0]]
 
 
+def app_env(app: str) -> dict[str, str]:
+    """The environment of the provider or the Werkplek: every setting resolved, and of the
+    secrets only the Werkplek's client secret (neither holds a broker or database password)."""
+    env = dict(os.environ)
+    for setting in settings.declared():
+        env[setting.name] = setting.get()
+    env["WEGWIJS_WERKPLEK_URL"] = settings.werkplek_url()
+    env["WEGWIJS_OIDC_KEYS_FILE"] = str(_run_dir() / "oidc-keys.json")
+    return {
+        k: v
+        for k, v in env.items()
+        if k == settings.OIDC_CLIENT_SECRET.name or k not in settings.secret_names()
+    }
+
+
+def app_command(app: str) -> list[str]:
+    if app == "oidc":
+        node = shutil.which("node") or "node"
+        return [node, str(settings.ROOT / "infra" / "oidc" / "provider.mjs")]
+    host, _, port = settings.WERKPLEK_ADDRESS.get().rpartition(":")
+    uvicorn = Path(sys.executable).with_name("uvicorn")
+    return [
+        str(uvicorn) if uvicorn.exists() else shutil.which("uvicorn") or "uvicorn",
+        "services.werkplek.app:app",
+        "--host",
+        host,
+        "--port",
+        port,
+        "--no-server-header",
+        "--log-level",
+        "warning",
+    ]
+
+
+def app_health_url(app: str) -> str:
+    if app == "oidc":
+        return f"{settings.OIDC_ISSUER.get().rstrip('/')}/.well-known/openid-configuration"
+    return f"http://{settings.WERKPLEK_ADDRESS.get()}/health"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    refuse_unfit(args.service)
-    env = service_env(args.service, args.http_address or "")
-    command = nameko_command(args.service)
+    if args.service in APPS:
+        command, env = app_command(args.service), app_env(args.service)
+    else:
+        refuse_unfit(args.service)
+        env = service_env(args.service, args.http_address or "")
+        command = nameko_command(args.service)
     os.execve(command[0], command, env)
     return 0  # not reached
 
@@ -141,7 +186,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     cmd_secrets(args)
     cmd_migrate(args)
     run_dir = _run_dir()
-    for service in SERVICES:
+    for service in (*SERVICES, *APPS):
         if _pid(service):
             print(f"up: {service} already running (pid {_pid(service)})")
             continue
@@ -157,6 +202,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         (run_dir / f"{service}.pid").write_text(str(process.pid))
         print(f"up: started {service} (pid {process.pid}, log {run_dir / f'{service}.log'})")
     wait_healthy(f"{gateway_url()}/health", args.wait)
+    for app in APPS:
+        wait_healthy(app_health_url(app), args.wait)
     from services.tools.demo import load_demo, load_offer
 
     loaded = load_demo(gateway_url())
@@ -170,6 +217,10 @@ def _print_where_to_look() -> None:
     url = gateway_url()
     print(
         "\nWegwijs is running.\n"
+        f"  Werkplek        {settings.werkplek_url()} (log in as anna, karim, noor, mila,"
+        " yara, sanne, bas or admin; password wegwijs)\n"
+        f"  Login           {settings.OIDC_ISSUER.get()} (the development OpenID Connect"
+        " provider)\n"
         f"  API             {url}/api/v1/dossiers\n"
         f"  OpenAPI         {url}/openapi.json\n"
         f"  Health          {url}/health\n"
@@ -184,7 +235,7 @@ def _print_where_to_look() -> None:
 
 def cmd_down(args: argparse.Namespace) -> int:
     run_dir = _run_dir()
-    pids = {s: _pid(s) for s in SERVICES}
+    pids = {s: _pid(s) for s in (*SERVICES, *APPS)}
     for pid in pids.values():
         if pid:
             os.killpg(pid, signal.SIGTERM)
@@ -307,7 +358,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run one service in the foreground (nameko run)")
-    run.add_argument("service", choices=sorted(SERVICES))
+    run.add_argument("service", choices=sorted((*SERVICES, *APPS)))
     run.add_argument("--http-address", help="host:port for /health and /metrics")
     run.set_defaults(func=cmd_run)
 

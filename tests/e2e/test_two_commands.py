@@ -24,6 +24,12 @@ def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_
         first = own.cli("up")
         assert "demo region loaded (6 new people, 8 new guides and placements)" in first
         assert f"http://127.0.0.1:{UP.gateway_port}/openapi.json" in first
+        werkplek = f"http://127.0.0.1:{UP.werkplek_port}"
+        assert werkplek in first
+        # The Werkplek answers and sends a visitor to the provider's login.
+        login = requests.get(werkplek, timeout=10)
+        assert login.url.startswith(f"http://127.0.0.1:{UP.oidc_port}/interaction/")
+        assert "Inloggen bij Wegwijs" in login.text
         assert own.http.get(f"{own.url}/health", timeout=10).status_code == 200
         for gemeente, people in (("0344", 2), ("0356", 2), ("0321", 2)):
             listed = own.get("/api/v1/dossiers", "regievoerder", gemeente).json()["dossiers"]
@@ -40,11 +46,11 @@ def test_up_starts_everything_with_the_demo_region_is_safe_twice_and_down_stops_
         assert "Arabisch" in next(c["reden"] for c in best["uitleg"] if c["criterium"] == "taal")
 
         second = own.cli("up")
-        assert second.count("already running") == 6
+        assert second.count("already running") == 8  # six services, the provider, the Werkplek
         assert "demo region loaded (0 new people, 0 new guides and placements)" in second
     finally:
         down = own.cli("down")
-    assert down.count("stopped") == 6
+    assert down.count("stopped") == 8
     pids = [int(p.read_text()) for p in own.run_dir.glob("*.pid")]
     assert pids == [], "down leaves no pid files"
 

@@ -17,7 +17,7 @@ PRODUCTION = {**TEST_ENV, "WEGWIJS_ENVIRONMENT": "production", "PATH": "/usr/bin
 
 # Per process, a secret it needs made unfit, and the setting the refusal must name.
 UNFIT = [
-    ("gateway", settings.JWT_SECRET.name, settings.JWT_SECRET.default),
+    ("gateway", settings.PG_PASSWORDS["gateway"].name, "too-short"),
     ("intake", settings.BSN_INDEX_KEY.name, settings.BSN_INDEX_KEY.default),
     ("audit", settings.AUDIT_SIGNING_KEY.name, settings.AUDIT_SIGNING_KEY.default),
     ("pip", settings.AMQP_PASSWORDS["pip"].name, ""),

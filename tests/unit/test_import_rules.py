@@ -24,6 +24,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     COMMON: frozenset({COMMON, CONTRACTS}),
     CONTRACTS: frozenset({CONTRACTS}),
     "services.gateway": frozenset({COMMON, CONTRACTS, "services.gateway"}),
+    # The Werkplek reaches the chain only through the gateway's HTTP API.
+    "services.werkplek": frozenset({COMMON, CONTRACTS, "services.werkplek"}),
 }
 UNRULED = frozenset({"services.tools"})
 

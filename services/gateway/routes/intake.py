@@ -101,7 +101,9 @@ ROUTES = (
         "The dossiers of the gemeenten the caller acts for",
         Action.READ_DOSSIER,
         "dossier-inzien",
-        lambda call: {"dossiers": call.invoke("intake.dossiers", call.query.limit)},
+        lambda call: {
+            "dossiers": call.invoke("intake.dossiers", call.query.limit, call.query.q or "")
+        },
         query=c.ListQuery,
         answer=c.DossierList,
         answer_description="Newest first.",

@@ -1,0 +1,129 @@
+"""The pages: each reads or sends through the gateway with the person's own token, and renders
+Dutch HTML. A page handler takes (request, werkplek, session, gateway, form)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from services.werkplek import texts
+from services.werkplek.gateway import Gateway, Problem
+from services.werkplek.sessions import Session
+
+DOSSIERS = "/api/v1/dossiers"
+# The registration form: each input as the API names its field, and its Dutch label.
+REGISTRATION = (
+    ("given_name", "Voornaam", "text", "given-name"),
+    ("family_name", "Achternaam", "text", "family-name"),
+    ("birth_date", "Geboortedatum", "date", "bday"),
+    ("bsn", "BSN", "text", "off"),
+    ("v_nummer", "V-nummer", "text", "off"),
+    ("duo_notice_date", "Datum kennisgeving DUO", "date", "off"),
+    ("brp_registration_date", "Datum inschrijving BRP", "date", "off"),
+)
+
+
+async def start(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """The start page: the werkvoorraad of a regievoerder or klantmanager."""
+    listed = await gateway.get(DOSSIERS, limit=20) if _reads_dossiers(session) else None
+    return werkplek.render(
+        request,
+        "start.html",
+        session=session,
+        dossiers=(listed or {}).get("dossiers", []),
+        reads_dossiers=_reads_dossiers(session),
+    )
+
+
+async def search(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """Search by name, BSN or v-nummer."""
+    terms = request.query_params.get("zoek", "").strip()
+    found = None
+    if terms:
+        found = (await gateway.get(DOSSIERS, q=terms, limit=50))["dossiers"]
+    return werkplek.render(request, "zoeken.html", session=session, terms=terms, found=found)
+
+
+async def register(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """Register a person: the legal minimum, with each problem next to its field."""
+    values: dict[str, str] = {name: "" for name, *_ in REGISTRATION}
+    values["gemeente"] = session.gemeenten[0] if len(session.gemeenten) == 1 else ""
+    problems: dict[str, str] = {}
+    if form is not None:
+        values = {name: str(form.get(name, "")).strip() for name in (*values, "gemeente")}
+        body = {name: value for name, value in values.items() if value}
+        try:
+            created = await gateway.send("POST", DOSSIERS, body)
+        except Problem as problem:
+            if problem.status == 409 and problem.body.get("dossier_id"):
+                problems["bsn"] = "Deze persoon staat al in Wegwijs."
+            elif problem.status not in (400, 422):
+                raise
+            for name, detail in problem.field_errors().items():
+                field = name.split("/")[0]
+                problems.setdefault(field, texts.field_problem(field, detail))
+        else:
+            return RedirectResponse(f"/dossiers/{created['id']}?nieuw=1", status_code=303)
+    return werkplek.render(
+        request,
+        "inschrijven.html",
+        session=session,
+        status=422 if problems else 200,
+        fields=REGISTRATION,
+        values=values,
+        problems=problems,
+        gemeenten=[(c, n) for c, n in texts.gemeenten() if c in session.gemeenten],
+        today=date.today().isoformat(),
+    )
+
+
+async def dossier(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """One person's dossier: the person, the household, the brede intake and the PIP."""
+    dossier_id = request.path_params["dossier_id"]
+    person = await gateway.get(f"{DOSSIERS}/{dossier_id}")
+    household = await _optional(gateway, f"{DOSSIERS}/{dossier_id}/household")
+    pip = await _optional(gateway, f"{DOSSIERS}/{dossier_id}/pip")
+    return werkplek.render(
+        request,
+        "dossier.html",
+        session=session,
+        person=person,
+        household=household,
+        pip=pip,
+        new=request.query_params.get("nieuw") == "1",
+    )
+
+
+async def _optional(gateway: Gateway, path: str) -> Any:
+    """What the person may see of a part of the dossier; nothing when there is none yet or
+    their role does not reach it."""
+    try:
+        return await gateway.get(path)
+    except Problem as problem:
+        if problem.status in (403, 404):
+            return None
+        raise
+
+
+def _reads_dossiers(session: Session) -> bool:
+    return bool({"regievoerder", "klantmanager", "auditor"} & set(session.roles))
+
+
+PAGES = (
+    ("/", start, ["GET"]),
+    ("/zoeken", search, ["GET"]),
+    ("/dossiers/nieuw", register, ["GET", "POST"]),
+    ("/dossiers/{dossier_id:uuid}", dossier, ["GET"]),
+)
