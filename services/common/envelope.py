@@ -18,8 +18,8 @@ from kombu.serialization import register
 
 from services.common import settings
 from services.common.context import Actor, CommandContext
+from services.contracts.events.envelope import DATACONTENTTYPE, SPECVERSION
 
-SPECVERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
 SERIALIZER = "cloudevents"
 _EVENT_ID_NAMESPACE = uuid.UUID("0f6f3c1e-7c55-4d1e-9a39-6b0c7f0d3a10")
@@ -108,7 +108,7 @@ def to_cloudevent(
         "time": publication.time(domain_event)
         if publication.time
         else domain_event.timestamp.isoformat(),
-        "datacontenttype": "application/json",
+        "datacontenttype": DATACONTENTTYPE,
         "sequence": sequence_string(position),
         "origin": service,
         "actor": actor["user_id"],

@@ -7,14 +7,13 @@ official AsyncAPI parser and any generator read it without fetching anything."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from services.common import settings
 from services.consent.feeds import CHANNELS, WITHDRAWAL_TYPE
 from services.contracts.categories import Categories
 from services.contracts.events import REGISTER
-from services.contracts.events.documents import event_schema
+from services.contracts.events.documents import envelope_schema, event_schema
+from services.contracts.events.envelope import PARTNER, PartnerCloudEvent
 
 
 def _message_name(event_type: str) -> str:
@@ -128,7 +127,6 @@ def asyncapi_document() -> dict[str, Any]:
     }
 
 
-PARTNER_CONTRACTS = settings.ROOT / "contracts" / "partner"
 # The partner schemas by the name they have in the document.
 _SCHEMAS = {"PartnerCloudEvent": "cloudevent.v1", "ConsentEnded": WITHDRAWAL_TYPE}
 
@@ -136,13 +134,13 @@ _SCHEMAS = {"PartnerCloudEvent": "cloudevent.v1", "ConsentEnded": WITHDRAWAL_TYP
 def _partner_schemas() -> dict[str, Any]:
     """Each partner schema without `$schema` and `$id` (inside the document its base is the
     document's), every `$ref` to another by `$id` pointing into the document."""
-    by_id = {f"urn:wegwijs:contracts:partner:{file}": name for name, file in _SCHEMAS.items()}
+    by_id = {PARTNER + file: name for name, file in _SCHEMAS.items()}
     found = {}
     for name, file in _SCHEMAS.items():
         if file in REGISTER:  # an event's schema, as its model makes it
             schema = event_schema(REGISTER[file])
-        else:  # the envelope, written by hand
-            schema = json.loads((PARTNER_CONTRACTS / f"{file}.json").read_text(encoding="utf-8"))
+        else:  # the envelope, as its model makes it
+            schema = envelope_schema(PartnerCloudEvent)
         schema.pop("$schema", None)
         schema.pop("$id", None)
         found[name] = _internal(schema, by_id)

@@ -21,6 +21,7 @@ from services.common.envelope import source_of
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.common.fields import validated
 from services.contracts.consent import Channel, SubscriptionRequest
+from services.contracts.events.envelope import DATACONTENTTYPE, SPECVERSION
 
 CHANNELS = get_args(Channel)
 SUBSCRIPTIONS_ID = uuid.uuid5(uuid.UUID("2f8e6c1a-4d3b-4e9f-a7c2-5b1d0e8f9a36"), "subscriptions")
@@ -115,13 +116,13 @@ def partner_cloudevent(partner: str, delivery: Mapping[str, Any], data: Mapping[
     """The CloudEvent (NL GOV profile) a partner receives: the original type and time, the
     dossier's pseudonymous id, only the permitted data, and where to fetch it again."""
     return {
-        "specversion": "1.0",
+        "specversion": SPECVERSION,
         "type": delivery["type"],
         "source": source_of("consent"),
         "id": delivery_id(partner, delivery["event_id"]),
         "time": delivery["time"],
         "subject": delivery["subject"],
-        "datacontenttype": "application/json",
+        "datacontenttype": DATACONTENTTYPE,
         "dataref": dataref(delivery["subject"], delivery["event_id"]),
         "data": dict(data),
     }
@@ -140,13 +141,13 @@ def withdrawal_cloudevent(
     ingeperkt): it deletes what it received under it of `categories`. `occasion` tells one
     notice of a consent from another (its id); the reason by default."""
     return {
-        "specversion": "1.0",
+        "specversion": SPECVERSION,
         "type": WITHDRAWAL_TYPE,
         "source": source_of("consent"),
         "id": delivery_id(partner, f"{consent_id}:{occasion or reason}"),
         "time": f"{on}T00:00:00+00:00",
         "subject": dossier_id,
-        "datacontenttype": "application/json",
+        "datacontenttype": DATACONTENTTYPE,
         "data": {
             "consent_id": consent_id,
             "categories": categories,

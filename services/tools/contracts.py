@@ -1,7 +1,8 @@
 """`wegwijs contracts`: write the published documents that are made from the code, so none of
-them is written by hand: the OpenAPI and AsyncAPI documents, every event's JSON Schema, pip's
-plan outline, the category map, and which event types each processing activity of the register
-produces. `--check` changes nothing and fails when a committed one differs."""
+them is written by hand: the OpenAPI and AsyncAPI documents, the two CloudEvents envelopes and
+every event's JSON Schema, pip's plan outline, the category map, and which event types each
+processing activity of the register produces. `--check` changes nothing and fails when a
+committed one differs."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ REGISTER_FILE = "infra/processing-register.json"
 def documents(root: Path = ROOT) -> dict[str, Any]:
     """Each generated document by its path under the repository."""
     from services.consent.asyncapi import asyncapi_document
-    from services.contracts.events.documents import category_map, event_schemas, plan_schema
+    from services.contracts.events.documents import (
+        category_map,
+        envelope_schemas,
+        event_schemas,
+        plan_schema,
+    )
     from services.gateway.openapi import openapi_document
 
     made = {
@@ -26,6 +32,7 @@ def documents(root: Path = ROOT) -> dict[str, Any]:
         "contracts/data-categories.v2.json": category_map(),
         REGISTER_FILE: processing_register(root),
     }
+    made |= {f"contracts/{name}": schema for name, schema in envelope_schemas().items()}
     made |= {f"contracts/{name}": schema for name, schema in event_schemas().items()}
     return made
 

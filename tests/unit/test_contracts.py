@@ -134,6 +134,26 @@ def test_a_schema_refuses_an_event_with_a_bsn_in_its_data(intake):
         _validate(event)
 
 
+def test_the_envelope_models_take_what_the_platform_publishes_and_refuse_the_rest(intake):
+    import pydantic
+
+    from services.common.topology import PUBLISHES
+    from services.contracts.events.envelope import ORIGINS, CloudEvent, PartnerCloudEvent
+
+    assert set(PUBLISHES) <= set(ORIGINS)
+    intake.register(context(), VALID, today=TODAY)
+    event = _registration_cloudevent(intake)
+    CloudEvent.model_validate_json(json.dumps(event))
+    for wrong in ({"colour": "rood"}, {"subject": None}, {"origin": "elders"}, {"sequence": "1"}):
+        with pytest.raises(pydantic.ValidationError):
+            CloudEvent.model_validate_json(json.dumps({**event, **wrong}))
+    delivery = {k: event[k] for k in ("type", "time", "subject")} | {"event_id": event["id"]}
+    sent = consent_feeds.partner_cloudevent("0" * 20, delivery, {"dossier_id": event["subject"]})
+    PartnerCloudEvent.model_validate_json(json.dumps(sent))
+    with pytest.raises(pydantic.ValidationError):
+        PartnerCloudEvent.model_validate_json(json.dumps({**sent, "origin": "intake"}))
+
+
 def test_contracts_openapi_json_is_the_document_the_gateway_serves():
     stored = json.loads((CONTRACTS / "openapi.json").read_text())
     assert stored == openapi_document(), "regenerate: wegwijs contracts"

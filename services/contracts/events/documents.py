@@ -1,20 +1,27 @@
-"""The event documents made from the register: each event type's JSON Schema (the CloudEvents
-envelope with its `data` inlined, self-contained but for the shared envelope, which Ajv and
-Python's jsonschema both resolve by `$id`), pip's plan outline, and the category map."""
+"""The event documents made from the register: the two CloudEvents envelopes (envelope.py), each
+event type's JSON Schema (its envelope with its `data` inlined, self-contained but for the shared
+envelope, which Ajv and Python's jsonschema both resolve by `$id`), pip's plan outline, and the
+category map."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, NoDefault
 
 from services.contracts.categories_vocabulary import COMMENT, VERSION, VOCABULARY
 from services.contracts.events import ALL, REGISTER, EventType, plan
+from services.contracts.events.envelope import (
+    CHAIN,
+    CLOUDEVENT_ID,
+    DIALECT,
+    PARTNER,
+    PARTNER_CLOUDEVENT_ID,
+    CloudEvent,
+    PartnerCloudEvent,
+)
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
-CHAIN = "urn:wegwijs:contracts:events:"
-PARTNER = "urn:wegwijs:contracts:partner:"
 assert ALL  # every module imported: the register is complete
 
 
@@ -41,6 +48,71 @@ def _tidy(node: Any) -> Any:
     return node
 
 
+class _Envelopes(GenerateJsonSchema):
+    """pydantic's JSON Schema of an envelope as the published one writes it: the model's title,
+    description, `$schema` and `$id`; no titles on fields; no `default: null` on an attribute
+    that may be left out; no `type` beside a `const` or `enum` (which say it), nor
+    `additionalProperties: true` on an object (which is what it means); the keywords in the
+    order `envelope_schema` gives them."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def get_default_value(self, schema: Any) -> Any:
+        default = super().get_default_value(schema)
+        return NoDefault if default is None else default
+
+    def literal_schema(self, schema: Any) -> Any:
+        made = super().literal_schema(schema)
+        made.pop("type", None)
+        return made
+
+    def dict_schema(self, schema: Any) -> Any:
+        made = super().dict_schema(schema)
+        if made.get("additionalProperties") is True:
+            del made["additionalProperties"]
+        return made
+
+    def sort(self, value: Any, parent_key: str | None = None) -> Any:
+        return value  # as made: `envelope_schema` orders the keywords
+
+
+_DOCUMENT = (
+    "$schema",
+    "$id",
+    "title",
+    "description",
+    "type",
+    "required",
+    "properties",
+    "additionalProperties",
+)
+_ATTRIBUTE = ("type", "const", "enum", "format", "pattern", "minLength", "description")
+
+
+def _ordered(node: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """`node` with the keys of `order` first, in that order, then the others as they were."""
+    keys = [k for k in order if k in node] + [k for k in node if k not in order]
+    return {k: node[k] for k in keys}
+
+
+def envelope_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The published JSON Schema of an envelope (envelope.py)."""
+    schema = model.model_json_schema(schema_generator=_Envelopes)
+    schema["properties"] = {
+        name: _ordered(attribute, _ATTRIBUTE) for name, attribute in schema["properties"].items()
+    }
+    return _ordered(schema, _DOCUMENT)
+
+
+def envelope_schemas() -> dict[str, dict[str, Any]]:
+    """The two envelopes, by their file under contracts/."""
+    return {
+        "events/cloudevent.v1.json": envelope_schema(CloudEvent),
+        "partner/cloudevent.v1.json": envelope_schema(PartnerCloudEvent),
+    }
+
+
 def data_schema(model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the schema of `data`, the definitions it refers to as `#/$defs/...`)."""
     schema = model.model_json_schema(
@@ -52,19 +124,20 @@ def data_schema(model: type[BaseModel]) -> tuple[dict[str, Any], dict[str, Any]]
 def event_schema(event_type: EventType) -> dict[str, Any]:
     data, definitions = data_schema(event_type.model)
     if event_type.partner:
-        base, properties = PARTNER, {"type": {"const": event_type.type}, "data": data}
+        base, envelope = PARTNER, PARTNER_CLOUDEVENT_ID
+        properties = {"type": {"const": event_type.type}, "data": data}
     else:
+        base, envelope = CHAIN, CLOUDEVENT_ID
         properties = {
             "type": {"const": event_type.type},
             "origin": {"const": event_type.origin},
             "data": data,
         }
-        base = CHAIN
     document: dict[str, Any] = {
         "$schema": DIALECT,
         "$id": base + event_type.type,
         "title": event_type.title,
-        "allOf": [{"$ref": base + "cloudevent.v1"}],
+        "allOf": [{"$ref": envelope}],
         "properties": properties,
     }
     if event_type.envelope_required:
