@@ -135,8 +135,9 @@ def rabbitmqctl(*args: str) -> str:
 
 _bsns = (
     str(n)
-    # The browser tests' own process (WEGWIJS_TEST_ATTACHED) registers on the same platform.
-    for n in itertools.count(999950000 if os.environ.get("WEGWIJS_TEST_ATTACHED") else 999900000)
+    # The browser tests' own processes (one per file) register on the same platform, each from
+    # its own start (test_werkplek.py gives it).
+    for n in itertools.count(int(os.environ.get("WEGWIJS_TEST_BSN_START") or 999900000))
     if (sum(int(d) * w for d, w in zip(str(n), (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True)) % 11)
     == 0
 )
@@ -196,6 +197,10 @@ def _dossiers_read(url: str, response: requests.Response) -> list[str]:
     parts = urlsplit(url)
     if parts.path == "/api/v1/dossiers":
         return [d["id"] for d in response.json()["dossiers"]]
+    if parts.path == "/api/v1/practical-items":
+        return sorted({i["dossier_id"] for i in response.json()["items"]})
+    if parts.path == "/api/v1/guidance":
+        return [g["dossier_id"] for g in response.json()["guidances"]]
     if parts.path.startswith("/api/v1/reports/"):
         return sorted(set(re.findall(_UUID, response.text)))
     if parts.path == "/api/v1/audit/entries":

@@ -6,6 +6,7 @@ from typing import Any
 
 from nameko.timer import timer
 
+from services.audit import verifications
 from services.audit.checkpoints import signing_key
 from services.audit.describe import EntryDescriber
 from services.audit.inzage import inzage, inzage_html
@@ -66,6 +67,28 @@ class AuditService(ChainService):
     def checkpoint(self) -> None:
         """Sign a checkpoint when the ledger grew; exported, it lets outsiders detect a rewrite."""
         self.chain.runtime.consumer.sink.checkpoint(signing_key())
+
+    @timer(interval=float(settings.VERIFY_SECONDS.get()))
+    def verify(self) -> None:
+        """Recompute the whole ledger against the stored checkpoints and record the outcome,
+        clean or not, for the auditors' status (`wegwijs audit verify` records its own too)."""
+        ledger = self.chain.runtime.consumer.sink
+        report = ledger.verify_all(ledger.checkpoints(), signing_key().public_key())
+        with self.chain.runtime.db.transaction() as cur:
+            verifications.record(cur, report, verifications.BY_SERVICE)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def status(self) -> dict[str, Any]:
+        """The ledger's integrity: its size, the signed checkpoints and the latest verifications.
+        Of the whole chain, which spans every gemeente: counts and hashes, no entry's content."""
+        require(self.chain.ctx, Action.READ_AUDIT)
+        schedule = {
+            "verify_seconds": int(float(settings.VERIFY_SECONDS.get())),
+            "checkpoint_seconds": int(float(settings.CHECKPOINT_SECONDS.get())),
+            "checkpoint_entries": int(settings.CHECKPOINT_ENTRIES.get()),
+        }
+        with self.chain.runtime.db.transaction() as cur:
+            return verifications.status(cur, signing_key().public_key(), schedule)
 
     @rpc(expected_exceptions=EXPECTED)
     def query(self, args: dict[str, Any]) -> dict[str, Any]:

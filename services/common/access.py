@@ -50,6 +50,7 @@ class Action(StrEnum):
     READ_AUDIT = "audit.read"
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
+    CLOSE_PRACTICAL_ITEM = "intake.practical-item.close"
     VIEW_DOSSIER = "dossier.view"
     GIVE_SIGNAL = "signal.give"
     READ_SIGNALS = "signal.read"
@@ -98,6 +99,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.FOLLOW_COMMAND: frozenset(r for r in Role),
     Action.RECORD_INTAKE: frozenset({Role.REGIEVOERDER}),
     Action.READ_INTAKE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # Which items each role closes is decided by the item's life domain: see
+    # `may_close_practical_item`.
+    Action.CLOSE_PRACTICAL_ITEM: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # What each role sees, on this and every route, is decided per data category in
     # visibility.py; a begeleider reads only as the active guide (active_guide.py).
     Action.VIEW_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
@@ -141,6 +145,7 @@ _TENANT_READS = frozenset(
         Action.DECIDE_SHARING,
         Action.READ_INTAKE,
         Action.RECORD_INTAKE,
+        Action.CLOSE_PRACTICAL_ITEM,
         Action.GIVE_SIGNAL,
         Action.READ_SIGNALS,
         Action.VIEW_DOSSIER,
@@ -150,6 +155,24 @@ _TENANT_READS = frozenset(
         Action.LOG_ACTIVITY,
     }
 )
+
+# The practical items of the brede intake a role closes, by the item's life domain: the
+# regievoerder every item; the klantmanager (benefits officer, Participatiewet) the items about
+# money: allowances, debts, an advance on the benefit. None: every domain.
+_CLOSES_PRACTICAL_ITEMS: dict[str, frozenset[str] | None] = {
+    Role.REGIEVOERDER: None,
+    Role.KLANTMANAGER: frozenset({"financien"}),
+}
+
+
+def may_close_practical_item(roles: Iterable[str], domain: str) -> bool:
+    """Whether one of `roles` closes a practical item of the life domain `domain`."""
+    for role in roles:
+        if role in _CLOSES_PRACTICAL_ITEMS:
+            domains = _CLOSES_PRACTICAL_ITEMS[role]
+            if domains is None or domain in domains:
+                return True
+    return False
 
 
 def require(ctx: CommandContext | None, action: Action) -> CommandContext:

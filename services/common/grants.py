@@ -20,6 +20,7 @@ AUDIT_SCHEMA = "audit"
 AUDIT_TABLES = {
     "ledger": ("SELECT", "INSERT"),
     "checkpoints": ("SELECT", "INSERT"),
+    "verifications": ("SELECT", "INSERT"),
     "call_nonces": ("SELECT", "INSERT", "DELETE"),
 }
 

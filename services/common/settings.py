@@ -315,6 +315,12 @@ CHECKPOINT_ENTRIES = _declare(
     "Audit also signs a checkpoint as soon as this many entries were appended since the last"
     " one, so the unsigned tail of the ledger is bounded in entries as well as in seconds.",
 )
+VERIFY_SECONDS = _declare(
+    "WEGWIJS_VERIFY_SECONDS",
+    "3600",
+    "How often audit recomputes the whole ledger against its checkpoints and records the outcome"
+    " (`audit.verifications`, shown to auditors at GET /api/v1/audit/status).",
+)
 
 MAX_BODY_BYTES = _declare(
     "WEGWIJS_MAX_BODY_BYTES",

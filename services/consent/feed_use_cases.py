@@ -89,6 +89,15 @@ class FeedUseCases:
             if all(ctx.actor.acts_for(g) for g in s["gemeenten"])
         ]
 
+    def partner_subscriptions(self, ctx: CommandContext, oin: str) -> dict[str, Any]:
+        """A partner working for a gemeente the admin acts for, and its subscriptions of those
+        gemeenten; another partner is not found."""
+        ctx = require(ctx, Action.MANAGE_PARTNERS)
+        partner = self.partner(oin)
+        if not any(ctx.actor.acts_for(g) for g in partner.gemeenten):
+            raise NotFound(f"no partner organisation with OIN {oin}")
+        return {"partner": partner.as_dict(), "subscriptions": self.subscriptions(ctx, oin)}
+
     def _subscriptions(self) -> Subscriptions:
         try:
             return self.load(SUBSCRIPTIONS_ID)

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from services.common.projection import Projection
+from services.consent.partners import Partner
 from services.consent.records import DossierConsents
 
 
@@ -95,4 +96,54 @@ def expiry_candidates(cur: Cursor, today: date) -> list[str]:
     return [str(row["dossier_id"]) for row in cur.fetchall()]
 
 
-PROJECTIONS = (ConsentIndex(),)
+class PartnerIndex(Projection):
+    """The partner organisations: the list an admin keeps them from (issue 16)."""
+
+    name = "partner_index"
+    tables = ("partner_index",)
+
+    def create_statements(self, schema: str) -> list[sql.Composable]:
+        return [
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " partner_id uuid PRIMARY KEY,"
+                " oin text NOT NULL,"
+                " name text NOT NULL,"
+                " kind text NOT NULL,"
+                " gemeenten text[] NOT NULL)"
+            ).format(sql.Identifier(schema, "partner_index"))
+        ]
+
+    def apply(self, cur: Cursor, schema: str, e: Any) -> None:
+        table = sql.Identifier(schema, "partner_index")
+        if isinstance(e, Partner.Registered):
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (partner_id, oin, name, kind, gemeenten)"
+                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (partner_id) DO NOTHING"
+                ).format(table),
+                (e.originator_id, e.oin, e.name, e.kind, list(e.gemeenten)),
+            )
+        elif isinstance(e, Partner.Changed):
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET name = %s, kind = %s, gemeenten = %s WHERE partner_id = %s"
+                ).format(table),
+                (e.name, e.kind, list(e.gemeenten), e.originator_id),
+            )
+
+
+def list_partners(cur: Cursor, gemeenten: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The partners that work for any of `gemeenten`, by name."""
+    cur.execute(
+        "SELECT oin, name, kind, gemeenten FROM consent.partner_index"
+        " WHERE gemeenten && %s::text[] ORDER BY lower(name), oin",
+        (list(gemeenten),),
+    )
+    return [
+        {"oin": r["oin"], "name": r["name"], "kind": r["kind"], "gemeenten": sorted(r["gemeenten"])}
+        for r in cur.fetchall()
+    ]
+
+
+PROJECTIONS = (ConsentIndex(), PartnerIndex())

@@ -9,6 +9,7 @@ from typing import Any
 from nameko.timer import timer
 
 from services.common import settings
+from services.common.access import Action, require
 from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import command, consume, rpc
 from services.common.errors import EXPECTED
@@ -17,7 +18,7 @@ from services.common.service import ChainService
 from services.common.topology import CONSUMES
 from services.consent.application import Consent
 from services.consent.events import PUBLICATIONS
-from services.consent.projections import PROJECTIONS, expiry_candidates
+from services.consent.projections import PROJECTIONS, expiry_candidates, list_partners
 from services.consent.relay import PartnerFeedRelay
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,18 @@ class ConsentService(ChainService):
     @command(expected_exceptions=EXPECTED)
     def register_partner(self, data: Any) -> dict[str, Any]:
         return self.chain.app.register_partner(self.chain.ctx, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def partners(self) -> dict[str, Any]:
+        """The partners working for any gemeente the admin acts for."""
+        ctx = require(self.chain.ctx, Action.MANAGE_PARTNERS)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return {"partners": list_partners(cur, ctx.actor.gemeenten)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def partner_subscriptions(self, oin: str) -> dict[str, Any]:
+        return self.chain.app.partner_subscriptions(self.chain.ctx, oin)
 
     @command(expected_exceptions=EXPECTED)
     def subscribe(self, oin: str, data: Any) -> dict[str, Any]:

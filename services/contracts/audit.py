@@ -126,3 +126,55 @@ class Inzage(Answer):
     verwerkingen: list[Verwerking]
     ontvangers: list[dict[str, str | None]]
     inzage_door: list[dict[str, str | None]]
+
+
+class VerificationFinding(Answer):
+    seq: int | None = Field(description="The first bad entry; null when it is about the ledger.")
+    kind: Literal[
+        "changed", "missing", "inserted", "out-of-place", "truncated", "rewritten", "bad-signature"
+    ]
+    detail: str
+
+
+class Verification(Answer):
+    """One recomputation of the whole chain against the checkpoints, and what it found."""
+
+    verified_at: AwareDatetime
+    verified_by: str = Field(description="`audit` (its timer) or `wegwijs audit verify`.")
+    outside_checkpoints: bool = Field(
+        description="Checked against checkpoints kept outside (a file), not the stored ones."
+    )
+    clean: bool
+    entries: int = Field(description="Entries that chained before the first bad one, or all.")
+    checkpoints: int = Field(description="Checkpoints checked.")
+    findings: list[VerificationFinding]
+
+
+class CheckpointShown(Answer):
+    number: int
+    size: int = Field(description="The entries it signs: the ledger up to this `seq`.")
+    head_hash: str
+    signed_at: AwareDatetime
+    key_id: str
+    signature_valid: bool = Field(description="Its signature holds for the audit service's key.")
+
+
+class AuditSchedule(Answer):
+    verify_seconds: int
+    checkpoint_seconds: int
+    checkpoint_entries: int
+
+
+class AuditStatus(Answer):
+    """The ledger's integrity: its size, its signed checkpoints and the latest verifications. Of
+    the whole chain (every gemeente's entries are in it): counts and hashes, no entry's content."""
+
+    entries: int = Field(description="The ledger's size: the `seq` of its last entry.")
+    last_entry_at: AwareDatetime | None = Field(description="When the last entry was written.")
+    key_id: str = Field(description="The key checkpoints are signed and checked with now.")
+    checkpoint_count: int
+    unsigned_entries: int = Field(description="Entries after the last checkpoint.")
+    checkpoints: list[CheckpointShown] = Field(description="The latest ten, newest first.")
+    last_verification: Verification | None = Field(description="null: never verified yet.")
+    verifications: list[Verification] = Field(description="The latest ten, newest first.")
+    schedule: AuditSchedule

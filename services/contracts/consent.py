@@ -345,6 +345,12 @@ class Partner(Answer):
     gemeenten: list[str]
 
 
+class PartnerList(Answer):
+    """The partner organisations that work for a gemeente the caller acts for, by name."""
+
+    partners: list[Partner]
+
+
 class SubscriptionRequest(Body):
     """A channel, the event types and gemeenten wanted of it, and the purpose they are
     received for."""
@@ -378,6 +384,14 @@ class Subscription(Answer):
     types: list[str]
     gemeenten: list[str]
     purpose: str
+
+
+class PartnerSubscriptions(Answer):
+    """A partner organisation and its subscriptions (those of the gemeenten the caller acts
+    for)."""
+
+    partner: Partner
+    subscriptions: list[Subscription]
 
 
 class PartnerEvent(Answer):

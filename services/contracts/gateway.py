@@ -3,7 +3,7 @@ client may ask of its own command, and the platform's health."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -57,3 +57,40 @@ class Health(Answer):
     status: Literal["ok", "down"]
     checks: dict[str, Literal["ok", "down"]]
     details: dict[str, Any] | None = None
+
+
+# the werkvoorraad: a regievoerder's work across intake and pip --------------------------------
+WorklistKey = Literal[
+    "pip_deadline_missed",
+    "pip_deadline_soon",
+    "pip_to_establish",
+    "intake_open",
+    "signals_new",
+    "termijn_ending",
+]
+
+
+class WorklistItem(Answer):
+    dossier_id: UUID
+    gemeente: str
+    given_name: str
+    family_name: str
+    on: date | None = Field(
+        None,
+        description="The date the item is about: the PIP's deadline, the termijn's end, the"
+        " registration or the latest signal.",
+    )
+
+
+class Worklist(Answer):
+    key: WorklistKey
+    count: int = Field(description="How many dossiers are on the list; `items` shows the first 50.")
+    items: list[WorklistItem]
+
+
+class Werkvoorraad(Answer):
+    """The work of the caller's gemeenten: PIP deadlines missed and within two weeks, PIPs to
+    establish, brede intakes not completed, new signals, inburgeringstermijnen ending within
+    six months."""
+
+    lists: list[Worklist]

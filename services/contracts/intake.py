@@ -455,8 +455,36 @@ class ToetsResult(Answer):
 class PracticalItemState(Answer):
     item: PracticalItem
     label: str
+    domain: LifeDomain = Field(description="The life domain whose facts opened it.")
     open: bool
     note: str | None = None
+    may_close: bool = Field(
+        description="Whether the caller may close it: open, and the regievoerder (any item) or"
+        " the klantmanager (the items of financien).",
+    )
+
+
+class OpenPracticalItem(Answer):
+    dossier_id: UUID
+    gemeente: str
+    given_name: str
+    family_name: str
+    item: PracticalItem
+    label: str
+    domain: LifeDomain = Field(description="The life domain whose facts opened it.")
+    opened_at: datetime
+    may_close: bool = Field(
+        description="Whether the caller may close it (closePracticalItem): the regievoerder any"
+        " item, the klantmanager the items of financien."
+    )
+
+
+class OpenPracticalItems(Answer):
+    """The open practical items of the caller's gemeenten, of the life domains their role may
+    see (no health items for a klantmanager)."""
+
+    count: int = Field(description="How many are open; `items` shows the first 200.")
+    items: list[OpenPracticalItem] = Field(description="Longest open first.")
 
 
 class RouteAdvice(Answer):

@@ -278,6 +278,10 @@ class ProposalToOrganisation(Answer):
     candidate_id: UUID
     told: ToldOnProposal
     status: OpenStatus
+    answered: dict[Side, bool] = Field(
+        description="Which side accepted so far: the organisation's coordinator answers a"
+        " proposal once, while its status is voorgesteld and `aanbieder` is not named here."
+    )
     proposed_at: datetime
     started_on: Date | None
 
@@ -293,6 +297,23 @@ class Offer(Answer):
         " gemeente of the pool; `told` is what it was told of the person (the Dutch level where"
         " the protocol or consent allowed). A logged read."
     )
+
+
+class OwnGuidance(Answer):
+    """A guidance the caller gives now, as the person's active guide."""
+
+    dossier_id: UUID
+    gemeente: str
+    guide_id: UUID = Field(description="The caller's guide record the guidance runs on.")
+    proposal_id: UUID
+    since: Date
+
+
+class OwnGuidances(Answer):
+    """The guidances the calling begeleider gives now (their account and organisation): only
+    active ones, earliest first. Names are not here: the dossier's view gives them."""
+
+    guidances: list[OwnGuidance]
 
 
 # a person's matching profile and ranking ---------------------------------------------------------

@@ -112,3 +112,25 @@ DossierId = Annotated[
     UUID,
     Field(description="The dossier's pseudonymous id; the only identifier that leaves intake."),
 ]
+
+# Languages by their ISO 639 code, written out in Dutch: in matching's explanations and on the
+# Werkplek's pages.
+LANGUAGE_NAMES = {
+    "am": "Amhaars",
+    "ar": "Arabisch",
+    "de": "Duits",
+    "en": "Engels",
+    "es": "Spaans",
+    "fa": "Farsi",
+    "fr": "Frans",
+    "ku": "Koerdisch",
+    "nl": "Nederlands",
+    "prs": "Dari",
+    "ps": "Pasjtoe",
+    "ru": "Russisch",
+    "so": "Somalisch",
+    "ti": "Tigrinya",
+    "tr": "Turks",
+    "uk": "Oekraïens",
+    "ur": "Urdu",
+}

@@ -8,10 +8,15 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import (
+    Action,
+    may_close_practical_item,
+    require,
+    require_for_gemeente,
+)
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import NotFound
+from services.common.errors import Forbidden, NotFound
 from services.common.fields import validated
 from services.contracts.intake import Attendance, ClosingNote, SanctionDecision
 from services.intake.brede_intake import (
@@ -64,8 +69,17 @@ class BredeIntakeUseCases:
     def close_practical_item(
         self, ctx: CommandContext, dossier_id: str, item: str, data: Any
     ) -> dict[str, Any]:
+        """Close an open practical item with a note on how it was resolved: the regievoerder
+        any item, the klantmanager those of their domain (`may_close_practical_item`)."""
         note = validated(ClosingNote, data).note.strip()
-        return self._change_intake(ctx, dossier_id, lambda i: i.close_practical_item(item, note))
+        rule = PRACTICAL_ITEMS.get(item)
+
+        def close(intake: BredeIntake) -> None:
+            if rule is not None and not may_close_practical_item(ctx.actor.roles, rule.domain):
+                raise Forbidden(f"your role does not close practical items of {rule.domain}")
+            intake.close_practical_item(item, note)
+
+        return self._change_intake(ctx, dossier_id, close, Action.CLOSE_PRACTICAL_ITEM)
 
     def plan_conversation(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         invitation = parse_invitation(data)
@@ -119,11 +133,15 @@ class BredeIntakeUseCases:
         return self._intake_view(ctx, intake)
 
     def _change_intake(
-        self, ctx: CommandContext, dossier_id: str, change: Callable[[BredeIntake], Any]
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        change: Callable[[BredeIntake], Any],
+        action: Action = Action.RECORD_INTAKE,
     ) -> dict[str, Any]:
-        require(ctx, Action.RECORD_INTAKE)
+        require(ctx, action)
         dossier = self._get(dossier_id)
-        require_for_gemeente(ctx, Action.RECORD_INTAKE, dossier.gemeente)
+        require_for_gemeente(ctx, action, dossier.gemeente)
         intake = self._update(
             ctx.for_activity(self.ACTIVITY),
             lambda: self._load_or(intake_id(dossier.id), BredeIntake, dossier),
@@ -158,8 +176,11 @@ class BredeIntakeUseCases:
                 {
                     "item": item,
                     "label": PRACTICAL_ITEMS[item].label,
+                    "domain": PRACTICAL_ITEMS[item].domain,
                     "open": state["open"],
                     "note": state["note"],
+                    "may_close": state["open"]
+                    and may_close_practical_item(ctx.actor.roles, PRACTICAL_ITEMS[item].domain),
                 }
                 for item, state in intake.practical_items.items()
             ],

@@ -10,14 +10,16 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from services.common.projection import Projection
+from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
+from services.intake.signals import SignalLog
 
 
 class DossierIndex(Projection):
     """Which dossiers each gemeente has: the list a regievoerder starts from."""
 
     name = "dossier_index"
-    tables = ("dossier_index",)
+    tables = ("dossier_index", "practical_item_index")
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "dossier_index")
@@ -42,9 +44,78 @@ class DossierIndex(Projection):
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (v_nummer)").format(
                 sql.Identifier("dossier_index_v_nummer"), table
             ),
+            # Added with the werkvoorraad (issue 16): where the brede intake and the signals
+            # stand. A database made before: `wegwijs rebuild dossier_index` fills them.
+            *(
+                sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} " + kind).format(
+                    table, sql.Identifier(column)
+                )
+                for column, kind in (
+                    ("intake_id", "uuid"),
+                    ("intake_completed_at", "timestamptz"),
+                    ("signal_log_id", "uuid"),
+                    ("last_signal_at", "timestamptz"),
+                    ("signals_read_at", "timestamptz"),
+                )
+            ),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (intake_id)").format(
+                sql.Identifier("dossier_index_intake"), table
+            ),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (signal_log_id)").format(
+                sql.Identifier("dossier_index_signal_log"), table
+            ),
+            # The open practical items of each brede intake (issue 16: the klantmanager's
+            # list). A database made before: `wegwijs rebuild dossier_index` fills it.
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " intake_id uuid NOT NULL,"
+                " item text NOT NULL,"
+                " opened_at timestamptz NOT NULL,"
+                " PRIMARY KEY (intake_id, item))"
+            ).format(sql.Identifier(schema, "practical_item_index")),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (item, opened_at)").format(
+                sql.Identifier("practical_item_index_item"),
+                sql.Identifier(schema, "practical_item_index"),
+            ),
         ]
 
     def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
+        table = sql.Identifier(schema, "dossier_index")
+
+        def mark(assignment: str, key: str, value: Any, *values: Any) -> None:
+            cur.execute(
+                sql.SQL("UPDATE {} SET " + assignment + " WHERE {} = %s").format(
+                    table, sql.Identifier(key)
+                ),
+                (*values, value),
+            )
+
+        e, when = domain_event, domain_event.timestamp
+        if isinstance(e, BredeIntake.Started):
+            mark("intake_id = %s", "dossier_id", e.dossier_id, e.originator_id)
+        elif isinstance(e, BredeIntake.Completed):
+            mark("intake_completed_at = %s", "intake_id", e.originator_id, when)
+        elif isinstance(e, SignalLog.Opened):
+            mark("signal_log_id = %s", "dossier_id", e.dossier_id, e.originator_id)
+        elif isinstance(e, SignalLog.SignalGiven):
+            mark("last_signal_at = %s", "signal_log_id", e.originator_id, when)
+        elif isinstance(e, SignalLog.SignalsRead):
+            mark("signals_read_at = %s", "signal_log_id", e.originator_id, when)
+        elif isinstance(e, BredeIntake.PracticalItemOpened):
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (intake_id, item, opened_at) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (intake_id, item) DO UPDATE SET opened_at = EXCLUDED.opened_at"
+                ).format(sql.Identifier(schema, "practical_item_index")),
+                (e.originator_id, e.item, when),
+            )
+        elif isinstance(e, BredeIntake.PracticalItemClosed):
+            cur.execute(
+                sql.SQL("DELETE FROM {} WHERE intake_id = %s AND item = %s").format(
+                    sql.Identifier(schema, "practical_item_index")
+                ),
+                (e.originator_id, e.item),
+            )
         if isinstance(domain_event, Dossier.JoinedHousehold):
             cur.execute(
                 sql.SQL(
@@ -138,6 +209,87 @@ def list_dossiers(
 
 def _like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+WORKLIST_LIMIT = 50
+_WORKLISTS = {
+    # registered, the brede intake not completed: oldest registration first
+    "intake_open": ("intake_completed_at IS NULL", "registered_at"),
+    # a signal given since anyone last read the dossier's signals
+    "signals_new": (
+        "last_signal_at > coalesce(signals_read_at, '-infinity'::timestamptz)",
+        "last_signal_at",
+    ),
+}
+
+
+def worklist(
+    cur: Cursor, gemeenten: tuple[str, ...], named: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """Intake's lists of the werkvoorraad (count, and the first WORKLIST_LIMIT with the moment
+    each is about), and the name and gemeente of each dossier in them and in `named` (the
+    dossiers of pip's lists), of the gemeenten only."""
+    lists = {}
+    for key, (condition, moment) in _WORKLISTS.items():
+        cur.execute(
+            f"SELECT dossier_id, {moment} AS at, count(*) OVER () AS total"
+            f" FROM intake.dossier_index WHERE gemeente = ANY(%s) AND {condition}"
+            " ORDER BY at, dossier_id LIMIT %s",
+            (list(gemeenten), WORKLIST_LIMIT),
+        )
+        rows = cur.fetchall()
+        lists[key] = {
+            "count": rows[0]["total"] if rows else 0,
+            "items": [
+                {"dossier_id": str(r["dossier_id"]), "on": r["at"].date().isoformat()} for r in rows
+            ],
+        }
+    wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
+    cur.execute(
+        "SELECT dossier_id, gemeente, given_name, family_name FROM intake.dossier_index"
+        " WHERE dossier_id = ANY(%s) AND gemeente = ANY(%s)",
+        (list(wanted), list(gemeenten)),
+    )
+    names = {
+        str(r["dossier_id"]): {
+            "gemeente": r["gemeente"],
+            "given_name": r["given_name"],
+            "family_name": r["family_name"],
+        }
+        for r in cur.fetchall()
+    }
+    return lists, names
+
+
+PRACTICAL_ITEMS_LIMIT = 200
+
+
+def open_practical_items(
+    cur: Cursor, gemeenten: tuple[str, ...], items: list[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many of `items` are open in the brede intakes of the gemeenten, and the first
+    PRACTICAL_ITEMS_LIMIT of them, longest open first, with the person's name."""
+    cur.execute(
+        "SELECT d.dossier_id, d.gemeente, d.given_name, d.family_name, p.item, p.opened_at,"
+        " count(*) OVER () AS total"
+        " FROM intake.practical_item_index p"
+        " JOIN intake.dossier_index d ON d.intake_id = p.intake_id"
+        " WHERE d.gemeente = ANY(%s) AND p.item = ANY(%s)"
+        " ORDER BY p.opened_at, d.dossier_id, p.item LIMIT %s",
+        (list(gemeenten), list(items), PRACTICAL_ITEMS_LIMIT),
+    )
+    rows = cur.fetchall()
+    return (rows[0]["total"] if rows else 0), [
+        {
+            "dossier_id": str(r["dossier_id"]),
+            "gemeente": r["gemeente"],
+            "given_name": r["given_name"],
+            "family_name": r["family_name"],
+            "item": r["item"],
+            "opened_at": r["opened_at"].isoformat(),
+        }
+        for r in rows
+    ]
 
 
 def household_members(cur: Cursor, household_id: Any) -> list[dict[str, Any]]:

@@ -14,7 +14,15 @@ from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
 from services.intake.application import Intake
 from services.intake.events import PUBLICATIONS
-from services.intake.projections import DossierIndex, Search, household_members, list_dossiers
+from services.intake.projections import (
+    DossierIndex,
+    Search,
+    household_members,
+    list_dossiers,
+    open_practical_items,
+    worklist,
+)
+from services.intake.views import open_item_as_seen, readable_practical_items
 
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
@@ -64,6 +72,28 @@ class IntakeService(ChainService):
         search = Search.of(q, self.chain.app.bsn_claimant)
         with self.chain.runtime.db.transaction() as cur:
             return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def worklist(self, named: list[str]) -> dict[str, Any]:
+        """Intake's part of the werkvoorraad, with the names of its dossiers and of `named`."""
+        ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            lists, names = worklist(cur, ctx.actor.gemeenten, [str(n) for n in named][:500])
+        return {"lists": lists, "names": names}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def practical_items(self) -> dict[str, Any]:
+        """The open practical items of the actor's gemeenten, of the life domains their role
+        may see (`visibility.py`), each saying whether they close it."""
+        ctx = require(self.chain.ctx, Action.READ_INTAKE)
+        roles = ctx.actor.roles
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            count, rows = open_practical_items(
+                cur, ctx.actor.gemeenten, readable_practical_items(roles)
+            )
+        return {"count": count, "items": [open_item_as_seen(row, roles) for row in rows]}
 
     # the brede intake ----------------------------------------------------------------------
     @command(expected_exceptions=EXPECTED)

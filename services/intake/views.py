@@ -13,9 +13,10 @@ from typing import Any
 
 from eventsourcing.domain import event
 
+from services.common.access import may_close_practical_item
 from services.common.aggregate import ChainAggregate
 from services.common.visibility import CATEGORIES, may_see_domain, visible_categories
-from services.intake.life_domains import PRACTICAL_ITEMS
+from services.intake.life_domains import PRACTICAL_ITEMS, PRACTICAL_RULES
 
 _VIEWS_NAMESPACE = uuid.UUID("c3e1f0a2-5b4d-4c6e-9f8a-1b2c3d4e5f60")
 # The categories a view can show: it shows no sanctions (handhaving).
@@ -95,6 +96,23 @@ def visible_items(items: list[dict[str, Any]], roles: tuple[str, ...]) -> list[d
     """The practical items of the domains `roles` may see (an open "no health insurance" is
     health)."""
     return [i for i in items if may_see_domain(roles, PRACTICAL_ITEMS[i["item"]].domain)]
+
+
+def readable_practical_items(roles: tuple[str, ...]) -> list[str]:
+    """The practical items of the life domains `roles` may see."""
+    return [rule.item for rule in PRACTICAL_RULES if may_see_domain(roles, rule.domain)]
+
+
+def open_item_as_seen(row: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:
+    """An open practical item of a list, with its label and domain, and whether the reader
+    closes it."""
+    rule = PRACTICAL_ITEMS[row["item"]]
+    return {
+        **row,
+        "label": rule.label,
+        "domain": rule.domain,
+        "may_close": may_close_practical_item(roles, rule.domain),
+    }
 
 
 class ReadLog(ChainAggregate):

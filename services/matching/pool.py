@@ -186,13 +186,15 @@ class ProposalInbox(Projection):
             )
         elif isinstance(e, Guidance.Answered):
             # The status follows the aggregate's rule: a decline ends it, two accepts accept it.
+            # One accept is `voorgesteld-<side>`, so the coordinator knows whether they answered
+            # (`voorgesteld-half`, from before the side was kept, is one accept too).
             cur.execute(
                 sql.SQL(
                     "UPDATE {} SET status = CASE WHEN NOT %s THEN 'afgewezen'"
-                    " WHEN status = 'voorgesteld-half' THEN 'geaccepteerd'"
-                    " ELSE 'voorgesteld-half' END WHERE proposal_id = %s"
+                    " WHEN status LIKE 'voorgesteld-%%' THEN 'geaccepteerd'"
+                    " ELSE 'voorgesteld-' || %s END WHERE proposal_id = %s"
                 ).format(table),
-                (e.accepted, e.proposal_id),
+                (e.accepted, e.side, e.proposal_id),
             )
         elif isinstance(e, Guidance.Started):
             cur.execute(
@@ -231,9 +233,47 @@ def organisation_proposals(cur: Cursor, organisation: str, schema: str = "matchi
             "dossier_id": str(row["dossier_id"]),
             "candidate_id": str(row["candidate_id"]),
             # Half-answered is still "voorgesteld" to the reader, as on the aggregate.
-            "status": "voorgesteld" if row["status"] == "voorgesteld-half" else row["status"],
+            "status": row["status"].partition("-")[0],
+            "answered": _answered(row["status"]),
             "proposed_at": row["proposed_at"].isoformat(),
             "started_on": row["started_on"].isoformat() if row["started_on"] else None,
+        }
+        for row in cur.fetchall()
+    ]
+
+
+def _answered(status: str) -> dict[str, bool]:
+    """Which sides accepted, by the inbox's status (only accepts keep a proposal open)."""
+    if status in ("geaccepteerd", "gestart"):
+        return {"persoon": True, "aanbieder": True}
+    side = status.partition("-")[2]
+    return {side: True} if side in ("persoon", "aanbieder") else {}
+
+
+def guide_guidances(
+    cur: Cursor, organisation: str, user_id: str, schema: str = "matching"
+) -> list[dict[str, Any]]:
+    """The guidances running now whose guide is the account `user_id` of `organisation` (the
+    rule of the active guide: their account and their organisation), earliest first."""
+    if not user_id or not organisation:
+        return []
+    cur.execute(
+        sql.SQL(
+            "SELECT p.dossier_id, p.gemeente, p.candidate_id, p.proposal_id, p.started_on"
+            " FROM {} p JOIN {} g ON g.id = p.candidate_id"
+            " WHERE p.kind = 'begeleider' AND p.status = 'gestart' AND p.organisation = %s"
+            " AND g.organisation = %s AND g.details->>'user_id' = %s"
+            " ORDER BY p.started_on, p.dossier_id"
+        ).format(sql.Identifier(schema, "proposal_inbox"), sql.Identifier(schema, "pool_guides")),
+        (organisation, organisation, user_id),
+    )
+    return [
+        {
+            "dossier_id": str(row["dossier_id"]),
+            "gemeente": row["gemeente"],
+            "guide_id": str(row["candidate_id"]),
+            "proposal_id": str(row["proposal_id"]),
+            "since": row["started_on"].isoformat(),
         }
         for row in cur.fetchall()
     ]

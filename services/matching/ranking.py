@@ -16,25 +16,9 @@ from datetime import date
 from typing import Any, get_args
 
 from services.contracts.matching import PlacementKind
-from services.contracts.values import CEFR
+from services.contracts.values import CEFR, LANGUAGE_NAMES
 
 LEVEL = {name: rank for rank, name in enumerate(CEFR)}
-LANGUAGE_NAMES = {
-    "am": "Amhaars",
-    "ar": "Arabisch",
-    "en": "Engels",
-    "fa": "Farsi",
-    "fr": "Frans",
-    "ku": "Koerdisch",
-    "nl": "Nederlands",
-    "prs": "Dari",
-    "ps": "Pasjtoe",
-    "ru": "Russisch",
-    "so": "Somalisch",
-    "ti": "Tigrinya",
-    "tr": "Turks",
-    "uk": "Oekraïens",
-}
 PLACEMENT_KINDS: tuple[str, ...] = get_args(PlacementKind)
 # Which kinds of placement fit each Piëzo phase (2 learning volunteer work, 3 volunteer work or an
 # internship, 4 paid work or education). Phases 0 and 1 are about home, trust and a meaningful day:

@@ -22,6 +22,7 @@ from services.matching.events import PUBLICATIONS
 from services.matching.pool import (
     PROJECTIONS,
     PostgresPool,
+    guide_guidances,
     organisation_items,
     organisation_proposals,
 )
@@ -145,6 +146,15 @@ class MatchingService(ChainService):
             # A guide sees only what the protocol and the person's consents allow.
             withhold(self.consent.withheld_from_guide(dossier_id))
         return self.chain.app.guidance(ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def own_guidance(self) -> dict[str, Any]:
+        """The guidances the calling begeleider gives now (read model `proposal_inbox` with
+        the guides of `pool_guides`): their account and organisation, as `is_active_guide`."""
+        ctx = require(self.chain.ctx, Action.LOG_ACTIVITY)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return {"guidances": guide_guidances(cur, ctx.actor.organisation, ctx.actor.user_id)}
 
     @rpc(expected_exceptions=EXPECTED)
     def is_active_guide(self, dossier_id: str) -> bool:

@@ -186,3 +186,53 @@ def monitoring_candidates(cur: Cursor, today: date, horizon_days: int) -> list[s
         {"horizon": today + timedelta(days=horizon_days)},
     )
     return [str(row["dossier_id"]) for row in cur.fetchall()]
+
+
+# The werkvoorraad: each list of a regievoerder's work that pip knows, its condition on
+# pip_overview and the date each item is about (earliest first).
+WORKLIST_LIMIT = 50
+_WORKLISTS = {
+    "pip_deadline_missed": (
+        "status = 'concept' AND deadline < %(today)s",
+        "deadline",
+    ),
+    "pip_deadline_soon": (
+        "status = 'concept' AND deadline BETWEEN %(today)s AND %(soon)s",
+        "deadline",
+    ),
+    "pip_to_establish": ("status = 'concept'", "coalesce(deadline, legal_deadline)"),
+    "termijn_ending": (
+        "status = 'vastgesteld' AND termijn_end BETWEEN %(today)s AND %(half_year)s",
+        "termijn_end",
+    ),
+}
+
+
+def worklist(cur: Cursor, gemeenten: tuple[str, ...], today: date) -> dict[str, dict[str, Any]]:
+    """Per list: how many PIPs of the gemeenten are on it, and the first WORKLIST_LIMIT of them
+    (dossier id and the date it is about): deadlines missed and within two weeks, drafts to
+    establish, inburgeringstermijnen ending within six months."""
+    bounds = {
+        "today": today,
+        "soon": today + timedelta(days=14),
+        "half_year": today + timedelta(days=183),
+        "gemeenten": list(gemeenten),
+        "limit": WORKLIST_LIMIT,
+    }
+    lists = {}
+    for key, (condition, day) in _WORKLISTS.items():
+        cur.execute(
+            f"SELECT dossier_id, {day} AS on_day, count(*) OVER () AS total"
+            f" FROM pip.pip_overview WHERE gemeente = ANY(%(gemeenten)s) AND {condition}"
+            " ORDER BY on_day NULLS LAST, dossier_id LIMIT %(limit)s",
+            bounds,
+        )
+        rows = cur.fetchall()
+        lists[key] = {
+            "count": rows[0]["total"] if rows else 0,
+            "items": [
+                {"dossier_id": str(r["dossier_id"]), "on": r["on_day"] and r["on_day"].isoformat()}
+                for r in rows
+            ],
+        }
+    return lists

@@ -21,7 +21,7 @@ from services.common.service import ChainService
 from services.common.topology import CONSUMES
 from services.pip.application import Pips
 from services.pip.events import PUBLICATIONS
-from services.pip.projections import PROJECTIONS, monitoring_candidates
+from services.pip.projections import PROJECTIONS, monitoring_candidates, worklist
 from services.pip.reports import gemeente_report, region_report
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,14 @@ class PipService(ChainService):
                 cur, list(region.codes()), ctx.actor.gemeenten, today_in_amsterdam()
             )
         return {"region": region.name, **report}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def worklist(self) -> dict[str, Any]:
+        """The PIP part of the werkvoorraad of the actor's gemeenten."""
+        ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return worklist(cur, ctx.actor.gemeenten, today_in_amsterdam())
 
     # monitoring ---------------------------------------------------------------------------------
     @timer(interval=float(settings.MONITOR_SECONDS.get()))

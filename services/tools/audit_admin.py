@@ -71,16 +71,34 @@ def cmd_verify(args: argparse.Namespace) -> int:
         else:
             checkpoints = ledger.checkpoints()
         report = ledger.verify_all(checkpoints, public_key)
+        recorded = _record(ledger, report, outside=bool(args.checkpoints))
     finally:
         ledger.db.close()
     for finding in report.findings:
         print(f"audit verify: {finding}", file=sys.stderr)
+    if not recorded:
+        print("audit verify: the outcome could not be recorded for the auditors", file=sys.stderr)
     state = "clean" if report.clean else "TAMPERED"
     print(
         f"audit verify: {state}: {report.checked} entries chained, "
         f"{report.checkpoints} checkpoints checked"
     )
     return 0 if report.clean else 1
+
+
+def _record(ledger: Any, report: Any, outside: bool) -> bool:
+    """Keep the outcome in `audit.verifications`, where auditors see it (GET
+    /api/v1/audit/status). A ledger that cannot take it (a read-only copy) is still verified."""
+    import psycopg
+
+    from services.audit import verifications
+
+    try:
+        with ledger.db.transaction() as cur:
+            verifications.record(cur, report, verifications.BY_CLI, outside_checkpoints=outside)
+    except psycopg.Error:
+        return False
+    return True
 
 
 # `wegwijs audit entries` options and the API's filters they become.

@@ -24,12 +24,13 @@ from starlette.routing import Route
 
 from services.common import settings
 from services.common.errors import ChainError
-from services.werkplek import texts
+from services.werkplek import begeleiding, beheer, beleid, klantmanager, pages, texts, toezicht
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.login import Provider
-from services.werkplek.pages import PAGES
 from services.werkplek.sessions import IDLE_SECONDS, Session, Sessions
 
+# Each part of the Werkplek: its pages and its menu entries.
+AREAS = (pages, klantmanager, begeleiding, beleid, toezicht, beheer)
 HERE = Path(__file__).resolve().parent
 COOKIE = "werkplek_sessie"
 LOGIN_COOKIE = "werkplek_login"
@@ -90,6 +91,18 @@ class Werkplek:
             session.id_token = tokens.id_token
         return Gateway(self.client, self.gateway_url, session.access_token)
 
+    def menu(self, session: Session | None) -> list[tuple[str, str]]:
+        """The menu entries of the person's roles: (label, path)."""
+        if session is None:
+            return []
+        roles = set(session.roles)
+        return [
+            (label, path)
+            for area in AREAS
+            for label, path, allowed in area.MENU
+            if roles & set(allowed)
+        ]
+
     def render(
         self,
         request: Request,
@@ -103,6 +116,7 @@ class Werkplek:
             session=session,
             path=request.url.path,
             region=texts.region_name(),
+            menu=self.menu(session),
             **context,
         )
         return HTMLResponse(html, status_code=status)
@@ -324,7 +338,11 @@ def create_app() -> Callable:
         Route("/auth/callback", callback),
         Route("/uitloggen", logout, methods=["POST"]),
         Route("/uitgelogd", logged_out),
-        *(Route(path, page(handler), methods=methods) for path, handler, methods in PAGES),
+        *(
+            Route(path, page(handler), methods=methods)
+            for area in AREAS
+            for path, handler, methods in area.PAGES
+        ),
     ]
     starlette = Starlette(routes=routes, lifespan=lifespan)
     return _with_headers(starlette, settings.OIDC_ISSUER.get())

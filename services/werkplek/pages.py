@@ -4,12 +4,14 @@ Dutch HTML. A page handler takes (request, werkplek, session, gateway, form)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, get_args
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.contracts import intake as intake_contract
+from services.contracts import pip as pip_contract
 from services.werkplek import texts
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.sessions import Session
@@ -27,16 +29,34 @@ REGISTRATION = (
 )
 
 
+# The werkvoorraad's lists: a heading, and what the date of an item is.
+WORKLISTS = {
+    "pip_deadline_missed": ("PIP niet op tijd vastgesteld", "Termijn was"),
+    "pip_deadline_soon": ("PIP vaststellen binnen 2 weken", "Uiterlijk"),
+    "signals_new": ("Nieuwe signalen", "Laatste signaal"),
+    "intake_open": ("Brede intake nog niet afgerond", "Ingeschreven op"),
+    "pip_to_establish": ("PIP nog vast te stellen", "Uiterlijk"),
+    "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
+}
+
+
 async def start(
     request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
 ) -> Response:
     """The start page: the werkvoorraad of a regievoerder or klantmanager."""
-    listed = await gateway.get(DOSSIERS, limit=20) if _reads_dossiers(session) else None
+    if not _reads_dossiers(session):
+        menu = werkplek.menu(session)
+        if menu:  # another role starts on its own first page
+            return RedirectResponse(menu[0][1], status_code=303)
+    lists = []
+    if _reads_dossiers(session):
+        lists = (await gateway.get("/api/v1/werkvoorraad"))["lists"]
     return werkplek.render(
         request,
         "start.html",
         session=session,
-        dossiers=(listed or {}).get("dossiers", []),
+        lists=lists,
+        titles=WORKLISTS,
         reads_dossiers=_reads_dossiers(session),
     )
 
@@ -94,23 +114,209 @@ async def dossier(
     dossier_id = request.path_params["dossier_id"]
     person = await gateway.get(f"{DOSSIERS}/{dossier_id}")
     household = await _optional(gateway, f"{DOSSIERS}/{dossier_id}/household")
-    pip = await _optional(gateway, f"{DOSSIERS}/{dossier_id}/pip")
+    shown = await _optional(gateway, f"{DOSSIERS}/{dossier_id}/pip")
     return werkplek.render(
         request,
         "dossier.html",
         session=session,
         person=person,
         household=household,
-        pip=pip,
+        pip=shown,
         new=request.query_params.get("nieuw") == "1",
+        tabs=[(f"/dossiers/{dossier_id}{suffix}", label) for suffix, label in TABS],
     )
 
 
-async def _optional(gateway: Gateway, path: str) -> Any:
+# The dossier's tabs: (path under /dossiers/{id}, label).
+TABS = (
+    ("", "Persoon"),
+    ("/intake", "Brede intake"),
+    ("/signalen", "Signalen"),
+    ("/pip", "PIP"),
+    ("/toestemmingen", "Toestemmingen"),
+    ("/praktische-zaken", "Praktische zaken"),
+)
+LBT_OUTCOMES = get_args(intake_contract.ToetsOutcome)
+SIGNAL_DOMAINS = intake_contract.SIGNAL_DOMAINS
+SENSITIVITIES = get_args(intake_contract.Sensitivity)
+GOAL_DOMAINS = get_args(pip_contract.GoalDomain)
+OWNER_ROLES = get_args(pip_contract.OwnerRole)
+
+
+async def _tab(
+    request: Request,
+    werkplek: Any,
+    session: Session,
+    gateway: Gateway,
+    template: str,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    """A tab of the dossier page: the person's name above it, the tabs, then `template`."""
+    dossier_id = request.path_params["dossier_id"]
+    person = await gateway.get(f"{DOSSIERS}/{dossier_id}")
+    return werkplek.render(
+        request,
+        template,
+        session=session,
+        status=status,
+        person=person,
+        tabs=[(f"/dossiers/{dossier_id}{suffix}", label) for suffix, label in TABS],
+        **context,
+    )
+
+
+def _problems(problem: Problem) -> dict[str, str]:
+    """The gateway's refusal of a form, per field (the path's first part), in Dutch."""
+    if problem.status not in (400, 409, 422):
+        raise problem
+    found: dict[str, str] = {}
+    for name, detail in problem.field_errors().items():
+        field = name.replace("/", "_")
+        found.setdefault(field, texts.field_problem(name.split("/")[-1], detail))
+    if problem.status == 409 and not found:
+        found["_"] = "Dit kan nu niet: " + (problem.detail or "het dossier is intussen veranderd.")
+    return found
+
+
+async def brede_intake(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """The brede intake: each part and who recorded it; the leerbaarheidstoets and completing
+    the intake as forms."""
+    path = f"{DOSSIERS}/{request.path_params['dossier_id']}/intake"
+    problems: dict[str, str] = {}
+    values = {k: str(v) for k, v in (form or {}).items()}
+    if form is not None:
+        try:
+            if values.get("actie") == "afronden":
+                await gateway.send("POST", f"{path}/complete", {})
+            else:
+                body = {"taken_on": values.get("taken_on", ""), "outcome": values.get("outcome")}
+                await gateway.send("PUT", f"{path}/leerbaarheidstoets", body)
+        except Problem as problem:
+            problems = _problems(problem)
+        else:
+            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
+    intake = await _optional(gateway, path)
+    return await _tab(
+        request,
+        werkplek,
+        session,
+        gateway,
+        "dossier_intake.html",
+        status=422 if problems else 200,
+        intake=intake,
+        problems=problems,
+        values=values,
+        outcomes=LBT_OUTCOMES,
+        saved=request.query_params.get("opgeslagen") == "1",
+        today=date.today().isoformat(),
+    )
+
+
+async def signals(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """The signals about the person the role may read, and giving one."""
+    path = f"{DOSSIERS}/{request.path_params['dossier_id']}/signals"
+    problems: dict[str, str] = {}
+    values = {k: str(v) for k, v in (form or {}).items()}
+    if form is not None:
+        body = {
+            "domain": values.get("domain", ""),
+            "text": values.get("text", ""),
+            "sensitivity": values.get("sensitivity", "normaal"),
+        }
+        try:
+            await gateway.send("POST", path, body)
+        except Problem as problem:
+            problems = _problems(problem)
+        else:
+            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
+    listed = await _optional(gateway, path)
+    return await _tab(
+        request,
+        werkplek,
+        session,
+        gateway,
+        "dossier_signalen.html",
+        status=422 if problems else 200,
+        signals=listed,
+        problems=problems,
+        values=values,
+        domains=SIGNAL_DOMAINS,
+        sensitivities=SENSITIVITIES,
+        saved=request.query_params.get("opgeslagen") == "1",
+    )
+
+
+async def pip(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """The PIP: status and deadline, the leerroute, the goals with phase and owner, and adding
+    a goal to a draft."""
+    path = f"{DOSSIERS}/{request.path_params['dossier_id']}/pip"
+    problems: dict[str, str] = {}
+    values = {k: str(v) for k, v in (form or {}).items()}
+    if form is not None:
+        body = {
+            "domain": values.get("domain", ""),
+            "term": values.get("term", ""),
+            "description": values.get("description", ""),
+            "measure": values.get("measure", ""),
+            "due_on": values.get("due_on", ""),
+            "phase": int(values["phase"]) if values.get("phase", "").isdigit() else None,
+            "owner": {
+                "organisation": values.get("owner_organisation", ""),
+                "role": values.get("owner_role", ""),
+            },
+        }
+        try:
+            await gateway.send("POST", f"{path}/goals", body)
+        except Problem as problem:
+            problems = _problems(problem)
+        else:
+            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
+    as_of = request.query_params.get("op", "").strip()
+    shown = await _optional(gateway, path, as_of=as_of) if as_of else await _optional(gateway, path)
+    return await _tab(
+        request,
+        werkplek,
+        session,
+        gateway,
+        "dossier_pip.html",
+        as_of=as_of,
+        status=422 if problems else 200,
+        pip=shown,
+        problems=problems,
+        values=values,
+        domains=GOAL_DOMAINS,
+        roles=OWNER_ROLES,
+        saved=request.query_params.get("opgeslagen") == "1",
+    )
+
+
+async def consents(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """The person's consents: to whom, for what, how long, and their history."""
+    listed = await _optional(gateway, f"{DOSSIERS}/{request.path_params['dossier_id']}/consents")
+    return await _tab(
+        request,
+        werkplek,
+        session,
+        gateway,
+        "dossier_toestemmingen.html",
+        consents=(listed or {}).get("consents", []),
+    )
+
+
+async def _optional(gateway: Gateway, path: str, **query: str) -> Any:
     """What the person may see of a part of the dossier; nothing when there is none yet or
     their role does not reach it."""
     try:
-        return await gateway.get(path)
+        return await gateway.get(path, **query)
     except Problem as problem:
         if problem.status in (403, 404):
             return None
@@ -118,12 +324,22 @@ async def _optional(gateway: Gateway, path: str) -> Any:
 
 
 def _reads_dossiers(session: Session) -> bool:
-    return bool({"regievoerder", "klantmanager", "auditor"} & set(session.roles))
+    return bool(set(READERS) & set(session.roles))
 
 
+READERS = ("regievoerder", "klantmanager")
+MENU = (
+    ("Werkvoorraad", "/", READERS),
+    ("Zoeken", "/zoeken", READERS),
+    ("Persoon inschrijven", "/dossiers/nieuw", ("regievoerder",)),
+)
 PAGES = (
     ("/", start, ["GET"]),
     ("/zoeken", search, ["GET"]),
     ("/dossiers/nieuw", register, ["GET", "POST"]),
     ("/dossiers/{dossier_id:uuid}", dossier, ["GET"]),
+    ("/dossiers/{dossier_id:uuid}/intake", brede_intake, ["GET", "POST"]),
+    ("/dossiers/{dossier_id:uuid}/signalen", signals, ["GET", "POST"]),
+    ("/dossiers/{dossier_id:uuid}/pip", pip, ["GET", "POST"]),
+    ("/dossiers/{dossier_id:uuid}/toestemmingen", consents, ["GET"]),
 )

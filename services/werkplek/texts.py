@@ -10,6 +10,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from services.common import settings
+from services.contracts.values import LANGUAGE_NAMES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = (
@@ -37,25 +38,6 @@ ROLES = {
     "admin": "beheerder",
     "coa": "COA",
     "statushouder": "inwoner",
-}
-LANGUAGES = {
-    "ar": "Arabisch",
-    "am": "Amhaars",
-    "de": "Duits",
-    "en": "Engels",
-    "es": "Spaans",
-    "fa": "Perzisch",
-    "fr": "Frans",
-    "ku": "Koerdisch",
-    "nl": "Nederlands",
-    "prs": "Dari",
-    "ps": "Pasjtoe",
-    "ru": "Russisch",
-    "so": "Somalisch",
-    "ti": "Tigrinya",
-    "tr": "Turks",
-    "uk": "Oekraïens",
-    "ur": "Urdu",
 }
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
@@ -96,7 +78,7 @@ def as_period(value: str | None) -> str:
 
 
 def language(code: str | None) -> str:
-    return LANGUAGES.get((code or "").lower(), code or "")
+    return LANGUAGE_NAMES.get((code or "").lower(), code or "")
 
 
 def role(name: str) -> str:
@@ -134,7 +116,7 @@ def organisation(oin: str | None) -> str:
 _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), dutch)
     for pattern, dutch in (
-        (r"is required", "Vul dit in."),
+        (r"is required|must not be empty", "Vul dit in."),
         (r"must not be in the future", "Deze datum mag niet in de toekomst liggen."),
         (r"must not be before", "Deze datum is te vroeg."),
         (r"date", "Vul een datum in."),
@@ -154,7 +136,7 @@ _FIELDS = {
 
 def field_problem(field: str, detail: str) -> str:
     """What was wrong with a field, in Dutch."""
-    if field in _FIELDS and "is required" not in detail:
+    if field in _FIELDS and not re.search("is required|must not be empty", detail):
         return _FIELDS[field]
     for pattern, dutch in _PROBLEMS:
         if pattern.search(detail):

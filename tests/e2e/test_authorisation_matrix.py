@@ -136,6 +136,7 @@ TABLE: dict[str, Row] = {
     # intake: dossiers
     "registerDossier": Row(REGIE, lambda d: person("0344")),
     "listDossiers": Row({"regievoerder": both, "klantmanager": both}),
+    "getWerkvoorraad": Row({"regievoerder": both, "klantmanager": both}),
     "getDossier": Row(STAFF),
     "correctDossier": Row(REGIE, lambda d: {"changes": {"given_name": "Test"}, "reason": "Typo"}),
     "getDossierView": Row(STAFF_AND_GUIDE),
@@ -150,7 +151,9 @@ TABLE: dict[str, Row] = {
         operation: Row(REGIE, lambda d, facts=facts: facts)
         for operation, facts in LIFE_DOMAIN_FACTS.items()
     },
-    "closePracticalItem": Row(REGIE, lambda d: {"note": "Geregeld."}),
+    # the klantmanager closes the items of financien (schulden-aanpakken is one)
+    "closePracticalItem": Row(STAFF, lambda d: {"note": "Geregeld."}),
+    "listPracticalItems": Row({"regievoerder": both, "klantmanager": both}),
     "planConversation": Row(REGIE, lambda d: {"planned_on": _today(), "purpose": "Voortgang"}),
     "putAttendance": Row(REGIE, lambda d: {"attended": True}),
     "decideSanction": Row(REGIE, lambda d: {"take": False, "reason": "x"}),
@@ -215,6 +218,9 @@ TABLE: dict[str, Row] = {
             "gemeenten": ["0344"],
         },
     ),
+    # the partner works for 0344 and 0356: an admin of either finds it
+    "listPartners": Row({"admin": both}),
+    "listPartnerSubscriptions": Row({"admin": both}),
     "subscribePartner": Row(
         {"admin": own},
         lambda d: {
@@ -253,6 +259,8 @@ TABLE: dict[str, Row] = {
         late=True,
     ),
     "getGuidance": Row(STAFF_AND_GUIDE),
+    # A guide's own list: whatever their relation to the fixture, they read their own guidances.
+    "listOwnGuidance": Row({"begeleider": frozenset({ACTIVE, FORMER, NONE, OTHER})}),
     "logActivity": Row(
         {"begeleider": guiding}, lambda d: {**_guide_work(d), "goal_id": d.guide_goal}
     ),
@@ -265,6 +273,7 @@ TABLE: dict[str, Row] = {
     "getDossierReaders": Row({"auditor": both}),
     "getInzage": Row({"auditor": own}),
     "getInzagePage": Row({"auditor": own}),
+    "getAuditStatus": Row({"auditor": both}),
     # the platform itself
     "health": Row({}, public=True),
     "openapi": Row({}, public=True),

@@ -171,3 +171,21 @@ def test_audit_signs_a_checkpoint_every_n_entries_so_the_unsigned_tail_stays_sho
         assert head - signed < every, f"{head - signed} entries unsigned at {head}"
 
     assert _verify()[0] == 0
+
+
+def test_each_verification_is_recorded_for_the_auditors_status(ledger):
+    from services.audit.verifications import BY_CLI, status
+
+    assert _verify()[0] == 0
+    _tamper("UPDATE audit.ledger SET actor = 'iemand-anders' WHERE seq = 7")
+    assert _verify()[0] == 1
+
+    with ledger.db.transaction() as cur:
+        shown = status(cur, signing_key().public_key(), {"verify_seconds": 3600})
+    tampered, clean = shown["verifications"][:2]
+    assert shown["last_verification"] == tampered
+    assert (tampered["clean"], tampered["verified_by"], tampered["entries"]) == (False, BY_CLI, 6)
+    assert tampered["findings"][0]["seq"] == 7 and tampered["findings"][0]["kind"] == "changed"
+    assert (clean["clean"], clean["entries"], clean["checkpoints"]) == (True, ENTRIES, 2)
+    assert [c["signature_valid"] for c in shown["checkpoints"]] == [True, True]
+    assert (shown["entries"], shown["checkpoint_count"], shown["unsigned_entries"]) == (20, 2, 0)

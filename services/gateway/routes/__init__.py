@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from services.gateway.routes import audit, consent, intake, matching, pip
+from services.gateway.routes import audit, consent, intake, matching, pip, werkvoorraad
 
-ROUTES = (*intake.ROUTES, *pip.ROUTES, *consent.ROUTES, *matching.ROUTES, *audit.ROUTES)
+ROUTES = (
+    *intake.ROUTES,
+    *pip.ROUTES,
+    *consent.ROUTES,
+    *matching.ROUTES,
+    *audit.ROUTES,
+    *werkvoorraad.ROUTES,
+)

@@ -1,5 +1,5 @@
-"""The routes onto audit (the auditor's ledger, who read a dossier, the person's inzage report),
-and a client's question what came of its own command."""
+"""The routes onto audit (the auditor's ledger, who read a dossier, the person's inzage report,
+the ledger's integrity), and a client's question what came of its own command."""
 
 from __future__ import annotations
 
@@ -135,6 +135,22 @@ ROUTES = (
         errors=(401, 403, 404, 503, 504),
         read=Read("inzage", ["intern"], gemeente_from_answer=False),
         render=lambda call, page: html_response(page),
+    ),
+    Route(
+        "GET",
+        "/api/v1/audit/status",
+        "getAuditStatus",
+        "The ledger's integrity: its size, the signed checkpoints (signatures checked) and the"
+        " latest verifications of the whole chain (auditor)",
+        Action.READ_AUDIT,
+        "audit-controle",
+        "audit.status",
+        answer=c.AuditStatus,
+        answer_description="Counts, hashes and outcomes: no entry's content.",
+        description="A verification recomputes every entry's hash and checks it against the"
+        " signed checkpoints; the audit service runs one every WEGWIJS_VERIFY_SECONDS and"
+        " `wegwijs audit verify` records its own. A finding names the first bad entry.",
+        errors=(401, 403, 503, 504),
     ),
     Route(
         "GET",

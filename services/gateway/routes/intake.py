@@ -65,6 +65,15 @@ def _signal_categories(signals: dict[str, Any]) -> set[str]:
     }
 
 
+def _practical_item_reads(answer: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """One read per person listed: their name, and the categories of their items."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for item in answer["items"]:
+        key = (item["dossier_id"], item["gemeente"])
+        found.setdefault(key, {"identiteit"}).add(DOMAIN_CATEGORIES.get(item["domain"], "pip"))
+    return [(dossier, gemeente, sorted(cats)) for (dossier, gemeente), cats in found.items()]
+
+
 ROUTES = (
     Route(
         "POST",
@@ -114,6 +123,20 @@ ROUTES = (
                 (d["id"], d["gemeente"], ["identiteit"]) for d in answer["dossiers"]
             ],
         ),
+    ),
+    Route(
+        "GET",
+        "/api/v1/practical-items",
+        "listPracticalItems",
+        "The open practical items of the brede intakes of the gemeenten the caller acts for, of"
+        " the life domains their role may see, each saying whether the caller may close it",
+        Action.READ_INTAKE,
+        "brede-intake",
+        "intake.practical_items",
+        answer=c.OpenPracticalItems,
+        answer_description="The count, and the first 200 items, longest open first.",
+        errors=(401, 403, 503, 504),
+        read=Read("praktische-zaken", each=_practical_item_reads),
     ),
     Route(
         "GET",
@@ -213,14 +236,20 @@ ROUTES = (
     ),
     # One operation per life domain, each with the model of its own facts.
     *(_life_domain(domain, facts) for domain, facts in c.LIFE_DOMAINS.items()),
-    _step(
+    Route(
         "POST",
-        "/practical-items/{item}/close",
+        f"{INTAKE}/practical-items/{{item}}/close",
         "closePracticalItem",
-        "Close an urgent practical matter, saying how it was resolved",
+        "Close an urgent practical matter, saying how it was resolved (the regievoerder any item,"
+        " the klantmanager the items of financien)",
+        Action.CLOSE_PRACTICAL_ITEM,
+        "brede-intake",
         "intake.close_practical_item",
-        c.ClosingNote,
-        item=c.PracticalItem,
+        body=c.ClosingNote,
+        answer=c.BredeIntake,
+        answer_description=STEP_ANSWER,
+        errors=STEP_ERRORS,
+        params={"item": c.PracticalItem},
     ),
     _step(
         "POST",

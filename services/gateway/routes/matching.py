@@ -69,6 +69,11 @@ def _offer_reads(offer: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     ]
 
 
+def _own_guidance_reads(answer: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """A guide's list names the dossiers they guide: a read of each."""
+    return [(g["dossier_id"], g["gemeente"], ["identiteit"]) for g in answer["guidances"]]
+
+
 def _ranking_reads(ranking: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """The person ranked for, of the gemeente the ranking names."""
     return [(ranking["dossier_id"], ranking["persoon"]["gemeente"], RANKING_READS)]
@@ -272,6 +277,20 @@ ROUTES = (
         "The proposal.",
     ),
     # the guidance -------------------------------------------------------------------------------
+    Route(
+        "GET",
+        "/api/v1/guidance",
+        "listOwnGuidance",
+        "The guidances the caller gives now, as the person's active guide (begeleider): their"
+        " own account and organisation only; the read is recorded",
+        Action.LOG_ACTIVITY,
+        GUIDANCE,
+        "matching.own_guidance",
+        answer=c.OwnGuidances,
+        answer_description="Only active guidances, earliest first.",
+        errors=(401, 403, 503, 504),
+        read=Read("own-guidance", each=_own_guidance_reads),
+    ),
     Route(
         "GET",
         f"{DOSSIER}/guidance",
