@@ -18,7 +18,7 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
-from services.common.errors import Conflict, InvalidInput, field_error
+from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.contracts.pip import GOAL_STATUSES, PIP_STATUSES, REVISION_KINDS
 from services.pip import rules
 from services.pip.contents import SECTIONS
@@ -472,7 +472,7 @@ class Pip(ChainAggregate):
     ) -> None:
         self.check_established()
         if goal_id not in self.current_plan()["goals"]:
-            raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
+            raise NotFound("the PIP in force has no goal with this id")
         self.check_progress_date(on, today)
         self._goal_progress(
             goal_id=goal_id,
@@ -536,9 +536,7 @@ class Pip(ChainAggregate):
         self.check_established()
         modules = self.current_plan()["modules"]
         if module not in modules:
-            raise InvalidInput(
-                [field_error("module", f"is not in the PIP; its modules: {', '.join(modules)}")]
-            )
+            raise NotFound(f"the PIP has no module {module}; its modules: {', '.join(modules)}")
         self.check_progress_date(on, today)
         self._module_hours(module=module, hours=hours, on=on, note=note, recorded_on=today)
 

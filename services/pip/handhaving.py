@@ -21,7 +21,7 @@ from eventsourcing.domain import event
 
 from services.common import settings
 from services.common.aggregate import ChainAggregate
-from services.common.errors import InvalidInput, field_error
+from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.contracts.pip import MEASURES
 
 FINE = "boete"
@@ -141,7 +141,9 @@ class Enforcement(ChainAggregate):
         breach = next((b for b in due if b["number"] == number), None)
         if breach is None:
             numbers = ", ".join(str(b["number"]) for b in due) or "none"
-            raise InvalidInput([field_error("number", f"has no measure due; due: {numbers}")])
+            if all(b["number"] != number for b in self.breaches):
+                raise NotFound(f"the PIP has no breach {number}; measures due: {numbers}")
+            raise Conflict(f"breach {number} has no measure due; measures due: {numbers}")
         culpable = bool(culpability) and culpability.get("culpable") is True
         if take and breach["measure"] == FINE and not culpable:
             raise InvalidInput(

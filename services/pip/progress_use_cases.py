@@ -13,7 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 from services.common.access import Action, Role
 from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.context import CommandContext, system_context
-from services.common.errors import Forbidden, InvalidInput, field_error
+from services.common.errors import Forbidden, InvalidInput, NotFound, field_error
 from services.common.fields import validated
 from services.contracts import pip as c
 from services.pip.contents import day_or_today
@@ -65,7 +65,7 @@ class ProgressUseCases:
         require_active_guide(ctx, Action.RECORD_PROGRESS, pip.dossier_id, guides)
         goal = pip.current_plan()["goals"].get(goal_id)
         if goal is None:
-            raise InvalidInput([field_error("goal_id", "is not a goal of the PIP in force")])
+            raise NotFound("the PIP in force has no goal with this id")
         source = owner_source(ctx, goal["owner"], "this goal")
         return self._change(
             ctx,

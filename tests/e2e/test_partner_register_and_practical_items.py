@@ -30,7 +30,9 @@ def test_an_admin_lists_the_partners_of_their_gemeenten_and_a_partner_s_subscrip
         assert made.status_code == 200, made.text
     subscription = {
         "channel": "pip",
-        "types": [],
+        # An event no test causes: a subscription to every pip event of Utrecht would add a
+        # sharing decision to what each later registration causes (test_slice counts those).
+        "types": ["nl.wegwijs.pip.inburgeringstermijn.verstreken.v1"],
         "gemeenten": ["0344"],
         "purpose": "maatschappelijke-begeleiding",
     }
