@@ -3,6 +3,7 @@ Dutch HTML. A page handler takes (request, werkplek, session, gateway, form)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, get_args
 
@@ -179,39 +180,64 @@ def _problems(problem: Problem) -> dict[str, str]:
     return found
 
 
+async def _form_tab(
+    request: Request,
+    werkplek: Any,
+    session: Session,
+    gateway: Gateway,
+    form: FormData | None,
+    send: Callable[[dict[str, str]], Awaitable[Any]],
+    template: str,
+    shown: Callable[[], Awaitable[dict[str, Any]]],
+) -> Response:
+    """A tab with a form: a form sent (`send` with its values) and taken goes back to the tab
+    with "Opgeslagen"; refused, the tab again with the values and each problem at its field."""
+    problems: dict[str, str] = {}
+    values = {k: str(v) for k, v in (form or {}).items()}
+    if form is not None:
+        try:
+            await send(values)
+        except Problem as problem:
+            problems = _problems(problem)
+        else:
+            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
+    return await _tab(
+        request,
+        werkplek,
+        session,
+        gateway,
+        template,
+        status=422 if problems else 200,
+        problems=problems,
+        values=values,
+        saved=request.query_params.get("opgeslagen") == "1",
+        **await shown(),
+    )
+
+
 async def brede_intake(
     request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
 ) -> Response:
     """The brede intake: each part and who recorded it; the leerbaarheidstoets and completing
     the intake as forms."""
     path = f"{DOSSIERS}/{request.path_params['dossier_id']}/intake"
-    problems: dict[str, str] = {}
-    values = {k: str(v) for k, v in (form or {}).items()}
-    if form is not None:
-        try:
-            if values.get("actie") == "afronden":
-                await gateway.send("POST", f"{path}/complete", {})
-            else:
-                body = {"taken_on": values.get("taken_on", ""), "outcome": values.get("outcome")}
-                await gateway.send("PUT", f"{path}/leerbaarheidstoets", body)
-        except Problem as problem:
-            problems = _problems(problem)
+
+    async def send(values: dict[str, str]) -> None:
+        if values.get("actie") == "afronden":
+            await gateway.send("POST", f"{path}/complete", {})
         else:
-            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
-    intake = await _optional(gateway, path)
-    return await _tab(
-        request,
-        werkplek,
-        session,
-        gateway,
-        "dossier_intake.html",
-        status=422 if problems else 200,
-        intake=intake,
-        problems=problems,
-        values=values,
-        outcomes=LBT_OUTCOMES,
-        saved=request.query_params.get("opgeslagen") == "1",
-        today=date.today().isoformat(),
+            body = {"taken_on": values.get("taken_on", ""), "outcome": values.get("outcome")}
+            await gateway.send("PUT", f"{path}/leerbaarheidstoets", body)
+
+    async def shown() -> dict[str, Any]:
+        return {
+            "intake": await _optional(gateway, path),
+            "outcomes": LBT_OUTCOMES,
+            "today": date.today().isoformat(),
+        }
+
+    return await _form_tab(
+        request, werkplek, session, gateway, form, send, "dossier_intake.html", shown
     )
 
 
@@ -220,46 +246,35 @@ async def signals(
 ) -> Response:
     """The signals about the person the role may read, and giving one."""
     path = f"{DOSSIERS}/{request.path_params['dossier_id']}/signals"
-    problems: dict[str, str] = {}
-    values = {k: str(v) for k, v in (form or {}).items()}
-    if form is not None:
+
+    async def send(values: dict[str, str]) -> None:
         body = {
             "domain": values.get("domain", ""),
             "text": values.get("text", ""),
             "sensitivity": values.get("sensitivity", "normaal"),
         }
-        try:
-            await gateway.send("POST", path, body)
-        except Problem as problem:
-            problems = _problems(problem)
-        else:
-            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
-    listed = await _optional(gateway, path)
-    return await _tab(
-        request,
-        werkplek,
-        session,
-        gateway,
-        "dossier_signalen.html",
-        status=422 if problems else 200,
-        signals=listed,
-        problems=problems,
-        values=values,
-        domains=SIGNAL_DOMAINS,
-        sensitivities=SENSITIVITIES,
-        saved=request.query_params.get("opgeslagen") == "1",
+        await gateway.send("POST", path, body)
+
+    async def shown() -> dict[str, Any]:
+        return {
+            "signals": await _optional(gateway, path),
+            "domains": SIGNAL_DOMAINS,
+            "sensitivities": SENSITIVITIES,
+        }
+
+    return await _form_tab(
+        request, werkplek, session, gateway, form, send, "dossier_signalen.html", shown
     )
 
 
 async def pip(
     request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
 ) -> Response:
-    """The PIP: status and deadline, the leerroute, the goals with phase and owner, and adding
-    a goal to a draft."""
+    """The PIP: status and deadline, the leerroute, the goals with phase and owner, adding a
+    goal to a draft, and the PIP as it stood on a date."""
     path = f"{DOSSIERS}/{request.path_params['dossier_id']}/pip"
-    problems: dict[str, str] = {}
-    values = {k: str(v) for k, v in (form or {}).items()}
-    if form is not None:
+
+    async def send(values: dict[str, str]) -> None:
         body = {
             "domain": values.get("domain", ""),
             "term": values.get("term", ""),
@@ -272,28 +287,20 @@ async def pip(
                 "role": values.get("owner_role", ""),
             },
         }
-        try:
-            await gateway.send("POST", f"{path}/goals", body)
-        except Problem as problem:
-            problems = _problems(problem)
-        else:
-            return RedirectResponse(request.url.path + "?opgeslagen=1", status_code=303)
-    as_of = request.query_params.get("op", "").strip()
-    shown = await _optional(gateway, path, as_of=as_of) if as_of else await _optional(gateway, path)
-    return await _tab(
-        request,
-        werkplek,
-        session,
-        gateway,
-        "dossier_pip.html",
-        as_of=as_of,
-        status=422 if problems else 200,
-        pip=shown,
-        problems=problems,
-        values=values,
-        domains=GOAL_DOMAINS,
-        roles=OWNER_ROLES,
-        saved=request.query_params.get("opgeslagen") == "1",
+        await gateway.send("POST", f"{path}/goals", body)
+
+    async def shown() -> dict[str, Any]:
+        as_of = request.query_params.get("op", "").strip()
+        query = {"as_of": as_of} if as_of else {}
+        return {
+            "pip": await _optional(gateway, path, **query),
+            "as_of": as_of,
+            "domains": GOAL_DOMAINS,
+            "roles": OWNER_ROLES,
+        }
+
+    return await _form_tab(
+        request, werkplek, session, gateway, form, send, "dossier_pip.html", shown
     )
 
 
