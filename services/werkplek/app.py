@@ -24,13 +24,36 @@ from starlette.routing import Route
 
 from services.common import settings
 from services.common.errors import ChainError
-from services.werkplek import begeleiding, beheer, beleid, klantmanager, pages, texts, toezicht
+from services.werkplek import (
+    begeleiding,
+    beheer,
+    beleid,
+    dossier,
+    dossier_intake,
+    dossier_pip,
+    dossier_toestemmingen,
+    klantmanager,
+    pages,
+    texts,
+    toezicht,
+)
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.login import Provider
 from services.werkplek.sessions import IDLE_SECONDS, Session, Sessions
 
 # Each part of the Werkplek: its pages and its menu entries.
-AREAS = (pages, klantmanager, begeleiding, beleid, toezicht, beheer)
+AREAS = (
+    pages,
+    dossier,
+    dossier_intake,
+    dossier_pip,
+    dossier_toestemmingen,
+    klantmanager,
+    begeleiding,
+    beleid,
+    toezicht,
+    beheer,
+)
 HERE = Path(__file__).resolve().parent
 COOKIE = "werkplek_sessie"
 LOGIN_COOKIE = "werkplek_login"

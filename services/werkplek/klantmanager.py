@@ -17,8 +17,8 @@ from starlette.responses import RedirectResponse, Response
 
 from services.contracts.intake import PRACTICAL_ITEMS
 from services.werkplek import texts
+from services.werkplek.dossier import TABS
 from services.werkplek.gateway import Gateway, Problem
-from services.werkplek.pages import TABS
 from services.werkplek.sessions import Session
 
 DOSSIERS = "/api/v1/dossiers"
