@@ -4,7 +4,8 @@
 // Entra ID, a gemeente's IdP) and points WEGWIJS_OIDC_ISSUER at it; this one runs in development
 // and in the tests only, and refuses to start anywhere else.
 //
-//   node infra/oidc/provider.mjs               serve on the issuer's host and port
+//   node infra/oidc/provider.mjs               serve on the issuer's port, on its host (or on
+//                                               WEGWIJS_OIDC_LISTEN, e.g. 0.0.0.0 in a container)
 //   node infra/oidc/provider.mjs --rotate-keys  put a new signing key in front of the key file,
 //                                               keeping the old ones to check tokens already out
 import { createServer } from 'node:http';
@@ -287,7 +288,7 @@ function serve() {
     }
   });
   const { hostname, port } = new URL(ISSUER);
-  server.listen(Number(port || 80), hostname, () => {
+  server.listen(Number(port || 80), env.WEGWIJS_OIDC_LISTEN || hostname, () => {
     console.log(`oidc: issuer ${ISSUER} (discovery at ${ISSUER}/.well-known/openid-configuration)`);
   });
   for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -47,7 +47,13 @@ SERVICE_PORTS = {
 }
 INFRASTRUCTURE = ("rabbitmq", "postgres", "prometheus")
 ONE_SHOT_JOBS = ("migrate", "demo", "broker-definitions")
-HOST_PORTS = {"gateway": 8000, "rabbitmq": 15672, "prometheus": 9090}
+HOST_PORTS = {
+    "gateway": 8000,
+    "werkplek": 8080,
+    "oidc": 8090,
+    "rabbitmq": 15672,
+    "prometheus": 9090,
+}
 
 
 def _meta_schema_key(uri: str) -> str:
@@ -216,14 +222,16 @@ def test_wegwijs_containers_share_one_environment_that_points_at_the_compose_hos
 
 
 def test_the_compose_file_holds_no_secret() -> None:
-    """Every secret comes from the secrets file of the checkout, none is written here."""
+    """Every secret comes from the secrets file of the checkout, none is written here: a secret
+    is at most taken from it by name (`${NAME:?...}`, as the provider takes only its own)."""
     from services.common import settings
 
     text = COMPOSE_FILE.read_text(encoding="utf-8")
     for setting in settings.declared():
         if setting.secret:
-            set_here = re.search(rf"^\s*{setting.name}:", text, re.MULTILINE)
-            assert not set_here, f"{setting.name} is set in the compose file"
+            for value in re.findall(rf"^\s*{setting.name}:(.*)$", text, re.MULTILINE):
+                from_secrets_file = rf"\s*\$\{{{setting.name}:\?[^}}]*\}}\s*"
+                assert re.fullmatch(from_secrets_file, value), f"{setting.name} is set here"
             assert not setting.default or setting.default not in text, setting.name
     assert "wegwijs-dev" not in text and "guest" not in text
 
@@ -368,7 +376,9 @@ def test_the_image_is_python_3_11_slim_and_runs_the_gateway_by_default() -> None
         for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert instructions[0] == "FROM python:3.11-slim", instructions[0]
+    stages = [line for line in instructions if line.startswith("FROM ")]
+    # The Node.js stages (the CSS, the development provider) come first; the image is the last.
+    assert stages[-1] == "FROM python:3.11-slim", stages
     assert any("pip install -r requirements.lock" in line for line in instructions)
     assert any("pip install --no-deps ." in line for line in instructions)
     assert instructions[-1] == 'CMD ["wegwijs", "run", "gateway"]', instructions[-1]
@@ -411,3 +421,23 @@ def test_a_compose_file_with_a_mistake_fails_validation_at_the_broken_service(
     assert any(tuple(error.absolute_path)[:2] == ("services", service) for error in errors), (
         f"errors do not point at services/{service}: {_schema_errors(validator, broken)}"
     )
+
+
+def test_the_werkplek_and_the_provider_run_in_the_stack_with_one_issuer_for_everyone(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """The browser, the Werkplek and the gateway must see the same issuer URL: a token's `iss`
+    is compared with it. The provider's network alias makes its browser-facing name
+    (*.localhost resolves to the host in browsers) resolve inside the stack too."""
+    shared = services["gateway"]["environment"]["WEGWIJS_OIDC_ISSUER"]
+    provider = services["oidc"]
+    assert provider["environment"]["WEGWIJS_OIDC_ISSUER"] == shared
+    assert services["werkplek"]["environment"]["WEGWIJS_OIDC_ISSUER"] == shared
+    issuer_host = urlsplit(shared).hostname
+    assert issuer_host in provider["networks"]["default"]["aliases"]
+    assert issuer_host == "localhost" or issuer_host.endswith(".localhost")
+    assert provider["build"]["target"] == "oidc"
+    assert services["werkplek"]["command"] == ["wegwijs", "run", "werkplek"]
+    assert services["werkplek"]["environment"]["WEGWIJS_GATEWAY_ADDRESS"] == "gateway:8000"
+    callback = services["werkplek"]["environment"]["WEGWIJS_WERKPLEK_URL"]
+    assert provider["environment"]["WEGWIJS_WERKPLEK_URL"] == callback
