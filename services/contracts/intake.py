@@ -50,6 +50,15 @@ SANCTION_STEPS: tuple[str, ...] = get_args(SanctionStep)
 Sensitivity = Literal["normaal", "vertrouwelijk"]
 SENSITIVITIES: tuple[str, ...] = get_args(Sensitivity)
 ToetsOutcome = Literal["hoog", "gemiddeld", "laag"]
+# Why a leerbaarheidstoets is not taken: the closed list of services/intake/rules.py.
+ToetsExemptionGroundCode = Literal[
+    "analfabetisme",
+    "lichamelijke-belemmering",
+    "psychische-belemmering-of-verstandelijke-beperking",
+    "ontheffing-aangevraagd",
+]
+TOETS_EXEMPTION_GROUNDS: tuple[str, ...] = get_args(ToetsExemptionGroundCode)
+HearingResponse = Literal["mondeling", "schriftelijk", "geen-reactie"]
 EducationLevel = Literal["geen", "basis", "voortgezet", "mbo", "hbo", "wo"]
 
 
@@ -301,6 +310,27 @@ class Leerbaarheidstoets(Body):
     outcome: ToetsOutcome
 
 
+class ToetsExemption(Body):
+    """The leerbaarheidstoets is not taken: why (a ground of the law), and a note."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ground": "analfabetisme",
+                    "note": "Heeft nooit leren lezen of schrijven; kon de oefenvragen niet maken.",
+                }
+            ]
+        }
+    )
+
+    ground: ToetsExemptionGroundCode = Field(
+        description="analfabetisme: the Z-route is advised; any other ground: no advice, the"
+        " regievoerder chooses the route on completion, with a reason."
+    )
+    note: Note
+
+
 class EducationEntry(Body):
     country: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     level: EducationLevel
@@ -333,13 +363,23 @@ class RouteChoice(Body):
     )
 
 
+class CompletionChoice(Body):
+    """The regievoerder's route, when the leerbaarheidstoets was not taken on a ground that
+    gives no advice; left out otherwise."""
+
+    route: InburgeringRoute = omittable("Required when the intake's toets ground gives no advice.")
+    reason: Text = omittable("Required with route: why this route, without a toets.")
+
+
 class Invitation(Body):
     planned_on: Date
     purpose: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 
 
 class Attendance(Body):
-    """Whether the person came; a no-show needs a note saying what happened."""
+    """Whether the person came, recorded on or after the conversation's day. An absence needs a
+    note saying what happened; `excused` when the person called off with a reason (it does not
+    count toward the sanction ladder)."""
 
     model_config = ConfigDict(
         json_schema_extra=when(
@@ -348,21 +388,78 @@ class Attendance(Body):
     )
 
     attended: bool
-    note: Note = omittable("Required for a no-show.")
+    excused: bool = Field(
+        False, description="An absence the person excused beforehand, with the reason in note."
+    )
+    note: Note = omittable("Required for an absence: what happened, or the excuse.")
 
     @model_validator(mode="after")
-    def _note_for_a_no_show(self) -> Attendance:
+    def _note_for_an_absence(self) -> Attendance:
+        wrong = []
+        if self.attended and self.excused:
+            wrong.append(problem("excused", "is only for an absence (attended: false)"))
         if not self.attended and self.note is None:
+            wrong.append(
+                problem("note", "is required for an absence: say what happened, in a sentence")
+            )
+        if wrong:
+            raise ValidationError.from_exception_data(type(self).__name__, wrong)
+        return self
+
+
+class Excuse(Body):
+    """An excuse that came after a no-show was recorded (a doctor's note, say)."""
+
+    reason: Note
+
+
+class Culpability(Body):
+    """The verwijtbaarheid assessment behind a fine (Awb art. 5:41)."""
+
+    culpable: bool = Field(description="A fine needs true: the person is to blame.")
+    reasoning: Note
+
+
+class Hearing(Body):
+    """The zienswijze before a fine (Awb art. 4:8; art. 5:53 above EUR 340)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "properties": {"response": {"enum": ["mondeling", "schriftelijk"]}},
+                "required": ["response"],
+            },
+            "then": {"required": ["summary"], "properties": {"summary": {"type": "string"}}},
+        }
+    )
+
+    invited_on: PastDate = Field(
+        description="When the person was given the chance to be heard; not in the future."
+    )
+    response: HearingResponse = Field(
+        description="How the person answered; geen-reactie when the chance went unused."
+    )
+    summary: Note = omittable("Required for a mondeling or schriftelijk zienswijze.")
+
+    @model_validator(mode="after")
+    def _summary_of_a_response(self) -> Hearing:
+        if self.response != "geen-reactie" and self.summary is None:
             raise ValidationError.from_exception_data(
                 type(self).__name__,
-                [problem("note", "is required for a no-show: say what happened, in a sentence")],
+                [problem("summary", "is required for a zienswijze: what the person said")],
             )
         return self
 
 
 class SanctionDecision(Body):
+    """Take or waive a due step. Waiving needs only the reason; taking a fine needs the
+    warning taken before it, a culpability assessment finding the person to blame, and the
+    hearing."""
+
     take: bool
     reason: Note
+    culpability: Culpability | None = Field(None, description="Required to take a fine.")
+    hearing: Hearing | None = Field(None, description="Required to take a fine.")
 
 
 class ClosingNote(Body):
@@ -452,6 +549,37 @@ class ToetsResult(Answer):
     outcome: ToetsOutcome
 
 
+class ToetsNotTaken(Answer):
+    """Why the leerbaarheidstoets was not taken; a ground about health (and its note) only for
+    a reader who sees health."""
+
+    ground: ToetsExemptionGroundCode | None = None
+    label: str | None = None
+    articles: str | None = None
+    note: str | None = None
+    recorded_on: Date
+
+
+class Conversation(Answer):
+    number: int
+    planned_on: Date
+    purpose: str
+    outcome: Literal["bijgewoond", "niet verschenen", "afgemeld"] | None
+    note: str | None = None
+
+
+class SanctionState(Answer):
+    step: SanctionStep
+    no_shows: int
+    ladder_version: str
+    decision: Literal["genomen", "afgezien", "ingetrokken"] | None = Field(
+        description="null while due; ingetrokken when an excuse made it no longer due."
+    )
+    reason: str | None = None
+    culpability: dict[str, Any] | None = None
+    hearing: dict[str, Any] | None = None
+
+
 class PracticalItemState(Answer):
     item: PracticalItem
     label: str
@@ -513,6 +641,9 @@ class BredeIntake(Answer):
     dossier_id: UUID
     gemeente: str
     leerbaarheidstoets: ToetsResult | None = Field(description="null until recorded.")
+    leerbaarheidstoets_not_taken: ToetsNotTaken | None = Field(
+        None, description="Why the toets was not taken; null when it was, or nothing is known."
+    )
     education: list[dict[str, Any]]
     work: list[dict[str, Any]]
     personal_circumstances: dict[str, Any] | None = Field(description="null until recorded.")
@@ -520,6 +651,10 @@ class BredeIntake(Answer):
         description="Recorded facts per life domain (gezondheid only for the regievoerder)."
     )
     practical_items: list[PracticalItemState]
+    conversations: list[Conversation] = []
+    sanctions: list[SanctionState] = Field(
+        [], description="Empty for a reader who does not see enforcement."
+    )
     missing_parts: list[str]
     complete: bool
     route_advice: RouteAdvice | None = Field(description="null until the intake is complete.")

@@ -75,6 +75,9 @@ PIP_STATUSES: tuple[str, ...] = get_args(PipStatus)
 # The measures a gemeente's ladder may make due (infra/pip-handhaving.json).
 Measure = Literal["waarschuwing", "boete", "maatregel-participatiewet"]
 MEASURES: tuple[str, ...] = get_args(Measure)
+# The highest fine the college may give for a breach of a PIP obligation, in euros (Wet
+# inburgering 2021 art. 31-32; services/pip/rules.py holds the rules around it).
+FINE_MAX_EUR = 800
 
 # The modules of the leerroutes, with what each is.
 MODULES: dict[str, str] = {
@@ -355,9 +358,16 @@ class Establishment(Body):
 
 
 class AfschalenEvidence(Body):
-    """What afschalen needs: at least 600 hours of NT2 at a certified school, and effort."""
+    """What afschalen needs: at least 600 hours of NT2 at a certified school, and effort. The
+    hours are those the PIP's log holds (POST .../pip/modules/nt2/hours)."""
 
-    nt2_hours: int = Field(ge=0, le=5000, description="At least 600 for afschalen.")
+    nt2_hours: int | None = Field(
+        None,
+        ge=0,
+        le=5000,
+        description="Optional: when given, it must equal the NT2 hours the PIP's log holds up to"
+        " the revision's date; the log decides, and it needs at least 600.",
+    )
     school: ShortName
     certified: bool = Field(json_schema_extra={"const": True})
     effort: Text
@@ -470,11 +480,37 @@ class Culpability(Body):
     circumstances: Note
 
 
+class Hearing(Body):
+    """The zienswijze (Awb 5:53, 4:8): the day the person was heard or given the chance in
+    writing, and what they said (or that they did not respond)."""
+
+    on: PastDate = Field(description="Not before the breach, not in the future.")
+    summary: Note
+
+
 class MeasureDecision(Body):
-    take: bool = Field(description="true: take the measure; false: waive it.")
+    take: bool = Field(
+        description="true: take the measure; false: waive it (or refer it, for a Participatiewet"
+        " measure)."
+    )
     reason: Note
     culpability: Culpability | None = Field(
-        None, description="Required to take a fine: culpable, in exceptional circumstances."
+        None,
+        description="Required to take a measure: the breach is culpable (Awb 5:41); for a fine,"
+        " in exceptional circumstances.",
+    )
+    hearing: Hearing | None = Field(
+        None, description="Required to take a fine (Awb 5:53: it can exceed 340 euros)."
+    )
+    amount_eur: int | None = Field(
+        None,
+        ge=1,
+        le=FINE_MAX_EUR,
+        description=f"Required to take a fine: at most {FINE_MAX_EUR} euros.",
+    )
+    refer_to_klantmanager: bool = omittable(
+        "maatregel-participatiewet only, with take false: lowering the benefit is the"
+        " klantmanager's decision (Participatiewet art. 18); the PIP records the referral."
     )
 
 
@@ -646,10 +682,20 @@ class Assessment(Answer):
     circumstances: str | None = None
 
 
+class HearingHeld(Answer):
+    on: Date
+    summary: str
+
+
 class MeasureDecided(Answer):
     taken: bool
     reason: str
     culpability: Assessment = Field(description="Empty when none was given.")
+    hearing: HearingHeld | None = Field(None, description="The zienswijze, when one was held.")
+    amount_eur: int | None = Field(None, description="The fine, when one was taken.")
+    referred_to: Literal["klantmanager"] | None = Field(
+        None, description="klantmanager: referred for a Participatiewet measure."
+    )
 
 
 class BreachRecorded(Answer):

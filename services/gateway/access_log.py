@@ -245,6 +245,8 @@ def categories_of_intake(intake: Mapping[str, Any]) -> list[str]:
     circumstances = intake.get("personal_circumstances") or {}
     if circumstances.get("physical_health") or circumstances.get("mental_health"):
         found.add("gezondheid")
+    if (intake.get("leerbaarheidstoets_not_taken") or {}).get("health"):
+        found.add("gezondheid")  # why the toets was not taken, shown: a health ground
     return sorted(found)
 
 

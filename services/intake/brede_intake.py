@@ -1,143 +1,43 @@
 """The brede intake (Wet inburgering art. 14): its three legal parts, completion and route advice.
 
 Filled in steps, by different people; every step is an event that records its author. The intake is
-complete when the three legal parts are present: the leerbaarheidstoets, the education and work
-history, and the personal circumstances. Completion gives an explainable route advice; the advice
-never decides: the regievoerder's choice is recorded, with a reason when it differs from the advice
-or from the leerbaarheidstoets. No I/O here.
+complete when the three legal parts are present: the leerbaarheidstoets (or why it was not
+taken, on a ground of the law: `rules.py`), the education and work history, and the personal
+circumstances. Completion gives an explainable route advice (`route_advice.py`); the advice never
+decides: the regievoerder's choice is recorded, with a reason when it differs from the advice or
+from the leerbaarheidstoets. Conversations, no-shows and the sanction ladder are here too, with
+the rules of fair enforcement (`rules.py`). No I/O here.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
-from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, get_args
+from typing import Any
 
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
 from services.common.errors import Conflict, InvalidInput, field_error
-from services.common.fields import validated
-from services.contracts.intake import (
-    EducationEntry,
-    EducationLevel,
-    Leerbaarheidstoets,
-    PersonalCircumstances,
-    RouteChoice,
-    WorkEntry,
-)
 from services.intake.conversations import Ladder
 from services.intake.life_domains import PRACTICAL_RULES, items_that_hold
+from services.intake.route_advice import (
+    EDUCATION_LEVELS,
+    LBT_INDICATES,
+    RouteAdvice,
+    advise_route,
+    advise_without_toets,
+)
+from services.intake.rules import (
+    FINE,
+    NO_ADVICE_RULE,
+    WARNING,
+    hearing_basis,
+    may_record_attendance,
+)
 
 _INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
-
-# The leerbaarheidstoets is an indicator, not a verdict: how quickly the person is expected to
-# learn Dutch. The routes each outcome points to; choosing another one needs a reason.
-LBT_INDICATES = {"hoog": ("b1", "onderwijs"), "gemiddeld": ("b1",), "laag": ("z",)}
-EDUCATION_LEVELS: tuple[str, ...] = get_args(EducationLevel)  # lowest first
-ONDERWIJSROUTE_MAX_AGE = 28  # the onderwijsroute is meant for young people heading to mbo/hbo/wo
-_STUDY_READY = ("voortgezet", "mbo", "hbo", "wo")
-
-
-@dataclass(frozen=True)
-class RouteAdvice:
-    """An advised leerroute with the facts and the rule that led to it."""
-
-    route: str
-    rule: str
-    reasons: tuple[str, ...]
-    facts: dict[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["reasons"] = list(self.reasons)
-        return data
-
-
-def advise_route(lbt_outcome: str, highest_education: str, age: int) -> RouteAdvice:
-    """The route advice from the leerbaarheidstoets, the education history and the age."""
-    facts = {
-        "leerbaarheidstoets": lbt_outcome,
-        "hoogste_opleiding": highest_education,
-        "leeftijd": age,
-    }
-    if lbt_outcome == "laag":
-        return RouteAdvice(
-            "z",
-            "lbt-laag",
-            (
-                "De leerbaarheidstoets is laag: B1 binnen de inburgeringstermijn is niet"
-                " te verwachten.",
-            ),
-            facts,
-        )
-    if lbt_outcome == "hoog" and age < ONDERWIJSROUTE_MAX_AGE and highest_education in _STUDY_READY:
-        return RouteAdvice(
-            "onderwijs",
-            "lbt-hoog-jong-vooropgeleid",
-            (
-                "De leerbaarheidstoets is hoog.",
-                f"De persoon is {age} jaar, jonger dan {ONDERWIJSROUTE_MAX_AGE}.",
-                f"De hoogste opleiding ({highest_education}) geeft toegang tot vervolgonderwijs.",
-            ),
-            facts,
-        )
-    return RouteAdvice(
-        "b1",
-        "standaard-b1",
-        (
-            f"De leerbaarheidstoets is {lbt_outcome}: B1 is haalbaar.",
-            "De voorwaarden voor de onderwijsroute (toets hoog, jonger dan "
-            f"{ONDERWIJSROUTE_MAX_AGE}, vooropleiding) zijn niet alle vervuld.",
-        ),
-        facts,
-    )
-
-
-# The three legal parts and the route choice: their shape checked by their published models
-# (services.common.fields.validated), then what the contract cannot say.
-def parse_leerbaarheidstoets(data: Any, today: date) -> dict[str, Any]:
-    toets = validated(Leerbaarheidstoets, data)
-    if toets.taken_on > today:
-        raise InvalidInput(
-            [field_error("taken_on", f"must not be in the future (today is {today})")]
-        )
-    return {"taken_on": toets.taken_on, "outcome": toets.outcome}
-
-
-def parse_education(data: Any) -> dict[str, Any]:
-    entry = validated(EducationEntry, data)
-    return {
-        "country": entry.country.strip(),
-        "level": entry.level,
-        "years": entry.years,
-        "diploma": entry.diploma,
-        "recognition_requested": entry.recognition_requested,
-    }
-
-
-def parse_work(data: Any) -> dict[str, Any]:
-    entry = validated(WorkEntry, data)
-    return {
-        "country": entry.country.strip(),
-        "occupation": entry.occupation.strip(),
-        "years": entry.years,
-    }
-
-
-def parse_personal_circumstances(data: Any) -> dict[str, Any]:
-    given = validated(PersonalCircumstances, data)
-    return {
-        "summary": given.summary.strip(),
-        "physical_health": (given.physical_health or "").strip(),
-        "mental_health": (given.mental_health or "").strip(),
-    }
-
-
-def parse_route_choice(data: Any) -> dict[str, Any]:
-    choice = validated(RouteChoice, data)
-    return {"route": choice.route, "reason": (choice.reason or "").strip()}
 
 
 class BredeIntake(ChainAggregate):
@@ -162,11 +62,26 @@ class BredeIntake(ChainAggregate):
         self.conversations: list[dict[str, Any]] = []
         self.summary_at_completion: dict[str, Any] | None = None
         self.sanctions: list[dict[str, Any]] = []
+        self.toets_not_taken: dict[str, Any] | None = None
 
     # the three legal parts ----------------------------------------------------------------
     @event("LeerbaarheidstoetsRecorded")
     def record_leerbaarheidstoets(self, taken_on: date, outcome: str) -> None:
         self.leerbaarheidstoets = {"taken_on": taken_on, "outcome": outcome}
+        self.toets_not_taken = None  # taken after all: the toets stands
+
+    def record_toets_not_taken(self, ground: str, note: str, recorded_on: date) -> None:
+        """The leerbaarheidstoets is not taken, on a ground of the law (`rules.py`)."""
+        if self.leerbaarheidstoets is not None:
+            raise Conflict(
+                "the leerbaarheidstoets was taken; its outcome stands (record it again to"
+                " correct it)"
+            )
+        self._toets_not_taken(ground=ground, note=note, recorded_on=recorded_on)
+
+    @event("LeerbaarheidstoetsNotTaken")
+    def _toets_not_taken(self, ground: str, note: str, recorded_on: date) -> None:
+        self.toets_not_taken = {"ground": ground, "note": note, "recorded_on": recorded_on}
 
     @event("EducationAdded")
     def add_education(
@@ -245,27 +160,63 @@ class BredeIntake(ChainAggregate):
     def _conversation(self, number: int) -> dict[str, Any]:
         for conversation in self.conversations:
             if conversation["number"] == number:
-                if conversation["outcome"] is not None:
-                    raise Conflict(f"conversation {number} is already {conversation['outcome']}")
                 return conversation
         raise InvalidInput([field_error("number", f"there is no conversation {number}")])
 
-    def record_attended(self, number: int) -> None:
-        self._conversation(number)
+    def _open_conversation(self, number: int, today: date) -> dict[str, Any]:
+        """The conversation whose outcome is to be recorded: one without an outcome, whose day
+        has come (`rules.may_record_attendance`)."""
+        conversation = self._conversation(number)
+        if conversation["outcome"] is not None:
+            raise Conflict(f"conversation {number} is already {conversation['outcome']}")
+        if not may_record_attendance(conversation["planned_on"], today):
+            raise InvalidInput(
+                [
+                    field_error(
+                        "number",
+                        f"conversation {number} is planned for "
+                        f"{conversation['planned_on'].isoformat()}: whether the person came is "
+                        "recorded from that day on",
+                    )
+                ]
+            )
+        return conversation
+
+    def record_attended(self, number: int, today: date) -> None:
+        self._open_conversation(number, today)
         self._attended(number=number)
 
     @event("ConversationAttended")
     def _attended(self, number: int) -> None:
         self._conversation(number)["outcome"] = "bijgewoond"
 
-    def record_no_show(self, number: int, note: str, ladder: Ladder) -> str | None:
+    def record_no_show(self, number: int, note: str, ladder: Ladder, today: date) -> str | None:
         """Record a no-show; returns the sanction step that the gemeente's ladder makes due."""
-        self._conversation(number)
+        self._open_conversation(number, today)
         self._missed(number=number, note=note)
         step = ladder.due_after(self.no_shows())
         if step:
             self._step_due(step=step, no_shows=self.no_shows(), ladder_version=ladder.version)
         return step
+
+    def record_excused(self, number: int, reason: str, today: date) -> None:
+        """An absence the person excused beforehand: it does not count toward the ladder."""
+        self._open_conversation(number, today)
+        self._excused(number=number, reason=reason)
+
+    def excuse_no_show(self, number: int, reason: str) -> None:
+        """An excuse after a recorded no-show turns it into an excused absence; a step that is
+        no longer due and not yet decided is withdrawn."""
+        conversation = self._conversation(number)
+        if conversation["outcome"] != "niet verschenen":
+            raise Conflict(
+                f"conversation {number} is {conversation['outcome'] or 'not recorded yet'}: an"
+                " excuse afterwards is for a recorded no-show"
+            )
+        self._excused(number=number, reason=reason)
+        for sanction in self.sanctions:
+            if sanction["decision"] is None and sanction["no_shows"] > self.no_shows():
+                self._step_withdrawn(step=sanction["step"], no_shows=self.no_shows())
 
     def no_shows(self) -> int:
         return sum(1 for c in self.conversations if c["outcome"] == "niet verschenen")
@@ -276,33 +227,114 @@ class BredeIntake(ChainAggregate):
         conversation["outcome"] = "niet verschenen"
         conversation["note"] = note
 
+    @event("AbsenceExcused")
+    def _excused(self, number: int, reason: str) -> None:
+        conversation = self._conversation(number)
+        conversation["outcome"] = "afgemeld"
+        conversation["note"] = reason
+
     @event("SanctionStepDue")
     def _step_due(self, step: str, no_shows: int, ladder_version: str) -> None:
         self.sanctions.append(
             {"step": step, "no_shows": no_shows, "ladder_version": ladder_version, "decision": None}
         )
 
-    def decide_sanction(self, step: str, take: bool, reason: str) -> None:
+    @event("SanctionStepWithdrawn")
+    def _step_withdrawn(self, step: str, no_shows: int) -> None:
+        for sanction in self.sanctions:
+            if sanction["step"] == step and sanction["decision"] is None:
+                sanction["decision"] = "ingetrokken"
+                sanction["reason"] = f"niet meer aan de orde: {no_shows} keer niet verschenen"
+                return
+
+    def decide_sanction(
+        self,
+        step: str,
+        take: bool,
+        reason: str,
+        culpability: dict[str, Any] | None = None,
+        hearing: dict[str, Any] | None = None,
+    ) -> None:
         due = [s for s in self.sanctions if s["step"] == step and s["decision"] is None]
         if not due:
             open_steps = [s["step"] for s in self.sanctions if s["decision"] is None]
             raise InvalidInput(
                 [field_error("step", f"is not due; due: {', '.join(open_steps) or 'none'}")]
             )
-        self._decided(step=step, taken=take, reason=reason)
+        if take and step == FINE:
+            self.check_fine(culpability, hearing)
+        self._decided(
+            step=step,
+            taken=take,
+            reason=reason,
+            culpability=dict(culpability or {}),
+            hearing={**hearing, "basis": hearing_basis()} if take and hearing else {},
+        )
 
-    @event("SanctionStepDecided")
-    def _decided(self, step: str, taken: bool, reason: str) -> None:
+    def check_fine(
+        self, culpability: dict[str, Any] | None, hearing: dict[str, Any] | None
+    ) -> None:
+        """A fine is taken only after a warning was taken, with a culpability assessment that
+        finds the person to blame, and after the hearing (`rules.py`); every missing one named."""
+        missing = []
+        if not any(s["step"] == WARNING and s["decision"] == "genomen" for s in self.sanctions):
+            missing.append(
+                field_error("warning", "a fine is taken only after a warning (waarschuwing) was")
+            )
+        if not culpability:
+            missing.append(
+                field_error("culpability", "is required to take a fine: is the person to blame")
+            )
+        elif culpability.get("culpable") is not True:
+            missing.append(
+                field_error(
+                    "culpability",
+                    "finds the person not to blame: waive the fine (take: false) instead",
+                )
+            )
+        if not hearing:
+            missing.append(field_error("hearing", f"is required before a fine: {hearing_basis()}"))
+        if missing:
+            raise InvalidInput(missing)
+
+    class SanctionStepDecided(ChainAggregate.Event):
+        """Version 2 added the culpability assessment and the hearing; a version 1 event
+        (stored before issue 17) is read with both empty."""
+
+        step: str
+        taken: bool
+        reason: str
+        culpability: dict[str, Any]
+        hearing: dict[str, Any]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("culpability", {})
+            state.setdefault("hearing", {})
+
+    @event(SanctionStepDecided)
+    def _decided(
+        self,
+        step: str,
+        taken: bool,
+        reason: str,
+        culpability: dict[str, Any],
+        hearing: dict[str, Any],
+    ) -> None:
         for sanction in self.sanctions:
             if sanction["step"] == step and sanction["decision"] is None:
                 sanction["decision"] = "genomen" if taken else "afgezien"
                 sanction["reason"] = reason
+                sanction["culpability"] = copy.deepcopy(culpability)
+                sanction["hearing"] = copy.deepcopy(hearing)
                 return
 
     # completion and route ------------------------------------------------------------------
     def missing_parts(self) -> list[str]:
         missing = []
-        if self.leerbaarheidstoets is None:
+        if self.leerbaarheidstoets is None and self.toets_not_taken is None:
             missing.append("leerbaarheidstoets")
         if not self.education and not self.work:
             missing.append("education_and_work_history")
@@ -325,10 +357,18 @@ class BredeIntake(ChainAggregate):
         levels = [e["level"] for e in self.education] or ["geen"]
         return max(levels, key=EDUCATION_LEVELS.index)
 
-    def complete(self, age: int) -> RouteAdvice:
+    def complete(self, age: int, chosen: dict[str, str] | None = None) -> RouteAdvice:
+        """Complete with the route advice; without a toets, from its ground, or (a ground that
+        gives no advice) with the regievoerder's route `chosen`, which is then recorded."""
         self.check_can_complete()
-        advice = advise_route(self.leerbaarheidstoets["outcome"], self.highest_education(), age)
+        if self.leerbaarheidstoets is not None:
+            advice = advise_route(self.leerbaarheidstoets["outcome"], self.highest_education(), age)
+        else:
+            ground = self.toets_not_taken["ground"]
+            advice = advise_without_toets(ground, self.highest_education(), age, chosen or {})
         self._complete(route_advice=advice.as_dict(), summary=self.summary())
+        if advice.rule == NO_ADVICE_RULE:
+            self.choose_route(advice.route, chosen["reason"])
         return advice
 
     def summary(self) -> dict[str, Any]:
@@ -352,16 +392,20 @@ class BredeIntake(ChainAggregate):
     def check_route_choice(self, route: str, reason: str) -> None:
         if self.route_advice is None:
             raise Conflict("a route is chosen after the brede intake is complete")
-        indicated = LBT_INDICATES[self.leerbaarheidstoets["outcome"]]
-        departs = route != self.route_advice["route"] or route not in indicated
+        toets, advised = self.leerbaarheidstoets, self.route_advice["route"]
+        indicated = LBT_INDICATES[toets["outcome"]] if toets else (advised,)
+        departs = route != advised or route not in indicated
         if departs and not reason:
+            basis = (
+                f"or from what the leerbaarheidstoets indicates ({', '.join(indicated)})"
+                if toets
+                else "(given without a leerbaarheidstoets)"
+            )
             raise InvalidInput(
                 [
                     field_error(
                         "reason",
-                        f"is required when the route differs from the advice "
-                        f"({self.route_advice['route']}) or from what the leerbaarheidstoets "
-                        f"indicates ({', '.join(indicated)})",
+                        f"is required when the route differs from the advice ({advised}) {basis}",
                     )
                 ]
             )

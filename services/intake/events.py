@@ -32,6 +32,9 @@ DOSSIER_CORRECTED = "nl.wegwijs.intake.dossier.gecorrigeerd.v1"
 CONVERSATION_PLANNED = "nl.wegwijs.intake.gesprek.gepland.v1"
 CONVERSATION_ATTENDED = "nl.wegwijs.intake.gesprek.bijgewoond.v1"
 CONVERSATION_MISSED = "nl.wegwijs.intake.gesprek.niet-verschenen.v1"
+ABSENCE_EXCUSED = "nl.wegwijs.intake.gesprek.afgemeld.v1"
+LBT_NOT_TAKEN = "nl.wegwijs.intake.leerbaarheidstoets.niet-afgenomen.v1"
+SANCTION_WITHDRAWN = "nl.wegwijs.intake.sanctie.ingetrokken.v1"
 SANCTION_DUE = "nl.wegwijs.intake.sanctie.aan-de-orde.v1"
 SANCTION_DECIDED = "nl.wegwijs.intake.sanctie.besloten.v1"
 READ_LOG_OPENED = "nl.wegwijs.intake.inzagelog.geopend.v1"
@@ -74,6 +77,9 @@ PUBLICATIONS = {
     BredeIntake.Started: dossier_opened(INTAKE_STARTED),
     BredeIntake.LeerbaarheidstoetsRecorded: about_dossier(
         LBT_RECORDED, lambda e: {"taken_on": e.taken_on.isoformat()}
+    ),
+    BredeIntake.LeerbaarheidstoetsNotTaken: about_dossier(
+        LBT_NOT_TAKEN, lambda e: {"recorded_on": e.recorded_on.isoformat()}
     ),
     BredeIntake.EducationAdded: about_dossier(EDUCATION_ADDED),
     BredeIntake.WorkAdded: about_dossier(WORK_ADDED),
@@ -119,6 +125,10 @@ PUBLICATIONS = {
     ),
     BredeIntake.ConversationMissed: about_dossier(
         CONVERSATION_MISSED, lambda e: {"number": e.number}
+    ),
+    BredeIntake.AbsenceExcused: about_dossier(ABSENCE_EXCUSED, lambda e: {"number": e.number}),
+    BredeIntake.SanctionStepWithdrawn: about_dossier(
+        SANCTION_WITHDRAWN, lambda e: {"step": e.step, "no_shows": e.no_shows}
     ),
     BredeIntake.SanctionStepDue: about_dossier(
         SANCTION_DUE,

@@ -18,18 +18,25 @@ from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
 from services.common.errors import Forbidden, NotFound
 from services.common.fields import validated
-from services.contracts.intake import Attendance, ClosingNote, SanctionDecision
-from services.intake.brede_intake import (
-    BredeIntake,
-    intake_id,
+from services.contracts.intake import (
+    Attendance,
+    ClosingNote,
+    CompletionChoice,
+    Excuse,
+    SanctionDecision,
+)
+from services.intake.brede_intake import BredeIntake, intake_id
+from services.intake.conversations import parse_invitation
+from services.intake.life_domains import PRACTICAL_ITEMS, parse_domain
+from services.intake.rules import TOETS_EXEMPTION_GROUNDS
+from services.intake.step_parsers import (
     parse_education,
     parse_leerbaarheidstoets,
     parse_personal_circumstances,
     parse_route_choice,
+    parse_toets_exemption,
     parse_work,
 )
-from services.intake.conversations import parse_invitation
-from services.intake.life_domains import PRACTICAL_ITEMS, parse_domain
 from services.intake.views import brede_intake_as_seen
 
 
@@ -43,6 +50,14 @@ class BredeIntakeUseCases:
     ) -> dict[str, Any]:
         step = parse_leerbaarheidstoets(data, today or today_in_amsterdam())
         return self._change_intake(ctx, dossier_id, lambda i: i.record_leerbaarheidstoets(**step))
+
+    def record_toets_not_taken(
+        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+    ) -> dict[str, Any]:
+        """The leerbaarheidstoets is not taken: its ground (`rules.TOETS_EXEMPTION_GROUNDS`)
+        and a note."""
+        step = parse_toets_exemption(data, today or today_in_amsterdam())
+        return self._change_intake(ctx, dossier_id, lambda i: i.record_toets_not_taken(**step))
 
     def add_education(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         entry = parse_education(data)
@@ -90,32 +105,68 @@ class BredeIntakeUseCases:
         )
 
     def record_attendance(
-        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        number: int,
+        data: Any,
+        today: date | None = None,
     ) -> dict[str, Any]:
-        """`data["attended"]` true, or false with a `note` on the no-show (Attendance)."""
+        """Whether the person came (Attendance), from the conversation's day on: attended; an
+        absence they excused (not counted toward the ladder); or a no-show with a note."""
         attendance = validated(Attendance, data)
+        day = today or today_in_amsterdam()
         if attendance.attended:
-            return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number))
+            return self._change_intake(ctx, dossier_id, lambda i: i.record_attended(number, day))
         note = attendance.note.strip()
+        if attendance.excused:
+            return self._change_intake(
+                ctx, dossier_id, lambda i: i.record_excused(number, note, day)
+            )
         dossier = self._get(dossier_id)
         ladder = self.ladders.for_gemeente(dossier.gemeente)
         return self._change_intake(
-            ctx, dossier_id, lambda i: i.record_no_show(number, note, ladder)
+            ctx, dossier_id, lambda i: i.record_no_show(number, note, ladder, day)
         )
+
+    def excuse_absence(
+        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        """An excuse after a recorded no-show (a doctor's note): an excused absence, and a
+        ladder step no longer due is withdrawn."""
+        reason = validated(Excuse, data).reason.strip()
+        return self._change_intake(ctx, dossier_id, lambda i: i.excuse_no_show(number, reason))
 
     def decide_sanction(
         self, ctx: CommandContext, dossier_id: str, step: str, data: Any
     ) -> dict[str, Any]:
+        """Take or waive a due step; a fine only after a warning, with culpability and the
+        hearing (`rules.py`)."""
         decision = validated(SanctionDecision, data)
-        take, reason = decision.take, decision.reason.strip()
-        return self._change_intake(ctx, dossier_id, lambda i: i.decide_sanction(step, take, reason))
+        culpability = decision.culpability and decision.culpability.model_dump()
+        hearing = decision.hearing and decision.hearing.model_dump(mode="json", exclude_none=True)
+        return self._change_intake(
+            ctx,
+            dossier_id,
+            lambda i: i.decide_sanction(
+                step, decision.take, decision.reason.strip(), culpability, hearing
+            ),
+        )
 
     def complete_intake(
-        self, ctx: CommandContext, dossier_id: str, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any = None,
+        today: date | None = None,
     ) -> dict[str, Any]:
+        """Complete the intake with its route advice; `data` (CompletionChoice) carries the
+        regievoerder's route where a toets not taken gives no advice."""
+        choice = validated(CompletionChoice, data or {})
+        chosen = {"route": choice.route or "", "reason": (choice.reason or "").strip()}
         dossier = self._get(dossier_id)
         age = _age(dossier.birth_date, today or today_in_amsterdam())
-        return self._change_intake(ctx, dossier_id, lambda i: i.complete(age))
+        return self._change_intake(ctx, dossier_id, lambda i: i.complete(age, chosen))
 
     def choose_route(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         choice = parse_route_choice(data)
@@ -168,6 +219,7 @@ class BredeIntakeUseCases:
             "dossier_id": str(intake.dossier_id),
             "gemeente": intake.gemeente,
             "leerbaarheidstoets": lbt and {**lbt, "taken_on": lbt["taken_on"].isoformat()},
+            "leerbaarheidstoets_not_taken": _toets_not_taken(intake.toets_not_taken),
             "education": intake.education,
             "work": intake.work,
             "personal_circumstances": dict(intake.personal_circumstances or {}) or None,
@@ -197,6 +249,20 @@ class BredeIntakeUseCases:
             "version": intake.version,
         }
         return whole if complete else brede_intake_as_seen(whole, ctx.actor.roles)
+
+
+def _toets_not_taken(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    ground = TOETS_EXEMPTION_GROUNDS[state["ground"]]
+    return {
+        "ground": ground.code,
+        "label": ground.label,
+        "articles": ground.articles,
+        "health": ground.health,
+        "note": state["note"],
+        "recorded_on": state["recorded_on"].isoformat(),
+    }
 
 
 def _age(birth_date: date, today: date) -> int:

@@ -101,6 +101,10 @@ class IntakeService(ChainService):
         return self.chain.app.record_leerbaarheidstoets(self.chain.ctx, dossier_id, data)
 
     @command(expected_exceptions=EXPECTED)
+    def record_toets_not_taken(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.record_toets_not_taken(self.chain.ctx, dossier_id, data)
+
+    @command(expected_exceptions=EXPECTED)
     def add_education(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.add_education(self.chain.ctx, dossier_id, data)
 
@@ -129,12 +133,16 @@ class IntakeService(ChainService):
         return self.chain.app.record_attendance(self.chain.ctx, dossier_id, int(number), data)
 
     @command(expected_exceptions=EXPECTED)
+    def excuse_absence(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
+        return self.chain.app.excuse_absence(self.chain.ctx, dossier_id, int(number), data)
+
+    @command(expected_exceptions=EXPECTED)
     def decide_sanction(self, dossier_id: str, step: str, data: Any) -> dict[str, Any]:
         return self.chain.app.decide_sanction(self.chain.ctx, dossier_id, step, data)
 
     @command(expected_exceptions=EXPECTED)
-    def complete_intake(self, dossier_id: str) -> dict[str, Any]:
-        return self.chain.app.complete_intake(self.chain.ctx, dossier_id)
+    def complete_intake(self, dossier_id: str, data: Any = None) -> dict[str, Any]:
+        return self.chain.app.complete_intake(self.chain.ctx, dossier_id, data)
 
     @command(expected_exceptions=EXPECTED)
     def choose_route(self, dossier_id: str, data: Any) -> dict[str, Any]:

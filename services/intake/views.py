@@ -58,6 +58,9 @@ def _intake_view(intake: dict[str, Any], roles: tuple[str, ...]) -> dict[str, An
     if "inburgering" in sees:
         for name in ("leerbaarheidstoets", "route_advice", "route_choice", "conversations"):
             shown[name] = intake[name]
+        shown["leerbaarheidstoets_not_taken"] = toets_not_taken_as_seen(
+            intake["leerbaarheidstoets_not_taken"], roles
+        )
     if "opleiding-en-werk" in sees:
         shown["education"], shown["work"] = intake["education"], intake["work"]
     circumstances = intake.get("personal_circumstances") or {}
@@ -85,7 +88,23 @@ def brede_intake_as_seen(intake: dict[str, Any], roles: tuple[str, ...]) -> dict
         shown["education"], shown["work"] = [], []
     if "handhaving" not in sees:
         shown["sanctions"] = []
+    shown["leerbaarheidstoets_not_taken"] = toets_not_taken_as_seen(
+        intake["leerbaarheidstoets_not_taken"], roles
+    )
     return shown
+
+
+def toets_not_taken_as_seen(
+    not_taken: dict[str, Any] | None, roles: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """Why the leerbaarheidstoets was not taken; a ground about health, with its note, only for
+    a reader who sees health (the others learn only that it was not taken, and when)."""
+    if not_taken is None or not not_taken["health"] or "gezondheid" in visible_categories(roles):
+        return not_taken
+    return {
+        **dict.fromkeys(("ground", "label", "articles", "note", "health")),
+        **{"recorded_on": not_taken["recorded_on"]},
+    }
 
 
 def visible_domains(domains: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:

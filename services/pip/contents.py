@@ -138,7 +138,7 @@ def _evidence(kind: str, evidence: dict[str, Any]) -> dict[str, Any]:
     MoveEvidence); a revision of another kind has none."""
     if kind == "afschalen":
         return {
-            "nt2_hours": evidence["nt2_hours"],
+            "nt2_hours": evidence.get("nt2_hours"),  # checked against the PIP's log
             "school": evidence["school"].strip(),
             "certified": True,
             "effort": evidence["effort"].strip(),

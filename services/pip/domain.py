@@ -302,18 +302,27 @@ class Pip(ChainAggregate):
 
     # establishing -----------------------------------------------------------------------------
     def check_decision_date(self, decided_on: date, today: date, backdating_reason: str) -> None:
-        """Not in the future, not before the person was there or the version in force, and
-        at most BACKDATING_DAYS before it is recorded unless a reason says why."""
-        earliest = max(self.duo_notice_date, self.brp_registration_date)
+        """Not in the future, not before the person was there, the brede intake was completed
+        or the version in force, and at most BACKDATING_DAYS before it is recorded unless a
+        reason says why."""
+        bounds = [
+            (self.duo_notice_date, "the DUO notice"),
+            (self.brp_registration_date, "the BRP registration"),
+        ]
+        if self.starting_points["intake_completed_on"] is not None:
+            bounds.append(
+                (self.starting_points["intake_completed_on"], "the brede intake's completion")
+            )
         if self.versions:
-            earliest = max(earliest, self.versions[-1]["decided_on"])
+            bounds.append((self.versions[-1]["decided_on"], "the version in force"))
+        earliest, what = max(bounds, key=lambda bound: bound[0])
         if decided_on > today:
             raise InvalidInput(
                 [field_error("decided_on", f"must not be in the future (today is {today})")]
             )
         if decided_on < earliest:
             raise InvalidInput(
-                [field_error("decided_on", f"must not be before {earliest}")],
+                [field_error("decided_on", f"must not be before {earliest}, the day of {what}")],
             )
         if decided_on < today - timedelta(days=rules.BACKDATING_DAYS) and not backdating_reason:
             raise InvalidInput(
@@ -346,7 +355,8 @@ class Pip(ChainAggregate):
             termijn_start=start,
             termijn_end=end,
             deadline=deadline,
-            on_time=decided_on <= deadline,
+            # Late when dated or recorded after the deadline: a backdated decision stays late.
+            on_time=decided_on <= deadline and today <= deadline,
             plan=self.plan(),
             recorded_on=today,
             backdating_reason=backdating_reason,
@@ -409,7 +419,19 @@ class Pip(ChainAggregate):
             )
         current = self.versions[-1]["plan"]
         plan = revised_plan(current, sections, add_goals, change_goals, withdraw_goals)
-        check_revision(kind, decided_on, self.established_on(), current, plan, evidence)
+        logged = self.module_hours_done(decided_on).get(rules.AFSCHALEN_HOURS_MODULE, 0)
+        check_revision(
+            kind,
+            decided_on,
+            self.established_on(),
+            current,
+            plan,
+            evidence,
+            recorded_on=today,
+            nt2_hours_logged=logged,
+        )
+        if kind == "afschalen":
+            evidence = {**evidence, "nt2_hours": logged}  # what the decision rests on
         touched = labels or {g: f"goals.{g}" for g in (*add_goals, *change_goals)}
         errors = plan_problems(plan, decided_on, self.termijn_end, touched)
         if errors:

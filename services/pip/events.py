@@ -192,7 +192,12 @@ PUBLICATIONS = {
     ),
     Enforcement.MeasureDecided: about_dossier(
         MEASURE_DECIDED,
-        lambda e: {"number": e.number, "measure": e.measure, "taken": e.taken},
+        lambda e: {
+            "number": e.number,
+            "measure": e.measure,
+            "taken": e.taken,
+            **({"referred_to": e.referred_to} if getattr(e, "referred_to", None) else {}),
+        },
     ),
 }
 

@@ -1,9 +1,12 @@
 """Handhaving of PIP obligations, and each gemeente's own monitoring lead times and ladder.
 
 The ladder is configuration (`infra/pip-handhaving.json`, versioned), never code: after so many
-recorded breaches a measure becomes due, and the regievoerder takes or waives it with a reason. A
-fine is taken only with a culpability assessment that finds the breach culpable in exceptional
-circumstances. The breaches of one dossier are their own aggregate, `Enforcement`, beside its PIP.
+recorded breaches a measure becomes due, and the regievoerder takes or waives it with a reason.
+What taking a measure asks is law, in `rules.MEASURE_RULES`: a culpability assessment that finds
+the breach culpable, a warning taken before a fine, a hearing (zienswijze) and an amount for a
+fine, and the decision by the role the law gives it (a Participatiewet measure is the
+klantmanager's: the regievoerder refers it). The breaches of one dossier are their own
+aggregate, `Enforcement`, beside its PIP.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from eventsourcing.domain import event
 
 from services.common import settings
 from services.common.aggregate import ChainAggregate
-from services.common.errors import Conflict, InvalidInput, NotFound, field_error
+from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from services.contracts.pip import MEASURES
+from services.pip.rules import MEASURE_RULES, PIP_FINE_MAX_EUR
 
 FINE = "boete"
+WARNING = "waarschuwing"
 _ENFORCEMENT_NAMESPACE = uuid.UUID("5d0b7e4a-2c1f-4b8e-9a6d-3e7f1c2b4a90")
 
 
@@ -83,6 +88,7 @@ class Handhaving:
         unknown = {m for _, m in ladder} - set(MEASURES)
         if unknown:
             raise ValueError(f"unknown measures in the handhaving file: {sorted(unknown)}")
+        check_warning_first(gemeente or "region_default", ladder)
         return Policy(
             self.version,
             gemeente,
@@ -90,6 +96,18 @@ class Handhaving:
             int(monitoring["termijn_end_warning_days"]),
             ladder,
         )
+
+
+def check_warning_first(whose: str, ladder: tuple[tuple[int, str], ...]) -> None:
+    """A ladder may not make a fine due before (or without) a warning: a fine follows a warning
+    taken on an earlier breach (rules.MEASURE_RULES)."""
+    warnings = [after for after, measure in ladder if measure == WARNING]
+    for after, measure in ladder:
+        if MEASURE_RULES[measure].warning_first and not any(w < after for w in warnings):
+            raise ValueError(
+                f"the handhaving ladder of {whose} makes a {measure} due after {after} breaches"
+                " without a warning on an earlier rung; a fine follows a warning"
+            )
 
 
 class Enforcement(ChainAggregate):
@@ -134,9 +152,43 @@ class Enforcement(ChainAggregate):
     def _measure_due(self, number: int, measure: str, policy_version: str) -> None:
         self.breaches[number - 1]["measure"] = measure
 
-    def decide_measure(
-        self, number: int, take: bool, reason: str, culpability: dict[str, Any] | None
-    ) -> None:
+    def decide_measure(self, number: int, decision: dict[str, Any], today: date) -> None:
+        """Take, waive or (a Participatiewet measure) refer the measure due on breach `number`;
+        refused with every missing part named when the law's conditions are not met."""
+        breach = self._due(number)
+        measure = breach["measure"]
+        rule = MEASURE_RULES[measure]
+        if decision["take"] and rule.decided_by != "regievoerder":
+            raise Forbidden(
+                f"a {measure} is decided by the {rule.decided_by} ({rule.law}), not in the PIP;"
+                " refer the breach to them: take false with refer_to_klantmanager true"
+            )
+        if decision["referred_to"] and rule.decided_by != decision["referred_to"]:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "refer_to_klantmanager",
+                        f"only a Participatiewet measure is referred; a {measure} is decided by"
+                        f" the {rule.decided_by}",
+                    )
+                ]
+            )
+        if decision["take"]:
+            missing = self._missing_to_take(breach, rule, decision, today)
+            if missing:
+                raise InvalidInput(missing)
+        self._measure_decided(
+            number=number,
+            measure=measure,
+            taken=decision["take"],
+            reason=decision["reason"],
+            culpability=decision["culpability"] or {},
+            hearing=decision["hearing"],
+            amount_eur=decision["amount_eur"] if decision["take"] else None,
+            referred_to=decision["referred_to"],
+        )
+
+    def _due(self, number: int) -> dict[str, Any]:
         due = [b for b in self.breaches if b["measure"] and b["decision"] is None]
         breach = next((b for b in due if b["number"] == number), None)
         if breach is None:
@@ -144,35 +196,90 @@ class Enforcement(ChainAggregate):
             if all(b["number"] != number for b in self.breaches):
                 raise NotFound(f"the PIP has no breach {number}; measures due: {numbers}")
             raise Conflict(f"breach {number} has no measure due; measures due: {numbers}")
-        culpable = bool(culpability) and culpability.get("culpable") is True
-        if take and breach["measure"] == FINE and not culpable:
-            raise InvalidInput(
-                [
-                    field_error(
-                        "culpability",
-                        "a fine needs a culpability assessment that finds the breach "
-                        "culpable (culpable: true) and names the exceptional circumstances",
-                    )
-                ]
+        return breach
+
+    def _missing_to_take(
+        self, breach: dict[str, Any], rule: Any, decision: dict[str, Any], today: date
+    ) -> list[dict[str, str]]:
+        """What taking the breach's measure still needs, each named by its field."""
+        missing = []
+        culpability = decision["culpability"]
+        if not culpability or culpability.get("culpable") is not True:
+            missing.append(
+                field_error(
+                    "culpability",
+                    "a measure is taken only for a culpable breach (Awb 5:41): give a culpability"
+                    " assessment with culpable true and the circumstances"
+                    + (" (a fine: exceptional ones)" if breach["measure"] == FINE else "")
+                    + "; otherwise waive it",
+                )
             )
-        self._measure_decided(
-            number=number,
-            measure=breach["measure"],
-            taken=take,
-            reason=reason,
-            culpability=culpability or {},
+        if rule.warning_first and not self._warning_taken_before(breach["number"]):
+            missing.append(
+                field_error(
+                    "warning",
+                    f"a {breach['measure']} follows a warning taken on an earlier breach; none"
+                    " was taken: take the warning first, or waive this measure",
+                )
+            )
+        if breach["measure"] == FINE:
+            missing += _fine_problems(breach, decision, today)
+        return missing
+
+    def _warning_taken_before(self, number: int) -> bool:
+        return any(
+            b["measure"] == WARNING and b["decision"] and b["decision"]["taken"]
+            for b in self.breaches[: number - 1]
         )
 
     @event("MeasureDecided")
     def _measure_decided(
-        self, number: int, measure: str, taken: bool, reason: str, culpability: dict[str, Any]
+        self,
+        number: int,
+        measure: str,
+        taken: bool,
+        reason: str,
+        culpability: dict[str, Any],
+        hearing: dict[str, Any] | None = None,
+        amount_eur: int | None = None,
+        referred_to: str | None = None,
     ) -> None:
         breach = self.breaches[number - 1]
         breach["decision"] = {
             "taken": taken,
             "reason": reason,
             "culpability": copy.deepcopy(culpability),
+            "hearing": copy.deepcopy(hearing),
+            "amount_eur": amount_eur,
+            "referred_to": referred_to,
         }
+
+
+def _fine_problems(
+    breach: dict[str, Any], decision: dict[str, Any], today: date
+) -> list[dict[str, str]]:
+    """A fine's hearing (Awb 5:53) and amount (at most PIP_FINE_MAX_EUR)."""
+    problems = []
+    hearing = decision["hearing"]
+    if hearing is None:
+        problems.append(
+            field_error(
+                "hearing",
+                "a fine that can exceed 340 euros needs the person's zienswijze first (Awb 5:53):"
+                " give the day they were heard and what they said",
+            )
+        )
+    elif not breach["on"] <= hearing["on"] <= today:
+        problems.append(
+            field_error(
+                "hearing/on", f"must be between the breach ({breach['on']}) and today ({today})"
+            )
+        )
+    if decision["amount_eur"] is None:
+        problems.append(
+            field_error("amount_eur", f"a fine needs its amount: 1 to {PIP_FINE_MAX_EUR} euros")
+        )
+    return problems
 
 
 def enforcement_id(dossier_id: uuid.UUID | str) -> uuid.UUID:

@@ -106,8 +106,12 @@ def check_revision(
     current: dict[str, Any],
     plan: dict[str, Any],
     evidence: dict[str, Any],
+    recorded_on: date,
+    nt2_hours_logged: int,
 ) -> None:
-    """A revision's kind must match what it changes, within the law's limits."""
+    """A revision's kind must match what it changes, within the law's limits: a route switch
+    recorded within the termijn's first 18 months, afschalen on the hours the PIP's log holds
+    (`nt2_hours_logged`, up to `decided_on`)."""
     route_before, route_after = current["leerroute"]["route"], plan["leerroute"]["route"]
     target_before = current["leerroute"]["language_target"]
     target_after = plan["leerroute"]["language_target"]
@@ -142,10 +146,13 @@ def check_revision(
                 ]
             )
         last_day = rules.last_route_switch_day(established_on)
-        if decided_on > last_day:
+        if recorded_on > last_day:
+            # decided_on <= recorded_on: a switch dated past the limit is recorded past it too.
             raise Conflict(
                 f"a route switch is allowed up to 1.5 years into the inburgeringstermijn, "
-                f"so until {last_day}; this PIP was established on {established_on}"
+                f"so until {last_day}; this PIP was established on {established_on}. It is "
+                f"recorded today ({recorded_on}): a switch recorded after that day is refused, "
+                f"whatever its decided_on ({decided_on}) or backdating_reason says"
             )
     if kind == "afschalen":
         if not lowers:
@@ -157,14 +164,32 @@ def check_revision(
                     )
                 ]
             )
-        hours = evidence.get("nt2_hours", 0)
-        if hours < rules.AFSCHALEN_MIN_NT2_HOURS:
-            raise InvalidInput(
-                [
-                    field_error(
-                        "evidence/nt2_hours",
-                        f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of "
-                        f"NT2 at a certified school; recorded: {hours}",
-                    )
-                ]
-            )
+        check_afschalen_hours(evidence.get("nt2_hours"), nt2_hours_logged, decided_on)
+
+
+def check_afschalen_hours(typed: int | None, logged: int, decided_on: date) -> None:
+    """Afschalen counts the NT2 hours the PIP's log holds; a typed figure must be the same."""
+    module = rules.AFSCHALEN_HOURS_MODULE
+    where = f"POST .../pip/modules/{module}/hours"
+    if typed is not None and typed != logged:
+        raise InvalidInput(
+            [
+                field_error(
+                    "evidence/nt2_hours",
+                    f"says {typed} hours of NT2, but the PIP's log of {module} hours holds "
+                    f"{logged} up to {decided_on}: afschalen counts the log. Record the missing "
+                    f"hours in the log ({where}) or correct the figure, then revise again",
+                )
+            ]
+        )
+    if logged < rules.AFSCHALEN_MIN_NT2_HOURS:
+        raise InvalidInput(
+            [
+                field_error(
+                    "evidence/nt2_hours",
+                    f"afschalen needs at least {rules.AFSCHALEN_MIN_NT2_HOURS} hours of NT2 at a "
+                    f"certified school; the PIP's log of {module} hours holds {logged} up to "
+                    f"{decided_on} ({where})",
+                )
+            ]
+        )

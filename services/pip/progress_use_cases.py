@@ -43,6 +43,30 @@ def owner_source(ctx: CommandContext, owner: dict[str, str], what: str) -> str:
     )
 
 
+def measure_decision(given: c.MeasureDecision) -> dict[str, Any]:
+    """A decision on a due measure as the Enforcement keeps it."""
+    if given.refer_to_klantmanager and given.take:
+        raise InvalidInput(
+            [
+                field_error(
+                    "take",
+                    "must be false with refer_to_klantmanager: the klantmanager takes or waives"
+                    " the measure",
+                )
+            ]
+        )
+    culpability, hearing = given.culpability, given.hearing
+    return {
+        "take": given.take,
+        "reason": given.reason.strip(),
+        "culpability": culpability
+        and {"culpable": culpability.culpable, "circumstances": culpability.circumstances.strip()},
+        "hearing": hearing and {"on": hearing.on, "summary": hearing.summary.strip()},
+        "amount_eur": given.amount_eur,
+        "referred_to": "klantmanager" if given.refer_to_klantmanager else None,
+    }
+
+
 class ProgressUseCases:
     PROGRESS = "pip-voortgang"
     MONITORING = "pip-monitoring"
@@ -118,18 +142,10 @@ class ProgressUseCases:
     ) -> dict[str, Any]:
         if not isinstance(number, int) or isinstance(number, bool):  # a path parameter
             raise InvalidInput([field_error("number", "must be the whole number of a breach")])
-        decision = validated(c.MeasureDecision, data)
-        take, reason = decision.take, decision.reason.strip()
-        culpability = None
-        if decision.culpability is not None:
-            culpability = {
-                "culpable": decision.culpability.culpable,
-                "circumstances": decision.culpability.circumstances.strip(),
-            }
+        decision = measure_decision(validated(c.MeasureDecision, data))
+        today = self.today()
         pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
-        return self._enforce(
-            ctx, pip, lambda e: e.decide_measure(number, take, reason, culpability)
-        )
+        return self._enforce(ctx, pip, lambda e: e.decide_measure(number, decision, today))
 
     def _enforce(
         self, ctx: CommandContext, pip: Pip, change: Callable[[Enforcement], Any]

@@ -71,12 +71,16 @@ class PipOverview(Projection):
             update("deadline = %s", e.deadline)
         elif isinstance(e, Pip.Established):
             leerroute = e.plan["leerroute"]
+            # Late when recorded after the deadline, whatever its date: events stored before
+            # pip counted the recording day are counted so too on a rebuild.
+            recorded_on = getattr(e, "recorded_on", None)
+            on_time = e.on_time and (recorded_on is None or recorded_on <= e.deadline)
             update(
                 "status = %s, established_on = %s, on_time = %s, route = %s,"
                 " language_target = %s, termijn_start = %s, termijn_end = %s, versions = 1",
                 Pip.ESTABLISHED,
                 e.decided_on,
-                e.on_time,
+                on_time,
                 leerroute["route"],
                 leerroute["language_target"],
                 e.termijn_start,

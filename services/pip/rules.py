@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from services.contracts.pip import LANGUAGE_TARGETS
+from services.contracts.pip import FINE_MAX_EUR, LANGUAGE_TARGETS
 from services.contracts.values import PIEZO_PHASES
 
 # Besluit inburgering art. 5.3: the PIP is set within 10 weeks of DUO's notice, or of the BRP
@@ -17,13 +17,23 @@ PIP_TERM = timedelta(weeks=10)
 AFTER_ARRIVAL = timedelta(weeks=2)
 # Wet inburgering art. 7 and 11: three years, from the day after the PIP's date.
 TERMIJN_MONTHS = 36
-# A route switch is allowed up to 1.5 years into the termijn.
+# A route switch is allowed up to 1.5 years into the termijn. The limit holds for the day the
+# switch is recorded, whatever date it carries: a backdated decision does not reopen the period.
 ROUTE_SWITCH_MONTHS = 18
 # A decision (vaststellen, bijstellen) or an extension request may be recorded this many days
 # after its date; an earlier date needs a reason, which is kept with it (an auditor sees both).
+# The reason explains the date; it does not move a legal limit: a PIP recorded after its
+# deadline is late (Besluit inburgering 2021 art. 5.3), whatever date it carries.
 BACKDATING_DAYS = 14
-# Afschalen from B1 to A2 needs at least 600 hours of NT2 at a certified school, and effort.
+# Wet inburgering art. 14 and 15: the PIP is drawn up from the brede intake, so it is dated no
+# earlier than the day the intake was completed (intake's `brede-intake.afgerond` event).
+# Besluit inburgering 2021 art. 5.5: afschalen from B1 to A2 needs at least 600 hours of NT2 at
+# a certified school, and effort. The hours are those the PIP's own log holds (POST
+# .../pip/modules/nt2/hours) up to the revision's date; a typed figure that differs from the log
+# is refused with both figures, for the regievoerder to resolve (Awb 3:2: a decision rests on
+# facts that were checked).
 AFSCHALEN_MIN_NT2_HOURS = 600
+AFSCHALEN_HOURS_MODULE = "nt2"
 ONTZORGEN_MIN_MONTHS = 6  # Participatiewet art. 56a
 PHASES = PIEZO_PHASES  # Piëzo: may run in parallel (duaal)
 
@@ -132,3 +142,47 @@ def module_problems(route: Route, modules: dict[str, dict]) -> list[tuple[str, s
                 ("modules", f"{joined} must add up to at least {minimum} hours, not {total}")
             )
     return problems
+
+
+# Handhaving of PIP obligations -------------------------------------------------------------------
+# Wet inburgering 2021 ch. 6 (art. 31-32): the college may fine a breach of an obligation of the
+# PIP, at most FINE_MAX_EUR. Awb 5:41: no fine for what cannot be blamed on the person, so every
+# measure is taken only with a culpability assessment that finds the breach culpable (after the
+# EU Court of Justice, 2025, and the Raad van State: a fine for an asielstatushouder only in
+# exceptional circumstances). Awb 5:53: when the fine that can be given exceeds
+# AWB_HEARING_ABOVE_EUR, the person is heard (zienswijze) first; the PIP fine can reach 800, so
+# every PIP fine needs a hearing. A written warning is no burdening decision (Awb 4:8 does not
+# apply). A fine follows a warning that was taken on an earlier breach: the ladder's order, which
+# a gemeente's ladder file may not reverse (refused when the file is loaded).
+# Participatiewet art. 18 (lid 2): lowering a benefit is a measure under the Participatiewet,
+# decided by the college's klantmanager, with its own culpability assessment and hearing; the
+# regievoerder refers the breach to them and the PIP records that.
+PIP_FINE_MAX_EUR = FINE_MAX_EUR
+AWB_HEARING_ABOVE_EUR = 340
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    """What taking a measure asks: who decides it, whether a warning must come first and
+    whether the person must be heard; `law` cites where that comes from."""
+
+    decided_by: str
+    warning_first: bool
+    hearing: bool
+    law: str
+
+
+MEASURE_RULES = {
+    "waarschuwing": MeasureRule(
+        "regievoerder", False, False, "Wet inburgering 2021 art. 31; Awb 5:41"
+    ),
+    "boete": MeasureRule(
+        "regievoerder",
+        True,
+        PIP_FINE_MAX_EUR > AWB_HEARING_ABOVE_EUR,
+        "Wet inburgering 2021 art. 31-32; Awb 5:41, 5:53",
+    ),
+    "maatregel-participatiewet": MeasureRule(
+        "klantmanager", False, True, "Participatiewet art. 18; Awb 4:8"
+    ),
+}

@@ -144,6 +144,9 @@ TABLE: dict[str, Row] = {
     # the brede intake
     "getBredeIntake": Row(STAFF),
     "putLeerbaarheidstoets": Row(REGIE, lambda d: {**LBT, "taken_on": _today()}),
+    "putLeerbaarheidstoetsExemption": Row(
+        REGIE, lambda d: {"ground": "analfabetisme", "note": "Matrix: kan niet lezen."}
+    ),
     "postEducation": Row(REGIE, lambda d: EDUCATION),
     "postWork": Row(REGIE, lambda d: {"country": "Syrië", "occupation": "Kapper", "years": 2}),
     "putPersonalCircumstances": Row(REGIE, lambda d: {"summary": "Woont in Utrecht."}),
@@ -156,6 +159,7 @@ TABLE: dict[str, Row] = {
     "listPracticalItems": Row({"regievoerder": both, "klantmanager": both}),
     "planConversation": Row(REGIE, lambda d: {"planned_on": _today(), "purpose": "Voortgang"}),
     "putAttendance": Row(REGIE, lambda d: {"attended": True}),
+    "excuseAbsence": Row(REGIE, lambda d: {"reason": "Matrix: briefje van de huisarts."}),
     "decideSanction": Row(REGIE, lambda d: {"take": False, "reason": "x"}),
     "completeBredeIntake": Row(REGIE),
     "putRoute": Row(REGIE, lambda d: {"route": "b1"}),

@@ -21,8 +21,10 @@ def _ledger(platform, dossier_id: str, event_type: str) -> list[dict]:
 
 
 def _send(platform, method: str, path: str, headers: dict, body=None):
+    """A request; without a body when `body` is None (completing takes an optional one)."""
+    data = None if body is None else json.dumps(body)
     return platform.http.request(
-        method, platform.url + path, headers=headers, data=json.dumps(body), timeout=15
+        method, platform.url + path, headers=headers, data=data, timeout=15
     )
 
 

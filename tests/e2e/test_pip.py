@@ -10,6 +10,7 @@ from services.pip.domain import pip_id
 from services.pip.rules import add_months
 from tests.e2e.http import as_role, send
 from tests.pip_fixtures import GUIDE, goal, sections
+from tests.pip_history import intake_completed_on
 from tests.platform import eventually, extra_port, person
 from tests.roles_fixtures import start_guiding
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
@@ -43,6 +44,18 @@ def _completed_intake(platform, arrived: date, gemeente: str = "0344") -> str:
         lambda r: r.status_code == 200 and r.json()["starting_points"]["intake_completed_on"],
         what="pip has the intake's starting points",
     )
+    return dossier_id
+
+
+def _intake_completed_on(platform, arrived: date, completed_on: date) -> str:
+    """A dossier registered over HTTP whose brede intake was completed on a past day: a PIP is
+    not dated before its intake's completion, and an intake completes today over HTTP."""
+    dossier_id = platform.register(
+        person(duo_notice_date=arrived.isoformat(), brp_registration_date=arrived.isoformat())
+    )
+    pip = f"/api/v1/dossiers/{dossier_id}/pip"
+    eventually(lambda: send(platform, "GET", pip), lambda r: r.status_code == 200, what="draft")
+    intake_completed_on(dossier_id, completed_on)
     return dossier_id
 
 
@@ -104,7 +117,10 @@ def test_establishing_without_goals_is_a_problem_naming_the_goals(platform):
 def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the_hours(platform):
     today = today_in_amsterdam()
     decided = today - timedelta(days=600)
-    dossier_id = _completed_intake(platform, decided - timedelta(days=30))
+    # Taken over from an earlier system, whose intake was completed before the PIP's date.
+    dossier_id = _intake_completed_on(
+        platform, decided - timedelta(days=60), decided - timedelta(days=30)
+    )
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, decided)
     taken_over = {"decided_on": decided.isoformat()}
@@ -127,6 +143,8 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
     assert "1.5 years" in refused.json()["detail"]
 
     lowered = sections(decided)["leerroute"] | {"language_target": "A2"}
+    hours = {"hours": 300, "note": "Lessen bij de taalschool"}
+    assert send(platform, "POST", f"{pip}/modules/nt2/hours", hours).status_code == 201
     afschalen = {
         "kind": "afschalen",
         "explanation": "B1 niet haalbaar.",
@@ -136,16 +154,20 @@ def test_a_route_switch_after_eighteen_months_is_refused_and_afschalen_needs_the
     refused = send(platform, "POST", f"{pip}/revisions", afschalen)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "evidence/nt2_hours"
+    assert "at least 600" in refused.json()["errors"][0]["detail"]
     assert send(platform, "GET", pip).json()["plan"]["leerroute"]["route"] == "b1"
 
 
 def test_as_of_shows_the_plan_before_a_revision_and_the_termijn_does_not_move(platform):
     today = today_in_amsterdam()
     first, second = today - timedelta(days=10), today - timedelta(days=3)
-    dossier_id = _completed_intake(platform, today - timedelta(weeks=8))
+    dossier_id = _intake_completed_on(
+        platform, today - timedelta(weeks=8), first - timedelta(days=1)
+    )
     pip = f"/api/v1/dossiers/{dossier_id}/pip"
     _draft(platform, dossier_id, first)
-    send(platform, "POST", f"{pip}/establish", {"decided_on": first.isoformat()})
+    established = send(platform, "POST", f"{pip}/establish", {"decided_on": first.isoformat()})
+    assert established.status_code == 200, established.text
     revision = {
         "kind": "anders",
         "explanation": "Werkdoel na gesprek.",

@@ -109,7 +109,7 @@ def _dossier(app: Pips, gemeente: str, scenario: str, n: int) -> str:
         "intake",
         [
             registered(dossier_id, brp, brp, gemeente),
-            intake_completed(dossier_id, gemeente=gemeente),
+            intake_completed(dossier_id, gemeente=gemeente, on=brp),
         ],
     )
     ctx = context("regievoerder", gemeente)

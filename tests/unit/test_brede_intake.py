@@ -6,7 +6,7 @@ import pytest
 
 from services.common.errors import Conflict, InvalidInput
 from services.intake.application import Intake
-from services.intake.brede_intake import advise_route
+from services.intake.route_advice import advise_route
 from tests.unit.test_applications import context
 from tests.unit.test_intake_domain import TODAY, VALID
 

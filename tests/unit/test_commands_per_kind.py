@@ -416,6 +416,14 @@ ROWS = [
     Row("intake", "register", lambda apps: (VALID,)),
     Row("intake", "correct", lambda apps: (registered_dossier(apps), CORRECTION)),
     Row("intake", "record_leerbaarheidstoets", lambda apps: (registered_dossier(apps), LBT)),
+    Row(
+        "intake",
+        "record_toets_not_taken",
+        lambda apps: (
+            registered_dossier(apps),
+            {"ground": "analfabetisme", "note": "Kan niet lezen of schrijven."},
+        ),
+    ),
     Row("intake", "add_education", lambda apps: (registered_dossier(apps), EDUCATION)),
     Row("intake", "add_work", lambda apps: (registered_dossier(apps), WORK)),
     Row(
@@ -436,6 +444,11 @@ ROWS = [
     Row("intake", "plan_conversation", lambda apps: (registered_dossier(apps), INVITATION)),
     Row(
         "intake", "record_attendance", lambda apps: (with_conversation(apps), 1, {"attended": True})
+    ),
+    Row(
+        "intake",
+        "excuse_absence",
+        lambda apps: (with_two_no_shows(apps), 2, {"reason": "Briefje van de huisarts."}),
     ),
     Row("intake", "decide_sanction", lambda apps: (with_two_no_shows(apps), "boete", WAIVED_FINE)),
     Row("intake", "complete_intake", lambda apps: (with_legal_parts(apps),)),

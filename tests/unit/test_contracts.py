@@ -216,7 +216,7 @@ def _pip_lifecycles(pips) -> list[str]:
     from datetime import date
 
     from tests.pip_fixtures import goal, intake_event
-    from tests.unit.test_pip_plan import TODAY, _afschalen, _dossier, _established
+    from tests.unit.test_pip_plan import TODAY, _afschalen, _dossier, _established, log_nt2
     from tests.unit.test_pip_progress import _breach
 
     lived = _established(pips, decided_on=date(2026, 11, 20))
@@ -224,7 +224,10 @@ def _pip_lifecycles(pips) -> list[str]:
     pips.record_goal_progress(
         context(), lived, goals[0]["id"], {"status": "bezig", "note": "Geheime notitie"}
     )
-    pips.record_module_hours(context(), lived, "nt2", {"hours": 6, "note": "Les 1"})
+    pips.record_module_hours(
+        context(), lived, "nt2", {"hours": 6, "on": "2026-11-26", "note": "Les 1"}
+    )
+    log_nt2(pips, lived, 614)
     pips.revise(context(), lived, _afschalen(620), today=TODAY)
     _breach(pips, lived)
     _breach(pips, lived)

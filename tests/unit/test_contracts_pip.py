@@ -22,7 +22,14 @@ from services.gateway.routing import Call
 from services.pip import contents, domain, handhaving, reports, rules
 from tests.pip_fixtures import GUIDE, goal, sections
 from tests.unit.test_applications import context
-from tests.unit.test_pip_plan import TODAY, _afschalen, _dossier, _established, _ready
+from tests.unit.test_pip_plan import (
+    TODAY,
+    _afschalen,
+    _dossier,
+    _established,
+    _ready,
+    log_nt2,
+)
 from tests.unit.test_pip_progress import _breach
 
 DECIDED = date(2026, 11, 20)
@@ -49,7 +56,10 @@ def _lived(pips) -> str:
     goals = pips.pip(context(), dossier_id)["plan"]["goals"]
     progress = {"status": "bezig", "on": "2026-11-25", "note": "Eerste afspraak."}
     pips.record_goal_progress(context(), dossier_id, goals[0]["id"], progress)
-    pips.record_module_hours(context(), dossier_id, "nt2", {"hours": 6, "note": "Les 1"})
+    pips.record_module_hours(
+        context(), dossier_id, "nt2", {"hours": 6, "on": "2026-11-26", "note": "Les 1"}
+    )
+    log_nt2(pips, dossier_id, 614)
     pips.revise(context(), dossier_id, _afschalen(620), today=TODAY)
     _breach(pips, dossier_id)
     _breach(pips, dossier_id)
@@ -67,7 +77,7 @@ def test_a_lived_pip_answers_as_published_for_each_reader(pips):
     assert shown.status == "vastgesteld" and shown.as_of is None
     assert shown.decision.kind == "afschalen" and shown.decision.evidence["nt2_hours"] == 620
     assert shown.plan.leerroute.language_target == "A2"
-    assert shown.plan.modules["nt2"].hours_done == 6
+    assert shown.plan.modules["nt2"].hours_done == 620
     assert shown.plan.ontzorgen.from_ == DECIDED and shown.plan.ontzorgen.authorised is True
     assert [v.kind for v in shown.versions] == ["vaststelling", "afschalen"]
     assert [b.measure for b in shown.handhaving] == ["waarschuwing", "boete"]

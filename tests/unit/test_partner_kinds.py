@@ -87,6 +87,7 @@ PRACTICAL = [
 ]
 LANGUAGE = [
     "intake.brede-intake.afgerond.v1",
+    "intake.leerbaarheidstoets.niet-afgenomen.v1",
     "intake.leerbaarheidstoets.vastgelegd.v1",
     "intake.route.gekozen.v1",
     "matching.koppelprofiel.vastgelegd.v1",
@@ -127,11 +128,13 @@ EXPECTED = {
 NEVER_TO_ANY_PARTNER = [
     "intake.bsn.geclaimd.v1",
     "intake.dossier.ingezien.v1",
+    "intake.gesprek.afgemeld.v1",
     "intake.gesprek.niet-verschenen.v1",
     "intake.inzagelog.geopend.v1",
     "intake.registratie.geweigerd.v1",
     "intake.sanctie.aan-de-orde.v1",
     "intake.sanctie.besloten.v1",
+    "intake.sanctie.ingetrokken.v1",
     "intake.signalen.ingezien.v1",
     "intake.signalenlijst.geopend.v1",
     "matching.begeleider.geregistreerd.v1",

@@ -166,7 +166,8 @@ def test_establishing_makes_a_decision_and_the_termijn_starts_the_next_day(pips)
     assert pip["termijn"] == {"start": "2026-11-21", "end": "2029-11-20"}
     assert [v["number"] for v in pip["versions"]] == [1]
     established = stored(pips, "Pip.Established")[0]
-    assert established.on_time is True and established.deadline == date(2026, 11, 23)
+    # Dated before the deadline of 23 November, but recorded after it (on 28 November): late.
+    assert established.on_time is False and established.deadline == date(2026, 11, 23)
     with pytest.raises(Conflict, match="revision"):
         pips.add_goal(context(), dossier_id, goal(date(2026, 11, 20), "werk"))
 
@@ -271,8 +272,18 @@ def _afschalen(hours: int) -> dict:
     }
 
 
+def log_nt2(pips: Pips, dossier_id: str, hours: int, on: str = "2026-11-27") -> None:
+    """Record `hours` of NT2 in the PIP's module-hours log (at most 400 an entry)."""
+    while hours > 0:
+        entry = min(hours, 400)
+        done = {"hours": entry, "on": on, "note": "Lessen bij de taalschool"}
+        pips.record_module_hours(context(), dossier_id, "nt2", done)
+        hours -= entry
+
+
 def test_afschalen_without_six_hundred_hours_of_nt2_is_refused(pips):
     dossier_id = _established(pips)
+    log_nt2(pips, dossier_id, 450)
     with pytest.raises(InvalidInput) as refused:
         pips.revise(context(), dossier_id, _afschalen(450), today=TODAY)
     assert refused.value.errors[0]["field"] == "evidence/nt2_hours"
@@ -281,8 +292,10 @@ def test_afschalen_without_six_hundred_hours_of_nt2_is_refused(pips):
 
 def test_afschalen_with_the_hours_lowers_b1_to_a2(pips):
     dossier_id = _established(pips)
+    log_nt2(pips, dossier_id, 620)
     revised = pips.revise(context(), dossier_id, _afschalen(620), today=TODAY)
     assert revised["plan"]["leerroute"]["language_target"] == "A2"
+    assert revised["decision"]["evidence"]["nt2_hours"] == 620
 
 
 def test_as_of_shows_the_earlier_version_after_a_revision_and_the_termijn_stays(pips):

@@ -206,18 +206,33 @@ def test_a_fine_needs_a_culpability_assessment_finding_the_breach_culpable(pips)
     dossier_id = _established(pips)
     _breach(pips, dossier_id)
     _breach(pips, dossier_id)
-    without = {"take": True, "reason": "Herhaald afwezig."}
+    culpable = {"culpable": True, "circumstances": "Weigert zonder reden; uitzonderlijk."}
+    warned = pips.decide_measure(
+        context(),
+        dossier_id,
+        1,
+        {"take": True, "reason": "Eerste keer afwezig.", "culpability": culpable},
+    )
+    assert warned["handhaving"][0]["decision"]["taken"] is True
+    fine = {
+        "take": True,
+        "reason": "Herhaald afwezig.",
+        "hearing": {"on": "2026-11-28", "summary": "Zegt geen reden te hebben."},
+        "amount_eur": 250,
+    }
     with pytest.raises(InvalidInput, match="culpab"):
-        pips.decide_measure(context(), dossier_id, 2, without)
-    not_culpable = {**without, "culpability": {"culpable": False, "circumstances": "Ziek."}}
+        pips.decide_measure(context(), dossier_id, 2, fine)
+    not_culpable = {**fine, "culpability": {"culpable": False, "circumstances": "Ziek."}}
     with pytest.raises(InvalidInput, match="culpab"):
         pips.decide_measure(context(), dossier_id, 2, not_culpable)
-    culpable = {
-        **without,
-        "culpability": {"culpable": True, "circumstances": "Weigert zonder reden; uitzonderlijk."},
-    }
-    decided = pips.decide_measure(context(), dossier_id, 2, culpable)
+    decided = pips.decide_measure(context(), dossier_id, 2, {**fine, "culpability": culpable})
     assert decided["handhaving"][1]["decision"]["taken"] is True
+    assert decided["handhaving"][1]["decision"]["amount_eur"] == 250
+
+
+def test_waiving_a_measure_needs_only_the_reason(pips):
+    dossier_id = _established(pips)
+    _breach(pips, dossier_id)
     waived = pips.decide_measure(
         context(), dossier_id, 1, {"take": False, "reason": "Eerste keer."}
     )

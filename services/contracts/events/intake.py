@@ -197,6 +197,20 @@ class GesprekNietVerschenen(EventData):
 
 
 @event(
+    "nl.wegwijs.intake.gesprek.afgemeld.v1",
+    title="An absence from an intake conversation was excused (beforehand, or afterwards, which"
+    " turns a recorded no-show into an excused absence); the reason stays in intake",
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={"dossier_id": "identiteit", "number": "handhaving"},
+    activity="brede-intake",
+)
+class GesprekAfgemeld(EventData):
+    dossier_id: UUID
+    number: Annotated[int, Field(ge=1)]
+
+
+@event(
     "nl.wegwijs.intake.huishouden.gekoppeld.v1",
     title="A dossier was linked to the household of another member with their own obligation",
     envelope_required=("subject", "gemeente"),
@@ -249,6 +263,20 @@ class LeefgebiedVastgelegd(EventData):
 class LeerbaarheidstoetsVastgelegd(EventData):
     dossier_id: UUID
     taken_on: date
+
+
+@event(
+    "nl.wegwijs.intake.leerbaarheidstoets.niet-afgenomen.v1",
+    title="The leerbaarheidstoets is not taken, on a ground of the law (ground and note stay in"
+    " intake)",
+    envelope_required=("subject", "gemeente"),
+    category="taal-leerbaarheid",
+    fields={"dossier_id": "identiteit", "recorded_on": "taal-leerbaarheid"},
+    activity="brede-intake",
+)
+class LeerbaarheidstoetsNietAfgenomen(EventData):
+    dossier_id: UUID
+    recorded_on: date
 
 
 @event(
@@ -389,6 +417,20 @@ class SanctieBesloten(EventData):
     dossier_id: UUID
     step: SanctionStep
     taken: bool
+
+
+@event(
+    "nl.wegwijs.intake.sanctie.ingetrokken.v1",
+    title="A due sanction step not yet decided was withdrawn: an excuse made it no longer due",
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={"dossier_id": "identiteit", "step": "handhaving", "no_shows": "handhaving"},
+    activity="handhaving",
+)
+class SanctieIngetrokken(EventData):
+    dossier_id: UUID
+    step: SanctionStep
+    no_shows: Annotated[int, Field(ge=0, description="Unexcused no-shows after the excuse.")]
 
 
 @event(

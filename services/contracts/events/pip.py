@@ -355,8 +355,9 @@ class MaatregelAanDeOrde(EventData):
 @event(
     "nl.wegwijs.pip.maatregel.besloten.v1",
     title=(
-        "The regievoerder took or waived a due measure, with a "
-        "reason (and a culpability assessment for a fine)"
+        "The regievoerder took or waived a due measure, with a reason and, to take it, a "
+        "culpability assessment (a fine also a warning before it and a hearing), or referred a "
+        "Participatiewet measure to the klantmanager"
     ),
     envelope_required=("subject", "gemeente"),
     category="handhaving",
@@ -365,6 +366,7 @@ class MaatregelAanDeOrde(EventData):
         "number": "handhaving",
         "measure": "handhaving",
         "taken": "handhaving",
+        "referred_to": "handhaving",
     },
     activity="handhaving",
 )
@@ -373,6 +375,9 @@ class MaatregelBesloten(EventData):
     number: Annotated[int, Field(ge=1)]
     measure: Measure
     taken: bool
+    referred_to: Literal["klantmanager"] | SkipJsonSchema[None] = Field(
+        None, description="klantmanager: the measure is theirs to decide (Participatiewet art. 18)."
+    )
 
 
 @event(

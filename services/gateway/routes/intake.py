@@ -218,6 +218,15 @@ ROUTES = (
         c.Leerbaarheidstoets,
     ),
     _step(
+        "PUT",
+        "/leerbaarheidstoets/exemption",
+        "putLeerbaarheidstoetsExemption",
+        "Record that the leerbaarheidstoets is not taken: the ground (a closed list of the law)"
+        " and a note; the intake can then complete without a toets",
+        "intake.record_toets_not_taken",
+        c.ToetsExemption,
+    ),
+    _step(
         "POST",
         "/education",
         "postEducation",
@@ -263,17 +272,28 @@ ROUTES = (
         "PUT",
         "/conversations/{number}/attendance",
         "putAttendance",
-        "Record whether the person came; a no-show may make a sanction step due by the"
-        " gemeente's ladder",
+        "Record whether the person came, from the conversation's day on; a no-show may make a"
+        " sanction step due by the gemeente's ladder, an excused absence does not",
         "intake.record_attendance",
         c.Attendance,
+        number=int,
+    ),
+    _step(
+        "POST",
+        "/conversations/{number}/excuse",
+        "excuseAbsence",
+        "An excuse after a recorded no-show (a doctor's note): it becomes an excused absence,"
+        " and a sanction step no longer due and not yet decided is withdrawn",
+        "intake.excuse_absence",
+        c.Excuse,
         number=int,
     ),
     _step(
         "PUT",
         "/sanctions/{step}",
         "decideSanction",
-        "Take or waive a due sanction step, with a reason",
+        "Take or waive a due sanction step, with a reason; a fine only after a warning was"
+        " taken, with a culpability assessment and the hearing",
         "intake.decide_sanction",
         c.SanctionDecision,
         step=c.SanctionStep,
@@ -282,8 +302,11 @@ ROUTES = (
         "POST",
         "/complete",
         "completeBredeIntake",
-        "Complete the brede intake (needs the three legal parts); gives a route advice",
+        "Complete the brede intake (needs the three legal parts, the toets or why it was not"
+        " taken); gives a route advice, or records the regievoerder's route where a toets not"
+        " taken gives none",
         "intake.complete_intake",
+        c.CompletionChoice,
     ),
     _step(
         "PUT",

@@ -273,7 +273,9 @@ ROUTES = (
         "PUT",
         "/breaches/{number}/decision",
         "decideMeasure",
-        "Take or waive the due measure",
+        "Take or waive the due measure (taking it needs a culpability assessment; a fine also a"
+        " warning taken before it, a hearing and its amount), or refer a Participatiewet measure"
+        " to the klantmanager",
         "pip.decide_measure",
         c.MeasureDecision,
         activity="handhaving",
