@@ -160,6 +160,7 @@ class BredeIntakeUseCases:
                 "by": e.context["actor"]["user_id"],
                 "role": ",".join(e.context["actor"]["roles"]),
                 "at": e.timestamp.isoformat(),
+                "about": _about(e),
             }
             for e in self.events.get(intake.id)
         ]
@@ -197,6 +198,24 @@ class BredeIntakeUseCases:
             "version": intake.version,
         }
         return whole if complete else brede_intake_as_seen(whole, ctx.actor.roles)
+
+
+# The attribute of a step's event that says what it is about, where the intake has several.
+_ABOUT = {
+    "LifeDomainRecorded": "domain",
+    "PracticalItemOpened": "item",
+    "PracticalItemClosed": "item",
+    "ConversationPlanned": "number",
+    "ConversationAttended": "number",
+    "ConversationMissed": "number",
+    "SanctionStepDue": "step",
+    "SanctionStepDecided": "step",
+}
+
+
+def _about(step: Any) -> str | None:
+    attribute = _ABOUT.get(type(step).__name__)
+    return None if attribute is None else str(getattr(step, attribute))
 
 
 def _age(birth_date: date, today: date) -> int:
