@@ -1,7 +1,8 @@
 """The inzage report for one person (AVG art. 15): what was recorded about them, for which
 purpose and on which basis, how long it is kept, who received what and on which basis, and who
 read their data. Composed from the ledger and the register of processing activities, in Dutch, as
-JSON and as a printable page. No I/O."""
+JSON and as a printable page: organisations by name, data categories by name, periods and dates
+written out. No I/O."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from html import escape
 from typing import Any
 
 from services.audit.register import ProcessingRegister
+from services.common import dutch
 
 DECIDED = "nl.wegwijs.consent.deelbesluit.genomen.v1"
 READ = "nl.wegwijs.gateway.gegevens.ingezien.v1"
@@ -22,9 +24,14 @@ RESULTS = {
 
 
 def inzage(
-    dossier_id: str, entries: Sequence[Mapping[str, Any]], register: ProcessingRegister
+    dossier_id: str,
+    entries: Sequence[Mapping[str, Any]],
+    register: ProcessingRegister,
+    organisations: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The report: per processing activity what happened and when; recipients; readers."""
+    """The report: per processing activity what happened and when; recipients; readers. Each
+    organisation's OIN with its name where `organisations` (OIN -> name) knows it."""
+    names = organisations or {}
     activities = []
     for activity in register.activities:
         mine = [e for e in entries if e["event_type"] in activity.event_types]
@@ -45,6 +52,7 @@ def inzage(
     recipients = [
         {
             "ontvanger": e["receiving_party"],
+            "ontvanger_naam": names.get(e["receiving_party"], ""),
             "datum": e["event_time"][:10],
             "uitkomst": RESULTS.get(e["result"], e["result"]),
             "grondslag": e["legal_basis"],
@@ -56,6 +64,7 @@ def inzage(
         {
             "rol": e["actor_roles"],
             "organisatie": e["organisation"],
+            "organisatie_naam": names.get(e["organisation"] or "", ""),
             "waarom": e["activity"],
             "datum": e["event_time"][:10],
         }
@@ -71,7 +80,7 @@ def inzage(
     }
 
 
-def inzage_html(report: Mapping[str, Any]) -> str:
+def inzage_html(report: Mapping[str, Any], category_labels: Mapping[str, str]) -> str:
     """A printable page in Dutch, for the person to keep."""
 
     def table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -83,6 +92,9 @@ def inzage_html(report: Mapping[str, Any]) -> str:
         )
         return f"<table><tr>{header}</tr>{body}</table>"
 
+    def named(oin: str | None, name: str | None) -> str:
+        return name or dutch.organisation(oin, {})
+
     activities = table(
         ("Verwerking", "Doel", "Grondslag", "Gegevens", "Bewaren", "Van", "Tot en met"),
         [
@@ -90,21 +102,37 @@ def inzage_html(report: Mapping[str, Any]) -> str:
                 a["verwerking"],
                 a["doel"],
                 a["grondslag"],
-                ", ".join(a["gegevens"]),
-                a["bewaartermijn"],
-                a["eerste"],
-                a["laatste"],
+                ", ".join(category_labels.get(c, c) for c in a["gegevens"]),
+                _retention(a["bewaartermijn"]),
+                dutch.as_date(a["eerste"]),
+                dutch.as_date(a["laatste"]),
             )
             for a in report["verwerkingen"]
         ],
     )
     recipients = table(
-        ("Ontvanger (OIN)", "Datum", "Uitkomst", "Grondslag"),
-        [(r["ontvanger"], r["datum"], r["uitkomst"], r["grondslag"]) for r in report["ontvangers"]],
+        ("Ontvanger", "Datum", "Uitkomst", "Grondslag"),
+        [
+            (
+                named(r["ontvanger"], r.get("ontvanger_naam")),
+                dutch.as_date(r["datum"]),
+                r["uitkomst"],
+                r["grondslag"],
+            )
+            for r in report["ontvangers"]
+        ],
     )
     readers = table(
         ("Rol", "Organisatie", "Waarom", "Datum"),
-        [(r["rol"], r["organisatie"], r["waarom"], r["datum"]) for r in report["inzage_door"]],
+        [
+            (
+                dutch.roles(r["rol"]),
+                named(r["organisatie"], r.get("organisatie_naam")),
+                (r["waarom"] or "").replace("-", " "),
+                dutch.as_date(r["datum"]),
+            )
+            for r in report["inzage_door"]
+        ],
     )
     return f"""<!doctype html>
 <html lang="nl">
@@ -115,6 +143,7 @@ def inzage_html(report: Mapping[str, Any]) -> str:
 body {{ font-family: sans-serif; max-width: 60rem; margin: 2rem auto; line-height: 1.4; }}
 table {{ border-collapse: collapse; margin-bottom: 1.5rem; }}
 th, td {{ border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+@media print {{ body {{ margin: 0; }} }}
 </style>
 </head>
 <body>
@@ -132,3 +161,10 @@ Kenmerk: {escape(report["dossier_id"])}.</p>
 </body>
 </html>
 """
+
+
+def _retention(period: str) -> str:
+    """How long it is kept: the register's periods run from the end of the inburgeringstermijn."""
+    if not period:
+        return ""
+    return f"{dutch.as_period(period)} na het einde van de inburgeringstermijn"

@@ -127,10 +127,11 @@ class Ledger:
 
     def create_tables(self) -> None:
         from services.audit.checkpoints import CHECKPOINT_DDL
+        from services.audit.timeline import index_ddl
         from services.audit.verifications import VERIFICATION_DDL
 
         with self.db.transaction() as cur:
-            for statement in (*DDL, *CHECKPOINT_DDL, *VERIFICATION_DDL):
+            for statement in (*DDL, *index_ddl(), *CHECKPOINT_DDL, *VERIFICATION_DDL):
                 cur.execute(statement)
 
     def position(self, origin: str, conn: psycopg.Connection | None = None) -> int:

@@ -13,13 +13,16 @@ from services.audit.inzage import inzage, inzage_html
 from services.audit.ledger import Ledger
 from services.audit.queries import as_csv, entries, parse_query, readers
 from services.audit.register import ProcessingRegister
-from services.common import settings
-from services.common.access import Action, require
+from services.audit.timeline import check_page, dossier_gemeente, timeline_page
+from services.common import dutch, settings
+from services.common.access import Action, Role, require, require_for_gemeente
 from services.common.entrypoints import consume, rpc
 from services.common.errors import EXPECTED, NotFound
+from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.common.topology import CONSUMES
+from services.contracts.categories import Categories
 
 ORIGINS = CONSUMES["audit"]
 
@@ -62,6 +65,25 @@ class AuditService(ChainService):
     def dossier_entries(self, dossier_id: str) -> list[dict[str, Any]]:
         ctx = require(self.chain.ctx, Action.READ_AUDIT)
         return self.chain.runtime.consumer.sink.entries_for_dossier(dossier_id, ctx.actor.gemeenten)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def timeline(
+        self,
+        dossier_id: str,
+        before: int | None,
+        limit: int,
+        partners: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """What happened in the dossier and who did it, newest first, a page at a time, for the
+        staff of its gemeente (another gemeente's: not found). What touches health only for the
+        regievoerder, whose alone it is."""
+        ctx = require(self.chain.ctx, Action.READ_TIMELINE)
+        check_page(before, limit)
+        with self.chain.runtime.db.transaction() as cur:
+            gemeente = dossier_gemeente(cur, dossier_id)
+            require_for_gemeente(ctx, Action.READ_TIMELINE, gemeente)
+            with_special = ctx.actor.has_role(Role.REGIEVOERDER)
+            return timeline_page(cur, dossier_id, gemeente, before, limit, with_special, partners)
 
     @timer(interval=float(settings.CHECKPOINT_SECONDS.get()))
     def checkpoint(self) -> None:
@@ -113,13 +135,21 @@ class AuditService(ChainService):
             return readers(cur, dossier_id, ctx.actor.gemeenten)
 
     @rpc(expected_exceptions=EXPECTED)
-    def inzage(self, dossier_id: str, as_html: bool = False) -> Any:
-        """The person's inzage report (AVG art. 15), as data or as a page in Dutch."""
+    def inzage(
+        self, dossier_id: str, as_html: bool = False, partners: dict[str, str] | None = None
+    ) -> Any:
+        """The person's inzage report (AVG art. 15), as data or as a page in Dutch. Partner
+        organisations are named by `partners` (OIN -> name: consent's register, which the gateway
+        reads for the caller; audit keeps no names), the region's gemeenten by the region."""
         ctx = require(self.chain.ctx, Action.READ_AUDIT)
         entries = self.chain.runtime.consumer.sink.entries_for_dossier(
             dossier_id, ctx.actor.gemeenten
         )
         if not entries:
             raise NotFound("no such dossier in the ledger of your gemeenten")
-        report = inzage(dossier_id, entries, ProcessingRegister.load())
-        return inzage_html(report) if as_html else report
+        names = {**dict(partners or {}), **dutch.gemeente_organisations(Region.load())}
+        report = inzage(dossier_id, entries, ProcessingRegister.load(), names)
+        if not as_html:
+            return report
+        labels = {c: spec["label"] for c, spec in Categories.load().labels.items()}
+        return inzage_html(report, labels)

@@ -62,6 +62,8 @@ class Action(StrEnum):
     READ_GUIDANCE = "guidance.read"
     LOG_ACTIVITY = "guidance.activity"
     FOLLOW_COMMAND = "command.follow"
+    READ_TIMELINE = "dossier.timeline"
+    READ_PARTNERS = "partner.read"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -131,6 +133,14 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_GUIDANCE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     # Only the dossier's active guide logs activities (checked in matching).
     Action.LOG_ACTIVITY: frozenset({Role.BEGELEIDER}),
+    # What happened in the dossier and who did it, for the gemeente's own staff (audit leaves
+    # out what touches health for all but the regievoerder: see audit/timeline.py).
+    Action.READ_TIMELINE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # The partner organisations by name, for the gemeenten one acts for (checked in consent):
+    # the staff choose whom a consent is given to; an auditor reads who received what.
+    Action.READ_PARTNERS: frozenset(
+        {Role.ADMIN, Role.REGIEVOERDER, Role.KLANTMANAGER, Role.AUDITOR}
+    ),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
@@ -153,6 +163,7 @@ _TENANT_READS = frozenset(
         Action.ANSWER_MATCH,
         Action.READ_GUIDANCE,
         Action.LOG_ACTIVITY,
+        Action.READ_TIMELINE,
     }
 )
 

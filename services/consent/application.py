@@ -131,7 +131,9 @@ class Consent(ChainApplication, FeedUseCases):
             tuple(self.protocol.purposes),
             today or today_in_amsterdam(),
         )
-        self.partner(consent["grantee"]["oin"])  # consent is given to a known organisation
+        # consent is given to a known organisation, named as the register names it
+        partner = self.partner(consent["grantee"]["oin"])
+        consent["grantee"]["name"] = consent["grantee"]["name"] or partner.name
         consent_id = str(uuid.uuid4())
         saved = self._update(
             ctx.for_activity("toestemming-vastleggen"),
@@ -206,7 +208,7 @@ class Consent(ChainApplication, FeedUseCases):
         gemeente = self.region.gemeente(consents.gemeente)
         labels = {c: spec["label"] for c, spec in self.categories.labels.items()}
         return receipt(
-            consent,
+            self._named_grantee(consent),
             str(consents.dossier_id),
             {"name": gemeente.name, "oin": gemeente.oin},
             labels,
@@ -215,6 +217,17 @@ class Consent(ChainApplication, FeedUseCases):
 
     def receipt_page(self, ctx: CommandContext, dossier_id: str, consent_id: str) -> str:
         return receipt_html(self.receipt(ctx, dossier_id, consent_id))
+
+    def _named_grantee(self, consent: dict[str, Any]) -> dict[str, Any]:
+        """The consent with its grantee's name: as recorded, or else as the register has it (a
+        consent recorded without one)."""
+        if consent["grantee"]["name"]:
+            return consent
+        try:
+            name = self.partner(consent["grantee"]["oin"]).name
+        except NotFound:
+            return consent
+        return {**consent, "grantee": {**consent["grantee"], "name": name}}
 
     def expire(self, dossier_id: str, today: date | None = None) -> list[str]:
         """Mark the dossier's consents whose period has ended; the timer calls this for the

@@ -71,15 +71,23 @@ class FeedUseCases:
         )
         return {"id": subscription_id, "partner": partner.oin, **subscription}
 
-    def end_subscription(self, ctx: CommandContext, subscription_id: str) -> None:
+    def end_subscription(
+        self, ctx: CommandContext, oin: str, subscription_id: str
+    ) -> dict[str, Any]:
+        """End a partner's subscription: no event reaches the partner through it any more.
+        Ending one that ended already changes nothing and answers the same."""
         require(ctx, Action.MANAGE_PARTNERS)
+        ended: dict[str, Any] = {}
 
         def end(subscriptions: Subscriptions) -> None:
-            ended = subscriptions.active.get(subscription_id, {})
-            require_for_gemeenten(ctx, Action.MANAGE_PARTNERS, ended.get("gemeenten", []))
-            subscriptions.end(subscription_id)
+            found = subscriptions.find(subscription_id)
+            if found is None or found["partner"] != oin:
+                raise NotFound(f"partner {oin} has no subscription {subscription_id}")
+            require_for_gemeenten(ctx, Action.MANAGE_PARTNERS, found["gemeenten"])
+            ended.update(subscriptions.end(subscription_id))
 
         self._update(ctx.for_activity("partner-beheren"), self._subscriptions, end)
+        return {**ended, "ended": True}
 
     def subscriptions(self, ctx: CommandContext, oin: str) -> list[dict[str, Any]]:
         ctx = require(ctx, Action.MANAGE_PARTNERS)

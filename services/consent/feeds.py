@@ -77,19 +77,28 @@ class Subscriptions(ChainAggregate):
     @event("Opened")
     def __init__(self) -> None:
         self.active: dict[str, dict[str, Any]] = {}
+        self.ended: dict[str, dict[str, Any]] = {}
 
     @event("Subscribed")
     def subscribe(self, subscription_id: str, partner: str, subscription: dict[str, Any]) -> None:
         self.active[subscription_id] = {"id": subscription_id, "partner": partner, **subscription}
 
-    def end(self, subscription_id: str) -> None:
+    def find(self, subscription_id: str) -> dict[str, Any] | None:
+        """A subscription, running or ended; None when there never was one."""
+        return self.active.get(subscription_id) or self.ended.get(subscription_id)
+
+    def end(self, subscription_id: str) -> dict[str, Any]:
+        """End a subscription; one that ended already stays as it is."""
+        if subscription_id in self.ended:
+            return self.ended[subscription_id]
         if subscription_id not in self.active:
             raise NotFound("no such subscription")
         self._ended(subscription_id=subscription_id)
+        return self.ended[subscription_id]
 
     @event("Ended")
     def _ended(self, subscription_id: str) -> None:
-        del self.active[subscription_id]
+        self.ended[subscription_id] = self.active.pop(subscription_id)
 
     def matching(self, origin: str, event_type: str, gemeente: str) -> list[dict[str, Any]]:
         return [

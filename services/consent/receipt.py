@@ -3,21 +3,11 @@ page in Dutch. No I/O."""
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from typing import Any
 
+from services.common import dutch
 from services.common.values import jsonable
-
-COLLECTION_LABELS = {
-    "schriftelijk": "schriftelijk, met handtekening",
-    "mondeling-met-tolk": "mondeling, met een tolk",
-    "digitaal": "digitaal",
-}
-GRANTOR_LABELS = {
-    "betrokkene": "de betrokkene zelf",
-    "wettelijk-vertegenwoordiger": "een wettelijk vertegenwoordiger",
-}
 
 
 def receipt(
@@ -56,39 +46,14 @@ def receipt(
 
 
 def receipt_html(data: dict[str, Any]) -> str:
-    """A printable page in Dutch, for the person to keep."""
-
-    def row(label: str, value: Any) -> str:
-        return f"<tr><th>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
-
+    """A printable page in Dutch, for the person to keep: organisations and the language by
+    name, dates written out (the same words as the Werkplek's receipt page)."""
     categories = "".join(f"<li>{escape(c['label'])}</li>" for c in data["categories"])
-    status = {"gegeven": "geldig", "ingetrokken": "ingetrokken", "verlopen": "verlopen"}
     rows = "".join(
-        (
-            row("Gemeente (verantwoordelijke)", data["controller"]["name"]),
-            row(
-                "Toestemming gegeven door",
-                GRANTOR_LABELS[data["grantor"]["kind"]]
-                + (f": {data['grantor']['name']}" if data["grantor"]["name"] else ""),
-            ),
-            row("Ontvanger", data["grantee"]["name"] or data["grantee"]["oin"]),
-            row("Doel", data["purpose"]["label"]),
-            row("Geldig van", _dutch(data["valid_from"])),
-            row("Geldig tot en met", _dutch(data["valid_until"])),
-            row(
-                "Gevraagd",
-                COLLECTION_LABELS[data["collection"]["method"]]
-                + f", in het {data['collection']['language']}",
-            ),
-            row("Bewijs", data["evidence"]),
-            row(
-                "Status",
-                status.get(data["status"], data["status"])
-                + (f" op {_dutch(data['withdrawn_on'])}" if data["withdrawn_on"] else ""),
-            ),
-            row("Kenmerk", data["consent_id"]),
-        )
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in dutch.receipt_rows(data)
     )
+    history = "".join(f"<li>{escape(line)}</li>" for line in dutch.consent_history(data["history"]))
     return f"""<!doctype html>
 <html lang="nl">
 <head>
@@ -105,18 +70,9 @@ th {{ text-align: left; padding-right: 1rem; vertical-align: top; }}
 <p>U hebt toestemming gegeven om deze gegevens te delen:</p>
 <ul>{categories}</ul>
 <table>{rows}</table>
+<h2>Wat er met deze toestemming gebeurde</h2>
+<ul>{history}</ul>
 <p>{escape(data["withdrawal"])}</p>
 </body>
 </html>
 """
-
-
-def _dutch(iso: str | None) -> str:
-    if not iso:
-        return ""
-    months = (
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    )  # fmt: skip
-    day = date.fromisoformat(iso)
-    return f"{day.day} {months[day.month - 1]} {day.year}"

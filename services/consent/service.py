@@ -73,8 +73,8 @@ class ConsentService(ChainService):
 
     @rpc(expected_exceptions=EXPECTED)
     def partners(self) -> dict[str, Any]:
-        """The partners working for any gemeente the admin acts for."""
-        ctx = require(self.chain.ctx, Action.MANAGE_PARTNERS)
+        """The partners working for any gemeente the caller acts for, by name."""
+        ctx = require(self.chain.ctx, Action.READ_PARTNERS)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
             return {"partners": list_partners(cur, ctx.actor.gemeenten)}
@@ -88,8 +88,8 @@ class ConsentService(ChainService):
         return self.chain.app.subscribe(self.chain.ctx, oin, data)
 
     @command(expected_exceptions=EXPECTED)
-    def end_subscription(self, subscription_id: str) -> None:
-        self.chain.app.end_subscription(self.chain.ctx, subscription_id)
+    def end_subscription(self, oin: str, subscription_id: str) -> dict[str, Any]:
+        return self.chain.app.end_subscription(self.chain.ctx, oin, subscription_id)
 
     @rpc(expected_exceptions=EXPECTED)
     def fetch(self, dossier_id: str, event_id: str) -> dict[str, Any]:

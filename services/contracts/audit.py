@@ -178,3 +178,45 @@ class AuditStatus(Answer):
     last_verification: Verification | None = Field(description="null: never verified yet.")
     verifications: list[Verification] = Field(description="The latest ten, newest first.")
     schedule: AuditSchedule
+
+
+class TimelineQuery(Body):
+    """A page of the dossier's timeline: the newest first, or those before the last one seen."""
+
+    before: int | None = Field(
+        None,
+        ge=1,
+        le=2**62,
+        description="The `seq` of the last item seen (the page before's `next_before`).",
+    )
+    limit: int = Field(25, ge=1, le=100, description="How many items at most.")
+
+
+class TimelineActor(Answer):
+    """Who did it, as the event records it: never anything of the person the dossier is about."""
+
+    user: str | None = Field(description="The user's name as they log in; null: Wegwijs itself.")
+    roles: list[str]
+    organisation: str = Field(description="The OIN of their organisation; empty if none.")
+    description: str = Field(
+        description="Written out in Dutch, such as `anna (regievoerder, Gemeente Utrecht)`."
+    )
+
+
+class TimelineItem(Answer):
+    seq: int = Field(description="The entry's place in the ledger.")
+    time: AwareDatetime = Field(description="When it happened.")
+    event_type: str
+    what: str = Field(description="What happened, in Dutch, such as `Persoon ingeschreven`.")
+    who: TimelineActor
+    trace_id: str = Field(description="Everything one action caused shares it.")
+
+
+class Timeline(Answer):
+    """What happened in the dossier and who did it, newest first: no reads, no content of what
+    was recorded (a signal is only said to be given)."""
+
+    dossier_id: UUID
+    gemeente: str
+    items: list[TimelineItem]
+    next_before: int | None = Field(description="Where the next page starts; null on the last.")

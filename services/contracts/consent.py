@@ -386,6 +386,12 @@ class Subscription(Answer):
     purpose: str
 
 
+class EndedSubscription(Subscription):
+    """A subscription that ended: no event reaches the partner through it any more."""
+
+    ended: Literal[True]
+
+
 class PartnerSubscriptions(Answer):
     """A partner organisation and its subscriptions (those of the gemeenten the caller acts
     for)."""

@@ -633,6 +633,11 @@ class Step(Answer):
     by: str
     role: str
     at: datetime
+    about: str | None = Field(
+        None,
+        description="What the step is about where the intake has several of a kind: the life"
+        " domain, the practical item, the conversation's number or the sanction step.",
+    )
 
 
 class BredeIntake(Answer):

@@ -211,6 +211,7 @@ class BredeIntakeUseCases:
                 "by": e.context["actor"]["user_id"],
                 "role": ",".join(e.context["actor"]["roles"]),
                 "at": e.timestamp.isoformat(),
+                "about": _about(e),
             }
             for e in self.events.get(intake.id)
         ]
@@ -263,6 +264,26 @@ def _toets_not_taken(state: dict[str, Any] | None) -> dict[str, Any] | None:
         "note": state["note"],
         "recorded_on": state["recorded_on"].isoformat(),
     }
+
+
+# The attribute of a step's event that says what it is about, where the intake has several.
+_ABOUT = {
+    "LifeDomainRecorded": "domain",
+    "PracticalItemOpened": "item",
+    "PracticalItemClosed": "item",
+    "ConversationPlanned": "number",
+    "ConversationAttended": "number",
+    "ConversationMissed": "number",
+    "AbsenceExcused": "number",
+    "SanctionStepDue": "step",
+    "SanctionStepWithdrawn": "step",
+    "SanctionStepDecided": "step",
+}
+
+
+def _about(step: Any) -> str | None:
+    attribute = _ABOUT.get(type(step).__name__)
+    return None if attribute is None else str(getattr(step, attribute))
 
 
 def _age(birth_date: date, today: date) -> int:

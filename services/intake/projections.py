@@ -38,6 +38,11 @@ class DossierIndex(Projection):
             # Added with households; a database made before gets the columns on migrate.
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS household_id uuid").format(table),
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS relation text").format(table),
+            # A dossier page reads its household by this (household_members); without the
+            # index that read scans every dossier of the region (`make bench`, issue 16).
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (household_id)").format(
+                sql.Identifier("dossier_index_household"), table
+            ),
             # Added with search (issue 16); a database made before: `wegwijs rebuild
             # dossier_index` fills it.
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS v_nummer text").format(table),

@@ -91,6 +91,7 @@ def brede_intake_as_seen(intake: dict[str, Any], roles: tuple[str, ...]) -> dict
     shown["leerbaarheidstoets_not_taken"] = toets_not_taken_as_seen(
         intake["leerbaarheidstoets_not_taken"], roles
     )
+    shown["history"] = [step for step in intake["history"] if _may_see_step(step, roles)]
     return shown
 
 
@@ -105,6 +106,19 @@ def toets_not_taken_as_seen(
         **dict.fromkeys(("ground", "label", "articles", "note", "health")),
         **{"recorded_on": not_taken["recorded_on"]},
     }
+
+
+def _may_see_step(step: dict[str, Any], roles: tuple[str, ...]) -> bool:
+    """A step about a life domain or one of its practical items only for a reader of that
+    domain; a sanction step only for a reader of handhaving."""
+    about = step.get("about")
+    if step["step"] == "LifeDomainRecorded":
+        return may_see_domain(roles, about)
+    if step["step"].startswith("PracticalItem"):
+        return may_see_domain(roles, PRACTICAL_ITEMS[about].domain)
+    if step["step"].startswith("Sanction"):
+        return "handhaving" in visible_categories(roles)
+    return True
 
 
 def visible_domains(domains: dict[str, Any], roles: tuple[str, ...]) -> dict[str, Any]:

@@ -30,7 +30,9 @@ from services.werkplek import (
     beleid,
     dossier,
     dossier_intake,
+    dossier_matching,
     dossier_pip,
+    dossier_tijdlijn,
     dossier_toestemmingen,
     klantmanager,
     pages,
@@ -48,6 +50,8 @@ AREAS = (
     dossier_intake,
     dossier_pip,
     dossier_toestemmingen,
+    dossier_tijdlijn,
+    dossier_matching,
     klantmanager,
     begeleiding,
     beleid,
@@ -84,6 +88,7 @@ templates.filters.update(
     rol=texts.role,
     gemeente=texts.gemeente,
     organisatie=texts.organisation,
+    relatie=texts.relation,
 )
 
 

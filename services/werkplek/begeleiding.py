@@ -80,10 +80,25 @@ PROPOSAL_STATUSES = {
     "gestart": "Loopt",
 }
 KINDS = {"begeleider": "Begeleider", "plaatsing": "Plaats"}
+# How a match ended, for each kind (a change of guide is the gemeente's, when it starts another).
+OUTCOMES = {
+    "afgerond": "Afgerond zoals afgesproken",
+    "doelen-bereikt": "De doelen zijn bereikt",
+    "voortijdig-gestopt": "Eerder gestopt dan afgesproken",
+    "gewisseld": "Een andere begeleider",
+    "verhuisd": "De persoon is verhuisd",
+    "doorgestroomd-naar-werk": "Door naar betaald werk",
+    "doorgestroomd-naar-opleiding": "Door naar een opleiding",
+}
+ENDINGS = {
+    "begeleider": [o for o in get_args(contract.GuideOutcome) if o != "gewisseld"],
+    "plaatsing": list(get_args(contract.PlacementOutcome)),
+}
 LANGUAGES = dict(sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1]))
 LEVELS = {level: level for level in CEFR}
 assert set(DOMAINS) == set(get_args(contract.SignalDomain))
 assert set(PLACEMENT_KINDS) == set(get_args(contract.PlacementKind))
+assert set(OUTCOMES) == set(get_args(contract.GuideOutcome) + get_args(contract.PlacementOutcome))
 
 # What a field needs, said at B1 level, whatever the API found wrong with it (but its absence).
 NEEDS = {
@@ -161,6 +176,11 @@ PLACEMENT_LABELS = {
     "stop-reason": "Waarom sluit deze plaats?",
 }
 ANSWER_LABELS = {"answer": "Neemt u dit voorstel aan?", "reason": "Waarom niet?"}
+END_LABELS = {
+    "outcome": "Hoe is het afgelopen?",
+    "on": "Laatste dag",
+    "reason": "Waarom stopt het?",
+}
 ACTIVITY_LABELS = {
     "goal_id": "Aan welk doel werkte u?",
     "on": "Datum",
@@ -675,6 +695,53 @@ async def proposal(
     )
 
 
+async def end(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """End a running match: how it ended, the last day and why; then a confirmation step, and
+    only then the API."""
+    dossier_id = str(request.path_params["dossier_id"])
+    proposal_id = str(request.path_params["proposal_id"])
+    found = await gateway.get(OFFER)
+    shown = next((p for p in found["proposals"] if p["proposal_id"] == proposal_id), None)
+    if shown is None or shown["dossier_id"] != dossier_id or shown["status"] != "gestart":
+        raise Problem(status=404)
+    names = ("outcome", "on", "reason")
+    values = {"outcome": "", "on": _today(), "reason": ""}
+    problems: dict[str, str] = {}
+    confirming = False
+    if form is not None:
+        values = {name: str(form.get(name, "")).strip() for name in names}
+        if form.get("actie") != "wijzigen":
+            if not values["outcome"]:
+                problems["outcome"] = "Kies hoe het is afgelopen."
+            if not values["reason"]:
+                problems["reason"] = "Schrijf op waarom het stopt."
+        if not problems and form.get("actie") == "beeindigen":
+            path = f"{DOSSIERS}/{dossier_id}/proposals/{proposal_id}/end"
+            try:
+                await gateway.send("POST", path, {k: v for k, v in values.items() if v})
+            except Problem as problem:
+                problems = _problems(problem)
+                if "on" in problems and "toekomst" not in problems["on"]:
+                    problems["on"] = "Deze datum ligt voor de start. Kies een latere datum."
+            else:
+                return RedirectResponse("/begeleiding/voorstellen?klaar=beeindigd", 303)
+        confirming = not problems and form.get("actie") == "controleren"
+    return _render(
+        request,
+        werkplek,
+        session,
+        "begeleiding_beeindigen.html",
+        proposal=_named(found, shown),
+        outcomes={o: OUTCOMES[o] for o in ENDINGS[shown["kind"]]},
+        confirming=confirming,
+        labels=END_LABELS,
+        values=values,
+        problems=problems,
+    )
+
+
 # the begeleider: my people, their goals, activities and signals ---------------------------------
 async def _name(gateway: Gateway, dossier_id: str) -> str:
     """The person's first name, as the dossier's view gives it to their guide."""
@@ -824,6 +891,11 @@ PAGES: tuple = (
     (
         "/begeleiding/voorstellen/{dossier_id:uuid}/{proposal_id:uuid}",
         proposal,
+        ["GET", "POST"],
+    ),
+    (
+        "/begeleiding/voorstellen/{dossier_id:uuid}/{proposal_id:uuid}/beeindigen",
+        end,
         ["GET", "POST"],
     ),
     ("/begeleiding/mensen", my_people, ["GET"]),

@@ -144,6 +144,36 @@ async def partner(
         problems=problems,
         saved=request.query_params.get("opgeslagen") == "1",
         subscribed=request.query_params.get("aangemeld") == "1",
+        ended=request.query_params.get("beeindigd") == "1",
+    )
+
+
+async def end_subscription(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """End a subscription: first what ends and a question whether the admin is sure; then the
+    API. Ending one that ended already changes nothing."""
+    oin = request.path_params["oin"]
+    subscription_id = str(request.path_params["subscription_id"])
+    if not OIN.match(oin):
+        raise Problem(status=404)
+    path = f"{PARTNERS}/{oin}/subscriptions"
+    if form is not None:
+        await gateway.send("POST", f"{path}/{subscription_id}/end")
+        return RedirectResponse(f"/partners/{oin}?beeindigd=1#abonnementen", status_code=303)
+    found = await gateway.get(path)
+    shown = next((s for s in found["subscriptions"] if s["id"] == subscription_id), None)
+    if shown is None:
+        raise Problem(status=404)
+    protocol = await gateway.get(PROTOCOL)
+    return werkplek.render(
+        request,
+        "beheer_abonnement_beeindigen.html",
+        session=session,
+        partner=found["partner"],
+        subscription={**shown, "type_names": [event_name(t) for t in shown["types"]]},
+        purposes=protocol["purposes"],
+        channel_names=CHANNEL_NAMES,
     )
 
 
@@ -192,6 +222,11 @@ PAGES: tuple = (
     ("/partners/nieuw", register, ["GET", "POST"]),
     ("/partners/{oin}", partner, ["GET", "POST"]),
     ("/partners/{oin}/wijzigen", register, ["GET", "POST"]),
+    (
+        "/partners/{oin}/abonnementen/{subscription_id:uuid}/beeindigen",
+        end_subscription,
+        ["GET", "POST"],
+    ),
 )
 MENU: tuple = (
     ("Partnerorganisaties", "/partners", ("admin",)),

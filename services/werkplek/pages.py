@@ -4,12 +4,14 @@ Dutch HTML. A page handler takes (request, werkplek, session, gateway, form)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, get_args
+from uuid import UUID
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.contracts import intake as intake_contract
 from services.werkplek import texts
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.sessions import Session
@@ -26,6 +28,8 @@ REGISTRATION = (
     ("brp_registration_date", "Datum inschrijving BRP", "date", "off"),
 )
 
+
+assert set(texts.RELATIONS) == set(get_args(intake_contract.Relation))
 
 # The werkvoorraad's lists: a heading, and what the date of an item is.
 WORKLISTS = {
@@ -73,12 +77,16 @@ async def search(
 async def register(
     request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
 ) -> Response:
-    """Register a person: the legal minimum, with each problem next to its field."""
+    """Register a person: the legal minimum, with each problem next to its field; from a
+    dossier, a member of its household (`?huishouden=<id>`) with their relation."""
     values: dict[str, str] = {name: "" for name, *_ in REGISTRATION}
     values["gemeente"] = session.gemeenten[0] if len(session.gemeenten) == 1 else ""
+    member = await _household_member(gateway, form, request.query_params.get("huishouden"))
+    if member:
+        values |= {"gemeente": member["gemeente"], "household_of": member["id"], "relation": ""}
     problems: dict[str, str] = {}
     if form is not None:
-        values = {name: str(form.get(name, "")).strip() for name in (*values, "gemeente")}
+        values = {name: str(form.get(name, "")).strip() for name in values}
         body = {name: value for name, value in values.items() if value}
         try:
             created = await gateway.send("POST", DOSSIERS, body)
@@ -90,6 +98,8 @@ async def register(
             for name, detail in problem.field_errors().items():
                 field = name.split("/")[0]
                 problems.setdefault(field, texts.field_problem(field, detail))
+            if member and "relation" in problems:
+                problems["relation"] = "Kies wat deze persoon is van " + member["given_name"] + "."
         else:
             return RedirectResponse(f"/dossiers/{created['id']}?nieuw=1", status_code=303)
     return werkplek.render(
@@ -100,9 +110,29 @@ async def register(
         fields=REGISTRATION,
         values=values,
         problems=problems,
-        gemeenten=[(c, n) for c, n in texts.gemeenten() if c in session.gemeenten],
+        gemeenten=[
+            (c, n)
+            for c, n in texts.gemeenten()
+            if c in session.gemeenten and (not member or c == member["gemeente"])
+        ],
+        member=member,
+        relations=texts.RELATIONS,
         today=date.today().isoformat(),
     )
+
+
+async def _household_member(
+    gateway: Gateway, form: FormData | None, asked: str | None
+) -> dict[str, Any] | None:
+    """The dossier whose household a new person joins, when the form names one."""
+    named = str(form.get("household_of", "")) if form is not None else asked
+    if not named:
+        return None
+    try:
+        dossier_id = UUID(named)
+    except ValueError:
+        raise Problem(status=404) from None
+    return await gateway.get(f"{DOSSIERS}/{dossier_id}")
 
 
 def _reads_dossiers(session: Session) -> bool:

@@ -5,84 +5,31 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from services.common import settings
-from services.contracts.values import LANGUAGE_NAMES
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
+from services.common.clock import AMSTERDAM
+from services.common.dutch import (
+    MONTHS,
+    ROLES,
+    as_date,
+    as_moment,
+    as_period,
+    language,
+    role,
 )
-ROLES = {
-    "regievoerder": "regievoerder",
-    "klantmanager": "klantmanager",
-    "begeleider": "begeleider",
-    "coordinator": "coördinator",
-    "beleidsmedewerker": "beleidsmedewerker",
-    "auditor": "auditor",
-    "privacy_officer": "privacyfunctionaris",
-    "admin": "beheerder",
-    "coa": "COA",
-    "statushouder": "inwoner",
-}
-_PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+from services.common.dutch import organisation as _organisation
 
-
-def as_date(value: str | date | None) -> str:
-    """`2026-03-12` as "12 maart 2026"; empty for nothing."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    if isinstance(value, datetime):
-        value = value.astimezone(AMSTERDAM).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def as_moment(value: str | datetime | None) -> str:
-    """A moment as "12 maart 2026 om 14.05 uur" (Dutch time)."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = value.astimezone(AMSTERDAM)
-    return f"{as_date(local.date())} om {local:%H.%M} uur"
-
-
-def as_period(value: str | None) -> str:
-    """An ISO 8601 period as words: `P5Y` is "5 jaar", `P1Y6M` "1 jaar en 6 maanden"."""
-    match = _PERIOD.match(value or "")
-    if not value or not match:
-        return value or ""
-    units = (("jaar", "jaar"), ("maand", "maanden"), ("week", "weken"), ("dag", "dagen"))
-    parts = [
-        f"{int(n)} {one if int(n) == 1 else many}"
-        for n, (one, many) in zip(match.groups(), units, strict=True)
-        if n
-    ]
-    return " en ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
-
-
-def language(code: str | None) -> str:
-    return LANGUAGE_NAMES.get((code or "").lower(), code or "")
-
-
-def role(name: str) -> str:
-    return ROLES.get(name, name)
+__all__ = [
+    "AMSTERDAM",
+    "MONTHS",
+    "ROLES",
+    "as_date",
+    "as_moment",
+    "as_period",
+    "language",
+    "role",
+]
 
 
 @cache
@@ -106,10 +53,8 @@ def gemeente(code: str | None) -> str:
 
 def organisation(oin: str | None) -> str:
     """An organisation by name: the region's gemeenten are known here; another by its OIN."""
-    for g in _region()["gemeenten"]:
-        if g["oin"] == oin:
-            return f"Gemeente {g['name']}"
-    return f"organisatie {oin}" if oin else ""
+    known = {g["oin"]: f"Gemeente {g['name']}" for g in _region()["gemeenten"]}
+    return _organisation(oin, known)
 
 
 # The API's words for a wrong field, and the same at B1 level.
@@ -142,3 +87,12 @@ def field_problem(field: str, detail: str) -> str:
         if pattern.search(detail):
             return dutch
     return "Dit klopt niet. Kijk het nog eens na."
+
+
+# A household member's relation, by the contract's values (partner, kind, overig).
+RELATIONS = {"partner": "Partner", "kind": "Kind", "overig": "Ander gezinslid"}
+
+
+def relation(name: str | None) -> str:
+    """A household member's relation, as in a sentence: "partner", "ander gezinslid"."""
+    return RELATIONS.get(name or "", name or "").lower()

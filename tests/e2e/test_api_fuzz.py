@@ -84,7 +84,8 @@ PAST_DATES = _date_rules(json.loads(CONTRACT.read_text(encoding="utf-8")))
 def documented_rules(value: object) -> object:
     """A generated body kept within what the document says but JSON Schema cannot, so that a
     refusal is a finding: a date marked not after today (and not before so many days ago), an
-    end not before its start (`x-not-before-field`), a BSN in the `bsn` format (the 11-proef).
+    end not before its start (`x-not-before-field`), a consent's end within 3 years of its start
+    (the document says so in words), a BSN in the `bsn` format (the 11-proef).
     Schemathesis honours the format while it fuzzes, not in its coverage phase."""
     if isinstance(value, list):
         return [documented_rules(item) for item in value]
@@ -96,6 +97,10 @@ def documented_rules(value: object) -> object:
     }
     if _day(kept.get("ends_on")) and _day(kept.get("starts_on")):
         kept["ends_on"] = max(kept["ends_on"], kept["starts_on"])
+    if until := _day(kept.get("valid_until")):  # a consent: "At most 3 years after valid_from"
+        start = _day(kept.get("valid_from")) or today_in_amsterdam()
+        latest = start + timedelta(days=3 * 365)
+        kept["valid_until"] = min(max(until, start), latest).isoformat()
     if isinstance(kept.get("bsn"), str) and re.fullmatch("[0-9]{9}", kept["bsn"]):
         kept["bsn"] = _passing_elfproef(int(kept["bsn"]))
     return kept

@@ -222,8 +222,11 @@ TABLE: dict[str, Row] = {
             "gemeenten": ["0344"],
         },
     ),
-    # the partner works for 0344 and 0356: an admin of either finds it
-    "listPartners": Row({"admin": both}),
+    # the partner works for 0344 and 0356: an admin of either finds it; the staff choose a
+    # consent's grantee from the list, an auditor reads who received what
+    "listPartners": Row(
+        {"admin": both, "regievoerder": both, "klantmanager": both, "auditor": both}
+    ),
     "listPartnerSubscriptions": Row({"admin": both}),
     "subscribePartner": Row(
         {"admin": own},
@@ -234,6 +237,8 @@ TABLE: dict[str, Row] = {
             "purpose": "maatschappelijke-begeleiding",
         },
     ),
+    # an id of no subscription: the admin is answered 404, everyone else refused before that
+    "endPartnerSubscription": Row({"admin": own}),
     "getSharingProtocol": Row({role: anyhow for role in ROLES}),
     # Anyone asks about their own commands only: another's key (or none) is not found.
     "commandOutcome": Row({role: anyhow for role in ROLES}, may_find_nothing=True),
@@ -278,6 +283,8 @@ TABLE: dict[str, Row] = {
     "getInzage": Row({"auditor": own}),
     "getInzagePage": Row({"auditor": own}),
     "getAuditStatus": Row({"auditor": both}),
+    # the dossier's timeline, from the ledger: its gemeente's staff
+    "getDossierTimeline": Row(STAFF),
     # the platform itself
     "health": Row({}, public=True),
     "openapi": Row({}, public=True),
@@ -419,6 +426,7 @@ def _values(dossier: GuidedDossier) -> dict[str, str]:
         "event_id": str(uuid.uuid4()),
         "gemeente": "0344",
         "oin": GUIDES_ORG,
+        "subscription_id": str(uuid.uuid4()),
         "key": "matrix-key",
     }
 

@@ -53,6 +53,7 @@ def test_an_admin_lists_the_partners_of_their_gemeenten_and_a_partner_s_subscrip
         platform, "GET", f"{partners}/00000003000000000309/subscriptions", None, _admin("0344")
     )
     regievoerder = send(platform, "GET", partners, None, as_role("regievoerder"))
+    begeleider = send(platform, "GET", partners, None, as_role("begeleider"))
 
     assert utrecht.status_code == 200, utrecht.text
     listed = {p["oin"]: p for p in utrecht.json()["partners"]}
@@ -70,7 +71,12 @@ def test_an_admin_lists_the_partners_of_their_gemeenten_and_a_partner_s_subscrip
     assert of_taalhuis.json()["subscriptions"][0]["channel"] == "pip"
     assert from_houten.status_code == 404, "not a partner of the admin's gemeenten"
     assert unknown.status_code == 404
-    assert regievoerder.status_code == 403
+    # the staff choose whom a consent is given to from the list: names, of their gemeente only
+    assert {TAALHUIS: "Taalhuis Lijst"}.items() <= {
+        p["oin"]: p["name"] for p in regievoerder.json()["partners"]
+    }.items()
+    assert BUURTHUIS not in {p["oin"] for p in regievoerder.json()["partners"]}
+    assert begeleider.status_code == 403
 
     # A name changed by registering again shows in the list.
     renamed = {"oin": TAALHUIS, "name": "Taalhuis Nieuw", "kind": "taalaanbieder"}

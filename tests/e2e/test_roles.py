@@ -110,7 +110,7 @@ def test_an_admin_subscribes_a_partner_only_for_the_gemeenten_they_act_for(platf
         with pytest.raises(Forbidden):
             rpc.consent.subscribe(GUIDES_ORG, {**subscription, "gemeenten": ["0356"]})
         made = rpc.consent.subscribe(GUIDES_ORG, {**subscription, "gemeenten": ["0344"]})
-        rpc.consent.end_subscription(made["id"])
+        rpc.consent.end_subscription(GUIDES_ORG, made["id"])
 
 
 def test_the_active_guide_reads_only_what_the_protocol_and_the_consents_allow(platform):

@@ -1,6 +1,7 @@
 """The Werkplek in a real browser, the admin's part (issue 16): the region's admin keeps the partner
-organisations: registers one (each problem next to its field), changes it, and subscribes it to a
-channel of the chain's events; what they do reaches the API, and every page passes axe-core."""
+organisations: registers one (each problem next to its field), changes it, subscribes it to a
+channel of the chain's events, and ends a subscription after saying she is sure; what they do
+reaches the API, and every page passes axe-core."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser import checked, log_in
 
 TAALHUIS = "00000003000000000311"
+BUURTHUIS = "00000003000000000312"
 PIP_GOAL_ADDED = "nl.wegwijs.pip.doel.toegevoegd.v1"
 
 
@@ -109,6 +111,52 @@ def test_an_admin_registers_a_partner_with_errors_next_to_the_fields_and_subscri
         for p in platform.get("/api/v1/partners", "admin", "0344").json()["partners"]
     }
     assert names[TAALHUIS] == "Taalhuis Browsertest Noord"
+
+
+def test_an_admin_ends_a_subscription_after_saying_she_is_sure(page, werkplek, platform):
+    partner = {
+        "oin": BUURTHUIS,
+        "name": "Buurthuis Browsertest",
+        "kind": "maatschappelijke-begeleiding",
+        "gemeenten": ["0344"],
+    }
+    assert platform.post("/api/v1/partners", partner, "admin", "0344").status_code == 200
+    subscriptions = f"/api/v1/partners/{BUURTHUIS}/subscriptions"
+    asked = {
+        "channel": "pip",
+        "types": [PIP_GOAL_ADDED],
+        "gemeenten": ["0344"],
+        "purpose": "maatschappelijke-begeleiding",
+    }
+    made = platform.post(subscriptions, asked, "admin", "0344")
+    assert made.status_code == 201, made.text
+    log_in(page, werkplek, "admin")
+    page.goto(f"{werkplek}/partners/{BUURTHUIS}")
+    end = page.get_by_role(
+        "link", name="Abonnement op Plan Inburgering en Participatie (PIP) beëindigen"
+    )
+
+    # First the question whether she is sure; no is no.
+    end.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Abonnement beëindigen")
+    expect(page.get_by_text("Doel toegevoegd")).to_be_visible()
+    checked(page, "beheer-abonnement-beeindigen")
+    page.get_by_role("link", name="Nee, niet beëindigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Buurthuis Browsertest")
+    listed = platform.get(subscriptions, "admin", "0344").json()["subscriptions"]
+    assert [s["id"] for s in listed] == [made.json()["id"]]
+
+    end.click()
+    page.get_by_role("button", name="Ja, abonnement beëindigen").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Het abonnement is beëindigd")
+    expect(page.get_by_text("Deze organisatie heeft nog geen abonnementen.")).to_be_visible()
+    checked(page, "beheer-abonnement-beeindigd")
+    assert platform.get(subscriptions, "admin", "0344").json()["subscriptions"] == []
+    again = page.goto(
+        f"{werkplek}/partners/{BUURTHUIS}/abonnementen/{made.json()['id']}/beeindigen"
+    )
+    assert again.status == 404
 
 
 def test_an_unknown_partner_is_not_found(page, werkplek):

@@ -233,6 +233,25 @@ def test_the_health_domain_is_hidden_from_a_klantmanager(intake):
     assert "zorgverzekering-regelen" in {i["item"] for i in as_regievoerder["practical_items"]}
 
 
+def test_each_step_names_what_it_is_about_and_a_klantmanager_sees_no_health_step(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    intake.record_life_domain(
+        context(), dossier_id, "gezondheid", {**HEALTH, "gp_registered": False}
+    )
+    intake.record_life_domain(context(), dossier_id, "financien", FINANCES)
+
+    def steps(view):
+        return [(h["step"], h["about"]) for h in view["history"] if h["about"]]
+
+    as_regievoerder = steps(intake.brede_intake(context(), dossier_id))
+    as_klantmanager = steps(intake.brede_intake(context("klantmanager"), dossier_id))
+
+    health = [("LifeDomainRecorded", "gezondheid"), ("PracticalItemOpened", "huisarts-kiezen")]
+    assert as_regievoerder[:2] == health
+    assert ("LifeDomainRecorded", "financien") in as_klantmanager
+    assert as_klantmanager == as_regievoerder[2:]
+
+
 @pytest.mark.parametrize(
     ("domain", "body", "field"),
     [

@@ -529,7 +529,7 @@ ROWS = [
     # consent -------------------------------------------------------------------------------------
     Row("consent", "register_partner", lambda apps: (PARTNER,), by=_admin()),
     Row("consent", "subscribe", lambda apps: (partner(apps), SUBSCRIPTION), by=_admin()),
-    Row("consent", "end_subscription", lambda apps: (subscription(apps),), by=_admin()),
+    Row("consent", "end_subscription", lambda apps: (VWN, subscription(apps)), by=_admin()),
     Row("consent", "give_consent", lambda apps: (consent_dossier(apps), _consent())),
     Row("consent", "change_consent", lambda apps: (*given_consent(apps), CONSENT_CHANGE)),
     Row(

@@ -267,8 +267,8 @@ def test_an_administrator_acts_only_for_their_gemeenten(consent):
     made = consent.subscribe(_admin("0356"), VWN, {**subscription, "gemeenten": ["0356"]})
     assert consent.subscriptions(_admin("0344"), VWN) == []
     with pytest.raises(Forbidden, match="0356"):
-        consent.end_subscription(_admin("0344"), made["id"])
-    consent.end_subscription(_admin("0356"), made["id"])
+        consent.end_subscription(_admin("0344"), VWN, made["id"])
+    consent.end_subscription(_admin("0356"), VWN, made["id"])
 
 
 def test_a_feed_keeps_only_the_permitted_fields_and_goals():

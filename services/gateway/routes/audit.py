@@ -1,5 +1,6 @@
 """The routes onto audit (the auditor's ledger, who read a dossier, the person's inzage report,
-the ledger's integrity), and a client's question what came of its own command."""
+the ledger's integrity; the dossier's timeline for its gemeente's staff), and a client's question
+what came of its own command."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 
 from services.common.access import Action
 from services.contracts import audit as c
+from services.contracts.events import REGISTER
 from services.contracts.gateway import CommandState
 from services.gateway.http import csv_response, html_response, json_response
 from services.gateway.routing import Call, Read, Route
@@ -59,6 +61,45 @@ def _next_page(call: Call, page: dict[str, Any]) -> dict[str, str]:
     request = call.request
     following = urlencode({**request.args, "after": page["next_after"]})
     return {"Link": f'<{request.path}?{following}>; rel="next"'}
+
+
+def _timeline_categories(page: dict[str, Any]) -> set[str]:
+    """What the items tell: the category each event type reveals by itself (a field's category
+    is not told: an item holds none of the event's data)."""
+    found = {"intern"}
+    for item in page["items"]:
+        known = REGISTER.get(item["event_type"])
+        if known is not None and isinstance(known.category, str) and known.category:
+            found.add(known.category)
+    return found
+
+
+def _next_timeline_page(call: Call, page: dict[str, Any]) -> dict[str, str]:
+    """RFC 8288: where the timeline's next page is."""
+    if page["next_before"] is None:
+        return {}
+    request = call.request
+    following = urlencode({**request.args, "before": page["next_before"]})
+    return {"Link": f'<{request.path}?{following}>; rel="next"'}
+
+
+def _partner_names(call: Call) -> dict[str, str]:
+    """Partner organisations by OIN, as consent's register names them (for the caller's
+    gemeenten): audit keeps no names of its own."""
+    return {p["oin"]: p["name"] for p in call.invoke("consent.partners")["partners"]}
+
+
+def _timeline(call: Call) -> Any:
+    query = call.query
+    return call.invoke(
+        "audit.timeline", call.path["dossier_id"], query.before, query.limit, _partner_names(call)
+    )
+
+
+def _inzage(call: Call, as_html: bool) -> Any:
+    """The inzage report, its partner organisations named as consent's register names them (read
+    for the auditor, so only those of their gemeenten): audit keeps no names of its own."""
+    return call.invoke("audit.inzage", call.path["dossier_id"], as_html, _partner_names(call))
 
 
 ROUTES = (
@@ -116,7 +157,7 @@ ROUTES = (
         " basis, who received what, who read it (auditor)",
         Action.READ_AUDIT,
         "inzage-betrokkene",
-        lambda call: call.invoke("audit.inzage", call.path["dossier_id"], False),
+        lambda call: _inzage(call, as_html=False),
         answer=c.Inzage,
         answer_description="The report, in Dutch field names.",
         errors=(401, 403, 404, 503, 504),
@@ -129,7 +170,7 @@ ROUTES = (
         "The inzage report as a printable page in Dutch",
         Action.READ_AUDIT,
         "inzage-betrokkene",
-        lambda call: call.invoke("audit.inzage", call.path["dossier_id"], True),
+        lambda call: _inzage(call, as_html=True),
         answer_description="HTML page.",
         media={"text/html": {"type": "string"}},
         errors=(401, 403, 404, 503, 504),
@@ -151,6 +192,28 @@ ROUTES = (
         " signed checkpoints; the audit service runs one every WEGWIJS_VERIFY_SECONDS and"
         " `wegwijs audit verify` records its own. A finding names the first bad entry.",
         errors=(401, 403, 503, 504),
+    ),
+    Route(
+        "GET",
+        "/api/v1/dossiers/{dossier_id}/timeline",
+        "getDossierTimeline",
+        "What happened in the dossier and who did it, newest first, a page at a time"
+        " (regievoerder and klantmanager of its gemeente)",
+        Action.READ_TIMELINE,
+        "dossier-inzien",
+        _timeline,
+        query=c.TimelineQuery,
+        render=lambda call, page: json_response(200, page, **_next_timeline_page(call, page)),
+        answer=c.Timeline,
+        answer_description="A page of items, newest first (a `Link` header with rel=next to"
+        " the next).",
+        description="From the audit ledger: every event about the dossier with when, what (in"
+        " Dutch), who and the trace id. Reads of the dossier, the API's account of commands"
+        " and the services' own bookkeeping are left out, and so is every event's content: a"
+        " signal is only said to be given. What touches health is shown to the regievoerder"
+        " only. Reading the timeline is itself in the access log.",
+        errors=(401, 403, 404, 422, 503, 504),
+        read=Read("tijdlijn", _timeline_categories),
     ),
     Route(
         "GET",

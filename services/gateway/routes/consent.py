@@ -164,9 +164,10 @@ ROUTES = (
         "GET",
         "/api/v1/partners",
         "listPartners",
-        "The partner organisations that work for a gemeente the caller acts for (admin)",
-        Action.MANAGE_PARTNERS,
-        "partner-beheren",
+        "The partner organisations that work for a gemeente the caller acts for, by name (admin,"
+        " regievoerder, klantmanager, auditor)",
+        Action.READ_PARTNERS,
+        "partners-inzien",
         "consent.partners",
         answer=c.PartnerList,
         answer_description="By name.",
@@ -201,6 +202,20 @@ ROUTES = (
         answer_description="The subscription as made; 409 when it asks for a gemeente the"
         " partner is not registered for.",
         errors=(400, 401, 403, 404, 409, 422, 503, 504),
+        params={"oin": c.Oin},
+    ),
+    Route(
+        "POST",
+        "/api/v1/partners/{oin}/subscriptions/{subscription_id}/end",
+        "endPartnerSubscription",
+        "End a partner organisation's subscription (admin, for every gemeente it names): no"
+        " event reaches the partner through it any more; ending one that ended changes nothing",
+        Action.MANAGE_PARTNERS,
+        "partner-beheren",
+        "consent.end_subscription",
+        answer=c.EndedSubscription,
+        answer_description="The subscription as it was, now ended.",
+        errors=(401, 403, 404, 503, 504),
         params={"oin": c.Oin},
     ),
     Route(
