@@ -56,3 +56,16 @@ def established_on(dossier_id: str, day: date, gemeente: str = "0344") -> None:
         app.change_sections(ctx, dossier_id, sections(day))
         app.add_goal(ctx, dossier_id, goal(day))
         app.establish(ctx, dossier_id, {"decided_on": day.isoformat()}, today=day)
+
+
+def intake_completed_earlier(dossier_id: str, day: date, gemeente: str = "0344") -> None:
+    """The draft whose brede intake was completed over HTTP today notes it as completed on
+    `day` instead, with the same advice and summary: a plan may then be dated back to `day`."""
+    with _pips() as app:
+        pip = app.repository.get(pip_id(dossier_id))
+        points = pip.starting_points
+        with app.command(_regievoerder(gemeente)):
+            pip.note_intake_completed(
+                completed_on=day, route_advice=points["route_advice"], summary=points["summary"]
+            )
+        app.save(pip)

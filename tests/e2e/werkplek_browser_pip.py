@@ -15,12 +15,13 @@ from services.werkplek.texts import as_date
 from tests.browser import checked, log_in
 from tests.e2e.http import as_role, send
 from tests.pip_fixtures import SCHOOL, goal, sections
+from tests.pip_history import intake_completed_earlier
 from tests.platform import eventually, person
 from tests.unit.test_brede_intake import CIRCUMSTANCES, EDUCATION, LBT
 
 
 def _draft_pip(platform, family_name: str) -> str:
-    """A person who arrived six weeks ago, whose brede intake is complete, with a draft PIP:
+    """A person who arrived six weeks ago, whose brede intake was completed then, with a draft PIP:
     every section, a health goal, a language goal and a goal to remove."""
     today = today_in_amsterdam()
     arrived = (today - timedelta(weeks=6)).isoformat()
@@ -46,6 +47,8 @@ def _draft_pip(platform, family_name: str) -> str:
         lambda shown: (shown.get("starting_points") or {}).get("intake_completed_on"),
         what="pip has the intake's starting points",
     )
+    # A PIP is not dated before its intake's completion: the intake was done when they arrived.
+    intake_completed_earlier(dossier_id, today - timedelta(weeks=6))
     assert send(platform, "PATCH", pip, sections(today), as_role()).status_code == 200
     for body in (
         goal(today, description="Preventief gezondheidsgesprek bij de huisarts."),
