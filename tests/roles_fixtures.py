@@ -21,6 +21,7 @@ from tests.unit.test_brede_intake import EDUCATION, LBT
 
 GUIDES_ORG = "00000003000000000061"  # maatschappelijke begeleiding, registered for 0344 and 0356
 UNREGISTERED_ORG = "00000003000000000069"  # an organisation consent does not know
+UTRECHT_OIN = "00000001000000000344"  # the gemeente itself (infra/region.json)
 
 
 def headers(
@@ -196,6 +197,17 @@ def guided_dossier(platform: Any, tag: str) -> GuidedDossier:
         ("POST", f"{intake}/complete", None),
     ):
         _ok(send(platform, method, path, body, regie))
+    # A health signal reaches the gemeente only with the person's consent to it (issue 17).
+    to_gemeente = {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": UTRECHT_OIN, "name": "Gemeente Utrecht"},
+        "purpose": "inburgering",
+        "categories": ["gezondheid"],
+        "valid_until": (today + timedelta(days=365)).isoformat(),
+        "collection": {"method": "mondeling-met-tolk", "language": "Arabisch"},
+        "evidence": "Toestemmingsformulier signalen",
+    }
+    _ok(send(platform, "POST", guided.path("/consents"), to_gemeente, regie), 201)
     for role, domain, text in (
         ("huisarts", "gezondheid", f"Signaal {marker['gezondheid']}"),
         ("klantmanager", "financien", f"Signaal {marker['financien']}"),

@@ -12,7 +12,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from services.common.access import Action, require, require_for_gemeente, require_for_gemeenten
+from services.common.access import (
+    Action,
+    allows_role,
+    require,
+    require_for_gemeente,
+    require_for_gemeenten,
+)
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext, system_context
@@ -20,7 +26,13 @@ from services.common.errors import InvalidInput, NotFound, field_error
 from services.common.fields import validated
 from services.common.region import Region
 from services.common.values import jsonable
-from services.consent.decisions import Decision, DisclosureLog, decide, disclosure_log_id
+from services.consent.decisions import (
+    Decision,
+    DisclosureLog,
+    decide,
+    disclosure_log_id,
+    signal_basis,
+)
 from services.consent.feed_use_cases import FeedUseCases, basis_of
 from services.consent.partners import Partner, parse_partner, partner_id
 from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
@@ -131,9 +143,15 @@ class Consent(ChainApplication, FeedUseCases):
             tuple(self.protocol.purposes),
             today or today_in_amsterdam(),
         )
-        # consent is given to a known organisation, named as the register names it
-        partner = self.partner(consent["grantee"]["oin"])
-        consent["grantee"]["name"] = consent["grantee"]["name"] or partner.name
+        gemeente = self.region.gemeente(consents.gemeente)
+        if consent["grantee"]["oin"] == gemeente.oin:
+            # to the dossier's gemeente itself (a signal about health reaches the gemeente only
+            # with one: `signal_basis`)
+            consent["grantee"]["name"] = consent["grantee"]["name"] or f"Gemeente {gemeente.name}"
+        else:
+            # to a known organisation, named as the register names it
+            partner = self.partner(consent["grantee"]["oin"])
+            consent["grantee"]["name"] = consent["grantee"]["name"] or partner.name
         consent_id = str(uuid.uuid4())
         saved = self._update(
             ctx.for_activity("toestemming-vastleggen"),
@@ -269,6 +287,33 @@ class Consent(ChainApplication, FeedUseCases):
             "protocol_version": self.protocol.version,
             "decisions": [d.as_dict() for d in decisions],
         }
+
+    def signal_basis(
+        self, ctx: CommandContext, dossier_id: str, category: str, today: date | None = None
+    ) -> dict[str, Any]:
+        """For intake, asked with the signal's sender as the caller: what lets the gemeente
+        accept a signal of `category` about the dossier today (`signal_basis`). `required` False
+        when the protocol asks nothing extra; otherwise `permit`, `basis`, `rule`, `article`,
+        `consent_id` and `reason`. Records nothing: intake records the signal with its basis."""
+        require(ctx, Action.GIVE_SIGNAL)
+        try:
+            consents = self.repository.get(consents_id(UUID(str(dossier_id))))
+        except (AggregateNotFoundError, ValueError):
+            consents = None  # not heard of yet (intake checked the dossier): no consent covers it
+        if consents is not None:
+            require_for_gemeente(ctx, Action.GIVE_SIGNAL, consents.gemeente)
+        sender = next((r for r in ctx.actor.roles if allows_role(r, Action.GIVE_SIGNAL)), "")
+        decision = signal_basis(
+            self.protocol,
+            consents,
+            self.region.gemeente(consents.gemeente).oin if consents is not None else "",
+            str(category),
+            sender,
+            today or today_in_amsterdam(),
+        )
+        if decision is None:
+            return {"required": False}
+        return {"required": True, **decision.as_dict()}
 
     GUIDANCE_PURPOSE = "maatschappelijke-begeleiding"
 

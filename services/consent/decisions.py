@@ -76,6 +76,50 @@ def decide(
     return Decision(category, True, "toestemming", rule.id, rule.article, consent_id=consent["id"])
 
 
+def signal_basis(
+    protocol: Protocol,
+    consents: DossierConsents | None,
+    gemeente_oin: str,
+    category: str,
+    sender_role: str,
+    day: date,
+) -> Decision | None:
+    """What lets the gemeente accept a signal of `category` from a sender of `sender_role` on
+    `day` (a special category, AVG art. 9): the protocol's signal rule, and for `toestemming` a
+    consent in force that day, to the gemeente itself (its OIN), for the rule's purpose, covering
+    the category (`consents` None: none recorded yet). None when the protocol asks nothing
+    extra for the category."""
+    rule = protocol.signal_rule_for(category, sender_role)
+    if rule is None:
+        return None
+    if rule.basis == "wet":
+        return Decision(category, True, "wet", rule.id, rule.article)
+    if rule.basis == "nooit":
+        return Decision(
+            category,
+            False,
+            "nooit",
+            rule.id,
+            rule.article,
+            reason="het protocol staat dit niet toe",
+        )
+    consent = (
+        consents.covering(gemeente_oin, rule.purpose, category, day)
+        if consents is not None
+        else None
+    )
+    if consent is None:
+        return Decision(
+            category,
+            False,
+            "toestemming",
+            rule.id,
+            rule.article,
+            reason=f"geen toestemming aan de gemeente voor {rule.purpose} die {category} dekt",
+        )
+    return Decision(category, True, "toestemming", rule.id, rule.article, consent_id=consent["id"])
+
+
 def without_relation(protocol: Protocol, category: str) -> Decision:
     """The answer for a partner of a kind that hears only of the people it works with, about a
     person it neither guides nor has a proposal for."""

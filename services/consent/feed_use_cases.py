@@ -331,6 +331,8 @@ class FeedUseCases:
             gone, on, from_day = set(after["categories"]), event.on, event.on + timedelta(days=1)
             reason = occasion = "verlopen"
         oin = after["grantee"]["oin"]
+        if oin in {g.oin for g in self.region.gemeenten}:
+            return []  # a consent to the gemeente itself: there is no partner feed to tell
         try:
             partner = self.repository.get(partner_id(oin))
         except AggregateNotFoundError:

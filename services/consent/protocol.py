@@ -48,6 +48,23 @@ NEVER = Rule("standaard-nooit", "*", "*", "*", "nooit", "Geen regel in het proto
 
 
 @dataclass(frozen=True)
+class SignalRule:
+    """What a signal of `category` from a sender of role `sender` (`*`: any) needs before the
+    gemeente accepts it: `toestemming` (a consent to the gemeente for `purpose`), `wet` (the law
+    the article names) or `nooit`."""
+
+    id: str
+    category: str
+    sender: str
+    purpose: str
+    basis: str
+    article: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Protocol:
     version: str
     digest: str
@@ -64,6 +81,9 @@ class Protocol:
     # Recipient kinds whose feeds hold only people they guide or have a proposal for.
     relation_required: tuple[str, ...] = ()
     relation_article: str = ""
+    # What a signal to the gemeente about a special category needs first (issue 17 point 6).
+    signals: tuple[SignalRule, ...] = ()
+    signals_note: str = ""
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Protocol:
@@ -95,6 +115,12 @@ class Protocol:
         for kind in relation.get("required_for", []):
             if kind not in data["recipient_kinds"]:
                 raise ValueError(f"relation: unknown recipient kind {kind}")
+        signals = tuple(SignalRule(**r) for r in data.get("signals", {}).get("rules", []))
+        for rule in signals:
+            if rule.basis not in BASES:
+                raise ValueError(f"signal rule {rule.id}: basis must be one of {BASES}")
+            if rule.basis == "toestemming" and rule.purpose not in data["purposes"]:
+                raise ValueError(f"signal rule {rule.id}: unknown purpose {rule.purpose}")
         return cls(
             version=data["version"],
             digest=digest,
@@ -107,6 +133,8 @@ class Protocol:
             never=never,
             relation_required=tuple(relation.get("required_for", [])),
             relation_article=relation.get("article", ""),
+            signals=signals,
+            signals_note=data.get("signals", {}).get("note", ""),
         )
 
     def pool_of(self, gemeente: str) -> tuple[str, ...]:
@@ -117,6 +145,16 @@ class Protocol:
         """Whether this kind receives feed events only about people it guides or has a
         proposal for."""
         return recipient_kind in self.relation_required
+
+    def signal_rule_for(self, category: str, sender_role: str) -> SignalRule | None:
+        """What a signal of `category` from `sender_role` needs first: the sender's own rule
+        before the rule for any sender; None when the protocol asks nothing extra."""
+        matching = [r for r in self.signals if r.category == category]
+        for wanted in (sender_role, ANY_PURPOSE):
+            for rule in matching:
+                if rule.sender == wanted:
+                    return rule
+        return None
 
     def rule_for(self, gemeente: str, category: str, recipient: str, purpose: str) -> Rule:
         """The rule that decides; NEVER when none covers the question."""
@@ -148,6 +186,7 @@ class Protocol:
                 "required_for": list(self.relation_required),
                 "article": self.relation_article,
             },
+            "signals": {"note": self.signals_note, "rules": [r.as_dict() for r in self.signals]},
         }
 
 

@@ -126,6 +126,10 @@ class ConsentService(ChainService):
         return self.chain.app.decide(self.chain.ctx, data)
 
     @rpc(expected_exceptions=EXPECTED)
+    def signal_basis(self, dossier_id: str, category: str) -> dict[str, Any]:
+        return self.chain.app.signal_basis(self.chain.ctx, dossier_id, category)
+
+    @rpc(expected_exceptions=EXPECTED)
     def withheld_from_guide(self, dossier_id: str) -> list[str]:
         return self.chain.app.withheld_from_guide(self.chain.ctx, dossier_id)
 

@@ -308,6 +308,22 @@ class ProtocolRelation(Answer):
     article: str
 
 
+class SignalRule(Answer):
+    id: str
+    category: str
+    sender: str = Field(description="The sender's role, or * for any.")
+    purpose: str = Field(description="The purpose a consent must name (basis toestemming).")
+    basis: Basis
+    article: str
+
+
+class ProtocolSignals(Answer):
+    note: str
+    rules: list[SignalRule] = Field(
+        description="What a signal to the gemeente about a special category needs first."
+    )
+
+
 class AdoptedVersion(Answer):
     version: str
     digest: str
@@ -325,6 +341,7 @@ class SharingProtocol(Answer):
     pool: ProtocolPool
     never: list[ProtocolRule] = Field(description="Categories no one ever receives.")
     relation: ProtocolRelation
+    signals: ProtocolSignals | None = None
     adopted: list[AdoptedVersion]
 
 

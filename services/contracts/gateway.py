@@ -67,6 +67,7 @@ WorklistKey = Literal[
     "intake_open",
     "signals_new",
     "termijn_ending",
+    "obligation_coming",
 ]
 
 
@@ -78,7 +79,7 @@ class WorklistItem(Answer):
     on: date | None = Field(
         None,
         description="The date the item is about: the PIP's deadline, the termijn's end, the"
-        " registration or the latest signal.",
+        " registration, the latest signal or the day a member becomes inburgeringsplichtig.",
     )
 
 
@@ -91,6 +92,6 @@ class Worklist(Answer):
 class Werkvoorraad(Answer):
     """The work of the caller's gemeenten: PIP deadlines missed and within two weeks, PIPs to
     establish, brede intakes not completed, new signals, inburgeringstermijnen ending within
-    six months."""
+    six months, members who become inburgeringsplichtig within six months."""
 
     lists: list[Worklist]

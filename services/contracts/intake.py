@@ -46,6 +46,7 @@ MigrantKind = Literal["asielstatushouder", "gezinsmigrant", "overig"]
 Relation = Literal["partner", "kind", "overig"]
 LanguageLevel = Literal["A0", "A1", "A2", "B1", "B2", "C1", "C2", "moedertaal"]
 SanctionStep = Literal["waarschuwing", "boete", "pip-zonder-inburgeringsplichtige"]
+ObligationExemption = Literal["vrijstelling", "ontheffing"]
 SANCTION_STEPS: tuple[str, ...] = get_args(SanctionStep)
 Sensitivity = Literal["normaal", "vertrouwelijk"]
 SENSITIVITIES: tuple[str, ...] = get_args(Sensitivity)
@@ -132,6 +133,10 @@ class Registration(Body):
     dutch_level: CefrLevel | None = None
     migrant_kind: MigrantKind | None = None
     inburgeringsplicht: bool | None = Field(None, description="Whether DUO established it.")
+    exemption: ObligationExemption | None = Field(
+        None,
+        description="A vrijstelling (Wi 2021 art. 4) or ontheffing (art. 5) of the obligation.",
+    )
     coa_link_date: PastDate | None = Field(None, description="Not in the future.")
     housing_date: PastDate | None = Field(None, description="Not in the future.")
     contact: Contact | None = None
@@ -181,6 +186,7 @@ PROFILE_FIELDS = (
     "dutch_level",
     "migrant_kind",
     "inburgeringsplicht",
+    "exemption",
     "coa_link_date",
     "housing_date",
     "contact",
@@ -227,6 +233,22 @@ class Created(Answer):
     id: UUID
 
 
+class Obligation(Answer):
+    """Whether the person is inburgeringsplichtig today (Wi 2021 art. 3-5), and why."""
+
+    status: Literal[
+        "inburgeringsplichtig", "nog-niet-inburgeringsplichtig", "niet-inburgeringsplichtig"
+    ]
+    obligated: bool
+    starts_on: Date | None = Field(
+        description="The obligation's first day; for a member not yet obligated, the day it is"
+        " expected to start (the 18th birthday, when DUO's notice comes)."
+    )
+    ends_on: Date = Field(description="The day the pensioengerechtigde leeftijd is reached.")
+    reason: str = Field(description="Why, in Dutch.")
+    articles: str
+
+
 class Dossier(Answer):
     id: UUID
     gemeente: str
@@ -238,6 +260,7 @@ class Dossier(Answer):
     duo_notice_date: Date
     brp_registration_date: Date
     registered_at: datetime
+    obligation: Obligation
     version: int
 
 
@@ -691,6 +714,17 @@ class SignalGiven(Body):
     sensitivity: Sensitivity = "normaal"
 
 
+class SignalBasis(Answer):
+    """The basis on which the gemeente accepted a signal about a special category (AVG art. 9),
+    as the sharing protocol's signal rule for the sender names it."""
+
+    category: str
+    basis: Literal["toestemming", "wet"]
+    rule: str = Field(description="The protocol's signal rule.")
+    article: str
+    consent_id: str = Field("", description="The consent that covers it (basis toestemming).")
+
+
 class Signal(Answer):
     domain: SignalDomain
     text: str
@@ -698,11 +732,17 @@ class Signal(Answer):
     author: str
     author_role: str
     at: datetime
+    basis: SignalBasis | None = Field(
+        None, description="The recorded basis of a health signal; null for other signals."
+    )
 
 
 class SignalRecorded(Answer):
     dossier_id: UUID
     signals: int = Field(description="How many signals the dossier has now.")
+    basis: SignalBasis | None = Field(
+        None, description="The recorded basis of a health signal; null for other signals."
+    )
 
 
 class Signals(Answer):

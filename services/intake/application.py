@@ -23,10 +23,18 @@ from services.common.context import CommandContext
 from services.common.errors import AlreadyRegistered, Conflict, NotFound
 from services.common.region import Region
 from services.common.values import jsonable
+from services.contracts.intake import PROFILE_FIELDS
 from services.intake.brede_intake import intake_id
 from services.intake.conversations import Ladders
-from services.intake.domain import BsnClaim, Dossier, parse_correction, parse_registration
+from services.intake.domain import (
+    BsnClaim,
+    Dossier,
+    obligation_of,
+    parse_correction,
+    parse_registration,
+)
 from services.intake.intake_use_cases import BredeIntakeUseCases
+from services.intake.rules import Obligation
 from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
 
@@ -52,13 +60,16 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
     def register(self, ctx: CommandContext, data: Any, today: date | None = None) -> UUID:
         """Register a person with a gemeente; returns the new dossier's id."""
         require(ctx, Action.REGISTER_DOSSIER)
-        registration, profile, link = parse_registration(
-            data, self.region.codes(), today or today_in_amsterdam()
+        today = today or today_in_amsterdam()
+        registration, profile, link = parse_registration(data, self.region.codes(), today)
+        obligation = obligation_of(
+            registration.birth_date, registration.duo_notice_date, profile, today
         )
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, registration.gemeente)
         household = self._household_of(link, registration.gemeente) if link else None
         with self.command(ctx.for_activity("registratie")):
-            dossier = Dossier.register(registration)
+            # A member without an obligation (a child) gets no PIP: pip opens none for them.
+            dossier = Dossier.register(registration, obligation.obligated)
             claim = BsnClaim(
                 digest=BsnClaim.digest_of(registration.bsn, self.bsn_key),
                 dossier_id=dossier.id,
@@ -113,11 +124,12 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         require(ctx, Action.REGISTER_DOSSIER)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, dossier.gemeente)
-        changes, reason = parse_correction(data, today_in_amsterdam())
+        today = today_in_amsterdam()
+        changes, reason = parse_correction(data, today)
         self._update(
             ctx.for_activity("registratie"),
             lambda: self._get(dossier_id),
-            lambda d: d.correct(changes, reason),
+            lambda d: d.correct(changes, reason, _obligation_after(d, changes, today)),
         )
         return self.dossier(ctx, dossier_id)
 
@@ -167,6 +179,7 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             "brp_registration_date": dossier.brp_registration_date.isoformat(),
             "registered_at": dossier.created_on.isoformat(),
             "profile": jsonable(dossier.profile),
+            "obligation": _obligation_answer(dossier.obligation_on(today_in_amsterdam())),
             "household_id": str(dossier.household_id or dossier.id),
             "relation": dossier.relation,
             "corrections": dossier.corrections,
@@ -196,3 +209,35 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         if not isinstance(dossier, Dossier):
             raise NotFound("no such dossier")
         return dossier
+
+
+def _obligation_after(dossier: Dossier, changes: dict[str, Any], today: date) -> dict[str, Any]:
+    """Whether the person is inburgeringsplichtig once `changes` are made, with the dates a PIP
+    deadline counts from (pip opens a PIP when the obligation starts: DUO's notice at 18)."""
+    facts = {
+        "birth_date": dossier.birth_date,
+        "duo_notice_date": dossier.duo_notice_date,
+        "brp_registration_date": dossier.brp_registration_date,
+        **{k: v for k, v in changes.items() if k in _DATES},
+    }
+    profile = {**dossier.profile, **{k: v for k, v in changes.items() if k in PROFILE_FIELDS}}
+    obligation = obligation_of(facts["birth_date"], facts["duo_notice_date"], profile, today)
+    return {
+        "inburgeringsplichtig": obligation.obligated,
+        "duo_notice_date": facts["duo_notice_date"],
+        "brp_registration_date": facts["brp_registration_date"],
+    }
+
+
+_DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
+
+
+def _obligation_answer(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "status": obligation.status,
+        "obligated": obligation.obligated,
+        "starts_on": obligation.starts_on and obligation.starts_on.isoformat(),
+        "ends_on": obligation.ends_on.isoformat(),
+        "reason": obligation.reason,
+        "articles": obligation.articles,
+    }

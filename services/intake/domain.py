@@ -22,6 +22,7 @@ from services.common.fields import validated
 from services.contracts import intake as contract
 from services.contracts.intake import CORRECTABLE, REGISTRATION_FIELDS
 from services.intake.profile import future_dates, household_link, profile_of
+from services.intake.rules import Obligation, obligation_on
 
 _REGISTERED_DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
 _NAMES = ("given_name", "family_name")
@@ -112,6 +113,7 @@ class Dossier(ChainAggregate):
         gemeente: str,
         duo_notice_date: date,
         brp_registration_date: date,
+        inburgeringsplichtig: bool = True,  # events stored before issue 17 opened a PIP each
     ):
         self.bsn = bsn
         self.v_nummer = v_nummer
@@ -138,16 +140,21 @@ class Dossier(ChainAggregate):
         self.household_id = household_id
         self.relation = relation
 
-    def correct(self, changes: dict[str, Any], reason: str) -> None:
-        """Correct recorded facts; the old values stay in the history."""
+    def correct(
+        self, changes: dict[str, Any], reason: str, obligation: dict[str, Any] | None = None
+    ) -> None:
+        """Correct recorded facts; the old values stay in the history. `obligation`: whether
+        the person is inburgeringsplichtig after it, and the dates a PIP deadline counts from."""
         if not reason:
             raise InvalidInput([field_error("reason", "is required: say why the facts change")])
         if not changes:
             raise InvalidInput([field_error("changes", "name at least one field to correct")])
-        self._correct(changes=changes, reason=reason)
+        self._correct(changes=changes, reason=reason, obligation=obligation)
 
     @event("Corrected")
-    def _correct(self, changes: dict[str, Any], reason: str) -> None:
+    def _correct(
+        self, changes: dict[str, Any], reason: str, obligation: dict[str, Any] | None = None
+    ) -> None:
         for name, value in changes.items():
             if name in CORRECTABLE:
                 setattr(self, name, value)
@@ -156,8 +163,25 @@ class Dossier(ChainAggregate):
         self.corrections.append({"fields": sorted(changes), "reason": reason})
 
     @classmethod
-    def register(cls, registration: Registration) -> Dossier:
-        return cls(**vars(registration))
+    def register(cls, registration: Registration, inburgeringsplichtig: bool = True) -> Dossier:
+        return cls(**vars(registration), inburgeringsplichtig=inburgeringsplichtig)
+
+    def obligation_on(self, day: date) -> Obligation:
+        """Whether the person is inburgeringsplichtig on `day` (rules.obligation_on)."""
+        return obligation_of(self.birth_date, self.duo_notice_date, self.profile, day)
+
+
+def obligation_of(
+    birth_date: date, duo_notice_date: date, profile: dict[str, Any], day: date
+) -> Obligation:
+    """The obligation on `day` of a person with these registered facts and profile."""
+    return obligation_on(
+        day,
+        birth_date,
+        duo_notice_date,
+        duo_established=profile.get("inburgeringsplicht"),
+        exemption=profile.get("exemption"),
+    )
 
 
 class BsnClaim(ChainAggregate):

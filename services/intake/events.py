@@ -50,6 +50,13 @@ def _corrected(e: Dossier.Corrected) -> dict[str, object]:
     for name in ("duo_notice_date", "brp_registration_date"):
         if name in e.changes:
             data[name] = e.changes[name].isoformat()
+    obligation = getattr(e, "obligation", None)  # events stored before issue 17 have none
+    if obligation is not None:
+        data["inburgeringsplichtig"] = obligation["inburgeringsplichtig"]
+        data["dates"] = {
+            name: obligation[name].isoformat()
+            for name in ("duo_notice_date", "brp_registration_date")
+        }
     return data
 
 
@@ -63,6 +70,8 @@ PUBLICATIONS = {
             "gemeente": e.gemeente,
             "duo_notice_date": e.duo_notice_date.isoformat(),
             "brp_registration_date": e.brp_registration_date.isoformat(),
+            # Events stored before issue 17 opened a PIP for everyone.
+            "inburgeringsplichtig": getattr(e, "inburgeringsplichtig", True),
         },
     ),
     BsnClaim.Claimed: Publication(

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from psycopg import Cursor, sql
 
+from services.common.clock import AMSTERDAM
 from services.common.projection import Projection
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
+from services.intake.rules import NOT_YET, obligation_on
 from services.intake.signals import SignalLog
 
 
@@ -68,6 +71,14 @@ class DossierIndex(Projection):
             ),
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (signal_log_id)").format(
                 sql.Identifier("dossier_index_signal_log"), table
+            ),
+            # Added with the obligation (issue 17): whether the person was inburgeringsplichtig
+            # on registering (null: registered before, so yes) and, for a member not yet
+            # obligated, the day the obligation is expected to start. A database made before:
+            # `wegwijs rebuild dossier_index` fills them.
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS obligated boolean").format(table),
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS obligation_starts_on date").format(
+                table
             ),
             # The open practical items of each brede intake (issue 16: the klantmanager's
             # list). A database made before: `wegwijs rebuild dossier_index` fills it.
@@ -129,6 +140,19 @@ class DossierIndex(Projection):
                 (domain_event.household_id, domain_event.relation, domain_event.originator_id),
             )
         elif isinstance(domain_event, Dossier.Corrected):
+            obligation = getattr(domain_event, "obligation", None)
+            if obligation is not None:
+                cur.execute(
+                    sql.SQL(
+                        "UPDATE {} SET obligated = %s, obligation_starts_on = CASE WHEN %s"
+                        " THEN NULL ELSE obligation_starts_on END WHERE dossier_id = %s"
+                    ).format(sql.Identifier(schema, "dossier_index")),
+                    (
+                        obligation["inburgeringsplichtig"],
+                        obligation["inburgeringsplichtig"],
+                        domain_event.originator_id,
+                    ),
+                )
             names = {
                 k: v
                 for k, v in domain_event.changes.items()
@@ -145,7 +169,8 @@ class DossierIndex(Projection):
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {} (dossier_id, gemeente, given_name, family_name,"
-                    " registered_at, v_nummer) VALUES (%s, %s, %s, %s, %s, %s)"
+                    " registered_at, v_nummer, obligated, obligation_starts_on)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (dossier_id) DO NOTHING"
                 ).format(sql.Identifier(schema, "dossier_index")),
                 (
@@ -155,8 +180,20 @@ class DossierIndex(Projection):
                     domain_event.family_name,
                     domain_event.timestamp,
                     domain_event.v_nummer,
+                    *_obligation_on_registering(domain_event),
                 ),
             )
+
+
+def _obligation_on_registering(e: Dossier.Registered) -> tuple[bool, date | None]:
+    """Whether the person was inburgeringsplichtig on registering and, when not yet (a minor),
+    the day the obligation is expected to start (rules.obligation_on)."""
+    obligated = getattr(e, "inburgeringsplichtig", True)  # registered before issue 17: yes
+    if obligated:
+        return True, None
+    registered_on = e.timestamp.astimezone(AMSTERDAM).date()
+    expected = obligation_on(registered_on, e.birth_date, e.duo_notice_date)
+    return False, expected.starts_on if expected.status == NOT_YET else None
 
 
 @dataclass(frozen=True)
@@ -218,8 +255,15 @@ def _like(word: str) -> str:
 
 WORKLIST_LIMIT = 50
 _WORKLISTS = {
-    # registered, the brede intake not completed: oldest registration first
-    "intake_open": ("intake_completed_at IS NULL", "registered_at"),
+    # registered, the brede intake not completed: oldest registration first (a member without
+    # an obligation has no brede intake: Wi 2021 art. 14 is the inburgeringsplichtige's)
+    "intake_open": ("intake_completed_at IS NULL AND obligated IS NOT false", "registered_at"),
+    # a member who becomes inburgeringsplichtig within six months (DUO's notice is expected;
+    # past: not recorded yet), or whose day has come: earliest first
+    "obligation_coming": (
+        "obligated IS false AND obligation_starts_on <= current_date + interval '6 months'",
+        "obligation_starts_on",
+    ),
     # a signal given since anyone last read the dossier's signals
     "signals_new": (
         "last_signal_at > coalesce(signals_read_at, '-infinity'::timestamptz)",
@@ -246,7 +290,7 @@ def worklist(
         lists[key] = {
             "count": rows[0]["total"] if rows else 0,
             "items": [
-                {"dossier_id": str(r["dossier_id"]), "on": r["at"].date().isoformat()} for r in rows
+                {"dossier_id": str(r["dossier_id"]), "on": _day(r["at"]).isoformat()} for r in rows
             ],
         }
     wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
@@ -264,6 +308,10 @@ def worklist(
         for r in cur.fetchall()
     }
     return lists, names
+
+
+def _day(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 PRACTICAL_ITEMS_LIMIT = 200

@@ -8,6 +8,7 @@ made here is written next to it.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -132,3 +133,141 @@ NO_ADVICE_RULE = "geen-toets-keuze-regievoerder"
 def exemption_rule(ground: ToetsExemptionGround) -> str:
     """The name of the advice rule a ground gives."""
     return f"geen-toets-{ground.code}" if ground.advised_route else NO_ADVICE_RULE
+
+
+# Who is inburgeringsplichtig (Wi 2021 art. 3-5) ---------------------------------------------------
+# - Wi 2021 art. 3: the obligation is the vreemdeling's from the age of 16 until the
+#   pensioengerechtigde leeftijd (AOW art. 7a).
+# - A minor is leerplichtig until 16 and, without a startkwalificatie, kwalificatieplichtig until
+#   18 (Leerplichtwet 1969 art. 3 and 4a): DUO then sends its notice at 18, and the obligation
+#   starts with it. A 16- or 17-year-old whose obligation DUO already established (the
+#   registration's `inburgeringsplicht: true`) is obligated from that notice, not before 16.
+# - Exemptions take the person out of the obligation: a vrijstelling (Wi 2021 art. 4: for example
+#   a Dutch diploma, or eight years of school in the Netherlands while leerplichtig) or an
+#   ontheffing by the Minister (Wi 2021 art. 5: a lasting psychic or physical barrier or an
+#   intellectual disability, or special circumstances that are not the person's fault). DUO's
+#   own finding that there is no obligation (`inburgeringsplicht: false`) counts so for an adult.
+# A member without an obligation stays a member of the household (children count for its
+# practical checklist, childcare and school); they get no PIP and no PIP deadline.
+OBLIGATED = "inburgeringsplichtig"
+NOT_YET = "nog-niet-inburgeringsplichtig"
+NOT_OBLIGATED = "niet-inburgeringsplichtig"
+OBLIGATION_AGE = 16  # Wi 2021 art. 3
+KWALIFICATIEPLICHT_ENDS = 18  # Leerplichtwet 1969 art. 4a
+OBLIGATION_ARTICLES = "Wi 2021 art. 3; Leerplichtwet 1969 art. 3 en 4a"
+PENSION_ARTICLES = "Wi 2021 art. 3; AOW art. 7a (pensioengerechtigde leeftijd)"
+EXEMPTIONS = {
+    "vrijstelling": (
+        "Wi 2021 art. 4",
+        "Er is vrijstelling van de inburgeringsplicht (bijvoorbeeld door een Nederlands diploma).",
+    ),
+    "ontheffing": (
+        "Wi 2021 art. 5",
+        "DUO heeft ontheffing van de inburgeringsplicht gegeven.",
+    ),
+}
+
+# The pensioengerechtigde leeftijd (AOW art. 7a) by date of birth, as the SVB publishes it:
+# (born on or after, years, months). The age for a year is set five years ahead; 2028's is 67
+# years and 3 months and the table keeps it for everyone born later until a new row is added.
+# Whoever was born before 1955 had passed it before the Wi 2021 took effect (1 January 2022).
+PENSION_AGE_TABLE = (
+    (date(1955, 1, 1), 66, 4),  # reached in 2021
+    (date(1955, 10, 1), 66, 7),  # 2022
+    (date(1956, 9, 1), 66, 10),  # 2023
+    (date(1957, 1, 1), 67, 0),  # 2024 to 2027
+    (date(1961, 1, 1), 67, 3),  # 2028 and later
+)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Whether a person is inburgeringsplichtig on a day, since or from when, and why."""
+
+    status: str
+    starts_on: date | None  # the obligation's first day (to come, for a member not yet obligated)
+    ends_on: date  # the day the pensioengerechtigde leeftijd is reached
+    reason: str
+    articles: str
+
+    @property
+    def obligated(self) -> bool:
+        return self.status == OBLIGATED
+
+
+def pension_date(birth_date: date) -> date:
+    """The day the person reaches the pensioengerechtigde leeftijd (PENSION_AGE_TABLE)."""
+    years, months = PENSION_AGE_TABLE[0][1:]
+    for born_from, row_years, row_months in PENSION_AGE_TABLE:
+        if birth_date >= born_from:
+            years, months = row_years, row_months
+    return _add_months(birth_date, 12 * years + months)
+
+
+def obligation_on(
+    day: date,
+    birth_date: date,
+    duo_notice_date: date,
+    duo_established: bool | None = None,
+    exemption: str | None = None,
+) -> Obligation:
+    """Whether the person is inburgeringsplichtig on `day`: from the date of birth, DUO's notice
+    (and whether DUO established the obligation) and an exemption, if any."""
+    ends_on = pension_date(birth_date)
+    if day >= ends_on:
+        return Obligation(
+            NOT_OBLIGATED,
+            None,
+            ends_on,
+            "De persoon heeft de pensioengerechtigde leeftijd bereikt: er is geen"
+            " inburgeringsplicht.",
+            PENSION_ARTICLES,
+        )
+    if exemption in EXEMPTIONS:
+        articles, reason = EXEMPTIONS[exemption]
+        return Obligation(NOT_OBLIGATED, None, ends_on, reason, articles)
+    adult_on = _add_months(birth_date, 12 * KWALIFICATIEPLICHT_ENDS)
+    if day >= adult_on:
+        if duo_established is False:
+            return Obligation(
+                NOT_OBLIGATED,
+                None,
+                ends_on,
+                "DUO heeft vastgesteld dat de persoon niet inburgeringsplichtig is.",
+                "Wi 2021 art. 3-5",
+            )
+        return Obligation(
+            OBLIGATED,
+            max(duo_notice_date, adult_on),
+            ends_on,
+            "De persoon is 18 jaar of ouder en heeft de pensioengerechtigde leeftijd nog niet"
+            " bereikt.",
+            OBLIGATION_ARTICLES,
+        )
+    sixteen_on = _add_months(birth_date, 12 * OBLIGATION_AGE)
+    if duo_established and day >= sixteen_on:
+        starts_on = max(duo_notice_date, sixteen_on)
+        if day >= starts_on:
+            return Obligation(
+                OBLIGATED,
+                starts_on,
+                ends_on,
+                "De persoon is 16 of 17 jaar en DUO heeft de inburgeringsplicht vastgesteld.",
+                OBLIGATION_ARTICLES,
+            )
+    return Obligation(
+        NOT_YET,
+        adult_on,
+        ends_on,
+        "De persoon is minderjarig: leerplichtig tot 16 jaar en meestal kwalificatieplichtig"
+        " tot 18 jaar. De inburgeringsplicht begint meestal op de 18e verjaardag, met de brief"
+        " van DUO.",
+        OBLIGATION_ARTICLES,
+    )
+
+
+def _add_months(day: date, months: int) -> date:
+    """`day` plus `months`; a day the month lacks (29 February) becomes its last day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -155,7 +155,9 @@ class IntakeService(ChainService):
     # signals --------------------------------------------------------------------------------
     @command(expected_exceptions=EXPECTED)
     def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data, self._guides())
+        return self.chain.app.give_signal(
+            self.chain.ctx, dossier_id, data, self._guides(), self.consent.signal_basis
+        )
 
     @rpc(expected_exceptions=EXPECTED)
     def signals(self, dossier_id: str) -> dict[str, Any]:

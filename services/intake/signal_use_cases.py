@@ -2,33 +2,71 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from services.common.access import Action, allows_role, require, require_for_gemeente
 from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.context import CommandContext
-from services.intake.signals import SignalLog, may_read, parse_signal, signal_log_id
+from services.intake.signals import (
+    SignalLog,
+    accepted_basis,
+    may_read,
+    parse_signal,
+    signal_log_id,
+    special_category,
+)
+
+# Consent's answer (`Consent.signal_basis`, asked as the sender) to: what lets the gemeente
+# accept a signal of this category about this dossier today?
+BasisCheck = Callable[[str, str], dict[str, Any]]
 
 
 class SignalUseCases:
     # signals --------------------------------------------------------------------------------
     def give_signal(
-        self, ctx: CommandContext, dossier_id: str, data: Any, guides: GuideCheck | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        guides: GuideCheck | None = None,
+        bases: BasisCheck | None = None,
     ) -> dict[str, Any]:
         """A professional's signal about a dossier, with their user id and role as author (a
-        begeleider: only as the dossier's active guide, asked of `guides`)."""
+        begeleider: only as the dossier's active guide, asked of `guides`). A signal about a
+        special category (health) only on the basis the protocol names for the sender, asked of
+        `bases` (consent) and kept with it; without a way to ask, it is refused."""
         require(ctx, Action.GIVE_SIGNAL)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, Action.GIVE_SIGNAL, dossier.gemeente)
         require_active_guide(ctx, Action.GIVE_SIGNAL, dossier.id, guides)
         signal = parse_signal(data)
         role = next(r for r in ctx.actor.roles if allows_role(r, Action.GIVE_SIGNAL))
+        category = special_category(signal)
+        basis = None
+        activity = ctx.for_activity("signalering")
+        if category is not None:
+            answer = (
+                bases(str(dossier.id), category)
+                if bases is not None
+                else {
+                    "required": True,
+                    "permit": False,
+                    "category": category,
+                    "rule": "",
+                    "article": "",
+                }
+            )
+            basis = accepted_basis(answer)
+            if basis is not None:
+                activity = replace(activity, legal_basis=legal_basis_of(basis))
         log = self._update(
-            ctx.for_activity("signalering"),
+            activity,
             lambda: self._load_or(signal_log_id(dossier.id), SignalLog, dossier),
-            lambda log: log.give(author=ctx.actor.user_id, author_role=role, **signal),
+            lambda log: log.give(author=ctx.actor.user_id, author_role=role, basis=basis, **signal),
         )
-        return {"dossier_id": str(dossier.id), "signals": len(log.signals)}
+        return {"dossier_id": str(dossier.id), "signals": len(log.signals), "basis": basis}
 
     def signals(
         self, ctx: CommandContext, dossier_id: str, guides: GuideCheck | None = None
@@ -67,7 +105,17 @@ class SignalUseCases:
 
 
 def vars_of(given: Any) -> dict[str, Any]:
-    """The fields of a SignalGiven event."""
+    """The fields of a SignalGiven event (`basis` None when stored before it was kept)."""
     return {
-        k: getattr(given, k) for k in ("author", "author_role", "domain", "text", "sensitivity")
+        **{
+            k: getattr(given, k) for k in ("author", "author_role", "domain", "text", "sensitivity")
+        },
+        "basis": getattr(given, "basis", None),
     }
+
+
+def legal_basis_of(basis: dict[str, Any]) -> str:
+    """The ledger's legal basis of an accepted special-category signal, as consent writes its
+    decisions: `gezondheid: ja (S02, toestemming <id>); AVG art. 9 lid 2 sub a ...`."""
+    by = f"toestemming {basis['consent_id']}" if basis["consent_id"] else basis["basis"]
+    return f"{basis['category']}: ja ({basis['rule']}, {by}); {basis['article']}"

@@ -68,6 +68,15 @@ _REACTIONS: dict[str, Callable[[Pip, Mapping[str, Any]], None]] = {
 }
 
 
+def _draft(dossier_id: str, gemeente: str, dates: Mapping[str, Any]) -> Pip:
+    return Pip.open_draft(
+        dossier_id=UUID(dossier_id),
+        gemeente=gemeente,
+        duo_notice_date=date.fromisoformat(dates["duo_notice_date"]),
+        brp_registration_date=date.fromisoformat(dates["brp_registration_date"]),
+    )
+
+
 class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
     name = "Pips"
     schema = "pip"
@@ -84,17 +93,18 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
             return ()
         data = event["data"]
         if event["type"] == DOSSIER_REGISTERED:
-            return [
-                Pip.open_draft(
-                    dossier_id=UUID(data["dossier_id"]),
-                    gemeente=data["gemeente"],
-                    duo_notice_date=date.fromisoformat(data["duo_notice_date"]),
-                    brp_registration_date=date.fromisoformat(data["brp_registration_date"]),
-                )
-            ]
+            # A member without an obligation (Wi 2021 art. 3-5: a child) gets no PIP and no
+            # deadline; left out, the event is from before that was published: a PIP.
+            if not data.get("inburgeringsplichtig", True):
+                return ()
+            return [_draft(data["dossier_id"], data["gemeente"], data)]
         try:
             pip = self.load(pip_id(data["dossier_id"]))
         except AggregateNotFoundError:
+            # The obligation starts (DUO's notice at 18, recorded as a correction): the PIP's
+            # draft opens, its deadline counted from the dates then.
+            if event["type"] == DOSSIER_CORRECTED and data.get("inburgeringsplichtig"):
+                return [_draft(data["dossier_id"], event["gemeente"], data["dates"])]
             return ()
         if event["type"] == DOSSIER_CORRECTED:
             pip.correct_dates(

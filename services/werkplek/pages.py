@@ -39,6 +39,7 @@ WORKLISTS = {
     "intake_open": ("Brede intake nog niet afgerond", "Ingeschreven op"),
     "pip_to_establish": ("PIP nog vast te stellen", "Uiterlijk"),
     "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
+    "obligation_coming": ("Wordt binnen 6 maanden inburgeringsplichtig", "Vanaf"),
 }
 
 

@@ -76,6 +76,12 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _FIELDS = {
     "bsn": "Dit is geen geldig BSN. Een BSN heeft 9 cijfers.",
     "v_nummer": "Een v-nummer heeft 10 cijfers.",
+    # a health signal without the person's consent to the gemeente (issue 17 point 6)
+    "consent": (
+        "Een signaal over gezondheid kan alleen als de persoon de gemeente daar toestemming voor"
+        " gaf. Die toestemming moet eerst vastgelegd zijn (doel: inburgering, gegevens:"
+        " gezondheid). U ziet de toestemmingen bij Toestemmingen."
+    ),
 }
 
 

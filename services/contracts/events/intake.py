@@ -88,6 +88,11 @@ class BsnGeclaimd(EventData):
     gemeente: GemeenteCode
 
 
+class DossierDates(EventData):
+    duo_notice_date: date
+    brp_registration_date: date
+
+
 @event(
     "nl.wegwijs.intake.dossier.gecorrigeerd.v1",
     title="Registered facts were corrected, with a reason (never an overwrite: the history stays)",
@@ -98,6 +103,8 @@ class BsnGeclaimd(EventData):
         "fields": "identiteit",
         "duo_notice_date": "identiteit",
         "brp_registration_date": "identiteit",
+        "inburgeringsplichtig": "identiteit",
+        "dates": "identiteit",
     },
     activity="registratie",
 )
@@ -106,6 +113,14 @@ class DossierGecorrigeerd(EventData):
     fields: list[str]
     duo_notice_date: date | SkipJsonSchema[None] = None
     brp_registration_date: date | SkipJsonSchema[None] = None
+    inburgeringsplichtig: bool | SkipJsonSchema[None] = Field(
+        None,
+        description="Whether the person is inburgeringsplichtig after the correction (Wi 2021"
+        " art. 3-5); left out by events stored before it was published.",
+    )
+    dates: DossierDates | SkipJsonSchema[None] = Field(
+        None, description="The dates a PIP deadline counts from, after the correction."
+    )
 
 
 @event(
@@ -118,6 +133,7 @@ class DossierGecorrigeerd(EventData):
         "gemeente": "identiteit",
         "duo_notice_date": "identiteit",
         "brp_registration_date": "identiteit",
+        "inburgeringsplichtig": "identiteit",
     },
     activity="registratie",
 )
@@ -126,6 +142,11 @@ class DossierGeregistreerd(EventData):
     gemeente: GemeenteCode
     duo_notice_date: date
     brp_registration_date: date
+    inburgeringsplichtig: bool | SkipJsonSchema[None] = Field(
+        None,
+        description="Whether the person is inburgeringsplichtig on registering (Wi 2021 art."
+        " 3-5): a member without an obligation (a child) gets no PIP. Left out: yes.",
+    )
 
 
 @event(

@@ -86,7 +86,8 @@ ROUTES = (
         body=c.Registration,
         answer=c.Created,
         status=201,
-        answer_description="Registered; a draft PIP follows. 404 when `household_of` names no"
+        answer_description="Registered; a draft PIP follows when the person is"
+        " inburgeringsplichtig (the dossier's `obligation`). 404 when `household_of` names no"
         " dossier of this gemeente.",
         errors=(400, 401, 403, 404, 409, 422, 503, 504),
         subject=lambda body, answer: answer and (answer["id"], str(body["gemeente"]).strip()),

@@ -16,6 +16,7 @@ ORDER = (
     "intake_open",
     "pip_to_establish",
     "termijn_ending",
+    "obligation_coming",
 )
 
 
