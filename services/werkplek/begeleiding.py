@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from services.common.clock import today_in_amsterdam
 from services.contracts import matching as contract
 from services.contracts.values import CEFR, LANGUAGE_NAMES, PIEZO_PHASES
-from services.werkplek import texts
+from services.werkplek import pip_texts, texts
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.sessions import Session
 
@@ -40,26 +40,8 @@ DAYS = {
     "za": "zaterdag",
     "zo": "zondag",
 }
-DOMAINS = {
-    "taal": "Taal",
-    "inburgering": "Inburgering",
-    "werk": "Werk",
-    "opleiding": "Opleiding",
-    "participatie": "Meedoen",
-    "huisvesting": "Wonen",
-    "gezondheid": "Gezondheid",
-    "financien": "Geld",
-    "gezin": "Gezin",
-    "sociaal_netwerk": "Sociale contacten",
-    "verblijfsintentie": "Blijven in Nederland",
-    "algemeen": "Algemeen",
-}
-GOAL_STATUSES = {
-    "open": "Nog niet begonnen",
-    "bezig": "Bezig",
-    "behaald": "Gehaald",
-    "niet-behaald": "Niet gehaald",
-}
+DOMAINS = {**pip_texts.DOMAINS, "algemeen": "Algemeen"}  # a signal may be about no goal
+GOAL_STATUSES = pip_texts.GOAL_STATUSES
 GUIDE_KINDS = {"vrijwilliger": "Vrijwilliger", "professional": "Beroepskracht"}
 PLACEMENT_KINDS = {
     "vrijwilligerswerk": "Vrijwilligerswerk",
@@ -68,7 +50,7 @@ PLACEMENT_KINDS = {
     "werkervaringsplaats": "Werkervaringsplaats",
     "baan": "Baan",
 }
-ROUTES = {"b1": "B1-route", "onderwijs": "Onderwijsroute", "z": "Z-route"}
+ROUTES = pip_texts.ROUTES
 PHASES = {str(p): f"Fase {p}" for p in PIEZO_PHASES}
 SENSITIVITIES = {
     "normaal": "Gewoon",
