@@ -72,7 +72,7 @@ async def consents(
         "dossier_toestemmingen.html",
         consents=listed["consents"],
         purposes=protocol["purposes"],
-        labels=_category_labels(),
+        labels=texts.category_labels(),
         withdrawn=request.query_params.get("ingetrokken") == "1",
     )
 
@@ -238,7 +238,7 @@ async def _consent_form(
         status=422 if problems else 200,
         consent=consent,
         purpose=protocol["purposes"].get(consent["purpose"], consent["purpose"]),
-        labels=_category_labels(),
+        labels=texts.category_labels(),
         problems=problems,
         values=values,
         back=_tab_path(request, f"/{consent['id']}"),
@@ -351,10 +351,6 @@ def _grantees(
     return [(kinds.get(kind, kind), groups[kind]) for kind in kinds if kind in groups] + [
         (kind, options) for kind, options in groups.items() if kind not in kinds
     ]
-
-
-def _category_labels() -> dict[str, str]:
-    return {name: spec["label"] for name, spec in Categories.load().labels.items()}
 
 
 def _category_options() -> list[tuple[str, str]]:

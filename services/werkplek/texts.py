@@ -19,6 +19,7 @@ from services.common.dutch import (
     role,
 )
 from services.common.dutch import organisation as _organisation
+from services.contracts.categories import Categories
 
 __all__ = [
     "AMSTERDAM",
@@ -102,3 +103,9 @@ RELATIONS = {"partner": "Partner", "kind": "Kind", "overig": "Ander gezinslid"}
 def relation(name: str | None) -> str:
     """A household member's relation, as in a sentence: "partner", "ander gezinslid"."""
     return RELATIONS.get(name or "", name or "").lower()
+
+
+@cache
+def category_labels() -> dict[str, str]:
+    """The data categories by their Dutch label ("taal-en-leerbaarheid": "Taal en leerbaarheid")."""
+    return {name: spec["label"] for name, spec in Categories.load().labels.items()}

@@ -309,6 +309,7 @@ async def inzage(
         session=session,
         report=report,
         readers=_grouped(report["inzage_door"]),
+        categories=texts.category_labels(),
     )
 
 

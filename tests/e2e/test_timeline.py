@@ -5,6 +5,7 @@ reads; and reading it is itself in the access log."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -13,6 +14,7 @@ from psycopg import sql
 
 from services.audit.timeline import page_query
 from services.common import settings
+from services.common.clock import today_in_amsterdam
 from services.gateway.auth import issue_token
 from tests.e2e.http import send, trace_of
 from tests.platform import eventually, person
@@ -47,14 +49,26 @@ def _timeline(platform, dossier_id: str, headers: dict, query: str = "") -> Any:
 
 @pytest.fixture(scope="module")
 def dossier(platform) -> dict[str, Any]:
-    """A person registered, two intake steps, a health signal by their GP with a secret text, and
-    a housing signal by the regievoerder; settled in the timeline."""
+    """A person registered, two intake steps, their consent to health signals, a health signal by
+    their GP with a secret text, and a housing signal by the regievoerder; settled in the
+    timeline."""
     who = person("0344", family_name=f"Tijdlijn {uuid.uuid4().hex[:6]}")
     registered = send(platform, "POST", "/api/v1/dossiers", who, ANNA)
     dossier_id = _ok(registered, 201)["id"]
     intake = f"/api/v1/dossiers/{dossier_id}/intake"
     _ok(send(platform, "PUT", f"{intake}/leerbaarheidstoets", LBT, ANNA))
     _ok(send(platform, "POST", f"{intake}/education", EDUCATION, ANNA))
+    # A health signal reaches the gemeente only with the person's consent to it (issue 17).
+    to_gemeente = {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": UTRECHT_OIN, "name": "Gemeente Utrecht"},
+        "purpose": "inburgering",
+        "categories": ["gezondheid"],
+        "valid_until": (today_in_amsterdam() + timedelta(days=365)).isoformat(),
+        "collection": {"method": "mondeling-met-tolk", "language": "Arabisch"},
+        "evidence": "Toestemmingsformulier signalen",
+    }
+    _ok(send(platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", to_gemeente, ANNA), 201)
     secret = f"Geheim {uuid.uuid4().hex[:8]}: zware hoofdpijn"
     signals = f"/api/v1/dossiers/{dossier_id}/signals"
     _ok(send(platform, "POST", signals, {"domain": "gezondheid", "text": secret}, HUISARTS), 201)
@@ -78,6 +92,7 @@ def test_the_timeline_lists_what_happened_newest_first_in_dutch_and_who_did_it(p
 
     steps = [
         "Signaal gegeven",
+        "Toestemming gegeven",
         "Opleiding toegevoegd",
         "Leerbaarheidstoets vastgelegd",
         "Persoon ingeschreven",

@@ -5,6 +5,7 @@ text; another gemeente's timeline is not reachable by URL."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
@@ -45,6 +46,24 @@ def test_anna_sees_the_timeline_after_registering_and_recording_something(page, 
     page.get_by_label("Uitkomst").select_option("gemiddeld")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
+    # A health signal reaches the gemeente only with the person's consent to it (issue 17).
+    consent = {
+        "grantor": {"kind": "betrokkene"},
+        "grantee": {"oin": "00000001000000000344", "name": "Gemeente Utrecht"},
+        "purpose": "inburgering",
+        "categories": ["gezondheid"],
+        "valid_until": (today_in_amsterdam() + timedelta(days=365)).isoformat(),
+        "collection": {"method": "mondeling-met-tolk", "language": "Tigrinya"},
+        "evidence": "Toestemmingsformulier signalen",
+    }
+    regie = issue_token("regievoerder", ["0344"], user_id="anna-tijdlijn")
+    recorded = platform.http.post(
+        f"{platform.url}/api/v1/dossiers/{dossier_id}/consents",
+        json=consent,
+        headers={"Authorization": f"Bearer {regie}"},
+        timeout=15,
+    )
+    assert recorded.status_code == 201, recorded.text
     doctor = issue_token("huisarts", ["0344"], user_id="dokter-tijdlijn")
     secret = "Slaapt slecht sinds de verhuizing (tijdlijn)."
     given = platform.http.post(

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from services.common.clock import today_in_amsterdam
 from services.gateway.auth import issue_token
+from services.werkplek.texts import category_labels
 from tests.browser import checked, log_in
 from tests.platform import eventually, person
 
@@ -134,6 +135,10 @@ def test_an_auditor_sees_who_saw_a_dossier_and_its_inzage_report(page, werkplek,
         has_text="Registratie van een statushouder"
     )
     expect(registration).to_contain_text("5 jaar")  # P5Y, written out
+    # The data categories by their names, never their codes (the fourth column).
+    names = set(category_labels().values())
+    for cell in page.locator("#verwerkingen tbody tr td:nth-of-type(3)").all_inner_texts():
+        assert cell and set(cell.split(", ")) <= names, cell
     # The reads, once per role, organisation, reason and day, with how many times.
     read_by_staff = page.locator("#bekeken tbody tr").filter(has_text="regievoerder")
     expect(read_by_staff).to_have_count(1)
