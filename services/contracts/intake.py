@@ -405,9 +405,16 @@ class Attendance(Body):
     count toward the sanction ladder)."""
 
     model_config = ConfigDict(
-        json_schema_extra=when(
-            "attended", False, {"required": ["note"], "properties": {"note": {"type": "string"}}}
-        )
+        json_schema_extra={
+            "allOf": [
+                when(
+                    "attended",
+                    False,
+                    {"required": ["note"], "properties": {"note": {"type": "string"}}},
+                ),
+                when("excused", True, {"properties": {"attended": {"const": False}}}),
+            ]
+        }
     )
 
     attended: bool
