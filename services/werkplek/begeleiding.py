@@ -7,6 +7,7 @@ the people they guide now (`GET /api/v1/guidance`), as the API decides."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, get_args
 
@@ -442,32 +443,62 @@ async def guide(
     """One guide: change their details (a new VOG, training done, caseload), or stop."""
     guide_id = str(request.path_params["guide_id"])
     found = await gateway.get(f"{GUIDES}/{guide_id}")
-    before = _guide_body(_guide_values(found, session))
-    values = _guide_values(found, session)
+    sent, values, problems, done = await _change_or_stop(
+        request,
+        gateway,
+        form,
+        f"{GUIDES}/{guide_id}",
+        ("stoppen", "withdrawal", f"gestopt-{guide_id}"),
+        _guide_values(found, session),
+        _guide_form,
+        _guide_body,
+    )
+    if sent is not None:
+        return sent
+    return _guide_page(request, werkplek, session, values, problems, guide=found, done=done)
+
+
+async def _change_or_stop(
+    request: Request,
+    gateway: Gateway,
+    form: FormData | None,
+    path: str,
+    stop: tuple[str, str, str],
+    values: dict[str, Any],
+    parse: Callable[[FormData], dict[str, Any]],
+    body: Callable[[dict[str, Any]], dict[str, Any]],
+) -> tuple[Response | None, dict[str, Any], dict[str, str], str]:
+    """A guide's or a placement's page sent: stopping it (`stop`: the form's action, the API's
+    path under `path`, and what the offer page then says), or changing what differs from
+    `values`. Taken: the response to go on with; refused: the values and each problem at its
+    field, and what the page says ("niets" when nothing changed)."""
+    action, suffix, stopped = stop
     problems: dict[str, str] = {}
     done = request.query_params.get("klaar", "")
-    if form is not None and form.get("actie") == "stoppen":
+    if form is not None and form.get("actie") == action:
         reason = str(form.get("stop-reason", "")).strip()
         try:
-            await gateway.send("POST", f"{GUIDES}/{guide_id}/withdrawal", {"reason": reason})
+            await gateway.send("POST", f"{path}/{suffix}", {"reason": reason})
         except Problem as problem:
             problems = {f"stop-{k}": v for k, v in _problems(problem).items()}
-            values["stop-reason"] = reason
+            values = {**values, "stop-reason": reason}
         else:
-            return RedirectResponse(f"/begeleiding/aanbod?klaar=gestopt-{guide_id}", 303)
+            return RedirectResponse(f"/begeleiding/aanbod?klaar={stopped}", 303), values, {}, done
     elif form is not None:
-        values = _guide_form(form)
-        changes = _changes(_guide_body(values), before)
+        before = body(values)
+        values = parse(form)
+        changes = _changes(body(values), before)
         if not changes:
             done = "niets"
         else:
             try:
-                await gateway.send("PATCH", f"{GUIDES}/{guide_id}", changes)
+                await gateway.send("PATCH", path, changes)
             except Problem as problem:
                 problems = _problems(problem)
             else:
-                return RedirectResponse(f"{request.url.path}?klaar=gewijzigd", 303)
-    return _guide_page(request, werkplek, session, values, problems, guide=found, done=done)
+                changed = RedirectResponse(f"{request.url.path}?klaar=gewijzigd", 303)
+                return changed, values, {}, done
+    return None, values, problems, done
 
 
 # The placement's form.
@@ -577,31 +608,18 @@ async def placement(
     """One placement: change it, or stop offering it."""
     placement_id = str(request.path_params["placement_id"])
     found = await gateway.get(f"{PLACEMENTS}/{placement_id}")
-    values = _placement_values(found, session)
-    before = _placement_body(values)
-    problems: dict[str, str] = {}
-    done = request.query_params.get("klaar", "")
-    if form is not None and form.get("actie") == "sluiten":
-        reason = str(form.get("stop-reason", "")).strip()
-        try:
-            await gateway.send("POST", f"{PLACEMENTS}/{placement_id}/closure", {"reason": reason})
-        except Problem as problem:
-            problems = {f"stop-{k}": v for k, v in _problems(problem).items()}
-            values["stop-reason"] = reason
-        else:
-            return RedirectResponse(f"/begeleiding/aanbod?klaar=gesloten-{placement_id}", 303)
-    elif form is not None:
-        values = _placement_form(form)
-        changes = _changes(_placement_body(values), before)
-        if not changes:
-            done = "niets"
-        else:
-            try:
-                await gateway.send("PATCH", f"{PLACEMENTS}/{placement_id}", changes)
-            except Problem as problem:
-                problems = _problems(problem)
-            else:
-                return RedirectResponse(f"{request.url.path}?klaar=gewijzigd", 303)
+    sent, values, problems, done = await _change_or_stop(
+        request,
+        gateway,
+        form,
+        f"{PLACEMENTS}/{placement_id}",
+        ("sluiten", "closure", f"gesloten-{placement_id}"),
+        _placement_values(found, session),
+        _placement_form,
+        _placement_body,
+    )
+    if sent is not None:
+        return sent
     return _placement_page(request, werkplek, session, values, problems, placement=found, done=done)
 
 
