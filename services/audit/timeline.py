@@ -86,6 +86,9 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.pip.handhaving.geopend.v1": "Handhaving begonnen",
     "nl.wegwijs.pip.maatregel.aan-de-orde.v1": "Maatregel is aan de orde",
     "nl.wegwijs.pip.maatregel.besloten.v1": "Besluit over een maatregel genomen",
+    "nl.wegwijs.pip.participatiewet-besluit.vastgelegd.v1": (
+        "Besluit van de klantmanager over de uitkering vastgelegd"
+    ),
     # matching
     "nl.wegwijs.matching.begeleiding.geopend.v1": "Begeleiding aangemaakt",
     "nl.wegwijs.matching.koppelprofiel.vastgelegd.v1": "Gegevens voor het zoeken van een"

@@ -39,6 +39,7 @@ class Action(StrEnum):
     READ_DOSSIER = "dossier.read"
     READ_PIP = "pip.read"
     DRAFT_PIP = "pip.draft"
+    DECIDE_PARTICIPATIEWET = "pip.participatiewet"
     RECORD_PROGRESS = "pip.progress"
     READ_REPORTS = "pip.report"
     RECORD_CONSENT = "consent.record"
@@ -73,6 +74,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     # Drafting, establishing, revising and handhaving are the regievoerder's.
     Action.DRAFT_PIP: frozenset({Role.REGIEVOERDER}),
+    # A Participatiewet measure on a breach the regievoerder referred is the klantmanager's
+    # decision (Participatiewet art. 18); the PIP records it.
+    Action.DECIDE_PARTICIPATIEWET: frozenset({Role.KLANTMANAGER}),
     # Progress is recorded by a goal's or module's owner (checked per goal in pip) or the
     # regievoerder.
     Action.RECORD_PROGRESS: frozenset(
@@ -149,6 +153,7 @@ _TENANT_READS = frozenset(
         Action.READ_DOSSIER,
         Action.READ_PIP,
         Action.DRAFT_PIP,
+        Action.DECIDE_PARTICIPATIEWET,
         Action.RECORD_PROGRESS,
         Action.RECORD_CONSENT,
         Action.READ_CONSENT,

@@ -33,8 +33,8 @@ CALLS: Mapping[str, Mapping[str, tuple[str, ...] | str]] = {
     },
     # Service to service, on behalf of the user whose call it serves: outlooks and decisions;
     # whether a begeleider is the dossier's active guide; what lets the gemeente accept a
-    # health signal (`signal_basis`, issue 17).
-    "matching": {"consent": ("sharing_outlook", "decide", "withheld_from_guide")},
+    # health signal, from intake's signals and a guide's (`signal_basis`, issue 17).
+    "matching": {"consent": ("sharing_outlook", "decide", "withheld_from_guide", "signal_basis")},
     "intake": {
         "matching": ("is_active_guide",),
         "consent": ("withheld_from_guide", "signal_basis"),

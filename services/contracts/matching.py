@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from services.contracts.base import Answer, Body, problem, when
-from services.contracts.intake import Sensitivity
+from services.contracts.intake import Sensitivity, SignalBasis
 from services.contracts.pip import GoalDomain
 from services.contracts.values import (
     CefrLevel,
@@ -512,6 +512,9 @@ class Activity(ActivityEntry):
 class GuidanceSignalGiven(Answer):
     dossier_id: UUID
     signal_id: UUID
+    basis: SignalBasis | None = Field(
+        None, description="The recorded basis of a health signal; null for other signals."
+    )
 
 
 class GuidanceSignalEntry(Answer):
@@ -522,6 +525,9 @@ class GuidanceSignalEntry(Answer):
     text: str
     sensitivity: Sensitivity
     referred_to: str = Field(description="Empty when the person was not referred.")
+    basis: SignalBasis | None = Field(
+        None, description="The recorded basis of a health signal; null for other signals."
+    )
 
 
 class GuidanceGoal(Answer):

@@ -514,6 +514,26 @@ class MeasureDecision(Body):
     )
 
 
+class ParticipatiewetDecision(Body):
+    """The klantmanager's decision under the Participatiewet on a breach the regievoerder referred
+    to them, as the PIP records it (the decision itself is the klantmanager's beschikking, in
+    their own procedure): whether the benefit was lowered, on which day, and why. Lowering needs a
+    culpability assessment finding the person to blame (Participatiewet art. 18: no lowering when
+    every form of culpability is absent) and the person heard first (Awb 4:8)."""
+
+    lowered: bool = Field(description="true: the benefit was lowered; false: it was not.")
+    decided_on: PastDate = Field(
+        description="The day of the klantmanager's decision: not before the breach."
+    )
+    reason: Note
+    culpability: Culpability | None = Field(
+        None, description="Required to lower: the breach is culpable (Participatiewet art. 18)."
+    )
+    hearing: Hearing | None = Field(
+        None, description="Required to lower: the person was heard first (Awb 4:8)."
+    )
+
+
 # queries ------------------------------------------------------------------------------------------
 class PipQuery(Body):
     as_of: Date = omittable("Show the PIP as it stood on this date: the version then in force.")
@@ -698,6 +718,14 @@ class MeasureDecided(Answer):
     )
 
 
+class ParticipatiewetDecided(Answer):
+    lowered: bool
+    decided_on: Date
+    reason: str
+    culpability: Assessment = Field(description="Empty when none was given.")
+    hearing: HearingHeld | None = Field(None, description="The hearing, when one was held.")
+
+
 class BreachRecorded(Answer):
     number: int
     obligation: str
@@ -705,6 +733,11 @@ class BreachRecorded(Answer):
     on: Date
     measure: Measure | None = Field(description="What the ladder made due; null when nothing.")
     decision: MeasureDecided | None
+    participatiewet: ParticipatiewetDecided | None = Field(
+        None,
+        description="The klantmanager's decision on a referred Participatiewet measure, once"
+        " recorded.",
+    )
 
 
 class Rung(Answer):

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from services.common.access import Action, allows_role, require, require_for_gemeente
 from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.context import CommandContext
+from services.common.signal_basis import BasisCheck, legal_basis_of, signal_basis
 from services.intake.signals import (
+    SIGNAL_GIVEN,
     SignalLog,
-    accepted_basis,
     may_read,
     parse_signal,
     signal_log_id,
-    special_category,
 )
-
-# Consent's answer (`Consent.signal_basis`, asked as the sender) to: what lets the gemeente
-# accept a signal of this category about this dossier today?
-BasisCheck = Callable[[str, str], dict[str, Any]]
 
 
 class SignalUseCases:
@@ -43,24 +38,10 @@ class SignalUseCases:
         require_active_guide(ctx, Action.GIVE_SIGNAL, dossier.id, guides)
         signal = parse_signal(data)
         role = next(r for r in ctx.actor.roles if allows_role(r, Action.GIVE_SIGNAL))
-        category = special_category(signal)
-        basis = None
+        basis = signal_basis(SIGNAL_GIVEN, signal["domain"], str(dossier.id), bases)
         activity = ctx.for_activity("signalering")
-        if category is not None:
-            answer = (
-                bases(str(dossier.id), category)
-                if bases is not None
-                else {
-                    "required": True,
-                    "permit": False,
-                    "category": category,
-                    "rule": "",
-                    "article": "",
-                }
-            )
-            basis = accepted_basis(answer)
-            if basis is not None:
-                activity = replace(activity, legal_basis=legal_basis_of(basis))
+        if basis is not None:
+            activity = replace(activity, legal_basis=legal_basis_of(basis))
         log = self._update(
             activity,
             lambda: self._load_or(signal_log_id(dossier.id), SignalLog, dossier),
@@ -112,10 +93,3 @@ def vars_of(given: Any) -> dict[str, Any]:
         },
         "basis": getattr(given, "basis", None),
     }
-
-
-def legal_basis_of(basis: dict[str, Any]) -> str:
-    """The ledger's legal basis of an accepted special-category signal, as consent writes its
-    decisions: `gezondheid: ja (S02, toestemming <id>); AVG art. 9 lid 2 sub a ...`."""
-    by = f"toestemming {basis['consent_id']}" if basis["consent_id"] else basis["basis"]
-    return f"{basis['category']}: ja ({basis['rule']}, {by}); {basis['article']}"

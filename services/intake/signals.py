@@ -6,10 +6,8 @@ volunteer guide never reads a health signal. Every read is itself an event, so i
 ledger. No I/O here.
 
 A signal about a special category (health, AVG art. 9 lid 1) is accepted only on the basis the
-sharing protocol names for its sender, recorded before it comes: the person's explicit consent to
-the gemeente (AVG art. 9 lid 2 sub a), asked of consent (`Consent.signal_basis`). The signal keeps
-that basis (`basis`: the rule, its article and the consent's id). AVG art. 9 lid 2 sub h does not
-carry a signal to a gemeente: the gemeente gives no care (issue 17 point 6).
+sharing protocol names for its sender, recorded before it comes, and keeps it (`basis`):
+`services.common.signal_basis`, shared with the volunteer guide's signals in matching.
 """
 
 from __future__ import annotations
@@ -21,40 +19,12 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
-from services.common.errors import InvalidInput, field_error
 from services.common.fields import validated
 from services.common.visibility import may_read_signal
-from services.contracts.categories import Categories
 from services.contracts.intake import SignalGiven
 
 _SIGNALS_NAMESPACE = uuid.UUID("a6c2e0f4-1b3d-4e5f-8a7b-9c0d1e2f3a4b")
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
-BASIS_FIELDS = ("category", "basis", "rule", "article", "consent_id")
-
-
-def special_category(signal: Mapping[str, Any]) -> str | None:
-    """The special category (AVG art. 9) a signal is about, by its domain, as the data
-    categories contract says; None for any other signal."""
-    categories = Categories.load()
-    category = categories.of_event(SIGNAL_GIVEN).event_category({"domain": signal["domain"]})
-    return category if category in categories.special() else None
-
-
-def accepted_basis(answer: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The basis to keep with a signal, from consent's answer (`Consent.signal_basis`); a
-    problem naming `consent` when the protocol's rule for the sender is not met."""
-    if not answer.get("required"):
-        return None
-    if not answer.get("permit"):
-        what = (
-            "no explicit consent of the person to the gemeente covers"
-            f" {answer['category']} ({answer['rule']}: {answer['article']}); record it first"
-            if answer.get("basis") == "toestemming"
-            else f"the sharing protocol does not accept {answer['category']} from this sender"
-            f" ({answer['rule']})"
-        )
-        raise InvalidInput([field_error("consent", what)])
-    return {k: answer.get(k, "") for k in BASIS_FIELDS}
 
 
 def parse_signal(data: Any) -> dict[str, Any]:

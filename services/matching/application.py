@@ -21,10 +21,12 @@ from services.common.context import CommandContext
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from services.common.fields import validated
 from services.common.region import Region
+from services.common.signal_basis import BasisCheck, legal_basis_of, signal_basis
 from services.common.values import jsonable
 from services.contracts import matching as contract
 from services.matching import fields, ranking
 from services.matching.domain import Guidance, Guide, Placement, guidance_id
+from services.matching.events import SIGNAL_GIVEN
 from services.matching.pool import Pool
 from services.matching.sharing import PURPOSES, TOLD_ON_PROPOSAL, Outlook, Sharing
 from services.matching.views import guidance_view, proposal_view
@@ -463,23 +465,31 @@ class Matching(ChainApplication):
         entry = next(a for a in guidance.activities if a["id"] == logged)
         return jsonable({"dossier_id": str(guidance.dossier_id), **entry})
 
-    def give_signal(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+    def give_signal(
+        self, ctx: CommandContext, dossier_id: str, data: Any, bases: BasisCheck | None = None
+    ) -> dict[str, Any]:
         """The active guide signals to the regievoerder, and says where they referred the
-        person, if anywhere (signaller and referrer)."""
+        person, if anywhere (signaller and referrer). A signal about health reaches the gemeente
+        only on the basis the protocol names, asked of `bases` (consent) and kept with it."""
         require(ctx, Action.LOG_ACTIVITY)
         signal = fields.parse_signal(data)
         guidance = self._staff_or_guide(ctx, Action.LOG_ACTIVITY, dossier_id)
+        self._active_guide(ctx, guidance)
+        basis = signal_basis(SIGNAL_GIVEN, signal["domain"], str(guidance.dossier_id), bases)
+        activity = ctx.for_activity(self.GUIDANCE)
+        if basis is not None:
+            activity = replace(activity, legal_basis=legal_basis_of(basis))
         given = ""
 
         def give(g: Guidance) -> None:
             nonlocal given
             self._active_guide(ctx, g)
-            given = g.give_signal(by=ctx.actor.user_id, by_role="begeleider", signal=signal)
+            given = g.give_signal(
+                by=ctx.actor.user_id, by_role="begeleider", signal={**signal, "basis": basis}
+            )
 
-        guidance = self._update(
-            ctx.for_activity(self.GUIDANCE), lambda: self.repository.get(guidance.id), give
-        )
-        return {"dossier_id": str(guidance.dossier_id), "signal_id": given}
+        guidance = self._update(activity, lambda: self.repository.get(guidance.id), give)
+        return {"dossier_id": str(guidance.dossier_id), "signal_id": given, "basis": basis}
 
     # shared by the use cases --------------------------------------------------------------------
     def _guidance(self, ctx: CommandContext, action: Action, dossier_id: str) -> Guidance:

@@ -564,6 +564,7 @@ class Guidance(ChainAggregate):
         text: str,
         sensitivity: str,
         referred_to: str,
+        basis: dict[str, Any] | None = None,
     ) -> None:
         self.signals.append(
             {
@@ -574,6 +575,7 @@ class Guidance(ChainAggregate):
                 "text": text,
                 "sensitivity": sensitivity,
                 "referred_to": referred_to,
+                "basis": basis,
             }
         )
 

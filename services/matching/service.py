@@ -167,4 +167,6 @@ class MatchingService(ChainService):
 
     @command(expected_exceptions=EXPECTED)
     def give_signal(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.give_signal(self.chain.ctx, dossier_id, data)
+        return self.chain.app.give_signal(
+            self.chain.ctx, dossier_id, data, self.consent.signal_basis
+        )

@@ -37,6 +37,7 @@ ENFORCEMENT_OPENED = "nl.wegwijs.pip.handhaving.geopend.v1"
 BREACH_RECORDED = "nl.wegwijs.pip.verplichting.geschonden.v1"
 MEASURE_DUE = "nl.wegwijs.pip.maatregel.aan-de-orde.v1"
 MEASURE_DECIDED = "nl.wegwijs.pip.maatregel.besloten.v1"
+PARTICIPATIEWET_DECIDED = "nl.wegwijs.pip.participatiewet-besluit.vastgelegd.v1"
 
 
 def goal_outline(goal_id: str, goal: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +198,14 @@ PUBLICATIONS = {
             "measure": e.measure,
             "taken": e.taken,
             **({"referred_to": e.referred_to} if getattr(e, "referred_to", None) else {}),
+        },
+    ),
+    Enforcement.ParticipatiewetDecided: about_dossier(
+        PARTICIPATIEWET_DECIDED,
+        lambda e: {
+            "number": e.number,
+            "lowered": e.lowered,
+            "decided_on": e.decided_on.isoformat(),
         },
     ),
 }

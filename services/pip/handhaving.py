@@ -5,7 +5,8 @@ recorded breaches a measure becomes due, and the regievoerder takes or waives it
 What taking a measure asks is law, in `rules.MEASURE_RULES`: a culpability assessment that finds
 the breach culpable, a warning taken before a fine, a hearing (zienswijze) and an amount for a
 fine, and the decision by the role the law gives it (a Participatiewet measure is the
-klantmanager's: the regievoerder refers it). The breaches of one dossier are their own
+klantmanager's: the regievoerder refers it, and the klantmanager records what they decided:
+`record_participatiewet_decision`). The breaches of one dossier are their own
 aggregate, `Enforcement`, beside its PIP.
 """
 
@@ -188,6 +189,58 @@ class Enforcement(ChainAggregate):
             referred_to=decision["referred_to"],
         )
 
+    def record_participatiewet_decision(
+        self, number: int, decision: dict[str, Any], today: date
+    ) -> None:
+        """The klantmanager's decision on breach `number`, referred to them for a Participatiewet
+        measure: recorded once; lowering the benefit needs a culpable breach and a hearing."""
+        breach = next((b for b in self.breaches if b["number"] == number), None)
+        if breach is None:
+            raise NotFound(f"the PIP has no breach {number}")
+        referred = (breach["decision"] or {}).get("referred_to") == "klantmanager"
+        if not referred:
+            raise Conflict(
+                f"breach {number} was not referred to the klantmanager; the regievoerder refers a"
+                " due Participatiewet measure first"
+            )
+        if breach.get("participatiewet") is not None:
+            raise Conflict(f"the klantmanager's decision on breach {number} is already recorded")
+        problems = []
+        if decision["decided_on"] < breach["on"]:
+            problems.append(
+                field_error("decided_on", f"must not be before the breach ({breach['on']})")
+            )
+        if decision["lowered"]:
+            problems += _lowering_problems(breach, decision)
+        if problems:
+            raise InvalidInput(problems)
+        self._participatiewet_decided(
+            number=number,
+            lowered=decision["lowered"],
+            decided_on=decision["decided_on"],
+            reason=decision["reason"],
+            culpability=decision["culpability"] or {},
+            hearing=decision["hearing"],
+        )
+
+    @event("ParticipatiewetDecided")
+    def _participatiewet_decided(
+        self,
+        number: int,
+        lowered: bool,
+        decided_on: date,
+        reason: str,
+        culpability: dict[str, Any],
+        hearing: dict[str, Any] | None,
+    ) -> None:
+        self.breaches[number - 1]["participatiewet"] = {
+            "lowered": lowered,
+            "decided_on": decided_on,
+            "reason": reason,
+            "culpability": copy.deepcopy(culpability),
+            "hearing": copy.deepcopy(hearing),
+        }
+
     def _due(self, number: int) -> dict[str, Any]:
         due = [b for b in self.breaches if b["measure"] and b["decision"] is None]
         breach = next((b for b in due if b["number"] == number), None)
@@ -278,6 +331,39 @@ def _fine_problems(
     if decision["amount_eur"] is None:
         problems.append(
             field_error("amount_eur", f"a fine needs its amount: 1 to {PIP_FINE_MAX_EUR} euros")
+        )
+    return problems
+
+
+def _lowering_problems(breach: dict[str, Any], decision: dict[str, Any]) -> list[dict[str, str]]:
+    """What lowering a benefit needs: a culpable breach (Participatiewet art. 18) and the person
+    heard before the decision (Awb 4:8)."""
+    problems = []
+    culpability = decision["culpability"]
+    if not culpability or culpability.get("culpable") is not True:
+        problems.append(
+            field_error(
+                "culpability",
+                "the benefit is lowered only for a culpable breach (Participatiewet art. 18):"
+                " give the assessment with culpable true and the circumstances",
+            )
+        )
+    hearing = decision["hearing"]
+    if hearing is None:
+        problems.append(
+            field_error(
+                "hearing",
+                "lowering a benefit needs the person heard first (Awb 4:8): give the day and"
+                " what they said",
+            )
+        )
+    elif not breach["on"] <= hearing["on"] <= decision["decided_on"]:
+        problems.append(
+            field_error(
+                "hearing/on",
+                f"must be between the breach ({breach['on']}) and the decision"
+                f" ({decision['decided_on']})",
+            )
         )
     return problems
 

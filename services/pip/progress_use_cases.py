@@ -147,6 +147,31 @@ class ProgressUseCases:
         pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
         return self._enforce(ctx, pip, lambda e: e.decide_measure(number, decision, today))
 
+    def record_participatiewet_decision(
+        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        """The klantmanager records their Participatiewet decision on a breach referred to them."""
+        if not isinstance(number, int) or isinstance(number, bool):  # a path parameter
+            raise InvalidInput([field_error("number", "must be the whole number of a breach")])
+        given = validated(c.ParticipatiewetDecision, data)
+        culpability, hearing = given.culpability, given.hearing
+        decision = {
+            "lowered": given.lowered,
+            "decided_on": given.decided_on,
+            "reason": given.reason.strip(),
+            "culpability": culpability
+            and {
+                "culpable": culpability.culpable,
+                "circumstances": culpability.circumstances.strip(),
+            },
+            "hearing": hearing and {"on": hearing.on, "summary": hearing.summary.strip()},
+        }
+        today = self.today()
+        pip = self._get(ctx, Action.DECIDE_PARTICIPATIEWET, dossier_id)
+        return self._enforce(
+            ctx, pip, lambda e: e.record_participatiewet_decision(number, decision, today)
+        )
+
     def _enforce(
         self, ctx: CommandContext, pip: Pip, change: Callable[[Enforcement], Any]
     ) -> dict[str, Any]:

@@ -17,8 +17,12 @@ PIP_TERM = timedelta(weeks=10)
 AFTER_ARRIVAL = timedelta(weeks=2)
 # Wet inburgering art. 7 and 11: three years, from the day after the PIP's date.
 TERMIJN_MONTHS = 36
-# A route switch is allowed up to 1.5 years into the termijn. The limit holds for the day the
-# switch is recorded, whatever date it carries: a backdated decision does not reopen the period.
+# A route switch (schakelen) changes the PIP (Wet inburgering 2021 art. 17: changing the
+# leerroute; afschalen is its lid 3, as Schulinck's commentary on the law cites it) and is allowed
+# up to 1.5 years into the termijn. The article of the Besluit that sets the 1.5 years could not be
+# verified in the sources at hand; the limit follows the seed and Divosa's practice. It holds for
+# the day the switch is recorded, whatever date it carries: a backdated decision does not reopen
+# the period.
 ROUTE_SWITCH_MONTHS = 18
 # A decision (vaststellen, bijstellen) or an extension request may be recorded this many days
 # after its date; an earlier date needs a reason, which is kept with it (an auditor sees both).

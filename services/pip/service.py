@@ -110,6 +110,14 @@ class PipService(ChainService):
     def decide_measure(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
         return self.chain.app.decide_measure(self.chain.ctx, dossier_id, number, data)
 
+    @command(expected_exceptions=EXPECTED)
+    def record_participatiewet_decision(
+        self, dossier_id: str, number: int, data: Any
+    ) -> dict[str, Any]:
+        return self.chain.app.record_participatiewet_decision(
+            self.chain.ctx, dossier_id, number, data
+        )
+
     # reports ------------------------------------------------------------------------------------
     @rpc(expected_exceptions=EXPECTED)
     def gemeente_report(self, gemeente: str) -> dict[str, Any]:

@@ -7,8 +7,11 @@ recorded before the signal is accepted, and the signal keeps that consent as its
 
 from __future__ import annotations
 
+import uuid
+
 from tests.e2e.http import as_role, send
 from tests.platform import eventually, person
+from tests.roles_fixtures import start_guiding
 
 UTRECHT = "00000001000000000344"  # the gemeente's OIN (infra/region.json)
 
@@ -101,3 +104,33 @@ def test_a_signal_that_is_not_about_health_needs_no_consent(platform):
 
     assert given.status_code == 201, given.text
     assert given.json()["basis"] is None
+
+
+def test_a_guides_health_signal_needs_the_persons_consent_to_the_gemeente_too(platform):
+    """The volunteer guide's signal (through matching's guidance) is a signal to the gemeente
+    as well: about health, only with the person's explicit consent recorded first."""
+    dossier_id = _registered(platform)
+    guide = start_guiding(platform, dossier_id, f"gids-{uuid.uuid4().hex[:8]}")
+    signals = f"/api/v1/dossiers/{dossier_id}/guidance/signals"
+    health = {"domain": "gezondheid", "text": "Lijkt erg moe bij de afspraken."}
+
+    without = send(platform, "POST", signals, health, guide)
+    assert without.status_code == 422, without.text
+    assert "consent" in _missing(without)
+    guidance = send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/guidance").json()
+    assert guidance["signals"] == [], "the refused signal was not kept"
+
+    other = send(platform, "POST", signals, {"domain": "huisvesting", "text": "Lekkage."}, guide)
+    assert other.status_code == 201, other.text
+
+    consent_id = send(
+        platform, "POST", f"/api/v1/dossiers/{dossier_id}/consents", HEALTH_CONSENT
+    ).json()["id"]
+    accepted = send(platform, "POST", signals, health, guide)
+    assert accepted.status_code == 201, accepted.text
+
+    guidance = send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/guidance").json()
+    bases = {s["domain"]: s["basis"] for s in guidance["signals"]}
+    assert bases["huisvesting"] is None
+    assert bases["gezondheid"]["consent_id"] == consent_id
+    assert "art. 9 lid 2 sub a" in bases["gezondheid"]["article"]

@@ -203,3 +203,47 @@ def test_a_regievoerder_cutting_a_participatiewet_benefit_is_refused_and_refers_
     assert recorded["measure"] == "maatregel-participatiewet"
     assert recorded["decision"]["taken"] is False
     assert recorded["decision"]["referred_to"] == "klantmanager"
+
+
+def test_the_klantmanager_records_their_participatiewet_decision_on_a_referred_breach(platform):
+    """Lowering the benefit is the klantmanager's decision (Participatiewet art. 18), taken in
+    their own procedure; the PIP records what they decided, so the regievoerder sees it."""
+    nieuwegein = as_role(gemeente="0356")
+    klantmanager = as_role("klantmanager", gemeente="0356")
+    dossier_id = _two_breaches(platform, "0356")
+    breaches = f"/api/v1/dossiers/{dossier_id}/pip/breaches"
+    referral = {"take": False, "reason": "Voor de klantmanager.", "refer_to_klantmanager": True}
+    assert send(platform, "PUT", f"{breaches}/2/decision", referral, nieuwegein).status_code == 200
+    today = today_in_amsterdam().isoformat()
+    heard = {"on": today, "summary": "Zegt dat de les te ver weg is."}
+    lowered = {
+        "lowered": True,
+        "decided_on": today,
+        "reason": "Verlaging van 20 procent voor een maand.",
+        "culpability": CULPABLE,
+        "hearing": heard,
+    }
+    kmd = f"{breaches}/2/participatiewet-decision"
+
+    by_regievoerder = send(platform, "PUT", kmd, lowered, nieuwegein)
+    not_referred = send(
+        platform, "PUT", f"{breaches}/1/participatiewet-decision", lowered, klantmanager
+    )
+    bare = send(
+        platform, "PUT", kmd, {"lowered": True, "decided_on": today, "reason": "x"}, klantmanager
+    )
+
+    assert by_regievoerder.status_code == 403, by_regievoerder.text
+    assert not_referred.status_code == 409, not_referred.text
+    assert bare.status_code == 422, bare.text
+    assert sorted(e["field"] for e in bare.json()["errors"]) == ["culpability", "hearing"]
+
+    decided = send(platform, "PUT", kmd, lowered, klantmanager)
+
+    assert decided.status_code == 200, decided.text
+    seen = send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip", None, nieuwegein).json()
+    recorded = seen["handhaving"][1]["participatiewet"]
+    assert recorded["lowered"] is True and recorded["decided_on"] == today
+    assert recorded["hearing"] == heard
+    again = send(platform, "PUT", kmd, {**lowered, "lowered": False}, klantmanager)
+    assert again.status_code == 409, again.text

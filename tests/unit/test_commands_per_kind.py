@@ -227,6 +227,7 @@ PROGRESS = {"status": "bezig", "note": "Huisarts gebeld."}
 HOURS = {"hours": 12, "on": "2026-11-27", "note": "Les"}
 BREACH = {"obligation": "Taalles NT2", "description": "Drie weken afwezig.", "on": "2026-11-27"}
 WAIVED_MEASURE = {"take": False, "reason": "Eerste keer."}
+NOT_LOWERED = {"lowered": False, "decided_on": "2026-11-28", "reason": "Eerste keer."}
 REVISION = {
     "kind": "anders",
     "explanation": "Werkdoel toegevoegd na gesprek.",
@@ -270,6 +271,19 @@ def health_goal_in_force(apps: Apps) -> tuple[str, str]:
 def with_breach(apps: Apps) -> str:
     dossier_id = established(apps)
     _breach(apps.pips, dossier_id)
+    return dossier_id
+
+
+def referred_participatiewet_measure(apps: Apps) -> str:
+    """A Nieuwegein PIP whose second breach's Participatiewet measure went to the klantmanager."""
+    regie = context("regievoerder", "0356")
+    dossier_id = _pip_dossier(apps.pips, gemeente="0356")
+    _ready(apps.pips, dossier_id, PIP_DECIDED, gemeente="0356")
+    apps.pips.establish(regie, dossier_id, {"decided_on": PIP_DECIDED.isoformat()}, today=TODAY)
+    _breach(apps.pips, dossier_id, "0356")
+    _breach(apps.pips, dossier_id, "0356")
+    referral = {"take": False, "reason": "Voor de klantmanager.", "refer_to_klantmanager": True}
+    apps.pips.decide_measure(regie, dossier_id, 2, referral)
     return dossier_id
 
 
@@ -478,6 +492,12 @@ ROWS = [
     Row("pip", "record_module_hours", lambda apps: (established(apps), "nt2", HOURS)),
     Row("pip", "record_breach", lambda apps: (established(apps), BREACH)),
     Row("pip", "decide_measure", lambda apps: (with_breach(apps), 1, WAIVED_MEASURE)),
+    Row(
+        "pip",
+        "record_participatiewet_decision",
+        lambda apps: (referred_participatiewet_measure(apps), 2, NOT_LOWERED),
+        by=context("klantmanager", "0356"),
+    ),
     # matching ------------------------------------------------------------------------------------
     Row(
         "matching",

@@ -234,6 +234,7 @@ def _pip_lifecycles(pips) -> list[str]:
     pips.decide_measure(context(), lived, 1, {"take": False, "reason": "Eerste keer."})
     pips.monitor(lived, date(2029, 11, 10))
     pips.monitor(lived, date(2029, 11, 21))
+    nieuwegein = _referred_participatiewet_measure(pips)
 
     draft = _dossier(pips)
     pips.process(
@@ -274,7 +275,28 @@ def _pip_lifecycles(pips) -> list[str]:
     goal_id = added["plan"]["goals"][0]["id"]
     pips.change_goal(context(), draft, goal_id, {"description": "Doel op iets geheims."})
     pips.remove_goal(context(), draft, goal_id)
-    return [lived, draft]
+    return [lived, draft, nieuwegein]
+
+
+def _referred_participatiewet_measure(pips):
+    """A PIP in Nieuwegein, whose ladder makes a Participatiewet measure due on the second
+    breach: the regievoerder refers it and the klantmanager records their decision."""
+    from datetime import date
+
+    from tests.unit.test_pip_plan import TODAY, _dossier, _ready
+    from tests.unit.test_pip_progress import _breach
+
+    regie = context("regievoerder", "0356")
+    dossier_id = _dossier(pips, gemeente="0356")
+    _ready(pips, dossier_id, date(2026, 11, 20), gemeente="0356")
+    pips.establish(regie, dossier_id, {"decided_on": "2026-11-20"}, today=TODAY)
+    _breach(pips, dossier_id, "0356")
+    _breach(pips, dossier_id, "0356")
+    referral = {"take": False, "reason": "Eerste keer.", "refer_to_klantmanager": True}
+    pips.decide_measure(regie, dossier_id, 2, referral)
+    decision = {"lowered": False, "decided_on": "2026-11-28", "reason": "Eerste keer."}
+    pips.record_participatiewet_decision(context("klantmanager", "0356"), dossier_id, 2, decision)
+    return dossier_id
 
 
 def test_every_pip_event_validates_and_leaves_the_words_in_pip(pips):
@@ -287,7 +309,7 @@ def test_every_pip_event_validates_and_leaves_the_words_in_pip(pips):
     assert {e["type"] for e in published} == {p.type for p in PIP.values()}
     for event in published:
         _validate(event)
-        assert event["subject"] in dossiers and event["gemeente"] == "0344"
+        assert event["subject"] in dossiers and event["gemeente"] in ("0344", "0356")
         text = json.dumps(event)
         for words in ("Geheim", "Doel op", "Drie weken afwezig", "Eerste keer", "Les 1"):
             assert words not in text, (event["type"], words)

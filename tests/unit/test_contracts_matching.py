@@ -37,6 +37,7 @@ from tests.unit.test_matching import (
     _person,
     _placement,
     actor,
+    consented,
 )
 
 TODAY = date.today()
@@ -112,7 +113,10 @@ def test_ranking_proposals_and_the_guidance_answer_as_published_to_every_reader(
     entry = {"goal_id": goal_id, "activity": "a", "did_themselves": "b", "reflection": "c"}
     assert fits(c.Activity, app.log_activity(yonas, dossier_id, entry)).on == TODAY
     signal = {"domain": "gezondheid", "text": "Slaapt slecht.", "referred_to": "Huisarts"}
-    fits(c.GuidanceSignalGiven, app.give_signal(yonas, dossier_id, signal))
+    with pytest.raises(InvalidInput, match="consent"):  # health: only on a recorded basis
+        app.give_signal(yonas, dossier_id, signal)
+    given = fits(c.GuidanceSignalGiven, app.give_signal(yonas, dossier_id, signal, consented))
+    assert given.basis is not None and given.basis.consent_id == "toestemming-1"
 
     by_regie = fits(c.Guidance, app.guidance(REGIE, dossier_id))
     assert by_regie.guide is not None and by_regie.guide.proposal_id == proposal.id

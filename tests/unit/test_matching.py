@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -497,6 +498,19 @@ def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(m
     assert proposed["data"]["dutch_level"] == "A0" and proposed["data"]["organisation"] == KRINGLOOP
 
 
+def consented(dossier_id: str, category: str) -> dict[str, Any]:
+    """Consent's answer when the person's explicit consent to the gemeente covers `category`."""
+    return {
+        "required": True,
+        "permit": True,
+        "category": category,
+        "basis": "toestemming",
+        "rule": "S01",
+        "article": "AVG art. 9 lid 2 sub a",
+        "consent_id": "toestemming-1",
+    }
+
+
 def test_a_guides_signal_reaches_the_regievoerder_and_health_stays_with_them(matching, pips):
     dossier_id = _person(matching, pips)
     guide_id = _guide(matching, "Yonas", user_id="u-yonas")
@@ -506,6 +520,7 @@ def test_a_guides_signal_reaches_the_regievoerder_and_health_stays_with_them(mat
         yonas,
         dossier_id,
         {"domain": "gezondheid", "text": "Slaapt slecht.", "referred_to": "Huisarts"},
+        consented,
     )
     matching.give_signal(yonas, dossier_id, {"domain": "financien", "text": "Post van CJIB."})
     with pytest.raises(Forbidden):  # a guide who is not the person's guide

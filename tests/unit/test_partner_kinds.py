@@ -156,6 +156,7 @@ NEVER_TO_ANY_PARTNER = [
     "pip.handhaving.geopend.v1",
     "pip.maatregel.aan-de-orde.v1",
     "pip.maatregel.besloten.v1",
+    "pip.participatiewet-besluit.vastgelegd.v1",
     "pip.verplichting.geschonden.v1",
 ]
 

@@ -381,6 +381,29 @@ class MaatregelBesloten(EventData):
 
 
 @event(
+    "nl.wegwijs.pip.participatiewet-besluit.vastgelegd.v1",
+    title=(
+        "The klantmanager recorded their Participatiewet decision on a breach the regievoerder "
+        "referred to them: whether the benefit was lowered, and on which day"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={
+        "dossier_id": "identiteit",
+        "number": "handhaving",
+        "lowered": "handhaving",
+        "decided_on": "handhaving",
+    },
+    activity="handhaving",
+)
+class ParticipatiewetBesluitVastgelegd(EventData):
+    dossier_id: UUID
+    number: Annotated[int, Field(ge=1)]
+    lowered: bool
+    decided_on: date
+
+
+@event(
     "nl.wegwijs.pip.module.uren-vastgelegd.v1",
     title="Hours of a module (NT2, KNM, PVT, MAP, participatie) were recorded",
     envelope_required=("subject", "gemeente"),

@@ -281,6 +281,19 @@ ROUTES = (
         activity="handhaving",
         number=int,
     ),
+    _command(
+        "PUT",
+        "/breaches/{number}/participatiewet-decision",
+        "recordParticipatiewetDecision",
+        "Record the klantmanager's Participatiewet decision on a breach referred to them:"
+        " whether the benefit was lowered (lowering needs a culpable breach and a hearing)",
+        "pip.record_participatiewet_decision",
+        c.ParticipatiewetDecision,
+        role="klantmanager",
+        action=Action.DECIDE_PARTICIPATIEWET,
+        activity="handhaving",
+        number=int,
+    ),
     _report(
         "/gemeenten/{gemeente}",
         "getGemeentePipReport",
