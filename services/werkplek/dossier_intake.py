@@ -18,12 +18,18 @@ from services.werkplek import texts
 from services.werkplek.dossier import DOSSIERS, form_tab, optional
 from services.werkplek.dossier_intake_parts import (
     ATTENDANCE,
+    COMPLETION,
     CONVERSATIONS,
+    EXCUSE,
     LEERBAARHEIDSTOETS,
     MISSING,
     OUTCOMES,
     PARTS,
     ROUTE,
+    SANCTION,
+    SANCTION_DECISIONS,
+    SANCTION_STEPS,
+    TOETS_NOT_TAKEN,
     Part,
     step_text,
 )
@@ -45,8 +51,11 @@ NOT_BEGUN: dict[str, Any] = {
     "complete": False,
     "route_advice": None,
     "route_choice": None,
+    "sanctions": [],
     "history": [],
 }
+# The pages of parts that are not on the tab's list, by their slug.
+OWN_PAGES = {**PARTS, TOETS_NOT_TAKEN.slug: TOETS_NOT_TAKEN}
 
 
 async def brede_intake(
@@ -58,7 +67,7 @@ async def brede_intake(
 
     async def send(values: dict[str, str]) -> None:
         if values.get("actie") == "afronden":
-            await gateway.send("POST", f"{path}/complete", {})
+            await gateway.send(COMPLETION.method, path + COMPLETION.api, COMPLETION.body(values))
         else:
             await gateway.send(
                 "PUT", path + LEERBAARHEIDSTOETS.api, LEERBAARHEIDSTOETS.body(values)
@@ -81,6 +90,9 @@ async def brede_intake(
                 for step in seen["history"]
             ],
             "lbt": LEERBAARHEIDSTOETS,
+            "not_taken": TOETS_NOT_TAKEN,
+            "completion": COMPLETION if _route_asked(seen) else None,
+            "sanctions": _sanctions(seen, request.path_params["dossier_id"]),
             "writes": _may_record(session),
         }
 
@@ -94,7 +106,7 @@ async def part_page(
 ) -> Response:
     """One part of the brede intake: what is recorded, by whom, and its form."""
     params = request.path_params
-    part = PARTS.get(params.get("part") or f"domeinen/{params.get('domain')}")
+    part = OWN_PAGES.get(params.get("part") or f"domeinen/{params.get('domain')}")
     if part is None or part is LEERBAARHEIDSTOETS:  # the leerbaarheidstoets is on the tab
         raise Problem(status=404)
     if not _may_read(part, session):
@@ -127,8 +139,13 @@ async def attendance_page(
     path = f"{DOSSIERS}/{request.path_params['dossier_id']}/intake"
     api = path + ATTENDANCE.api.format(number=number)
 
+    excuse = path + EXCUSE.api.format(number=number)
+
     async def send(values: dict[str, str]) -> None:
-        await gateway.send(ATTENDANCE.method, api, ATTENDANCE.body(values))
+        if values.get("actie") == "afmelding":
+            await gateway.send(EXCUSE.method, excuse, EXCUSE.body(values))
+        else:
+            await gateway.send(ATTENDANCE.method, api, ATTENDANCE.body(values))
 
     async def shown() -> dict[str, Any]:
         intake = await optional(gateway, path) or NOT_BEGUN
@@ -137,8 +154,13 @@ async def attendance_page(
             raise Problem(status=404)
         [conversation] = found
         steps = [s for s in intake["history"] if s.get("about") == str(number)]
+        # A no-show can still be excused afterwards (a doctor's note): its own form.
+        missed = conversation["outcome"] == "niet verschenen"
+        part = EXCUSE if missed else ATTENDANCE
         return {
-            **_page(ATTENDANCE, None, {**intake, "history": steps}, session),
+            **_page(part, None, {**intake, "history": steps}, session),
+            "intro": [EXCUSE.intro] if missed else [],
+            "action": "afmelding" if missed else "",
             "heading": f"Gesprek {number}",
             "facts": [
                 ("Datum", texts.as_date(conversation["planned_on"])),
@@ -146,7 +168,7 @@ async def attendance_page(
                 ("Uitkomst", OUTCOMES.get(conversation["outcome"], "Nog niet vastgelegd")),
                 *([("Wat er gebeurde", conversation["note"])] if conversation.get("note") else []),
             ],
-            "open": conversation["outcome"] is None,
+            "open": conversation["outcome"] is None or missed,
             "closed": "Dit is al vastgelegd.",
             "back": ("gesprekken", "Terug naar de gesprekken"),
         }
@@ -154,6 +176,72 @@ async def attendance_page(
     return await form_tab(
         request, werkplek, session, gateway, form, send, "dossier_intake_onderdeel.html", shown
     )
+
+
+async def sanction_page(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """A sanction step the ladder made due: the no-shows behind it, and taking or waiving it
+    (a fine with a culpability assessment and the person heard first)."""
+    step = request.path_params["step"]
+    if step not in SANCTION_STEPS:
+        raise Problem(status=404)
+    path = f"{DOSSIERS}/{request.path_params['dossier_id']}/intake"
+    api = path + SANCTION.api.format(step=step)
+
+    async def send(values: dict[str, str]) -> None:
+        await gateway.send(SANCTION.method, api, SANCTION.body(values))
+
+    async def shown() -> dict[str, Any]:
+        intake = await optional(gateway, path) or NOT_BEGUN
+        found = [s for s in intake["sanctions"] if s["step"] == step]
+        if not found:
+            raise Problem(status=404)
+        state = found[-1]
+        steps = [s for s in intake["history"] if s.get("about") == step]
+        return {
+            **_page(SANCTION, None, {**intake, "history": steps}, session),
+            "heading": SANCTION_STEPS[step],
+            "intro": [
+                "Een boete kan alleen na een waarschuwing, als het de persoon te verwijten is en"
+                " nadat de persoon kon reageren. Vul dan ook de verwijtbaarheid en de zienswijze"
+                " in. Wie afziet van de stap, schrijft alleen op waarom."
+            ],
+            "facts": [
+                ("Stap", SANCTION_STEPS[step]),
+                ("Keren niet gekomen", str(state["no_shows"])),
+                ("Stand", SANCTION_DECISIONS.get(state["decision"], state["decision"])),
+                *([("Waarom", state["reason"])] if state.get("reason") else []),
+            ],
+            "open": state["decision"] is None,
+            "closed": "Over deze stap is al besloten.",
+            "loose": ["warning"],  # what the law asks first, not a field of the form
+        }
+
+    return await form_tab(
+        request, werkplek, session, gateway, form, send, "dossier_intake_onderdeel.html", shown
+    )
+
+
+def _route_asked(intake: dict[str, Any]) -> bool:
+    """Whether completing asks a route and why: the toets was not taken on a ground that gives
+    no advice (every ground but analfabetisme)."""
+    not_taken = intake.get("leerbaarheidstoets_not_taken")
+    return bool(not_taken) and not intake["complete"] and not_taken.get("ground") != "analfabetisme"
+
+
+def _sanctions(intake: dict[str, Any], dossier_id: Any) -> list[dict[str, Any]]:
+    """The sanction steps the ladder made due, each with where it stands and its page."""
+    return [
+        {
+            "step": SANCTION_STEPS.get(s["step"], s["step"]),
+            "no_shows": s["no_shows"],
+            "state": SANCTION_DECISIONS.get(s["decision"], s["decision"]),
+            "href": f"/dossiers/{dossier_id}/intake/sancties/{s['step']}",
+            "open": s["decision"] is None,
+        }
+        for s in intake.get("sanctions", [])
+    ]
 
 
 def _page(part: Part, recorded: Any, intake: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -214,6 +302,12 @@ def _state(part: Part, intake: dict[str, Any]) -> str:
     """Where a part stands, in a few words."""
     recorded = part.recorded(intake)
     if part is LEERBAARHEIDSTOETS:
+        not_taken = intake.get("leerbaarheidstoets_not_taken")
+        if not recorded and not_taken:
+            ground = TOETS_NOT_TAKEN.fields[0].shown(not_taken.get("ground"))
+            return (
+                f"Niet afgenomen: {ground.lower()}" if not_taken.get("ground") else "Niet afgenomen"
+            )
         if not recorded:
             return "Nog niet gemaakt"
         return f"{recorded['outcome']}, gemaakt op {texts.as_date(recorded['taken_on'])}"
@@ -292,6 +386,7 @@ INTAKE = "/dossiers/{dossier_id:uuid}/intake"
 PAGES: tuple = (
     (INTAKE, brede_intake, ["GET", "POST"]),
     (f"{INTAKE}/gesprekken/{{number:int}}", attendance_page, ["GET", "POST"]),
+    (f"{INTAKE}/sancties/{{step}}", sanction_page, ["GET", "POST"]),
     (f"{INTAKE}/domeinen/{{domain}}", part_page, ["GET", "POST"]),
     (f"{INTAKE}/{{part}}", part_page, ["GET", "POST"]),
     ("/dossiers/{dossier_id:uuid}/signalen", signals, ["GET", "POST"]),

@@ -56,6 +56,81 @@ LABELS = {
     "intention": "Wil de persoon in Nederland blijven?",
     "expectations": "Wat verwacht de persoon van de inburgering?",
     "three_year_goal": "Wat wil de persoon over 3 jaar bereikt hebben?",
+    "ground": "Waarom wordt de toets niet afgenomen?",
+    "take": "Neemt u deze stap?",
+    "culpability_culpable": "Is het de persoon te verwijten?",
+    "culpability_reasoning": "Waarom wel of niet?",
+    "hearing_invited_on": "Wanneer kreeg de persoon de kans om te reageren?",
+    "hearing_response": "Hoe reageerde de persoon?",
+    "hearing_summary": "Wat zei of schreef de persoon?",
+    # the PIP's handhaving
+    "obligation": "Welke afspraak uit het PIP is niet nagekomen?",
+    "description": "Wat is er gebeurd?",
+    "on": "Datum",
+    "culpability_circumstances": "Waarom wel of niet? Welke omstandigheden wogen mee?",
+    "hearing_on": "Wanneer is de persoon gehoord?",
+    "amount_eur": "Bedrag van de boete, in euro",
+    "refer_to_klantmanager": "Doorsturen naar de klantmanager?",
+    "lowered": "Is de uitkering verlaagd?",
+    "decided_on": "Datum van het besluit",
+}
+# Where a model uses a name for something else than LABELS and HINTS say, by the model's name.
+MODEL_LABELS = {
+    "SanctionDecision": {"reason": "Waarom neemt u deze stap, of ziet u ervan af?"},
+    "Excuse": {"reason": "Wat is de reden van de afmelding?"},
+    "ToetsExemption": {"note": "Toelichting"},
+    "Breach": {"on": "Datum van de schending"},
+    "MeasureDecision": {
+        "take": "Neemt u deze maatregel?",
+        "reason": "Waarom neemt u de maatregel, of ziet u ervan af?",
+    },
+    "ParticipatiewetDecision": {"reason": "Waarom?"},
+}
+MODEL_HINTS = {
+    "SanctionDecision": {"reason": "Schrijf het op in een of twee zinnen."},
+    "Excuse": {"reason": "Bijvoorbeeld: een briefje van de huisarts."},
+    "ToetsExemption": {"note": "Wat maakt dat de persoon de toets niet kan maken?"},
+    "Breach": {"on": "Leeg laten is vandaag."},
+    "MeasureDecision": {
+        "take": "Ja: de maatregel wordt genomen. Nee: u ziet ervan af, of stuurt hem door.",
+        "reason": "Schrijf het op in een of twee zinnen.",
+        "amount_eur": "Alleen bij een boete: ten hoogste 800 euro.",
+        "refer_to_klantmanager": "Alleen bij een maatregel op de uitkering: daarover beslist de"
+        " klantmanager (Participatiewet). Kies dan bij de vraag hierboven Nee.",
+        "hearing_summary": "",
+    },
+    "ParticipatiewetDecision": {
+        "reason": "Schrijf het op in een of twee zinnen.",
+        "hearing_summary": "",
+    },
+}
+# A group's legend and hint where a model means something else by it than GROUPS says.
+MODEL_GROUPS = {
+    "MeasureDecision": {
+        "culpability": (
+            "Verwijtbaarheid",
+            "Nodig om een maatregel te nemen: is het de persoon te verwijten?",
+        ),
+        "hearing": ("Zienswijze", "Nodig voor een boete: de persoon is eerst gehoord."),
+    },
+    "ParticipatiewetDecision": {
+        "culpability": (
+            "Verwijtbaarheid",
+            "Nodig om de uitkering te verlagen: is het de persoon te verwijten?",
+        ),
+        "hearing": ("Horen", "Nodig om de uitkering te verlagen: de persoon is eerst gehoord."),
+    },
+}
+# A group of fields that make one part of a body (a nested object): its legend and hint.
+GROUPS = {
+    "culpability": (
+        "Verwijtbaarheid",
+        "Nodig om een boete op te leggen: is het de persoon te verwijten dat hij of zij niet kwam?",
+    ),
+    "hearing": (
+        "Zienswijze",
+        "Nodig om een boete op te leggen: de persoon kreeg de kans om te reageren (horen).",
+    ),
 }
 HINTS = {
     "summary": "Wat is belangrijk om te weten over de situatie van de persoon?",
@@ -66,6 +141,8 @@ HINTS = {
     "excused": "Een afmelding met een reden (bijvoorbeeld ziekte) telt niet mee voor een sanctie.",
     "prevention": "Bijvoorbeeld vaccinaties, tandarts of controles.",
     "one_to_one_offered": "Iedere volwassene in het gezin kan ook alleen met u praten.",
+    "take": "Ja: de stap wordt genomen. Nee: u ziet ervan af.",
+    "hearing_summary": "Verplicht als de persoon mondeling of schriftelijk reageerde.",
 }
 # The Dutch for each choice, by field; the values are the contracts' Literals.
 CHOICES = {
@@ -96,10 +173,25 @@ CHOICES = {
         "terugkeren": "Wil terug naar het land van herkomst",
         "onzeker": "Weet het nog niet",
     },
+    "ground": {
+        "analfabetisme": "Kan niet (goed) lezen of schrijven",
+        "lichamelijke-belemmering": "Een lichamelijke beperking, bijvoorbeeld slecht zien",
+        "psychische-belemmering-of-verstandelijke-beperking": (
+            "Een psychische of verstandelijke beperking"
+        ),
+        "ontheffing-aangevraagd": "Ontheffing van de inburgeringsplicht is aangevraagd",
+    },
+    "hearing_response": {
+        "mondeling": "In een gesprek",
+        "schriftelijk": "Op papier of per e-mail",
+        "geen-reactie": "Niet: de persoon reageerde niet",
+    },
 }
 # Fields the API requires in some cases only, as their hint says.
-SOMETIMES_REQUIRED = frozenset({"reason", "note"})
+SOMETIMES_REQUIRED = frozenset({"reason", "note", "hearing_summary", "route"})
 YES_NO = {"ja": True, "nee": False}
+# Optional yes/no questions whose empty answer means no, so "Weet ik niet" is not offered.
+NO_UNKNOWN = frozenset({"refer_to_klantmanager"})
 OUTCOMES = {"bijgewoond": "Gekomen", "niet verschenen": "Niet gekomen"}
 _WHOLE_NUMBER = re.compile(r"^-?\d{1,6}$")
 
@@ -116,11 +208,23 @@ class Field:
     hint: str = ""
     low: int | None = None
     high: int | None = None
+    group: str = ""  # the nested object of the body it belongs to (GROUPS), if any
+
+    @property
+    def offers_unknown(self) -> bool:
+        """Whether a yes/no question offers "Weet ik niet" (left empty)."""
+        return not self.required and not self.group and self.name not in NO_UNKNOWN
+
+    @property
+    def key(self) -> str:
+        """Its name in the body (in its group's object, if it has a group)."""
+        return self.name.removeprefix(f"{self.group}_") if self.group else self.name
 
     @property
     def asked(self) -> str:
-        """The label above the input: it says when the field may be left empty."""
-        optional = not self.required and self.name not in SOMETIMES_REQUIRED
+        """The label above the input: it says when the field may be left empty (a group's
+        hint says when its fields are needed)."""
+        optional = not self.required and not self.group and self.name not in SOMETIMES_REQUIRED
         return f"{self.label} (niet verplicht)" if optional else self.label
 
     def body_value(self, text: str) -> Any:
@@ -166,30 +270,65 @@ class Field:
 
 @cache
 def fields_of(model: Any) -> tuple[Field, ...]:
-    """The inputs of a form for the published model `model`, in its order."""
+    """The inputs of a form for the published model `model`, in its order; the fields of a
+    nested object (a culpability assessment, say) follow as a group (GROUPS), each named
+    `<object>_<field>`, as the API names a problem in it `<object>/<field>`."""
     schema = model.model_json_schema()
     required = set(schema.get("required", ()))
-    return tuple(
-        _field(name, spec, name in required) for name, spec in schema["properties"].items()
-    )
+    labels = {**LABELS, **MODEL_LABELS.get(model.__name__, {})}
+    hints = {**HINTS, **MODEL_HINTS.get(model.__name__, {})}
+    fields: list[Field] = []
+    for name, spec in schema["properties"].items():
+        nested = _nested(spec, schema.get("$defs", {}))
+        if nested is None:
+            fields.append(_field(name, spec, name in required, labels, hints))
+            continue
+        inner = set(nested.get("required", ()))
+        fields += [
+            _field(
+                f"{name}_{sub}",
+                sub_spec,
+                name in required and sub in inner,
+                labels,
+                hints,
+                group=name,
+            )
+            for sub, sub_spec in nested["properties"].items()
+        ]
+    return tuple(fields)
 
 
-def _field(name: str, spec: dict[str, Any], required: bool) -> Field:
+def _nested(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema of a nested object the property holds, or None for a plain value."""
+    for kind in spec.get("anyOf", [spec]):
+        if "$ref" in kind:
+            return defs[kind["$ref"].rpartition("/")[2]]
+    return None
+
+
+def _field(
+    name: str,
+    spec: dict[str, Any],
+    required: bool,
+    labels: dict[str, str],
+    hints: dict[str, str],
+    group: str = "",
+) -> Field:
     [given] = [kind for kind in spec.get("anyOf", [spec]) if kind.get("type") != "null"]
-    label = LABELS[name]
-    hint = HINTS.get(name, "")
+    label = labels[name]
+    hint = hints.get(name, "")
     if "enum" in given:
         choices = tuple((value, CHOICES[name][value]) for value in given["enum"])
-        return Field(name, label, "choice", required, choices, hint)
+        return Field(name, label, "choice", required, choices, hint, group=group)
     if given.get("type") == "boolean":
-        return Field(name, label, "yesno", required, hint=hint)
+        return Field(name, label, "yesno", required, hint=hint, group=group)
     if given.get("type") == "integer":
         low, high = given.get("minimum"), given.get("maximum")
-        return Field(name, label, "number", required, hint=hint, low=low, high=high)
+        return Field(name, label, "number", required, hint=hint, low=low, high=high, group=group)
     if given.get("format") == "date":
-        return Field(name, label, "date", required, hint=hint)
+        return Field(name, label, "date", required, hint=hint, group=group)
     long = given.get("maxLength", 0) > 200
-    return Field(name, label, "textarea" if long else "text", required, hint=hint)
+    return Field(name, label, "textarea" if long else "text", required, hint=hint, group=group)
 
 
 @dataclass(frozen=True)
@@ -210,21 +349,47 @@ class Part:
     counted: tuple[str, str] = ("", "")  # an entry, and several, of a part that has several
     intro: str = ""
     button: str = "Opslaan"
+    only: tuple[str, ...] = ()  # the model's fields the form asks (all when empty)
+    fixed: tuple[tuple[str, Any], ...] = ()  # what the body always holds besides
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return fields_of(self.model)
+        every = fields_of(self.model)
+        return tuple(f for f in every if f.name in self.only) if self.only else every
 
     def body(self, values: dict[str, str]) -> dict[str, Any]:
-        """The part's body from the form's values: what is left empty is left out."""
-        sent = {f.name: f.body_value(values.get(f.name, "")) for f in self.fields}
-        return {name: value for name, value in sent.items() if value is not None}
+        """The part's body from the form's values: what is left empty is left out, and a group
+        left wholly empty too."""
+        body: dict[str, Any] = dict(self.fixed)
+        for f in self.fields:
+            value = f.body_value(values.get(f.name, ""))
+            if value is not None:
+                (body.setdefault(f.group, {}) if f.group else body)[f.key] = value
+        return body
+
+    @property
+    def groups(self) -> list[tuple[str, str, list[Field]]]:
+        """The fields in their groups, in order: (legend, hint, fields); no legend for the
+        fields of the body itself."""
+        found: list[tuple[str, str, list[Field]]] = []
+        groups = {**GROUPS, **MODEL_GROUPS.get(self.model.__name__, {})}
+        for f in self.fields:
+            legend, hint = groups.get(f.group, ("", "")) if f.group else ("", "")
+            if not found or found[-1][0] != legend:
+                found.append((legend, hint, []))
+            found[-1][2].append(f)
+        return found
 
     def form_values(self, recorded: Any) -> dict[str, str]:
         """A recorded part as the form's values, to change it."""
         if self.many or not isinstance(recorded, dict):
             return {}
-        return {f.name: f.form_value(recorded.get(f.name)) for f in self.fields}
+        return {
+            f.name: f.form_value(
+                ((recorded.get(f.group) or {}) if f.group else recorded).get(f.key)
+            )
+            for f in self.fields
+        }
 
     def facts(self, recorded: Any) -> list[tuple[str, str]]:
         """A recorded part as (label, value) in Dutch, what was recorded only."""
@@ -365,6 +530,69 @@ ATTENDANCE = Part(
     ("ConversationAttended", "ConversationMissed", "AbsenceExcused"),
     form_title="Vastleggen of de persoon kwam",
 )
+# The leerbaarheidstoets not taken, on a ground of the law: a page of its own, linked from the tab.
+TOETS_NOT_TAKEN = Part(
+    "leerbaarheidstoets-niet-afnemen",
+    "Leerbaarheidstoets niet afnemen",
+    contract.ToetsExemption,
+    "PUT",
+    "/leerbaarheidstoets/exemption",
+    lambda intake: intake.get("leerbaarheidstoets_not_taken"),
+    ("LeerbaarheidstoetsNotTaken",),
+    form_title="Vastleggen dat de toets niet wordt afgenomen",
+    intro="Soms kan iemand de leerbaarheidstoets niet maken, bijvoorbeeld door slecht zien of"
+    " omdat hij of zij niet kan lezen en schrijven. Leg dan hier vast waarom. De brede intake kan"
+    " daarna zonder toets worden afgerond.",
+)
+# Completing the intake: a route and why, when the toets was not taken on a ground that gives no
+# advice (the API says when; the tab asks for them then).
+COMPLETION = Part(
+    "afronden",
+    "Brede intake afronden",
+    contract.CompletionChoice,
+    "POST",
+    "/complete",
+    lambda intake: intake["route_choice"],
+    ("Completed",),
+    button="Brede intake afronden",
+)
+# An excuse that came after a no-show was recorded: on the conversation's page.
+EXCUSE = Part(
+    "afmelding",
+    "Afmelding achteraf",
+    contract.Excuse,
+    "POST",
+    "/conversations/{number}/excuse",
+    lambda intake: None,
+    ("AbsenceExcused",),
+    form_title="Afmelding achteraf vastleggen",
+    intro="Kwam er na het gesprek toch een geldige reden, bijvoorbeeld een briefje van de dokter?"
+    " Dan telt het niet-komen niet meer mee voor een sanctie.",
+    button="Afmelding vastleggen",
+)
+# Taking or waiving a due sanction step: a page per step.
+SANCTION = Part(
+    "sancties",
+    "Sanctiestap",
+    contract.SanctionDecision,
+    "PUT",
+    "/sanctions/{step}",
+    lambda intake: None,
+    ("SanctionStepDue", "SanctionStepDecided", "SanctionStepWithdrawn"),
+    form_title="Besluiten over deze stap",
+    button="Besluit vastleggen",
+)
+SANCTION_STEPS = {
+    "waarschuwing": "Waarschuwing",
+    "boete": "Boete",
+    "pip-zonder-inburgeringsplichtige": "PIP vaststellen zonder de persoon",
+}
+SANCTION_DECISIONS = {
+    None: "Nog te besluiten",
+    "genomen": "Genomen",
+    "afgezien": "Afgezien",
+    "ingetrokken": "Niet meer nodig (afgemeld)",
+}
 # The parts the intake answer says are still missing, in Dutch.
 MISSING = {
     "leerbaarheidstoets": "de leerbaarheidstoets",

@@ -73,7 +73,8 @@ _PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-# What a field needs, whatever the API found wrong with it (but its absence).
+# What a field needs, whatever the API found wrong with it (but its absence; for the fields of
+# _ALWAYS, their absence too: what the law asks before a sanction).
 _FIELDS = {
     "bsn": "Dit is geen geldig BSN. Een BSN heeft 9 cijfers.",
     "v_nummer": "Een v-nummer heeft 10 cijfers.",
@@ -83,12 +84,30 @@ _FIELDS = {
         " gaf. Die toestemming moet eerst vastgelegd zijn (doel: inburgering, gegevens:"
         " gezondheid). U ziet de toestemmingen bij Toestemmingen."
     ),
+    # a sanction taken without what the law asks first (issue 17 point 2)
+    "culpability": (
+        "Dit kan alleen als het de persoon te verwijten is. Vul in dat het de persoon te"
+        " verwijten is, en waarom. Is het niet te verwijten? Zie dan af van deze stap."
+    ),
+    "hearing": (
+        "Dit kan alleen als de persoon eerst kon reageren. Vul in wanneer de persoon die kans"
+        " kreeg en wat hij of zij zei."
+    ),
+    "warning": (
+        "Een boete kan alleen na een waarschuwing. Besluit eerst over de waarschuwing, of zie"
+        " af van deze stap."
+    ),
 }
+
+
+_ALWAYS = frozenset({"culpability", "hearing", "warning"})
 
 
 def field_problem(field: str, detail: str) -> str:
     """What was wrong with a field, in Dutch."""
-    if field in _FIELDS and not re.search("is required|must not be empty", detail):
+    if field in _FIELDS and (
+        field in _ALWAYS or not re.search("is required|must not be empty", detail)
+    ):
         return _FIELDS[field]
     for pattern, dutch in _PROBLEMS:
         if pattern.search(detail):

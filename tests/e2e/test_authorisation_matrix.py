@@ -194,6 +194,10 @@ TABLE: dict[str, Row] = {
         REGIE, lambda d: {"obligation": "Les", "description": "Matrix.", "on": _today()}
     ),
     "decideMeasure": Row(REGIE, lambda d: {"take": False, "reason": "x"}),
+    "recordParticipatiewetDecision": Row(
+        {"klantmanager": own},
+        lambda d: {"lowered": False, "decided_on": _today(), "reason": "Matrix."},
+    ),
     "getGemeentePipReport": Row({"regievoerder": own, "beleidsmedewerker": own}),
     "getRegionPipReport": Row({"regievoerder": both, "beleidsmedewerker": both}),
     # consent

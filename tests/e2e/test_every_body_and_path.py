@@ -84,6 +84,7 @@ CALLERS: dict[str, tuple[str, str]] = {
         ]
     },
     "giveSignal": ("huisarts", ""),
+    "recordParticipatiewetDecision": ("klantmanager", ""),
     "registerPartner": ("admin", ""),
     "subscribePartner": ("admin", ""),
     "registerGuide": ("coordinator", GUIDES_ORG),

@@ -8,7 +8,16 @@ from typing import get_args
 import pytest
 
 from services.contracts import intake as contract
-from services.werkplek.dossier_intake_parts import ATTENDANCE, PARTS, fields_of
+from services.werkplek.dossier_handhaving import BREACH, MEASURE_FORMS, PARTICIPATIEWET
+from services.werkplek.dossier_intake_parts import (
+    ATTENDANCE,
+    COMPLETION,
+    EXCUSE,
+    PARTS,
+    SANCTION,
+    TOETS_NOT_TAKEN,
+    fields_of,
+)
 
 EVERY_PART = [*PARTS.values(), ATTENDANCE]
 
@@ -71,3 +80,62 @@ def test_an_optional_field_says_so_and_a_field_required_in_some_cases_explains_w
     assert labels["reason"].hint.startswith("Verplicht als")
     notes = {f.name: f for f in PARTS["domeinen/huisvesting"].fields}["notes"]
     assert notes.asked == "Toelichting (niet verplicht)"
+
+
+ENFORCEMENT_FORMS = [
+    TOETS_NOT_TAKEN,
+    COMPLETION,
+    EXCUSE,
+    SANCTION,
+    BREACH,
+    PARTICIPATIEWET,
+    *MEASURE_FORMS.values(),
+]
+
+
+@pytest.mark.parametrize("part", ENFORCEMENT_FORMS, ids=lambda part: part.form_title)
+def test_every_field_of_the_enforcement_forms_has_a_dutch_label(part):
+    assert part.fields
+    assert all(f.label and "_" not in f.label for f in part.fields)
+    assert all(dict(f.choices) for f in part.fields if f.kind == "choice")
+
+
+def test_a_nested_object_is_a_group_of_fields_and_sent_as_one_object():
+    names = [(f.name, f.group) for f in SANCTION.fields]
+    assert ("culpability_culpable", "culpability") in names
+    assert ("hearing_invited_on", "hearing") in names
+    legends = [legend for legend, _, _ in SANCTION.groups]
+    assert legends == ["", "Verwijtbaarheid", "Zienswijze"]
+
+    waived = SANCTION.body({"take": "nee", "reason": "Eerste keer.", "culpability_reasoning": " "})
+    taken = SANCTION.body(
+        {
+            "take": "ja",
+            "reason": "Weer niet gekomen.",
+            "culpability_culpable": "ja",
+            "culpability_reasoning": "Geen bericht.",
+            "hearing_invited_on": "2026-11-20",
+            "hearing_response": "geen-reactie",
+        }
+    )
+
+    assert waived == {"take": False, "reason": "Eerste keer."}, "an empty group is left out"
+    assert taken["culpability"] == {"culpable": True, "reasoning": "Geen bericht."}
+    assert taken["hearing"] == {"invited_on": "2026-11-20", "response": "geen-reactie"}
+
+
+def test_the_fields_of_a_group_say_when_they_are_needed_in_its_hint_not_as_optional():
+    culpable = {f.name: f for f in SANCTION.fields}["culpability_culpable"]
+    assert culpable.asked == "Is het de persoon te verwijten?"
+    assert not culpable.offers_unknown
+
+
+def test_a_benefit_measure_is_only_sent_on_to_the_klantmanager():
+    referral = MEASURE_FORMS["maatregel-participatiewet"]
+
+    assert [f.name for f in referral.fields] == ["reason"]
+    assert referral.body({"reason": "Voor de klantmanager.", "take": "ja"}) == {
+        "take": False,
+        "refer_to_klantmanager": True,
+        "reason": "Voor de klantmanager.",
+    }
