@@ -8,9 +8,11 @@ axe-core."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from services.common.clock import today_in_amsterdam
 from tests.browser import checked, log_in
 from tests.e2e.http import as_role, send
 from tests.platform import person
@@ -221,10 +223,30 @@ def test_a_regievoerder_registers_a_household_member_and_both_dossiers_show_it(
     link = household.get_by_role("link", name="Yonas Gezin Tesfay")
     expect(household).to_contain_text("Rahel Gezin Tesfay (dit dossier)")
     expect(link).to_have_attribute("href", f"/dossiers/{member_id}")
+    expect(page.get_by_role("region", name="Persoon")).to_contain_text("Inburgeringsplichtig")
     checked(page, "dossier-huishouden-eerste")
+
+    # A child of the household has no obligation yet: the dossier says from when it is expected.
+    born = today_in_amsterdam() - timedelta(days=7 * 365)
+    child = person(
+        "0344",
+        given_name="Saba",
+        family_name="Gezin Tesfay",
+        birth_date=born.isoformat(),
+        household_of=first_id,
+        relation="kind",
+        inburgeringsplicht=False,
+    )
+    child_id = platform.register(child)
+    page.goto(f"{werkplek}/dossiers/{child_id}")
+    expect(page.get_by_role("region", name="Persoon")).to_contain_text(
+        "Nog niet inburgeringsplichtig, naar verwachting vanaf"
+    )
+    checked(page, "dossier-kind-zonder-inburgeringsplicht")
 
     stored = platform.get(f"/api/v1/dossiers/{first_id}/household", "regievoerder", "0344").json()
     assert {(m["id"], m["relation"]) for m in stored["members"]} == {
         (first_id, ""),
         (member_id, "partner"),
+        (child_id, "kind"),
     }
