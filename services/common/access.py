@@ -37,6 +37,7 @@ ROLES = tuple(role.value for role in Role)
 class Action(StrEnum):
     REGISTER_DOSSIER = "dossier.register"
     READ_DOSSIER = "dossier.read"
+    ASSIGN_DOSSIER = "dossier.assign"
     READ_PIP = "pip.read"
     DRAFT_PIP = "pip.draft"
     RECORD_PROGRESS = "pip.progress"
@@ -69,6 +70,11 @@ class Action(StrEnum):
 _ALLOWED: dict[Action, frozenset[str]] = {
     Action.REGISTER_DOSSIER: frozenset({Role.REGIEVOERDER}),
     Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # Who has regie over a dossier is settled among the gemeente's regievoerders: they take a
+    # dossier or hand it on. (The gemeente's regierol: MvT Wi 2021, Kamerstukken II 35 483,
+    # nr. 3, par. 2.2; the law names the college, not an article for this assignment: none is
+    # cited.)
+    Action.ASSIGN_DOSSIER: frozenset({Role.REGIEVOERDER}),
     # What each role sees of the PIP is decided per goal: see pip/views.py.
     Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     # Drafting, establishing, revising and handhaving are the regievoerder's.
@@ -147,6 +153,7 @@ _ALLOWED: dict[Action, frozenset[str]] = {
 _TENANT_READS = frozenset(
     {
         Action.READ_DOSSIER,
+        Action.ASSIGN_DOSSIER,
         Action.READ_PIP,
         Action.DRAFT_PIP,
         Action.RECORD_PROGRESS,

@@ -34,10 +34,13 @@ assert set(texts.RELATIONS) == set(get_args(intake_contract.Relation))
 # The werkvoorraad's lists: a heading, and what the date of an item is.
 WORKLISTS = {
     "pip_deadline_missed": ("PIP niet op tijd vastgesteld", "Termijn was"),
+    "pip_deadline_warned": ("Waarschuwing: PIP moet snel vastgesteld worden", "Uiterlijk"),
     "pip_deadline_soon": ("PIP vaststellen binnen 2 weken", "Uiterlijk"),
     "signals_new": ("Nieuwe signalen", "Laatste signaal"),
+    "breaches_to_decide": ("Besluit nodig over een maatregel", "Aan de orde sinds"),
     "intake_open": ("Brede intake nog niet afgerond", "Ingeschreven op"),
     "pip_to_establish": ("PIP nog vast te stellen", "Uiterlijk"),
+    "termijn_warned": ("Waarschuwing: inburgeringstermijn eindigt bijna", "Eindigt op"),
     "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
     "obligation_coming": ("Wordt binnen 6 maanden inburgeringsplichtig", "Vanaf"),
 }
