@@ -5,12 +5,14 @@ instances marking), and a dossier's regievoerder with the werkvoorraad per regie
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from services.common.clock import today_in_amsterdam
 from services.gateway.auth import issue_token
+from services.pip.rules import add_months, termijn
 from tests.e2e.http import send
 from tests.e2e.test_pip import _completed_intake, _draft, _marks
+from tests.pip_history import established_on, intake_completed_on
 from tests.platform import eventually, extra_port, person
 
 WERKVOORRAAD = "/api/v1/werkvoorraad"
@@ -124,8 +126,33 @@ def test_breaches_awaiting_a_decision_list_intake_steps_and_pip_measures_until_d
     assert after["breaches_to_decide"]["count"] == 0 and after["breaches_to_decide"]["items"] == []
 
 
+def _termijn_ending_in(platform, days: int) -> tuple[str, date]:
+    """A dossier whose PIP was established almost three years ago (written to pip's store as a
+    pip instance would have, tests/pip_history.py): its termijn ends in about `days` days."""
+    today = today_in_amsterdam()
+    decided = add_months(today, -36) + timedelta(days=days)
+    end = termijn(decided)[1]
+    assert 0 <= (end - today).days <= 14, "within Utrecht's warning lead time (14 days)"
+    arrived = decided - timedelta(days=60)
+    dossier_id = platform.register(
+        person(
+            "0344", duo_notice_date=arrived.isoformat(), brp_registration_date=arrived.isoformat()
+        )
+    )
+    eventually(
+        lambda: _marks(platform, dossier_id, "Pip.DraftOpened"),
+        lambda n: n == 1,
+        what="the draft opened",
+    )
+    intake_completed_on(dossier_id, decided - timedelta(days=30))
+    established_on(dossier_id, decided)
+    return dossier_id, end
+
+
 # 3. the monitor's warnings reach the werkvoorraad, once -----------------------------------------
-def test_a_deadline_warning_shows_on_the_werkvoorraad_once_with_two_pip_instances(platform):
+def test_deadline_and_termijn_warnings_show_on_the_werkvoorraad_once_with_two_pip_instances(
+    platform,
+):
     headers, _ = _regievoerder("Wim")
     near = platform.register(_arriving(7))  # within every gemeente's warning lead time
     eventually(
@@ -133,11 +160,18 @@ def test_a_deadline_warning_shows_on_the_werkvoorraad_once_with_two_pip_instance
         lambda n: n == 1,
         what="the draft opened",
     )
-    taken = send(
-        platform, "PUT", f"/api/v1/dossiers/{near}/regievoerder", {"regievoerder": "mij"}, headers
-    )
-    assert taken.status_code == 200, taken.text
-    assert near not in _ids(_lists(platform, "?regievoerder=mij", headers)["pip_deadline_warned"])
+    ending, termijn_end = _termijn_ending_in(platform, 7)
+    for dossier_id in (near, ending):
+        taken = send(
+            platform,
+            "PUT",
+            f"/api/v1/dossiers/{dossier_id}/regievoerder",
+            {"regievoerder": "mij"},
+            headers,
+        )
+        assert taken.status_code == 200, taken.text
+    before = _lists(platform, "?regievoerder=mij", headers)
+    assert before["pip_deadline_warned"]["items"] == [] and before["termijn_warned"]["items"] == []
 
     fast = {"WEGWIJS_MONITOR_SECONDS": "0.5"}
     monitors = [
@@ -147,9 +181,12 @@ def test_a_deadline_warning_shows_on_the_werkvoorraad_once_with_two_pip_instance
     try:
         lists = eventually(
             lambda: _lists(platform, "?regievoerder=mij", headers),
-            lambda found: near in _ids(found["pip_deadline_warned"]),
+            lambda found: (
+                near in _ids(found["pip_deadline_warned"])
+                and ending in _ids(found["termijn_warned"])
+            ),
             deadline=60,
-            what="the warning is on the werkvoorraad",
+            what="both warnings are on the werkvoorraad",
         )
         eventually(
             lambda: [
@@ -166,15 +203,20 @@ def test_a_deadline_warning_shows_on_the_werkvoorraad_once_with_two_pip_instance
         for monitor in monitors:
             platform.stop(monitor.name)
 
-    warned = _lists(platform, "?regievoerder=mij", headers)["pip_deadline_warned"]
+    after = _lists(platform, "?regievoerder=mij", headers)
+    warned, termijn_warned = after["pip_deadline_warned"], after["termijn_warned"]
     assert _ids(warned) == [near] and warned["count"] == 1, warned
-    item = warned["items"][0]
-    assert item["on"] == (today_in_amsterdam() + timedelta(days=7)).isoformat()
+    assert warned["items"][0]["on"] == (today_in_amsterdam() + timedelta(days=7)).isoformat()
+    assert _ids(termijn_warned) == [ending] and termijn_warned["count"] == 1, termijn_warned
+    assert termijn_warned["items"][0]["on"] == termijn_end.isoformat()
     assert _ids(lists["pip_deadline_soon"]).count(near) == 1
     platform.wait_ledger_complete()
-    entries = platform.get(f"/api/v1/audit/dossiers/{near}", "auditor").json()["entries"]
-    kinds = [e["event_type"] for e in entries]
-    assert kinds.count("nl.wegwijs.pip.deadline.nadert.v1") == 1
+    for dossier_id, kind in (
+        (near, "nl.wegwijs.pip.deadline.nadert.v1"),
+        (ending, "nl.wegwijs.pip.inburgeringstermijn.eindigt-binnenkort.v1"),
+    ):
+        entries = platform.get(f"/api/v1/audit/dossiers/{dossier_id}", "auditor").json()
+        assert [e["event_type"] for e in entries["entries"]].count(kind) == 1, kind
 
 
 # 4. the regievoerder of a dossier ---------------------------------------------------------------
