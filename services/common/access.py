@@ -222,6 +222,16 @@ def require_for_gemeenten(
         require_for_gemeente(ctx, action, gemeente)
 
 
+def gemeenten_of_list(ctx: CommandContext, gemeente: str | None) -> tuple[str, ...]:
+    """The gemeenten a list of the actor's work is for: every one they act for, or the one
+    named, when they act for it (Forbidden otherwise)."""
+    if gemeente is None:
+        return ctx.actor.gemeenten
+    if not ctx.actor.acts_for(gemeente):
+        raise Forbidden(f"you do not act for gemeente {gemeente}")
+    return (gemeente,)
+
+
 def allows_role(role: str, action: Action) -> bool:
     return role in _ALLOWED[action]
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from services.contracts.base import Answer, Body
+from services.contracts.values import GemeenteCode
 
 
 class FieldProblem(Answer):
@@ -92,6 +93,11 @@ class WerkvoorraadQuery(Body):
         None,
         description="Only the dossiers of one regievoerder, on every list: `mij` for the caller's"
         " own, or a regievoerder's user id (their token's `sub`).",
+    )
+    gemeente: GemeenteCode | None = Field(
+        None,
+        description="Only the dossiers of this gemeente, one the caller acts for (another: 403);"
+        " without it, of every gemeente the caller acts for.",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.common import settings
-from services.common.access import Action, require
+from services.common.access import Action, gemeenten_of_list, require
 from services.common.active_guide import MatchingGuides
 from services.common.context import CommandContext
 from services.common.entrypoints import command, rpc
@@ -84,28 +84,33 @@ class IntakeService(ChainService):
             return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search)
 
     @rpc(expected_exceptions=EXPECTED)
-    def worklist(self, named: list[str], regievoerder: str | None = None) -> dict[str, Any]:
+    def worklist(
+        self, named: list[str], regievoerder: str | None = None, gemeente: str | None = None
+    ) -> dict[str, Any]:
         """Intake's part of the werkvoorraad, with the names of its dossiers and of `named`;
-        with `regievoerder` (`mij` or a user id), only the dossiers they are responsible for."""
+        with `regievoerder` (`mij` or a user id), only the dossiers they are responsible for;
+        with `gemeente`, only that one of the actor's gemeenten."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
             lists, names = worklist(
                 cur,
-                ctx.actor.gemeenten,
+                gemeenten,
                 [str(n) for n in named][:500],
                 _user(ctx, regievoerder),
             )
         return {"lists": lists, "names": names}
 
     @rpc(expected_exceptions=EXPECTED)
-    def regievoerder_dossiers(self, regievoerder: str) -> list[str]:
-        """The dossiers of the actor's gemeenten a regievoerder (`mij` or a user id) is
-        responsible for: what the werkvoorraad of pip's lists is filtered by."""
+    def regievoerder_dossiers(self, regievoerder: str, gemeente: str | None = None) -> list[str]:
+        """The dossiers of the actor's gemeenten (or of `gemeente`, one of them) a regievoerder
+        (`mij` or a user id) is responsible for: what pip's lists are filtered by."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            return regievoerder_dossiers(cur, ctx.actor.gemeenten, _user(ctx, regievoerder))
+            return regievoerder_dossiers(cur, gemeenten, _user(ctx, regievoerder))
 
     @command(expected_exceptions=EXPECTED)
     def assign_regievoerder(self, dossier_id: str, data: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from uuid import UUID
 from nameko.timer import timer
 
 from services.common import settings
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import Action, gemeenten_of_list, require, require_for_gemeente
 from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import command, consume, rpc
@@ -134,10 +134,14 @@ class PipService(ChainService):
         return {"region": region.name, **report}
 
     @rpc(expected_exceptions=EXPECTED)
-    def worklist(self, within_days: int = 14, only: list[str] | None = None) -> dict[str, Any]:
-        """The PIP part of the werkvoorraad of the actor's gemeenten: deadlines within
-        `within_days` (1 to 366); `only`: just these dossiers (a regievoerder's)."""
+    def worklist(
+        self, within_days: int = 14, only: list[str] | None = None, gemeente: str | None = None
+    ) -> dict[str, Any]:
+        """The PIP part of the werkvoorraad of the actor's gemeenten (or of `gemeente`, one of
+        them): deadlines within `within_days` (1 to 366); `only`: just these dossiers (a
+        regievoerder's)."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
         days = int(within_days)
         if not 1 <= days <= 366:
             raise InvalidInput([field_error("within_days", "must be from 1 to 366")])
@@ -145,7 +149,7 @@ class PipService(ChainService):
         with self.chain.runtime.db.transaction() as cur:
             return worklist(
                 cur,
-                ctx.actor.gemeenten,
+                gemeenten,
                 today_in_amsterdam(),
                 days,
                 None if only is None else [str(UUID(str(d))) for d in only][:5000],

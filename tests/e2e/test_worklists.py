@@ -20,9 +20,10 @@ NO_SHOW = {"attended": False, "note": "Niet verschenen, geen bericht."}
 
 
 def _regievoerder(name: str, gemeente: str = "0344", role: str = "regievoerder") -> tuple:
-    """Headers of a regievoerder of their own (a fresh user id), and that id."""
+    """Headers of a regievoerder of their own (a fresh user id) acting for `gemeente` (CBS
+    codes, comma-separated), and that id."""
     user_id = f"e2e-{name.lower()}-{uuid.uuid4().hex[:8]}"
-    token = issue_token(role, [gemeente], user_id=user_id, name=name)
+    token = issue_token(role, gemeente.split(","), user_id=user_id, name=name)
     return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, user_id
 
 
@@ -271,3 +272,32 @@ def test_a_regievoerder_takes_or_assigns_a_dossier_and_the_werkvoorraad_is_their
     for entry in platform.get(f"/api/v1/audit/dossiers/{second}", "auditor").json()["entries"]:
         ledger_kinds.add(entry["event_type"])
     assert "nl.wegwijs.intake.regievoerder.toegewezen.v1" in ledger_kinds
+
+
+# per gemeente -----------------------------------------------------------------------------------
+def test_a_regievoerder_of_two_gemeenten_sees_the_werkvoorraad_of_one_of_them(platform):
+    both, _ = _regievoerder("Lotte", "0344,0321")
+    utrecht, houten = platform.register(person("0344")), platform.register(person("0321"))
+    for dossier_id in (utrecht, houten):
+        taken = send(
+            platform,
+            "PUT",
+            f"/api/v1/dossiers/{dossier_id}/regievoerder",
+            {"regievoerder": "mij"},
+            both,
+        )
+        assert taken.status_code == 200, taken.text
+
+    everywhere = _lists(platform, "?regievoerder=mij", both)
+    in_houten = _lists(platform, "?regievoerder=mij&gemeente=0321", both)
+
+    assert sorted(_ids(everywhere["intake_open"])) == sorted([utrecht, houten])
+    assert _ids(in_houten["intake_open"]) == [houten] and in_houten["intake_open"]["count"] == 1
+    assert all(
+        item["gemeente"] == "0321" for entry in in_houten.values() for item in entry["items"]
+    )
+    elsewhere = send(platform, "GET", f"{WERKVOORRAAD}?gemeente=0356", None, both)
+    assert elsewhere.status_code == 403 and "0356" in elsewhere.json()["detail"]
+    assert _fields(send(platform, "GET", f"{WERKVOORRAAD}?gemeente=utrecht", None, both)) == [
+        "gemeente"
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.access import gemeenten_of_list
 from services.common.errors import Forbidden, InvalidInput, NotFound
 from services.gateway.routes.werkvoorraad import _merged
 from tests.unit.test_applications import context, stored
@@ -60,3 +61,12 @@ def test_the_breaches_of_intake_and_pip_are_merged_earliest_first_and_counted_to
     assert merged["count"] == 62
     assert [i["dossier_id"] for i in merged["items"]] == ["b", "a"]
     assert _merged(None, None) == {"count": 0, "items": []}
+
+
+def test_a_worklist_is_for_every_gemeente_of_the_actor_or_one_they_act_for():
+    ctx = context("regievoerder", "0344", "0321")
+
+    assert gemeenten_of_list(ctx, None) == ("0344", "0321")
+    assert gemeenten_of_list(ctx, "0321") == ("0321",)
+    with pytest.raises(Forbidden, match="0356"):
+        gemeenten_of_list(ctx, "0356")

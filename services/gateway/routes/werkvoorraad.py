@@ -31,10 +31,10 @@ def werkvoorraad(call: Call) -> dict[str, Any]:
     query = call.query
     only = None
     if query.regievoerder is not None:
-        only = call.invoke("intake.regievoerder_dossiers", query.regievoerder)
-    pip = call.invoke("pip.worklist", query.within_days, only)
+        only = call.invoke("intake.regievoerder_dossiers", query.regievoerder, query.gemeente)
+    pip = call.invoke("pip.worklist", query.within_days, only, query.gemeente)
     named = sorted({i["dossier_id"] for entry in pip.values() for i in entry["items"]})
-    intake = call.invoke("intake.worklist", named, query.regievoerder)
+    intake = call.invoke("intake.worklist", named, query.regievoerder, query.gemeente)
     lists, names = {**pip, **intake["lists"]}, intake["names"]
     for key in MERGED:
         lists[key] = _merged(pip.get(key), intake["lists"].get(key))
@@ -82,7 +82,8 @@ ROUTES = (
         "GET",
         "/api/v1/werkvoorraad",
         "getWerkvoorraad",
-        "The werkvoorraad of the gemeenten the caller acts for, or of one regievoerder",
+        "The werkvoorraad of the gemeenten the caller acts for (or one of them), or of one"
+        " regievoerder",
         Action.READ_DOSSIER,
         "dossier-inzien",
         werkvoorraad,
