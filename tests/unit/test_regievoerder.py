@@ -7,7 +7,7 @@ import pytest
 
 from services.common.access import gemeenten_of_list
 from services.common.errors import Forbidden, InvalidInput, NotFound
-from services.gateway.routes.werkvoorraad import _merged
+from services.gateway.routes.werkvoorraad import _merged, _reads
 from tests.unit.test_applications import context, stored
 from tests.unit.test_intake_domain import TODAY, VALID
 
@@ -70,3 +70,19 @@ def test_a_worklist_is_for_every_gemeente_of_the_actor_or_one_they_act_for():
     assert gemeenten_of_list(ctx, "0321") == ("0321",)
     with pytest.raises(Forbidden, match="0356"):
         gemeenten_of_list(ctx, "0356")
+
+
+def test_the_werkvoorraad_logs_one_read_per_dossier_shown_with_what_it_showed():
+    answer = {
+        "lists": [
+            {"key": "intake_open", "items": [{"dossier_id": "a", "gemeente": "0344"}]},
+            {"key": "pip_to_establish", "items": [{"dossier_id": "a", "gemeente": "0344"}]},
+            {"key": "breaches_to_decide", "items": [{"dossier_id": "a", "gemeente": "0344"}]},
+            {"key": "signals_new", "items": [{"dossier_id": "b", "gemeente": "0344"}]},
+        ]
+    }
+
+    assert _reads(answer) == [
+        ("a", "0344", ["handhaving", "identiteit"]),
+        ("b", "0344", ["identiteit"]),
+    ]

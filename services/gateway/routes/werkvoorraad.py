@@ -65,16 +65,15 @@ def _merged(*parts: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _reads(answer: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
-    """One read per item: the person's name, and for a breach what is due about them."""
-    return [
-        (
-            item["dossier_id"],
-            item["gemeente"],
-            ["identiteit", "handhaving"] if entry["key"] in MERGED else ["identiteit"],
-        )
-        for entry in answer["lists"]
-        for item in entry["items"]
-    ]
+    """One read per dossier shown, on however many lists: the person's name, and for a breach
+    what is due about them."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for entry in answer["lists"]:
+        for item in entry["items"]:
+            shown = found.setdefault((item["dossier_id"], item["gemeente"]), {"identiteit"})
+            if entry["key"] in MERGED:
+                shown.add("handhaving")
+    return [(dossier, gemeente, sorted(cats)) for (dossier, gemeente), cats in found.items()]
 
 
 ROUTES = (
