@@ -229,7 +229,7 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             "household_id": str(dossier.household_id or dossier.id),
             "relation": dossier.relation,
             "corrections": dossier.corrections,
-            "regievoerder": dict(dossier.regievoerder) if dossier.regievoerder else None,
+            "regievoerder": _regievoerder_of(dossier),
             "version": dossier.version,
         }
 
@@ -277,6 +277,12 @@ def _obligation_after(dossier: Dossier, changes: dict[str, Any], today: date) ->
 
 
 _DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
+
+
+def _regievoerder_of(dossier: Dossier) -> dict[str, str] | None:
+    """Who is responsible for the dossier (a state kept before issue 17 has nobody)."""
+    regievoerder = getattr(dossier, "regievoerder", None)
+    return dict(regievoerder) if regievoerder else None
 
 
 def _obligation_answer(obligation: Obligation) -> dict[str, Any]:

@@ -167,7 +167,8 @@ class Dossier(ChainAggregate):
     def assign_regievoerder(self, regievoerder: str, name: str) -> bool:
         """Make `regievoerder` (a user id) responsible for the dossier; False when they are
         already, and nothing is recorded."""
-        if self.regievoerder and self.regievoerder["id"] == regievoerder:
+        current = getattr(self, "regievoerder", None)  # (a state kept before issue 17: none)
+        if current and current["id"] == regievoerder:
             return False
         self._assigned(regievoerder=regievoerder, name=name)
         return True
