@@ -30,6 +30,7 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.intake.dossier.gecorrigeerd.v1": "Gegevens van de persoon verbeterd",
     "nl.wegwijs.intake.profiel.vastgelegd.v1": "Extra gegevens van de persoon vastgelegd",
     "nl.wegwijs.intake.huishouden.gekoppeld.v1": "Gekoppeld aan een huishouden",
+    "nl.wegwijs.intake.regievoerder.toegewezen.v1": "Regievoerder van het dossier bepaald",
     "nl.wegwijs.intake.registratie.geweigerd.v1": "Inschrijving geweigerd: de persoon staat"
     " al in Wegwijs",
     "nl.wegwijs.intake.dossier.ingezien.v1": "Dossier bekeken",

@@ -37,6 +37,7 @@ ROLES = tuple(role.value for role in Role)
 class Action(StrEnum):
     REGISTER_DOSSIER = "dossier.register"
     READ_DOSSIER = "dossier.read"
+    ASSIGN_DOSSIER = "dossier.assign"
     READ_PIP = "pip.read"
     DRAFT_PIP = "pip.draft"
     DECIDE_PARTICIPATIEWET = "pip.participatiewet"
@@ -70,6 +71,11 @@ class Action(StrEnum):
 _ALLOWED: dict[Action, frozenset[str]] = {
     Action.REGISTER_DOSSIER: frozenset({Role.REGIEVOERDER}),
     Action.READ_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # Who has regie over a dossier is settled among the gemeente's regievoerders: they take a
+    # dossier or hand it on. (The gemeente's regierol: MvT Wi 2021, Kamerstukken II 35 483,
+    # nr. 3, par. 2.2; the law names the college, not an article for this assignment: none is
+    # cited.)
+    Action.ASSIGN_DOSSIER: frozenset({Role.REGIEVOERDER}),
     # What each role sees of the PIP is decided per goal: see pip/views.py.
     Action.READ_PIP: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
     # Drafting, establishing, revising and handhaving are the regievoerder's.
@@ -151,6 +157,7 @@ _ALLOWED: dict[Action, frozenset[str]] = {
 _TENANT_READS = frozenset(
     {
         Action.READ_DOSSIER,
+        Action.ASSIGN_DOSSIER,
         Action.READ_PIP,
         Action.DRAFT_PIP,
         Action.DECIDE_PARTICIPATIEWET,
@@ -218,6 +225,16 @@ def require_for_gemeenten(
     ctx = require(ctx, action)
     for gemeente in sorted(set(gemeenten)):
         require_for_gemeente(ctx, action, gemeente)
+
+
+def gemeenten_of_list(ctx: CommandContext, gemeente: str | None) -> tuple[str, ...]:
+    """The gemeenten a list of the actor's work is for: every one they act for, or the one
+    named, when they act for it (Forbidden otherwise)."""
+    if gemeente is None:
+        return ctx.actor.gemeenten
+    if not ctx.actor.acts_for(gemeente):
+        raise Forbidden(f"you do not act for gemeente {gemeente}")
+    return (gemeente,)
 
 
 def allows_role(role: str, action: Action) -> bool:

@@ -249,6 +249,13 @@ class Obligation(Answer):
     articles: str
 
 
+class Regievoerder(Answer):
+    """The regievoerder responsible for a dossier (the person who has regie)."""
+
+    id: str = Field(description="Their user id, as their token names it (`sub`).")
+    name: str = Field(description="Their name, as their token gave it when they were assigned.")
+
+
 class Dossier(Answer):
     id: UUID
     gemeente: str
@@ -261,7 +268,19 @@ class Dossier(Answer):
     brp_registration_date: Date
     registered_at: datetime
     obligation: Obligation
+    regievoerder: Regievoerder | None = Field(
+        description="Who is responsible for the dossier; null: nobody has taken it yet."
+    )
     version: int
+
+
+class RegievoerderAssignment(Body):
+    """Take a dossier (`mij`) or give it to another regievoerder of its gemeente: one who took
+    a dossier of that gemeente before (so the gemeente knows them as its regievoerder)."""
+
+    regievoerder: Annotated[
+        str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\s\x00-\x1f]+$")
+    ] = Field(description="`mij`: the caller; otherwise the regievoerder's user id (`sub`).")
 
 
 class DossierSummary(Answer):

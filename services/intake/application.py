@@ -20,9 +20,17 @@ from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
 from services.common.context import CommandContext
-from services.common.errors import AlreadyRegistered, Conflict, NotFound
+from services.common.errors import (
+    AlreadyRegistered,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    field_error,
+)
+from services.common.fields import validated
 from services.common.region import Region
 from services.common.values import jsonable
+from services.contracts import intake as contract
 from services.contracts.intake import PROFILE_FIELDS
 from services.intake.brede_intake import intake_id
 from services.intake.conversations import Ladders
@@ -39,6 +47,9 @@ from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
 
 __all__ = ["Intake", "today_in_amsterdam"]
+
+# What a regievoerder writes to mean themselves (taking a dossier, filtering the werkvoorraad).
+ME = "mij"
 
 
 class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
@@ -133,6 +144,41 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         )
         return self.dossier(ctx, dossier_id)
 
+    def assign_regievoerder(
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        known: Callable[[str, str], str | None],
+    ) -> dict[str, Any]:
+        """Take the dossier (`mij`) or give it to another regievoerder of its gemeente: one
+        `known(gemeente, user id)` names, that is who took a dossier of the gemeente before."""
+        require(ctx, Action.ASSIGN_DOSSIER)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.ASSIGN_DOSSIER, dossier.gemeente)
+        wanted = validated(contract.RegievoerderAssignment, data).regievoerder
+        if wanted in (ME, ctx.actor.user_id):
+            who, name = ctx.actor.user_id, ctx.actor.display_name or ctx.actor.user_id
+        else:
+            who, name = wanted, known(dossier.gemeente, wanted)
+            if name is None:
+                raise InvalidInput(
+                    [
+                        field_error(
+                            "regievoerder",
+                            f"is not a regievoerder of gemeente {dossier.gemeente}: a regievoerder"
+                            " is known to the gemeente once they took one of its dossiers"
+                            " (regievoerder: mij)",
+                        )
+                    ]
+                )
+        self._update(
+            ctx.for_activity("registratie"),
+            lambda: self._get(dossier_id),
+            lambda d: d.assign_regievoerder(regievoerder=who, name=name),
+        )
+        return self.dossier(ctx, dossier_id)
+
     def dossier(self, ctx: CommandContext, dossier_id: UUID | str) -> dict[str, Any]:
         """The dossier as its gemeente's regievoerder sees it."""
         require(ctx, Action.READ_DOSSIER)
@@ -183,6 +229,7 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
             "household_id": str(dossier.household_id or dossier.id),
             "relation": dossier.relation,
             "corrections": dossier.corrections,
+            "regievoerder": _regievoerder_of(dossier),
             "version": dossier.version,
         }
 
@@ -230,6 +277,12 @@ def _obligation_after(dossier: Dossier, changes: dict[str, Any], today: date) ->
 
 
 _DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
+
+
+def _regievoerder_of(dossier: Dossier) -> dict[str, str] | None:
+    """Who is responsible for the dossier (a state kept before issue 17 has nobody)."""
+    regievoerder = getattr(dossier, "regievoerder", None)
+    return dict(regievoerder) if regievoerder else None
 
 
 def _obligation_answer(obligation: Obligation) -> dict[str, Any]:

@@ -127,6 +127,8 @@ class Dossier(ChainAggregate):
         self.household_id: uuid.UUID | None = None
         self.relation = ""
         self.corrections: list[dict[str, Any]] = []
+        # The regievoerder responsible for the dossier: {"id": user id, "name": their name}.
+        self.regievoerder: dict[str, str] | None = None
 
     def subject(self) -> dict[str, str]:
         return {"dossier_id": str(self.id), "gemeente": self.gemeente}
@@ -161,6 +163,19 @@ class Dossier(ChainAggregate):
             else:
                 self.profile[name] = value
         self.corrections.append({"fields": sorted(changes), "reason": reason})
+
+    def assign_regievoerder(self, regievoerder: str, name: str) -> bool:
+        """Make `regievoerder` (a user id) responsible for the dossier; False when they are
+        already, and nothing is recorded."""
+        current = getattr(self, "regievoerder", None)  # (a state kept before issue 17: none)
+        if current and current["id"] == regievoerder:
+            return False
+        self._assigned(regievoerder=regievoerder, name=name)
+        return True
+
+    @event("RegievoerderAssigned")
+    def _assigned(self, regievoerder: str, name: str) -> None:
+        self.regievoerder = {"id": regievoerder, "name": name}
 
     @classmethod
     def register(cls, registration: Registration, inburgeringsplichtig: bool = True) -> Dossier:

@@ -42,6 +42,7 @@ DOSSIER_VIEWED = "nl.wegwijs.intake.dossier.ingezien.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
+REGIEVOERDER_ASSIGNED = "nl.wegwijs.intake.regievoerder.toegewezen.v1"
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -152,6 +153,9 @@ PUBLICATIONS = {
         lambda e: {"household_id": str(e.household_id), "relation": e.relation},
     ),
     Dossier.Corrected: about_dossier(DOSSIER_CORRECTED, _corrected),
+    Dossier.RegievoerderAssigned: about_dossier(
+        REGIEVOERDER_ASSIGNED, lambda e: {"regievoerder": e.regievoerder}
+    ),
     ReadLog.Opened: dossier_opened(READ_LOG_OPENED),
     ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}

@@ -22,7 +22,7 @@ class DossierIndex(Projection):
     """Which dossiers each gemeente has: the list a regievoerder starts from."""
 
     name = "dossier_index"
-    tables = ("dossier_index", "practical_item_index")
+    tables = ("dossier_index", "practical_item_index", "sanction_step_index", "regievoerder_index")
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "dossier_index")
@@ -93,6 +93,29 @@ class DossierIndex(Projection):
                 sql.Identifier("practical_item_index_item"),
                 sql.Identifier(schema, "practical_item_index"),
             ),
+            # Added with the worklists (issue 17): the regievoerder responsible for each
+            # dossier, the steps of the sanction ladder due and not decided, and the
+            # regievoerders each gemeente knows (who took one of its dossiers). A database made
+            # before: `wegwijs rebuild dossier_index` fills them.
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS regievoerder text").format(table),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (regievoerder)").format(
+                sql.Identifier("dossier_index_regievoerder"), table
+            ),
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " intake_id uuid NOT NULL,"
+                " step text NOT NULL,"
+                " no_shows integer NOT NULL,"
+                " due_at timestamptz NOT NULL,"
+                " PRIMARY KEY (intake_id, step, no_shows))"
+            ).format(sql.Identifier(schema, "sanction_step_index")),
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " gemeente text NOT NULL,"
+                " user_id text NOT NULL,"
+                " name text NOT NULL,"
+                " PRIMARY KEY (gemeente, user_id))"
+            ).format(sql.Identifier(schema, "regievoerder_index")),
         ]
 
     def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
@@ -125,6 +148,36 @@ class DossierIndex(Projection):
                 ).format(sql.Identifier(schema, "practical_item_index")),
                 (e.originator_id, e.item, when),
             )
+        elif isinstance(e, BredeIntake.SanctionStepDue):
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (intake_id, step, no_shows, due_at) VALUES (%s, %s, %s, %s)"
+                    " ON CONFLICT (intake_id, step, no_shows)"
+                    " DO UPDATE SET due_at = EXCLUDED.due_at"
+                ).format(sql.Identifier(schema, "sanction_step_index")),
+                (e.originator_id, e.step, e.no_shows, when),
+            )
+        elif isinstance(e, BredeIntake.SanctionStepDecided | BredeIntake.SanctionStepWithdrawn):
+            # The aggregate decides (or withdraws) the first undecided step of the kind.
+            steps = sql.Identifier(schema, "sanction_step_index")
+            cur.execute(
+                sql.SQL(
+                    "DELETE FROM {} WHERE (intake_id, step, no_shows) IN (SELECT intake_id, step,"
+                    " no_shows FROM {} WHERE intake_id = %s AND step = %s"
+                    " ORDER BY no_shows LIMIT 1)"
+                ).format(steps, steps),
+                (e.originator_id, e.step),
+            )
+        elif isinstance(e, Dossier.RegievoerderAssigned):
+            mark("regievoerder = %s", "dossier_id", e.originator_id, e.regievoerder)
+            if e.context["actor"]["user_id"] == e.regievoerder:  # took it: a regievoerder here
+                cur.execute(
+                    sql.SQL(
+                        "INSERT INTO {} (gemeente, user_id, name) VALUES (%s, %s, %s)"
+                        " ON CONFLICT (gemeente, user_id) DO UPDATE SET name = EXCLUDED.name"
+                    ).format(sql.Identifier(schema, "regievoerder_index")),
+                    (e.context["subject"]["gemeente"], e.regievoerder, e.name),
+                )
         elif isinstance(e, BredeIntake.PracticalItemClosed):
             cur.execute(
                 sql.SQL("DELETE FROM {} WHERE intake_id = %s AND item = %s").format(
@@ -273,18 +326,24 @@ _WORKLISTS = {
 
 
 def worklist(
-    cur: Cursor, gemeenten: tuple[str, ...], named: list[str]
+    cur: Cursor, gemeenten: tuple[str, ...], named: list[str], regievoerder: str | None = None
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
     """Intake's lists of the werkvoorraad (count, and the first WORKLIST_LIMIT with the moment
     each is about), and the name and gemeente of each dossier in them and in `named` (the
-    dossiers of pip's lists), of the gemeenten only."""
+    dossiers of pip's lists), of the gemeenten only; with `regievoerder` (a user id), only the
+    dossiers they are responsible for."""
+
+    def mine(column: str) -> str:
+        return f" AND {column} = %(regievoerder)s" if regievoerder is not None else ""
+
+    bounds = {"gemeenten": list(gemeenten), "limit": WORKLIST_LIMIT, "regievoerder": regievoerder}
     lists = {}
     for key, (condition, moment) in _WORKLISTS.items():
         cur.execute(
             f"SELECT dossier_id, {moment} AS at, count(*) OVER () AS total"
-            f" FROM intake.dossier_index WHERE gemeente = ANY(%s) AND {condition}"
-            " ORDER BY at, dossier_id LIMIT %s",
-            (list(gemeenten), WORKLIST_LIMIT),
+            f" FROM intake.dossier_index WHERE gemeente = ANY(%(gemeenten)s) AND {condition}"
+            f"{mine('regievoerder')} ORDER BY at, dossier_id LIMIT %(limit)s",
+            bounds,
         )
         rows = cur.fetchall()
         lists[key] = {
@@ -293,6 +352,28 @@ def worklist(
                 {"dossier_id": str(r["dossier_id"]), "on": _day(r["at"]).isoformat()} for r in rows
             ],
         }
+    # The steps of the sanction ladder due and not decided: one item per step, oldest first.
+    cur.execute(
+        "SELECT d.dossier_id, s.step, s.due_at, count(*) OVER () AS total"
+        " FROM intake.sanction_step_index s"
+        " JOIN intake.dossier_index d ON d.intake_id = s.intake_id"
+        f" WHERE d.gemeente = ANY(%(gemeenten)s){mine('d.regievoerder')}"
+        " ORDER BY s.due_at, d.dossier_id, s.no_shows LIMIT %(limit)s",
+        bounds,
+    )
+    rows = cur.fetchall()
+    lists["breaches_to_decide"] = {
+        "count": rows[0]["total"] if rows else 0,
+        "items": [
+            {
+                "dossier_id": str(r["dossier_id"]),
+                "on": _day(r["due_at"].astimezone(AMSTERDAM)).isoformat(),
+                "source": "intake",
+                "measure": r["step"],
+            }
+            for r in rows
+        ],
+    }
     wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
     cur.execute(
         "SELECT dossier_id, gemeente, given_name, family_name FROM intake.dossier_index"
@@ -308,6 +389,28 @@ def worklist(
         for r in cur.fetchall()
     }
     return lists, names
+
+
+def regievoerder_dossiers(
+    cur: Cursor, gemeenten: tuple[str, ...], regievoerder: str, limit: int = 5000
+) -> list[str]:
+    """The dossiers of the gemeenten a regievoerder (a user id) is responsible for."""
+    cur.execute(
+        "SELECT dossier_id FROM intake.dossier_index WHERE regievoerder = %s"
+        " AND gemeente = ANY(%s) ORDER BY dossier_id LIMIT %s",
+        (regievoerder, list(gemeenten), limit),
+    )
+    return [str(r["dossier_id"]) for r in cur.fetchall()]
+
+
+def known_regievoerder(cur: Cursor, gemeente: str, user_id: str) -> str | None:
+    """The name of a regievoerder the gemeente knows (who took one of its dossiers), or None."""
+    cur.execute(
+        "SELECT name FROM intake.regievoerder_index WHERE gemeente = %s AND user_id = %s",
+        (gemeente, user_id),
+    )
+    row = cur.fetchone()
+    return row["name"] if row else None
 
 
 def _day(moment: date | datetime) -> date:

@@ -5,26 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from services.common import settings
-from services.common.access import Action, require
+from services.common.access import Action, gemeenten_of_list, require
 from services.common.active_guide import MatchingGuides
+from services.common.context import CommandContext
 from services.common.entrypoints import command, rpc
 from services.common.errors import EXPECTED
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
-from services.intake.application import Intake
+from services.intake.application import ME, Intake
 from services.intake.events import PUBLICATIONS
 from services.intake.projections import (
     DossierIndex,
     Search,
     household_members,
+    known_regievoerder,
     list_dossiers,
     open_practical_items,
+    regievoerder_dossiers,
     worklist,
 )
 from services.intake.views import open_item_as_seen, readable_practical_items
 
 RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
+
+
+def _user(ctx: CommandContext, regievoerder: str | None) -> str | None:
+    """The user id a worklist filter means: `mij` is the caller."""
+    if regievoerder is None:
+        return None
+    return ctx.actor.user_id if regievoerder == ME else str(regievoerder)
 
 
 class IntakeService(ChainService):
@@ -74,13 +84,44 @@ class IntakeService(ChainService):
             return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search)
 
     @rpc(expected_exceptions=EXPECTED)
-    def worklist(self, named: list[str]) -> dict[str, Any]:
-        """Intake's part of the werkvoorraad, with the names of its dossiers and of `named`."""
+    def worklist(
+        self, named: list[str], regievoerder: str | None = None, gemeente: str | None = None
+    ) -> dict[str, Any]:
+        """Intake's part of the werkvoorraad, with the names of its dossiers and of `named`;
+        with `regievoerder` (`mij` or a user id), only the dossiers they are responsible for;
+        with `gemeente`, only that one of the actor's gemeenten."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            lists, names = worklist(cur, ctx.actor.gemeenten, [str(n) for n in named][:500])
+            lists, names = worklist(
+                cur,
+                gemeenten,
+                [str(n) for n in named][:500],
+                _user(ctx, regievoerder),
+            )
         return {"lists": lists, "names": names}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def regievoerder_dossiers(self, regievoerder: str, gemeente: str | None = None) -> list[str]:
+        """The dossiers of the actor's gemeenten (or of `gemeente`, one of them) a regievoerder
+        (`mij` or a user id) is responsible for: what pip's lists are filtered by."""
+        ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            return regievoerder_dossiers(cur, gemeenten, _user(ctx, regievoerder))
+
+    @command(expected_exceptions=EXPECTED)
+    def assign_regievoerder(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        """Take the dossier, or give it to a regievoerder its gemeente knows."""
+
+        def known(gemeente: str, user_id: str) -> str | None:
+            self.chain.runtime.projector.run()
+            with self.chain.runtime.db.transaction() as cur:
+                return known_regievoerder(cur, gemeente, user_id)
+
+        return self.chain.app.assign_regievoerder(self.chain.ctx, dossier_id, data, known)
 
     @rpc(expected_exceptions=EXPECTED)
     def practical_items(self) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from typing import Any
 
 from psycopg import Cursor, sql
 
+from services.common.clock import AMSTERDAM
 from services.common.projection import Projection
 from services.pip.domain import Pip
+from services.pip.handhaving import Enforcement
 
 
 class PipOverview(Projection):
@@ -176,7 +178,71 @@ class PipGoals(Projection):
             )
 
 
-PROJECTIONS = (PipOverview(), PipGoals())
+class PipMeasuresDue(Projection):
+    """The measures of the handhaving ladder due on a breach of the PIP and not yet decided:
+    the werkvoorraad's breaches awaiting a decision (issue 17). A measure on the benefit the
+    regievoerder referred stays, as the klantmanager's (`decided_by`), until they record theirs."""
+
+    name = "pip_measures_due"
+    tables = ("pip_measures_due",)
+
+    def create_statements(self, schema: str) -> list[sql.Composable]:
+        table = sql.Identifier(schema, "pip_measures_due")
+        return [
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " dossier_id uuid NOT NULL,"
+                " number integer NOT NULL,"
+                " gemeente text NOT NULL,"
+                " measure text NOT NULL,"
+                " due_on date NOT NULL,"
+                " decided_by text NOT NULL DEFAULT 'regievoerder',"
+                " PRIMARY KEY (dossier_id, number))"
+            ).format(table),
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, due_on)").format(
+                sql.Identifier("pip_measures_due_gemeente"), table
+            ),
+        ]
+
+    def apply(self, cur: Cursor, schema: str, e: Any) -> None:
+        table = sql.Identifier(schema, "pip_measures_due")
+        if isinstance(e, Enforcement.MeasureDue):
+            subject = e.context["subject"]
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (dossier_id, number, gemeente, measure, due_on)"
+                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dossier_id, number)"
+                    " DO UPDATE SET measure = EXCLUDED.measure"
+                ).format(table),
+                (
+                    subject["dossier_id"],
+                    e.number,
+                    subject["gemeente"],
+                    e.measure,
+                    e.timestamp.astimezone(AMSTERDAM).date(),
+                ),
+            )
+        elif isinstance(e, Enforcement.MeasureDecided) and getattr(e, "referred_to", None):
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET decided_by = %s, due_on = %s"
+                    " WHERE dossier_id = %s AND number = %s"
+                ).format(table),
+                (
+                    e.referred_to,
+                    e.timestamp.astimezone(AMSTERDAM).date(),
+                    e.context["subject"]["dossier_id"],
+                    e.number,
+                ),
+            )
+        elif isinstance(e, Enforcement.MeasureDecided | Enforcement.ParticipatiewetDecided):
+            cur.execute(
+                sql.SQL("DELETE FROM {} WHERE dossier_id = %s AND number = %s").format(table),
+                (e.context["subject"]["dossier_id"], e.number),
+            )
+
+
+PROJECTIONS = (PipOverview(), PipGoals(), PipMeasuresDue())
 
 
 def monitoring_candidates(cur: Cursor, today: date, horizon_days: int) -> list[str]:
@@ -200,11 +266,22 @@ _WORKLISTS = {
         "status = 'concept' AND deadline < %(today)s",
         "deadline",
     ),
+    # The monitor's warning (DeadlineWarned, the gemeente's lead time: pip-handhaving.json)
+    # for the deadline in force, until the PIP is established or the deadline passes.
+    "pip_deadline_warned": (
+        "status = 'concept' AND deadline >= %(today)s AND deadline_warned_for = deadline",
+        "deadline",
+    ),
     "pip_deadline_soon": (
         "status = 'concept' AND deadline BETWEEN %(today)s AND %(soon)s",
         "deadline",
     ),
     "pip_to_establish": ("status = 'concept'", "coalesce(deadline, legal_deadline)"),
+    # The monitor's warning that the inburgeringstermijn ends (TermijnEndWarned), until it ends.
+    "termijn_warned": (
+        "status = 'vastgesteld' AND termijn_warned AND NOT termijn_ended",
+        "termijn_end",
+    ),
     "termijn_ending": (
         "status = 'vastgesteld' AND termijn_end BETWEEN %(today)s AND %(half_year)s",
         "termijn_end",
@@ -212,22 +289,32 @@ _WORKLISTS = {
 }
 
 
-def worklist(cur: Cursor, gemeenten: tuple[str, ...], today: date) -> dict[str, dict[str, Any]]:
+def worklist(
+    cur: Cursor,
+    gemeenten: tuple[str, ...],
+    today: date,
+    within_days: int = 14,
+    only: list[str] | None = None,
+) -> dict[str, dict[str, Any]]:
     """Per list: how many PIPs of the gemeenten are on it, and the first WORKLIST_LIMIT of them
-    (dossier id and the date it is about): deadlines missed and within two weeks, drafts to
-    establish, inburgeringstermijnen ending within six months."""
+    (dossier id and the date it is about): deadlines missed, warned about and within
+    `within_days`, drafts to establish, inburgeringstermijnen warned about and ending within six
+    months; and the measures due on breaches, not yet decided (`breaches_to_decide`, one item
+    each). `only`: just these dossiers (a regievoerder's)."""
     bounds = {
         "today": today,
-        "soon": today + timedelta(days=14),
+        "soon": today + timedelta(days=within_days),
         "half_year": today + timedelta(days=183),
         "gemeenten": list(gemeenten),
         "limit": WORKLIST_LIMIT,
+        "only": only,
     }
+    among = " AND dossier_id = ANY(%(only)s::uuid[])" if only is not None else ""
     lists = {}
     for key, (condition, day) in _WORKLISTS.items():
         cur.execute(
             f"SELECT dossier_id, {day} AS on_day, count(*) OVER () AS total"
-            f" FROM pip.pip_overview WHERE gemeente = ANY(%(gemeenten)s) AND {condition}"
+            f" FROM pip.pip_overview WHERE gemeente = ANY(%(gemeenten)s) AND {condition}{among}"
             " ORDER BY on_day NULLS LAST, dossier_id LIMIT %(limit)s",
             bounds,
         )
@@ -239,4 +326,25 @@ def worklist(cur: Cursor, gemeenten: tuple[str, ...], today: date) -> dict[str, 
                 for r in rows
             ],
         }
+    cur.execute(
+        "SELECT dossier_id, number, measure, due_on, decided_by, count(*) OVER () AS total"
+        f" FROM pip.pip_measures_due WHERE gemeente = ANY(%(gemeenten)s){among}"
+        " ORDER BY due_on, dossier_id, number LIMIT %(limit)s",
+        bounds,
+    )
+    rows = cur.fetchall()
+    lists["breaches_to_decide"] = {
+        "count": rows[0]["total"] if rows else 0,
+        "items": [
+            {
+                "dossier_id": str(r["dossier_id"]),
+                "on": r["due_on"].isoformat(),
+                "source": "pip",
+                "measure": r["measure"],
+                "number": r["number"],
+                "decided_by": r["decided_by"],
+            }
+            for r in rows
+        ],
+    }
     return lists

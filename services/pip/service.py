@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from uuid import UUID
 
 from nameko.timer import timer
 
 from services.common import settings
-from services.common.access import Action, require, require_for_gemeente
+from services.common.access import Action, gemeenten_of_list, require, require_for_gemeente
 from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
 from services.common.entrypoints import command, consume, rpc
-from services.common.errors import EXPECTED, NotFound
+from services.common.errors import EXPECTED, InvalidInput, NotFound, field_error
 from services.common.proxies import PlatformRpcProxy
 from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
@@ -141,12 +142,26 @@ class PipService(ChainService):
         return {"region": region.name, **report}
 
     @rpc(expected_exceptions=EXPECTED)
-    def worklist(self) -> dict[str, Any]:
-        """The PIP part of the werkvoorraad of the actor's gemeenten."""
+    def worklist(
+        self, within_days: int = 14, only: list[str] | None = None, gemeente: str | None = None
+    ) -> dict[str, Any]:
+        """The PIP part of the werkvoorraad of the actor's gemeenten (or of `gemeente`, one of
+        them): deadlines within `within_days` (1 to 366); `only`: just these dossiers (a
+        regievoerder's)."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        gemeenten = gemeenten_of_list(ctx, gemeente)
+        days = int(within_days)
+        if not 1 <= days <= 366:
+            raise InvalidInput([field_error("within_days", "must be from 1 to 366")])
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            return worklist(cur, ctx.actor.gemeenten, today_in_amsterdam())
+            return worklist(
+                cur,
+                gemeenten,
+                today_in_amsterdam(),
+                days,
+                None if only is None else [str(UUID(str(d))) for d in only][:5000],
+            )
 
     # monitoring ---------------------------------------------------------------------------------
     @timer(interval=float(settings.MONITOR_SECONDS.get()))

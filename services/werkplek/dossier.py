@@ -49,8 +49,18 @@ async def person_tab(
         household=household,
         pip=shown,
         new=request.query_params.get("nieuw") == "1",
+        taken=request.query_params.get("opgepakt") == "1",
         tabs=[(f"/dossiers/{dossier_id}{suffix}", label) for suffix, label in TABS],
     )
+
+
+async def take(
+    request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
+) -> Response:
+    """A regievoerder takes the dossier: from now on they are its regievoerder."""
+    dossier_id = request.path_params["dossier_id"]
+    await gateway.send("PUT", f"{DOSSIERS}/{dossier_id}/regievoerder", {"regievoerder": "mij"})
+    return RedirectResponse(f"/dossiers/{dossier_id}?opgepakt=1", status_code=303)
 
 
 async def together(*calls: Awaitable[Any]) -> list[Any]:
@@ -145,5 +155,8 @@ async def optional(gateway: Gateway, path: str, **query: str) -> Any:
         raise
 
 
-PAGES: tuple = (("/dossiers/{dossier_id:uuid}", person_tab, ["GET"]),)
+PAGES: tuple = (
+    ("/dossiers/{dossier_id:uuid}", person_tab, ["GET"]),
+    ("/dossiers/{dossier_id:uuid}/regievoerder", take, ["POST"]),
+)
 MENU: tuple = ()

@@ -34,13 +34,24 @@ assert set(texts.RELATIONS) == set(get_args(intake_contract.Relation))
 # The werkvoorraad's lists: a heading, and what the date of an item is.
 WORKLISTS = {
     "pip_deadline_missed": ("PIP niet op tijd vastgesteld", "Termijn was"),
+    "pip_deadline_warned": ("Waarschuwing: PIP moet snel vastgesteld worden", "Uiterlijk"),
     "pip_deadline_soon": ("PIP vaststellen binnen 2 weken", "Uiterlijk"),
     "signals_new": ("Nieuwe signalen", "Laatste signaal"),
+    "breaches_to_decide": ("Besluit nodig over een maatregel", "Aan de orde sinds"),
     "intake_open": ("Brede intake nog niet afgerond", "Ingeschreven op"),
     "pip_to_establish": ("PIP nog vast te stellen", "Uiterlijk"),
+    "termijn_warned": ("Waarschuwing: inburgeringstermijn eindigt bijna", "Eindigt op"),
     "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
     "obligation_coming": ("Wordt binnen 6 maanden inburgeringsplichtig", "Vanaf"),
 }
+# What is due on a breach (the werkvoorraad's breaches_to_decide), and where it was found.
+MEASURES = {
+    "waarschuwing": "Waarschuwing",
+    "boete": "Boete",
+    "pip-zonder-inburgeringsplichtige": "PIP vaststellen zonder de persoon",
+    "maatregel-participatiewet": "Maatregel Participatiewet (klantmanager)",
+}
+SOURCES = {"intake": "Brede intake: niet gekomen", "pip": "PIP: afspraak niet nagekomen"}
 
 
 async def start(
@@ -52,14 +63,20 @@ async def start(
         if menu:  # another role starts on its own first page
             return RedirectResponse(menu[0][1], status_code=303)
     lists = []
+    # A regievoerder may see only the dossiers they are responsible for ("Alleen mijn dossiers").
+    own = "regievoerder" in session.roles and request.query_params.get("mijn") == "1"
     if _reads_dossiers(session):
-        lists = (await gateway.get("/api/v1/werkvoorraad"))["lists"]
+        answer = await gateway.get("/api/v1/werkvoorraad", regievoerder="mij" if own else None)
+        lists = answer["lists"]
     return werkplek.render(
         request,
         "start.html",
         session=session,
         lists=lists,
         titles=WORKLISTS,
+        measures=MEASURES,
+        sources=SOURCES,
+        own=own,
         reads_dossiers=_reads_dossiers(session),
     )
 

@@ -139,6 +139,7 @@ TABLE: dict[str, Row] = {
     "getWerkvoorraad": Row({"regievoerder": both, "klantmanager": both}),
     "getDossier": Row(STAFF),
     "correctDossier": Row(REGIE, lambda d: {"changes": {"given_name": "Test"}, "reason": "Typo"}),
+    "assignRegievoerder": Row(REGIE, lambda d: {"regievoerder": "mij"}),
     "getDossierView": Row(STAFF_AND_GUIDE),
     "getHousehold": Row(STAFF),
     # the brede intake

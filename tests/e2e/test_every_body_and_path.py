@@ -42,6 +42,7 @@ CALLERS: dict[str, tuple[str, str]] = {
         for op in [
             "registerDossier",
             "correctDossier",
+            "assignRegievoerder",
             "putLeerbaarheidstoets",
             "putLeerbaarheidstoetsExemption",
             "postEducation",

@@ -214,6 +214,7 @@ def test_the_klantmanager_records_their_participatiewet_decision_on_a_referred_b
     breaches = f"/api/v1/dossiers/{dossier_id}/pip/breaches"
     referral = {"take": False, "reason": "Voor de klantmanager.", "refer_to_klantmanager": True}
     assert send(platform, "PUT", f"{breaches}/2/decision", referral, nieuwegein).status_code == 200
+    assert _awaiting(platform, dossier_id, klantmanager) == {(2, "klantmanager")}
     today = today_in_amsterdam().isoformat()
     heard = {"on": today, "summary": "Zegt dat de les te ver weg is."}
     lowered = {
@@ -247,3 +248,16 @@ def test_the_klantmanager_records_their_participatiewet_decision_on_a_referred_b
     assert recorded["hearing"] == heard
     again = send(platform, "PUT", kmd, {**lowered, "lowered": False}, klantmanager)
     assert again.status_code == 409, again.text
+    assert _awaiting(platform, dossier_id, klantmanager) == set(), "decided: off the werkvoorraad"
+
+
+def _awaiting(platform, dossier_id: str, headers) -> set[tuple[int, str]]:
+    """The dossier's PIP breaches on the werkvoorraad's list of decisions to take, and whose."""
+    answer = send(platform, "GET", "/api/v1/werkvoorraad", None, headers)
+    assert answer.status_code == 200, answer.text
+    [breaches] = [w for w in answer.json()["lists"] if w["key"] == "breaches_to_decide"]
+    return {
+        (i["number"], i["decided_by"])
+        for i in breaches["items"]
+        if i["dossier_id"] == dossier_id and i["source"] == "pip"
+    }

@@ -78,6 +78,38 @@ def test_a_regievoerder_registers_a_person_with_errors_next_to_the_fields(page, 
     checked(page, "werkvoorraad-gevuld")
 
 
+def test_a_regievoerder_takes_a_dossier_and_sees_only_their_own_werkvoorraad(
+    page, werkplek, platform
+):
+    # Issue 17: a dossier has a regievoerder, and the werkvoorraad can show only theirs.
+    mine = platform.register(person("0344", given_name="Selam", family_name="Opgepakt Door Anna"))
+    platform.register(person("0344", given_name="Tesfay", family_name="Niet Van Anna"))
+    log_in(page, werkplek, "anna")
+
+    page.goto(f"{werkplek}/dossiers/{mine}")
+    expect(page.locator(".gegevens")).to_contain_text("Nog niemand")
+    page.get_by_role("button", name="Dit dossier oppakken").click()
+
+    expect(page.get_by_role("status")).to_contain_text("U bent nu de regievoerder")
+    expect(page.locator(".gegevens")).to_contain_text("Anna de Vries")
+    expect(page.get_by_role("button", name="Dit dossier oppakken")).to_have_count(0)
+    checked(page, "dossier-opgepakt")
+    stored = platform.get(f"/api/v1/dossiers/{mine}", "regievoerder", "0344").json()
+    assert stored["regievoerder"] == {"id": "anna", "name": "Anna de Vries"}
+
+    page.get_by_role("link", name="Werkvoorraad").click()
+    page.get_by_label("Alleen mijn dossiers").check()
+    page.get_by_role("button", name="Tonen").click()
+
+    expect(page.get_by_label("Alleen mijn dossiers")).to_be_checked()
+    open_intakes = page.locator("section", has=page.locator("#intake_open"))
+    expect(open_intakes.get_by_role("link", name="Selam Opgepakt Door Anna")).to_be_visible()
+    expect(page.get_by_role("link", name="Tesfay Niet Van Anna")).to_have_count(0)
+    expect(page.locator("#breaches_to_decide")).to_contain_text("Besluit nodig over een maatregel")
+    expect(page.locator("#pip_deadline_warned")).to_be_visible()
+    checked(page, "werkvoorraad-mijn")
+
+
 def test_search_finds_a_person_by_name_bsn_and_v_nummer(page, werkplek, platform):
     who = person("0344", given_name="Dawit", family_name="Gezocht Tesfamariam")
     dossier_id = platform.register(who)

@@ -435,6 +435,11 @@ ROWS = [
     # intake --------------------------------------------------------------------------------------
     Row("intake", "register", lambda apps: (VALID,)),
     Row("intake", "correct", lambda apps: (registered_dossier(apps), CORRECTION)),
+    Row(
+        "intake",
+        "assign_regievoerder",
+        lambda apps: (registered_dossier(apps), {"regievoerder": "mij"}),
+    ),
     Row("intake", "record_leerbaarheidstoets", lambda apps: (registered_dossier(apps), LBT)),
     Row(
         "intake",

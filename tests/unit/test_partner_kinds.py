@@ -131,6 +131,7 @@ NEVER_TO_ANY_PARTNER = [
     "intake.gesprek.afgemeld.v1",
     "intake.gesprek.niet-verschenen.v1",
     "intake.inzagelog.geopend.v1",
+    "intake.regievoerder.toegewezen.v1",
     "intake.registratie.geweigerd.v1",
     "intake.sanctie.aan-de-orde.v1",
     "intake.sanctie.besloten.v1",

@@ -387,6 +387,20 @@ class RegistratieGeweigerd(EventData):
 
 
 @event(
+    "nl.wegwijs.intake.regievoerder.toegewezen.v1",
+    title="A regievoerder took the dossier or it was given to them: they are responsible for it"
+    " now (who did it is in the attributes: actor)",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "regievoerder": "intern"},
+    activity="registratie",
+)
+class RegievoerderToegewezen(EventData):
+    dossier_id: UUID
+    regievoerder: str = Field(description="The regievoerder's user id (their token's `sub`).")
+
+
+@event(
     "nl.wegwijs.intake.route.gekozen.v1",
     title="The regievoerder chose the leerroute (the advice never decides)",
     envelope_required=("subject", "gemeente"),

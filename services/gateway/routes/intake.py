@@ -165,6 +165,24 @@ ROUTES = (
         errors=(400, 401, 403, 404, 422, 503, 504),
     ),
     Route(
+        "PUT",
+        f"{DOSSIER}/regievoerder",
+        "assignRegievoerder",
+        "Take the dossier (`mij`) or give it to another regievoerder of its gemeente: the"
+        " regievoerder responsible for it",
+        Action.ASSIGN_DOSSIER,
+        "registratie",
+        "intake.assign_regievoerder",
+        body=c.RegievoerderAssignment,
+        answer=c.Dossier,
+        answer_description="The dossier, with its regievoerder.",
+        errors=(400, 401, 403, 404, 409, 422, 503, 504),
+        description="Only a regievoerder of the dossier's gemeente takes it. It is given only to"
+        " a regievoerder the gemeente knows: one who took one of its dossiers before; another"
+        " user id is refused (422, naming `regievoerder`). The werkvoorraad filters by it"
+        " (`GET /api/v1/werkvoorraad?regievoerder=mij`).",
+    ),
+    Route(
         "GET",
         f"{DOSSIER}/view",
         "getDossierView",
