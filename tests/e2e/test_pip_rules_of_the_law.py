@@ -214,7 +214,11 @@ def test_the_klantmanager_records_their_participatiewet_decision_on_a_referred_b
     breaches = f"/api/v1/dossiers/{dossier_id}/pip/breaches"
     referral = {"take": False, "reason": "Voor de klantmanager.", "refer_to_klantmanager": True}
     assert send(platform, "PUT", f"{breaches}/2/decision", referral, nieuwegein).status_code == 200
-    assert _awaiting(platform, dossier_id, klantmanager) == {(2, "klantmanager")}
+    # The warning on breach 1 awaits the regievoerder; the referred measure the klantmanager.
+    assert _awaiting(platform, dossier_id, klantmanager) == {
+        (1, "regievoerder"),
+        (2, "klantmanager"),
+    }
     today = today_in_amsterdam().isoformat()
     heard = {"on": today, "summary": "Zegt dat de les te ver weg is."}
     lowered = {
@@ -248,7 +252,7 @@ def test_the_klantmanager_records_their_participatiewet_decision_on_a_referred_b
     assert recorded["hearing"] == heard
     again = send(platform, "PUT", kmd, {**lowered, "lowered": False}, klantmanager)
     assert again.status_code == 409, again.text
-    assert _awaiting(platform, dossier_id, klantmanager) == set(), "decided: off the werkvoorraad"
+    assert _awaiting(platform, dossier_id, klantmanager) == {(1, "regievoerder")}, "2 decided"
 
 
 def _awaiting(platform, dossier_id: str, headers) -> set[tuple[int, str]]:
