@@ -25,6 +25,7 @@ from services.common.region import Region
 from services.common.values import jsonable
 from services.contracts.intake import PROFILE_FIELDS
 from services.intake.brede_intake import intake_id
+from services.intake.checklist_use_cases import ChecklistUseCases
 from services.intake.conversations import Ladders
 from services.intake.domain import (
     BsnClaim,
@@ -41,7 +42,7 @@ from services.intake.views import ReadLog, dossier_view, read_log_id
 __all__ = ["Intake", "today_in_amsterdam"]
 
 
-class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
+class Intake(ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUseCases):
     name = "Intake"
     schema = "intake"
 
@@ -79,10 +80,15 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
                 dossier.record_profile(profile)
             if household:
                 dossier.join_household(household_id=household, relation=link["relation"])
+            # The household's practical checklist: opened complete for a new household, and
+            # told of each member who joins it (and of children).
+            checklist = self._checklist_on_registering(
+                dossier, household, link["relation"] if link else "", today
+            )
         if claim.id in self.repository:  # (inside a command, a concurrent claim fails its commit)
             raise self._refuse_second_registration(ctx, claim.id, registration.gemeente)
         try:
-            self.save(dossier, claim)
+            self.save(dossier, claim, checklist)
         except IntegrityError:
             raise self._refuse_second_registration(ctx, claim.id, registration.gemeente) from None
         return dossier.id
