@@ -132,10 +132,27 @@ class Intake(ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUse
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, dossier.gemeente)
         today = today_in_amsterdam()
         changes, reason = parse_correction(data, today)
+        if "children" not in changes:
+            self._update(
+                ctx.for_activity("registratie"),
+                lambda: self._get(dossier_id),
+                lambda d: d.correct(changes, reason, _obligation_after(d, changes, today)),
+            )
+            return self.dossier(ctx, dossier_id)
+
+        # Children named in the correction reach the household's checklist with it.
+        def correct_and_tell(both: tuple[Dossier, Any]) -> None:
+            corrected, checklist = both
+            corrected.correct(changes, reason, _obligation_after(corrected, changes, today))
+            checklist.know_children(corrected.profile.get("children", []), today)
+
         self._update(
             ctx.for_activity("registratie"),
-            lambda: self._get(dossier_id),
-            lambda d: d.correct(changes, reason, _obligation_after(d, changes, today)),
+            lambda: (
+                self._get(dossier_id),
+                self._checklist_or_new(dossier.household_id or dossier.id, dossier.gemeente),
+            ),
+            correct_and_tell,
         )
         return self.dossier(ctx, dossier_id)
 

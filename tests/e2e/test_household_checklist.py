@@ -410,3 +410,20 @@ def test_community_involvement_is_recorded_as_concrete_goals(platform):
     assert any("with_whom" in e["field"] for e in vague.json()["errors"])
     kept = send(platform, "GET", _intake(dossier_id)).json()["domains"]["sociaal_netwerk"]
     assert kept["goals"] == goals, "a refused body changes nothing"
+
+
+def test_a_child_named_in_a_correction_reaches_the_household_checklist(platform):
+    parent = platform.register(person("0344"))
+    child = {"given_name": "Noor", "birth_date": _years_ago(6)}
+
+    corrected = send(
+        platform,
+        "PATCH",
+        f"/api/v1/dossiers/{parent}",
+        {"changes": {"children": [child]}, "reason": "Dochter kwam later met gezinshereniging."},
+    )
+
+    assert corrected.status_code == 200, corrected.text
+    items = _by_key(_checklist(platform, parent))
+    assert {"schoolinschrijving:Noor", *CHILD_ITEMS} <= set(items)
+    assert items["schoolinschrijving:Noor"]["opened_because"] == "kind van schoolgaande leeftijd"
