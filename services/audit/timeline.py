@@ -46,6 +46,16 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.intake.praktische-zaak.geopend.v1": "Praktische zaak gevonden die snel geregeld"
     " moet worden",
     "nl.wegwijs.intake.praktische-zaak.gesloten.v1": "Praktische zaak geregeld",
+    "nl.wegwijs.intake.huishoudchecklist.geopend.v1": "Checklist praktische zaken van het"
+    " huishouden geopend",
+    "nl.wegwijs.intake.huishoudchecklist.lid-toegevoegd.v1": "Gezinslid aan de checklist van het"
+    " huishouden toegevoegd",
+    "nl.wegwijs.intake.huishoudchecklist.kind-toegevoegd.v1": "Kind aan de checklist van het"
+    " huishouden toegevoegd",
+    "nl.wegwijs.intake.huishoudchecklist.punt-geopend.v1": "Punt op de checklist van het"
+    " huishouden gezet",
+    "nl.wegwijs.intake.huishoudchecklist.punt-afgevinkt.v1": "Punt op de checklist van het"
+    " huishouden afgevinkt",
     "nl.wegwijs.intake.gesprek.gepland.v1": "Gesprek gepland",
     "nl.wegwijs.intake.gesprek.bijgewoond.v1": "Persoon was bij het gesprek",
     "nl.wegwijs.intake.gesprek.niet-verschenen.v1": "Persoon kwam niet naar het gesprek",

@@ -53,6 +53,7 @@ class Action(StrEnum):
     RECORD_INTAKE = "intake.record"
     READ_INTAKE = "intake.read"
     CLOSE_PRACTICAL_ITEM = "intake.practical-item.close"
+    RECORD_LIFE_DOMAIN = "intake.life-domain.record"
     VIEW_DOSSIER = "dossier.view"
     GIVE_SIGNAL = "signal.give"
     READ_SIGNALS = "signal.read"
@@ -114,6 +115,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     # Which items each role closes is decided by the item's life domain: see
     # `may_close_practical_item`.
     Action.CLOSE_PRACTICAL_ITEM: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # Which life domains each role records is decided by the domain: see
+    # `may_record_life_domain`.
+    Action.RECORD_LIFE_DOMAIN: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # What each role sees, on this and every route, is decided per data category in
     # visibility.py; a begeleider reads only as the active guide (active_guide.py).
     Action.VIEW_DOSSIER: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER, Role.BEGELEIDER}),
@@ -168,6 +172,7 @@ _TENANT_READS = frozenset(
         Action.READ_INTAKE,
         Action.RECORD_INTAKE,
         Action.CLOSE_PRACTICAL_ITEM,
+        Action.RECORD_LIFE_DOMAIN,
         Action.GIVE_SIGNAL,
         Action.READ_SIGNALS,
         Action.VIEW_DOSSIER,
@@ -179,23 +184,45 @@ _TENANT_READS = frozenset(
     }
 )
 
-# The practical items of the brede intake a role closes, by the item's life domain: the
-# regievoerder every item; the klantmanager (benefits officer, Participatiewet) the items about
-# money: allowances, debts, an advance on the benefit. None: every domain.
+# The life domains of the brede intake a role records, and the practical items (of the intake
+# and of the household's checklist) a role closes, by the life domain. None: every domain.
+#
+# - regievoerder: every domain. Wi 2021 art. 14: the college takes the brede intake over every
+#   life domain; the regievoerder does so for it.
+# - klantmanager: financien, werk_en_reintegratie, participatie_en_ambities. Participatiewet:
+#   the benefit, the obligations to work and to register as a jobseeker (art. 9 lid 1), the
+#   advance (art. 52); the klantmanager does so for the college.
+# Health (AVG art. 9), the residence intention, family, housing and the children's school stay
+# with the regievoerder. (Participatiewet art. 52 checked against its text as quoted on public
+# pages; art. 9 lid 1 only as cited there, not against wetten.overheid.nl.)
+_KLANTMANAGER_DOMAINS = frozenset({"financien", "werk_en_reintegratie", "participatie_en_ambities"})
+_RECORDS_LIFE_DOMAINS: dict[str, frozenset[str] | None] = {
+    Role.REGIEVOERDER: None,
+    Role.KLANTMANAGER: _KLANTMANAGER_DOMAINS,
+}
 _CLOSES_PRACTICAL_ITEMS: dict[str, frozenset[str] | None] = {
     Role.REGIEVOERDER: None,
-    Role.KLANTMANAGER: frozenset({"financien"}),
+    Role.KLANTMANAGER: _KLANTMANAGER_DOMAINS,
 }
+
+
+def _by_domain(table: dict[str, frozenset[str] | None], roles: Iterable[str], domain: str) -> bool:
+    for role in roles:
+        if role in table:
+            domains = table[role]
+            if domains is None or domain in domains:
+                return True
+    return False
 
 
 def may_close_practical_item(roles: Iterable[str], domain: str) -> bool:
     """Whether one of `roles` closes a practical item of the life domain `domain`."""
-    for role in roles:
-        if role in _CLOSES_PRACTICAL_ITEMS:
-            domains = _CLOSES_PRACTICAL_ITEMS[role]
-            if domains is None or domain in domains:
-                return True
-    return False
+    return _by_domain(_CLOSES_PRACTICAL_ITEMS, roles, domain)
+
+
+def may_record_life_domain(roles: Iterable[str], domain: str) -> bool:
+    """Whether one of `roles` records the facts of the life domain `domain`."""
+    return _by_domain(_RECORDS_LIFE_DOMAINS, roles, domain)
 
 
 def require(ctx: CommandContext | None, action: Action) -> CommandContext:

@@ -49,6 +49,11 @@ DOMAIN_CATEGORY = {
     "sociaal_netwerk": "gezin",
     "verblijfsintentie": "verblijfsintentie-en-verwachtingen",
     "verwachtingen": "verblijfsintentie-en-verwachtingen",
+    # The klantmanager's part (issue 17): work under the Participatiewet is not the guide's;
+    # ambitions and participation goals are, as the person's expectations are.
+    "werk_en_reintegratie": "opleiding-en-werk",
+    "participatie_en_ambities": "verblijfsintentie-en-verwachtingen",
+    "onderwijs_kinderen": "gezin",
 }
 
 # The sharing protocol's data categories (contracts/data-categories) as the categories of what

@@ -515,6 +515,15 @@ class ClosingNote(Body):
     note: Note
 
 
+class CommunityGoal(Body):
+    """A concrete goal of taking part: what the person will do, and with whom."""
+
+    what: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
+    with_whom: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")] = (
+        Field(description="A person, group or organisation: with whom, or where.")
+    )
+
+
 def _domain(name: str, doc: str, **fields: Any) -> type[Body]:
     return create_model(name, __base__=Body, __doc__=doc, **fields)
 
@@ -564,12 +573,66 @@ LIFE_DOMAINS: dict[str, type[Body]] = {
         notes=_TEXT,
     ),
     "sociaal_netwerk": _domain(
-        "SociaalNetwerk", "Contacts in the Netherlands.", contacts_in_nl=(bool, ...), notes=_TEXT
+        "SociaalNetwerk",
+        "Contacts in the Netherlands, and how the person will take part in the community: as"
+        " concrete goals (what, with whom), not one yes/no (seed, aandachtspunt h).",
+        contacts_in_nl=(
+            bool | None,
+            Field(None, description="Whether the person has contacts here now (a fact only)."),
+        ),
+        goals=(
+            list[CommunityGoal],
+            Field(
+                min_length=1,
+                max_length=20,
+                description="At least one concrete goal: what the person will do, with whom.",
+            ),
+        ),
+        notes=_TEXT,
     ),
     "verblijfsintentie": _domain(
         "Verblijfsintentie",
         "Whether the person means to stay.",
         intention=(Literal["blijven", "terugkeren", "onzeker"], ...),
+        notes=_TEXT,
+    ),
+    "werk_en_reintegratie": _domain(
+        "WerkEnReintegratie",
+        "Work and re-integration under the Participatiewet (art. 9: the obligations to work and"
+        " to register as a jobseeker): the klantmanager's part of the intake.",
+        employment=(Literal["geen", "deeltijd", "voltijd", "eigen-bedrijf"], ...),
+        available_for_work=(bool, ...),
+        registered_as_jobseeker=(
+            bool | None,
+            Field(None, description="Registered as a jobseeker with UWV (werk.nl)."),
+        ),
+        hours_per_week=(int | None, Field(None, ge=0, le=60)),
+        reintegration=(Text | None, Field(None, description="Agreements on re-integration.")),
+        notes=_TEXT,
+    ),
+    "participatie_en_ambities": _domain(
+        "ParticipatieEnAmbities",
+        "What the person wants to reach in work, study and taking part, and the concrete goals"
+        " toward it (what, with whom): the klantmanager's part of the intake, with the"
+        " regievoerder's.",
+        ambition=(Annotated[str, StringConstraints(min_length=1, max_length=2000)], ...),
+        goals=(
+            list[CommunityGoal],
+            Field(
+                min_length=1,
+                max_length=20,
+                description="Concrete steps: what the person will do, with whom.",
+            ),
+        ),
+        volunteering=(bool | None, Field(None, description="Open to volunteer work now.")),
+        notes=_TEXT,
+    ),
+    "onderwijs_kinderen": _domain(
+        "OnderwijsKinderen",
+        "The children's school: how many are of school age (Leerplichtwet 1969) and whether"
+        " every one of them is enrolled.",
+        children_of_school_age=(int, Field(ge=0, le=20)),
+        all_enrolled=(bool, ...),
         notes=_TEXT,
     ),
     "verwachtingen": _domain(
@@ -589,6 +652,15 @@ PracticalItem = Literal[
     "schulden-aanpakken",
     "voorschot-uitkering",
     "kinderopvang-regelen",
+    "bankrekening-openen",
+    "digid-aanvragen",
+    "kinderbijslag-aanvragen",
+    "kindgebonden-budget-aanvragen",
+    "schoolinschrijving",
+    "woning-inrichten",
+    "energiecontracten-afsluiten",
+    "inschrijven-werkzoekende",
+    "verblijfsintentie-gesprek",
 ]
 PRACTICAL_ITEMS: tuple[str, ...] = get_args(PracticalItem)
 
@@ -637,7 +709,8 @@ class PracticalItemState(Answer):
     note: str | None = None
     may_close: bool = Field(
         description="Whether the caller may close it: open, and the regievoerder (any item) or"
-        " the klantmanager (the items of financien).",
+        " the klantmanager (the items of their domains: financien, werk_en_reintegratie,"
+        " participatie_en_ambities).",
     )
 
 
@@ -652,7 +725,8 @@ class OpenPracticalItem(Answer):
     opened_at: datetime
     may_close: bool = Field(
         description="Whether the caller may close it (closePracticalItem): the regievoerder any"
-        " item, the klantmanager the items of financien."
+        " item, the klantmanager the items of their domains (financien, werk_en_reintegratie,"
+        " participatie_en_ambities)."
     )
 
 
@@ -662,6 +736,56 @@ class OpenPracticalItems(Answer):
 
     count: int = Field(description="How many are open; `items` shows the first 200.")
     items: list[OpenPracticalItem] = Field(description="Longest open first.")
+
+
+class ChecklistChild(Answer):
+    """The child a school enrolment is about."""
+
+    key: str = Field(description="Names the child when closing its item (`child`).")
+    given_name: str | None = None
+    birth_date: Date
+
+
+class ChecklistItem(Answer):
+    item: PracticalItem
+    label: str = Field(description="What is to be arranged, in Dutch.")
+    domain: LifeDomain = Field(description="The life domain it belongs to: who sees and closes it.")
+    child: ChecklistChild | None = Field(
+        None, description="For a school enrolment: the child (one item per child)."
+    )
+    open: bool
+    opened_at: datetime
+    opened_because: str = Field(description="Why it is on the checklist, in Dutch.")
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(None, description="Who closed it (user id).")
+    closed_role: str | None = None
+    note: str | None = Field(None, description="How it was resolved.")
+    may_close: bool = Field(
+        description="Whether the caller may close it: open, and the regievoerder (any item) or"
+        " the klantmanager (the items of their domains)."
+    )
+
+
+class HouseholdChecklist(Answer):
+    """The practical checklist of a household: one for all its members, opened complete when
+    the household's first member was registered; a school enrolment per child of school age.
+    Only the items of the life domains the caller may see (health: the regievoerder's)."""
+
+    household_id: UUID = Field(description="The dossier of the household's first member.")
+    gemeente: str
+    members: int = Field(description="How many members' dossiers the checklist knows.")
+    open: int = Field(description="How many of the items shown are open.")
+    items: list[ChecklistItem]
+
+
+class ChecklistClosing(Body):
+    """Close an item of the household's checklist, saying how it was resolved; a school
+    enrolment names its child."""
+
+    note: Note
+    child: Annotated[str, StringConstraints(min_length=1, max_length=100)] = omittable(
+        "Required for schoolinschrijving: the child's `key` from the checklist."
+    )
 
 
 class RouteAdvice(Answer):

@@ -33,6 +33,7 @@ from services.common.values import jsonable
 from services.contracts import intake as contract
 from services.contracts.intake import PROFILE_FIELDS
 from services.intake.brede_intake import intake_id
+from services.intake.checklist_use_cases import ChecklistUseCases
 from services.intake.conversations import Ladders
 from services.intake.domain import (
     BsnClaim,
@@ -52,7 +53,7 @@ __all__ = ["Intake", "today_in_amsterdam"]
 ME = "mij"
 
 
-class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
+class Intake(ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUseCases):
     name = "Intake"
     schema = "intake"
 
@@ -90,10 +91,15 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
                 dossier.record_profile(profile)
             if household:
                 dossier.join_household(household_id=household, relation=link["relation"])
+            # The household's practical checklist: opened complete for a new household, and
+            # told of each member who joins it (and of children).
+            checklist = self._checklist_on_registering(
+                dossier, household, link["relation"] if link else "", today
+            )
         if claim.id in self.repository:  # (inside a command, a concurrent claim fails its commit)
             raise self._refuse_second_registration(ctx, claim.id, registration.gemeente)
         try:
-            self.save(dossier, claim)
+            self.save(dossier, claim, checklist)
         except IntegrityError:
             raise self._refuse_second_registration(ctx, claim.id, registration.gemeente) from None
         return dossier.id
@@ -137,10 +143,27 @@ class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
         require_for_gemeente(ctx, Action.REGISTER_DOSSIER, dossier.gemeente)
         today = today_in_amsterdam()
         changes, reason = parse_correction(data, today)
+        if "children" not in changes:
+            self._update(
+                ctx.for_activity("registratie"),
+                lambda: self._get(dossier_id),
+                lambda d: d.correct(changes, reason, _obligation_after(d, changes, today)),
+            )
+            return self.dossier(ctx, dossier_id)
+
+        # Children named in the correction reach the household's checklist with it.
+        def correct_and_tell(both: tuple[Dossier, Any]) -> None:
+            corrected, checklist = both
+            corrected.correct(changes, reason, _obligation_after(corrected, changes, today))
+            checklist.know_children(corrected.profile.get("children", []), today)
+
         self._update(
             ctx.for_activity("registratie"),
-            lambda: self._get(dossier_id),
-            lambda d: d.correct(changes, reason, _obligation_after(d, changes, today)),
+            lambda: (
+                self._get(dossier_id),
+                self._checklist_or_new(dossier.household_id or dossier.id, dossier.gemeente),
+            ),
+            correct_and_tell,
         )
         return self.dossier(ctx, dossier_id)
 

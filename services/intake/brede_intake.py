@@ -121,10 +121,24 @@ class BredeIntake(ChainAggregate):
             is_open = self.practical_items.get(rule.item, {}).get("open", False)
             if rule.item in holding and not is_open:
                 self._open_item(item=rule.item)
-            elif rule.item not in holding and is_open:
+            elif rule.item not in holding and is_open and rule.settles_by_facts:
                 self._close_item(item=rule.item, note=f"opgelost volgens leefgebied {domain}")
 
-    @event("LifeDomainRecorded")
+    class LifeDomainRecorded(ChainAggregate.Event):
+        """Version 2: sociaal_netwerk holds the goals of taking part (issue 17); one recorded
+        before (only `contacts_in_nl`) is read with no goals."""
+
+        domain: str
+        facts: dict[str, Any]
+
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            if state.get("domain") == "sociaal_netwerk":
+                state["facts"] = {"goals": [], **state["facts"]}
+
+    @event(LifeDomainRecorded)
     def _record_domain(self, domain: str, facts: dict[str, Any]) -> None:
         self.domains[domain] = facts
 

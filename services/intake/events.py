@@ -10,6 +10,7 @@ from services.common.envelope import Publication, about_dossier, dossier_opened
 from services.common.topics import keep_topics
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import BsnClaim, Dossier
+from services.intake.household_checklist import HouseholdChecklist
 from services.intake.signals import SignalLog
 from services.intake.views import ReadLog
 
@@ -43,6 +44,11 @@ SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
 REGIEVOERDER_ASSIGNED = "nl.wegwijs.intake.regievoerder.toegewezen.v1"
+CHECKLIST_OPENED = "nl.wegwijs.intake.huishoudchecklist.geopend.v1"
+CHECKLIST_MEMBER_ADDED = "nl.wegwijs.intake.huishoudchecklist.lid-toegevoegd.v1"
+CHECKLIST_CHILD_KNOWN = "nl.wegwijs.intake.huishoudchecklist.kind-toegevoegd.v1"
+CHECKLIST_ITEM_OPENED = "nl.wegwijs.intake.huishoudchecklist.punt-geopend.v1"
+CHECKLIST_ITEM_CLOSED = "nl.wegwijs.intake.huishoudchecklist.punt-afgevinkt.v1"
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -156,6 +162,15 @@ PUBLICATIONS = {
     Dossier.RegievoerderAssigned: about_dossier(
         REGIEVOERDER_ASSIGNED, lambda e: {"regievoerder": e.regievoerder}
     ),
+    # The household's checklist: filed under the dossier of the household's first member; what
+    # an item is, not how it was resolved, and never a child's name.
+    HouseholdChecklist.Opened: dossier_opened(CHECKLIST_OPENED),
+    HouseholdChecklist.MemberAdded: about_dossier(
+        CHECKLIST_MEMBER_ADDED, lambda e: {"member_id": str(e.member_id)}
+    ),
+    HouseholdChecklist.ChildKnown: about_dossier(CHECKLIST_CHILD_KNOWN),
+    HouseholdChecklist.ItemOpened: about_dossier(CHECKLIST_ITEM_OPENED, lambda e: {"item": e.item}),
+    HouseholdChecklist.ItemClosed: about_dossier(CHECKLIST_ITEM_CLOSED, lambda e: {"item": e.item}),
     ReadLog.Opened: dossier_opened(READ_LOG_OPENED),
     ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}
@@ -170,5 +185,6 @@ STORED_TOPICS = {
     "services.intake.brede_intake:BredeIntake": BredeIntake,
     "services.intake.signals:SignalLog": SignalLog,
     "services.intake.views:ReadLog": ReadLog,
+    "services.intake.household_checklist:HouseholdChecklist": HouseholdChecklist,
 }
 keep_topics(STORED_TOPICS)

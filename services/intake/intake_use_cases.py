@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from services.common.access import (
     Action,
     may_close_practical_item,
+    may_record_life_domain,
     require,
     require_for_gemeente,
 )
@@ -26,8 +27,10 @@ from services.contracts.intake import (
     SanctionDecision,
 )
 from services.intake.brede_intake import BredeIntake, intake_id
+from services.intake.checklist_use_cases import household_of
 from services.intake.conversations import parse_invitation
-from services.intake.life_domains import PRACTICAL_ITEMS, parse_domain
+from services.intake.household_checklist import HouseholdChecklist
+from services.intake.life_domains import PRACTICAL_ITEMS, items_that_hold, parse_domain
 from services.intake.rules import TOETS_EXEMPTION_GROUNDS
 from services.intake.step_parsers import (
     parse_education,
@@ -78,23 +81,41 @@ class BredeIntakeUseCases:
     def record_life_domain(
         self, ctx: CommandContext, dossier_id: str, domain: str, data: Any
     ) -> dict[str, Any]:
+        """Record a life domain's facts: the regievoerder any domain, the klantmanager those of
+        the Participatiewet (`may_record_life_domain`). The facts settle the practical items
+        they speak about, in the intake and on the household's checklist."""
+        require(ctx, Action.RECORD_LIFE_DOMAIN)
+        if not may_record_life_domain(ctx.actor.roles, domain):
+            raise Forbidden(f"your role does not record the life domain {domain}")
         facts = parse_domain(domain, data)
-        return self._change_intake(ctx, dossier_id, lambda i: i.record_domain(domain, facts))
+
+        def record(intake: BredeIntake, checklist: HouseholdChecklist) -> None:
+            intake.record_domain(domain, facts)
+            checklist.follow_facts(domain, facts, items_that_hold(domain, facts))
+
+        return self._change_intake(
+            ctx, dossier_id, record, Action.RECORD_LIFE_DOMAIN, with_checklist=True
+        )
 
     def close_practical_item(
         self, ctx: CommandContext, dossier_id: str, item: str, data: Any
     ) -> dict[str, Any]:
         """Close an open practical item with a note on how it was resolved: the regievoerder
-        any item, the klantmanager those of their domain (`may_close_practical_item`)."""
+        any item, the klantmanager those of their domains (`may_close_practical_item`); the
+        household's checklist closes it too."""
         note = validated(ClosingNote, data).note.strip()
         rule = PRACTICAL_ITEMS.get(item)
 
-        def close(intake: BredeIntake) -> None:
+        def close(intake: BredeIntake, checklist: HouseholdChecklist) -> None:
             if rule is not None and not may_close_practical_item(ctx.actor.roles, rule.domain):
                 raise Forbidden(f"your role does not close practical items of {rule.domain}")
             intake.close_practical_item(item, note)
+            if checklist.has_open(item):
+                checklist.close(item, note)
 
-        return self._change_intake(ctx, dossier_id, close, Action.CLOSE_PRACTICAL_ITEM)
+        return self._change_intake(
+            ctx, dossier_id, close, Action.CLOSE_PRACTICAL_ITEM, with_checklist=True
+        )
 
     def plan_conversation(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
         invitation = parse_invitation(data)
@@ -187,18 +208,31 @@ class BredeIntakeUseCases:
         self,
         ctx: CommandContext,
         dossier_id: str,
-        change: Callable[[BredeIntake], Any],
+        change: Callable[..., Any],
         action: Action = Action.RECORD_INTAKE,
+        with_checklist: bool = False,
     ) -> dict[str, Any]:
+        """Change the dossier's brede intake (started by its first step); `with_checklist`:
+        together with its household's checklist, `change(intake, checklist)`. A household
+        registered before the checklist existed gets one here."""
         require(ctx, action)
         dossier = self._get(dossier_id)
         require_for_gemeente(ctx, action, dossier.gemeente)
-        intake = self._update(
+
+        def load() -> Any:
+            intake = self._load_or(intake_id(dossier.id), BredeIntake, dossier)
+            if not with_checklist:
+                return intake
+            checklist = self._checklist_or_new(household_of(dossier), dossier.gemeente)
+            checklist.add_member(dossier.id, dossier.relation or "eerste")
+            return intake, checklist
+
+        saved = self._update(
             ctx.for_activity(self.ACTIVITY),
-            lambda: self._load_or(intake_id(dossier.id), BredeIntake, dossier),
-            change,
+            load,
+            (lambda both: change(*both)) if with_checklist else change,
         )
-        return self._intake_view(ctx, intake)
+        return self._intake_view(ctx, saved[0] if with_checklist else saved)
 
     def _intake_view(
         self, ctx: CommandContext, intake: BredeIntake, complete: bool = False

@@ -24,6 +24,8 @@ class PracticalRule:
     domain: str
     label: str
     holds: Callable[[Mapping[str, Any]], bool]
+    # False: the facts open the item, but only a person closes it (a conversation to hold).
+    settles_by_facts: bool = True
 
 
 PRACTICAL_RULES = (
@@ -66,6 +68,26 @@ PRACTICAL_RULES = (
     ),
     PracticalRule(
         "kinderopvang-regelen", "gezin", "Kinderopvang nodig", lambda f: f["childcare_needed"]
+    ),
+    # The klantmanager's part: whoever can work registers as a jobseeker with UWV
+    # (Participatiewet art. 9 lid 1 onder a, as cited on public pages; not checked against
+    # wetten.overheid.nl).
+    PracticalRule(
+        "inschrijven-werkzoekende",
+        "werk_en_reintegratie",
+        "Inschrijven als werkzoekende bij het UWV (werk.nl)",
+        lambda f: f["available_for_work"] and f.get("registered_as_jobseeker") is False,
+    ),
+    # Steering on the residence intention (seed, aandachtspunt a): a person unsure about staying,
+    # or meaning to return, is told the real chance that they stay and asked for the goals that
+    # go with it. The regievoerder holds that conversation and closes the item with its outcome;
+    # a later "blijven" does not settle it.
+    PracticalRule(
+        "verblijfsintentie-gesprek",
+        "verblijfsintentie",
+        "Gesprek voeren over blijven in Nederland en de doelen die daarbij horen",
+        lambda f: f["intention"] in ("onzeker", "terugkeren"),
+        settles_by_facts=False,
     ),
 )
 PRACTICAL_ITEMS = {rule.item: rule for rule in PRACTICAL_RULES}

@@ -165,6 +165,14 @@ class IntakeService(ChainService):
     def close_practical_item(self, dossier_id: str, item: str, data: Any) -> dict[str, Any]:
         return self.chain.app.close_practical_item(self.chain.ctx, dossier_id, item, data)
 
+    @rpc(expected_exceptions=EXPECTED)
+    def household_checklist(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.household_checklist(self.chain.ctx, dossier_id)
+
+    @command(expected_exceptions=EXPECTED)
+    def close_checklist_item(self, dossier_id: str, item: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.close_checklist_item(self.chain.ctx, dossier_id, item, data)
+
     @command(expected_exceptions=EXPECTED)
     def plan_conversation(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.plan_conversation(self.chain.ctx, dossier_id, data)

@@ -159,6 +159,23 @@ PRACTICAL_GOALS: dict[str, tuple[str, str, str]] = {
     "schulden-aanpakken": ("financien", "klantmanager", "Schuldhulpverlening gestart"),
     "voorschot-uitkering": ("financien", "klantmanager", "Voorschot op de uitkering betaald"),
     "kinderopvang-regelen": ("gezin", "regievoerder", "Kinderopvang geregeld"),
+    "bankrekening-openen": ("financien", "klantmanager", "Bankrekening geopend"),
+    "digid-aanvragen": ("financien", "begeleider", "DigiD aangevraagd en gebruikt"),
+    "kinderbijslag-aanvragen": ("financien", "klantmanager", "Kinderbijslag aangevraagd"),
+    "kindgebonden-budget-aanvragen": (
+        "financien",
+        "klantmanager",
+        "Kindgebonden budget aangevraagd",
+    ),
+    "schoolinschrijving": ("gezin", "regievoerder", "Kinderen ingeschreven op een school"),
+    "woning-inrichten": ("huisvesting", "begeleider", "Woning ingericht"),
+    "energiecontracten-afsluiten": ("huisvesting", "begeleider", "Energie en water geregeld"),
+    "inschrijven-werkzoekende": ("werk", "klantmanager", "Ingeschreven als werkzoekende"),
+    "verblijfsintentie-gesprek": (
+        "verblijfsintentie",
+        "regievoerder",
+        "Gesprek over blijven gevoerd; de doelen die daarbij horen staan in het plan",
+    ),
 }
 
 

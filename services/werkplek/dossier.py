@@ -104,6 +104,10 @@ def problems_of(problem: Problem) -> dict[str, str]:
     for name, detail in problem.field_errors().items():
         field = name.replace("/", "_")
         found.setdefault(field, texts.field_problem(name.split("/")[-1], detail))
+        parts = name.split("/")
+        if len(parts) == 3 and parts[1].isdigit():  # an entry of a list, one a line (goals)
+            said = texts.field_problem(parts[2], detail)
+            found.setdefault(parts[0], f"Regel {int(parts[1]) + 1}: {said}")
     if problem.status == 409 and not found:
         found["_"] = "Dit kan nu niet: " + (problem.detail or "het dossier is intussen veranderd.")
     return found

@@ -53,6 +53,16 @@ LABELS = {
     "vve_explained": "Voor- en vroegschoolse educatie (vve) uitgelegd?",
     "school_enrolment_needed": "Moet een kind nog op een school worden ingeschreven?",
     "contacts_in_nl": "Heeft contacten in Nederland?",
+    "goals": "Doelen: wat gaat de persoon doen, en met wie?",
+    "employment": "Werk nu",
+    "available_for_work": "Kan de persoon werken?",
+    "registered_as_jobseeker": "Ingeschreven als werkzoekende bij het UWV (werk.nl)?",
+    "hours_per_week": "Hoeveel uur per week kan de persoon werken?",
+    "reintegration": "Afspraken over werk (re-integratie)",
+    "ambition": "Wat wil de persoon bereiken in werk, opleiding of meedoen?",
+    "volunteering": "Wil de persoon nu vrijwilligerswerk doen?",
+    "children_of_school_age": "Aantal kinderen van 4 tot 18 jaar",
+    "all_enrolled": "Zijn alle kinderen ingeschreven op een school?",
     "intention": "Wil de persoon in Nederland blijven?",
     "expectations": "Wat verwacht de persoon van de inburgering?",
     "three_year_goal": "Wat wil de persoon over 3 jaar bereikt hebben?",
@@ -143,6 +153,8 @@ HINTS = {
     "one_to_one_offered": "Iedere volwassene in het gezin kan ook alleen met u praten.",
     "take": "Ja: de stap wordt genomen. Nee: u ziet ervan af.",
     "hearing_summary": "Verplicht als de persoon mondeling of schriftelijk reageerde.",
+    "goals": "Eén doel per regel. Schrijf eerst wat, dan een streepje, dan met wie. Bijvoorbeeld:"
+    " Naar het taalcafé - Buurthuis De Pijler",
 }
 # The Dutch for each choice, by field; the values are the contracts' Literals.
 CHOICES = {
@@ -167,6 +179,12 @@ CHOICES = {
         "werk": "Loon uit werk",
         "geen": "Geen inkomen",
         "anders": "Ander inkomen",
+    },
+    "employment": {
+        "geen": "Geen werk",
+        "deeltijd": "Werk in deeltijd",
+        "voltijd": "Werk in voltijd",
+        "eigen-bedrijf": "Eigen bedrijf",
     },
     "intention": {
         "blijven": "Wil blijven",
@@ -232,6 +250,8 @@ class Field:
         text = text.strip()
         if not text:
             return None
+        if self.kind == "goals":
+            return [_goal(line) for line in text.splitlines() if line.strip()]
         if self.kind == "yesno":
             return YES_NO.get(text, text)
         if self.kind == "number" and _WHOLE_NUMBER.match(text):
@@ -241,12 +261,16 @@ class Field:
     def form_value(self, value: Any) -> str:
         if value is None:
             return ""
+        if self.kind == "goals":
+            return "\n".join(_goal_line(goal) for goal in value)
         if isinstance(value, bool):
             return "ja" if value else "nee"
         return str(value)
 
     def shown(self, value: Any) -> str:
         """A recorded value in Dutch."""
+        if self.kind == "goals":
+            return "; ".join(_goal_line(goal) for goal in value or [])
         if isinstance(value, bool):
             return "ja" if value else "nee"
         if self.kind == "choice":
@@ -266,6 +290,19 @@ class Field:
         if self.kind == "choice":
             return "Kies een van de mogelijkheden."
         return dutch
+
+
+def _goal(line: str) -> dict[str, str]:
+    """A line of the goals' text: what, a dash, with whom (the API names what is missing)."""
+    what, _, with_whom = line.partition(" - ")
+    goal = {"what": what.strip()}
+    if with_whom.strip():
+        goal["with_whom"] = with_whom.strip()
+    return goal
+
+
+def _goal_line(goal: dict[str, Any]) -> str:
+    return f"{goal.get('what', '')} - {goal.get('with_whom', '')}"
 
 
 @cache
@@ -317,6 +354,8 @@ def _field(
     [given] = [kind for kind in spec.get("anyOf", [spec]) if kind.get("type") != "null"]
     label = labels[name]
     hint = hints.get(name, "")
+    if given.get("type") == "array":  # the goals of taking part: one a line
+        return Field(name, label, "goals", required, hint=hint, group=group)
     if "enum" in given:
         choices = tuple((value, CHOICES[name][value]) for value in given["enum"])
         return Field(name, label, "choice", required, choices, hint, group=group)
@@ -414,11 +453,16 @@ DOMAIN_TITLES = {
     "sociaal_netwerk": "Sociaal netwerk",
     "verblijfsintentie": "Blijven of teruggaan",
     "verwachtingen": "Verwachtingen",
+    "werk_en_reintegratie": "Werk en re-integratie",
+    "participatie_en_ambities": "Meedoen en ambities",
+    "onderwijs_kinderen": "School van de kinderen",
 }
 DOMAIN_INTROS = {
     "gezondheid": "Gezondheid is een bijzonder persoonsgegeven. Alleen de regievoerder ziet dit"
     " leefgebied.",
     "verwachtingen": "Schrijf op wat de persoon zelf zegt, in eigen woorden.",
+    "werk_en_reintegratie": "Dit deel vult de klantmanager in (Participatiewet).",
+    "participatie_en_ambities": "Dit deel vult de klantmanager in, samen met de persoon.",
 }
 
 

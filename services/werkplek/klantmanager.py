@@ -47,30 +47,43 @@ async def open_items(
 async def dossier_items(
     request: Request, werkplek: Any, session: Session, gateway: Gateway, form: FormData | None
 ) -> Response:
-    """One person's practical items, each open one the person may close with a form for the
-    note on how it was resolved."""
+    """One person's practical items, and their household's checklist, each open one the person
+    may close with a form for the note on how it was resolved."""
     dossier_id = request.path_params["dossier_id"]
     intake_path = f"{DOSSIERS}/{dossier_id}/intake"
+    checklist_path = f"{DOSSIERS}/{dossier_id}/household/checklist"
     problems: dict[str, str] = {}
     notes: dict[str, str] = {}
     if form is not None:
         item, note = str(form.get("item", "")), str(form.get("note", "")).strip()
-        notes[item] = note
+        child = str(form.get("child", ""))
+        household = form.get("lijst") == "huishouden"
+        key = f"huishouden-{item}-{child}" if household else item
+        notes[key] = note
         if item not in PRACTICAL_ITEMS:
             problems["_"] = "Deze praktische zaak bestaat niet. Open de pagina opnieuw."
         else:
+            if household:
+                path, body = f"{checklist_path}/{item}/close", {"note": note}
+                if child:
+                    body["child"] = child
+            else:
+                path, body = f"{intake_path}/practical-items/{item}/close", {"note": note}
             try:
-                await gateway.send(
-                    "POST", f"{intake_path}/practical-items/{item}/close", {"note": note}
-                )
+                await gateway.send("POST", path, body)
             except Problem as problem:
-                problems[item] = _refusal(problem)
+                problems[key] = _refusal(problem)
             else:
                 return RedirectResponse(f"{request.url.path}?afgesloten={item}", status_code=303)
     person = await gateway.get(f"{DOSSIERS}/{dossier_id}")
     intake = await _intake(gateway, intake_path)
+    checklist = await _intake(gateway, checklist_path)
     items = intake["practical_items"] if intake else []
+    listed = checklist["items"] if checklist else []
     closed_now = request.query_params.get("afgesloten", "")
+    labels = {i["item"]: i["label"] for i in items}
+    for i in listed:
+        labels[f"huishouden-{i['item']}-{(i['child'] or {}).get('key', '')}"] = _label(i)
     return werkplek.render(
         request,
         "klantmanager_dossier.html",
@@ -83,9 +96,29 @@ async def dossier_items(
         closed=[i for i in items if not i["open"]],
         problems=problems,
         notes=notes,
-        labels={i["item"]: i["label"] for i in items},
-        closed_now=next((i["label"] for i in items if i["item"] == closed_now), ""),
+        labels=labels,
+        closed_now=next((i["label"] for i in [*items, *listed] if i["item"] == closed_now), ""),
+        checklist=checklist,
+        household_open=[{**i, "label": _label(i), "key": _key(i)} for i in listed if i["open"]],
+        household_closed=[
+            {**i, "label": _label(i), "closed_on": texts.as_date(i["closed_at"])}
+            for i in listed
+            if not i["open"]
+        ],
     )
+
+
+def _key(item: dict[str, Any]) -> str:
+    return f"huishouden-{item['item']}-{(item['child'] or {}).get('key', '')}"
+
+
+def _label(item: dict[str, Any]) -> str:
+    """An item of the household's checklist; a school enrolment with the child's name."""
+    child = item.get("child")
+    if not child:
+        return item["label"]
+    born = texts.as_date(child["birth_date"])
+    return f"{item['label']}: {child['given_name'] or 'kind'} (geboren {born})"
 
 
 def _refusal(problem: Problem) -> str:
@@ -105,7 +138,8 @@ def _refusal(problem: Problem) -> str:
 
 
 async def _intake(gateway: Gateway, path: str) -> dict[str, Any] | None:
-    """The brede intake as the person may see it; None while it has not begun."""
+    """The brede intake (or the household's checklist) as the person may see it; None while
+    there is none."""
     try:
         return await gateway.get(path)
     except Problem as problem:

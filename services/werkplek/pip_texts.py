@@ -97,6 +97,15 @@ PRACTICAL_ITEMS = {
     "schulden-aanpakken": "Schulden aanpakken",
     "voorschot-uitkering": "Voorschot op de uitkering",
     "kinderopvang-regelen": "Kinderopvang regelen",
+    "bankrekening-openen": "Bankrekening openen",
+    "digid-aanvragen": "DigiD aanvragen",
+    "kinderbijslag-aanvragen": "Kinderbijslag aanvragen",
+    "kindgebonden-budget-aanvragen": "Kindgebonden budget aanvragen",
+    "schoolinschrijving": "Kind inschrijven op een school",
+    "woning-inrichten": "Woning inrichten",
+    "energiecontracten-afsluiten": "Contracten voor energie en water afsluiten",
+    "inschrijven-werkzoekende": "Inschrijven als werkzoekende",
+    "verblijfsintentie-gesprek": "Gesprek over blijven in Nederland",
 }
 INTENTIONS = {"blijven": "blijven", "terugkeren": "terugkeren", "onzeker": "weet het nog niet"}
 SECTIONS = {

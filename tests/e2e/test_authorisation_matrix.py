@@ -127,9 +127,24 @@ LIFE_DOMAIN_FACTS: dict[str, dict[str, Any]] = {
         "childcare_needed": False,
         "one_to_one_offered": True,
     },
-    "putLifeDomainSociaalNetwerk": {"contacts_in_nl": True},
+    "putLifeDomainSociaalNetwerk": {
+        "contacts_in_nl": True,
+        "goals": [{"what": "Naar het taalcafé", "with_whom": "Buurthuis"}],
+    },
+    "putLifeDomainWerkEnReintegratie": {"employment": "geen", "available_for_work": True},
+    "putLifeDomainParticipatieEnAmbities": {
+        "ambition": "Werken als kapper.",
+        "goals": [{"what": "Vrijwilligerswerk", "with_whom": "Voedselbank"}],
+    },
+    "putLifeDomainOnderwijsKinderen": {"children_of_school_age": 0, "all_enrolled": True},
     "putLifeDomainVerblijfsintentie": {"intention": "blijven"},
     "putLifeDomainVerwachtingen": {"expectations": "Werk vinden.", "three_year_goal": "Een baan."},
+}
+
+KLANTMANAGER_DOMAINS = {
+    "putLifeDomainFinancien",
+    "putLifeDomainWerkEnReintegratie",
+    "putLifeDomainParticipatieEnAmbities",
 }
 
 TABLE: dict[str, Row] = {
@@ -151,12 +166,18 @@ TABLE: dict[str, Row] = {
     "postEducation": Row(REGIE, lambda d: EDUCATION),
     "postWork": Row(REGIE, lambda d: {"country": "Syrië", "occupation": "Kapper", "years": 2}),
     "putPersonalCircumstances": Row(REGIE, lambda d: {"summary": "Woont in Utrecht."}),
+    # the klantmanager records the domains of the Participatiewet (issue 17)
     **{
-        operation: Row(REGIE, lambda d, facts=facts: facts)
+        operation: Row(
+            STAFF if operation in KLANTMANAGER_DOMAINS else REGIE, lambda d, facts=facts: facts
+        )
         for operation, facts in LIFE_DOMAIN_FACTS.items()
     },
-    # the klantmanager closes the items of financien (schulden-aanpakken is one)
+    # the klantmanager closes the items of their domains (schulden-aanpakken is one)
     "closePracticalItem": Row(STAFF, lambda d: {"note": "Geregeld."}),
+    # the household's checklist, one for all its members
+    "getHouseholdChecklist": Row(STAFF),
+    "closeChecklistItem": Row(STAFF, lambda d: {"note": "Geregeld."}),
     "listPracticalItems": Row({"regievoerder": both, "klantmanager": both}),
     "planConversation": Row(REGIE, lambda d: {"planned_on": _today(), "purpose": "Voortgang"}),
     "putAttendance": Row(REGIE, lambda d: {"attended": True}),

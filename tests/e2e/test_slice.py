@@ -49,8 +49,9 @@ def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlatio
 
     entries = eventually(
         lambda: _caused(platform, dossier_id),
-        lambda found: len(found) == 5,
-        what="registration, BSN claim, draft PIP, consent records and guidance are in the ledger",
+        lambda found: len(found) == 6,
+        what="registration, BSN claim, household checklist, draft PIP, consent records and"
+        " guidance are in the ledger",
     )
 
     # The ledger interleaves origins as their events arrive; within one origin it keeps order.
@@ -58,6 +59,7 @@ def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlatio
     assert activity_of == {
         "nl.wegwijs.intake.dossier.geregistreerd.v1": "registratie",
         "nl.wegwijs.intake.bsn.geclaimd.v1": "registratie",
+        "nl.wegwijs.intake.huishoudchecklist.geopend.v1": "registratie",
         "nl.wegwijs.pip.concept.geopend.v1": "pip-opstellen",
         "nl.wegwijs.consent.toestemmingen.geopend.v1": "toestemming-beheren",
         "nl.wegwijs.matching.begeleiding.geopend.v1": "koppelen",
@@ -66,6 +68,7 @@ def test_the_audit_ledger_lists_what_one_registration_caused_with_one_correlatio
     assert intake_types == [
         "nl.wegwijs.intake.dossier.geregistreerd.v1",
         "nl.wegwijs.intake.bsn.geclaimd.v1",
+        "nl.wegwijs.intake.huishoudchecklist.geopend.v1",  # a new household's (issue 17)
     ]
     assert {e["correlation_id"] for e in entries} == {trace_id}
     assert {e["actor"] for e in entries} == {"test-regievoerder"}
@@ -97,7 +100,7 @@ def test_only_an_auditor_may_read_the_ledger_and_only_of_their_gemeenten(platfor
     dossier_id = platform.register(person("0344"))
     eventually(
         lambda: _caused(platform, dossier_id),
-        lambda found: len(found) == 5,
+        lambda found: len(found) == 6,
         what="what the registration caused is in the ledger",
     )
 

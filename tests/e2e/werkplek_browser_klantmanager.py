@@ -116,3 +116,37 @@ def test_another_gemeente_s_practical_items_are_not_reachable_by_url(page, werkp
         re.compile("Niet gevonden|U mag dit niet zien")
     )
     checked(page, "klantmanager-geen-toegang")
+
+
+def test_a_klantmanager_ticks_off_an_item_of_the_household_checklist(page, werkplek, platform):
+    name = {"given_name": "Yusuf", "family_name": "Checklist Browsertest"}
+    dossier_id = platform.register(person("0344", **name))
+    log_in(page, werkplek, "karim")
+
+    page.goto(f"{werkplek}/dossiers/{dossier_id}/praktische-zaken")
+    household = page.get_by_role("region", name="Checklist van het huishouden")
+    expect(household).to_contain_text("Bankrekening openen")
+    expect(household).to_contain_text("Woning inrichten")
+    expect(household).not_to_contain_text("Zorgverzekering")  # health: the regievoerder's
+    bank = household.get_by_role("listitem").filter(has_text="Bankrekening openen")
+    checked(page, "klantmanager-checklist-huishouden")
+
+    bank.get_by_role("button", name="Afvinken").click()
+    expect(page.get_by_role("alert")).to_contain_text("Niet afgesloten")
+    note = "Rekening geopend, de pas komt per post."
+    household = page.get_by_role("region", name="Checklist van het huishouden")
+    bank = household.get_by_role("listitem").filter(has_text="Bankrekening openen")
+    bank.get_by_label("Hoe is het opgelost?").fill(note)
+    bank.get_by_role("button", name="Afvinken").click()
+
+    expect(page.get_by_role("status")).to_have_text("Bankrekening openen: afgesloten.")
+    done = page.get_by_role("table", name="Afgevinkt")
+    expect(done.get_by_role("row", name=re.compile(f"Bankrekening openen {note}"))).to_be_visible()
+    checked(page, "klantmanager-checklist-afgevinkt")
+    stored = platform.get(f"/api/v1/dossiers/{dossier_id}/household/checklist").json()
+    bank_item = {i["item"]: i for i in stored["items"]}["bankrekening-openen"]
+    assert (bank_item["open"], bank_item["note"], bank_item["closed_role"]) == (
+        False,
+        note,
+        "klantmanager",
+    )

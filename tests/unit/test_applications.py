@@ -50,7 +50,11 @@ def test_registering_stores_a_dossier_and_a_bsn_claim_both_carrying_the_actor_co
 
     notifications = intake.notification_log.select(start=1, limit=10)
     events = [intake.mapper.to_domain_event(n) for n in notifications]
-    assert [type(e).__qualname__ for e in events] == ["Dossier.Registered", "BsnClaim.Claimed"]
+    assert [type(e).__qualname__ for e in events] == [
+        "Dossier.Registered",
+        "BsnClaim.Claimed",
+        "HouseholdChecklist.Opened",  # a new household's practical checklist (issue 17)
+    ]
     for event in events:
         assert event.context["actor"]["user_id"] == "u-regievoerder"
         assert event.context["activity"] == "registratie"

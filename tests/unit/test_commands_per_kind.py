@@ -466,6 +466,11 @@ ROWS = [
         "close_practical_item",
         lambda apps: (with_finances(apps), "schulden-aanpakken", CLOSING_NOTE),
     ),
+    Row(
+        "intake",
+        "close_checklist_item",
+        lambda apps: (registered_dossier(apps), "digid-aanvragen", CLOSING_NOTE),
+    ),
     Row("intake", "plan_conversation", lambda apps: (registered_dossier(apps), INVITATION)),
     Row(
         "intake", "record_attendance", lambda apps: (with_conversation(apps), 1, {"attended": True})

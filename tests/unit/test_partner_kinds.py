@@ -81,6 +81,8 @@ BY_DOMAIN = [  # events whose category follows a life domain of their data
     "pip.signaal.genoteerd.v1",
 ]
 PRACTICAL = [
+    "intake.huishoudchecklist.punt-afgevinkt.v1",
+    "intake.huishoudchecklist.punt-geopend.v1",
     "intake.praktische-zaak.geopend.v1",
     "intake.praktische-zaak.gesloten.v1",
     "pip.praktische-zaak.bijgewerkt.v1",
@@ -113,7 +115,12 @@ PLAN = [
 ]
 WORK = ["intake.opleiding.toegevoegd.v1", "intake.werkervaring.toegevoegd.v1"]
 HEALTH = ["intake.persoonlijke-omstandigheden.vastgelegd.v1"]
-HOUSEHOLD = ["intake.huishouden.gekoppeld.v1"]
+HOUSEHOLD = [
+    "intake.huishouden.gekoppeld.v1",
+    "intake.huishoudchecklist.geopend.v1",
+    "intake.huishoudchecklist.kind-toegevoegd.v1",
+    "intake.huishoudchecklist.lid-toegevoegd.v1",
+]
 
 EXPECTED = {
     "gemeente": IDENTITY + BY_DOMAIN + PRACTICAL + PLAN,

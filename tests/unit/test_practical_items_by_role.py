@@ -29,7 +29,7 @@ def dossier_id(intake):
     return dossier_id
 
 
-def test_the_klantmanager_closes_the_items_of_financien_only():
+def test_the_klantmanager_closes_the_items_of_their_domains_only():
     closes = {
         r.item for r in PRACTICAL_RULES if may_close_practical_item(("klantmanager",), r.domain)
     }
@@ -39,6 +39,7 @@ def test_the_klantmanager_closes_the_items_of_financien_only():
         "kinderopvangtoeslag-aanvragen",
         "schulden-aanpakken",
         "voorschot-uitkering",
+        "inschrijven-werkzoekende",  # werk_en_reintegratie (issue 17)
     }
     assert all(may_close_practical_item(("regievoerder",), r.domain) for r in PRACTICAL_RULES)
     assert not any(may_close_practical_item(("begeleider",), r.domain) for r in PRACTICAL_RULES)

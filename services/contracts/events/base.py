@@ -24,6 +24,8 @@ PRACTICAL_ITEM = {
         "zorgverzekering-regelen": "gezondheid",
         "huisarts-kiezen": "gezondheid",
         "kinderopvang-regelen": "gezin",
+        "schoolinschrijving": "gezin",
+        "verblijfsintentie-gesprek": "verblijfsintentie",
     },
     "default": "financien",
 }
@@ -38,6 +40,9 @@ DOMAIN_CATEGORIES = {
     "taal": "taal-leerbaarheid",
     "werk": "opleiding-werk",
     "opleiding": "opleiding-werk",
+    "werk_en_reintegratie": "opleiding-werk",
+    "participatie_en_ambities": "verblijfsintentie",
+    "onderwijs_kinderen": "gezin",
 }
 DOMAIN = {"by_value": DOMAIN_CATEGORIES, "default": "pip"}
 

@@ -246,6 +246,71 @@ class HuishoudenGekoppeld(EventData):
 
 
 @event(
+    "nl.wegwijs.intake.huishoudchecklist.geopend.v1",
+    title="A new household's practical checklist was opened, complete (filed under the dossier"
+    " of its first member)",
+    envelope_required=("subject", "gemeente"),
+    category="gezin",
+    fields={"dossier_id": "identiteit"},
+    activity="registratie",
+)
+class HuishoudchecklistGeopend(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.huishoudchecklist.lid-toegevoegd.v1",
+    title="A member joined the household the checklist is for",
+    envelope_required=("subject", "gemeente"),
+    category="gezin",
+    fields={"dossier_id": "identiteit", "member_id": "gezin"},
+    activity="registratie",
+)
+class HuishoudchecklistLidToegevoegd(EventData):
+    dossier_id: UUID
+    member_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.huishoudchecklist.kind-toegevoegd.v1",
+    title="A child of school age became known to the household's checklist (its name and birth"
+    " date stay in intake)",
+    envelope_required=("subject", "gemeente"),
+    category="gezin",
+    fields={"dossier_id": "identiteit"},
+    activity="registratie",
+)
+class HuishoudchecklistKindToegevoegd(EventData):
+    dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.huishoudchecklist.punt-geopend.v1",
+    title="An item was put on the household's practical checklist",
+    envelope_required=("subject", "gemeente"),
+    category={"field": "item", **PRACTICAL_ITEM},
+    fields={"dossier_id": "identiteit", "item": PRACTICAL_ITEM},
+    activity="brede-intake",
+)
+class HuishoudchecklistPuntGeopend(EventData):
+    dossier_id: UUID
+    item: PracticalItem
+
+
+@event(
+    "nl.wegwijs.intake.huishoudchecklist.punt-afgevinkt.v1",
+    title="An item of the household's practical checklist was resolved (how stays in intake)",
+    envelope_required=("subject", "gemeente"),
+    category={"field": "item", **PRACTICAL_ITEM},
+    fields={"dossier_id": "identiteit", "item": PRACTICAL_ITEM},
+    activity="brede-intake",
+)
+class HuishoudchecklistPuntAfgevinkt(EventData):
+    dossier_id: UUID
+    item: PracticalItem
+
+
+@event(
     "nl.wegwijs.intake.inzagelog.geopend.v1",
     title="The log of reads of a dossier was opened",
     envelope_required=("subject", "gemeente"),

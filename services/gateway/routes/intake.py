@@ -55,8 +55,32 @@ def _life_domain(domain: str, facts: Any) -> Route:
         return call.invoke("intake.record_life_domain", dossier_id, domain, call.body)
 
     operation = "putLifeDomain" + "".join(part.title() for part in domain.split("_"))
-    summary = f"Record the life domain {domain}: {facts.__doc__.strip().rstrip('.')}"
-    return _step("PUT", f"/domains/{domain}", operation, summary, record, facts)
+    summary = (
+        f"Record the life domain {domain}: {facts.__doc__.strip().rstrip('.')} (the regievoerder"
+        " any domain, the klantmanager those of the Participatiewet: financien,"
+        " werk_en_reintegratie, participatie_en_ambities)"
+    )
+    return Route(
+        "PUT",
+        f"{INTAKE}/domains/{domain}",
+        operation,
+        summary,
+        Action.RECORD_LIFE_DOMAIN,
+        "brede-intake",
+        record,
+        body=facts,
+        answer=c.BredeIntake,
+        answer_description=STEP_ANSWER,
+        errors=STEP_ERRORS,
+    )
+
+
+def _checklist_categories(checklist: dict[str, Any]) -> list[str]:
+    """The household (its members' dossiers, a child's name) and the categories of the items
+    shown."""
+    found = {"gezin"}
+    found |= {DOMAIN_CATEGORIES.get(i["domain"], "pip") for i in checklist["items"]}
+    return sorted(found)
 
 
 def _signal_categories(signals: dict[str, Any]) -> set[str]:
@@ -269,13 +293,45 @@ ROUTES = (
         f"{INTAKE}/practical-items/{{item}}/close",
         "closePracticalItem",
         "Close an urgent practical matter, saying how it was resolved (the regievoerder any item,"
-        " the klantmanager the items of financien)",
+        " the klantmanager the items of their domains); the household's checklist closes it too",
         Action.CLOSE_PRACTICAL_ITEM,
         "brede-intake",
         "intake.close_practical_item",
         body=c.ClosingNote,
         answer=c.BredeIntake,
         answer_description=STEP_ANSWER,
+        errors=STEP_ERRORS,
+        params={"item": c.PracticalItem},
+    ),
+    Route(
+        "GET",
+        f"{DOSSIER}/household/checklist",
+        "getHouseholdChecklist",
+        "The practical checklist of the dossier's household (one for all its members): every"
+        " item with its Dutch label, open or closed, who closed it and when; only the items of"
+        " the life domains the caller's role may see",
+        Action.READ_INTAKE,
+        "brede-intake",
+        "intake.household_checklist",
+        answer=c.HouseholdChecklist,
+        answer_description="404 when the household has no checklist yet (registered before it"
+        " existed, and nothing recorded since).",
+        errors=READ_ERRORS,
+        read=Read("household-checklist", _checklist_categories),
+    ),
+    Route(
+        "POST",
+        f"{DOSSIER}/household/checklist/{{item}}/close",
+        "closeChecklistItem",
+        "Close an item of the household's checklist, saying how it was resolved (the"
+        " regievoerder any item, the klantmanager the items of their domains); a school"
+        " enrolment names its child; the same item open in a member's brede intake closes too",
+        Action.CLOSE_PRACTICAL_ITEM,
+        "brede-intake",
+        "intake.close_checklist_item",
+        body=c.ChecklistClosing,
+        answer=c.HouseholdChecklist,
+        answer_description="The household's checklist after it.",
         errors=STEP_ERRORS,
         params={"item": c.PracticalItem},
     ),
