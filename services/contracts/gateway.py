@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from services.contracts.base import Answer, Body
+from services.contracts.intake import Regievoerder
 from services.contracts.values import GemeenteCode
 
 
@@ -126,6 +127,9 @@ class WorklistItem(Answer):
     )
     number: int | None = Field(
         None, description="breaches_to_decide, source pip only: the breach's number."
+    )
+    regievoerder: Regievoerder | None = Field(
+        None, description="The regievoerder responsible for the dossier; null: nobody yet."
     )
 
 
