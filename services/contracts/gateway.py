@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import Field, StringConstraints
 
 from services.contracts.base import Answer, Body
+from services.contracts.intake import Regievoerder
 from services.contracts.values import GemeenteCode
 
 
@@ -132,6 +133,9 @@ class WorklistItem(Answer):
         description="breaches_to_decide, source pip only: who decides now: the regievoerder, or"
         " the klantmanager for a measure on the benefit the regievoerder referred to them"
         " (PUT /dossiers/{id}/pip/breaches/{number}/participatiewet-decision).",
+    )
+    regievoerder: Regievoerder | None = Field(
+        None, description="The regievoerder responsible for the dossier; null: nobody yet."
     )
 
 

@@ -98,6 +98,7 @@ class DossierIndex(Projection):
             # regievoerders each gemeente knows (who took one of its dossiers). A database made
             # before: `wegwijs rebuild dossier_index` fills them.
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS regievoerder text").format(table),
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS regievoerder_name text").format(table),
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (regievoerder)").format(
                 sql.Identifier("dossier_index_regievoerder"), table
             ),
@@ -169,7 +170,13 @@ class DossierIndex(Projection):
                 (e.originator_id, e.step),
             )
         elif isinstance(e, Dossier.RegievoerderAssigned):
-            mark("regievoerder = %s", "dossier_id", e.originator_id, e.regievoerder)
+            mark(
+                "regievoerder = %s, regievoerder_name = %s",
+                "dossier_id",
+                e.originator_id,
+                e.regievoerder,
+                e.name,
+            )
             if e.context["actor"]["user_id"] == e.regievoerder:  # took it: a regievoerder here
                 cur.execute(
                     sql.SQL(
@@ -376,8 +383,8 @@ def worklist(
     }
     wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
     cur.execute(
-        "SELECT dossier_id, gemeente, given_name, family_name FROM intake.dossier_index"
-        " WHERE dossier_id = ANY(%s) AND gemeente = ANY(%s)",
+        "SELECT dossier_id, gemeente, given_name, family_name, regievoerder, regievoerder_name"
+        " FROM intake.dossier_index WHERE dossier_id = ANY(%s) AND gemeente = ANY(%s)",
         (list(wanted), list(gemeenten)),
     )
     names = {
@@ -385,6 +392,8 @@ def worklist(
             "gemeente": r["gemeente"],
             "given_name": r["given_name"],
             "family_name": r["family_name"],
+            "regievoerder": r["regievoerder"]
+            and {"id": r["regievoerder"], "name": r["regievoerder_name"] or r["regievoerder"]},
         }
         for r in cur.fetchall()
     }

@@ -259,6 +259,7 @@ def test_a_regievoerder_takes_or_assigns_a_dossier_and_the_werkvoorraad_is_their
         what="anna's draft is on her werkvoorraad",
     )
     assert _ids(mine["intake_open"]) == [first] and mine["intake_open"]["count"] == 1
+    assert mine["intake_open"]["items"][0]["regievoerder"] == {"id": anna_id, "name": "Anna"}
     assert _ids(mine["pip_to_establish"]) == [first]
     pietes = _lists(platform, f"?regievoerder={piet_id}", anna)
     assert _ids(pietes["intake_open"]) == [second]

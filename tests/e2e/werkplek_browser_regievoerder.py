@@ -104,6 +104,8 @@ def test_a_regievoerder_takes_a_dossier_and_sees_only_their_own_werkvoorraad(
     expect(page.get_by_label("Alleen mijn dossiers")).to_be_checked()
     open_intakes = page.locator("section", has=page.locator("#intake_open"))
     expect(open_intakes.get_by_role("link", name="Selam Opgepakt Door Anna")).to_be_visible()
+    row = open_intakes.get_by_role("row", name=re.compile("Selam Opgepakt Door Anna"))
+    expect(row).to_contain_text("Anna de Vries")
     expect(page.get_by_role("link", name="Tesfay Niet Van Anna")).to_have_count(0)
     expect(page.locator("#breaches_to_decide")).to_contain_text("Besluit nodig over een maatregel")
     expect(page.locator("#pip_deadline_warned")).to_be_visible()
