@@ -42,6 +42,7 @@ DOSSIER_VIEWED = "nl.wegwijs.intake.dossier.ingezien.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
+MEASURE_DOCUMENT_ISSUED = "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1"
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -61,6 +62,12 @@ def _corrected(e: Dossier.Corrected) -> dict[str, object]:
 
 
 PUBLICATIONS = {
+    # The document's issue: its kind, day and hash (its content stays in intake); the
+    # document's id is this event's id.
+    BredeIntake.DocumentIssued: about_dossier(
+        MEASURE_DOCUMENT_ISSUED,
+        lambda e: {"kind": e.kind, "issued_on": e.issued_on.isoformat(), "sha256": e.sha256},
+    ),
     Dossier.Registered: Publication(
         type=DOSSIER_REGISTERED,
         subject=lambda e: str(e.originator_id),
