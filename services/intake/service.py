@@ -17,7 +17,7 @@ from services.common.values import jsonable
 from services.intake.application import Intake
 from services.intake.events import PUBLICATIONS
 from services.intake.projections import (
-    DossierIndex,
+    PROJECTIONS,
     Search,
     household_members,
     list_dossiers,
@@ -31,9 +31,7 @@ RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 class IntakeService(ChainService):
     name = "intake"
-    chain = ChainRuntime(
-        Intake, PUBLICATIONS, projections=(DossierIndex(), documents.Documents("intake"))
-    )
+    chain = ChainRuntime(Intake, PUBLICATIONS, projections=PROJECTIONS)
     # Asked whether a begeleider is a dossier's active guide (with the caller's context).
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
     # Asked what the protocol and consents withhold from an active guide's organisation.

@@ -9,6 +9,7 @@ from typing import Any
 
 from psycopg import Cursor, sql
 
+from services.common.documents.store import Documents
 from services.common.projection import Projection
 from services.pip.domain import Pip
 
@@ -176,7 +177,7 @@ class PipGoals(Projection):
             )
 
 
-PROJECTIONS = (PipOverview(), PipGoals())
+PROJECTIONS = (PipOverview(), PipGoals(), Documents("pip"))
 
 
 def monitoring_candidates(cur: Cursor, today: date, horizon_days: int) -> list[str]:

@@ -33,12 +33,7 @@ RPC_OPTIONS = {"expiration": float(settings.RPC_TIMEOUT_SECONDS.get()) / 2}
 
 class PipService(ChainService):
     name = "pip"
-    chain = ChainRuntime(
-        Pips,
-        PUBLICATIONS,
-        origins=CONSUMES["pip"],
-        projections=(*PROJECTIONS, documents.Documents("pip")),
-    )
+    chain = ChainRuntime(Pips, PUBLICATIONS, origins=CONSUMES["pip"], projections=PROJECTIONS)
     # Asked whether a begeleider is a dossier's active guide (with the caller's context).
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
     # Asked what the protocol and consents withhold from an active guide's organisation.

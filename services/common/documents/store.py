@@ -18,11 +18,11 @@ LIST_FIELDS = ("document_id", "kind", "title", "category", "issued_on", "issued_
 class Documents(Projection):
     """The read model `<schema>.documents`: every document the service issued, by dossier."""
 
-    name = "documents"
     tables = ("documents",)
 
     def __init__(self, service: str):
         self.service = service
+        self.name = f"{service}_documents"  # `wegwijs rebuild intake_documents`
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "documents")
