@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from services.common import dutch
 from services.common.clock import today_in_amsterdam
 from tests.e2e.http import as_role, send
+from tests.e2e.test_answers_match_the_contract import _validator
 from tests.e2e.test_fair_enforcement_intake import CULPABLE as INTAKE_CULPABLE
 from tests.e2e.test_fair_enforcement_intake import HEARING, _decide, _two_no_shows
 from tests.e2e.test_pip import _completed_intake, _draft
@@ -28,6 +29,7 @@ BEZWAAR = ("Dan kunt u bezwaar maken", "6 weken", "college van burgemeester en w
 def _documents(platform, dossier_id: str, role: str = "regievoerder") -> list[dict]:
     answer = send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/documents", None, as_role(role))
     assert answer.status_code == 200, answer.text
+    _validator("DossierDocuments").validate(answer.json())
     return answer.json()["documents"]
 
 
@@ -214,6 +216,7 @@ def test_the_timeline_lists_each_document_with_a_link_to_it(platform):
         what="the document's issue reaches the timeline",
     )
 
+    _validator("Timeline").validate(timeline)
     linked = [i for i in timeline["items"] if i["document"]]
     assert [(i["what"], i["document"]) for i in linked] == [
         ("Brief met het besluit over het PIP verstuurd", document["href"])
