@@ -4,7 +4,8 @@ Pure data.
 
 Verified in the search corpora (infomil.nl, "Awb Bezwaar"): Awb art. 6:4 (bezwaar is made with
 the body that took the decision), 6:5 (what a bezwaarschrift holds), 6:7 (six weeks), 6:8 (from
-the day after the decision was made known) and 7:1 (bezwaar before beroep). The Wet inburgering
+the day after the decision was made known) and 7:1 (bezwaar before beroep); inview.nl: Awb art.
+5:9 (what a sanction's decision states: the offence and the rule broken). The Wet inburgering
 2021 and Besluit inburgering 2021 articles are those the services' own rule tables cite
 (services/pip/rules.py, services/intake/rules.py); their text could not be opened in the corpora
 (only the law's preamble and definitions), so these citations are not verified word for word.
