@@ -283,6 +283,7 @@ _ABOUT = {
     "SanctionStepDue": "step",
     "SanctionStepWithdrawn": "step",
     "SanctionStepDecided": "step",
+    "DocumentIssued": "kind",
 }
 
 

@@ -46,7 +46,8 @@ def test_anna_opens_the_pip_beschikking_from_the_documents_and_the_timeline(
     expect(documents.get_by_role("listitem")).to_have_count(1)
     expect(documents).to_contain_text(as_date(today_in_amsterdam()))
     checked(page, "dossier-documenten")
-    pdf = page.request.get(documents.get_by_role("link", name="als PDF").get_attribute("href"))
+    href = documents.get_by_role("link", name="als PDF").get_attribute("href")
+    pdf = page.request.get(f"{werkplek}{href}")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF-")
 
