@@ -51,7 +51,7 @@ def test_anna_opens_the_pip_beschikking_from_the_documents_and_the_timeline(
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF-")
 
-    documents.get_by_role("link", name=BESCHIKKING).click()
+    documents.get_by_role("link", name=BESCHIKKING, exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(BESCHIKKING)
     expect(page.get_by_text(f"Beste {name},")).to_be_visible()
