@@ -74,14 +74,15 @@ def wijziging(pip: Pip, addressee: str, today: date) -> dict[str, Any]:
 
 
 def verlenging(pip: Pip, addressee: str, today: date) -> dict[str, Any]:
-    """More time for the PIP while the gemeente waits for another party's information. What is
-    awaited, and from whom, stays out: the regievoerder's words may touch health."""
+    """More time for the PIP: while the gemeente waits for another party's information, and,
+    once it arrived, the new last day. What is awaited, and from whom, stays out: the
+    regievoerder's words may touch health."""
     return render(
         kinds.VERLENGING,
         gemeente=pip.gemeente,
         addressee=addressee,
         issued_on=today,
-        decided={"legal_deadline": pip.deadline},
+        decided={"legal_deadline": pip.deadline, "new_deadline": pip.effective_deadline()},
     )
 
 

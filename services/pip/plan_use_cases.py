@@ -66,11 +66,25 @@ class PlanUseCases:
         return self._draft(ctx, dossier_id, extend)
 
     def information_arrived(
-        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        today: date | None = None,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
+        """The awaited information arrived: the deadline moves, and the person is sent the new
+        last day."""
+        today = today or self.today()
         arrival = validated(c.Arrival, data)
-        arrived_on = contents.day_or_today(arrival.arrived_on, "arrived_on", today or self.today())
-        return self._draft(ctx, dossier_id, lambda pip: pip.information_arrived(arrived_on))
+        arrived_on = contents.day_or_today(arrival.arrived_on, "arrived_on", today)
+        name = once(addressee)
+
+        def arrived(pip: Any) -> None:
+            pip.information_arrived(arrived_on)
+            pip.issue_document(letters.verlenging(pip, name(), today))
+
+        return self._draft(ctx, dossier_id, arrived)
 
     def establish(
         self,

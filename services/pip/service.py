@@ -89,7 +89,9 @@ class PipService(ChainService):
 
     @command(expected_exceptions=EXPECTED)
     def information_arrived(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.information_arrived(self.chain.ctx, dossier_id, data)
+        return self.chain.app.information_arrived(
+            self.chain.ctx, dossier_id, data, addressee=self._addressee(dossier_id)
+        )
 
     @command(expected_exceptions=EXPECTED)
     def establish(self, dossier_id: str, data: Any) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def test_a_revision_is_a_new_beschikking_and_the_first_stays_as_it_was(platform)
     )
 
 
-def test_more_time_for_the_pip_is_a_letter_without_what_is_awaited(platform):
+def test_more_time_for_the_pip_and_the_new_day_are_letters_without_what_is_awaited(platform):
     arrived = (today_in_amsterdam() - timedelta(weeks=2)).isoformat()
     dossier_id = platform.register(
         person("0344", duo_notice_date=arrived, brp_registration_date=arrived)
@@ -122,6 +122,16 @@ def test_more_time_for_the_pip_is_a_letter_without_what_is_awaited(platform):
     html = _html(platform, documents[0])
     _assert_letter(html, _name(platform, dossier_id), "Besluit inburgering 2021, artikel 5.3")
     assert "psycholoog" not in html and "GGZ" not in html
+    assert "U krijgt dan een brief met de nieuwe datum" in html
+
+    arrival = f"/api/v1/dossiers/{dossier_id}/pip/extension/arrival"
+    assert send(platform, "POST", arrival, {}).status_code == 200
+    documents = _documents(platform, dossier_id)
+    assert [d["kind"] for d in documents] == ["verlenging", "verlenging"]
+    deadline = send(platform, "GET", f"/api/v1/dossiers/{dossier_id}/pip").json()["deadline"]
+    new = _html(platform, documents[1])
+    _assert_letter(new, _name(platform, dossier_id), "Die informatie is nu binnen")
+    assert f"uiterlijk <strong>{dutch.as_date(deadline)}</strong> klaar" in new
 
 
 def test_a_pip_warning_and_fine_are_letters_the_fine_with_its_amount(platform):
