@@ -12,8 +12,6 @@ from services.common.envelope import event_id
 from services.common.errors import NotFound
 from services.common.projection import Projection
 
-LIST_FIELDS = ("document_id", "kind", "title", "category", "issued_on", "issued_at", "sha256")
-
 
 class Documents(Projection):
     """The read model `<schema>.documents`: every document the service issued, by dossier."""
