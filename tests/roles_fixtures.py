@@ -48,6 +48,7 @@ class GuidedDossier:
     health_goal: str = ""
     finance_goal: str = ""
     consent_id: str = ""
+    document_id: str = ""
     active_proposal: str = ""
     active_guide: str = ""
     former_guide: str = ""
@@ -261,6 +262,8 @@ def _plan(platform: Any, guided: GuidedDossier, marker: dict[str, str], today: A
         made["guide"],
     )
     _ok(send(platform, "POST", f"{pip}/establish", {}, regie))
+    documents = _ok(send(platform, "GET", guided.path("/documents"), None, regie))["documents"]
+    guided.document_id = next(d for d in documents if d["kind"] == "pip-beschikking")["document_id"]
     breach = {"obligation": "NT2-les", "description": marker["handhaving"], "on": today.isoformat()}
     _ok(send(platform, "POST", f"{pip}/breaches", breach, regie), 201)
     consent = {

@@ -63,6 +63,8 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.intake.sanctie.aan-de-orde.v1": "Sanctie is aan de orde",
     "nl.wegwijs.intake.sanctie.besloten.v1": "Besluit over een sanctie genomen",
     "nl.wegwijs.intake.sanctie.ingetrokken.v1": "Sanctie is niet meer aan de orde",
+    "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1": "Brief met een waarschuwing of boete"
+    " verstuurd",
     "nl.wegwijs.intake.brede-intake.afgerond.v1": "Brede intake afgerond",
     "nl.wegwijs.intake.route.gekozen.v1": "Leerroute gekozen",
     "nl.wegwijs.intake.signaal.gegeven.v1": "Signaal gegeven",
@@ -100,6 +102,9 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.pip.participatiewet-besluit.vastgelegd.v1": (
         "Besluit van de klantmanager over de uitkering vastgelegd"
     ),
+    "nl.wegwijs.pip.document.uitgegeven.v1": "Brief met het besluit over het PIP verstuurd",
+    "nl.wegwijs.pip.handhavingsbesluit.uitgegeven.v1": "Brief met een waarschuwing of boete"
+    " verstuurd",
     # matching
     "nl.wegwijs.matching.begeleiding.geopend.v1": "Begeleiding aangemaakt",
     "nl.wegwijs.matching.koppelprofiel.vastgelegd.v1": "Gegevens voor het zoeken van een"
@@ -192,6 +197,14 @@ BOOKKEEPING = frozenset(
 NOT_ON_TIMELINE = READS | COMMAND_LOG | BOOKKEEPING
 
 SYSTEM_ACTOR = "system:"
+# A document's issue links to the document: its id is the event's (services/common/documents).
+DOCUMENTS = frozenset(
+    {
+        "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1",
+        "nl.wegwijs.pip.document.uitgegeven.v1",
+        "nl.wegwijs.pip.handhavingsbesluit.uitgegeven.v1",
+    }
+)
 
 
 def _on_timeline() -> sql.Composable:
@@ -283,7 +296,8 @@ def page_query(after_a_page: bool, with_special: bool) -> sql.Composable:
             )
         )
     return sql.SQL(
-        "SELECT seq, event_type, event_time, actor, actor_roles, organisation, correlation_id"
+        "SELECT seq, event_id, event_type, event_time, actor, actor_roles, organisation,"
+        " correlation_id, dossier_id"
         " FROM audit.ledger WHERE {} ORDER BY event_time DESC, seq DESC LIMIT %(limit)s"
     ).format(sql.SQL(" AND ").join(where))
 
@@ -297,6 +311,11 @@ def item(row: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
         "what": DESCRIPTIONS.get(row["event_type"], row["event_type"]),
         "who": who(row["actor"], row["actor_roles"], row["organisation"], names),
         "trace_id": row["correlation_id"],
+        "document": (
+            f"/api/v1/dossiers/{row['dossier_id']}/documents/{row['event_id']}"
+            if row["event_type"] in DOCUMENTS
+            else None
+        ),
     }
 
 

@@ -67,6 +67,7 @@ class Action(StrEnum):
     FOLLOW_COMMAND = "command.follow"
     READ_TIMELINE = "dossier.timeline"
     READ_PARTNERS = "partner.read"
+    READ_DOCUMENTS = "dossier.documents"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -150,6 +151,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     # What happened in the dossier and who did it, for the gemeente's own staff (audit leaves
     # out what touches health for all but the regievoerder: see audit/timeline.py).
     Action.READ_TIMELINE: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
+    # The decisions sent to the person as documents (the PIP beschikking, more time for it, a
+    # warning, a fine): the gemeente's own staff, as the PIP's handhaving. No health in them.
+    Action.READ_DOCUMENTS: frozenset({Role.REGIEVOERDER, Role.KLANTMANAGER}),
     # The partner organisations by name, for the gemeenten one acts for (checked in consent):
     # the staff choose whom a consent is given to; an auditor reads who received what.
     Action.READ_PARTNERS: frozenset(
@@ -181,6 +185,7 @@ _TENANT_READS = frozenset(
         Action.READ_GUIDANCE,
         Action.LOG_ACTIVITY,
         Action.READ_TIMELINE,
+        Action.READ_DOCUMENTS,
     }
 )
 

@@ -79,6 +79,11 @@ def source_of(service: str) -> str:
     return f"urn:nld:oin:{settings.SYSTEM_OIN.get()}:systeem:wegwijs-{service}"
 
 
+def event_id(service: str, position: int) -> str:
+    """The id of the integration event of what `service` stored at `position`."""
+    return str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{service}:{position}"))
+
+
 def sequence_string(position: int) -> str:
     """CloudEvents `sequence` compares as a string, so positions are zero-padded."""
     return f"{position:020d}"
@@ -104,7 +109,7 @@ def to_cloudevent(
         "specversion": SPECVERSION,
         "type": publication.type,
         "source": source_of(service),
-        "id": str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{service}:{position}")),
+        "id": event_id(service, position),
         "time": publication.time(domain_event)
         if publication.time
         else domain_event.timestamp.isoformat(),

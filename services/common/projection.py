@@ -45,6 +45,11 @@ class Projection:
     def apply(self, cur: Cursor, schema: str, domain_event: Any) -> None:
         raise NotImplementedError
 
+    def apply_at(self, cur: Cursor, schema: str, domain_event: Any, position: int) -> None:
+        """Apply the event stored at `position` of the notification log (a read model that
+        names rows after their event, as the documents do, needs the position)."""
+        self.apply(cur, schema, domain_event)
+
 
 class Projector:
     def __init__(self, app: ChainApplication, db: Database, projections: Sequence[Projection]):
@@ -154,7 +159,9 @@ class Projector:
         return len(notifications)
 
     def _apply(self, cur: Cursor, projection: Projection, notification: Any) -> None:
-        projection.apply(cur, self.schema, self.app.mapper.to_domain_event(notification))
+        projection.apply_at(
+            cur, self.schema, self.app.mapper.to_domain_event(notification), notification.id
+        )
 
     def _set_aside(
         self, cur: Cursor, projection: Projection, notification: Any, exc: Exception

@@ -39,7 +39,12 @@ CALLS: Mapping[str, Mapping[str, tuple[str, ...] | str]] = {
         "matching": ("is_active_guide",),
         "consent": ("withheld_from_guide", "signal_basis"),
     },
-    "pip": {"matching": ("is_active_guide",), "consent": ("withheld_from_guide",)},
+    # pip asks intake the person's name for the letter its decision is sent with (issue 17).
+    "pip": {
+        "matching": ("is_active_guide",),
+        "consent": ("withheld_from_guide",),
+        "intake": ("addressee",),
+    },
 }
 
 

@@ -210,6 +210,11 @@ class TimelineItem(Answer):
     what: str = Field(description="What happened, in Dutch, such as `Persoon ingeschreven`.")
     who: TimelineActor
     trace_id: str = Field(description="Everything one action caused shares it.")
+    document: str | None = Field(
+        None,
+        description="For a decision sent as a document: where to read that document"
+        " (getDossierDocument); otherwise null.",
+    )
 
 
 class Timeline(Answer):

@@ -209,6 +209,20 @@ class Intake(ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUse
         require_for_gemeente(ctx, Action.READ_DOSSIER, dossier.gemeente)
         return self._dossier_dict(dossier)
 
+    def addressee(self, ctx: CommandContext, dossier_id: UUID | str) -> str:
+        """The person's name, for a letter the caller's decision is sent with (pip's)."""
+        require(ctx, Action.DRAFT_PIP)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.DRAFT_PIP, dossier.gemeente)
+        return f"{dossier.given_name} {dossier.family_name}"
+
+    def check_documents(self, ctx: CommandContext, dossier_id: UUID | str) -> str:
+        """Whether the actor may read the dossier's documents; its gemeente."""
+        require(ctx, Action.READ_DOCUMENTS)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.READ_DOCUMENTS, dossier.gemeente)
+        return dossier.gemeente
+
     def dossier_view(
         self, ctx: CommandContext, dossier_id: str, guides: GuideCheck | None = None
     ) -> dict[str, Any]:

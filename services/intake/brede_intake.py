@@ -19,6 +19,7 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
+from services.common.documents.issued import DocumentIssued, IssuesDocuments
 from services.common.errors import Conflict, InvalidInput, field_error
 from services.intake.conversations import Ladder
 from services.intake.life_domains import PRACTICAL_RULES, items_that_hold
@@ -40,12 +41,15 @@ from services.intake.rules import (
 _INTAKE_NAMESPACE = uuid.UUID("3f0c1b7e-8d2a-4c6e-b5a4-7e9d1c2f3a61")
 
 
-class BredeIntake(ChainAggregate):
+class BredeIntake(ChainAggregate, IssuesDocuments):
     """One dossier's brede intake; its id follows from the dossier's."""
 
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
         return intake_id(dossier_id)
+
+    class DocumentIssued(DocumentIssued):
+        """The document of a sanction step taken (a warning, a fine) was issued."""
 
     @event("Started")
     def __init__(self, dossier_id: uuid.UUID, gemeente: str):

@@ -49,6 +49,7 @@ CHECKLIST_MEMBER_ADDED = "nl.wegwijs.intake.huishoudchecklist.lid-toegevoegd.v1"
 CHECKLIST_CHILD_KNOWN = "nl.wegwijs.intake.huishoudchecklist.kind-toegevoegd.v1"
 CHECKLIST_ITEM_OPENED = "nl.wegwijs.intake.huishoudchecklist.punt-geopend.v1"
 CHECKLIST_ITEM_CLOSED = "nl.wegwijs.intake.huishoudchecklist.punt-afgevinkt.v1"
+MEASURE_DOCUMENT_ISSUED = "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1"
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -68,6 +69,12 @@ def _corrected(e: Dossier.Corrected) -> dict[str, object]:
 
 
 PUBLICATIONS = {
+    # The document's issue: its kind, day and hash (its content stays in intake); the
+    # document's id is this event's id.
+    BredeIntake.DocumentIssued: about_dossier(
+        MEASURE_DOCUMENT_ISSUED,
+        lambda e: {"kind": e.kind, "issued_on": e.issued_on.isoformat(), "sha256": e.sha256},
+    ),
     Dossier.Registered: Publication(
         type=DOSSIER_REGISTERED,
         subject=lambda e: str(e.originator_id),

@@ -26,6 +26,7 @@ from services.contracts.intake import (
     Excuse,
     SanctionDecision,
 )
+from services.intake import letters
 from services.intake.brede_intake import BredeIntake, intake_id
 from services.intake.checklist_use_cases import household_of
 from services.intake.conversations import parse_invitation
@@ -162,17 +163,21 @@ class BredeIntakeUseCases:
         self, ctx: CommandContext, dossier_id: str, step: str, data: Any
     ) -> dict[str, Any]:
         """Take or waive a due step; a fine only after a warning, with culpability and the
-        hearing (`rules.py`)."""
+        hearing (`rules.py`). A warning or fine taken is sent to the person as a document."""
         decision = validated(SanctionDecision, data)
         culpability = decision.culpability and decision.culpability.model_dump()
         hearing = decision.hearing and decision.hearing.model_dump(mode="json", exclude_none=True)
-        return self._change_intake(
-            ctx,
-            dossier_id,
-            lambda i: i.decide_sanction(
-                step, decision.take, decision.reason.strip(), culpability, hearing
-            ),
-        )
+        today = today_in_amsterdam()
+
+        def decide(intake: BredeIntake) -> None:
+            reason = decision.reason.strip()
+            intake.decide_sanction(step, decision.take, reason, culpability, hearing)
+            dossier = self._get(dossier_id)
+            name = f"{dossier.given_name} {dossier.family_name}"
+            if document := letters.sanction(intake, step, name, today):
+                intake.issue_document(document)
+
+        return self._change_intake(ctx, dossier_id, decide)
 
     def complete_intake(
         self,
@@ -312,6 +317,7 @@ _ABOUT = {
     "SanctionStepDue": "step",
     "SanctionStepWithdrawn": "step",
     "SanctionStepDecided": "step",
+    "DocumentIssued": "kind",
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from services.common.clock import AMSTERDAM
+from services.common.documents.store import Documents
 from services.common.projection import Projection
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
@@ -243,6 +244,9 @@ class DossierIndex(Projection):
                     *_obligation_on_registering(domain_event),
                 ),
             )
+
+
+PROJECTIONS = (DossierIndex(), Documents("intake"))
 
 
 def _obligation_on_registering(e: Dossier.Registered) -> tuple[bool, date | None]:

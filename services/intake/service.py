@@ -8,15 +8,17 @@ from services.common import settings
 from services.common.access import Action, gemeenten_of_list, require
 from services.common.active_guide import MatchingGuides
 from services.common.context import CommandContext
+from services.common.documents import store as documents
 from services.common.entrypoints import command, rpc
 from services.common.errors import EXPECTED
 from services.common.proxies import PlatformRpcProxy
 from services.common.runtime import ChainRuntime
 from services.common.service import ChainService
+from services.common.values import jsonable
 from services.intake.application import ME, Intake
 from services.intake.events import PUBLICATIONS
 from services.intake.projections import (
-    DossierIndex,
+    PROJECTIONS,
     Search,
     household_members,
     known_regievoerder,
@@ -39,7 +41,7 @@ def _user(ctx: CommandContext, regievoerder: str | None) -> str | None:
 
 class IntakeService(ChainService):
     name = "intake"
-    chain = ChainRuntime(Intake, PUBLICATIONS, projections=(DossierIndex(),))
+    chain = ChainRuntime(Intake, PUBLICATIONS, projections=PROJECTIONS)
     # Asked whether a begeleider is a dossier's active guide (with the caller's context).
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
     # Asked what the protocol and consents withhold from an active guide's organisation.
@@ -56,6 +58,33 @@ class IntakeService(ChainService):
     @rpc(expected_exceptions=EXPECTED)
     def dossier(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.dossier(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def addressee(self, dossier_id: str) -> str:
+        """For pip: the name its letter about the caller's decision is addressed to."""
+        return self.chain.app.addressee(self.chain.ctx, dossier_id)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def documents(self, dossier_id: str) -> dict[str, Any]:
+        """The documents of the dossier's intake decisions (a warning, a fine), oldest first,
+        and the dossier's gemeente (the reader's access checked against it)."""
+        gemeente = self.chain.app.check_documents(self.chain.ctx, dossier_id)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            listed = documents.listed(cur, "intake", dossier_id)
+        for document in listed:
+            del document["gemeente"]
+        return jsonable({"gemeente": gemeente, "documents": listed})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def document(self, dossier_id: str, document_id: str) -> dict[str, Any]:
+        """One of them, with its HTML as it was issued."""
+        self.chain.app.check_documents(self.chain.ctx, dossier_id)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            found = documents.one(cur, "intake", dossier_id, document_id)
+        del found["gemeente"]
+        return jsonable(found)
 
     @rpc(expected_exceptions=EXPECTED)
     def dossier_view(self, dossier_id: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.domain import event
 
 from services.common.aggregate import ChainAggregate
+from services.common.documents.issued import DocumentIssued, IssuesDocuments
 from services.common.errors import Conflict, InvalidInput, NotFound, field_error
 from services.contracts.pip import GOAL_STATUSES, PIP_STATUSES, REVISION_KINDS
 from services.pip import rules
@@ -36,7 +37,7 @@ _PIP_NAMESPACE = uuid.UUID("9a3e1c55-0b7d-4f0e-8c1a-54d3f2e6b781")
 pip_deadline = rules.pip_deadline
 
 
-class Pip(ChainAggregate):
+class Pip(ChainAggregate, IssuesDocuments):
     """One dossier's PIP; its id follows from the dossier's, so each dossier has at most one."""
 
     DRAFT, ESTABLISHED = PIP_STATUSES  # concept, vastgesteld
@@ -44,6 +45,9 @@ class Pip(ChainAggregate):
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
         return pip_id(dossier_id)
+
+    class DocumentIssued(DocumentIssued):
+        """The document of a decision on the PIP (beschikking, change, more time) was issued."""
 
     @event("DraftOpened")
     def __init__(

@@ -38,6 +38,14 @@ BREACH_RECORDED = "nl.wegwijs.pip.verplichting.geschonden.v1"
 MEASURE_DUE = "nl.wegwijs.pip.maatregel.aan-de-orde.v1"
 MEASURE_DECIDED = "nl.wegwijs.pip.maatregel.besloten.v1"
 PARTICIPATIEWET_DECIDED = "nl.wegwijs.pip.participatiewet-besluit.vastgelegd.v1"
+DOCUMENT_ISSUED = "nl.wegwijs.pip.document.uitgegeven.v1"
+MEASURE_DOCUMENT_ISSUED = "nl.wegwijs.pip.handhavingsbesluit.uitgegeven.v1"
+
+
+def _document(e: Any) -> dict[str, Any]:
+    """A document's issue: which kind, when and its hash; its content stays in pip. The
+    document's id is this event's id."""
+    return {"kind": e.kind, "issued_on": e.issued_on.isoformat(), "sha256": e.sha256}
 
 
 def goal_outline(goal_id: str, goal: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +216,8 @@ PUBLICATIONS = {
             "decided_on": e.decided_on.isoformat(),
         },
     ),
+    Pip.DocumentIssued: about_dossier(DOCUMENT_ISSUED, _document),
+    Enforcement.DocumentIssued: about_dossier(MEASURE_DOCUMENT_ISSUED, _document),
 }
 
 # The topic of each aggregate class pip's stored events carry, and the class it means now: a

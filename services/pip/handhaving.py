@@ -25,6 +25,7 @@ from eventsourcing.domain import event
 
 from services.common import settings
 from services.common.aggregate import ChainAggregate
+from services.common.documents.issued import DocumentIssued, IssuesDocuments
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from services.contracts.pip import MEASURES
 from services.pip.rules import MEASURE_RULES, PIP_FINE_MAX_EUR
@@ -111,12 +112,15 @@ def check_warning_first(whose: str, ladder: tuple[tuple[int, str], ...]) -> None
             )
 
 
-class Enforcement(ChainAggregate):
+class Enforcement(ChainAggregate, IssuesDocuments):
     """The breaches of PIP obligations of one dossier and the measures decided on them."""
 
     @staticmethod
     def create_id(dossier_id: uuid.UUID) -> uuid.UUID:
         return enforcement_id(dossier_id)
+
+    class DocumentIssued(DocumentIssued):
+        """The document of a measure taken (a warning, a fine) was issued."""
 
     @event("Opened")
     def __init__(self, dossier_id: uuid.UUID, gemeente: str):

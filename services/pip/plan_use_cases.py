@@ -11,7 +11,8 @@ from services.common.access import Action
 from services.common.context import CommandContext
 from services.common.fields import validated
 from services.contracts import pip as c
-from services.pip import contents
+from services.pip import contents, letters
+from services.pip.addressee import Addressee, once
 
 
 class PlanUseCases:
@@ -39,49 +40,85 @@ class PlanUseCases:
         return self._draft(ctx, dossier_id, lambda pip: pip.remove_goal(goal_id))
 
     def request_extension(
-        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        today: date | None = None,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
-        """Postpone the deadline while waiting for a third party's information."""
+        """Postpone the deadline while waiting for a third party's information; the person is
+        sent the notice."""
         today = today or self.today()
         extension = validated(c.Extension, data)
         requested_on = contents.day_or_today(extension.requested_on, "requested_on", today)
-        return self._draft(
-            ctx,
-            dossier_id,
-            lambda pip: pip.request_extension(
+        name = once(addressee)
+
+        def extend(pip: Any) -> None:
+            pip.request_extension(
                 awaited=extension.awaited.strip(),
                 from_party=extension.from_party.strip(),
                 requested_on=requested_on,
                 today=today,
-            ),
-        )
+            )
+            pip.issue_document(letters.verlenging(pip, name(), today))
+
+        return self._draft(ctx, dossier_id, extend)
 
     def information_arrived(
-        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        today: date | None = None,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
+        """The awaited information arrived: the deadline moves, and the person is sent the new
+        last day."""
+        today = today or self.today()
         arrival = validated(c.Arrival, data)
-        arrived_on = contents.day_or_today(arrival.arrived_on, "arrived_on", today or self.today())
-        return self._draft(ctx, dossier_id, lambda pip: pip.information_arrived(arrived_on))
+        arrived_on = contents.day_or_today(arrival.arrived_on, "arrived_on", today)
+        name = once(addressee)
+
+        def arrived(pip: Any) -> None:
+            pip.information_arrived(arrived_on)
+            pip.issue_document(letters.verlenging(pip, name(), today))
+
+        return self._draft(ctx, dossier_id, arrived)
 
     def establish(
-        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        today: date | None = None,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
-        """Vaststellen: the PIP becomes a decision; the termijn runs from the next day."""
+        """Vaststellen: the PIP becomes a decision, sent as the beschikking; the termijn runs
+        from the next day."""
         today = today or self.today()
         decision = validated(c.Establishment, data)
         decided_on = contents.day_or_today(decision.decided_on, "decided_on", today)
         reason = (decision.backdating_reason or "").strip()
-        return self._draft(
-            ctx,
-            dossier_id,
-            lambda pip: pip.establish(decided_on=decided_on, today=today, backdating_reason=reason),
-        )
+        name = once(addressee)
+
+        def establish(pip: Any) -> None:
+            pip.establish(decided_on=decided_on, today=today, backdating_reason=reason)
+            pip.issue_document(letters.beschikking(pip, name(), today))
+
+        return self._draft(ctx, dossier_id, establish)
 
     def revise(
-        self, ctx: CommandContext, dossier_id: str, data: Any, today: date | None = None
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        data: Any,
+        today: date | None = None,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
-        """Bijstellen: a new version with a reason; the termijn does not move. Its kind's
-        evidence is checked by the contract; what the kind asks of the PIP, by the PIP."""
+        """Bijstellen: a new version with a reason, sent as a new beschikking; the termijn does
+        not move. Its kind's evidence is checked by the contract; what the kind asks of the
+        PIP, by the PIP."""
         today = today or self.today()
         revision = contents.revision(validated(c.Revision, data))
         decided_on = revision["decided_on"] or today
@@ -89,10 +126,10 @@ class PlanUseCases:
         # Errors about new and changed goals name them as the request did.
         labels = {goal_id: f"add_goals/{i}" for i, goal_id in enumerate(add_goals)}
         labels |= {goal_id: f"change_goals.{goal_id}" for goal_id in revision["change_goals"]}
-        return self._draft(
-            ctx,
-            dossier_id,
-            lambda pip: pip.revise(
+        name = once(addressee)
+
+        def revise(pip: Any) -> None:
+            pip.revise(
                 kind=revision["kind"],
                 explanation=revision["explanation"],
                 decided_on=decided_on,
@@ -104,8 +141,10 @@ class PlanUseCases:
                 evidence=revision["evidence"],
                 backdating_reason=revision["backdating_reason"],
                 labels=labels,
-            ),
-        )
+            )
+            pip.issue_document(letters.wijziging(pip, name(), today))
+
+        return self._draft(ctx, dossier_id, revise)
 
     def _draft(self, ctx: CommandContext, dossier_id: str, change: Any) -> dict[str, Any]:
         return self._change(ctx, Action.DRAFT_PIP, self.ACTIVITY, dossier_id, change)

@@ -16,6 +16,8 @@ from services.common.context import CommandContext, system_context
 from services.common.errors import Forbidden, InvalidInput, NotFound, field_error
 from services.common.fields import validated
 from services.contracts import pip as c
+from services.pip import letters
+from services.pip.addressee import Addressee, once
 from services.pip.contents import day_or_today
 from services.pip.domain import Pip, pip_id
 from services.pip.handhaving import Enforcement, enforcement_id
@@ -138,14 +140,28 @@ class ProgressUseCases:
         )
 
     def decide_measure(
-        self, ctx: CommandContext, dossier_id: str, number: int, data: Any
+        self,
+        ctx: CommandContext,
+        dossier_id: str,
+        number: int,
+        data: Any,
+        addressee: Addressee | None = None,
     ) -> dict[str, Any]:
+        """Take, waive or refer the measure due on a breach; a warning or fine taken is sent
+        to the person as a document."""
         if not isinstance(number, int) or isinstance(number, bool):  # a path parameter
             raise InvalidInput([field_error("number", "must be the whole number of a breach")])
         decision = measure_decision(validated(c.MeasureDecision, data))
         today = self.today()
         pip = self._get(ctx, Action.DRAFT_PIP, dossier_id)
-        return self._enforce(ctx, pip, lambda e: e.decide_measure(number, decision, today))
+        name = once(addressee)
+
+        def decide(enforcement: Enforcement) -> None:
+            enforcement.decide_measure(number, decision, today)
+            if document := letters.measure(enforcement, number, name, today):
+                enforcement.issue_document(document)
+
+        return self._enforce(ctx, pip, decide)
 
     def record_participatiewet_decision(
         self, ctx: CommandContext, dossier_id: str, number: int, data: Any

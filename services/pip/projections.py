@@ -10,6 +10,7 @@ from typing import Any
 from psycopg import Cursor, sql
 
 from services.common.clock import AMSTERDAM
+from services.common.documents.store import Documents
 from services.common.projection import Projection
 from services.pip.domain import Pip
 from services.pip.handhaving import Enforcement
@@ -242,7 +243,7 @@ class PipMeasuresDue(Projection):
             )
 
 
-PROJECTIONS = (PipOverview(), PipGoals(), PipMeasuresDue())
+PROJECTIONS = (PipOverview(), PipGoals(), PipMeasuresDue(), Documents("pip"))
 
 
 def monitoring_candidates(cur: Cursor, today: date, horizon_days: int) -> list[str]:

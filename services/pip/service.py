@@ -4,6 +4,7 @@ and marks deadlines and termijnen on a timer."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from services.common import settings
 from services.common.access import Action, gemeenten_of_list, require, require_for_gemeente
 from services.common.active_guide import MatchingGuides
 from services.common.clock import today_in_amsterdam
+from services.common.documents import store as documents
 from services.common.entrypoints import command, consume, rpc
 from services.common.errors import EXPECTED, InvalidInput, NotFound, field_error
 from services.common.proxies import PlatformRpcProxy
@@ -20,6 +22,7 @@ from services.common.region import Region
 from services.common.runtime import ChainRuntime, events_from
 from services.common.service import ChainService
 from services.common.topology import CONSUMES
+from services.common.values import jsonable
 from services.pip.application import Pips
 from services.pip.events import PUBLICATIONS
 from services.pip.projections import PROJECTIONS, monitoring_candidates, worklist
@@ -36,9 +39,14 @@ class PipService(ChainService):
     matching = PlatformRpcProxy("matching", **RPC_OPTIONS)
     # Asked what the protocol and consents withhold from an active guide's organisation.
     consent = PlatformRpcProxy("consent", **RPC_OPTIONS)
+    # Asked the person's name for a decision's letter (pip keeps no names).
+    intake = PlatformRpcProxy("intake", **RPC_OPTIONS)
 
     def _guides(self) -> MatchingGuides:
         return MatchingGuides(self.matching, self.consent)
+
+    def _addressee(self, dossier_id: str) -> Callable[[], str]:
+        return lambda: self.intake.addressee(dossier_id)
 
     @consume(events_from("intake", "pip"))
     def on_intake_event(self, event: dict[str, Any]) -> None:
@@ -76,19 +84,27 @@ class PipService(ChainService):
 
     @command(expected_exceptions=EXPECTED)
     def request_extension(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.request_extension(self.chain.ctx, dossier_id, data)
+        return self.chain.app.request_extension(
+            self.chain.ctx, dossier_id, data, addressee=self._addressee(dossier_id)
+        )
 
     @command(expected_exceptions=EXPECTED)
     def information_arrived(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.information_arrived(self.chain.ctx, dossier_id, data)
+        return self.chain.app.information_arrived(
+            self.chain.ctx, dossier_id, data, addressee=self._addressee(dossier_id)
+        )
 
     @command(expected_exceptions=EXPECTED)
     def establish(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.establish(self.chain.ctx, dossier_id, data)
+        return self.chain.app.establish(
+            self.chain.ctx, dossier_id, data, addressee=self._addressee(dossier_id)
+        )
 
     @command(expected_exceptions=EXPECTED)
     def revise(self, dossier_id: str, data: Any) -> dict[str, Any]:
-        return self.chain.app.revise(self.chain.ctx, dossier_id, data)
+        return self.chain.app.revise(
+            self.chain.ctx, dossier_id, data, addressee=self._addressee(dossier_id)
+        )
 
     # progress and handhaving --------------------------------------------------------------------
     @command(expected_exceptions=EXPECTED)
@@ -109,7 +125,32 @@ class PipService(ChainService):
 
     @command(expected_exceptions=EXPECTED)
     def decide_measure(self, dossier_id: str, number: int, data: Any) -> dict[str, Any]:
-        return self.chain.app.decide_measure(self.chain.ctx, dossier_id, number, data)
+        return self.chain.app.decide_measure(
+            self.chain.ctx, dossier_id, number, data, addressee=self._addressee(dossier_id)
+        )
+
+    # documents ----------------------------------------------------------------------------------
+    @rpc(expected_exceptions=EXPECTED)
+    def documents(self, dossier_id: str) -> dict[str, Any]:
+        """The documents of the dossier's PIP decisions and measures, oldest first (none for a
+        dossier without a PIP)."""
+        ctx = require(self.chain.ctx, Action.READ_DOCUMENTS)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            listed = documents.listed(cur, "pip", dossier_id)
+        for gemeente in {d.pop("gemeente") for d in listed}:
+            require_for_gemeente(ctx, Action.READ_DOCUMENTS, gemeente)
+        return jsonable({"documents": listed})
+
+    @rpc(expected_exceptions=EXPECTED)
+    def document(self, dossier_id: str, document_id: str) -> dict[str, Any]:
+        """One of them, with its HTML as it was issued."""
+        ctx = require(self.chain.ctx, Action.READ_DOCUMENTS)
+        self.chain.runtime.projector.run()
+        with self.chain.runtime.db.transaction() as cur:
+            found = documents.one(cur, "pip", dossier_id, document_id)
+        require_for_gemeente(ctx, Action.READ_DOCUMENTS, found.pop("gemeente"))
+        return jsonable(found)
 
     @command(expected_exceptions=EXPECTED)
     def record_participatiewet_decision(

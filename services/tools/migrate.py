@@ -14,7 +14,7 @@ from services.consent.projections import PROJECTIONS as CONSENT_PROJECTIONS
 from services.gateway.access_log import AccessLogs
 from services.gateway.command_keys import create_tables as create_command_keys
 from services.intake.application import Intake
-from services.intake.projections import DossierIndex
+from services.intake.projections import PROJECTIONS as INTAKE_PROJECTIONS
 from services.matching.application import Matching
 from services.matching.pool import PROJECTIONS as MATCHING_PROJECTIONS
 from services.pip.application import Pips
@@ -24,7 +24,7 @@ from services.pip.projections import PROJECTIONS as PIP_PROJECTIONS
 def applications() -> dict[str, tuple[type, tuple]]:
     """Each event-sourced service's Application class and its read models, by schema."""
     return {
-        "intake": (Intake, (DossierIndex(),)),
+        "intake": (Intake, INTAKE_PROJECTIONS),
         "pip": (Pips, PIP_PROJECTIONS),
         "matching": (Matching, MATCHING_PROJECTIONS),
         "consent": (Consent, CONSENT_PROJECTIONS),

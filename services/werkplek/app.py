@@ -344,8 +344,13 @@ def _with_headers(app: Starlette, issuer: str) -> Callable:
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                # A header the page set itself stays (a document's stricter policy, which
+                # allows its own inline style by its hash).
+                own = {name for name, _ in headers}
                 for name, value in HEADERS.items():
-                    headers.append((name.lower().encode(), value.format(issuer=origin).encode()))
+                    key = name.lower().encode()
+                    if key not in own:
+                        headers.append((key, value.format(issuer=origin).encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -661,6 +661,7 @@ STEPS = {
     "SanctionStepDue": "Sanctiestap nodig: {about}",
     "SanctionStepDecided": "Besloten over sanctiestap: {about}",
     "SanctionStepWithdrawn": "Sanctiestap niet meer nodig: {about}",
+    "DocumentIssued": "Brief verstuurd: {about}",
     "Completed": "Brede intake afgerond",
     "RouteChosen": "Leerroute gekozen",
 }

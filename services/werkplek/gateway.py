@@ -36,6 +36,14 @@ class Gateway:
         answer = await self.client.get(f"{self.base_url}{path}", params=query, headers=self.headers)
         return self._body(answer)
 
+    async def fetch(self, path: str, accept: str) -> httpx.Response:
+        """A document as the gateway answers it (its media type by `accept`), not as JSON."""
+        headers = {**self.headers, "Accept": accept}
+        answer = await self.client.get(f"{self.base_url}{path}", headers=headers)
+        if answer.status_code >= 400:
+            self._body(answer)  # raises the Problem
+        return answer
+
     async def send(self, method: str, path: str, body: Any = None) -> Any:
         """A command, with a fresh Idempotency-Key: a retry by the browser is a new command,
         refused by the chain's own rules when it would double anything."""

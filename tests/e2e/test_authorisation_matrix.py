@@ -311,6 +311,9 @@ TABLE: dict[str, Row] = {
     "getAuditStatus": Row({"auditor": both}),
     # the dossier's timeline, from the ledger: its gemeente's staff
     "getDossierTimeline": Row(STAFF),
+    # the decisions sent as documents (issue 17): its gemeente's staff, as the PIP's handhaving
+    "listDossierDocuments": Row(STAFF),
+    "getDossierDocument": Row(STAFF),
     # the platform itself
     "health": Row({}, public=True),
     "openapi": Row({}, public=True),
@@ -445,6 +448,7 @@ def _values(dossier: GuidedDossier) -> dict[str, str]:
         "number": "1",
         "step": "waarschuwing",
         "consent_id": dossier.consent_id,
+        "document_id": dossier.document_id,
         "guide_id": dossier.active_guide,
         "former": dossier.former_guide,
         "placement_id": dossier.placement,

@@ -167,12 +167,13 @@ class ConsentProxy:
 
 def service_self(app: ChainApplication, ctx: CommandContext) -> SimpleNamespace:
     """What a service method uses of `self`: the worker (`chain`) with the application and the
-    caller's context, matching's answer that the caller is the dossier's active guide, and the
-    consent service."""
+    caller's context, matching's answer that the caller is the dossier's active guide, the
+    consent service, and intake's answer with the person's name for pip's letters."""
     return SimpleNamespace(
         chain=SimpleNamespace(app=app, ctx=ctx, runtime=None),
         _guides=lambda: guiding,
         consent=ConsentProxy(),
+        _addressee=lambda dossier_id: lambda: "Test Persoon",
     )
 
 

@@ -231,7 +231,9 @@ def _pip_lifecycles(pips) -> list[str]:
     pips.revise(context(), lived, _afschalen(620), today=TODAY)
     _breach(pips, lived)
     _breach(pips, lived)
-    pips.decide_measure(context(), lived, 1, {"take": False, "reason": "Eerste keer."})
+    culpable = {"culpable": True, "circumstances": "Bleef weg zonder bericht."}
+    warning = {"take": True, "reason": "Eerste keer.", "culpability": culpable}
+    pips.decide_measure(context(), lived, 1, warning)  # and its letter is issued
     pips.monitor(lived, date(2029, 11, 10))
     pips.monitor(lived, date(2029, 11, 21))
     nieuwegein = _referred_participatiewet_measure(pips)

@@ -600,3 +600,27 @@ class SignalenlijstGeopend(EventData):
 )
 class WerkervaringToegevoegd(EventData):
     dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1",
+    title=(
+        "A sanction step taken at the brede intake (a warning, a fine) was issued to the person"
+        " as a document, kept as it was issued; the event's id is the document's id"
+        " (GET /api/v1/dossiers/{dossier_id}/documents/{id})"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={
+        "dossier_id": "identiteit",
+        "kind": "handhaving",
+        "issued_on": "handhaving",
+        "sha256": "handhaving",
+    },
+    activity="handhaving",
+)
+class HandhavingsbesluitUitgegeven(EventData):
+    dossier_id: UUID
+    kind: Literal["waarschuwing", "boete"]
+    issued_on: date
+    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]

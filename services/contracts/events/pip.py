@@ -564,3 +564,55 @@ class VerplichtingGeschonden(EventData):
     dossier_id: UUID
     number: Annotated[int, Field(ge=1)]
     on_: date = Field(alias="on")
+
+
+DocumentKind = Literal["pip-beschikking", "pip-wijziging", "verlenging"]
+MeasureDocumentKind = Literal["waarschuwing", "boete"]
+_DOCUMENT_FIELDS = {
+    "dossier_id": "identiteit",
+    "kind": "pip",
+    "issued_on": "pip",
+    "sha256": "pip",
+}
+
+
+@event(
+    "nl.wegwijs.pip.document.uitgegeven.v1",
+    title=(
+        "A decision on the PIP was issued to the person as a document (the beschikking, the"
+        " beschikking of a change, more time for the PIP), kept as it was issued; the event's id"
+        " is the document's id (GET /api/v1/dossiers/{dossier_id}/documents/{id})"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="pip",
+    fields=_DOCUMENT_FIELDS,
+    activity="pip-opstellen",
+)
+class DocumentUitgegeven(EventData):
+    dossier_id: UUID
+    kind: DocumentKind
+    issued_on: date
+    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
+
+
+@event(
+    "nl.wegwijs.pip.handhavingsbesluit.uitgegeven.v1",
+    title=(
+        "A measure taken on a breach of the PIP (a warning, a fine) was issued to the person as"
+        " a document, kept as it was issued; the event's id is the document's id"
+    ),
+    envelope_required=("subject", "gemeente"),
+    category="handhaving",
+    fields={
+        **_DOCUMENT_FIELDS,
+        "kind": "handhaving",
+        "issued_on": "handhaving",
+        "sha256": "handhaving",
+    },
+    activity="handhaving",
+)
+class HandhavingsbesluitUitgegeven(EventData):
+    dossier_id: UUID
+    kind: MeasureDocumentKind
+    issued_on: date
+    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]

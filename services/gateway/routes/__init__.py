@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from services.gateway.routes import audit, consent, intake, matching, pip, werkvoorraad
+from services.gateway.routes import (
+    audit,
+    consent,
+    documents,
+    intake,
+    matching,
+    pip,
+    werkvoorraad,
+)
 
 ROUTES = (
     *intake.ROUTES,
@@ -10,5 +18,6 @@ ROUTES = (
     *consent.ROUTES,
     *matching.ROUTES,
     *audit.ROUTES,
+    *documents.ROUTES,
     *werkvoorraad.ROUTES,
 )
