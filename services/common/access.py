@@ -64,6 +64,7 @@ class Action(StrEnum):
     FOLLOW_COMMAND = "command.follow"
     READ_TIMELINE = "dossier.timeline"
     READ_PARTNERS = "partner.read"
+    MOVE_DOSSIER = "dossier.move"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -141,6 +142,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_PARTNERS: frozenset(
         {Role.ADMIN, Role.REGIEVOERDER, Role.KLANTMANAGER, Role.AUDITOR}
     ),
+    # A move (verhuizing) is proposed by the old gemeente's regievoerder and accepted or
+    # declined by the new gemeente's (checked per gemeente in intake).
+    Action.MOVE_DOSSIER: frozenset({Role.REGIEVOERDER}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
@@ -164,6 +168,7 @@ _TENANT_READS = frozenset(
         Action.READ_GUIDANCE,
         Action.LOG_ACTIVITY,
         Action.READ_TIMELINE,
+        Action.MOVE_DOSSIER,
     }
 )
 

@@ -68,6 +68,8 @@ WorklistKey = Literal[
     "signals_new",
     "termijn_ending",
     "obligation_coming",
+    "moves_to_accept",
+    "moves_proposed",
 ]
 
 
@@ -79,7 +81,8 @@ class WorklistItem(Answer):
     on: date | None = Field(
         None,
         description="The date the item is about: the PIP's deadline, the termijn's end, the"
-        " registration, the latest signal or the day a member becomes inburgeringsplichtig.",
+        " registration, the latest signal, the day a member becomes inburgeringsplichtig or the"
+        " day of moving (a move to accept or proposed).",
     )
 
 
@@ -92,6 +95,7 @@ class Worklist(Answer):
 class Werkvoorraad(Answer):
     """The work of the caller's gemeenten: PIP deadlines missed and within two weeks, PIPs to
     establish, brede intakes not completed, new signals, inburgeringstermijnen ending within
-    six months, members who become inburgeringsplichtig within six months."""
+    six months, members who become inburgeringsplichtig within six months, moves to the
+    caller's gemeenten to accept and moves they proposed that are not yet answered."""
 
     lists: list[Worklist]

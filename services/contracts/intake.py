@@ -759,3 +759,38 @@ class Signals(Answer):
 
 
 __all__ = ["DossierId"]
+
+
+# moving within the region (verhuizing, warme overdracht) --------------------------------------
+MoveStatus = Literal["voorgesteld", "geaccepteerd", "afgewezen"]
+
+
+class MoveProposal(Body):
+    """A move to another gemeente of the region, as the BRP has it: the old gemeente's
+    regievoerder proposes it, the new gemeente's regievoerder accepts or declines it."""
+
+    to_gemeente: RegionGemeente
+    moved_on: PastDate = Field(description="The day the person moved, as the BRP has it.")
+
+
+class MoveDecline(Body):
+    reason: Note
+
+
+class Move(Answer):
+    """The dossier's move, open or last answered."""
+
+    dossier_id: UUID
+    status: MoveStatus
+    from_gemeente: str
+    to_gemeente: str
+    moved_on: Date
+    proposed_on: Date
+    answered_on: Date | None = None
+    decline_reason: str = Field(
+        "", description="Why the new gemeente declined (only when `status` is afgewezen)."
+    )
+
+
+class MoveAcceptance(Body):
+    """Accepting a move takes nothing but the request itself: who accepts is the caller."""

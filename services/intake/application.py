@@ -34,6 +34,7 @@ from services.intake.domain import (
     parse_registration,
 )
 from services.intake.intake_use_cases import BredeIntakeUseCases
+from services.intake.move_use_cases import MoveUseCases
 from services.intake.rules import Obligation
 from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
@@ -41,7 +42,7 @@ from services.intake.views import ReadLog, dossier_view, read_log_id
 __all__ = ["Intake", "today_in_amsterdam"]
 
 
-class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases):
+class Intake(ChainApplication, BredeIntakeUseCases, SignalUseCases, MoveUseCases):
     name = "Intake"
     schema = "intake"
 

@@ -42,6 +42,16 @@ DOSSIER_VIEWED = "nl.wegwijs.intake.dossier.ingezien.v1"
 SIGNAL_LOG_OPENED = "nl.wegwijs.intake.signalenlijst.geopend.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 SIGNALS_READ = "nl.wegwijs.intake.signalen.ingezien.v1"
+MOVE_PROPOSED = "nl.wegwijs.intake.verhuizing.voorgesteld.v1"
+MOVE_DECLINED = "nl.wegwijs.intake.verhuizing.afgewezen.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
+PART_HANDED_OVER = "nl.wegwijs.intake.onderdeel.overgedragen.v1"
+
+
+def _handed_over(part: str) -> Publication:
+    """A part of the dossier intake keeps went with it to the new gemeente: filed under the old
+    gemeente, whose history it closes."""
+    return about_dossier(PART_HANDED_OVER, lambda e: {"part": part, "to_gemeente": e.to_gemeente})
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -152,6 +162,29 @@ PUBLICATIONS = {
         lambda e: {"household_id": str(e.household_id), "relation": e.relation},
     ),
     Dossier.Corrected: about_dossier(DOSSIER_CORRECTED, _corrected),
+    Dossier.MoveProposed: about_dossier(
+        MOVE_PROPOSED,
+        lambda e: {"to_gemeente": e.to_gemeente, "moved_on": e.moved_on.isoformat()},
+    ),
+    Dossier.MoveDeclined: about_dossier(
+        MOVE_DECLINED, lambda e: {"declined_on": e.declined_on.isoformat()}
+    ),
+    # Filed under the new gemeente: from this event on, the dossier is theirs.
+    Dossier.MovedTo: Publication(
+        type=DOSSIER_MOVED,
+        subject=lambda e: str(e.originator_id),
+        gemeente=lambda e: e.to_gemeente,
+        data=lambda e: {
+            "dossier_id": str(e.originator_id),
+            "from_gemeente": e.from_gemeente,
+            "to_gemeente": e.to_gemeente,
+            "moved_on": e.moved_on.isoformat(),
+        },
+    ),
+    BredeIntake.HandedOver: _handed_over("brede-intake"),
+    SignalLog.HandedOver: _handed_over("signalen"),
+    ReadLog.HandedOver: _handed_over("inzagelog"),
+    BsnClaim.HandedOver: _handed_over("bsn-claim"),
     ReadLog.Opened: dossier_opened(READ_LOG_OPENED),
     ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}

@@ -35,7 +35,9 @@ PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 GUIDANCE_ACTIVITY = "nl.wegwijs.matching.activiteit.vastgelegd.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 CONSUMED = (
+    DOSSIER_MOVED,
     DOSSIER_REGISTERED,
     DOSSIER_CORRECTED,
     INTAKE_COMPLETED,
@@ -98,6 +100,8 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
             if not data.get("inburgeringsplichtig", True):
                 return ()
             return [_draft(data["dossier_id"], data["gemeente"], data)]
+        if event["type"] == DOSSIER_MOVED:
+            return self._hand_over(data)
         try:
             pip = self.load(pip_id(data["dossier_id"]))
         except AggregateNotFoundError:
@@ -116,6 +120,23 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         else:
             _REACTIONS[event["type"]](pip, event)
         return [pip]
+
+    def _hand_over(self, data: Mapping[str, Any]) -> Sequence[Any]:
+        """The move was accepted: the PIP and its handhaving are the new gemeente's, with the
+        same termijn and deadlines (a member without a PIP has nothing here to hand over)."""
+        handed = []
+        for aggregate_id in (pip_id(data["dossier_id"]), enforcement_id(data["dossier_id"])):
+            try:
+                aggregate = self.load(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+            if aggregate.gemeente != data["to_gemeente"]:
+                aggregate.hand_over(
+                    to_gemeente=data["to_gemeente"],
+                    moved_on=date.fromisoformat(data["moved_on"]),
+                )
+                handed.append(aggregate)
+        return handed
 
     def _guidance_activity(self, event: Mapping[str, Any]) -> Sequence[Any]:
         """A guide's activity on a goal is progress on that goal, recorded once (the tracking

@@ -82,6 +82,12 @@ class Pip(ChainAggregate):
             "termijn_ended": False,
         }
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str, moved_on: date) -> None:
+        """The person moved and the new gemeente accepted: the PIP is theirs now, its
+        termijn and deadlines unchanged (Wi 2021 art. 7: a move does not move the termijn)."""
+        self.gemeente = to_gemeente
+
     @classmethod
     def open_draft(
         cls,

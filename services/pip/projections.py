@@ -61,6 +61,11 @@ class PipOverview(Projection):
                 ).format(table),
                 (e.dossier_id, e.gemeente, Pip.DRAFT, e.deadline, e.deadline),
             )
+        elif isinstance(e, Pip.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
         elif isinstance(e, Pip.DatesCorrected):
             # Events stored before the effective deadline was recorded had no extension then.
             effective = getattr(e, "effective_deadline", e.deadline)
@@ -169,6 +174,11 @@ class PipGoals(Projection):
                         goal["due_on"],
                     ),
                 )
+        elif isinstance(e, Pip.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
         elif isinstance(e, Pip.GoalProgressRecorded):
             cur.execute(
                 sql.SQL("UPDATE {} SET status = %s WHERE goal_id = %s").format(table),

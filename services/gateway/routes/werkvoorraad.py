@@ -17,6 +17,8 @@ ORDER = (
     "pip_to_establish",
     "termijn_ending",
     "obligation_coming",
+    "moves_to_accept",
+    "moves_proposed",
 )
 
 
