@@ -26,6 +26,7 @@ from services.contracts.values import (
     CefrLevel,
     Date,
     DossierId,
+    GemeenteCode,
     InburgeringRoute,
     PastDate,
     RegionGemeente,
@@ -762,7 +763,7 @@ __all__ = ["DossierId"]
 
 
 # moving within the region (verhuizing, warme overdracht) --------------------------------------
-MoveStatus = Literal["voorgesteld", "geaccepteerd", "afgewezen"]
+MoveStatus = Literal["voorgesteld", "geaccepteerd", "afgewezen", "buiten-regio"]
 
 
 class MoveProposal(Body):
@@ -770,6 +771,17 @@ class MoveProposal(Body):
     regievoerder proposes it, the new gemeente's regievoerder accepts or declines it."""
 
     to_gemeente: RegionGemeente
+    moved_on: PastDate = Field(description="The day the person moved, as the BRP has it.")
+
+
+class RegionExit(Body):
+    """A move out of the region, as the BRP has it: recorded by the old gemeente's
+    regievoerder; the dossier then closes for the region (history and the overdrachtsdossier
+    stay with the old gemeente)."""
+
+    to_gemeente: GemeenteCode = Field(
+        description="CBS gemeentecode of the gemeente outside the region the person moved to."
+    )
     moved_on: PastDate = Field(description="The day the person moved, as the BRP has it.")
 
 

@@ -25,6 +25,7 @@ from services.intake.profile import future_dates, household_link, profile_of
 from services.intake.rules import Obligation, obligation_on
 
 MOVE_PROPOSED, MOVE_ACCEPTED, MOVE_DECLINED = "voorgesteld", "geaccepteerd", "afgewezen"
+MOVE_OUT_OF_REGION = "buiten-regio"
 _REGISTERED_DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
 _NAMES = ("given_name", "family_name")
 _EARLIEST = date(1900, 1, 1)
@@ -216,10 +217,29 @@ class Dossier(ChainAggregate):
         self.move["decline_reason"] = reason
 
     @event("MovedTo")
-    def move_to(self, from_gemeente: str, to_gemeente: str, moved_on: date, accepted_on: date):
-        """The new gemeente accepted: from now on the dossier is theirs."""
-        if self.move is not None:
+    def move_to(
+        self,
+        from_gemeente: str,
+        to_gemeente: str,
+        moved_on: date,
+        accepted_on: date,
+        within_region: bool = True,
+    ) -> None:
+        """The new gemeente accepted: from now on the dossier is theirs. Out of the region
+        (`within_region` false) nobody of the region acts for it any more: the old gemeente
+        keeps its history and the overdrachtsdossier."""
+        if within_region and self.move is not None:
             self.move = {**self.move, "status": MOVE_ACCEPTED, "answered_on": accepted_on}
+        elif not within_region:
+            self.move = {
+                "status": MOVE_OUT_OF_REGION,
+                "from_gemeente": from_gemeente,
+                "to_gemeente": to_gemeente,
+                "moved_on": moved_on,
+                "proposed_on": accepted_on,
+                "answered_on": accepted_on,
+                "decline_reason": "",
+            }
         self.gemeente = to_gemeente
 
     @classmethod

@@ -179,6 +179,7 @@ PUBLICATIONS = {
             "from_gemeente": e.from_gemeente,
             "to_gemeente": e.to_gemeente,
             "moved_on": e.moved_on.isoformat(),
+            "within_region": getattr(e, "within_region", True),
         },
     ),
     BredeIntake.HandedOver: _handed_over("brede-intake"),

@@ -28,7 +28,7 @@ from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, 
 from services.common.fields import validated
 from services.contracts import intake as contract
 from services.intake.brede_intake import intake_id
-from services.intake.domain import BsnClaim, Dossier
+from services.intake.domain import MOVE_OUT_OF_REGION, BsnClaim, Dossier
 from services.intake.signals import signal_log_id
 from services.intake.views import read_log_id
 
@@ -115,6 +115,90 @@ class MoveUseCases:
             ctx.for_activity(MOVE_ACTIVITY), lambda: self._get(dossier_id), declined
         )
         return move_answer(dossier)
+
+    def leave_region(self, ctx: CommandContext, dossier_id: str, data: Any) -> dict[str, Any]:
+        """The old gemeente's regievoerder records a move out of the region: the dossier and
+        every part intake keeps of it go to that gemeente at once (nobody of the region acts
+        for it), which closes them for the region; the old gemeente keeps its history and the
+        overdrachtsdossier."""
+        require(ctx, Action.MOVE_DOSSIER)
+        dossier = self._get(dossier_id)
+        require_for_gemeente(ctx, Action.MOVE_DOSSIER, dossier.gemeente)
+        exit_ = validated(contract.RegionExit, data)
+        today = today_in_amsterdam()
+        _check_moved_on(exit_.moved_on, dossier, today)
+        if exit_.to_gemeente in self.region.codes():
+            raise InvalidInput(
+                [
+                    field_error(
+                        "to_gemeente",
+                        "is a gemeente of this region: propose the move (POST .../verhuizing),"
+                        " for that gemeente to accept",
+                    )
+                ]
+            )
+        if (open_move := dossier.open_move()) is not None:
+            raise Conflict(
+                f"to_gemeente: a move to {open_move['to_gemeente']} is open; it is accepted or"
+                " declined first"
+            )
+
+        def load() -> tuple[Any, ...]:
+            current = self._get(dossier_id)
+            return (current, *self._parts_of(current))
+
+        def leave(aggregates: tuple[Any, ...]) -> None:
+            current, *parts = aggregates
+            current.move_to(
+                from_gemeente=current.gemeente,
+                to_gemeente=exit_.to_gemeente,
+                moved_on=exit_.moved_on,
+                accepted_on=today,
+                within_region=False,
+            )
+            for part in parts:
+                part.hand_over(to_gemeente=exit_.to_gemeente)
+
+        saved = self._update(ctx.for_activity(MOVE_ACTIVITY), load, leave)
+        return move_answer(saved[0])
+
+    def transfer_file(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
+        """Intake's part of the overdrachtsdossier of a person who left the region, for the
+        gemeente they left: who they are, where they went, the route and the intake's
+        sanctions. Health (personal circumstances, signals) is never in it (AVG art. 9)."""
+        require(ctx, Action.MOVE_DOSSIER)
+        dossier = self._get(dossier_id)
+        move = dossier.move
+        if not (
+            move
+            and move["status"] == MOVE_OUT_OF_REGION
+            and ctx.actor.acts_for(move["from_gemeente"])
+        ):
+            raise NotFound("no overdrachtsdossier: this dossier did not leave the region from here")
+        try:
+            intake = self.repository.get(intake_id(dossier.id))
+        except AggregateNotFoundError:
+            intake = None
+        return {
+            "gemeente": move["from_gemeente"],
+            "person": {
+                "bsn": dossier.bsn,
+                "v_nummer": dossier.v_nummer,
+                "given_name": dossier.given_name,
+                "family_name": dossier.family_name,
+                "birth_date": dossier.birth_date.isoformat(),
+                "duo_notice_date": dossier.duo_notice_date.isoformat(),
+                "brp_registration_date": dossier.brp_registration_date.isoformat(),
+            },
+            "move": move_answer(dossier),
+            "route": (intake.route_choice or {}).get("route") if intake else None,
+            "intake_complete": bool(intake and intake.route_advice is not None),
+            "intake_sanctions": [
+                {"step": s["step"], "decision": s["decision"] or "open"}
+                for s in (intake.sanctions if intake else [])
+                if s["decision"] != "ingetrokken"
+            ],
+        }
 
     def _answerable_move(self, ctx: CommandContext, dossier_id: str) -> Dossier:
         """The dossier, when it has an open move to a gemeente the actor acts for. The old

@@ -72,6 +72,14 @@ class IntakeService(ChainService):
     def decline_move(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.decline_move(self.chain.ctx, dossier_id, data)
 
+    @command(expected_exceptions=EXPECTED)
+    def leave_region(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.leave_region(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def transfer_file(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.transfer_file(self.chain.ctx, dossier_id)
+
     @rpc(expected_exceptions=EXPECTED)
     def household(self, dossier_id: str) -> dict[str, Any]:
         dossier = self.chain.app.dossier(self.chain.ctx, dossier_id)

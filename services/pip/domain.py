@@ -86,6 +86,7 @@ class Pip(ChainAggregate):
     def hand_over(self, to_gemeente: str, moved_on: date) -> None:
         """The person moved and the new gemeente accepted: the PIP is theirs now, its
         termijn and deadlines unchanged (Wi 2021 art. 7: a move does not move the termijn)."""
+        self.handed_over_from = self.gemeente
         self.gemeente = to_gemeente
 
     @classmethod

@@ -24,7 +24,8 @@ def _path(dossier_id: str, rest: str = "") -> str:
 
 
 def _established(platform) -> tuple[str, dict]:
-    """A person in Utrecht with an established PIP (decided 40 days ago): its id and the PIP."""
+    """A person in Utrecht with an established PIP (decided 40 days ago, a goal on health and
+    one on work): its id and the PIP."""
     dossier_id = platform.register(person(UTRECHT))
     eventually(
         lambda: send(platform, "GET", _path(dossier_id, "/pip"), None, UTRECHT_REGIE),
@@ -33,7 +34,7 @@ def _established(platform) -> tuple[str, dict]:
     )
     decided = today_in_amsterdam() - timedelta(days=40)
     intake_completed_on(dossier_id, decided - timedelta(days=1))
-    established_on(dossier_id, decided)
+    established_on(dossier_id, decided, domains=("gezondheid", "werk"))
     pip = send(platform, "GET", _path(dossier_id, "/pip"), None, UTRECHT_REGIE).json()
     assert pip["status"] == "vastgesteld", pip
     return dossier_id, pip
@@ -58,7 +59,7 @@ def _werkvoorraad(platform, headers) -> dict[str, set[str]]:
 def _listed(platform, headers) -> set[str]:
     answer = send(platform, "GET", "/api/v1/dossiers?limit=500", None, headers)
     assert answer.status_code == 200, answer.text
-    return {d["id"] for d in answer.json()}
+    return {d["id"] for d in answer.json()["dossiers"]}
 
 
 def test_a_move_hands_the_dossier_over_and_the_old_gemeente_reads_only_history(platform):
@@ -118,7 +119,7 @@ def test_a_move_hands_the_dossier_over_and_the_old_gemeente_reads_only_history(p
     )
     new_side = eventually(
         lambda: send(
-            platform, "GET", _path(dossier_id, "/timeline?limit=200"), None, NIEUWEGEIN_REGIE
+            platform, "GET", _path(dossier_id, "/timeline?limit=100"), None, NIEUWEGEIN_REGIE
         ),
         lambda r: (
             r.status_code == 200
@@ -130,7 +131,7 @@ def test_a_move_hands_the_dossier_over_and_the_old_gemeente_reads_only_history(p
         ),
         what="the new gemeente reads the whole timeline",
     ).json()
-    old_side = send(platform, "GET", _path(dossier_id, "/timeline?limit=200"), None, UTRECHT_REGIE)
+    old_side = send(platform, "GET", _path(dossier_id, "/timeline?limit=100"), None, UTRECHT_REGIE)
     assert old_side.status_code == 200, old_side.text
     old_types = {i["event_type"] for i in old_side.json()["items"]}
     assert "nl.wegwijs.intake.dossier.geregistreerd.v1" in old_types
@@ -179,3 +180,59 @@ def test_only_the_regievoerder_proposes_a_move(platform, role):
     dossier_id = platform.register(person(UTRECHT))
     answer = _propose(platform, dossier_id, headers=as_role(role, UTRECHT))
     assert answer.status_code == 403, answer.text
+
+
+def test_a_move_out_of_the_region_gives_an_overdrachtsdossier_without_health(platform):
+    dossier_id, pip = _established(platform)
+    health_goal = next(
+        g["description"] for g in pip["plan"]["goals"] if g["domain"] == "gezondheid"
+    )
+    leave = _path(dossier_id, "/verhuizing-buiten-regio")
+    moved_on = (today_in_amsterdam() - timedelta(days=2)).isoformat()
+    in_region = send(platform, "POST", leave, {"to_gemeente": NIEUWEGEIN, "moved_on": moved_on})
+    assert in_region.status_code == 422 and "to_gemeente" in _fields(in_region), in_region.text
+    before = send(platform, "GET", _path(dossier_id, "/overdrachtsdossier"), None, UTRECHT_REGIE)
+    assert before.status_code == 404, before.text
+
+    left = send(platform, "POST", leave, {"to_gemeente": "0363", "moved_on": moved_on})
+    assert left.status_code == 201, left.text
+    assert left.json()["status"] == "buiten-regio"
+
+    # Closed for the region: Utrecht reads only its history and the overdrachtsdossier.
+    for rest in ("", "/intake", "/pip"):
+        eventually(
+            lambda rest=rest: send(platform, "GET", _path(dossier_id, rest), None, UTRECHT_REGIE),
+            lambda r: r.status_code in (403, 404),
+            what=f"Utrecht no longer reads {rest or 'the dossier'}",
+        )
+    history = send(platform, "GET", _path(dossier_id, "/timeline"), None, UTRECHT_REGIE)
+    assert history.status_code == 200, history.text
+    file = eventually(
+        lambda: send(
+            platform, "GET", _path(dossier_id, "/overdrachtsdossier"), None, UTRECHT_REGIE
+        ),
+        lambda r: r.status_code == 200 and r.json()["pip"] is not None,
+        what="the overdrachtsdossier holds the PIP",
+    ).json()
+    assert file["person"]["bsn"] and file["move"]["to_gemeente"] == "0363"
+    assert file["pip"]["termijn"] == pip["termijn"]
+    assert file["pip"]["deadline"] == pip["deadline"]
+    assert file["pip"]["goals"] and all(g["domain"] != "gezondheid" for g in file["pip"]["goals"])
+    assert health_goal not in str(file)
+    assert any("Gezondheid" in o["what"] for o in file["left_out"])
+    page = send(platform, "GET", _path(dossier_id, "/overdrachtsdossier.html"), None, UTRECHT_REGIE)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "Overdrachtsdossier inburgering" in page.text and health_goal not in page.text
+    # Nobody else reads it: not Nieuwegein, not Utrecht's klantmanager.
+    for headers in (NIEUWEGEIN_REGIE, as_role("klantmanager", UTRECHT)):
+        other = send(platform, "GET", _path(dossier_id, "/overdrachtsdossier"), None, headers)
+        assert other.status_code in (403, 404), other.text
+    # Reading it is in the access log, under Utrecht.
+    platform.wait_ledger_complete()
+    logged = platform.scalar(
+        "SELECT count(*) FROM audit.ledger WHERE dossier_id = %s AND gemeente = %s"
+        " AND event_type = 'nl.wegwijs.gateway.gegevens.ingezien.v1'",
+        dossier_id,
+        UTRECHT,
+    )
+    assert logged >= 2

@@ -433,6 +433,11 @@ ROWS = [
     Row("intake", "register", lambda apps: (VALID,)),
     Row("intake", "correct", lambda apps: (registered_dossier(apps), CORRECTION)),
     Row("intake", "propose_move", lambda apps: (registered_dossier(apps), MOVE)),
+    Row(
+        "intake",
+        "leave_region",
+        lambda apps: (registered_dossier(apps), {"to_gemeente": "0363", "moved_on": "2026-10-01"}),
+    ),
     Row("intake", "accept_move", lambda apps: (moving_dossier(apps), {}), NIEUWEGEIN),
     Row(
         "intake",

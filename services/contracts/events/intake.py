@@ -555,9 +555,9 @@ class VerhuizingAfgewezen(EventData):
 
 @event(
     "nl.wegwijs.intake.dossier.verhuisd.v1",
-    title="The new gemeente accepted the move: from this event on the dossier, its PIP, its"
-    " guidance and its consents are the new gemeente's (the envelope's gemeente); the termijn"
-    " and deadlines stay",
+    title="The new gemeente accepted the move, or the person left the region: from this event on"
+    " the dossier, its PIP, its guidance and its consents are the new gemeente's (the envelope's"
+    " gemeente); the termijn and deadlines stay",
     envelope_required=("subject", "gemeente"),
     category="identiteit",
     fields={
@@ -565,6 +565,7 @@ class VerhuizingAfgewezen(EventData):
         "from_gemeente": "identiteit",
         "to_gemeente": "identiteit",
         "moved_on": "identiteit",
+        "within_region": "identiteit",
     },
     activity="verhuizing",
 )
@@ -573,6 +574,10 @@ class DossierVerhuisd(EventData):
     from_gemeente: GemeenteCode
     to_gemeente: GemeenteCode
     moved_on: date
+    within_region: bool = Field(
+        description="False: the person left the region; no gemeente of the region reads the"
+        " dossier any more, the old gemeente keeps its history and the overdrachtsdossier."
+    )
 
 
 @event(

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from services.gateway.routes import audit, consent, intake, matching, pip, werkvoorraad
+from services.gateway.routes import (
+    audit,
+    consent,
+    intake,
+    matching,
+    overdracht,
+    pip,
+    werkvoorraad,
+)
 
 ROUTES = (
     *intake.ROUTES,
+    *overdracht.ROUTES,
     *pip.ROUTES,
     *consent.ROUTES,
     *matching.ROUTES,
