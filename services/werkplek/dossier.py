@@ -49,6 +49,7 @@ async def person_tab(
         household=household,
         pip=shown,
         new=request.query_params.get("nieuw") == "1",
+        moved=request.query_params.get("verhuisd") == "1",
         tabs=[(f"/dossiers/{dossier_id}{suffix}", label) for suffix, label in TABS],
     )
 

@@ -40,7 +40,14 @@ WORKLISTS = {
     "pip_to_establish": ("PIP nog vast te stellen", "Uiterlijk"),
     "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
     "obligation_coming": ("Wordt binnen 6 maanden inburgeringsplichtig", "Vanaf"),
+    "moves_to_accept": ("Verhuizing accepteren", "Verhuisd op"),
+    "moves_proposed": (
+        "Verhuizing doorgegeven, nieuwe gemeente moet nog antwoorden",
+        "Verhuisd op",
+    ),
 }
+# Lists whose people open on another page than their dossier (which is not yet the caller's).
+WORKLIST_PAGES = {"moves_to_accept": "/verhuizing"}
 
 
 async def start(
@@ -60,6 +67,7 @@ async def start(
         session=session,
         lists=lists,
         titles=WORKLISTS,
+        pages=WORKLIST_PAGES,
         reads_dossiers=_reads_dossiers(session),
     )
 
