@@ -389,13 +389,14 @@ def open_practical_items(
     ]
 
 
-def household_members(cur: Cursor, household_id: Any) -> list[dict[str, Any]]:
-    """The dossiers of one household: its first member and everyone who joined it."""
+def household_members(cur: Cursor, household_id: Any, gemeente: str) -> list[dict[str, Any]]:
+    """The dossiers of one household in `gemeente`: its first member and everyone who joined
+    it (a member who moved to another gemeente is that gemeente's, and not named here)."""
     cur.execute(
         "SELECT dossier_id, given_name, family_name, coalesce(relation, '') AS relation"
-        " FROM intake.dossier_index WHERE dossier_id = %s OR household_id = %s"
-        " ORDER BY registered_at",
-        (household_id, household_id),
+        " FROM intake.dossier_index WHERE (dossier_id = %s OR household_id = %s)"
+        " AND gemeente = %s ORDER BY registered_at",
+        (household_id, household_id, gemeente),
     )
     return [
         {

@@ -85,7 +85,7 @@ class IntakeService(ChainService):
         dossier = self.chain.app.dossier(self.chain.ctx, dossier_id)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            members = household_members(cur, dossier["household_id"])
+            members = household_members(cur, dossier["household_id"], dossier["gemeente"])
         return {"household_id": dossier["household_id"], "members": members}
 
     @rpc(expected_exceptions=EXPECTED)

@@ -42,6 +42,10 @@ CALLERS: dict[str, tuple[str, str]] = {
         for op in [
             "registerDossier",
             "correctDossier",
+            "proposeMove",
+            "acceptMove",
+            "declineMove",
+            "leaveRegion",
             "putLeerbaarheidstoets",
             "putLeerbaarheidstoetsExemption",
             "postEducation",

@@ -64,6 +64,7 @@ def _listed(platform, headers) -> set[str]:
 
 def test_a_move_hands_the_dossier_over_and_the_old_gemeente_reads_only_history(platform):
     dossier_id, pip = _established(platform)
+    partner = platform.register(person(UTRECHT, household_of=dossier_id, relation="partner"))
     # Today's gap: the new gemeente does not find the person it must now serve.
     assert send(platform, "GET", _path(dossier_id), None, NIEUWEGEIN_REGIE).status_code == 404
 
@@ -108,6 +109,11 @@ def test_a_move_hands_the_dossier_over_and_the_old_gemeente_reads_only_history(p
             lambda r: r.status_code in (403, 404),
             what=f"Utrecht no longer reads {rest or 'the dossier'}",
         )
+    # A member who stays is the old gemeente's: neither side names the other's member.
+    household = send(platform, "GET", _path(dossier_id, "/household"), None, NIEUWEGEIN_REGIE)
+    assert [m["id"] for m in household.json()["members"]] == [dossier_id], household.text
+    stays = send(platform, "GET", _path(partner, "/household"), None, UTRECHT_REGIE)
+    assert [m["id"] for m in stays.json()["members"]] == [partner], stays.text
     assert dossier_id in _listed(platform, NIEUWEGEIN_REGIE)
     assert dossier_id not in _listed(platform, UTRECHT_REGIE)
     assert dossier_id not in _werkvoorraad(platform, NIEUWEGEIN_REGIE)["moves_to_accept"]
