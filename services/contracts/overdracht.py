@@ -9,9 +9,11 @@ department to confirm):
   the sanctions and measures, open or decided: what the new gemeente needs to carry on the
   inburgering it now has the regie of (AVG art. 6 lid 1 sub e);
 - never health: goals on health, personal circumstances and signals are a special category
-  (AVG art. 9 lid 1). The person's consents in Wegwijs are to the old gemeente or to partners,
-  never to the new gemeente, so no consent here can carry health there (AVG art. 9 lid 2 sub
-  a); the new gemeente asks the person. `left_out` says what was left out, and why.
+  whose processing is prohibited (AVG art. 9 lid 1) unless, here, the person gave explicit
+  consent for that purpose (AVG art. 9 lid 2 sub a; both verified in the search corpora,
+  gdpr-text.com's Dutch text). The person's consents in Wegwijs are to the old gemeente or to
+  partners, never to a gemeente outside the region, so none can carry health there; the new
+  gemeente asks the person. `left_out` says what was left out, and why.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ matching and consent follow intake's `dossier.verhuisd` event.
 
 The law (rule table; articles not verified in the search corpora, which hold no text of the
 Wet inburgering 2021 on a move: flagged for the legal department):
-- the termijn (Wi 2021 art. 7) and the PIP's deadline (Besluit inburgering 2021 art. 5.3) run on:
+- the termijn (Wi 2021 art. 7 and 11, as pip's rules cite them) and the PIP's deadline (Besluit
+  inburgering 2021 art. 5.3) run on:
   a move changes who carries out the plan, not the person's obligation (domain.md: "moving to
   another gemeente (route stays)");
 - the new gemeente's college takes over the regie from the day it accepts (AVG art. 6 lid 1 sub

@@ -85,7 +85,7 @@ class Pip(ChainAggregate):
     @event("HandedOver")
     def hand_over(self, to_gemeente: str, moved_on: date) -> None:
         """The person moved and the new gemeente accepted: the PIP is theirs now, its
-        termijn and deadlines unchanged (Wi 2021 art. 7: a move does not move the termijn)."""
+        termijn and deadlines unchanged (Wi 2021 art. 7 and 11: a move does not move it)."""
         self.handed_over_from = self.gemeente
         self.gemeente = to_gemeente
 
