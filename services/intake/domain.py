@@ -212,9 +212,12 @@ class Dossier(ChainAggregate):
 
     @event("MoveDeclined")
     def decline_move(self, reason: str, declined_on: date) -> None:
-        assert self.move is not None
-        self.move = {**self.move, "status": MOVE_DECLINED, "answered_on": declined_on}
-        self.move["decline_reason"] = reason
+        self.move = {
+            **(self.move or {}),
+            "status": MOVE_DECLINED,
+            "answered_on": declined_on,
+            "decline_reason": reason,
+        }
 
     @event("MovedTo")
     def move_to(
