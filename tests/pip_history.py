@@ -48,13 +48,16 @@ def intake_completed_on(dossier_id: str, day: date, gemeente: str = "0344") -> N
         app.save(pip)
 
 
-def established_on(dossier_id: str, day: date, gemeente: str = "0344") -> None:
-    """The draft, its intake completed before `day`, drafted and established on `day`, each
-    step recorded that day as a regievoerder would have."""
+def established_on(
+    dossier_id: str, day: date, gemeente: str = "0344", domains: tuple[str, ...] = ("gezondheid",)
+) -> None:
+    """The draft, its intake completed before `day`, drafted with a goal on each of `domains`
+    and established on `day`, each step recorded that day as a regievoerder would have."""
     ctx = _regievoerder(gemeente)
     with _pips() as app:
         app.change_sections(ctx, dossier_id, sections(day))
-        app.add_goal(ctx, dossier_id, goal(day))
+        for domain in domains:
+            app.add_goal(ctx, dossier_id, goal(day, domain))
         app.establish(ctx, dossier_id, {"decided_on": day.isoformat()}, today=day)
 
 

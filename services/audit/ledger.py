@@ -247,6 +247,8 @@ class DossierNotInLedgerYet(RuntimeError):
 # answered, a command that was carried out.
 _READS = ("nl.wegwijs.gateway.gegevens.ingezien.v1", "nl.wegwijs.gateway.inzagelog.geopend.v1")
 _COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
+# The events that give a dossier its gemeente: its registration, and each accepted move.
+_OWNERS = ("nl.wegwijs.intake.dossier.geregistreerd.v1", "nl.wegwijs.intake.dossier.verhuisd.v1")
 
 
 def _dossier_exists(event: Mapping[str, Any]) -> bool:
@@ -260,10 +262,13 @@ def _with_gemeente_of_dossier(cur: psycopg.Cursor, event: Mapping[str, Any]) -> 
     it (the gateway leaves that to the dossier's own registration: a command or a read is filed
     under the dossier's gemeente, whoever acted), so that the gemeente's auditors see it. A read
     refused on an unknown dossier, or a register event (partners, subscriptions), has none."""
+    # The dossier's gemeente now: of its registration or its latest accepted move (a read or
+    # command after a move is the new gemeente's), else of its first entry.
     cur.execute(
         "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND gemeente <> ''"
-        " ORDER BY seq LIMIT 1",
-        (event["subject"],),
+        " ORDER BY event_type = ANY(%s) DESC, CASE WHEN event_type = ANY(%s) THEN -seq"
+        " ELSE seq END LIMIT 1",
+        (event["subject"], list(_OWNERS), list(_OWNERS)),
     )
     row = cur.fetchone()
     if row:

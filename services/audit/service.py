@@ -13,7 +13,7 @@ from services.audit.inzage import inzage, inzage_html
 from services.audit.ledger import Ledger
 from services.audit.queries import as_csv, entries, parse_query, readers
 from services.audit.register import ProcessingRegister
-from services.audit.timeline import check_page, dossier_gemeente, timeline_page
+from services.audit.timeline import check_page, dossier_gemeenten, timeline_page
 from services.common import dutch, settings
 from services.common.access import Action, Role, require, require_for_gemeente
 from services.common.entrypoints import consume, rpc
@@ -75,15 +75,25 @@ class AuditService(ChainService):
         partners: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """What happened in the dossier and who did it, newest first, a page at a time, for the
-        staff of its gemeente (another gemeente's: not found). What touches health only for the
-        regievoerder, whose alone it is."""
+        staff of its gemeente (another gemeente's: not found; one the person moved away from:
+        its own part, up to the move). What touches health only for the regievoerder, whose
+        alone it is."""
         ctx = require(self.chain.ctx, Action.READ_TIMELINE)
         check_page(before, limit)
         with self.chain.runtime.db.transaction() as cur:
-            gemeente = dossier_gemeente(cur, dossier_id)
-            require_for_gemeente(ctx, Action.READ_TIMELINE, gemeente)
+            gemeenten = dossier_gemeenten(cur, dossier_id)
+            current = gemeenten[-1]
+            former = [g for g in gemeenten[:-1] if g != current and ctx.actor.acts_for(g)]
+            # A gemeente the person moved away from reads its own history, up to the move.
+            if former and not ctx.actor.acts_for(current):
+                gemeente, only_gemeente = former[-1], True
+            else:
+                require_for_gemeente(ctx, Action.READ_TIMELINE, current)
+                gemeente, only_gemeente = current, len(gemeenten) == 1
             with_special = ctx.actor.has_role(Role.REGIEVOERDER)
-            return timeline_page(cur, dossier_id, gemeente, before, limit, with_special, partners)
+            return timeline_page(
+                cur, dossier_id, gemeente, before, limit, with_special, partners, only_gemeente
+            )
 
     @timer(interval=float(settings.CHECKPOINT_SECONDS.get()))
     def checkpoint(self) -> None:

@@ -20,6 +20,7 @@ from services.common.errors import InvalidInput, NotFound, field_error
 from services.common.region import Region
 
 REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
+MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 MAX_PAGE = 100
 
 # What happened, in Dutch, for every event type the platform publishes.
@@ -70,6 +71,14 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.intake.signaal.gegeven.v1": "Signaal gegeven",
     "nl.wegwijs.intake.signalenlijst.geopend.v1": "Lijst van signalen aangemaakt",
     "nl.wegwijs.intake.signalen.ingezien.v1": "Signalen bekeken",
+    "nl.wegwijs.intake.verhuizing.voorgesteld.v1": "Verhuizing naar een andere gemeente"
+    " doorgegeven",
+    "nl.wegwijs.intake.verhuizing.afgewezen.v1": "Verhuizing niet geaccepteerd door de nieuwe"
+    " gemeente",
+    "nl.wegwijs.intake.dossier.verhuisd.v1": "Verhuizing geaccepteerd: het dossier is nu van de"
+    " nieuwe gemeente",
+    "nl.wegwijs.intake.onderdeel.overgedragen.v1": "Deel van het dossier overgedragen aan de"
+    " nieuwe gemeente",
     # pip
     "nl.wegwijs.pip.concept.geopend.v1": "Concept-PIP gemaakt",
     "nl.wegwijs.pip.concept.gewijzigd.v1": "Concept-PIP aangepast",
@@ -105,6 +114,8 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.pip.document.uitgegeven.v1": "Brief met het besluit over het PIP verstuurd",
     "nl.wegwijs.pip.handhavingsbesluit.uitgegeven.v1": "Brief met een waarschuwing of boete"
     " verstuurd",
+    "nl.wegwijs.pip.overgedragen.v1": "PIP overgedragen aan de nieuwe gemeente (de"
+    " inburgeringstermijn blijft)",
     # matching
     "nl.wegwijs.matching.begeleiding.geopend.v1": "Begeleiding aangemaakt",
     "nl.wegwijs.matching.koppelprofiel.vastgelegd.v1": "Gegevens voor het zoeken van een"
@@ -132,6 +143,8 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.matching.plaatsing.bezet.v1": "Plek bezet",
     "nl.wegwijs.matching.plaatsing.vrijgekomen.v1": "Plek weer vrij",
     "nl.wegwijs.matching.plaatsing.gesloten.v1": "Plek niet meer aangeboden",
+    "nl.wegwijs.matching.begeleiding.overgedragen.v1": "Begeleiding overgedragen aan de nieuwe"
+    " gemeente",
     # consent
     "nl.wegwijs.consent.toestemmingen.geopend.v1": "Lijst van toestemmingen aangemaakt",
     "nl.wegwijs.consent.toestemming.gegeven.v1": "Toestemming gegeven",
@@ -153,6 +166,8 @@ DESCRIPTIONS: Mapping[str, str] = {
     "nl.wegwijs.consent.protocol.geopend.v1": "Lijst van protocollen aangemaakt",
     "nl.wegwijs.consent.protocol.vastgesteld.v1": "Protocol voor het delen van gegevens"
     " vastgesteld",
+    "nl.wegwijs.consent.dossier.overgedragen.v1": "Toestemmingen overgedragen aan de nieuwe"
+    " gemeente",
     # the gateway
     "nl.wegwijs.gateway.gegevens.ingezien.v1": "Gegevens bekeken",
     "nl.wegwijs.gateway.inzage.geweigerd.v1": "Bekijken geweigerd",
@@ -192,6 +207,8 @@ BOOKKEEPING = frozenset(
         "nl.wegwijs.pip.routekeuze.overgenomen.v1",
         "nl.wegwijs.pip.signaal.genoteerd.v1",
         "nl.wegwijs.pip.praktische-zaak.bijgewerkt.v1",
+        # a move's parts: the move itself, the PIP and the guidance are on the timeline
+        "nl.wegwijs.intake.onderdeel.overgedragen.v1",
     }
 )
 NOT_ON_TIMELINE = READS | COMMAND_LOG | BOOKKEEPING
@@ -236,18 +253,19 @@ def index_ddl() -> list[sql.Composable]:
     ]
 
 
-def dossier_gemeente(cur: Cursor, dossier_id: str) -> str:
-    """The gemeente the dossier was registered with; NotFound when the ledger has no dossier
-    by that id (a dossier just registered is there within moments)."""
+def dossier_gemeenten(cur: Cursor, dossier_id: str) -> list[str]:
+    """The gemeenten the dossier belonged to, in order: the one it was registered with, then
+    the one of each accepted move (the last is its gemeente now). NotFound when the ledger has
+    no dossier by that id (a dossier just registered is there within moments)."""
     cur.execute(
-        "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND event_type = %s"
-        " ORDER BY seq LIMIT 1",
-        (dossier_id, REGISTERED),
+        "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND event_type IN (%s, %s)"
+        " ORDER BY seq",
+        (dossier_id, REGISTERED, MOVED),
     )
-    row = cur.fetchone()
-    if row is None:
+    gemeenten = [row["gemeente"] for row in cur.fetchall()]
+    if not gemeenten:
         raise NotFound("no such dossier")
-    return row["gemeente"]
+    return gemeenten
 
 
 def timeline_page(
@@ -258,13 +276,16 @@ def timeline_page(
     limit: int,
     with_special: bool,
     partners: Mapping[str, str] | None = None,
+    only_gemeente: bool = False,
 ) -> dict[str, Any]:
     """One page of the dossier's timeline, newest first (event time, then ledger order), and
     where the next starts (`before`: the `seq` of the last item seen) or None. Without
     `with_special`, entries that touch a special category (health) are left out. `partners`
-    names partner organisations by OIN (consent's register; audit keeps no names of its own)."""
+    names partner organisations by OIN (consent's register; audit keeps no names of its own).
+    With `only_gemeente`, only the entries filed under `gemeente`: a former gemeente's history
+    (up to the move); without it, the whole timeline, for the dossier's gemeente now."""
     cur.execute(
-        page_query(before is not None, with_special),
+        page_query(before is not None, with_special, only_gemeente),
         {"dossier_id": dossier_id, "gemeente": gemeente, "before": before, "limit": limit + 1},
     )
     rows = cur.fetchall()
@@ -279,13 +300,13 @@ def timeline_page(
     }
 
 
-def page_query(after_a_page: bool, with_special: bool) -> sql.Composable:
+def page_query(
+    after_a_page: bool, with_special: bool, only_gemeente: bool = True
+) -> sql.Composable:
     """The statement of a page: a backward range of the timeline's index on the dossier."""
-    where = [
-        sql.SQL("dossier_id = %(dossier_id)s"),
-        _on_timeline(),
-        sql.SQL("gemeente = %(gemeente)s"),
-    ]
+    where = [sql.SQL("dossier_id = %(dossier_id)s"), _on_timeline()]
+    if only_gemeente:
+        where.append(sql.SQL("gemeente = %(gemeente)s"))
     if not with_special:
         where.append(sql.SQL("confidentiality <> 'bijzonder'"))
     if after_a_page:

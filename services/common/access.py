@@ -68,6 +68,7 @@ class Action(StrEnum):
     READ_TIMELINE = "dossier.timeline"
     READ_PARTNERS = "partner.read"
     READ_DOCUMENTS = "dossier.documents"
+    MOVE_DOSSIER = "dossier.move"
 
 
 _ALLOWED: dict[Action, frozenset[str]] = {
@@ -159,6 +160,9 @@ _ALLOWED: dict[Action, frozenset[str]] = {
     Action.READ_PARTNERS: frozenset(
         {Role.ADMIN, Role.REGIEVOERDER, Role.KLANTMANAGER, Role.AUDITOR}
     ),
+    # A move (verhuizing) is proposed by the old gemeente's regievoerder and accepted or
+    # declined by the new gemeente's (checked per gemeente in intake).
+    Action.MOVE_DOSSIER: frozenset({Role.REGIEVOERDER}),
 }
 
 # Reads of a dossier: refused as "not found" when the actor does not act for its gemeente.
@@ -186,6 +190,7 @@ _TENANT_READS = frozenset(
         Action.LOG_ACTIVITY,
         Action.READ_TIMELINE,
         Action.READ_DOCUMENTS,
+        Action.MOVE_DOSSIER,
     }
 )
 

@@ -38,6 +38,7 @@ from services.consent.partners import Partner, parse_partner, partner_id
 from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
 from services.consent.receipt import receipt, receipt_html
 from services.consent.records import DossierConsents, consents_id, parse_consent
+from services.consent.relations import relations_id
 from services.contracts.categories import Categories
 from services.contracts.consent import (
     CHANGEABLE,
@@ -47,6 +48,7 @@ from services.contracts.consent import (
 )
 
 DOSSIER_REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 CONSUMED = (DOSSIER_REGISTERED,)
 
 
@@ -71,6 +73,8 @@ class Consent(ChainApplication, FeedUseCases):
         """Open a registered dossier's consents, note which organisations a proposal or a
         guidance involves, and decide what partners' feeds get of any event their
         subscriptions match."""
+        if origin == "intake" and event["type"] == DOSSIER_MOVED:
+            return self._hand_over(event["data"])
         opened = None
         if origin == "intake" and event["type"] == DOSSIER_REGISTERED:
             data = event["data"]
@@ -80,6 +84,25 @@ class Consent(ChainApplication, FeedUseCases):
         # the feed decides on the aggregates just changed, not on second new copies of them
         fed = self.feed(origin, event, opened, noted) or ([opened] if opened else [])
         return [*fed, *([noted] if noted else [])]
+
+    def _hand_over(self, data: Mapping[str, Any]) -> list[Any]:
+        """The move was accepted: the consents, the sharing decisions and who is involved are
+        the new gemeente's. A consent given to the old gemeente itself stays what it is: it
+        does not cover the new gemeente (AVG art. 7: consent is given to a controller)."""
+        handed = []
+        for aggregate_id in (
+            consents_id(data["dossier_id"]),
+            disclosure_log_id(data["dossier_id"]),
+            relations_id(data["dossier_id"]),
+        ):
+            try:
+                aggregate = self.load(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+            if aggregate.gemeente != data["to_gemeente"]:
+                aggregate.hand_over(to_gemeente=data["to_gemeente"])
+                handed.append(aggregate)
+        return handed
 
     # the protocol -------------------------------------------------------------------------------
     def adopt_protocol(self) -> bool:

@@ -148,6 +148,11 @@ class DisclosureLog(ChainAggregate):
         # What each partner was sent, by "<partner OIN>:<event id>": fetched again by dataref.
         self.deliveries: dict[str, dict[str, Any]] = {}
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The person moved and the new gemeente accepted: the sharing decisions are theirs now."""
+        self.gemeente = to_gemeente
+
     @event("Decided")
     def record(
         self,

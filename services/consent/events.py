@@ -34,6 +34,13 @@ SUBSCRIPTION_ENDED = "nl.wegwijs.consent.abonnement.beeindigd.v1"
 RELATIONS_OPENED = "nl.wegwijs.consent.relaties.geopend.v1"
 RELATION_BEGAN = "nl.wegwijs.consent.relatie.begonnen.v1"
 RELATION_ENDED = "nl.wegwijs.consent.relatie.beeindigd.v1"
+HANDED_OVER = "nl.wegwijs.consent.dossier.overgedragen.v1"
+
+
+def _handed_over(part: str) -> Publication:
+    """A part consent keeps of the dossier went with a move to the new gemeente: filed under
+    the old gemeente, whose history it closes."""
+    return about_dossier(HANDED_OVER, lambda e: {"part": part, "to_gemeente": e.to_gemeente})
 
 
 def _given(e: Any) -> dict[str, Any]:
@@ -84,6 +91,9 @@ def _about_partner(event_type: str) -> Publication:
 
 PUBLICATIONS = {
     DossierConsents.Opened: dossier_opened(CONSENTS_OPENED),
+    DossierConsents.HandedOver: _handed_over("toestemmingen"),
+    DisclosureLog.HandedOver: _handed_over("deelbesluiten"),
+    Relations.HandedOver: _handed_over("relaties"),
     DossierConsents.ConsentGiven: about_dossier(CONSENT_GIVEN, _given),
     DossierConsents.ConsentChanged: about_dossier(CONSENT_CHANGED, _changed),
     DossierConsents.ConsentWithdrawn: about_dossier(

@@ -75,6 +75,11 @@ class DossierConsents(ChainAggregate):
         self.gemeente = gemeente
         self.consents: dict[str, dict[str, Any]] = {}
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The person moved and the new gemeente accepted: the consents are theirs now."""
+        self.gemeente = to_gemeente
+
     def give(self, consent_id: str, consent: dict[str, Any], recorded_by: str) -> None:
         self._given(consent_id=consent_id, consent=consent, recorded_by=recorded_by)
 

@@ -36,6 +36,11 @@ class Relations(ChainAggregate):
         self.gemeente = gemeente
         self.proposals: dict[str, str] = {}  # proposal id -> the organisation's OIN
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The person moved and the new gemeente accepted: who is involved is theirs now."""
+        self.gemeente = to_gemeente
+
     def note(self, event_type: str, data: Mapping[str, Any]) -> bool:
         """Take in one of matching's proposal events; True when the relations changed."""
         proposal_id, organisation = data["proposal_id"], data["organisation"]

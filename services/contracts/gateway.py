@@ -73,6 +73,8 @@ WorklistKey = Literal[
     "termijn_warned",
     "termijn_ending",
     "obligation_coming",
+    "moves_to_accept",
+    "moves_proposed",
 ]
 
 # Who a worklist is for: `mij` (the caller), or a regievoerder's user id as their token names it.
@@ -110,8 +112,9 @@ class WorklistItem(Answer):
     on: date | None = Field(
         None,
         description="The date the item is about: the PIP's deadline, the termijn's end, the"
-        " registration, the latest signal, the day a member becomes inburgeringsplichtig, or"
-        " (breaches_to_decide) the day the measure became due.",
+        " registration, the latest signal, the day a member becomes inburgeringsplichtig, the"
+        " day of moving (a move to accept or proposed), or (breaches_to_decide) the day the"
+        " measure became due.",
     )
     source: Literal["intake", "pip"] | None = Field(
         None,
@@ -155,6 +158,7 @@ class Werkvoorraad(Answer):
     PIPs to establish; brede intakes not completed; new signals; breaches awaiting a decision
     (`breaches_to_decide`: one item per due sanction step or measure, with `source` and
     `measure`); inburgeringstermijnen the monitor warned about (`termijn_warned`) and ending
-    within six months; members who become inburgeringsplichtig within six months."""
+    within six months; members who become inburgeringsplichtig within six months; moves to the
+    caller's gemeenten to accept and moves they proposed that are not yet answered."""
 
     lists: list[Worklist]

@@ -26,6 +26,7 @@ from services.contracts.values import (
     CefrLevel,
     Date,
     DossierId,
+    GemeenteCode,
     InburgeringRoute,
     PastDate,
     RegionGemeente,
@@ -902,3 +903,49 @@ class Signals(Answer):
 
 
 __all__ = ["DossierId"]
+
+
+# moving within the region (verhuizing, warme overdracht) --------------------------------------
+MoveStatus = Literal["voorgesteld", "geaccepteerd", "afgewezen", "buiten-regio"]
+
+
+class MoveProposal(Body):
+    """A move to another gemeente of the region, as the BRP has it: the old gemeente's
+    regievoerder proposes it, the new gemeente's regievoerder accepts or declines it."""
+
+    to_gemeente: RegionGemeente
+    moved_on: PastDate = Field(description="The day the person moved, as the BRP has it.")
+
+
+class RegionExit(Body):
+    """A move out of the region, as the BRP has it: recorded by the old gemeente's
+    regievoerder; the dossier then closes for the region (history and the overdrachtsdossier
+    stay with the old gemeente)."""
+
+    to_gemeente: GemeenteCode = Field(
+        description="CBS gemeentecode of the gemeente outside the region the person moved to."
+    )
+    moved_on: PastDate = Field(description="The day the person moved, as the BRP has it.")
+
+
+class MoveDecline(Body):
+    reason: Note
+
+
+class Move(Answer):
+    """The dossier's move, open or last answered."""
+
+    dossier_id: UUID
+    status: MoveStatus
+    from_gemeente: str
+    to_gemeente: str
+    moved_on: Date
+    proposed_on: Date
+    answered_on: Date | None = None
+    decline_reason: str = Field(
+        "", description="Why the new gemeente declined (only when `status` is afgewezen)."
+    )
+
+
+class MoveAcceptance(Body):
+    """Accepting a move takes nothing but the request itself: who accepts is the caller."""

@@ -489,6 +489,15 @@ class Hearing(Body):
 
 
 class MeasureDecision(Body):
+    # Referring a measure to the klantmanager is not taking it (Schemathesis sent both true).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                when("refer_to_klantmanager", True, {"properties": {"take": {"const": False}}})
+            ]
+        }
+    )
+
     take: bool = Field(
         description="true: take the measure; false: waive it (or refer it, for a Participatiewet"
         " measure)."

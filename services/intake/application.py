@@ -43,6 +43,7 @@ from services.intake.domain import (
     parse_registration,
 )
 from services.intake.intake_use_cases import BredeIntakeUseCases
+from services.intake.move_use_cases import MoveUseCases
 from services.intake.rules import Obligation
 from services.intake.signal_use_cases import SignalUseCases
 from services.intake.views import ReadLog, dossier_view, read_log_id
@@ -53,7 +54,9 @@ __all__ = ["Intake", "today_in_amsterdam"]
 ME = "mij"
 
 
-class Intake(ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUseCases):
+class Intake(
+    ChainApplication, BredeIntakeUseCases, ChecklistUseCases, SignalUseCases, MoveUseCases
+):
     name = "Intake"
     schema = "intake"
 

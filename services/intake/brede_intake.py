@@ -68,6 +68,11 @@ class BredeIntake(ChainAggregate, IssuesDocuments):
         self.sanctions: list[dict[str, Any]] = []
         self.toets_not_taken: dict[str, Any] | None = None
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The dossier moved to `to_gemeente` (verhuizing): this part is theirs now."""
+        self.gemeente = to_gemeente
+
     # the three legal parts ----------------------------------------------------------------
     @event("LeerbaarheidstoetsRecorded")
     def record_leerbaarheidstoets(self, taken_on: date, outcome: str) -> None:

@@ -17,13 +17,15 @@ from eventsourcing.domain import event
 from pydantic import BaseModel
 
 from services.common.aggregate import ChainAggregate
-from services.common.errors import InvalidInput, field_error
+from services.common.errors import Conflict, InvalidInput, field_error
 from services.common.fields import validated
 from services.contracts import intake as contract
 from services.contracts.intake import CORRECTABLE, REGISTRATION_FIELDS
 from services.intake.profile import future_dates, household_link, profile_of
 from services.intake.rules import Obligation, obligation_on
 
+MOVE_PROPOSED, MOVE_ACCEPTED, MOVE_DECLINED = "voorgesteld", "geaccepteerd", "afgewezen"
+MOVE_OUT_OF_REGION = "buiten-regio"
 _REGISTERED_DATES = ("birth_date", "duo_notice_date", "brp_registration_date")
 _NAMES = ("given_name", "family_name")
 _EARLIEST = date(1900, 1, 1)
@@ -129,6 +131,8 @@ class Dossier(ChainAggregate):
         self.corrections: list[dict[str, Any]] = []
         # The regievoerder responsible for the dossier: {"id": user id, "name": their name}.
         self.regievoerder: dict[str, str] | None = None
+        # The move (verhuizing) open or last answered: see `propose_move`.
+        self.move: dict[str, Any] | None = None
 
     def subject(self) -> dict[str, str]:
         return {"dossier_id": str(self.id), "gemeente": self.gemeente}
@@ -177,6 +181,85 @@ class Dossier(ChainAggregate):
     def _assigned(self, regievoerder: str, name: str) -> None:
         self.regievoerder = {"id": regievoerder, "name": name}
 
+    # moving within the region (verhuizing, warme overdracht) ----------------------------------
+    def open_move(self) -> dict[str, Any] | None:
+        """The move proposed and not yet accepted or declined, if any."""
+        return self.move if self.move and self.move["status"] == MOVE_PROPOSED else None
+
+    def check_move(self, to_gemeente: str, region: Collection[str]) -> None:
+        """A move goes to another gemeente of the region, one at a time."""
+        if to_gemeente == self.gemeente:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "to_gemeente", f"must differ from the dossier's gemeente {to_gemeente}"
+                    )
+                ]
+            )
+        if to_gemeente not in region:
+            raise InvalidInput(
+                [
+                    field_error(
+                        "to_gemeente",
+                        f"is not a gemeente of this region ({', '.join(sorted(region))}); a move"
+                        " out of the region is recorded as such (POST"
+                        " .../verhuizing-buiten-regio) and gives an overdrachtsdossier",
+                    )
+                ]
+            )
+        if (open_move := self.open_move()) is not None:
+            raise Conflict(
+                f"to_gemeente: a move to {open_move['to_gemeente']} is open; it is accepted or"
+                " declined first"
+            )
+
+    @event("MoveProposed")
+    def propose_move(self, to_gemeente: str, moved_on: date, proposed_on: date) -> None:
+        self.move = {
+            "status": MOVE_PROPOSED,
+            "from_gemeente": self.gemeente,
+            "to_gemeente": to_gemeente,
+            "moved_on": moved_on,
+            "proposed_on": proposed_on,
+            "answered_on": None,
+            "decline_reason": "",
+        }
+
+    @event("MoveDeclined")
+    def decline_move(self, reason: str, declined_on: date) -> None:
+        self.move = {
+            **(self.move or {}),
+            "status": MOVE_DECLINED,
+            "answered_on": declined_on,
+            "decline_reason": reason,
+        }
+
+    @event("MovedTo")
+    def move_to(
+        self,
+        from_gemeente: str,
+        to_gemeente: str,
+        moved_on: date,
+        accepted_on: date,
+        within_region: bool = True,
+    ) -> None:
+        """The new gemeente accepted: from now on the dossier is theirs. Out of the region
+        (`within_region` false) nobody of the region acts for it any more: the old gemeente
+        keeps its history and the overdrachtsdossier."""
+        if within_region and self.move is not None:
+            self.move = {**self.move, "status": MOVE_ACCEPTED, "answered_on": accepted_on}
+        elif not within_region:
+            self.move = {
+                "status": MOVE_OUT_OF_REGION,
+                "from_gemeente": from_gemeente,
+                "to_gemeente": to_gemeente,
+                "moved_on": moved_on,
+                "proposed_on": accepted_on,
+                "answered_on": accepted_on,
+                "decline_reason": "",
+            }
+        self.gemeente = to_gemeente
+
     @classmethod
     def register(cls, registration: Registration, inburgeringsplichtig: bool = True) -> Dossier:
         return cls(**vars(registration), inburgeringsplichtig=inburgeringsplichtig)
@@ -214,6 +297,11 @@ class BsnClaim(ChainAggregate):
         self.digest = digest
         self.dossier_id = dossier_id
         self.gemeente = gemeente
+
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The dossier moved to `to_gemeente`: the claim is theirs now."""
+        self.gemeente = to_gemeente
 
     @event("RegistrationRefused")
     def refuse_registration(self, requested_for: str) -> None:

@@ -50,6 +50,16 @@ CHECKLIST_CHILD_KNOWN = "nl.wegwijs.intake.huishoudchecklist.kind-toegevoegd.v1"
 CHECKLIST_ITEM_OPENED = "nl.wegwijs.intake.huishoudchecklist.punt-geopend.v1"
 CHECKLIST_ITEM_CLOSED = "nl.wegwijs.intake.huishoudchecklist.punt-afgevinkt.v1"
 MEASURE_DOCUMENT_ISSUED = "nl.wegwijs.intake.handhavingsbesluit.uitgegeven.v1"
+MOVE_PROPOSED = "nl.wegwijs.intake.verhuizing.voorgesteld.v1"
+MOVE_DECLINED = "nl.wegwijs.intake.verhuizing.afgewezen.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
+PART_HANDED_OVER = "nl.wegwijs.intake.onderdeel.overgedragen.v1"
+
+
+def _handed_over(part: str) -> Publication:
+    """A part of the dossier intake keeps went with it to the new gemeente: filed under the old
+    gemeente, whose history it closes."""
+    return about_dossier(PART_HANDED_OVER, lambda e: {"part": part, "to_gemeente": e.to_gemeente})
 
 
 def _corrected(e: Dossier.Corrected) -> dict[str, object]:
@@ -178,6 +188,30 @@ PUBLICATIONS = {
     HouseholdChecklist.ChildKnown: about_dossier(CHECKLIST_CHILD_KNOWN),
     HouseholdChecklist.ItemOpened: about_dossier(CHECKLIST_ITEM_OPENED, lambda e: {"item": e.item}),
     HouseholdChecklist.ItemClosed: about_dossier(CHECKLIST_ITEM_CLOSED, lambda e: {"item": e.item}),
+    Dossier.MoveProposed: about_dossier(
+        MOVE_PROPOSED,
+        lambda e: {"to_gemeente": e.to_gemeente, "moved_on": e.moved_on.isoformat()},
+    ),
+    Dossier.MoveDeclined: about_dossier(
+        MOVE_DECLINED, lambda e: {"declined_on": e.declined_on.isoformat()}
+    ),
+    # Filed under the new gemeente: from this event on, the dossier is theirs.
+    Dossier.MovedTo: Publication(
+        type=DOSSIER_MOVED,
+        subject=lambda e: str(e.originator_id),
+        gemeente=lambda e: e.to_gemeente,
+        data=lambda e: {
+            "dossier_id": str(e.originator_id),
+            "from_gemeente": e.from_gemeente,
+            "to_gemeente": e.to_gemeente,
+            "moved_on": e.moved_on.isoformat(),
+            "within_region": getattr(e, "within_region", True),
+        },
+    ),
+    BredeIntake.HandedOver: _handed_over("brede-intake"),
+    SignalLog.HandedOver: _handed_over("signalen"),
+    ReadLog.HandedOver: _handed_over("inzagelog"),
+    BsnClaim.HandedOver: _handed_over("bsn-claim"),
     ReadLog.Opened: dossier_opened(READ_LOG_OPENED),
     ReadLog.Viewed: about_dossier(
         DOSSIER_VIEWED, lambda e: {"roles": e.roles, "categories": e.categories}

@@ -81,6 +81,13 @@ class DossierIndex(Projection):
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS obligation_starts_on date").format(
                 table
             ),
+            # Added with moving (issue 17, verhuizing): the gemeente an open move goes to, and
+            # the day of moving. A database made before: `wegwijs rebuild dossier_index`.
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS move_to text").format(table),
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS moved_on date").format(table),
+            sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {} ON {} (move_to) WHERE move_to IS NOT NULL"
+            ).format(sql.Identifier("dossier_index_move_to"), table),
             # The open practical items of each brede intake (issue 16: the klantmanager's
             # list). A database made before: `wegwijs rebuild dossier_index` fills it.
             sql.SQL(
@@ -193,6 +200,18 @@ class DossierIndex(Projection):
                 ),
                 (e.originator_id, e.item),
             )
+        if isinstance(e, Dossier.MoveProposed):
+            mark(
+                "move_to = %s, moved_on = %s",
+                "dossier_id",
+                e.originator_id,
+                e.to_gemeente,
+                e.moved_on,
+            )
+        elif isinstance(e, Dossier.MoveDeclined):
+            mark("move_to = NULL, moved_on = NULL", "dossier_id", e.originator_id)
+        elif isinstance(e, Dossier.MovedTo):
+            mark("gemeente = %s, move_to = NULL", "dossier_id", e.originator_id, e.to_gemeente)
         if isinstance(domain_event, Dossier.JoinedHousehold):
             cur.execute(
                 sql.SQL(
@@ -385,11 +404,14 @@ def worklist(
             for r in rows
         ],
     }
+    lists.update(_move_lists(cur, gemeenten))
     wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
+    # A dossier moving to one of the gemeenten is named to them: they decide whether to accept.
     cur.execute(
         "SELECT dossier_id, gemeente, given_name, family_name, regievoerder, regievoerder_name"
-        " FROM intake.dossier_index WHERE dossier_id = ANY(%s) AND gemeente = ANY(%s)",
-        (list(wanted), list(gemeenten)),
+        " FROM intake.dossier_index WHERE dossier_id = ANY(%s)"
+        " AND (gemeente = ANY(%s) OR move_to = ANY(%s))",
+        (list(wanted), list(gemeenten), list(gemeenten)),
     )
     names = {
         str(r["dossier_id"]): {
@@ -424,6 +446,29 @@ def known_regievoerder(cur: Cursor, gemeente: str, user_id: str) -> str | None:
     )
     row = cur.fetchone()
     return row["name"] if row else None
+
+
+def _move_lists(cur: Cursor, gemeenten: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Moves to accept (to the gemeenten) and moves proposed and not yet answered (from them),
+    each with the day of moving, earliest first."""
+    lists = {}
+    for key, condition in (
+        ("moves_to_accept", "move_to = ANY(%s)"),
+        ("moves_proposed", "gemeente = ANY(%s) AND move_to IS NOT NULL"),
+    ):
+        cur.execute(
+            "SELECT dossier_id, moved_on, count(*) OVER () AS total FROM intake.dossier_index"
+            f" WHERE {condition} ORDER BY moved_on, dossier_id LIMIT %s",
+            (list(gemeenten), WORKLIST_LIMIT),
+        )
+        rows = cur.fetchall()
+        lists[key] = {
+            "count": rows[0]["total"] if rows else 0,
+            "items": [
+                {"dossier_id": str(r["dossier_id"]), "on": r["moved_on"].isoformat()} for r in rows
+            ],
+        }
+    return lists
 
 
 def _day(moment: date | datetime) -> date:
@@ -461,13 +506,14 @@ def open_practical_items(
     ]
 
 
-def household_members(cur: Cursor, household_id: Any) -> list[dict[str, Any]]:
-    """The dossiers of one household: its first member and everyone who joined it."""
+def household_members(cur: Cursor, household_id: Any, gemeente: str) -> list[dict[str, Any]]:
+    """The dossiers of one household in `gemeente`: its first member and everyone who joined
+    it (a member who moved to another gemeente is that gemeente's, and not named here)."""
     cur.execute(
         "SELECT dossier_id, given_name, family_name, coalesce(relation, '') AS relation"
-        " FROM intake.dossier_index WHERE dossier_id = %s OR household_id = %s"
-        " ORDER BY registered_at",
-        (household_id, household_id),
+        " FROM intake.dossier_index WHERE (dossier_id = %s OR household_id = %s)"
+        " AND gemeente = %s ORDER BY registered_at",
+        (household_id, household_id, gemeente),
     )
     return [
         {

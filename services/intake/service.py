@@ -94,12 +94,37 @@ class IntakeService(ChainService):
     def correct(self, dossier_id: str, data: Any) -> dict[str, Any]:
         return self.chain.app.correct(self.chain.ctx, dossier_id, data)
 
+    # moving within the region (verhuizing) ---------------------------------------------------
+    @command(expected_exceptions=EXPECTED)
+    def propose_move(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.propose_move(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def move(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.move(self.chain.ctx, dossier_id)
+
+    @command(expected_exceptions=EXPECTED)
+    def accept_move(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.accept_move(self.chain.ctx, dossier_id)
+
+    @command(expected_exceptions=EXPECTED)
+    def decline_move(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.decline_move(self.chain.ctx, dossier_id, data)
+
+    @command(expected_exceptions=EXPECTED)
+    def leave_region(self, dossier_id: str, data: Any) -> dict[str, Any]:
+        return self.chain.app.leave_region(self.chain.ctx, dossier_id, data)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def transfer_file(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.transfer_file(self.chain.ctx, dossier_id)
+
     @rpc(expected_exceptions=EXPECTED)
     def household(self, dossier_id: str) -> dict[str, Any]:
         dossier = self.chain.app.dossier(self.chain.ctx, dossier_id)
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            members = household_members(cur, dossier["household_id"])
+            members = household_members(cur, dossier["household_id"], dossier["gemeente"])
         return {"household_id": dossier["household_id"], "members": members}
 
     @rpc(expected_exceptions=EXPECTED)

@@ -51,6 +51,11 @@ class SignalLog(ChainAggregate):
         self.gemeente = gemeente
         self.signals: list[dict[str, Any]] = []
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The dossier moved to `to_gemeente` (verhuizing): this part is theirs now."""
+        self.gemeente = to_gemeente
+
     @event("SignalGiven")
     def give(
         self,

@@ -161,6 +161,11 @@ class ReadLog(ChainAggregate):
         self.gemeente = gemeente
         self.reads = 0
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str) -> None:
+        """The dossier moved to `to_gemeente` (verhuizing): this part is theirs now."""
+        self.gemeente = to_gemeente
+
     @event("Viewed")
     def viewed(self, reader: str, roles: list[str], categories: list[str]) -> None:
         self.reads += 1

@@ -38,8 +38,9 @@ HOUSEHOLD_JOINED = "nl.wegwijs.intake.huishouden.gekoppeld.v1"
 PIP_ESTABLISHED = "nl.wegwijs.pip.vastgesteld.v1"
 PIP_REVISED = "nl.wegwijs.pip.bijgesteld.v1"
 GOAL_PROGRESS = "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 CONSUMED = {
-    "intake": frozenset({DOSSIER_REGISTERED, ROUTE_CHOSEN, HOUSEHOLD_JOINED}),
+    "intake": frozenset({DOSSIER_REGISTERED, ROUTE_CHOSEN, HOUSEHOLD_JOINED, DOSSIER_MOVED}),
     "pip": frozenset({PIP_ESTABLISHED, PIP_REVISED, GOAL_PROGRESS}),
 }
 
@@ -52,7 +53,21 @@ def _note_plan(guidance: Guidance, data: Mapping[str, Any]) -> None:
     )
 
 
+def _hand_over(guidance: Guidance, data: Mapping[str, Any]) -> None:
+    """The move was accepted: the guidance is the new gemeente's; the active guide's
+    organisation is told (the event names it, so consent's feed addresses it alone)."""
+    if guidance.gemeente == data["to_gemeente"]:
+        return
+    active = guidance.active_guide()
+    guidance.hand_over(
+        to_gemeente=data["to_gemeente"],
+        moved_on=date.fromisoformat(data["moved_on"]),
+        organisation=active["organisation"] if active else "",
+    )
+
+
 _REACTIONS: dict[str, Callable[[Guidance, Mapping[str, Any]], None]] = {
+    DOSSIER_MOVED: _hand_over,
     ROUTE_CHOSEN: lambda g, data: g.note_route(data["route"]),
     HOUSEHOLD_JOINED: lambda g, data: g.note_household(data["household_id"]),
     PIP_ESTABLISHED: _note_plan,

@@ -232,6 +232,12 @@ class Guidance(ChainAggregate):
         self.household_id: str = str(dossier_id)
         self.household_guides: dict[str, str] = {}
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str, moved_on: date, organisation: str) -> None:
+        """The person moved and the new gemeente accepted: the guidance, its proposals and
+        its log are theirs now. `organisation`: the active guide's, told of the move."""
+        self.gemeente = to_gemeente
+
     # what matching learns from intake and pip -------------------------------------------------
     @event("HouseholdNoted")
     def note_household(self, household_id: str) -> None:

@@ -36,6 +36,7 @@ ACTIVITY_LOGGED = "nl.wegwijs.matching.activiteit.vastgelegd.v1"
 SIGNAL_GIVEN = "nl.wegwijs.matching.signaal.gegeven.v1"
 HOUSEHOLD_NOTED = "nl.wegwijs.matching.huishouden.overgenomen.v1"
 HOUSEHOLD_GUIDE = "nl.wegwijs.matching.huishouden.begeleider-bijgewerkt.v1"
+GUIDANCE_HANDED_OVER = "nl.wegwijs.matching.begeleiding.overgedragen.v1"
 
 
 def _about_item(event_type: str, data: Any = None) -> Publication:
@@ -75,6 +76,16 @@ PUBLICATIONS = {
     Placement.Filled: _about_item(PLACEMENT_FILLED),
     Placement.Freed: _about_item(PLACEMENT_FREED),
     Guidance.Opened: dossier_opened(GUIDANCE_OPENED),
+    # Filed under the old gemeente, whose history it closes; addressed to the active guide's
+    # organisation, which consent's feed tells as its subscription and the protocol allow.
+    Guidance.HandedOver: about_dossier(
+        GUIDANCE_HANDED_OVER,
+        lambda e: {
+            "to_gemeente": e.to_gemeente,
+            "moved_on": e.moved_on.isoformat(),
+            **({"organisation": e.organisation} if e.organisation else {}),
+        },
+    ),
     Guidance.RouteNoted: about_dossier(ROUTE_NOTED, lambda e: {"route": e.route}),
     Guidance.HouseholdNoted: about_dossier(
         HOUSEHOLD_NOTED, lambda e: {"household_id": e.household_id}

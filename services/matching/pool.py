@@ -211,6 +211,11 @@ class ProposalInbox(Projection):
                 ).format(table),
                 (e.on, e.outcome, e.proposal_id),
             )
+        elif isinstance(e, Guidance.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
 
 
 PROJECTIONS = (PoolProjection(), ProposalInbox())

@@ -3,7 +3,7 @@ owners record progress; a timer marks deadlines. Reading shows the PIP as the ac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -35,7 +35,12 @@ PRACTICAL_ITEM_OPENED = "nl.wegwijs.intake.praktische-zaak.geopend.v1"
 PRACTICAL_ITEM_CLOSED = "nl.wegwijs.intake.praktische-zaak.gesloten.v1"
 SIGNAL_GIVEN = "nl.wegwijs.intake.signaal.gegeven.v1"
 GUIDANCE_ACTIVITY = "nl.wegwijs.matching.activiteit.vastgelegd.v1"
+DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
+# What an overdrachtsdossier leaves out of the PIP: health is a special category (AVG art. 9 lid
+# 1); no provision of the Wet inburgering 2021 we could verify lets it pass to another gemeente.
+TRANSFER_WITHHELD_DOMAINS = frozenset({"gezondheid"})
 CONSUMED = (
+    DOSSIER_MOVED,
     DOSSIER_REGISTERED,
     DOSSIER_CORRECTED,
     INTAKE_COMPLETED,
@@ -98,6 +103,8 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
             if not data.get("inburgeringsplichtig", True):
                 return ()
             return [_draft(data["dossier_id"], data["gemeente"], data)]
+        if event["type"] == DOSSIER_MOVED:
+            return self._hand_over(data)
         try:
             pip = self.load(pip_id(data["dossier_id"]))
         except AggregateNotFoundError:
@@ -116,6 +123,23 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         else:
             _REACTIONS[event["type"]](pip, event)
         return [pip]
+
+    def _hand_over(self, data: Mapping[str, Any]) -> Sequence[Any]:
+        """The move was accepted: the PIP and its handhaving are the new gemeente's, with the
+        same termijn and deadlines (a member without a PIP has nothing here to hand over)."""
+        handed = []
+        for aggregate_id in (pip_id(data["dossier_id"]), enforcement_id(data["dossier_id"])):
+            try:
+                aggregate = self.load(aggregate_id)
+            except AggregateNotFoundError:
+                continue
+            if aggregate.gemeente != data["to_gemeente"]:
+                aggregate.hand_over(
+                    to_gemeente=data["to_gemeente"],
+                    moved_on=date.fromisoformat(data["moved_on"]),
+                )
+                handed.append(aggregate)
+        return handed
 
     def _guidance_activity(self, event: Mapping[str, Any]) -> Sequence[Any]:
         """A guide's activity on a goal is progress on that goal, recorded once (the tracking
@@ -149,6 +173,59 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         if day is not None and pip.version_on(day) is None:
             raise NotFound(f"no PIP of this dossier was established on or before {day}")
         return self._view(ctx, pip, day)
+
+    def transfer_file(
+        self, ctx: CommandContext, dossier_id: str, region: Iterable[str]
+    ) -> dict[str, Any]:
+        """pip's part of the overdrachtsdossier of a person who left the `region`, for the
+        gemeente they left: the PIP's status, termijn, deadline, goals and their status, and the
+        measures of its handhaving. Goals on health stay out (AVG art. 9: special category;
+        counted, never shown)."""
+        require(ctx, Action.MOVE_DOSSIER)
+        try:
+            pip = self.repository.get(pip_id(UUID(str(dossier_id))))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFound("no PIP for this dossier") from None
+        former = getattr(pip, "handed_over_from", None)
+        if pip.gemeente in set(region) or not former or not ctx.actor.acts_for(former):
+            raise NotFound("no PIP of a person who left the region from here")
+        plan = pip.versions[-1]["plan"] if pip.versions else pip.plan()
+        goals = list(plan.get("goals", {}).values())
+        try:
+            breaches = self.repository.get(enforcement_id(pip.dossier_id)).breaches
+        except AggregateNotFoundError:
+            breaches = []
+        return {
+            "status": pip.DRAFT if not pip.versions else pip.ESTABLISHED,
+            "established_on": pip.established_on() and pip.established_on().isoformat(),
+            "deadline": pip.effective_deadline() and pip.effective_deadline().isoformat(),
+            "termijn": pip.termijn_start
+            and {"start": pip.termijn_start.isoformat(), "end": pip.termijn_end.isoformat()},
+            "goals": [
+                {
+                    "domain": g["domain"],
+                    "description": g["description"],
+                    "status": pip.goal_status(g["id"]),
+                    "due_on": str(g["due_on"]),
+                }
+                for g in goals
+                if g["domain"] not in TRANSFER_WITHHELD_DOMAINS
+            ],
+            "health_goals_withheld": sum(
+                1 for g in goals if g["domain"] in TRANSFER_WITHHELD_DOMAINS
+            ),
+            "measures": [
+                {
+                    "measure": b["measure"],
+                    "on": str(b["on"]),
+                    "decision": "open"
+                    if b["decision"] is None
+                    else ("genomen" if b["decision"].get("take") else "niet-genomen"),
+                }
+                for b in breaches
+                if b["measure"]
+            ],
+        }
 
     def starting_points(self, ctx: CommandContext, dossier_id: str) -> dict[str, Any]:
         """What the completed intake offers the regievoerder to draft from; they decide."""

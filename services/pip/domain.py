@@ -86,6 +86,13 @@ class Pip(ChainAggregate, IssuesDocuments):
             "termijn_ended": False,
         }
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str, moved_on: date) -> None:
+        """The person moved and the new gemeente accepted: the PIP is theirs now, its
+        termijn and deadlines unchanged (Wi 2021 art. 7 and 11: a move does not move it)."""
+        self.handed_over_from = self.gemeente
+        self.gemeente = to_gemeente
+
     @classmethod
     def open_draft(
         cls,

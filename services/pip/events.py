@@ -48,6 +48,18 @@ def _document(e: Any) -> dict[str, Any]:
     return {"kind": e.kind, "issued_on": e.issued_on.isoformat(), "sha256": e.sha256}
 
 
+HANDED_OVER = "nl.wegwijs.pip.overgedragen.v1"
+
+
+def _handed_over(part: str) -> Publication:
+    """The PIP or its handhaving went with a move to the new gemeente: filed under the old
+    gemeente, whose history it closes."""
+    return about_dossier(
+        HANDED_OVER,
+        lambda e: {"part": part, "to_gemeente": e.to_gemeente, "moved_on": e.moved_on.isoformat()},
+    )
+
+
 def goal_outline(goal_id: str, goal: dict[str, Any]) -> dict[str, Any]:
     """A goal without its words: what partners and reports may know of it."""
     return {
@@ -191,6 +203,8 @@ PUBLICATIONS = {
             "goals_not_achieved": e.goals_not_achieved,
         },
     ),
+    Pip.HandedOver: _handed_over("pip"),
+    Enforcement.HandedOver: _handed_over("handhaving"),
     Enforcement.Opened: dossier_opened(ENFORCEMENT_OPENED),
     Enforcement.BreachRecorded: about_dossier(
         BREACH_RECORDED, lambda e: {"number": e.number, "on": e.on.isoformat()}

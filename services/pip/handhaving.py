@@ -128,6 +128,12 @@ class Enforcement(ChainAggregate, IssuesDocuments):
         self.gemeente = gemeente
         self.breaches: list[dict[str, Any]] = []
 
+    @event("HandedOver")
+    def hand_over(self, to_gemeente: str, moved_on: date) -> None:
+        """The person moved and the new gemeente accepted: the breaches and measures are
+        theirs now, unchanged."""
+        self.gemeente = to_gemeente
+
     def record_breach(
         self, obligation: str, description: str, on: date, policy: Policy
     ) -> str | None:

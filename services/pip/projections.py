@@ -4,6 +4,7 @@ timer read them; both can be dropped and rebuilt from pip's events (G6)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,6 +64,11 @@ class PipOverview(Projection):
                     " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (dossier_id) DO NOTHING"
                 ).format(table),
                 (e.dossier_id, e.gemeente, Pip.DRAFT, e.deadline, e.deadline),
+            )
+        elif isinstance(e, Pip.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
             )
         elif isinstance(e, Pip.DatesCorrected):
             # Events stored before the effective deadline was recorded had no extension then.
@@ -172,6 +178,11 @@ class PipGoals(Projection):
                         goal["due_on"],
                     ),
                 )
+        elif isinstance(e, Pip.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
         elif isinstance(e, Pip.GoalProgressRecorded):
             cur.execute(
                 sql.SQL("UPDATE {} SET status = %s WHERE goal_id = %s").format(table),
@@ -223,6 +234,11 @@ class PipMeasuresDue(Projection):
                     e.timestamp.astimezone(AMSTERDAM).date(),
                 ),
             )
+        elif isinstance(e, Enforcement.HandedOver):
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(table),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
         elif isinstance(e, Enforcement.MeasureDecided) and getattr(e, "referred_to", None):
             cur.execute(
                 sql.SQL(
@@ -246,15 +262,22 @@ class PipMeasuresDue(Projection):
 PROJECTIONS = (PipOverview(), PipGoals(), PipMeasuresDue(), Documents("pip"))
 
 
-def monitoring_candidates(cur: Cursor, today: date, horizon_days: int) -> list[str]:
+def monitoring_candidates(
+    cur: Cursor, today: date, horizon_days: int, region: Iterable[str] | None = None
+) -> list[str]:
     """PIPs whose deadline or termijn end is within `horizon_days` or passed and not yet marked
-    as passed; the aggregate itself decides what, if anything, to mark."""
+    as passed; the aggregate itself decides what, if anything, to mark. With `region`, only
+    PIPs of its gemeenten (one whose person left the region is no longer monitored here)."""
     cur.execute(
         "SELECT dossier_id FROM pip.pip_overview WHERE"
-        " (status = 'concept' AND deadline <= %(horizon)s"
+        " ((status = 'concept' AND deadline <= %(horizon)s"
         "   AND deadline_missed_for IS DISTINCT FROM deadline)"
-        " OR (status = 'vastgesteld' AND termijn_end <= %(horizon)s AND NOT termijn_ended)",
-        {"horizon": today + timedelta(days=horizon_days)},
+        " OR (status = 'vastgesteld' AND termijn_end <= %(horizon)s AND NOT termijn_ended))"
+        " AND (%(region)s::text[] IS NULL OR gemeente = ANY(%(region)s::text[]))",
+        {
+            "horizon": today + timedelta(days=horizon_days),
+            "region": None if region is None else list(region),
+        },
     )
     return [str(row["dossier_id"]) for row in cur.fetchall()]
 

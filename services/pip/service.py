@@ -62,6 +62,10 @@ class PipService(ChainService):
         return self.chain.app.pip(self.chain.ctx, dossier_id, as_of, self._guides())
 
     @rpc(expected_exceptions=EXPECTED)
+    def transfer_file(self, dossier_id: str) -> dict[str, Any]:
+        return self.chain.app.transfer_file(self.chain.ctx, dossier_id, Region.load().codes())
+
+    @rpc(expected_exceptions=EXPECTED)
     def starting_points(self, dossier_id: str) -> dict[str, Any]:
         return self.chain.app.starting_points(self.chain.ctx, dossier_id)
 
@@ -213,7 +217,9 @@ class PipService(ChainService):
         today = today_in_amsterdam()
         self.chain.runtime.projector.run()
         with self.chain.runtime.db.transaction() as cur:
-            candidates = monitoring_candidates(cur, today, app.handhaving.longest_lead_days())
+            candidates = monitoring_candidates(
+                cur, today, app.handhaving.longest_lead_days(), Region.load().codes()
+            )
         marked = 0
         for dossier_id in candidates:
             marked += len(app.monitor(dossier_id, today))

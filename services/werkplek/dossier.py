@@ -50,6 +50,7 @@ async def person_tab(
         pip=shown,
         new=request.query_params.get("nieuw") == "1",
         taken=request.query_params.get("opgepakt") == "1",
+        moved=request.query_params.get("verhuisd") == "1",
         tabs=[(f"/dossiers/{dossier_id}{suffix}", label) for suffix, label in TABS],
     )
 

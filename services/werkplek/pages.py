@@ -43,6 +43,11 @@ WORKLISTS = {
     "termijn_warned": ("Waarschuwing: inburgeringstermijn eindigt bijna", "Eindigt op"),
     "termijn_ending": ("Inburgeringstermijn eindigt binnen 6 maanden", "Eindigt op"),
     "obligation_coming": ("Wordt binnen 6 maanden inburgeringsplichtig", "Vanaf"),
+    "moves_to_accept": ("Verhuizing accepteren", "Verhuisd op"),
+    "moves_proposed": (
+        "Verhuizing doorgegeven, nieuwe gemeente moet nog antwoorden",
+        "Verhuisd op",
+    ),
 }
 # What is due on a breach (the werkvoorraad's breaches_to_decide), and where it was found.
 MEASURES = {
@@ -52,6 +57,8 @@ MEASURES = {
     "maatregel-participatiewet": "Maatregel Participatiewet (klantmanager)",
 }
 SOURCES = {"intake": "Brede intake: niet gekomen", "pip": "PIP: afspraak niet nagekomen"}
+# Lists whose people open on another page than their dossier (which is not yet the caller's).
+WORKLIST_PAGES = {"moves_to_accept": "/verhuizing"}
 
 
 async def start(
@@ -77,6 +84,7 @@ async def start(
         measures=MEASURES,
         sources=SOURCES,
         own=own,
+        pages=WORKLIST_PAGES,
         reads_dossiers=_reads_dossiers(session),
     )
 

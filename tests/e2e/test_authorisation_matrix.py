@@ -157,6 +157,16 @@ TABLE: dict[str, Row] = {
     "assignRegievoerder": Row(REGIE, lambda d: {"regievoerder": "mij"}),
     "getDossierView": Row(STAFF_AND_GUIDE),
     "getHousehold": Row(STAFF),
+    # moving: the old gemeente's regievoerder proposes; the new one's answers (here the own
+    # gemeente's regievoerder is refused by intake: it is not the gemeente moved to)
+    "proposeMove": Row(REGIE, lambda d: {"to_gemeente": "0356", "moved_on": _today()}),
+    "getMove": Row(REGIE, may_find_nothing=True),
+    "acceptMove": Row(REGIE, lambda d: {}),
+    "declineMove": Row(REGIE, lambda d: {"reason": "Niet in de BRP."}),
+    # a move out of the region closes the dossier for the region: asked last
+    "leaveRegion": Row(REGIE, lambda d: {"to_gemeente": "0363", "moved_on": _today()}, late=True),
+    "getOverdrachtsdossier": Row(REGIE, may_find_nothing=True),
+    "getOverdrachtsdossierPage": Row(REGIE, may_find_nothing=True),
     # the brede intake
     "getBredeIntake": Row(STAFF),
     "putLeerbaarheidstoets": Row(REGIE, lambda d: {**LBT, "taken_on": _today()}),

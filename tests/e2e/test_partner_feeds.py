@@ -471,3 +471,33 @@ def test_a_partner_following_the_asyncapi_document_connects_and_receives_an_even
     message = document["channels"]["partnerFeed"]["messages"]
     assert PROPOSED in {m["name"] for m in message.values()}
     _validator(PROPOSED).validate(proposed)
+
+
+def test_the_organisation_of_the_guide_hears_of_a_move_and_a_stranger_does_not(platform, feeds):
+    """Warme overdracht (issue 17): when the new gemeente accepts a move, the organisation with a
+    guide for the person is told, through its own feed, as its subscription and the protocol
+    allow; an organisation that does not know the person hears nothing."""
+    guided, _ = _established(platform, "0344", ("gezondheid", "taal"))
+    feed = Feed(feeds[V]["amqp_uri"], feeds[V]["queue"])
+    moved = "nl.wegwijs.matching.begeleiding.overgedragen.v1"
+    try:
+        _propose_guide(platform, guided, feeds[V]["guide"])
+        feed.until(lambda e: e["subject"] == guided and e["type"] == PROPOSED, "the proposal")
+        move = {"to_gemeente": "0356", "moved_on": today_in_amsterdam().isoformat()}
+        proposed = send(platform, "POST", f"/api/v1/dossiers/{guided}/verhuizing", move)
+        assert proposed.status_code == 201, proposed.text
+        accept = f"/api/v1/dossiers/{guided}/verhuizing/accept"
+        accepted = send(platform, "POST", accept, {}, as_role(gemeente="0356"))
+        assert accepted.status_code == 200, accepted.text
+        told = feed.until(lambda e: e["subject"] == guided and e["type"] == moved, "the move")
+    finally:
+        feed.close()
+    assert told[-1]["data"]["to_gemeente"] == "0356"
+    proposal = "nl.wegwijs.intake.verhuizing.voorgesteld.v1"
+    assert proposal not in {e["type"] for e in told}, "a proposed move stays between gemeenten"
+    stranger = Feed(feeds[A]["amqp_uri"], feeds[A]["queue"])
+    try:
+        with pytest.raises(AssertionError):
+            stranger.until(lambda e: e["subject"] == guided, "anything of the moved person", 5)
+    finally:
+        stranger.close()

@@ -187,6 +187,17 @@ def registered_dossier(apps: Apps) -> str:
     return str(apps.intake.register(context(), VALID, today=TODAY))
 
 
+MOVE = {"to_gemeente": "0356", "moved_on": "2026-10-01"}
+NIEUWEGEIN = context("regievoerder", "0356")  # the gemeente a move goes to
+
+
+def moving_dossier(apps: Apps) -> str:
+    """A dossier of Utrecht whose move to Nieuwegein is proposed."""
+    dossier_id = registered_dossier(apps)
+    apps.intake.propose_move(context(), dossier_id, MOVE)
+    return dossier_id
+
+
 def with_finances(apps: Apps) -> str:
     """A dossier whose recorded finances opened 'schulden-aanpakken'."""
     dossier_id = registered_dossier(apps)
@@ -440,6 +451,19 @@ ROWS = [
         "intake",
         "assign_regievoerder",
         lambda apps: (registered_dossier(apps), {"regievoerder": "mij"}),
+    ),
+    Row("intake", "propose_move", lambda apps: (registered_dossier(apps), MOVE)),
+    Row(
+        "intake",
+        "leave_region",
+        lambda apps: (registered_dossier(apps), {"to_gemeente": "0363", "moved_on": "2026-10-01"}),
+    ),
+    Row("intake", "accept_move", lambda apps: (moving_dossier(apps), {}), NIEUWEGEIN),
+    Row(
+        "intake",
+        "decline_move",
+        lambda apps: (moving_dossier(apps), {"reason": "Niet in de BRP."}),
+        NIEUWEGEIN,
     ),
     Row("intake", "record_leerbaarheidstoets", lambda apps: (registered_dossier(apps), LBT)),
     Row(

@@ -277,6 +277,17 @@ def _pip_lifecycles(pips) -> list[str]:
     goal_id = added["plan"]["goals"][0]["id"]
     pips.change_goal(context(), draft, goal_id, {"description": "Doel op iets geheims."})
     pips.remove_goal(context(), draft, goal_id)
+    moved = {"dossier_id": lived, "from_gemeente": "0344", "to_gemeente": "0356"}
+    pips.process(
+        "intake",
+        [
+            intake_event(
+                "nl.wegwijs.intake.dossier.verhuisd.v1",
+                {**moved, "moved_on": "2029-11-22"},
+                gemeente="0356",
+            )
+        ],
+    )
     return [lived, draft, nieuwegein]
 
 

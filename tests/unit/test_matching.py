@@ -470,6 +470,17 @@ def test_every_matching_event_validates_and_leaves_names_and_words_in_matching(m
     )
     matching.close_placement(KRINGLOOP_COORDINATOR, place, {"reason": "Seizoen voorbij."})
     matching.withdraw_guide(VWN_COORDINATOR, later, {"reason": "Verhuist naar Groningen."})
+    moved = {"dossier_id": dossier_id, "from_gemeente": "0344", "to_gemeente": "0356"}
+    matching.process(
+        "intake",
+        [
+            intake_event(
+                "nl.wegwijs.intake.dossier.verhuisd.v1",
+                {**moved, "moved_on": "2026-11-20"},
+                gemeente="0356",
+            )
+        ],
+    )
 
     published = _cloudevents(matching, "matching", MATCHING_PUBLICATIONS)
 

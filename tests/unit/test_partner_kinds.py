@@ -63,7 +63,9 @@ def _receivable(kind: str, gemeenten=None, only=None) -> list[str]:
 IDENTITY = [
     "intake.dossier.gecorrigeerd.v1",
     "intake.dossier.geregistreerd.v1",
+    "intake.dossier.verhuisd.v1",
     "intake.profiel.vastgelegd.v1",
+    "matching.begeleiding.overgedragen.v1",
     "matching.koppeling.beeindigd.v1",
     "matching.koppeling.gestart.v1",
     "matching.voorstel.beantwoord.v1",
@@ -112,6 +114,7 @@ PLAN = [
     "pip.inburgeringstermijn.eindigt-binnenkort.v1",
     "pip.inburgeringstermijn.verstreken.v1",
     "pip.module.uren-vastgelegd.v1",
+    "pip.overgedragen.v1",
     "pip.vastgesteld.v1",
 ]
 WORK = ["intake.opleiding.toegevoegd.v1", "intake.werkervaring.toegevoegd.v1"]
@@ -140,6 +143,7 @@ NEVER_TO_ANY_PARTNER = [
     "intake.gesprek.niet-verschenen.v1",
     "intake.handhavingsbesluit.uitgegeven.v1",
     "intake.inzagelog.geopend.v1",
+    "intake.onderdeel.overgedragen.v1",
     "intake.regievoerder.toegewezen.v1",
     "intake.registratie.geweigerd.v1",
     "intake.sanctie.aan-de-orde.v1",
@@ -147,6 +151,8 @@ NEVER_TO_ANY_PARTNER = [
     "intake.sanctie.ingetrokken.v1",
     "intake.signalen.ingezien.v1",
     "intake.signalenlijst.geopend.v1",
+    "intake.verhuizing.afgewezen.v1",
+    "intake.verhuizing.voorgesteld.v1",
     "matching.begeleider.geregistreerd.v1",
     "matching.begeleider.gestopt.v1",
     "matching.begeleider.gewijzigd.v1",

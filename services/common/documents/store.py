@@ -14,7 +14,8 @@ from services.common.projection import Projection
 
 
 class Documents(Projection):
-    """The read model `<schema>.documents`: every document the service issued, by dossier."""
+    """The read model `<schema>.documents`: every document the service issued, by dossier, with
+    the gemeente whose dossier it is now (a move hands its letters over with it)."""
 
     tables = ("documents",)
 
@@ -44,6 +45,14 @@ class Documents(Projection):
         ]
 
     def apply_at(self, cur: Cursor, schema: str, e: Any, position: int) -> None:
+        if type(e).__name__ == "HandedOver":  # a move the new gemeente accepted: theirs now
+            cur.execute(
+                sql.SQL("UPDATE {} SET gemeente = %s WHERE dossier_id = %s").format(
+                    sql.Identifier(schema, "documents")
+                ),
+                (e.to_gemeente, e.context["subject"]["dossier_id"]),
+            )
+            return
         if not isinstance(e, DocumentIssued):
             return
         subject = e.context["subject"]

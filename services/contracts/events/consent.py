@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, StringConstraints
@@ -336,3 +336,18 @@ class ToestemmingVerlopen(EventData):
 )
 class ToestemmingenGeopend(EventData):
     dossier_id: UUID
+
+
+@event(
+    "nl.wegwijs.consent.dossier.overgedragen.v1",
+    title="The person moved and the new gemeente accepted: the consents, sharing decisions or"
+    " relations consent keeps are the new gemeente's; filed under the old gemeente",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "part": "intern", "to_gemeente": "intern"},
+    activity="verhuizing",
+)
+class DossierOvergedragen(EventData):
+    dossier_id: UUID
+    part: Literal["toestemmingen", "deelbesluiten", "relaties"]
+    to_gemeente: GemeenteCode

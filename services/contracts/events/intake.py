@@ -624,3 +624,75 @@ class HandhavingsbesluitUitgegeven(EventData):
     kind: Literal["waarschuwing", "boete"]
     issued_on: date
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
+
+
+# moving within the region (verhuizing, warme overdracht) --------------------------------------
+@event(
+    "nl.wegwijs.intake.verhuizing.voorgesteld.v1",
+    title="The old gemeente proposed a move of the person to another gemeente of the region;"
+    " the dossier stays theirs until the new gemeente accepts (between the gemeenten only)",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "to_gemeente": "intern", "moved_on": "intern"},
+    activity="verhuizing",
+)
+class VerhuizingVoorgesteld(EventData):
+    dossier_id: UUID
+    to_gemeente: GemeenteCode
+    moved_on: date = Field(description="The day the person moved, as the BRP has it.")
+
+
+@event(
+    "nl.wegwijs.intake.verhuizing.afgewezen.v1",
+    title="The new gemeente declined a proposed move (the reason stays in intake); the dossier"
+    " stays with the old gemeente",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "declined_on": "intern"},
+    activity="verhuizing",
+)
+class VerhuizingAfgewezen(EventData):
+    dossier_id: UUID
+    declined_on: date
+
+
+@event(
+    "nl.wegwijs.intake.dossier.verhuisd.v1",
+    title="The new gemeente accepted the move, or the person left the region: from this event on"
+    " the dossier, its PIP, its guidance and its consents are the new gemeente's (the envelope's"
+    " gemeente); the termijn and deadlines stay",
+    envelope_required=("subject", "gemeente"),
+    category="identiteit",
+    fields={
+        "dossier_id": "identiteit",
+        "from_gemeente": "identiteit",
+        "to_gemeente": "identiteit",
+        "moved_on": "identiteit",
+        "within_region": "identiteit",
+    },
+    activity="verhuizing",
+)
+class DossierVerhuisd(EventData):
+    dossier_id: UUID
+    from_gemeente: GemeenteCode
+    to_gemeente: GemeenteCode
+    moved_on: date
+    within_region: bool = Field(
+        description="False: the person left the region; no gemeente of the region reads the"
+        " dossier any more, the old gemeente keeps its history and the overdrachtsdossier."
+    )
+
+
+@event(
+    "nl.wegwijs.intake.onderdeel.overgedragen.v1",
+    title="A part of the dossier intake keeps (brede intake, signals, read log, BSN claim) went"
+    " with the move to the new gemeente; filed under the old gemeente, whose history it closes",
+    envelope_required=("subject", "gemeente"),
+    category="intern",
+    fields={"dossier_id": "identiteit", "part": "intern", "to_gemeente": "intern"},
+    activity="verhuizing",
+)
+class OnderdeelOvergedragen(EventData):
+    dossier_id: UUID
+    part: Literal["brede-intake", "signalen", "inzagelog", "bsn-claim"]
+    to_gemeente: GemeenteCode

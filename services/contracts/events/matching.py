@@ -456,3 +456,27 @@ class VoorstelGedaan(EventData):
     organisation: Oin
     dutch_level: CefrLevel | SkipJsonSchema[None] = None
     needs_adapted_work: bool | SkipJsonSchema[None] = None
+
+
+@event(
+    "nl.wegwijs.matching.begeleiding.overgedragen.v1",
+    title="The person moved and the new gemeente accepted: the guidance, its proposals and its"
+    " log are the new gemeente's. Addressed to the active guide's organisation, which hears of"
+    " the move as its subscription and the protocol allow; filed under the old gemeente",
+    envelope_required=("subject", "gemeente"),
+    category="identiteit",
+    fields={
+        "dossier_id": "identiteit",
+        "to_gemeente": "identiteit",
+        "moved_on": "identiteit",
+        "organisation": "identiteit",
+    },
+    activity="verhuizing",
+)
+class BegeleidingOvergedragen(EventData):
+    dossier_id: UUID
+    to_gemeente: GemeenteCode
+    moved_on: date
+    organisation: Oin | SkipJsonSchema[None] = Field(
+        None, description="The active guide's organisation; left out when there is none."
+    )

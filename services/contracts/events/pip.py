@@ -616,3 +616,24 @@ class HandhavingsbesluitUitgegeven(EventData):
     kind: MeasureDocumentKind
     issued_on: date
     sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
+
+
+@event(
+    "nl.wegwijs.pip.overgedragen.v1",
+    title="The person moved and the new gemeente accepted: the PIP (or its handhaving) is the"
+    " new gemeente's, its termijn and deadlines unchanged; filed under the old gemeente",
+    envelope_required=("subject", "gemeente"),
+    category="pip",
+    fields={
+        "dossier_id": "identiteit",
+        "part": "intern",
+        "to_gemeente": "identiteit",
+        "moved_on": "identiteit",
+    },
+    activity="verhuizing",
+)
+class PipOvergedragen(EventData):
+    dossier_id: UUID
+    part: Literal["pip", "handhaving"]
+    to_gemeente: GemeenteCode
+    moved_on: date

@@ -8,12 +8,14 @@ from services.gateway.routes import (
     documents,
     intake,
     matching,
+    overdracht,
     pip,
     werkvoorraad,
 )
 
 ROUTES = (
     *intake.ROUTES,
+    *overdracht.ROUTES,
     *pip.ROUTES,
     *consent.ROUTES,
     *matching.ROUTES,

@@ -98,7 +98,65 @@ def _practical_item_reads(answer: dict[str, Any]) -> list[tuple[str, str, list[s
     return [(dossier, gemeente, sorted(cats)) for (dossier, gemeente), cats in found.items()]
 
 
+MOVE = f"{DOSSIER}/verhuizing"
+MOVE_ERRORS = (400, 401, 403, 404, 409, 422, 503, 504)
+
 ROUTES = (
+    Route(
+        "POST",
+        MOVE,
+        "proposeMove",
+        "Propose a move to another gemeente of the region (the old gemeente's regievoerder);"
+        " the dossier stays the old gemeente's until the new gemeente accepts",
+        Action.MOVE_DOSSIER,
+        "verhuizing",
+        "intake.propose_move",
+        body=c.MoveProposal,
+        answer=c.Move,
+        status=201,
+        answer_description="The move, proposed.",
+        errors=MOVE_ERRORS,
+    ),
+    Route(
+        "GET",
+        MOVE,
+        "getMove",
+        "The dossier's move, open or last answered (for the dossier's gemeente, and for the"
+        " gemeente an open move goes to)",
+        Action.MOVE_DOSSIER,
+        "verhuizing",
+        "intake.move",
+        answer=c.Move,
+        errors=READ_ERRORS,
+        read=Read("verhuizing", ["identiteit"], gemeente_from_answer=False),
+    ),
+    Route(
+        "POST",
+        f"{MOVE}/accept",
+        "acceptMove",
+        "Accept a move (the new gemeente's regievoerder): the dossier, its PIP, guidance and"
+        " consents become the new gemeente's; the termijn and deadlines stay",
+        Action.MOVE_DOSSIER,
+        "verhuizing",
+        "intake.accept_move",
+        body=c.MoveAcceptance,
+        answer=c.Move,
+        answer_description="The move, accepted.",
+        errors=MOVE_ERRORS,
+    ),
+    Route(
+        "POST",
+        f"{MOVE}/decline",
+        "declineMove",
+        "Decline a move, with a reason (the new gemeente's regievoerder); the dossier stays",
+        Action.MOVE_DOSSIER,
+        "verhuizing",
+        "intake.decline_move",
+        body=c.MoveDecline,
+        answer=c.Move,
+        answer_description="The move, declined.",
+        errors=MOVE_ERRORS,
+    ),
     Route(
         "POST",
         DOSSIERS,

@@ -21,6 +21,8 @@ ORDER = (
     "termijn_warned",
     "termijn_ending",
     "obligation_coming",
+    "moves_to_accept",
+    "moves_proposed",
 )
 LIMIT = 50
 # Lists both services keep a part of (intake's sanction steps, pip's measures): merged.
