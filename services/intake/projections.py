@@ -404,7 +404,7 @@ def worklist(
             for r in rows
         ],
     }
-    lists.update(_move_lists(cur, gemeenten))
+    lists.update(_move_lists(cur, gemeenten, regievoerder))
     wanted = {i["dossier_id"] for entry in lists.values() for i in entry["items"]} | set(named)
     # A dossier moving to one of the gemeenten is named to them: they decide whether to accept.
     cur.execute(
@@ -448,18 +448,23 @@ def known_regievoerder(cur: Cursor, gemeente: str, user_id: str) -> str | None:
     return row["name"] if row else None
 
 
-def _move_lists(cur: Cursor, gemeenten: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+def _move_lists(
+    cur: Cursor, gemeenten: tuple[str, ...], regievoerder: str | None = None
+) -> dict[str, dict[str, Any]]:
     """Moves to accept (to the gemeenten) and moves proposed and not yet answered (from them),
-    each with the day of moving, earliest first."""
+    each with the day of moving, earliest first. With `regievoerder` (a user id), only the moves
+    of their own dossiers: one still to accept is nobody's yet."""
+    binds = {"gemeenten": list(gemeenten), "limit": WORKLIST_LIMIT, "regievoerder": regievoerder}
+    mine = " AND regievoerder = %(regievoerder)s" if regievoerder is not None else ""
     lists = {}
     for key, condition in (
-        ("moves_to_accept", "move_to = ANY(%s)"),
-        ("moves_proposed", "gemeente = ANY(%s) AND move_to IS NOT NULL"),
+        ("moves_to_accept", "move_to = ANY(%(gemeenten)s)" + (" AND false" if mine else "")),
+        ("moves_proposed", "gemeente = ANY(%(gemeenten)s) AND move_to IS NOT NULL" + mine),
     ):
         cur.execute(
             "SELECT dossier_id, moved_on, count(*) OVER () AS total FROM intake.dossier_index"
-            f" WHERE {condition} ORDER BY moved_on, dossier_id LIMIT %s",
-            (list(gemeenten), WORKLIST_LIMIT),
+            f" WHERE {condition} ORDER BY moved_on, dossier_id LIMIT %(limit)s",
+            binds,
         )
         rows = cur.fetchall()
         lists[key] = {

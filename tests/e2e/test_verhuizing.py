@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from services.common.clock import today_in_amsterdam
+from services.gateway.auth import issue_token
 from tests.e2e.http import as_role, send
 from tests.pip_history import established_on, intake_completed_on
 from tests.platform import eventually, person
@@ -242,3 +243,67 @@ def test_a_move_out_of_the_region_gives_an_overdrachtsdossier_without_health(pla
         UTRECHT,
     )
     assert logged >= 2
+
+
+def test_the_letters_and_the_measures_awaiting_a_decision_go_with_the_move(platform):
+    """The PIP beschikking the old gemeente sent, and a warning its ladder made due, are the new
+    gemeente's after the move: it reads the letter and finds the measure on its werkvoorraad."""
+    from tests.e2e.test_pip import _completed_intake, _draft
+
+    today = today_in_amsterdam()
+    dossier_id = _completed_intake(platform, today - timedelta(weeks=6), UTRECHT)
+    _draft(platform, dossier_id, today, UTRECHT)
+    established = send(platform, "POST", _path(dossier_id, "/pip/establish"), {}, UTRECHT_REGIE)
+    assert established.status_code == 200, established.text
+    breach = {"obligation": "Taalles", "description": "Twee weken niet gekomen."}
+    recorded = send(platform, "POST", _path(dossier_id, "/pip/breaches"), breach, UTRECHT_REGIE)
+    assert recorded.status_code == 201, recorded.text
+    letters = eventually(
+        lambda: send(platform, "GET", _path(dossier_id, "/documents"), None, UTRECHT_REGIE),
+        lambda r: r.status_code == 200 and r.json()["documents"],
+        what="the beschikking is listed",
+    ).json()["documents"]
+    assert dossier_id in _werkvoorraad(platform, UTRECHT_REGIE)["breaches_to_decide"]
+
+    assert _propose(platform, dossier_id).status_code == 201
+    accept = _path(dossier_id, "/verhuizing/accept")
+    assert send(platform, "POST", accept, {}, NIEUWEGEIN_REGIE).status_code == 200
+
+    eventually(
+        lambda: _werkvoorraad(platform, NIEUWEGEIN_REGIE)["breaches_to_decide"],
+        lambda listed: dossier_id in listed,
+        what="the warning to decide is Nieuwegein's",
+    )
+    assert dossier_id not in _werkvoorraad(platform, UTRECHT_REGIE)["breaches_to_decide"]
+    moved = send(platform, "GET", _path(dossier_id, "/documents"), None, NIEUWEGEIN_REGIE)
+    assert moved.status_code == 200, moved.text
+    assert [d["document_id"] for d in moved.json()["documents"]] == [
+        d["document_id"] for d in letters
+    ]
+    letter = _path(dossier_id, f"/documents/{letters[0]['document_id']}")
+    assert send(platform, "GET", letter, None, NIEUWEGEIN_REGIE).status_code == 200
+    assert send(platform, "GET", letter, None, UTRECHT_REGIE).status_code == 404
+
+
+def test_only_my_dossiers_leaves_out_a_move_still_to_accept_and_keeps_my_own_proposals(platform):
+    """A move still to accept is nobody's dossier in the new gemeente yet; a move proposed is
+    its regievoerder's (found in CI: a move to Houten from another test showed, with Utrecht as
+    its gemeente, on a Houten regievoerder's "only mine" lists)."""
+    dossier_id = platform.register(person(UTRECHT))
+    mine = {"regievoerder": "mij"}
+    taken = send(platform, "PUT", _path(dossier_id, "/regievoerder"), mine, UTRECHT_REGIE)
+    assert taken.status_code == 200, taken.text
+    assert _propose(platform, dossier_id, to=HOUTEN).status_code == 201
+    houten = as_role("regievoerder", HOUTEN)
+
+    def listed(headers, query: str = "") -> dict[str, set[str]]:
+        answer = send(platform, "GET", f"/api/v1/werkvoorraad{query}", None, headers)
+        assert answer.status_code == 200, answer.text
+        return {e["key"]: {i["dossier_id"] for i in e["items"]} for e in answer.json()["lists"]}
+
+    assert dossier_id in listed(houten)["moves_to_accept"]
+    assert dossier_id not in listed(houten, "?regievoerder=mij")["moves_to_accept"]
+    assert dossier_id in listed(UTRECHT_REGIE, "?regievoerder=mij")["moves_proposed"]
+    token = issue_token("regievoerder", [UTRECHT], user_id="collega-utrecht")
+    colleague = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    assert dossier_id not in listed(colleague, "?regievoerder=mij")["moves_proposed"]
