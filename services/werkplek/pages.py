@@ -3,7 +3,6 @@ Dutch HTML. A page handler takes (request, werkplek, session, gateway, form)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, get_args
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from services.common.clock import today_in_amsterdam
 from services.contracts import intake as intake_contract
 from services.werkplek import texts
 from services.werkplek.gateway import Gateway, Problem
@@ -143,7 +143,7 @@ async def register(
         ],
         member=member,
         relations=texts.RELATIONS,
-        today=date.today().isoformat(),
+        today=today_in_amsterdam().isoformat(),
     )
 
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from services.common import settings
+from services.common.clock import today_in_amsterdam
 from services.werkplek import texts
 from services.werkplek.gateway import Gateway, Problem
 from services.werkplek.sessions import Session
@@ -245,7 +246,7 @@ async def ledger_csv(
             " bijvoorbeeld met een kortere periode, en download dan opnieuw.",
             link=("/toezicht/logboek?" + request.url.query, "Terug naar het logboek"),
         )
-    filename = f"logboek-wegwijs-{date.today().isoformat()}.csv"
+    filename = f"logboek-wegwijs-{today_in_amsterdam().isoformat()}.csv"
     return Response(
         b"".join(parts),
         media_type="text/csv; charset=utf-8",

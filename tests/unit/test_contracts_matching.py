@@ -5,12 +5,12 @@ own field checks take its shape."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any, get_args
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from services.common.clock import today_in_amsterdam
 from services.common.context import Actor, CommandContext
 from services.common.errors import InvalidInput
 from services.common.region import Region
@@ -40,7 +40,7 @@ from tests.unit.test_matching import (
     consented,
 )
 
-TODAY = date.today()
+TODAY = today_in_amsterdam()  # the day the services count in, not the machine's (UTC)
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ pip published, proposals, the fixed guide, the activity log and its progress in 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from services.common.clock import today_in_amsterdam
 from services.common.context import Actor, CommandContext
 from services.common.envelope import to_cloudevent
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -31,7 +32,7 @@ from tests.matching_fixtures import (
 from tests.pip_fixtures import goal as health_goal
 from tests.pip_fixtures import intake_completed, intake_event, registered, sections
 
-TODAY = date.today()
+TODAY = today_in_amsterdam()  # the day the services count in, not the machine's (UTC)
 DECIDED = TODAY - timedelta(days=10)
 
 
