@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 # A field's category: fixed, or following its value (`by_value`, else `default`), or for a list,
 # following each element (`each_by_value`); `absent` is its category when the field is missing.
@@ -51,6 +53,15 @@ class EventData(BaseModel):
     """The `data` of an event, closed: a field the contract does not name is not published."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class IssuedDocument(EventData):
+    """A document issued to the person (a decision, a letter), kept as it was issued: what each
+    event of an issued document carries beside the kind of document its service names."""
+
+    dossier_id: UUID
+    issued_on: date
+    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
 
 
 class EventDataOpen(BaseModel):

@@ -14,6 +14,7 @@ from services.contracts.events.base import (
     DOMAIN_CATEGORIES,
     PRACTICAL_ITEM,
     EventData,
+    IssuedDocument,
     event,
 )
 from services.contracts.intake import (
@@ -619,11 +620,8 @@ class WerkervaringToegevoegd(EventData):
     },
     activity="handhaving",
 )
-class HandhavingsbesluitUitgegeven(EventData):
-    dossier_id: UUID
+class HandhavingsbesluitUitgegeven(IssuedDocument):
     kind: Literal["waarschuwing", "boete"]
-    issued_on: date
-    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
 
 
 # moving within the region (verhuizing, warme overdracht) --------------------------------------

@@ -15,6 +15,7 @@ from services.contracts.events.base import (
     DOMAIN_CATEGORIES,
     PRACTICAL_ITEM,
     EventData,
+    IssuedDocument,
     event,
 )
 from services.contracts.pip import GoalStatus, Measure, Module, RevisionKind
@@ -588,11 +589,8 @@ _DOCUMENT_FIELDS = {
     fields=_DOCUMENT_FIELDS,
     activity="pip-opstellen",
 )
-class DocumentUitgegeven(EventData):
-    dossier_id: UUID
+class DocumentUitgegeven(IssuedDocument):
     kind: DocumentKind
-    issued_on: date
-    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
 
 
 @event(
@@ -611,11 +609,8 @@ class DocumentUitgegeven(EventData):
     },
     activity="handhaving",
 )
-class HandhavingsbesluitUitgegeven(EventData):
-    dossier_id: UUID
+class HandhavingsbesluitUitgegeven(IssuedDocument):
     kind: MeasureDocumentKind
-    issued_on: date
-    sha256: Annotated[str, Field(pattern="^[0-9a-f]{64}$", description="SHA-256 of its HTML.")]
 
 
 @event(
