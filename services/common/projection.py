@@ -21,6 +21,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.utils import resolve_topic
 from psycopg import Cursor, InterfaceError, OperationalError, sql
 
 from services.common import metrics
@@ -43,6 +44,13 @@ class Projection:
 
     name: str
     tables: Sequence[str]
+    # The event classes (with their subclasses) whose events change the read model; None: any.
+    # Other events are passed over without being decoded, also on a rebuild.
+    handles: tuple[type, ...] | None = None
+
+    def takes(self, event_class: type) -> bool:
+        """Whether events of `event_class` may change the read model."""
+        return self.handles is None or issubclass(event_class, self.handles)
 
     def create_statements(self, schema: str) -> Sequence[sql.Composable]:
         raise NotImplementedError
@@ -70,6 +78,7 @@ class Projector:
         self._positions = sql.Identifier(self.schema, "projection_position")
         self._quarantine = sql.Identifier(self.schema, QUARANTINE)
         self.quarantined = 0  # events this projector set aside, for whoever runs it
+        self._taken: dict[tuple[str, str], bool] = {}
 
     def create_tables(self) -> None:
         with self.db.transaction() as cur:
@@ -128,7 +137,10 @@ class Projector:
             while notifications := self.app.recorder.select_notifications(
                 start=position + 1, limit=REBUILD_BATCH
             ):
-                events = [self._decoded(n) for n in notifications]
+                events = [
+                    self._decoded(n) if any(self._takes(p, n) for p in projections) else None
+                    for n in notifications
+                ]
                 for projection in projections:
                     self._apply_batch(cur, projection, notifications, events)
                 position = notifications[-1].id
@@ -166,7 +178,7 @@ class Projector:
         notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH)
         if not notifications:
             return 0
-        events = [self._decoded(n) for n in notifications]
+        events = [self._decoded(n) if self._takes(projection, n) else None for n in notifications]
         self._apply_batch(cur, projection, notifications, events)
         self._record_position(cur, projection, notifications[-1].id)
         return len(notifications)
@@ -201,6 +213,18 @@ class Projector:
             (projection.name, position),
         )
 
+    def _takes(self, projection: Projection, notification: Any) -> bool:
+        """Whether the projection takes the notification's event, known from its topic."""
+        key = (projection.name, notification.topic)
+        if key not in self._taken:
+            try:
+                event_class = resolve_topic(notification.topic)
+            except Exception:  # noqa: BLE001 - decoding it will fail, and set it aside
+                self._taken[key] = True
+            else:
+                self._taken[key] = projection.takes(event_class)
+        return self._taken[key]
+
     def _decoded(self, notification: Any) -> Any:
         """The domain event, or what decoding it raised (the read models then set it aside)."""
         try:
@@ -209,6 +233,8 @@ class Projector:
             return _Unreadable(exc)
 
     def _apply(self, cur: Cursor, projection: Projection, notification: Any, event: Any) -> None:
+        if not self._takes(projection, notification):
+            return
         if isinstance(event, _Unreadable):
             raise event.error
         projection.apply_at(cur, self.schema, event, notification.id)
