@@ -12,6 +12,9 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - matching's ranking of one person against 10,000 guides and 2,000 placements (bench/matching.py)
   against one pass over and a sort of the same candidates, and the same with the pool kept from
   PostgreSQL as the service keeps it (its own database);
+- every read model's rebuild in events per second against a plain scan of the same log
+  (bench/rebuild.py, its own database), and loading a dossier and a PIP of 2,000 events with and
+  without snapshots against selecting their rows (bench/aggregates.py, its own database);
 - the Werkplek's pages with 10,000 dossiers in the region (bench/werkplek.py, on this platform):
   p50/p95/p99 of the werkvoorraad, searches by name and BSN, a dossier page and two of its tabs
   for several logged-in regievoerders at once, against the gateway calls behind each page;
@@ -223,6 +226,9 @@ def main() -> int:
     ledger = plain_process("bench.ledger")
     print("bench: ranking one person against 10,000 guides and 2,000 placements ...", flush=True)
     matching = plain_process("bench.matching")
+    print("bench: rebuilding every read model, loading aggregates of 2,000 events ...", flush=True)
+    rebuild = plain_process("bench.rebuild")
+    aggregates = plain_process("bench.aggregates")
     platform.start_all()
     try:
         for _ in range(30):
@@ -264,6 +270,8 @@ def main() -> int:
         },
         "audit_ledger": ledger,
         "matching": matching,
+        "rebuild": rebuild,
+        "aggregates": aggregates,
         "werkplek": pages,
         "targets": {
             "gateway_at_least_half_of_save": ratio(gateway["per_second"], save) >= 0.5,
@@ -281,6 +289,9 @@ def main() -> int:
             # a regievoerder goes through dozens of dossiers an hour. Every page must also have
             # answered every time (slowest_page_p95_ms is null when one did not).
             "werkplek_page_p95_within_300_ms": (pages["slowest_page_p95_ms"] or 10**9) <= 300,
+            "rebuild_at_least_20000_events_per_second": rebuild["slowest_read_model_per_second"]
+            >= 20_000,
+            "long_aggregate_load_within_20_ms": aggregates["slowest_p95_ms"] <= 20,
         },
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -370,6 +381,7 @@ def print_table(r: dict) -> None:
             "",
         ),
     ]
+    rows += rebuild_rows(r["rebuild"]) + aggregate_rows(r["aggregates"])
     rows += werkplek_rows(r["werkplek"])
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
@@ -377,6 +389,58 @@ def print_table(r: dict) -> None:
     for target, met in r["targets"].items():
         print(f"target {target}: {'met' if met else 'NOT met'}")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+def rebuild_rows(b: dict) -> list[tuple[str, object, str, str]]:
+    """Per service: the scan of its log (baseline), each read model's rebuild, and all at once."""
+    rows: list[tuple[str, object, str, str]] = []
+    for service, together in b["services"].items():
+        scan = together["baseline_scan"]
+        rows.append(
+            (f"baseline: scan {scan['events']:,} {service} events", scan["per_second"], "/s", "")
+        )
+        for name in together["read_models"]:
+            model = b["read_models"][name]
+            rows.append(
+                (f"rebuild {name}", model["per_second"], "/s", f"{model['ratio_to_scan']:.3f}")
+            )
+        rows.append(
+            (
+                f"rebuild --all of {service}",
+                together["per_second"],
+                "/s",
+                f"{together['ratio_to_scan']:.3f}",
+            )
+        )
+    return rows
+
+
+def aggregate_rows(a: dict) -> list[tuple[str, object, str, str]]:
+    """Per aggregate: select its rows (baseline), load it without and with snapshots."""
+    rows: list[tuple[str, object, str, str]] = []
+    for name in ("dossier", "pip"):
+        each = a[name]
+        rows += [
+            (
+                f"baseline: select a {name}'s {a['events']:,} rows p95",
+                each["baseline_select_rows"]["p95_ms"],
+                "ms",
+                "",
+            ),
+            (
+                f"load a {name} of {a['events']:,} events, no snapshots p95",
+                each["without_snapshots"]["p95_ms"],
+                "ms",
+                f"{each['without_snapshots']['p95_ratio_to_select']:.2f}",
+            ),
+            (
+                f"load a {name} of {a['events']:,} events, snapshots p95",
+                each["with_snapshots"]["p95_ms"],
+                "ms",
+                f"{each['with_snapshots']['p95_ratio_to_select']:.2f}",
+            ),
+        ]
+    return rows
 
 
 def werkplek_rows(w: dict) -> list[tuple[str, object, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -29,6 +30,8 @@ from services.common.commands import Outcome, PopoOutcomeRecorder, collecting
 from services.common.context import CommandContext, acting
 from services.common.envelope import context_of_event, position_of
 from services.common.errors import Conflict
+
+log = logging.getLogger(__name__)
 
 
 class DateAsISO(Transcoding):
@@ -89,6 +92,7 @@ class PendingAwareEventStore(EventStore):
         limit: int | None = None,
     ) -> Iterator[Any]:
         stored = list(super().get(originator_id, gt=gt, lte=lte, desc=desc, limit=limit))
+        have = {e.originator_version for e in stored}  # written already (a snapshot after commit)
         added = [
             e
             for unit in (collecting(), _batch.get())
@@ -97,6 +101,7 @@ class PendingAwareEventStore(EventStore):
             if e.originator_id == originator_id
             and (gt is None or e.originator_version > gt)
             and (lte is None or e.originator_version <= lte)
+            and e.originator_version not in have
         ]
         if not added:
             return iter(stored)
@@ -114,6 +119,18 @@ class ChainApplication(Application):
     schema: str = ""
     # The processing activity under which the service reacts to other services' events.
     reaction_activity: str = ""
+    # Every aggregate may grow long (a dossier's corrections, a PIP's revisions, a consent
+    # record's decisions): each gets a snapshot every WEGWIJS_SNAPSHOT_EVERY events. A snapshot
+    # holds the aggregate's state as `vars()`; when what an aggregate holds changes shape, its
+    # class gets a `class_version` and an `upcast_v<n>_v<n+1>(state)` for its older snapshots,
+    # as for events (services/common/topics.py).
+    is_snapshotting_enabled = True
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.snapshot_every = int(
+            self.env.get("WEGWIJS_SNAPSHOT_EVERY") or settings.SNAPSHOT_EVERY.get()
+        )
 
     @classmethod
     def on_postgres(
@@ -159,6 +176,31 @@ class ChainApplication(Application):
         self._take_snapshots(unit)
         self._notify(recordings)
 
+    def _take_snapshots(self, unit: ProcessingEvent) -> None:
+        """A snapshot of each aggregate whose new events pass a multiple of `snapshot_every`,
+        taken from the store after the commit. It only speeds up loading: one that cannot be
+        taken is logged and the command's answer stands."""
+        if not self.snapshots or self.snapshot_every <= 0:
+            return
+        for aggregate_id, aggregate in unit.aggregates.items():
+            versions = [
+                e.originator_version for e in unit.events if e.originator_id == aggregate_id
+            ]
+            due = max(versions, default=0) // self.snapshot_every * self.snapshot_every
+            if not versions or due < min(versions):
+                continue
+            try:
+                self.take_snapshot(aggregate_id, version=due)
+            except Exception as exc:  # noqa: BLE001 - the events are stored; loading reads them all
+                log.warning(
+                    "snapshot_not_taken",
+                    extra={
+                        "aggregate": type(aggregate).__qualname__,
+                        "version": due,
+                        "error_type": type(exc).__name__,
+                    },
+                )
+
     def outcome(self, command_id: str) -> Outcome | None:
         return self.recorder.outcome(command_id)
 
@@ -191,6 +233,7 @@ class ChainApplication(Application):
         finally:
             _batch.reset(token)
         self._record(batch)
+        self._take_snapshots(batch)
 
     def _update(
         self, ctx: CommandContext, load: Callable[[], Any], change: Callable[[Any], Any]

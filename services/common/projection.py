@@ -9,6 +9,10 @@ An event a read model cannot take (old data no rule refused then, a bug in `appl
 it: the event is set aside in `<schema>.projection_quarantine` (projection, position, originator,
 type, error), counted in `wegwijs_projection_quarantined_total` and logged without its data, and
 the read model goes on with the next one. Rebuilding a read model tries its set-aside events again.
+
+A rebuild (`wegwijs rebuild <name>`, or `--all` for every read model of a service) reads the log in
+batches of REBUILD_BATCH, decodes each event once for every read model being rebuilt, and sends a
+batch's statements to PostgreSQL in one pipeline instead of waiting for each answer in turn.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.utils import resolve_topic
 from psycopg import Cursor, InterfaceError, OperationalError, sql
 
 from services.common import metrics
@@ -27,6 +32,7 @@ from services.common.hygiene import printable
 log = logging.getLogger(__name__)
 
 BATCH = 500
+REBUILD_BATCH = 5000
 QUARANTINE = "projection_quarantine"
 # The database going away, a lock timeout or a deadlock says nothing about the event: the
 # batch is tried again later instead of the event being set aside.
@@ -38,6 +44,13 @@ class Projection:
 
     name: str
     tables: Sequence[str]
+    # The event classes (with their subclasses) whose events change the read model; None: any.
+    # Other events are passed over without being decoded, also on a rebuild.
+    handles: tuple[type, ...] | None = None
+
+    def takes(self, event_class: type) -> bool:
+        """Whether events of `event_class` may change the read model."""
+        return self.handles is None or issubclass(event_class, self.handles)
 
     def create_statements(self, schema: str) -> Sequence[sql.Composable]:
         raise NotImplementedError
@@ -51,6 +64,11 @@ class Projection:
         self.apply(cur, schema, domain_event)
 
 
+class _Unreadable:
+    def __init__(self, error: Exception):
+        self.error = error
+
+
 class Projector:
     def __init__(self, app: ChainApplication, db: Database, projections: Sequence[Projection]):
         self.app = app
@@ -60,6 +78,7 @@ class Projector:
         self._positions = sql.Identifier(self.schema, "projection_position")
         self._quarantine = sql.Identifier(self.schema, QUARANTINE)
         self.quarantined = 0  # events this projector set aside, for whoever runs it
+        self._taken: dict[tuple[str, str], bool] = {}
 
     def create_tables(self) -> None:
         with self.db.transaction() as cur:
@@ -90,20 +109,45 @@ class Projector:
         """Drop a read model and build it again from the first stored event, in one
         transaction: readers see the old rows until the new ones are complete. Events set
         aside before are tried again (and set aside again if they still cannot be taken)."""
-        projection = self.projections[name]
+        return self._rebuild([self.projections[name]])
+
+    def rebuild_all(self) -> int:
+        """Rebuild every read model of the service from one pass over its log."""
+        return self._rebuild(list(self.projections.values()))
+
+    def _rebuild(self, projections: list[Projection]) -> int:
+        """Rebuild `projections` together; returns how many events were read."""
         with self.db.transaction() as cur:
-            self._lock(cur, projection)
-            for table in projection.tables:
-                cur.execute(
-                    sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(self.schema, table))
-                )
-            for table in (self._positions, self._quarantine):
-                cur.execute(sql.SQL("DELETE FROM {} WHERE projection = %s").format(table), (name,))
-            for statement in projection.create_statements(self.schema):
-                cur.execute(statement)
-            applied = 0
-            while batch := self._apply_next(cur, projection):
-                applied += batch
+            for projection in projections:
+                self._lock(cur, projection)
+                for table in projection.tables:
+                    cur.execute(
+                        sql.SQL("DROP TABLE IF EXISTS {}").format(
+                            sql.Identifier(self.schema, table)
+                        )
+                    )
+                for table in (self._positions, self._quarantine):
+                    cur.execute(
+                        sql.SQL("DELETE FROM {} WHERE projection = %s").format(table),
+                        (projection.name,),
+                    )
+                for statement in projection.create_statements(self.schema):
+                    cur.execute(statement)
+            applied = position = 0
+            while notifications := self.app.recorder.select_notifications(
+                start=position + 1, limit=REBUILD_BATCH
+            ):
+                events = [
+                    self._decoded(n) if any(self._takes(p, n) for p in projections) else None
+                    for n in notifications
+                ]
+                for projection in projections:
+                    self._apply_batch(cur, projection, notifications, events)
+                position = notifications[-1].id
+                applied += len(notifications)
+            if applied:
+                for projection in projections:
+                    self._record_position(cur, projection, position)
         return applied
 
     def _lock(self, cur: Cursor, projection: Projection) -> None:
@@ -134,34 +178,66 @@ class Projector:
         notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH)
         if not notifications:
             return 0
+        events = [self._decoded(n) if self._takes(projection, n) else None for n in notifications]
+        self._apply_batch(cur, projection, notifications, events)
+        self._record_position(cur, projection, notifications[-1].id)
+        return len(notifications)
+
+    def _apply_batch(
+        self, cur: Cursor, projection: Projection, notifications: Sequence[Any], events: list
+    ) -> None:
+        """Apply a batch in one savepoint and one pipeline while all goes well; else again one
+        by one, setting aside only what fails."""
         try:
-            with cur.connection.transaction():  # a savepoint: one per batch, while all goes well
-                for notification in notifications:
-                    self._apply(cur, projection, notification)
+            with cur.connection.transaction(), cur.connection.pipeline():
+                for notification, event in zip(notifications, events, strict=True):
+                    self._apply(cur, projection, notification, event)
         except PASSING:
             raise
         except Exception:  # noqa: BLE001 - again one by one, to set aside only what fails
-            for notification in notifications:
+            for notification, event in zip(notifications, events, strict=True):
                 try:
                     with cur.connection.transaction():
-                        self._apply(cur, projection, notification)
+                        self._apply(cur, projection, notification, event)
                 except PASSING:
                     raise
                 except Exception as exc:  # noqa: BLE001 - whatever it is, the read model goes on
                     self._set_aside(cur, projection, notification, exc)
+
+    def _record_position(self, cur: Cursor, projection: Projection, position: int) -> None:
         cur.execute(
             sql.SQL(
                 "INSERT INTO {} (projection, position) VALUES (%s, %s) "
                 "ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position"
             ).format(self._positions),
-            (projection.name, notifications[-1].id),
+            (projection.name, position),
         )
-        return len(notifications)
 
-    def _apply(self, cur: Cursor, projection: Projection, notification: Any) -> None:
-        projection.apply_at(
-            cur, self.schema, self.app.mapper.to_domain_event(notification), notification.id
-        )
+    def _takes(self, projection: Projection, notification: Any) -> bool:
+        """Whether the projection takes the notification's event, known from its topic."""
+        key = (projection.name, notification.topic)
+        if key not in self._taken:
+            try:
+                event_class = resolve_topic(notification.topic)
+            except Exception:  # noqa: BLE001 - decoding it will fail, and set it aside
+                self._taken[key] = True
+            else:
+                self._taken[key] = projection.takes(event_class)
+        return self._taken[key]
+
+    def _decoded(self, notification: Any) -> Any:
+        """The domain event, or what decoding it raised (the read models then set it aside)."""
+        try:
+            return self.app.mapper.to_domain_event(notification)
+        except Exception as exc:  # noqa: BLE001 - an event that cannot be read is set aside
+            return _Unreadable(exc)
+
+    def _apply(self, cur: Cursor, projection: Projection, notification: Any, event: Any) -> None:
+        if not self._takes(projection, notification):
+            return
+        if isinstance(event, _Unreadable):
+            raise event.error
+        projection.apply_at(cur, self.schema, event, notification.id)
 
     def _set_aside(
         self, cur: Cursor, projection: Projection, notification: Any, exc: Exception

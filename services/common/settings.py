@@ -309,6 +309,14 @@ CHECKPOINT_SECONDS = _declare(
     "300",
     "How often audit signs a checkpoint of the ledger (when it grew).",
 )
+SNAPSHOT_EVERY = _declare(
+    "WEGWIJS_SNAPSHOT_EVERY",
+    "100",
+    "Every this many events of one aggregate (a dossier, a PIP, a brede intake) its service"
+    " stores a snapshot of it, so loading it reads the last snapshot and the events after it"
+    " instead of its whole history. Snapshots may be lost or deleted: the events alone give the"
+    " same aggregate. 0: no new snapshots.",
+)
 CHECKPOINT_ENTRIES = _declare(
     "WEGWIJS_CHECKPOINT_ENTRIES",
     "1000",

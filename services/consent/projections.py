@@ -16,6 +16,12 @@ from services.consent.records import DossierConsents
 class ConsentIndex(Projection):
     name = "consent_index"
     tables = ("consent_index",)
+    handles = (
+        DossierConsents.ConsentGiven,
+        DossierConsents.ConsentChanged,
+        DossierConsents.ConsentWithdrawn,
+        DossierConsents.ConsentExpired,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "consent_index")
@@ -101,6 +107,7 @@ class PartnerIndex(Projection):
 
     name = "partner_index"
     tables = ("partner_index",)
+    handles = (Partner.Registered, Partner.Changed)
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         return [

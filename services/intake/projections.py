@@ -24,6 +24,25 @@ class DossierIndex(Projection):
 
     name = "dossier_index"
     tables = ("dossier_index", "practical_item_index", "sanction_step_index", "regievoerder_index")
+    handles = (
+        Dossier.Registered,
+        Dossier.Corrected,
+        Dossier.JoinedHousehold,
+        Dossier.RegievoerderAssigned,
+        Dossier.MoveProposed,
+        Dossier.MoveDeclined,
+        Dossier.MovedTo,
+        BredeIntake.Started,
+        BredeIntake.Completed,
+        BredeIntake.PracticalItemOpened,
+        BredeIntake.PracticalItemClosed,
+        BredeIntake.SanctionStepDue,
+        BredeIntake.SanctionStepDecided,
+        BredeIntake.SanctionStepWithdrawn,
+        SignalLog.Opened,
+        SignalLog.SignalGiven,
+        SignalLog.SignalsRead,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "dossier_index")

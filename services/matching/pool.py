@@ -41,6 +41,18 @@ class Pool(Protocol):
 class PoolProjection(Projection):
     name = "pool"
     tables = ("pool_guides", "pool_placements")
+    handles = (
+        Guide.Registered,
+        Guide.Changed,
+        Guide.Withdrawn,
+        Guide.Assigned,
+        Guide.Released,
+        Placement.Offered,
+        Placement.Changed,
+        Placement.Closed,
+        Placement.Filled,
+        Placement.Freed,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         guides, placements = (sql.Identifier(schema, t) for t in self.tables)
@@ -138,6 +150,13 @@ class ProposalInbox(Projection):
 
     name = "proposal_inbox"
     tables = ("proposal_inbox",)
+    handles = (
+        Guidance.Proposed,
+        Guidance.Answered,
+        Guidance.Started,
+        Guidance.Ended,
+        Guidance.HandedOver,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "proposal_inbox")

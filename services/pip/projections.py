@@ -20,6 +20,19 @@ from services.pip.handhaving import Enforcement
 class PipOverview(Projection):
     name = "pip_overview"
     tables = ("pip_overview",)
+    handles = (
+        Pip.DraftOpened,
+        Pip.HandedOver,
+        Pip.DatesCorrected,
+        Pip.ExtensionStarted,
+        Pip.InformationArrived,
+        Pip.Established,
+        Pip.Revised,
+        Pip.DeadlineWarned,
+        Pip.DeadlineMissed,
+        Pip.TermijnEndWarned,
+        Pip.TermijnEnded,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "pip_overview")
@@ -118,6 +131,7 @@ class PipGoals(Projection):
 
     name = "pip_goals"
     tables = ("pip_goals",)
+    handles = (Pip.Established, Pip.Revised, Pip.HandedOver, Pip.GoalProgressRecorded)
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "pip_goals")
@@ -197,6 +211,12 @@ class PipMeasuresDue(Projection):
 
     name = "pip_measures_due"
     tables = ("pip_measures_due",)
+    handles = (
+        Enforcement.MeasureDue,
+        Enforcement.HandedOver,
+        Enforcement.MeasureDecided,
+        Enforcement.ParticipatiewetDecided,
+    )
 
     def create_statements(self, schema: str) -> list[sql.Composable]:
         table = sql.Identifier(schema, "pip_measures_due")

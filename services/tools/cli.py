@@ -333,23 +333,36 @@ def cmd_asyncapi(args: argparse.Namespace) -> int:
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from services.common.db import Database
     from services.common.projection import Projector
+    from services.tools.migrate import applications
 
-    app_class, projections = read_models()[args.projection]
-    owner = app_class.schema  # the read model's own service, whose role owns its tables
-    app = app_class.on_postgres(identity=owner)
-    db = Database(settings.postgres_conninfo(identity=owner)).open()
-    try:
-        projector = Projector(app, db, projections)
-        count = projector.rebuild(args.projection)
-    finally:
-        app.close()
-        db.close()
-    print(f"rebuild: {args.projection} rebuilt from {count} events")
-    if projector.quarantined:
-        print(
-            f"rebuild: {projector.quarantined} events could not be taken and are quarantined"
-            f" in {app.schema}.projection_quarantine"
-        )
+    if args.all == (args.projection is not None):
+        raise SystemExit("rebuild: name one read model, or --all")
+    if args.all:
+        jobs = [(cls, projections, None) for cls, projections in applications().values()]
+    else:
+        cls, projections = read_models()[args.projection]
+        jobs = [(cls, projections, args.projection)]
+    for app_class, projections, name in jobs:
+        if not projections:
+            continue
+        owner = app_class.schema  # the read models' own service, whose role owns their tables
+        app = app_class.on_postgres(identity=owner)
+        db = Database(settings.postgres_conninfo(identity=owner)).open()
+        try:
+            projector = Projector(app, db, projections)
+            started = time.perf_counter()
+            count = projector.rebuild(name) if name else projector.rebuild_all()
+            elapsed = time.perf_counter() - started
+        finally:
+            app.close()
+            db.close()
+        rebuilt = name or ", ".join(p.name for p in projections)
+        print(f"rebuild: {rebuilt} rebuilt from {count} events in {elapsed:.1f} s")
+        if projector.quarantined:
+            print(
+                f"rebuild: {projector.quarantined} events could not be taken and are quarantined"
+                f" in {app.schema}.projection_quarantine"
+            )
     return 0
 
 
@@ -409,7 +422,12 @@ def parser() -> argparse.ArgumentParser:
         func=cmd_asyncapi
     )
     rebuild = sub.add_parser("rebuild", help="drop a read model and rebuild it from events")
-    rebuild.add_argument("projection", choices=sorted(read_models()))
+    rebuild.add_argument("projection", nargs="?", choices=sorted(read_models()))
+    rebuild.add_argument(
+        "--all",
+        action="store_true",
+        help="every read model of every service, each service's from one pass over its log",
+    )
     rebuild.set_defaults(func=cmd_rebuild)
     return p
 

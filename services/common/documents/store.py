@@ -19,6 +19,10 @@ class Documents(Projection):
 
     tables = ("documents",)
 
+    def takes(self, event_class: type) -> bool:
+        """Documents issued, and moves (any aggregate's `HandedOver`) that carry them along."""
+        return issubclass(event_class, DocumentIssued) or event_class.__name__ == "HandedOver"
+
     def __init__(self, service: str):
         self.service = service
         self.name = f"{service}_documents"  # `wegwijs rebuild intake_documents`
