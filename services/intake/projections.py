@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from psycopg import Cursor, sql
 
 from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
+from services.common.errors import InvalidInput
 from services.common.projection import Projection
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
@@ -301,10 +303,38 @@ class Search:
         return cls(words=tuple(q.split()[:5]))
 
 
+@dataclass(frozen=True)
+class Page:
+    """Where a page of the list ended: its last dossier's registration moment and id."""
+
+    registered_at: datetime
+    dossier_id: UUID
+
+    @classmethod
+    def after(cls, cursor: str) -> Page | None:
+        """The page end `cursor` (`<registered_at>_<id>`, a page's `next_before`) names, if any."""
+        if not cursor:
+            return None
+        moment, _, dossier_id = cursor.rpartition("_")
+        try:
+            return cls(datetime.fromisoformat(moment), UUID(dossier_id))
+        except ValueError:
+            raise InvalidInput(
+                [{"field": "before", "detail": "the `next_before` of a page of this list"}]
+            ) from None
+
+
 def list_dossiers(
-    cur: Cursor, gemeenten: tuple[str, ...], limit: int = 100, search: Search | None = None
+    cur: Cursor,
+    gemeenten: tuple[str, ...],
+    limit: int = 20,
+    search: Search | None = None,
+    after: Page | None = None,
 ) -> list[dict[str, Any]]:
     where, params = ["gemeente = ANY(%s)"], [list(gemeenten)]
+    if after is not None:
+        where.append("(registered_at, dossier_id) < (%s, %s)")
+        params += [after.registered_at, after.dossier_id]
     if search and search.dossier_id:
         where.append("dossier_id = %s")
         params.append(search.dossier_id)
@@ -317,7 +347,7 @@ def list_dossiers(
     cur.execute(
         "SELECT dossier_id, gemeente, given_name, family_name, registered_at"
         f" FROM intake.dossier_index WHERE {' AND '.join(where)}"
-        " ORDER BY registered_at DESC LIMIT %s",
+        " ORDER BY registered_at DESC, dossier_id DESC LIMIT %s",
         (*params, limit),
     )
     return [
