@@ -11,6 +11,7 @@ from uuid import UUID
 
 from psycopg import Cursor, sql
 
+from services.common import settings
 from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.errors import InvalidInput
@@ -47,11 +48,21 @@ class DossierIndex(Projection):
                 sql.Identifier(schema, "dossier_index_gemeente")
             ),
             # Search by words of a name (issue 18): trigrams, so that `ILIKE '%word%'` does not
-            # read every dossier of the region. pg_trgm ships with PostgreSQL and is trusted.
-            sql.SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"),
+            # read every dossier of the region. pg_trgm ships with PostgreSQL; migrate puts it
+            # in a schema of its own that intake's role may use (public is closed to it), and
+            # a rebuild (as that role) finds it there.
+            sql.SQL(
+                "DO $$ BEGIN"
+                " IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'pg_trgm') THEN"
+                " CREATE SCHEMA IF NOT EXISTS trigrams;"
+                " CREATE EXTENSION pg_trgm WITH SCHEMA trigrams; END IF;"
+                " IF NOT has_schema_privilege({role}, 'trigrams', 'USAGE') THEN"
+                " EXECUTE format('GRANT USAGE ON SCHEMA trigrams TO %I', {role}); END IF;"
+                " END $$"
+            ).format(role=sql.Literal(settings.database_role(schema))),
             sql.SQL(
                 "CREATE INDEX IF NOT EXISTS {} ON {} USING gin"
-                " ((given_name || ' ' || family_name) public.gin_trgm_ops)"
+                " ((given_name || ' ' || family_name) trigrams.gin_trgm_ops)"
             ).format(sql.Identifier("dossier_index_name_trigrams"), table),
             # Added with households; a database made before gets the columns on migrate.
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS household_id uuid").format(table),
