@@ -18,6 +18,10 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - the Werkplek's pages with 10,000 dossiers in the region (bench/werkplek.py, on this platform):
   p50/p95/p99 of the werkvoorraad, searches by name and BSN, a dossier page and two of its tabs
   for several logged-in regievoerders at once, against the gateway calls behind each page;
+- interactive answers at scale (bench/scale.py, its own database `wegwijs_scale`, made once and
+  reused; `WEGWIJS_SCALE_DOSSIERS`, default 100,000): 16 users in a mixed workload through the
+  gateway, p50/p95 per operation beside Open Zaak's published 16-user median, and the RSS of every
+  process after it against the same process idle; run after this platform has stopped;
 and prints a table, writing everything to bench/results.json.
 """
 
@@ -40,7 +44,7 @@ import time  # noqa: E402
 from datetime import datetime  # noqa: E402
 
 import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
-from bench import werkplek  # noqa: E402
+from bench import scale, werkplek  # noqa: E402
 from services.common import settings  # noqa: E402
 from services.common.context import Actor, CommandContext  # noqa: E402
 from services.common.proxies import PlatformClient  # noqa: E402
@@ -249,6 +253,9 @@ def main() -> int:
         pages = werkplek.measure(platform)
     finally:
         platform.stop_all()
+    at_scale = scale.measure(
+        scale.scale_layout(), int(os.environ.get("WEGWIJS_SCALE_DOSSIERS") or 100_000)
+    )
 
     save = base["eventsourcing_save"]["per_second"]
     results = {
@@ -273,7 +280,9 @@ def main() -> int:
         "rebuild": rebuild,
         "aggregates": aggregates,
         "werkplek": pages,
+        "scale": at_scale,
         "targets": {
+            **scale.targets(at_scale),
             "gateway_at_least_half_of_save": ratio(gateway["per_second"], save) >= 0.5,
             "propagation_p99_within_100_ms": one_hop["p99_ms"] <= 100,
             "ledger_verify_at_least_50000_per_second": ledger["verify"]["per_second"] >= 50_000,
@@ -383,6 +392,7 @@ def print_table(r: dict) -> None:
     ]
     rows += rebuild_rows(r["rebuild"]) + aggregate_rows(r["aggregates"])
     rows += werkplek_rows(r["werkplek"])
+    rows += scale.rows(r["scale"])
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
         print(f"{label:<58}{value:>12}  {unit:<4}{ratio_text:>15}")

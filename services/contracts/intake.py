@@ -294,12 +294,26 @@ class DossierSummary(Answer):
     registered_at: datetime
 
 
+# Where a page of dossiers ends: the last one's registration moment and id (keyset pagination).
+PAGE_CURSOR = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}[+-][0-9]{2}:[0-9]{2}_[0-9a-f-]{36}$"
+
+
 class DossierList(Answer):
     dossiers: list[DossierSummary]
+    next_before: str | None = Field(
+        None,
+        description="The `before` of the next page (older dossiers), when this page is full;"
+        " absent on the last page.",
+    )
 
 
 class ListQuery(Body):
-    limit: int = Field(100, ge=1, le=500, description="How many dossiers at most (newest first).")
+    limit: int = Field(20, ge=1, le=500, description="How many dossiers at most (newest first).")
+    before: Annotated[str, StringConstraints(pattern=PAGE_CURSOR)] | None = Field(
+        None,
+        description="Only the dossiers after this point in the list: the `next_before` of the page"
+        " before.",
+    )
     q: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")] | None = (
         Field(
             None,

@@ -19,6 +19,7 @@ from services.intake.application import ME, Intake
 from services.intake.events import PUBLICATIONS
 from services.intake.projections import (
     PROJECTIONS,
+    Page,
     Search,
     household_members,
     known_regievoerder,
@@ -128,14 +129,15 @@ class IntakeService(ChainService):
         return {"household_id": dossier["household_id"], "members": members}
 
     @rpc(expected_exceptions=EXPECTED)
-    def dossiers(self, limit: int = 100, q: str = "") -> list[dict[str, Any]]:
+    def dossiers(self, limit: int = 20, q: str = "", before: str = "") -> list[dict[str, Any]]:
         """The newest dossiers of the actor's gemeenten, or those a search finds (`q`: a BSN,
-        a v-nummer, or words of a name)."""
+        a v-nummer, or words of a name); with `before` (where a page ended), the next ones."""
         ctx = require(self.chain.ctx, Action.READ_DOSSIER)
+        after = Page.after(before)
         self.chain.runtime.projector.run()
         search = Search.of(q, self.chain.app.bsn_claimant)
         with self.chain.runtime.db.transaction() as cur:
-            return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search)
+            return list_dossiers(cur, ctx.actor.gemeenten, min(int(limit), 500), search, after)
 
     @rpc(expected_exceptions=EXPECTED)
     def worklist(

@@ -35,3 +35,43 @@ def test_a_search_with_like_wildcards_matches_them_as_text(platform):
 
     assert _found(platform, "%") == []
     assert len(_found(platform, "Al_Hassan")) == 1
+
+
+def _page(platform, **params) -> dict:
+    answer = platform.http.get(
+        f"{platform.url}/api/v1/dossiers",
+        params=params,
+        headers=platform.headers("regievoerder", "0344"),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_long_list_comes_a_page_at_a_time_newest_first_each_dossier_once(platform):
+    family = "Paginawijzer"
+    registered = [platform.register(person("0344", family_name=family)) for _ in range(5)]
+
+    pages, before = [], None
+    while True:
+        page = _page(platform, q=family, limit=2, **({"before": before} if before else {}))
+        pages.append([d["id"] for d in page["dossiers"]])
+        before = page.get("next_before")
+        if before is None:
+            break
+        assert len(pages) < 5, pages
+
+    assert [len(p) for p in pages] in ([2, 2, 1], [2, 2, 1, 0])
+    assert [d for p in pages for d in p] == registered[::-1]
+
+
+def test_a_page_end_that_is_not_one_is_refused_naming_before(platform):
+    answer = platform.http.get(
+        f"{platform.url}/api/v1/dossiers",
+        params={"before": "2026-01-01T00:00:00+00:00_not-a-dossier-id-of-36-characters!!"},
+        headers=platform.headers("regievoerder", "0344"),
+        timeout=10,
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert any(e["field"] == "before" for e in answer.json()["errors"]), answer.text

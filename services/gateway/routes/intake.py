@@ -49,6 +49,17 @@ def _step(
     )
 
 
+def _dossier_page(call: Any) -> dict[str, Any]:
+    """A page of the list: each dossier on it is a read of its name, so a page is small and the
+    next one is asked for by where this one ended."""
+    query = call.query
+    found = call.invoke("intake.dossiers", query.limit, query.q or "", query.before or "")
+    page: dict[str, Any] = {"dossiers": found}
+    if len(found) == query.limit:
+        page["next_before"] = f"{found[-1]['registered_at']}_{found[-1]['id']}"
+    return page
+
+
 def _life_domain(domain: str, facts: Any) -> Route:
     def record(call: Any) -> Any:
         dossier_id = call.path["dossier_id"]
@@ -193,12 +204,10 @@ ROUTES = (
         "The dossiers of the gemeenten the caller acts for",
         Action.READ_DOSSIER,
         "dossier-inzien",
-        lambda call: {
-            "dossiers": call.invoke("intake.dossiers", call.query.limit, call.query.q or "")
-        },
+        _dossier_page,
         query=c.ListQuery,
         answer=c.DossierList,
-        answer_description="Newest first.",
+        answer_description="Newest first, a page at a time (`next_before`).",
         errors=(401, 403, 422, 503, 504),
         read=Read(
             "dossiers",
