@@ -425,6 +425,12 @@ def broker_uri(user: str, password: str, on_vhost: str | None = None) -> str:
     )
 
 
+def node_attempts(uri: str) -> int:
+    """How many more attempts a connection to `uri` makes after its first, so that it tries
+    every node once (kombu goes on to the next node at once, and waits only between rounds)."""
+    return max(uri.count(";"), 1)
+
+
 def uri_on_vhost(uri: str, on_vhost: str) -> str:
     """The same broker URI (each of its nodes, with the same credentials) on another vhost."""
     path = "/" + quote(on_vhost, safe="")

@@ -66,7 +66,7 @@ class PartnerPublisher:
             connection = Connection(
                 uri, transport_options={"confirm_publish": True}, connect_timeout=5
             )
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=settings.node_attempts(uri))
             producer = Producer(
                 connection.channel(), exchange=partner_exchange(), serializer=SERIALIZER
             )
