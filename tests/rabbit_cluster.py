@@ -9,10 +9,12 @@ own RabbitMQ (rabbit@localhost, 5672) is left alone.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +24,25 @@ from tests.platform import eventually
 START_TIMEOUT = 90
 
 
+# rabbitmqctl's exit status when it could not reach the node, also when every port of the
+# machine's small range for CLI tools was taken by other rabbitmqctl runs at that moment.
+UNAVAILABLE = 69
+
+
 def rabbitmqctl(node: str, *args: str, timeout: float = 120, check: bool = True) -> str:
-    done = subprocess.run(
-        ["rabbitmqctl", "-n", node, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["rabbitmqctl", "-n", node, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    done = run()
+    if check and done.returncode == UNAVAILABLE:
+        with contextlib.suppress(AssertionError):
+            done = eventually(run, lambda d: d.returncode != UNAVAILABLE, deadline=20)
     if check and done.returncode != 0:
         raise RuntimeError(f"rabbitmqctl -n {node} {' '.join(args)}: {done.stdout}{done.stderr}")
     return done.stdout
@@ -55,7 +68,7 @@ class Node:
         }
 
     def start(self) -> None:
-        """Start the node in the background and wait until RabbitMQ runs on it."""
+        """Start a new node in the background and wait until RabbitMQ runs on it."""
         shutil.rmtree(self.base, ignore_errors=True)
         (self.base / "log").mkdir(parents=True)
         (self.base / "rabbitmq.conf").write_text(
@@ -65,6 +78,10 @@ class Node:
         )
         (self.base / "enabled_plugins").write_text("[].\n")
         subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", str(self.base)], check=True)
+        self.restart()
+
+    def restart(self) -> None:
+        """Start the node again on its own data (it rejoins its cluster) and wait until it runs."""
         subprocess.run(
             ["rabbitmq-server", "-detached"],
             env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", **self.env()},
@@ -80,6 +97,13 @@ class Node:
             str(START_TIMEOUT),
             timeout=START_TIMEOUT + 30,
         )
+
+    def crash(self) -> None:
+        """Kill the node's Erlang VM at once, as a machine losing power would."""
+        pid = self._pid()
+        assert pid is not None, f"{self.name} is not running"
+        os.kill(pid, signal.SIGKILL)
+        eventually(lambda: self._pid(), lambda p: p is None, deadline=30, what="node killed")
 
     def stop(self) -> None:
         """Stop the whole node (the Erlang VM), as a machine going down would; return once its
@@ -146,6 +170,17 @@ class RabbitCluster:
         with ThreadPoolExecutor(len(self.nodes)) as pool:
             list(pool.map(Node.stop, self.nodes))
 
+    def start_stopped(self) -> None:
+        """Start again every node that was stopped or crashed; wait until all run in the
+        cluster."""
+        for node in self.nodes:
+            if node._pid() is None:
+                node.restart()
+        first = self.nodes[0].name
+        for node in self.nodes:
+            rabbitmqctl(node.name, "await_online_nodes", str(len(self.nodes)))
+        rabbitmqctl(first, "await_startup")
+
     def node(self, name: str) -> Node:
         return next(n for n in self.nodes if n.name == name)
 
@@ -157,6 +192,39 @@ class RabbitCluster:
         """rabbitmqctl against a running node of the cluster (the first, unless given)."""
         node = node or next(n for n in self.nodes if n.running())
         return rabbitmqctl(node.name, *args)
+
+    def short_of_members(self, vhost: str) -> list[str]:
+        """The quorum queues of `vhost` with a member not online (a node still starting, or
+        catching up): losing another node could cost them their majority."""
+        out = self.ctl(
+            "list_queues",
+            "-p",
+            vhost,
+            "name",
+            "type",
+            "members",
+            "online",
+            "--quiet",
+            "--formatter",
+            "json",
+        )
+        return [
+            q["name"]
+            for q in json.loads(out)
+            if q["type"] == "quorum" and len(q["online"]) < len(self.nodes)
+        ]
+
+    def most_connected(self, vhost: str) -> Node:
+        """The node most clients of `vhost` are connected to (a connection's name ends with
+        the node's own address)."""
+        names = self.ctl("list_connections", "vhost", "name", "--quiet", "--no-table-headers")
+        ports = Counter(
+            int(line.rsplit(":", 1)[1])
+            for line in names.splitlines()
+            if line.split("\t")[0] == vhost
+        )
+        port = ports.most_common(1)[0][0]
+        return next(n for n in self.nodes if n.amqp_port == port)
 
     def leaders(self, vhost: str, node: Node | None = None) -> dict[str, str]:
         """Each quorum queue of `vhost` and the node that leads it."""

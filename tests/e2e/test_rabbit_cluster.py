@@ -1,8 +1,9 @@
 """The platform on a three-node RabbitMQ cluster with quorum queues (issue 18), started by the
 test itself beside the machine's own RabbitMQ: every process is given the three nodes and fails
-over; under load, the node leading the busiest queues is stopped. Afterwards nothing is lost,
-nothing doubled, the events of each origin are in the ledger in order, and the platform served
-again within 10 s of the node going.
+over. Under load, the node leading the busiest queues is stopped; later, with it back, the node
+the processes are connected to crashes (killed). Each time nothing is lost, nothing doubled, the
+events of each origin are in the ledger in order, and registrations are answered again within
+10 s of the node going.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import requests
 from tests.e2e.http import as_role
 from tests.e2e.test_faults import Load, _assert_exactly_once, _verify
 from tests.platform import EVENT_TABLES, ROOT, TEST, Layout, Platform, eventually, person
-from tests.rabbit_cluster import RabbitCluster
+from tests.rabbit_cluster import Node, RabbitCluster
 
 NAME = f"{TEST.name}c"
 BASE = TEST.service_port_base + 9000  # below the ephemeral ports, beside test_two_commands
@@ -59,19 +60,49 @@ def test_every_durable_queue_is_a_quorum_queue_on_the_cluster(on_cluster):
 
 
 def test_a_node_stopped_under_load_loses_nothing_doubles_nothing_and_keeps_order(on_cluster):
-    platform = on_cluster
+    _node_lost_under_load(on_cluster, Node.stop, "stopped", _leading_the_busiest_queues)
+
+
+def test_a_node_that_crashes_under_load_loses_nothing_doubles_nothing_and_keeps_order(
+    on_cluster,
+):
+    CLUSTER.start_stopped()  # the node the test before stopped comes back and catches up
+    _node_lost_under_load(on_cluster, Node.crash, "crashed", _most_connected)
+
+
+def _leading_the_busiest_queues() -> str:
+    leaders = CLUSTER.leaders(NAME)
+    return Counter(leaders[q] for q in BUSIEST).most_common(1)[0][0]
+
+
+def _most_connected() -> str:
+    """The node the platform's processes are connected to (each to the first of its nodes that
+    ran when it connected): the crash that interrupts most calls in flight."""
+    return CLUSTER.most_connected(NAME).name
+
+
+def _node_lost_under_load(platform, lose, how: str, which) -> None:
+    """Load through the gateway; the node `which()` names lost in the middle; the load goes on
+    for a few seconds after; then every command is checked."""
     dossiers = [platform.register(person("0344")) for _ in range(4)]
     load = Load(platform, dossiers)
     eventually(lambda: len(load.commands), lambda n: n >= 12, deadline=60, what="load running")
-    leaders = CLUSTER.leaders(NAME)
-    busiest = Counter(leaders[q] for q in BUSIEST).most_common(1)[0][0]
-    CLUSTER.node(busiest).stop()
+    busiest = which()
+    eventually(
+        lambda: CLUSTER.short_of_members(NAME),
+        lambda short: short == [],
+        deadline=60,
+        what="every quorum queue has all its members online",
+    )
+    led_before = Counter(CLUSTER.leaders(NAME).values())[busiest]
+    asked = time.monotonic()
+    lose(CLUSTER.node(busiest))
     gone = time.monotonic()
-    serving_after = _registration_answered_within(platform, SERVING_AGAIN_SECONDS) - gone
+    serving = _registration_answered_within(platform, SERVING_AGAIN_SECONDS)
     eventlet.sleep(3)  # the load goes on after the failover
     load.stop()
 
-    figures = _verify(platform, load, f"node {busiest} stopped")
+    figures = _verify(platform, load, f"node {busiest} {how}")
     _assert_exactly_once(figures)
     assert figures["answered 2xx"] > 10, figures
     for origin in EVENT_TABLES:
@@ -79,7 +110,11 @@ def test_a_node_stopped_under_load_loses_nothing_doubles_nothing_and_keeps_order
     assert _doubled_ledger_events(platform) == []
     led_after = CLUSTER.leaders(NAME)
     assert busiest not in set(led_after.values()), led_after
-    print(f"\nserving again {serving_after:.1f} s after {busiest} went; leaders {led_after}")
+    print(
+        f"\n{busiest} (leading {led_before}) {how} in {gone - asked:.1f} s; registrations"
+        f" answered again {serving - gone:.1f} s after it went; leaders now"
+        f" {sorted(set(led_after.values()))}"
+    )
 
 
 def _registration_answered_within(platform, seconds: float) -> float:
