@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -53,13 +54,17 @@ class Layout:
     # of which may hold a lock connection while it writes on another.
     pg_pool_overflow: str = "2"
     pg_max_connections: str = "6"
+    # A platform on a RabbitMQ cluster (tests/rabbit_cluster.py): every node's URI, and the
+    # rabbitmqctl that administers it; empty: the machine's own RabbitMQ.
+    amqp_uri: str = ""
+    rabbitmqctl: str = ""
 
     def env(self) -> dict[str, str]:
         return {
             **TEST_SECRETS,
             "WEGWIJS_ENV_FILE": "",
             "WEGWIJS_PG_DBNAME": self.name,
-            "WEGWIJS_AMQP_URI": f"amqp://127.0.0.1:5672/{self.name}",
+            "WEGWIJS_AMQP_URI": self.amqp_uri or f"amqp://127.0.0.1:5672/{self.name}",
             "WEGWIJS_GATEWAY_ADDRESS": f"127.0.0.1:{self.gateway_port}",
             "WEGWIJS_HTTP_PORT_BASE": str(self.service_port_base),
             "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
@@ -76,6 +81,7 @@ class Layout:
             # The development OpenID Connect provider and the Werkplek, on this layout's ports.
             "WEGWIJS_OIDC_ISSUER": f"http://127.0.0.1:{self.oidc_port}",
             "WEGWIJS_WERKPLEK_ADDRESS": f"127.0.0.1:{self.werkplek_port}",
+            **({"WEGWIJS_RABBITMQCTL": self.rabbitmqctl} if self.rabbitmqctl else {}),
         }
 
     @property
@@ -129,9 +135,9 @@ def eventually(
         time.sleep(0.05)
 
 
-def rabbitmqctl(*args: str) -> str:
+def rabbitmqctl(*args: str, command: str = "rabbitmqctl") -> str:
     done = subprocess.run(
-        ["rabbitmqctl", *args], capture_output=True, text=True, check=True, timeout=120
+        [*shlex.split(command), *args], capture_output=True, text=True, check=True, timeout=120
     )
     return done.stdout
 
@@ -257,10 +263,12 @@ class Platform:
         self._kill_leftovers()
         with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {self.layout.name} WITH (FORCE)")
-        vhost = self.layout.name
-        for existing in rabbitmqctl("list_vhosts", "--quiet", "--no-table-headers").split():
+        vhost, ctl = self.layout.name, self.layout.rabbitmqctl or "rabbitmqctl"
+        for existing in rabbitmqctl(
+            "list_vhosts", "--quiet", "--no-table-headers", command=ctl
+        ).split():
             if existing == vhost or existing.startswith(f"{vhost}-partner-"):
-                rabbitmqctl("delete_vhost", existing)
+                rabbitmqctl("delete_vhost", existing, command=ctl)
         self.cli("migrate")  # makes the vhost, its users, permissions and topology
         shutil.rmtree(self.run_dir, ignore_errors=True)
 

@@ -149,13 +149,22 @@ def _exchange(exchange: Exchange, vhost: str) -> dict[str, Any]:
     }
 
 
+def durable_queue_arguments() -> dict[str, Any]:
+    """On a cluster every durable queue is a quorum queue, replicated on the nodes, so it and its
+    messages outlive the node that leads it. Without a delivery limit: no consumer of the platform
+    hands a message back for a failure of its own (an RPC call is answered with its error, an
+    event is tracked or pulled again), so a message comes back only when a consumer's connection
+    went, and dropping it then would lose a call."""
+    return {"x-queue-type": "quorum"} if settings.broker_cluster() else {}
+
+
 def _queue(queue: Queue, vhost: str) -> tuple[dict[str, Any], dict[str, Any]]:
     declared = {
         "name": queue.name,
         "vhost": vhost,
         "durable": True,
         "auto_delete": False,
-        "arguments": {},
+        "arguments": durable_queue_arguments(),
     }
     binding = {
         "source": queue.exchange.name,

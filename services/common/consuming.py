@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
 from nameko.messaging import QueueConsumer
+
+log = logging.getLogger(__name__)
+
+# What the broker's going away raises: nameko catches only amqp's ConnectionError, not the
+# socket's own (a reset, a broken pipe) nor kombu's.
+BROKER_GONE = (OSError, OperationalError, AmqpConnectionError)
 
 
 class WatchedQueueConsumer(QueueConsumer):
@@ -15,6 +24,21 @@ class WatchedQueueConsumer(QueueConsumer):
     connection fails. A process whose consumer is not consuming is not healthy."""
 
     consuming = False
+
+    def ack_message(self, message: Any) -> None:
+        """Acknowledge; when the node went meanwhile, the broker delivers the message again (a
+        reply's listener, an RPC call's or an event's consumer must not die of it: nameko kills
+        the whole process for an error in any of them)."""
+        try:
+            super().ack_message(message)
+        except BROKER_GONE as exc:
+            log.warning("ack_lost", extra={"error": repr(exc)})
+
+    def requeue_message(self, message: Any) -> None:
+        try:
+            super().requeue_message(message)
+        except BROKER_GONE as exc:
+            log.warning("requeue_lost", extra={"error": repr(exc)})
 
     def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kwargs: Any):
         super().on_consume_ready(connection, channel, consumers, **kwargs)

@@ -18,8 +18,6 @@ import logging
 import sys
 from typing import Any
 
-from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu.exceptions import OperationalError
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest
 from nameko.messaging import Consumer
 from nameko.rpc import Rpc, RpcConsumer
@@ -29,15 +27,13 @@ from services.common import (
     wire,  # noqa: F401 - plain JSON on the wire
 )
 from services.common.commands import Call, answer_of, answered_before
-from services.common.consuming import WatchedQueueConsumer
+from services.common.consuming import BROKER_GONE, WatchedQueueConsumer
 from services.common.context import CONTEXT_KEY
 from services.common.errors import InvalidInput, Unauthenticated, Unavailable
 from services.common.hygiene import clean_arguments
 from services.common.proxies import VERIFIED
 
 log = logging.getLogger(__name__)
-
-BROKER_GONE = (OSError, OperationalError, AmqpConnectionError)
 
 
 class PlatformRpcConsumer(RpcConsumer):

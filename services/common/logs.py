@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from typing import Any
 
 from services.common.context import current_context
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# The password in a URL (`scheme://user:password@host`). nameko logs a failed broker connection
+# with its whole URI and masks the first node's password only, not those of the other nodes.
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s;]*:)[^@\s;]+@")
+
+
+def without_passwords(text: str) -> str:
+    return _URL_PASSWORD.sub(r"\1********@", text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,7 +31,7 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": without_passwords(record.getMessage()),
         }
         if self.service:
             entry["service"] = self.service
@@ -37,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = without_passwords(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)
 
 

@@ -45,7 +45,7 @@ class Publisher:
                 transport_options={"confirm_publish": True},
                 connect_timeout=5,
             )
-            self._connection.ensure_connection(max_retries=1)
+            self._connection.ensure_connection(max_retries=settings.node_attempts(self.amqp_uri))
             channel = self._connection.channel()
             self._producer = Producer(channel, exchange=self.exchange, serializer=SERIALIZER)
         return self._producer

@@ -34,10 +34,13 @@ class _OwnReplyKeys:
         process = self.container.service_name
         reply_id = str(uuid.uuid4())
         self.routing_key = broker.reply_key(process, reply_id)
+        # Transient: on a cluster, a durable classic queue whose node went stays declared but
+        # unreachable, and the listener, connected again to another node, could not declare it.
         self.queue = Queue(
             broker.reply_queue_name(process, reply_id),
             exchange=broker.rpc_exchange(),
             routing_key=self.routing_key,
+            durable=False,
             queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL},
         )
         self.queue_consumer.register_provider(self)

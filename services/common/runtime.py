@@ -177,7 +177,7 @@ class ChainRuntime(DependencyProvider):
                 " start it with `wegwijs run`"
             )
         refuse_unfit(self.service)
-        user = urlsplit(self.container.config["AMQP_URI"]).username
+        user = urlsplit(self.container.config["AMQP_URI"].split(";")[0]).username
         if user != settings.broker_user(self.service):
             raise SystemExit(
                 f"wegwijs {self.service}: connects to the broker as {user!r}, not as its own"

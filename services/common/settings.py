@@ -70,7 +70,11 @@ AMQP_URI = _declare(
     "amqp://127.0.0.1:5672/wegwijs",
     "RabbitMQ host, port and the platform's own vhost. Each process connects as its own user"
     " (<vhost>-<process>, password WEGWIJS_<PROCESS>_AMQP_PASSWORD); `wegwijs run` puts them in"
-    " the URI the process gets.",
+    " the URI the process gets. A RabbitMQ cluster: one URI per node, separated by `;` (the same"
+    " vhost in each), e.g. `amqp://rabbit-a:5672/wegwijs;amqp://rabbit-b:5672/wegwijs;"
+    "amqp://rabbit-c:5672/wegwijs`: every process then fails over to the next node when its node"
+    " goes, and `wegwijs migrate` makes every durable queue a quorum queue (replicated on the"
+    " nodes).",
 )
 RABBITMQCTL = _declare(
     "WEGWIJS_RABBITMQCTL",
@@ -399,8 +403,46 @@ def process() -> str:
     return SERVICE.get() or ADMIN
 
 
+def broker_nodes() -> list[str]:
+    """`host:port` of each RabbitMQ node in WEGWIJS_AMQP_URI, in the order given."""
+    nodes = []
+    for uri in AMQP_URI.get().split(";"):
+        parts = urlsplit(uri.strip())
+        nodes.append(f"{parts.hostname or '127.0.0.1'}:{parts.port or 5672}")
+    return nodes
+
+
+def broker_cluster() -> bool:
+    """Whether the platform runs on a RabbitMQ cluster (WEGWIJS_AMQP_URI names several nodes):
+    then every durable queue is a quorum queue."""
+    return len(broker_nodes()) > 1
+
+
 def vhost() -> str:
-    return urlsplit(AMQP_URI.get()).path.lstrip("/") or "/"
+    return urlsplit(AMQP_URI.get().split(";")[0].strip()).path.lstrip("/") or "/"
+
+
+def broker_uri(user: str, password: str, on_vhost: str | None = None) -> str:
+    """The URI of every node (failover alternates, separated by `;`) with these credentials, on
+    the platform's vhost or `on_vhost`."""
+    credentials = f"{quote(user, safe='')}:{quote(password, safe='')}"
+    path = "/" + quote(vhost() if on_vhost is None else on_vhost, safe="")
+    scheme = urlsplit(AMQP_URI.get()).scheme or "amqp"
+    return ";".join(
+        urlunsplit((scheme, f"{credentials}@{node}", path, "", "")) for node in broker_nodes()
+    )
+
+
+def node_attempts(uri: str) -> int:
+    """How many more attempts a connection to `uri` makes after its first, so that it tries
+    every node once (kombu goes on to the next node at once, and waits only between rounds)."""
+    return max(uri.count(";"), 1)
+
+
+def uri_on_vhost(uri: str, on_vhost: str) -> str:
+    """The same broker URI (each of its nodes, with the same credentials) on another vhost."""
+    path = "/" + quote(on_vhost, safe="")
+    return ";".join(urlunsplit((*urlsplit(u.strip())[:2], path, "", "")) for u in uri.split(";"))
 
 
 def broker_user(identity: str) -> str:
@@ -412,11 +454,7 @@ def broker_user(identity: str) -> str:
 def amqp_uri(identity: str | None = None) -> str:
     """The broker URI with the user and password of a process (default: this one)."""
     identity = identity or process()
-    password = AMQP_PASSWORDS[identity].get()
-    parts = urlsplit(AMQP_URI.get())
-    where = f"{parts.hostname or '127.0.0.1'}:{parts.port or 5672}"
-    credentials = f"{quote(broker_user(identity), safe='')}:{quote(password, safe='')}"
-    return urlunsplit((parts.scheme or "amqp", f"{credentials}@{where}", parts.path, "", ""))
+    return broker_uri(broker_user(identity), AMQP_PASSWORDS[identity].get())
 
 
 def database_role(identity: str) -> str:

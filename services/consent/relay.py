@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from amqp.exceptions import NotAllowed
 from kombu import Connection, Producer
 from psycopg import sql
 
-from services.common import metrics
+from services.common import metrics, settings
 from services.common.broker import partner_exchange, partner_vhost
 from services.common.envelope import SERIALIZER
 from services.consent.decisions import DisclosureLog
@@ -63,12 +62,11 @@ class PartnerPublisher:
 
     def _producer(self, oin: str) -> Producer:
         if oin not in self._producers:
-            parts = urlsplit(self.amqp_uri)
-            uri = urlunsplit((*parts[:2], "/" + quote(partner_vhost(oin), safe=""), "", ""))
+            uri = settings.uri_on_vhost(self.amqp_uri, partner_vhost(oin))
             connection = Connection(
                 uri, transport_options={"confirm_publish": True}, connect_timeout=5
             )
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=settings.node_attempts(uri))
             producer = Producer(
                 connection.channel(), exchange=partner_exchange(), serializer=SERIALIZER
             )

@@ -287,8 +287,9 @@ class GatewayService(RouteTable):
             log.exception("health_postgres_down")
             checks["postgres"] = checks["gateway"] = "down"
         try:
-            with Connection(settings.AMQP_URI.get(), connect_timeout=2) as conn:
-                conn.ensure_connection(max_retries=1)
+            uri = settings.AMQP_URI.get()
+            with Connection(uri, connect_timeout=2) as conn:
+                conn.ensure_connection(max_retries=settings.node_attempts(uri))
             checks["rabbitmq"] = "ok"
         except Exception:
             log.exception("health_rabbitmq_down")

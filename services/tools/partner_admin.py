@@ -19,7 +19,7 @@ import sys
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from services.common import settings
 
@@ -35,11 +35,9 @@ def provision_broker(oin: str, password: str) -> dict[str, str]:
     )
 
     import_definitions(partner_definitions(oin, password))
-    uri = urlsplit(settings.AMQP_URI.get())
-    host = f"{uri.hostname}:{uri.port or 5672}"
     user, vhost = partner_user(oin), partner_vhost(oin)
     return {
-        "amqp_uri": f"amqp://{user}:{quote(password, safe='')}@{host}/{quote(vhost, safe='')}",
+        "amqp_uri": settings.broker_uri(user, password, vhost),
         "queue": partner_queue(oin).name,
         "user": user,
         "vhost": vhost,

@@ -1,0 +1,49 @@
+"""A process whose broker node went down in the middle of acknowledging a message lives on: the
+broker delivers the message again, and the process connects to another node. nameko lets the
+socket's error through (it catches only amqp's own ConnectionError), and an RPC reply listener's
+failed acknowledgement then killed the whole gateway."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common.consuming import WatchedQueueConsumer
+
+
+class _Channel:
+    connection = object()
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+    def basic_ack(self, *args, **kwargs):
+        raise self.error
+
+    def basic_reject(self, *args, **kwargs):
+        raise self.error
+
+
+class _Message:
+    def __init__(self, error: Exception):
+        self.channel = _Channel(error)
+
+    def ack(self):
+        self.channel.basic_ack()
+
+    def requeue(self):
+        self.channel.basic_reject()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError(32, "Broken pipe")],
+)
+def test_an_acknowledgement_lost_with_its_node_does_not_raise(error):
+    consumer = WatchedQueueConsumer()
+    consumer.ack_message(_Message(error))
+    consumer.requeue_message(_Message(error))
+
+
+def test_an_error_of_the_process_itself_still_raises():
+    with pytest.raises(ValueError):
+        WatchedQueueConsumer().ack_message(_Message(ValueError("a bug")))
