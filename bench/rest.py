@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 from services.common import settings
 from tests.platform import Layout, Platform, person
 
@@ -72,9 +74,21 @@ def descendants(roots: list[int]) -> set[int]:
     return found
 
 
+def _sql(platform: Platform, query: str, *params: object) -> list[dict]:
+    """A query of the bench's own, tried again while PostgreSQL is full (other platforms on
+    the machine may take every connection for a moment)."""
+    for _ in range(60):
+        try:
+            return platform.sql(query, *params)
+        except psycopg.OperationalError:
+            time.sleep(1)
+    return platform.sql(query, *params)
+
+
 def connections(platform: Platform) -> list[dict]:
     """The platform's processes' connections, grouped by role, application and state."""
-    return platform.sql(
+    return _sql(
+        platform,
         "SELECT usename AS role, application_name AS application, state, count(*) AS n"
         " FROM pg_stat_activity WHERE datname = %s AND usename LIKE %s"
         " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
@@ -84,7 +98,8 @@ def connections(platform: Platform) -> list[dict]:
 
 
 def backend_pids(platform: Platform) -> set[int]:
-    rows = platform.sql(
+    rows = _sql(
+        platform,
         "SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename LIKE %s",
         platform.layout.name,
         f"{platform.layout.name}\\_%",
