@@ -46,6 +46,26 @@ def _layout() -> Layout:
     return Layout(name, gateway_port=int(gateway), service_port_base=int(base))
 
 
+# The platform as `make up` runs it: these settings at their defaults, not at the tests' values.
+AS_DEPLOYED = (
+    "WEGWIJS_RELAY_POLL_SECONDS",
+    "WEGWIJS_CATCHUP_SECONDS",
+    "WEGWIJS_MONITOR_SECONDS",
+    "WEGWIJS_PG_CONNECTIONS",
+    "WEGWIJS_PG_IDLE_SECONDS",
+    # main's code before the budget: its pools as deployed
+    "WEGWIJS_PG_POOL_SIZE",
+    "WEGWIJS_PG_POOL_OVERFLOW",
+    "WEGWIJS_PG_MAX_CONNECTIONS",
+)
+
+
+def as_deployed(platform: Platform) -> None:
+    for setting in settings.declared():
+        if setting.name in AS_DEPLOYED:
+            platform.env[setting.name] = setting.default
+
+
 def cpu_ticks(pid: int) -> int:
     """utime + stime of one process (0 when it is gone)."""
     try:
@@ -218,10 +238,11 @@ def main() -> int:
     layout = _layout()
     os.environ.update(layout.env())  # tokens made here are checked by this platform
     platform = Platform(layout)
+    as_deployed(platform)
     print(f"rest: fresh database and vhost {layout.name}, starting the platform ...", flush=True)
     platform.reset_infrastructure()
-    platform.start_all()
     try:
+        platform.start_all()
         print("rest: a few registrations, then waiting until it is at rest ...", flush=True)
         result = measure(platform)
     finally:

@@ -33,6 +33,10 @@ from services.gateway.command_keys import (
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
+# A gateway that took no request for this long looks only this often (for keys a gateway that
+# died left): at rest it does not keep a PostgreSQL connection busy. Its own keys are settled
+# before (settle_after is well below it).
+QUIET_SECONDS = 60.0
 # The services that carry out commands (they keep command outcomes).
 COMMAND_SERVICES = ("intake", "pip", "matching", "consent")
 FORGET_EVERY_SECONDS = 600.0
@@ -54,6 +58,7 @@ class CommandKeyStore(DependencyProvider):
         self._client: PlatformClient | None = None
         self._rpc: Any = None
         self._lock = eventlet.semaphore.Semaphore()
+        self._last_request = eventlet.hubs.get_hub().clock()
 
     @property
     def keys(self) -> CommandKeys:
@@ -70,13 +75,19 @@ class CommandKeyStore(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx: Any) -> Keys:
+        self._last_request = eventlet.hubs.get_hub().clock()
         return Keys(self)
 
     # settling ------------------------------------------------------------------------------
     def _settle_loop(self) -> None:
-        forgotten_at = 0.0
+        forgotten_at = looked_at = 0.0
+        clock = eventlet.hubs.get_hub().clock
         while True:
             eventlet.sleep(POLL_SECONDS)
+            quiet = clock() - self._last_request > QUIET_SECONDS
+            if quiet and clock() - looked_at < QUIET_SECONDS:
+                continue
+            looked_at = clock()
             try:
                 for key in self.keys.unsettled(settle_after()):
                     try:
