@@ -319,8 +319,11 @@ class ChainRuntime(DependencyProvider):
         fallback = float(settings.RELAY_POLL_SECONDS.get())
         wait = fallback
         while True:
-            with suppress(Empty):
+            try:
                 self._nudges.get(timeout=wait)
+            except Empty:
+                if wait == fallback and self.listener.reliable:
+                    continue  # nothing was announced, and nothing can have been missed
             wait = fallback
             for relay in (self.relay, *self.extra_relays):
                 try:
@@ -348,8 +351,11 @@ class ChainRuntime(DependencyProvider):
         fallback = float(settings.RELAY_POLL_SECONDS.get())
         wait = fallback
         while True:
-            with suppress(Empty):
+            try:
                 self._projection_nudges.get(timeout=wait)
+            except Empty:
+                if wait == fallback and self.listener.reliable:
+                    continue
             wait = fallback
             try:
                 self.projector.run()
@@ -378,9 +384,10 @@ class ChainRuntime(DependencyProvider):
 
     def _catch_up_due(self, origin: str, now: float) -> bool:
         """Whether to pull from `origin` now: at start; when it announced events (a notification
-        of its event store) and no delivery came within WEGWIJS_CATCHUP_SECONDS after; and when
-        it has been quiet for WEGWIJS_CATCHUP_FALLBACK_SECONDS (a notification missed). Looking
-        costs no query: at rest a consumer pulls once a fallback period."""
+        of its event store) and no delivery came within WEGWIJS_CATCHUP_SECONDS after; and,
+        while the listener is not reliable (a notification may be missed), when it has been
+        quiet for WEGWIJS_CATCHUP_FALLBACK_SECONDS. Looking costs no query: at rest a consumer
+        does not pull at all."""
         caught_up = self._caught_up_at.get(origin)
         if caught_up is None:
             return True
@@ -398,6 +405,8 @@ class ChainRuntime(DependencyProvider):
         if awaited is not None and now - awaited >= float(settings.CATCHUP_SECONDS.get()):
             self._awaited_since.pop(origin, None)
             return True
+        if self.listener.reliable:
+            return False  # no announcement can have been missed
         quiet = float(settings.CATCHUP_FALLBACK_SECONDS.get())
         return now - max(seen, announced) >= quiet
 

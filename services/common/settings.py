@@ -230,8 +230,10 @@ PARTNER_EXCHANGE = _declare(
 )
 MONITOR_SECONDS = _declare(
     "WEGWIJS_MONITOR_SECONDS",
-    "60",
-    "How often pip looks for PIP deadlines and inburgeringstermijnen that are near or passed.",
+    "300",
+    "How often pip looks for PIP deadlines and inburgeringstermijnen that are near or passed,"
+    " and consent for consents whose period ended (both counted in days: every five minutes is"
+    " soon enough, and leaves a platform at rest alone).",
 )
 BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
@@ -248,10 +250,10 @@ SYSTEM_OIN = _declare(
 RELAY_POLL_SECONDS = _declare(
     "WEGWIJS_RELAY_POLL_SECONDS",
     "30",
-    "The fallback: how often the outbox relay and the read models look for new events when no"
-    " notification came. Every insert into an event store notifies (LISTEN/NOTIFY), which wakes"
-    " them at once, whichever process or instance wrote; this only covers a notification lost"
-    " while PostgreSQL restarted.",
+    "The fallback: how often the outbox relay and the read models look for new events while"
+    " the process's listening connection is down. Every insert into an event store notifies"
+    " (LISTEN/NOTIFY), which wakes them at once, whichever process or instance wrote; while the"
+    " process listens nothing can be missed and nothing polls.",
 )
 CATCHUP_SECONDS = _declare(
     "WEGWIJS_CATCHUP_SECONDS",
@@ -264,8 +266,9 @@ CATCHUP_SECONDS = _declare(
 CATCHUP_FALLBACK_SECONDS = _declare(
     "WEGWIJS_CATCHUP_FALLBACK_SECONDS",
     "60",
-    "How long an origin may be quiet, without deliveries or notifications, before its consumer"
-    " pulls from the origin's notification log anyway: the fallback for a lost notification.",
+    "While the process's listening connection is down (a notification may be missed): how long"
+    " an origin may be quiet, without deliveries or notifications, before its consumer pulls"
+    " from the origin's notification log anyway.",
 )
 RPC_TIMEOUT_SECONDS = _declare(
     "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."

@@ -7,10 +7,12 @@ process or instance wrote. Each process keeps one connection that listens on the
 cares about (its own event store: the relay and the projector; the event stores it consumes:
 the catch-up) and calls what was registered for a channel when a notification comes.
 
-A notification can be missed while the listening connection is down (PostgreSQL restarted): on
-every (re)connect the listener calls everything once, and the loops it wakes keep a long fallback
-timer besides, so nothing is ever left behind. The payload is empty: a notification says only
-that a store has new events, never what.
+PostgreSQL delivers every notification of a transaction that commits while a session listens; a
+notification can be missed only while the listening connection is down (PostgreSQL restarted).
+So on every (re)connect the listener calls everything once, and it is `reliable` only while it
+is connected and every store it listens to has its trigger: the loops it wakes then need no
+timer, and fall back to looking now and then only while it is not. The payload is empty: a
+notification says only that a store has new events, never what.
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ class Listener:
         self.conninfo = conninfo
         self.application_name = application_name
         self._wakers: dict[str, list[Callable[[], Any]]] = {}
-        self.connected = False
+        self.reliable = False
 
     def on(self, schema: str, wake: Callable[[], Any]) -> None:
         """Call `wake` whenever the event store in `schema` committed new events."""
@@ -85,7 +87,7 @@ class Listener:
                 self._listen()
             except Exception as exc:  # noqa: BLE001 - connect again; the fallback timers cover
                 log.warning("listener_failed", extra={"error_type": type(exc).__name__})
-            self.connected = False
+            self.reliable = False
             eventlet.sleep(RECONNECT_SECONDS)
 
     def _listen(self) -> None:
@@ -94,7 +96,7 @@ class Listener:
         ) as conn:
             for name in self.channels:
                 conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(name)))
-            self.connected = True
+            self.reliable = self._triggers_present(conn)
             # Whatever was committed while nobody listened.
             self._wake(set(self.channels))
             while True:
@@ -107,6 +109,21 @@ class Listener:
                     trampoline(conn.fileno(), read=True, timeout=QUIET_SECONDS)
                 except eventlet.timeout.Timeout:
                     conn.execute("SELECT 1")  # a connection gone quiet is still there
+
+    def _triggers_present(self, conn: psycopg.Connection) -> bool:
+        """Whether every store listened to notifies (a database `wegwijs migrate` has not
+        brought up to date has no trigger yet: then the loops keep their fallback timers)."""
+        schemas = sorted(name.removeprefix(PREFIX) for name in self.channels)
+        rows = conn.execute(
+            "SELECT DISTINCT n.nspname FROM pg_trigger t"
+            " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE t.tgname = %s AND n.nspname = ANY(%s)",
+            (FUNCTION, schemas),
+        ).fetchall()
+        missing = sorted(set(schemas) - {row[0] for row in rows})
+        if missing:
+            log.warning("listener_without_trigger", extra={"schemas": missing})
+        return not missing
 
     def _wake(self, channels: Iterable[str]) -> None:
         for name in channels:

@@ -42,22 +42,23 @@ def test_at_rest_the_platform_holds_only_the_connections_it_declares(platform):
     }, at_rest
 
 
-def test_what_another_process_stored_is_passed_on_at_once_without_polling(platform):
-    """An event stored by another process (another instance of intake, here the test) is
-    relayed, projected and taken into the ledger at once: the fallback timers are far longer
-    than the deadline, so only the event store's notification can have woken them."""
-    assert float(platform.env.get("WEGWIJS_RELAY_POLL_SECONDS") or "30") >= 30
-    assert float(platform.env.get("WEGWIJS_CATCHUP_FALLBACK_SECONDS") or "60") >= 30
-    platform.wait_ledger_complete()
+def _register_elsewhere() -> str:
+    """Register a person as another instance of intake would, here in the test's process (which
+    relays nothing): returns the dossier's id."""
     ctx = CommandContext(
         actor=Actor("test-direct", "Direct", ("regievoerder",), "", ("0344",)),
         activity="registratie",
     )
     other = Intake.on_postgres()
     try:
-        dossier_id = str(other.register(ctx, person()))
+        return str(other.register(ctx, person()))
     finally:
         other.close()
+
+
+def _passed_on(platform, dossier_id: str) -> None:
+    """Relayed, projected by intake, taken into the ledger, and a draft PIP opened, within a
+    deadline far below the fallback timers: only a notification can have woken them."""
 
     def arrived() -> dict[str, int]:
         return {
@@ -76,3 +77,26 @@ def test_what_another_process_stored_is_passed_on_at_once_without_polling(platfo
         }
 
     eventually(arrived, lambda found: all(found.values()), deadline=10, what="passed on at once")
+
+
+def test_what_another_process_stored_is_passed_on_at_once_without_polling(platform):
+    assert float(platform.env.get("WEGWIJS_RELAY_POLL_SECONDS") or "30") >= 30
+    assert float(platform.env.get("WEGWIJS_CATCHUP_FALLBACK_SECONDS") or "60") >= 30
+    platform.wait_ledger_complete()
+    _passed_on(platform, _register_elsewhere())
+
+
+def test_what_was_stored_while_the_listeners_were_cut_off_is_passed_on_when_they_are_back(
+    platform,
+):
+    """Every process's listening connection ends (as when PostgreSQL restarts); what is stored
+    meanwhile is still passed on, when they have listened again."""
+    platform.wait_ledger_complete()
+    cut = platform.sql(
+        "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity"
+        " WHERE datname = %s AND application_name LIKE %s",
+        platform.layout.name,
+        "wegwijs-%-listen",
+    )
+    assert len(cut) >= 5, cut
+    _passed_on(platform, _register_elsewhere())

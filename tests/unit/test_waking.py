@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from types import SimpleNamespace
 
 import pytest
 
@@ -41,6 +42,7 @@ def chain(monkeypatch):
     chain = ChainRuntime.__new__(ChainRuntime)
     chain._awaited_since, chain._announced_at, chain._caught_up_at = {}, {}, {}
     chain.consumer = Consumer(clock)
+    chain.listener = SimpleNamespace(reliable=False)
     chain.clock = clock
     return chain
 
@@ -65,7 +67,15 @@ def test_a_quiet_origin_is_pulled_from_only_after_the_fallback(chain):
     assert due(chain)
 
 
+def test_while_the_listener_is_reliable_a_quiet_origin_is_never_pulled_from(chain):
+    chain.listener.reliable = True
+    caught_up(chain)
+    chain.clock.now += 3600
+    assert not due(chain)
+
+
 def test_an_announced_event_not_delivered_in_time_is_pulled(chain):
+    chain.listener.reliable = True
     caught_up(chain)
     chain.clock.now += 10
     chain._announced("intake")
