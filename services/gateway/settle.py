@@ -33,10 +33,10 @@ from services.gateway.command_keys import (
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
-# A gateway that took no request for a minute looks only every five minutes (for keys a gateway
-# that died left; a client asking after its key settles it at once): at rest it keeps no
-# PostgreSQL connection busy. Its own keys are settled before (settle_after is well below it).
-QUIET_AFTER_SECONDS = 60.0
+# A gateway whose own keys have all come due and been looked at (no request for settle_after
+# and two more rounds) looks only every five minutes, for keys a gateway that died left (a
+# client asking after its key settles it at once): at rest it keeps no PostgreSQL connection
+# busy.
 QUIET_SECONDS = 300.0
 # The services that carry out commands (they keep command outcomes).
 COMMAND_SERVICES = ("intake", "pip", "matching", "consent")
@@ -85,7 +85,7 @@ class CommandKeyStore(DependencyProvider):
         clock = eventlet.hubs.get_hub().clock
         while True:
             eventlet.sleep(POLL_SECONDS)
-            quiet = clock() - self._last_request > QUIET_AFTER_SECONDS
+            quiet = clock() - self._last_request > settle_after() + 2 * POLL_SECONDS
             if quiet and clock() - looked_at < QUIET_SECONDS:
                 continue
             looked_at = clock()
