@@ -162,7 +162,12 @@ def measure(platform: Platform, window: float = WINDOW_SECONDS) -> dict:
     baseline = subprocess.Popen([sys.executable, "-c", BASELINE])
     try:
         time.sleep(1)  # its start-up is not part of the window
-        pids = descendants([p.popen.pid for p in platform.processes.values()])
+        owner = {
+            pid: name
+            for name, process in platform.processes.items()
+            for pid in descendants([process.popen.pid])
+        }
+        pids = set(owner)
         backends_before = backend_pids(platform)
         before = {pid: cpu_ticks(pid) for pid in pids | backends_before}
         baseline_before = cpu_ticks(baseline.pid)
@@ -174,7 +179,10 @@ def measure(platform: Platform, window: float = WINDOW_SECONDS) -> dict:
         elapsed = time.monotonic() - started
         baseline_ticks = cpu_ticks(baseline.pid) - baseline_before
         backends_after = backend_pids(platform)
-        processes_ticks = sum(cpu_ticks(pid) - before[pid] for pid in pids)
+        by_process: dict[str, int] = {}
+        for pid in pids:
+            by_process[owner[pid]] = by_process.get(owner[pid], 0) + cpu_ticks(pid) - before[pid]
+        processes_ticks = sum(by_process.values())
         # A backend opened during the window counts whole; one closed in it is not seen.
         backends_ticks = sum(
             max(cpu_ticks(pid) - before.get(pid, 0), 0) for pid in backends_before | backends_after
@@ -204,6 +212,8 @@ def measure(platform: Platform, window: float = WINDOW_SECONDS) -> dict:
             "platform": cpu,
             "processes": per_second(processes_ticks),
             "postgres_backends": per_second(backends_ticks),
+            # where it goes: per process (with its children)
+            "by_process": {name: per_second(ticks) for name, ticks in sorted(by_process.items())},
             "baseline_idle_python": base,
             # Against a timer that costs next to nothing the ratio is large; it is there to show
             # how noisy the machine was (the baseline rises with it).
@@ -257,6 +267,8 @@ def main() -> int:
         platform.stop_all()
     for label, value, unit, extra in rows_of(result):
         print(f"{label:<52}{value:>10}  {unit:<5}{extra:>8}")
+    for name, ms in result["cpu_ms_per_second"]["by_process"].items():
+        print(f"  CPU at rest of {name:<36}{ms:>10}  ms/s")
     for row in result["connections"]["by_role"]:
         print(f"  {row['role']:<28}{row['application']:<24}{row['state'] or '':<22}{row['n']:>3}")
     for target, met in targets(result).items():
