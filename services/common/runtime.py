@@ -297,6 +297,10 @@ class ChainRuntime(DependencyProvider):
                         "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
+        if not self.listener.reliable:
+            # Without notifications (PostgreSQL away, or a store migrate has not given its
+            # trigger yet) this process's own commits still go out at once.
+            self.nudge()
 
     def nudge(self) -> None:
         """Tell the relay there may be new events: the event store's notification does, for
