@@ -55,6 +55,10 @@ FORGET_EVERY_SECONDS = 600.0
 # After a failed pass the relay and the read models try again this soon (RabbitMQ or PostgreSQL
 # may be back), not only at the next notification.
 RETRY_SECONDS = 1.0
+# While the listener is reliable a quiet origin is pulled from only after this many fallback
+# periods: nothing can have been missed, but a consumer that failed in an unforeseen way still
+# recovers by itself.
+SAFETY_FACTOR = 10
 # Polled all the time; logging each call would drown the log.
 QUIET_ENTRYPOINTS = frozenset(
     {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor", "adopt_protocol"}
@@ -122,7 +126,13 @@ class Worker:
         """Hand a delivered integration event to the tracking consumer, logging under the
         correlation id of the command that caused it."""
         bind_current(context_of_event(event))
-        self.runtime.consumer.receive(origin, event)
+        try:
+            self.runtime.consumer.receive(origin, event)
+        except Exception:
+            # The batch failed (a conflict, say): its events come back by catching up, which
+            # is due when no delivery follows within WEGWIJS_CATCHUP_SECONDS.
+            self.runtime._announced(origin)
+            raise
 
 
 class ChainRuntime(DependencyProvider):
@@ -388,10 +398,10 @@ class ChainRuntime(DependencyProvider):
 
     def _catch_up_due(self, origin: str, now: float) -> bool:
         """Whether to pull from `origin` now: at start; when it announced events (a notification
-        of its event store) and no delivery came within WEGWIJS_CATCHUP_SECONDS after; and,
-        while the listener is not reliable (a notification may be missed), when it has been
-        quiet for WEGWIJS_CATCHUP_FALLBACK_SECONDS. Looking costs no query: at rest a consumer
-        does not pull at all."""
+        of its event store), or a delivered batch failed, and no delivery came within
+        WEGWIJS_CATCHUP_SECONDS after; and when it has been quiet for
+        WEGWIJS_CATCHUP_FALLBACK_SECONDS (ten times that while the listener is reliable, when
+        no notification can have been missed). Looking costs no query."""
         caught_up = self._caught_up_at.get(origin)
         if caught_up is None:
             return True
@@ -401,7 +411,7 @@ class ChainRuntime(DependencyProvider):
         if awaited is not None and seen >= awaited:
             # Delivered (or pulled) since: what was announced after that is awaited next, from
             # then on (at the latest).
-            awaited = seen if announced > seen else None
+            awaited = seen if announced >= seen else None
             if awaited is None:
                 self._awaited_since.pop(origin, None)
             else:
@@ -409,9 +419,9 @@ class ChainRuntime(DependencyProvider):
         if awaited is not None and now - awaited >= float(settings.CATCHUP_SECONDS.get()):
             self._awaited_since.pop(origin, None)
             return True
-        if self.listener.reliable:
-            return False  # no announcement can have been missed
         quiet = float(settings.CATCHUP_FALLBACK_SECONDS.get())
+        if self.listener.reliable:
+            quiet *= SAFETY_FACTOR  # no announcement can have been missed: a safety net only
         return now - max(seen, announced) >= quiet
 
     def fetch(self, origin: str, start: int, limit: int) -> list[dict[str, Any]]:

@@ -266,9 +266,9 @@ CATCHUP_SECONDS = _declare(
 CATCHUP_FALLBACK_SECONDS = _declare(
     "WEGWIJS_CATCHUP_FALLBACK_SECONDS",
     "60",
-    "While the process's listening connection is down (a notification may be missed): how long"
-    " an origin may be quiet, without deliveries or notifications, before its consumer pulls"
-    " from the origin's notification log anyway.",
+    "How long an origin may be quiet, without deliveries or notifications, before its consumer"
+    " pulls from the origin's notification log anyway, while the process's listening connection"
+    " is down (a notification may be missed); ten times as long while it listens.",
 )
 RPC_TIMEOUT_SECONDS = _declare(
     "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."

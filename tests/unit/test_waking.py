@@ -67,11 +67,13 @@ def test_a_quiet_origin_is_pulled_from_only_after_the_fallback(chain):
     assert due(chain)
 
 
-def test_while_the_listener_is_reliable_a_quiet_origin_is_never_pulled_from(chain):
+def test_while_the_listener_is_reliable_a_quiet_origin_is_pulled_from_only_now_and_then(chain):
     chain.listener.reliable = True
     caught_up(chain)
-    chain.clock.now += 3600
+    chain.clock.now += 599
     assert not due(chain)
+    chain.clock.now += 2
+    assert due(chain), "a safety net, every ten fallback periods"
 
 
 def test_an_announced_event_not_delivered_in_time_is_pulled(chain):
@@ -152,3 +154,23 @@ def test_every_connection_unused_for_a_whole_period_is_closed_at_once():
     assert pool._nconns == 2
     pool._shrink_pool()
     assert pool.closed == ["c0", "c1", "c2"], "the two in use stay"
+
+
+def test_a_failed_batch_is_caught_up_when_no_delivery_follows(chain, monkeypatch):
+    monkeypatch.setattr(runtime, "context_of_event", lambda event: None)
+    monkeypatch.setattr(runtime, "bind_current", lambda ctx: None)
+    chain.listener.reliable = True
+    caught_up(chain)
+    chain.clock.now += 10
+
+    def conflict(origin: str, event: dict) -> bool:
+        chain.consumer.delivered_at = chain.clock.now
+        raise RuntimeError("duplicate key value violates unique constraint")
+
+    chain.consumer.receive = conflict
+    with pytest.raises(RuntimeError):
+        runtime.Worker(chain, None).receive("intake", {})
+    chain.clock.now += 4
+    assert not due(chain)
+    chain.clock.now += 1.5
+    assert due(chain), "what failed comes back by catching up"
