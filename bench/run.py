@@ -22,6 +22,8 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
   reused; `WEGWIJS_SCALE_DOSSIERS`, default 100,000): 16 users in a mixed workload through the
   gateway, p50/p95 per operation beside Open Zaak's published 16-user median, and the RSS of every
   process after it against the same process idle; run after this platform has stopped;
+- the platform at rest (bench/rest.py, its own platform): the PostgreSQL connections it holds
+  and the CPU it burns per second, against an idle Python process in the same window;
 and prints a table, writing everything to bench/results.json.
 """
 
@@ -44,7 +46,7 @@ import time  # noqa: E402
 from datetime import datetime  # noqa: E402
 
 import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
-from bench import scale, werkplek  # noqa: E402
+from bench import rest, scale, werkplek  # noqa: E402
 from services.common import settings  # noqa: E402
 from services.common.context import Actor, CommandContext  # noqa: E402
 from services.common.proxies import PlatformClient  # noqa: E402
@@ -55,8 +57,8 @@ BENCH = Layout(
     "wegwijs_bench",
     gateway_port=28000,
     service_port_base=28100,
-    pg_pool_overflow=settings.PG_POOL_OVERFLOW.default,
-    pg_max_connections=settings.PG_MAX_CONNECTIONS.default,
+    pg_connections=settings.PG_CONNECTIONS.default,
+    pg_idle_seconds=settings.PG_IDLE_SECONDS.default,
 )
 CLIENTS = 8
 SECONDS = 10.0
@@ -216,6 +218,19 @@ def plain_process(module: str) -> dict:
     return json.loads(done.stdout)
 
 
+def at_rest() -> dict:
+    """bench/rest.py in its own process, on its own platform; its last line is its JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.rest"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def ratio(value: float, baseline: float) -> float:
     return round(value / baseline, 3) if baseline else 0.0
 
@@ -233,6 +248,8 @@ def main() -> int:
     print("bench: rebuilding every read model, loading aggregates of 2,000 events ...", flush=True)
     rebuild = plain_process("bench.rebuild")
     aggregates = plain_process("bench.aggregates")
+    print("bench: the platform at rest, on its own platform ...", flush=True)
+    resting = at_rest()
     platform.start_all()
     try:
         for _ in range(30):
@@ -281,8 +298,10 @@ def main() -> int:
         "aggregates": aggregates,
         "werkplek": pages,
         "scale": at_scale,
+        "at_rest": resting,
         "targets": {
             **scale.targets(at_scale),
+            **rest.targets(resting),
             "gateway_at_least_half_of_save": ratio(gateway["per_second"], save) >= 0.5,
             "propagation_p99_within_100_ms": one_hop["p99_ms"] <= 100,
             "ledger_verify_at_least_50000_per_second": ledger["verify"]["per_second"] >= 50_000,
@@ -393,6 +412,7 @@ def print_table(r: dict) -> None:
     rows += rebuild_rows(r["rebuild"]) + aggregate_rows(r["aggregates"])
     rows += werkplek_rows(r["werkplek"])
     rows += scale.rows(r["scale"])
+    rows += rest.rows_of(r["at_rest"])
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
         print(f"{label:<58}{value:>12}  {unit:<4}{ratio_text:>15}")

@@ -124,8 +124,8 @@ def scale_layout() -> Layout:
         name,
         gateway_port=int(gateway),
         service_port_base=int(base),
-        pg_pool_overflow=settings.PG_POOL_OVERFLOW.default,
-        pg_max_connections=settings.PG_MAX_CONNECTIONS.default,
+        pg_connections=settings.PG_CONNECTIONS.default,
+        pg_idle_seconds=settings.PG_IDLE_SECONDS.default,
     )
 
 

@@ -55,7 +55,7 @@ def environment(dbname: str) -> dict[str, str]:
         "WEGWIJS_ENV_FILE": "",
         "WEGWIJS_PG_DBNAME": dbname,
         "WEGWIJS_SERVICE": "",
-        "WEGWIJS_PG_MAX_CONNECTIONS": "4",
+        "WEGWIJS_PG_CONNECTIONS": "6",
     }
 
 

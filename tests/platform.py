@@ -49,11 +49,12 @@ class Layout:
     gateway_port: int
     service_port_base: int
     # Two platforms run side by side in the tests (`test_two_commands`), with extra instances,
-    # on one PostgreSQL allowing 100 connections: smaller pools per process than in production.
-    # The other connections stay above the most origins one consumer tracks (audit: five), each
-    # of which may hold a lock connection while it writes on another.
-    pg_pool_overflow: str = "2"
-    pg_max_connections: str = "6"
+    # on one PostgreSQL: a smaller budget per process than in production (WEGWIJS_PG_CONNECTIONS;
+    # its share for queries and locks stays above the most origins one consumer tracks, audit's
+    # five, each of which may hold a lock connection while it writes on another), and idle
+    # connections closed sooner, so a test sees the platform come to rest quickly.
+    pg_connections: str = "10"
+    pg_idle_seconds: str = "5"
     # A platform on a RabbitMQ cluster (tests/rabbit_cluster.py): every node's URI, and the
     # rabbitmqctl that administers it; empty: the machine's own RabbitMQ.
     amqp_uri: str = ""
@@ -70,11 +71,10 @@ class Layout:
             "WEGWIJS_RUN_DIR": str(ROOT / ".run" / self.name),
             "WEGWIJS_CATCHUP_SECONDS": "1",
             "WEGWIJS_CHECK_ANSWERS": "1",
-            "WEGWIJS_RELAY_POLL_SECONDS": "0.2",
             "WEGWIJS_RPC_TIMEOUT_SECONDS": "5",
             "WEGWIJS_LOG_LEVEL": "INFO",
-            "WEGWIJS_PG_POOL_OVERFLOW": self.pg_pool_overflow,
-            "WEGWIJS_PG_MAX_CONNECTIONS": self.pg_max_connections,
+            "WEGWIJS_PG_CONNECTIONS": self.pg_connections,
+            "WEGWIJS_PG_IDLE_SECONDS": self.pg_idle_seconds,
             # The monitoring timer marks deadlines of the tests' dossiers at moments no test
             # chooses; the monitoring test starts its own pip instances with a short interval.
             "WEGWIJS_MONITOR_SECONDS": "86400",

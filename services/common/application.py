@@ -28,6 +28,7 @@ from eventsourcing.popo import POPOFactory
 from services.common import metrics, settings
 from services.common.commands import Outcome, PopoOutcomeRecorder, collecting
 from services.common.context import CommandContext, acting
+from services.common.db import application_name, close_when_idle
 from services.common.envelope import context_of_event, position_of
 from services.common.errors import Conflict
 
@@ -149,6 +150,12 @@ class ChainApplication(Application):
         """A process recorder that also keeps command outcomes (`services.common.commands`)."""
         if isinstance(self.factory, POPOFactory):
             return PopoOutcomeRecorder()
+        # The event store's pool opens connections when needed (POSTGRES_POOL_SIZE 0) and closes
+        # them when idle, like the process's other pool (services.common.db); set before the
+        # recorder first opens it.
+        pool = self.factory.datastore.pool
+        pool.kwargs["application_name"] = application_name("events")
+        close_when_idle(pool)
         return self.factory.process_recorder()
 
     def construct_event_store(self) -> EventStore:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
@@ -18,21 +20,49 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
+def application_name(part: str = "") -> str:
+    """How a process's connections show in pg_stat_activity: `wegwijs-<process>[-<part>]`."""
+    return "-".join(p for p in ("wegwijs", settings.process(), part) if p)
+
+
+def close_when_idle(pool: Any, idle_seconds: float | None = None) -> None:
+    """Make a (not yet opened) psycopg pool close every connection left unused for a whole
+    `idle_seconds` (default WEGWIJS_PG_IDLE_SECONDS), down to its min_size, instead of one per
+    period as psycopg_pool does: after a burst a process is back at rest within two periods."""
+    pool.max_idle = float(idle_seconds or settings.PG_IDLE_SECONDS.get())
+
+    def shrink(self: Any) -> None:
+        closing = []
+        with self._lock:
+            unused = self._nconns_min  # fewest connections idle in the pool during the period
+            self._nconns_min = len(self._pool)
+            while unused > 0 and self._pool and self._nconns > self._min_size:
+                closing.append(self._pool.popleft())
+                self._nconns -= 1
+                self._nconns_min -= 1
+                unused -= 1
+        for conn in closing:
+            self._close_connection(conn)
+
+    pool._shrink_pool = types.MethodType(shrink, pool)
+
+
 class Database:
-    """A connection pool on the platform database; opened on `open()`, never at import."""
+    """A connection pool on the platform database; opened on `open()`, never at import.
+
+    Connections are opened when needed, up to the process's share of WEGWIJS_PG_CONNECTIONS,
+    and closed when unused for WEGWIJS_PG_IDLE_SECONDS: at rest the pool holds none."""
 
     def __init__(self, conninfo: str | None = None, max_size: int | None = None):
         self.conninfo = conninfo or settings.postgres_conninfo()
         self._pool = ConnectionPool(
             self.conninfo,
-            min_size=1,
-            max_size=max_size or int(settings.PG_MAX_CONNECTIONS.get()),
-            # Connections beyond the first close after a minute unused: a burst does not keep
-            # a dozen per process open (PostgreSQL allows 100 for every process together).
-            max_idle=60,
+            min_size=0,
+            max_size=max_size or settings.pool_sizes()[1],
             open=False,
-            kwargs={"row_factory": dict_row},
+            kwargs={"row_factory": dict_row, "application_name": application_name()},
         )
+        close_when_idle(self._pool)
 
     def open(self) -> Database:
         self._pool.open(wait=False)

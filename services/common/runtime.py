@@ -38,7 +38,7 @@ from services.common.calls import (
 from services.common.commands import Call, abandonment, conclude, start_unit
 from services.common.consuming import consuming
 from services.common.context import CommandContext, bind_current, system_context
-from services.common.db import Database
+from services.common.db import Database, application_name
 from services.common.envelope import Publication, context_of_event
 from services.common.errors import Unavailable
 from services.common.outbox import OutboxRelay, Publisher
@@ -47,10 +47,18 @@ from services.common.proxies import VERIFIED, PlatformClient
 from services.common.secrets import refuse_unfit
 from services.common.tracking import Sink, TrackingConsumer
 from services.common.visibility import withhold_nothing
+from services.common.wake import Listener
 
 log = logging.getLogger(__name__)
 
 FORGET_EVERY_SECONDS = 600.0
+# After a failed pass the relay and the read models try again this soon (RabbitMQ or PostgreSQL
+# may be back), not only at the next notification.
+RETRY_SECONDS = 1.0
+# While the listener is reliable a quiet origin is pulled from only after this many fallback
+# periods: nothing can have been missed, but a consumer that failed in an unforeseen way still
+# recovers by itself.
+SAFETY_FACTOR = 10
 # Polled all the time; logging each call would drown the log.
 QUIET_ENTRYPOINTS = frozenset(
     {"health", "http_health", "http_metrics", "prometheus_metrics", "monitor", "adopt_protocol"}
@@ -118,7 +126,13 @@ class Worker:
         """Hand a delivered integration event to the tracking consumer, logging under the
         correlation id of the command that caused it."""
         bind_current(context_of_event(event))
-        self.runtime.consumer.receive(origin, event)
+        try:
+            self.runtime.consumer.receive(origin, event)
+        except Exception:
+            # The batch failed (a conflict, say): its events come back by catching up, which
+            # is due when no delivery follows within WEGWIJS_CATCHUP_SECONDS.
+            self.runtime._announced(origin)
+            raise
 
 
 class ChainRuntime(DependencyProvider):
@@ -154,6 +168,13 @@ class ChainRuntime(DependencyProvider):
         self.nonces = NonceStore(self.db, self.service)
         self.public_keys = public_keys_from_settings()
         self._nudges: LightQueue = LightQueue(maxsize=1)
+        self._projection_nudges: LightQueue = LightQueue(maxsize=1)
+        # Per origin: when its event store first announced events not yet delivered here, and
+        # when it last announced any; when this consumer last caught up (monotonic seconds).
+        self._awaited_since: dict[str, float] = {}
+        self._announced_at: dict[str, float] = {}
+        self._caught_up_at: dict[str, float] = {}
+        self.listener = Listener(settings.postgres_conninfo(), application_name("listen"))
         self._rpc_lock = Semaphore()
         self._rpc: Any = None
         self._rpc_proxy: PlatformClient | None = None
@@ -165,9 +186,16 @@ class ChainRuntime(DependencyProvider):
             )
             self.projector = Projector(self.app, self.db, self.projections)
             self.extra_relays = [factory(self) for factory in self.relay_factories]
+            # The relay (and the partner feeds) and the read models wake when any instance
+            # stored new events, on PostgreSQL's notification (services.common.wake).
+            self.listener.on(self.app.schema, self.nudge)
+            if self.projections:
+                self.listener.on(self.app.schema, self._nudge_projector)
         if self.origins:
             sink = self.sink_factory(self) if self.sink_factory else EventSourcedSink(self.app)
             self.consumer = TrackingConsumer(self.service, sink, self.db, self.fetch)
+            for origin in self.origins:  # each origin's schema is named after it
+                self.listener.on(origin, lambda origin=origin: self._announced(origin))
 
     def _check_identity(self) -> None:
         """Run only as the process it is, with its own broker user and fit secrets."""
@@ -232,6 +260,8 @@ class ChainRuntime(DependencyProvider):
                 self.container.spawn_managed_thread(self._projection_loop)
         if self.consumer is not None:
             self.container.spawn_managed_thread(self._catch_up_loop)
+        if self.listener.channels:
+            self.container.spawn_managed_thread(self.listener.run)
 
     def stop(self) -> None:
         if self._rpc_proxy is not None:
@@ -277,19 +307,38 @@ class ChainRuntime(DependencyProvider):
                         "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
-        self.nudge()
+        if not self.listener.reliable:
+            # Without notifications (PostgreSQL away, or a store migrate has not given its
+            # trigger yet) this process's own commits still go out at once.
+            self.nudge()
 
     def nudge(self) -> None:
-        """Tell the relay there may be new events (it also polls for other processes' events)."""
+        """Tell the relay there may be new events: the event store's notification does, for
+        every instance's commits (and a fallback timer, for a notification missed)."""
         with suppress(Full):
             self._nudges.put_nowait(None)
 
+    def _nudge_projector(self) -> None:
+        with suppress(Full):
+            self._projection_nudges.put_nowait(None)
+
+    def _announced(self, origin: str) -> None:
+        """An origin's event store committed new events: their delivery is awaited."""
+        now = time.monotonic()
+        self._announced_at[origin] = now
+        self._awaited_since.setdefault(origin, now)
+
     # background work ----------------------------------------------------------------------
     def _relay_loop(self) -> None:
-        poll = float(settings.RELAY_POLL_SECONDS.get())
+        fallback = float(settings.RELAY_POLL_SECONDS.get())
+        wait = fallback
         while True:
-            with suppress(Empty):
-                self._nudges.get(timeout=poll)
+            try:
+                self._nudges.get(timeout=wait)
+            except Empty:
+                if wait == fallback and self.listener.reliable:
+                    continue  # nothing was announced, and nothing can have been missed
+            wait = fallback
             for relay in (self.relay, *self.extra_relays):
                 try:
                     relay.relay()
@@ -298,7 +347,7 @@ class ChainRuntime(DependencyProvider):
                         "outbox_relay_failed",
                         extra={"relay": type(relay).__name__, "error": repr(exc)},
                     )
-                    eventlet.sleep(1)
+                    wait = RETRY_SECONDS
 
     def _forget_loop(self) -> None:
         """Drop command outcomes older than commands.KEEP_HOURS, now and then."""
@@ -313,30 +362,67 @@ class ChainRuntime(DependencyProvider):
     def _projection_loop(self) -> None:
         """Keep read models close behind the event store; a read that must see its own writes
         runs the projector itself first."""
-        poll = float(settings.RELAY_POLL_SECONDS.get())
+        fallback = float(settings.RELAY_POLL_SECONDS.get())
+        wait = fallback
         while True:
+            try:
+                self._projection_nudges.get(timeout=wait)
+            except Empty:
+                if wait == fallback and self.listener.reliable:
+                    continue
+            wait = fallback
             try:
                 self.projector.run()
             except Exception as exc:  # noqa: BLE001 - the next round tries again
                 # The kind only: a database error may quote the data it choked on.
                 log.warning("projection_failed", extra={"error_type": type(exc).__name__})
-            eventlet.sleep(poll)
+                wait = RETRY_SECONDS
 
     def _catch_up_loop(self) -> None:
         every = float(settings.CATCHUP_SECONDS.get())
         while True:
             for origin in self.origins:
-                if self.consumer.idle_for(origin) < every:
+                if not self._catch_up_due(origin, time.monotonic()):
                     continue
                 try:
                     caught = self.consumer.catch_up(origin)
+                    self._caught_up_at[origin] = time.monotonic()
                     if caught:
                         log.info("consumer_caught_up", extra={"origin": origin, "events": caught})
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
+                    self._caught_up_at.pop(origin, None)  # so it does, as at start
                     log.warning(
                         "consumer_catch_up_failed", extra={"origin": origin, "error": repr(exc)}
                     )
             eventlet.sleep(every)
+
+    def _catch_up_due(self, origin: str, now: float) -> bool:
+        """Whether to pull from `origin` now: at start; when it announced events (a notification
+        of its event store), or a delivered batch failed, and no delivery came within
+        WEGWIJS_CATCHUP_SECONDS after; and when it has been quiet for
+        WEGWIJS_CATCHUP_FALLBACK_SECONDS (ten times that while the listener is reliable, when
+        no notification can have been missed). Looking costs no query."""
+        caught_up = self._caught_up_at.get(origin)
+        if caught_up is None:
+            return True
+        seen = max(now - self.consumer.idle_for(origin), caught_up)
+        awaited = self._awaited_since.get(origin)
+        announced = self._announced_at.get(origin, caught_up)
+        if awaited is not None and seen >= awaited:
+            # Delivered (or pulled) since: what was announced after that is awaited next, from
+            # then on (at the latest).
+            awaited = seen if announced >= seen else None
+            if awaited is None:
+                self._awaited_since.pop(origin, None)
+            else:
+                self._awaited_since[origin] = awaited
+        if awaited is not None and now - awaited >= float(settings.CATCHUP_SECONDS.get()):
+            self._awaited_since.pop(origin, None)
+            return True
+        quiet = float(settings.CATCHUP_FALLBACK_SECONDS.get())
+        if self.listener.reliable:
+            quiet *= SAFETY_FACTOR  # no announcement can have been missed: a safety net only
+        return now - max(seen, announced) >= quiet
 
     def fetch(self, origin: str, start: int, limit: int) -> list[dict[str, Any]]:
         """Pull part of an origin's notification log over RPC, as the origin's own system."""

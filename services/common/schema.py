@@ -14,6 +14,7 @@ from services.common.commands import create_outcome_table
 from services.common.db import Database, ensure_database
 from services.common.outbox import create_outbox_table
 from services.common.projection import Projector
+from services.common.wake import create_notify_trigger
 
 SCHEMAS = ("intake", "pip", "matching", "consent", "audit", "gateway")
 
@@ -48,10 +49,14 @@ def migrate_database(
                 create_outbox_table(db, app.schema)
                 with db.transaction() as cur:
                     create_outcome_table(cur, app.schema)
+                    create_notify_trigger(cur, app.schema, app.recorder.events_table_name)
                 Projector(app, db, projections).create_tables()
             finally:
                 app.close()
-            done.append(f"{app.schema}: event store, command outcomes, outbox, read models")
+            done.append(
+                f"{app.schema}: event store (notifying on commit), command outcomes, outbox,"
+                " read models"
+            )
         for make in own_tables:
             line = make(db)
             if line:

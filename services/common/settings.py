@@ -104,19 +104,20 @@ PG_ADMIN_PASSWORD = _declare(
     secret=True,
     min_length=16,
 )
-PG_POOL_SIZE = _declare(
-    "WEGWIJS_PG_POOL_SIZE", "2", "Event-store connections a service process keeps open."
-)
-PG_POOL_OVERFLOW = _declare(
-    "WEGWIJS_PG_POOL_OVERFLOW",
-    "8",
-    "Event-store connections a service process may open beyond WEGWIJS_PG_POOL_SIZE in a burst.",
-)
-PG_MAX_CONNECTIONS = _declare(
-    "WEGWIJS_PG_MAX_CONNECTIONS",
+PG_CONNECTIONS = _declare(
+    "WEGWIJS_PG_CONNECTIONS",
     "12",
-    "Other connections (relays, consumers, read models, queries) a service process may open; "
-    "all processes together must stay below PostgreSQL's max_connections.",
+    "The most PostgreSQL connections one process (one instance of a service, or the gateway)"
+    " opens: one listens for new events, a third of the rest (at least two) serve its event"
+    " store and the others its queries, read models, positions and locks. They are opened when"
+    " needed and closed after WEGWIJS_PG_IDLE_SECONDS unused, so at rest a process holds one."
+    " PostgreSQL's max_connections must exceed the sum over every process (README).",
+)
+PG_IDLE_SECONDS = _declare(
+    "WEGWIJS_PG_IDLE_SECONDS",
+    "30",
+    "After how many seconds unused a process closes a PostgreSQL connection (each is closed"
+    " within twice this time).",
 )
 GATEWAY_ADDRESS = _declare(
     "WEGWIJS_GATEWAY_ADDRESS", "127.0.0.1:8000", "host:port the HTTP gateway listens on."
@@ -233,8 +234,10 @@ PARTNER_EXCHANGE = _declare(
 )
 MONITOR_SECONDS = _declare(
     "WEGWIJS_MONITOR_SECONDS",
-    "60",
-    "How often pip looks for PIP deadlines and inburgeringstermijnen that are near or passed.",
+    "300",
+    "How often pip looks for PIP deadlines and inburgeringstermijnen that are near or passed,"
+    " and consent for consents whose period ended (both counted in days: every five minutes is"
+    " soon enough, and leaves a platform at rest alone).",
 )
 BSN_INDEX_KEY = _declare(
     "WEGWIJS_BSN_INDEX_KEY",
@@ -250,14 +253,26 @@ SYSTEM_OIN = _declare(
 )
 RELAY_POLL_SECONDS = _declare(
     "WEGWIJS_RELAY_POLL_SECONDS",
-    "0.5",
-    "How often an outbox relay looks for events stored by other processes.",
+    "30",
+    "The fallback: how often the outbox relay and the read models look for new events while"
+    " the process's listening connection is down. Every insert into an event store notifies"
+    " (LISTEN/NOTIFY), which wakes them at once, whichever process or instance wrote; while the"
+    " process listens nothing can be missed and nothing polls.",
 )
 CATCHUP_SECONDS = _declare(
     "WEGWIJS_CATCHUP_SECONDS",
     "5",
-    "How long an origin may be quiet before its consumer pulls from the origin's notification"
-    " log to close gaps (it always does on start; while deliveries flow, gaps show themselves).",
+    "How long a consumer waits for the delivery of an event its origin announced (a"
+    " notification of the origin's event store) before it pulls from the origin's notification"
+    " log to close the gap (it always does on start; while deliveries flow, gaps show"
+    " themselves).",
+)
+CATCHUP_FALLBACK_SECONDS = _declare(
+    "WEGWIJS_CATCHUP_FALLBACK_SECONDS",
+    "60",
+    "How long an origin may be quiet, without deliveries or notifications, before its consumer"
+    " pulls from the origin's notification log anyway, while the process's listening connection"
+    " is down (a notification may be missed); ten times as long while it listens.",
 )
 RPC_TIMEOUT_SECONDS = _declare(
     "WEGWIJS_RPC_TIMEOUT_SECONDS", "10", "How long the gateway waits for a service to answer."
@@ -481,6 +496,24 @@ def postgres_conninfo(dbname: str | None = None, identity: str | None = None) ->
     return " ".join(f"{k}={v}" for k, v in parts.items())
 
 
+# What one process holds open at rest: the connection that listens for new events.
+CONNECTIONS_AT_REST_PER_PROCESS = 1
+
+
+def pool_sizes(budget: int | None = None) -> tuple[int, int]:
+    """How WEGWIJS_PG_CONNECTIONS is split: (event store, the others); one more listens."""
+    budget = budget if budget is not None else int(PG_CONNECTIONS.get())
+    if budget < 4:
+        raise SystemExit(f"{PG_CONNECTIONS.name} is {budget}; a process needs at least 4")
+    event_store = max(2, (budget - 1) // 3)
+    return event_store, budget - 1 - event_store
+
+
+def connections_at_rest(processes: int = len(PROCESSES)) -> int:
+    """What a platform of `processes` processes holds in PostgreSQL while nobody uses it."""
+    return processes * CONNECTIONS_AT_REST_PER_PROCESS
+
+
 def eventsourcing_env(
     schema: str, create_tables: bool = False, identity: str | None = None
 ) -> dict[str, str]:
@@ -499,7 +532,8 @@ def eventsourcing_env(
         "POSTGRES_USER": database_role(identity),
         "POSTGRES_PASSWORD": _database_password(identity),
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": PG_POOL_SIZE.get(),
-        "POSTGRES_MAX_OVERFLOW": PG_POOL_OVERFLOW.get(),
+        # Opened when needed (see `pool_sizes`); the Application closes idle ones.
+        "POSTGRES_POOL_SIZE": "0",
+        "POSTGRES_MAX_OVERFLOW": str(pool_sizes()[0]),
         "POSTGRES_LOCK_TIMEOUT": "5",
     }

@@ -33,6 +33,11 @@ from services.gateway.command_keys import (
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 5.0
+# A gateway whose own keys have all come due and been looked at (no request for settle_after
+# and two more rounds) looks only every five minutes, for keys a gateway that died left (a
+# client asking after its key settles it at once): at rest it keeps no PostgreSQL connection
+# busy.
+QUIET_SECONDS = 300.0
 # The services that carry out commands (they keep command outcomes).
 COMMAND_SERVICES = ("intake", "pip", "matching", "consent")
 FORGET_EVERY_SECONDS = 600.0
@@ -54,6 +59,7 @@ class CommandKeyStore(DependencyProvider):
         self._client: PlatformClient | None = None
         self._rpc: Any = None
         self._lock = eventlet.semaphore.Semaphore()
+        self._last_request = eventlet.hubs.get_hub().clock()
 
     @property
     def keys(self) -> CommandKeys:
@@ -70,13 +76,19 @@ class CommandKeyStore(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx: Any) -> Keys:
+        self._last_request = eventlet.hubs.get_hub().clock()
         return Keys(self)
 
     # settling ------------------------------------------------------------------------------
     def _settle_loop(self) -> None:
-        forgotten_at = 0.0
+        forgotten_at = looked_at = 0.0
+        clock = eventlet.hubs.get_hub().clock
         while True:
             eventlet.sleep(POLL_SECONDS)
+            quiet = clock() - self._last_request > settle_after() + 2 * POLL_SECONDS
+            if quiet and clock() - looked_at < QUIET_SECONDS:
+                continue
+            looked_at = clock()
             try:
                 for key in self.keys.unsettled(settle_after()):
                     try:

@@ -12,8 +12,7 @@ UP = Layout(
     f"{TEST.name}_up",
     gateway_port=TEST.gateway_port + 8000,
     service_port_base=TEST.service_port_base + 8000,
-    pg_pool_overflow="1",
-    pg_max_connections="6",
+    pg_connections="9",
 )
 
 

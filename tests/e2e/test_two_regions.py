@@ -34,8 +34,7 @@ REGION_B = Layout(
     f"{TEST.name}_b",
     gateway_port=TEST.gateway_port + 8500,
     service_port_base=TEST.service_port_base + 8500,
-    pg_pool_overflow="1",
-    pg_max_connections="6",
+    pg_connections="9",
 )
 PARTNER = "00000003000000000077"  # registered in both regions
 PROPOSED = "nl.wegwijs.matching.voorstel.gedaan.v1"
