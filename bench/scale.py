@@ -748,10 +748,6 @@ def main() -> None:
     print(json.dumps({**result, "targets": targets(result)}, indent=2, default=str))
 
 
-if __name__ == "__main__":
-    main()
-
-
 def rows(result: dict[str, Any]) -> list[tuple[str, object, str, str]]:
     """bench/run.py's table: per operation p50 and p95 (ratio of p50 to Open Zaak's 16-user
     median, lower bound 240 ms), then the largest RSS (ratio to the same process idle)."""
@@ -792,3 +788,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, object, str, str]]:
         ),
     ]
     return found
+
+
+if __name__ == "__main__":
+    main()
