@@ -180,10 +180,10 @@ def two_hop_latencies(platform: Platform, after_seq: int) -> list[float]:
 BASELINE_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def baselines(platform: Platform) -> dict:
+def baselines(platform: Platform, dbname: str = BENCH.name) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.baselines", BENCH.name, BASELINE_AMQP_URI],
+        [sys.executable, "-m", "bench.baselines", dbname, BASELINE_AMQP_URI],
         env=env,
         cwd=ROOT,
         capture_output=True,
