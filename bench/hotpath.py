@@ -28,20 +28,40 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import eventlet
 
-from bench.run import baselines, latencies, paced, percentiles, ratio, throughput, two_hop_latencies
+from bench.run import baselines, latencies, paced, percentiles, ratio, two_hop_latencies
 from services.common import settings
 from tests.platform import ROOT, Layout, Platform
 
+BROKER_NODE = "wegwijs-hotpath@localhost"
+BROKER_PORT = 5699
+RUN = ROOT / ".run" / "hotpath"
+
+
+@dataclass(frozen=True)
+class PrivateBrokerLayout(Layout):
+    """A layout whose platform uses a RabbitMQ node of its own (BROKER_NODE on BROKER_PORT),
+    so that beam.smp's CPU is this platform's alone; and samples where its CPU goes."""
+
+    def env(self) -> dict[str, str]:
+        return {
+            **super().env(),
+            "WEGWIJS_AMQP_URI": f"amqp://127.0.0.1:{BROKER_PORT}/{self.name}",
+            "WEGWIJS_RABBITMQCTL": f"rabbitmqctl -n {BROKER_NODE}",
+            "WEGWIJS_PROFILE_DIR": str(RUN / "profile"),
+        }
+
+
 # Production pool sizes (settings' defaults), as bench/run.py's platform.
-HOTPATH = Layout(
+HOTPATH = PrivateBrokerLayout(
     "wegwijs_hotpath",
     gateway_port=31200,
     service_port_base=31300,
@@ -49,8 +69,9 @@ HOTPATH = Layout(
     pg_max_connections=settings.PG_MAX_CONNECTIONS.default,
 )
 CLIENTS = 4
-SECONDS = 15.0
-PROFILE_SECONDS = 10.0
+REGISTRATIONS = 200  # per closed-loop run, or as many as MAX_SECONDS allow
+MAX_SECONDS = 60.0
+PROFILE_REGISTRATIONS = 100
 SAMPLE_EVERY = 0.2
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
@@ -88,8 +109,9 @@ def _pids() -> list[int]:
 class CpuMeter:
     """CPU seconds per process group of one platform, sampled from /proc while it runs."""
 
-    def __init__(self, platform: Platform):
+    def __init__(self, platform: Platform, broker_pid: int | None):
         self.platform = platform
+        self.broker_pid = broker_pid
         self.dbname = platform.layout.name
         self._first: dict[int, float] = {}
         self._last: dict[int, float] = {}
@@ -99,14 +121,14 @@ class CpuMeter:
 
     def _groups_now(self) -> dict[int, str]:
         found = {p.popen.pid: name for name, p in self.platform.processes.items()}
+        if self.broker_pid:
+            found[self.broker_pid] = "rabbitmq"
         for pid in _pids():
-            comm = _comm(pid)
-            if comm == "beam.smp":
-                found[pid] = "rabbitmq"
-            elif comm == "postgres":
-                line = _cmdline(pid)
-                # backends of this database, not the bench's own (as the administrator)
-                if f" {self.dbname} " in line and not line.startswith("postgres: postgres "):
+            if _comm(pid) == "postgres":
+                # `postgres: 15/main: <user> <database> <client> <state>`: backends of this
+                # database, not the bench's own (as the administrator)
+                words = _cmdline(pid).split()
+                if self.dbname in words[2:4] and "postgres" not in words[2:3]:
                     found[pid] = "postgresql"
         return found
 
@@ -151,12 +173,44 @@ class CpuMeter:
         }
 
 
-def closed_loop(platform: Platform, clients: int, seconds: float) -> dict[str, Any]:
-    """Registrations by `clients` clients for `seconds`, with the CPU of everything until the
-    cascade has settled, and the CPU at rest over as long a window right after."""
-    meter = CpuMeter(platform)
+def registrations(platform: Platform, clients: int, count: int, seconds: float) -> dict:
+    """`count` registrations by `clients` clients, each registering again as soon as it has
+    its answer (closed loop), or as many as `seconds` allow."""
+    done, failed, left = [0], [0], [count]
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        while left[0] > 0 and time.perf_counter() < deadline:
+            left[0] -= 1
+            try:
+                platform.register()
+                done[0] += 1
+            except Exception:  # noqa: BLE001 - counted and reported
+                failed[0] += 1
+
+    started = time.perf_counter()
+    pool = eventlet.GreenPool(clients)
+    for _ in range(clients):
+        pool.spawn(client)
+    pool.waitall()
+    elapsed = time.perf_counter() - started
+    return {
+        "operations": done[0],
+        "failed": failed[0],
+        "seconds": round(elapsed, 3),
+        "clients": clients,
+        "per_second": round(done[0] / elapsed, 1),
+    }
+
+
+def closed_loop(
+    platform: Platform, broker_pid: int | None, clients: int, count: int
+) -> dict[str, Any]:
+    """`count` closed-loop registrations, with the CPU of everything until the cascade has
+    settled, and the CPU at rest over as long a window right after."""
+    meter = CpuMeter(platform, broker_pid)
     meter.start()
-    rate = throughput(platform.register, clients=clients, seconds=seconds)
+    rate = registrations(platform, clients, count, MAX_SECONDS)
     platform.wait_ledger_complete(deadline=300)
     loaded = meter.stop()
     eventlet.sleep(1.0)
@@ -183,131 +237,60 @@ def closed_loop(platform: Platform, clients: int, seconds: float) -> dict[str, A
     }
 
 
-# py-spy ---------------------------------------------------------------------------------------
-GROUPS = (
-    # (what a frame's file path contains, the group it counts for); first match wins
-    ("/json/", "json"),
-    ("/psycopg", "psycopg"),
-    ("/psycopg_pool", "psycopg"),
-    ("/kombu/", "kombu/amqp"),
-    ("/amqp/", "kombu/amqp"),
-    ("/eventsourcing/", "eventsourcing"),
-    ("/nameko/", "nameko"),
-    ("/eventlet/", "eventlet"),
-    ("/greenlet", "eventlet"),
-    ("/logging/", "logging"),
-    ("/cryptography/", "signing (cryptography/jwt)"),
-    ("/jwt/", "signing (cryptography/jwt)"),
-    ("/nacl/", "signing (cryptography/jwt)"),
-    ("/prometheus_client/", "prometheus"),
-    ("/werkzeug/", "http (werkzeug)"),
-    ("/jsonschema", "jsonschema"),
-    ("/pydantic", "pydantic"),
-    ("/uuid.py", "uuid"),
-    ("/hashlib", "hashlib"),
-    ("/ssl.py", "ssl"),
-    ("/socket.py", "socket"),
-    ("/selectors.py", "socket"),
-)
-
-
-def group_of(frame: str) -> str:
-    """The group of one py-spy frame `function (path:line)`."""
-    path = frame[frame.rfind("(") + 1 :]
-    if "/services/" in path:
-        return "wegwijs " + path[path.rfind("/services/") + 10 :].split(":")[0]
-    for needle, group in GROUPS:
-        if needle in path:
-            return group
-    if "site-packages/" in path:
-        return path.split("site-packages/")[1].split("/")[0].split(".")[0]
-    return "python stdlib/other"
-
-
-def _leaf_group(stack: str) -> str:
-    """The group on the CPU: the leaf's, unless the leaf is the standard library, then the
-    nearest caller's that is not (json.dumps called by the outbox counts as json)."""
-    frames = stack.split(";")
-    for frame in reversed(frames):
-        group = group_of(frame)
-        if group != "python stdlib/other":
-            return group
-    return "python stdlib/other"
-
-
-def profile(platform: Platform, clients: int, seconds: float) -> dict[str, Any]:
-    """A closed-loop run with py-spy on every Python process of the platform: per process, the
-    milliseconds per registration (from /proc) and how its samples split over groups."""
-    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    if not Path(spy).exists():
-        return {"error": "py-spy is not installed (.venv/bin/pip install py-spy)"}
-    out = Path(tempfile.mkdtemp(prefix="hotpath-"))
-    spies = {}
-    for name, process in platform.processes.items():
-        if name == "oidc":
-            continue
-        spies[name] = subprocess.Popen(
-            [
-                spy,
-                "record",
-                "--pid",
-                str(process.popen.pid),
-                "--rate",
-                "250",
-                "--format",
-                "raw",
-                "--nonblocking",
-                "--duration",
-                str(int(seconds + 600)),
-                "--output",
-                str(out / f"{name}.txt"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    eventlet.sleep(1.0)
+# where it goes -----------------------------------------------------------------------------------
+def profile(platform: Platform, broker_pid: int | None, clients: int, count: int) -> dict[str, Any]:
+    """A closed-loop run with every Python process sampling itself (services/common/profiling,
+    turned on by a file in WEGWIJS_PROFILE_DIR): per process its CPU per registration in the
+    loaded window (from /proc, rest included) split by the groups its samples fell in."""
+    directory = Path(platform.env.get("WEGWIJS_PROFILE_DIR") or "")
+    if not directory.name:
+        return {"error": "the platform was started without WEGWIJS_PROFILE_DIR"}
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.profile.json"):
+        old.unlink()
+    switch = directory / "sampling"
+    switch.touch()
+    eventlet.sleep(1.0)  # every sampler has seen it
     try:
-        run = closed_loop(platform, clients, seconds)
+        run = closed_loop(platform, broker_pid, clients, count)
     finally:
-        for spy_process in spies.values():
-            spy_process.send_signal(2)  # SIGINT: py-spy writes what it has
-        for spy_process in spies.values():
-            try:
-                spy_process.wait(60)
-            except subprocess.TimeoutExpired:
-                spy_process.kill()
+        switch.unlink()
+    eventlet.sleep(3.0)  # every sampler has written its last counts
+    n = max(run["registrations"]["operations"], 1)
+    loaded = run["cpu_loaded"]["cpu_seconds"]
     table: dict[str, Any] = {}
-    per_process = run["cpu_ms_per_registration_by_process"]
-    for name, ms in per_process.items():
-        samples: Counter[str] = Counter()
-        path = out / f"{name}.txt"
-        if path.exists():
-            for line in path.read_text().splitlines():
-                stack, _, count = line.rpartition(" ")
-                if stack and count.isdigit():
-                    samples[_leaf_group(stack)] += int(count)
-        total = sum(samples.values())
-        table[name] = {
-            "ms_per_registration": ms,
-            "groups_ms": {g: round(ms * c / total, 2) for g, c in samples.most_common(8) if total},
-        }
-    shutil.rmtree(out, ignore_errors=True)
+    for name, cpu in sorted(loaded.items(), key=lambda kv: -kv[1]):
+        ms = round(cpu * 1000 / n, 2)
+        entry: dict[str, Any] = {"ms_per_registration": ms}
+        found = directory / f"{name}.profile.json"
+        if found.exists():
+            report = json.loads(found.read_text())
+            busy = max(report["busy"], 1)
+            entry["groups_ms"] = {
+                g: round(ms * c / busy, 2) for g, c in list(report["groups"].items())[:8]
+            }
+            entry["wegwijs_functions_ms"] = {
+                f: round(ms * c / busy, 2) for f, c in list(report["functions"].items())[:8]
+            }
+        table[name] = entry
     return {"run": run, "table": table}
 
 
 # the whole measure ------------------------------------------------------------------------------
-def measure(platform: Platform, base: dict[str, Any], with_profile: bool = True) -> dict[str, Any]:
-    """Everything this module measures, on a running `platform`, with `base` from
-    bench.baselines (same run)."""
+def measure(
+    platform: Platform, base: dict[str, Any], broker_pid: int | None, with_profile: bool = True
+) -> dict[str, Any]:
+    """Everything this module measures, on a running `platform` whose broker runs as
+    `broker_pid`, with `base` from bench.baselines (same run)."""
     for _ in range(20):
         platform.register()
     platform.wait_ledger_complete(deadline=300)
     save = base["eventsourcing_save"]["per_second"]
-    print("hotpath: closed-loop registrations, CPU from /proc ...", flush=True)
-    cpu = closed_loop(platform, CLIENTS, SECONDS)
+    say("hotpath: closed-loop registrations, CPU from /proc ...")
+    cpu = closed_loop(platform, broker_pid, CLIENTS, REGISTRATIONS)
     gateway = cpu["registrations"]
     start_seq = platform.ledger_count()
-    print("hotpath: propagation at half the sustained rate ...", flush=True)
+    say("hotpath: propagation at half the sustained rate ...")
     pacing = paced(platform, max(gateway["per_second"] / 2, 1.0))
     platform.wait_ledger_complete(deadline=300)
     one_hop = percentiles(latencies(platform, start_seq, REGISTERED))
@@ -323,8 +306,8 @@ def measure(platform: Platform, base: dict[str, Any], with_profile: bool = True)
         },
     }
     if with_profile:
-        print("hotpath: the same with py-spy on every Python process ...", flush=True)
-        results["profile"] = profile(platform, CLIENTS, PROFILE_SECONDS)
+        say("hotpath: the same with every Python process sampling where its CPU goes ...")
+        results["profile"] = profile(platform, broker_pid, CLIENTS, PROFILE_REGISTRATIONS)
     results["targets"] = targets(results)
     return results
 
@@ -378,10 +361,16 @@ def rows(r: dict[str, Any]) -> list[tuple[str, object, str, str]]:
 
 def profile_lines(r: dict[str, Any]) -> list[str]:
     table = (r.get("profile") or {}).get("table") or {}
-    lines = ["", "where the CPU of one registration goes (py-spy run; ms per registration):"]
+    lines = [
+        "",
+        "where the CPU goes (sampled run; ms per registration in the loaded window, rest"
+        " included):",
+    ]
     for name, entry in table.items():
-        groups = ", ".join(f"{g} {ms}" for g, ms in entry["groups_ms"].items())
-        lines.append(f"  {name:<12}{entry['ms_per_registration']:>8} ms  {groups}")
+        lines.append(f"  {name:<11}{entry['ms_per_registration']:>8} ms")
+        for key in ("groups_ms", "wegwijs_functions_ms"):
+            if entry.get(key):
+                lines.append("      " + ", ".join(f"{g} {ms}" for g, ms in entry[key].items()))
     return lines
 
 
@@ -395,25 +384,92 @@ def print_table(r: dict[str, Any]) -> None:
         print(f"target {target}: {'met' if met else 'NOT met'}")
 
 
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def private_broker():
+    """A RabbitMQ node of the bench's own (BROKER_NODE, BROKER_PORT, no plugins, its data under
+    .run/hotpath); yields the OS pid of its beam.smp. Stopped, and only it, at the end."""
+    home = RUN / "rabbitmq"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    (home / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{BROKER_PORT}\n")
+    (home / "enabled_plugins").write_text("[].\n")
+    if _has_user("rabbitmq"):  # rabbitmq-server run as root becomes that user
+        for path in (home, *home.iterdir()):
+            shutil.chown(path, "rabbitmq", "rabbitmq")
+    env = {
+        **os.environ,
+        "RABBITMQ_NODENAME": BROKER_NODE,
+        "RABBITMQ_NODE_PORT": str(BROKER_PORT),
+        "RABBITMQ_DIST_PORT": str(BROKER_PORT + 20000),
+        "RABBITMQ_MNESIA_BASE": str(home / "mnesia"),
+        "RABBITMQ_LOG_BASE": str(home / "log"),
+        "RABBITMQ_ENABLED_PLUGINS_FILE": str(home / "enabled_plugins"),
+        "RABBITMQ_CONFIG_FILE": str(home / "rabbitmq.conf"),
+        "RABBITMQ_CONF_ENV_FILE": "/dev/null",
+    }
+    ctl = ["rabbitmqctl", "-n", BROKER_NODE]
+    subprocess.run([*ctl, "stop"], capture_output=True, timeout=60)  # left from a killed run
+    server = subprocess.Popen(
+        ["rabbitmq-server"],
+        env=env,
+        stdout=(home / "server.out").open("ab"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        # 69 until the node is there at all; then it waits for the broker to have started
+        while subprocess.run([*ctl, "await_startup"], capture_output=True, timeout=200).returncode:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"RabbitMQ node {BROKER_NODE} did not start: see {home}")
+            time.sleep(1)
+        pid = subprocess.run(
+            [*ctl, "eval", "os:getpid()."], capture_output=True, text=True, check=True
+        ).stdout
+        yield int(pid.strip().strip('"'))
+    finally:
+        subprocess.run([*ctl, "stop"], capture_output=True, timeout=120)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def main() -> int:
     os.environ.update(HOTPATH.env())
     platform = Platform(HOTPATH)
-    print("hotpath: fresh database and vhost, starting the platform ...", flush=True)
-    platform.reset_infrastructure()
-    base = baselines(platform, HOTPATH.name)
-    platform.start_all()
-    try:
-        results = measure(platform, base, with_profile="--no-profile" not in sys.argv)
-    finally:
-        platform.stop_all()
+    say("hotpath: its own RabbitMQ node, a fresh database and vhost, starting the platform ...")
+    with private_broker() as broker_pid:
+        platform.reset_infrastructure()
+        base = baselines(platform, HOTPATH.name)
+        platform.start_all()
+        try:
+            results = measure(
+                platform, base, broker_pid, with_profile="--no-profile" not in sys.argv
+            )
+        finally:
+            platform.stop_all()
     if "--json" in sys.argv:
         print(json.dumps(results, indent=2))
-    else:
-        print_table(results)
-        out = ROOT / ".run" / "hotpath.json"
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(json.dumps(results, indent=2) + "\n")
-        print(f"\nwritten to {out.relative_to(ROOT)}")
+        return 0
+    print_table(results)
+    out = RUN / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {out.relative_to(ROOT)}")
     return 0
 
 
