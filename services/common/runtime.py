@@ -26,7 +26,7 @@ from kombu import Queue
 from nameko.extensions import DependencyProvider
 from psycopg import sql
 
-from services.common import broker, metrics, settings
+from services.common import broker, metrics, profiling, settings
 from services.common.application import ChainApplication
 from services.common.calls import (
     NonceStore,
@@ -102,6 +102,12 @@ class EventSourcedSink:
     def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         self.app.process(origin, events)
 
+    def affects(self, origin: str, event: Mapping[str, Any]) -> bool:
+        return self.app.reacts_to(origin, event)
+
+    def advance(self, origin: str, position: int) -> None:
+        self.app.advance(origin, position)
+
 
 class Worker:
     """What a service method gets: its application and the caller's context."""
@@ -150,6 +156,7 @@ class ChainRuntime(DependencyProvider):
     def setup(self) -> None:
         self.service = self.container.service_name
         self._check_identity()
+        profiling.start(self.service)  # only with WEGWIJS_PROFILE_DIR, in development
         self.db = Database().open()
         self.nonces = NonceStore(self.db, self.service)
         self.public_keys = public_keys_from_settings()
@@ -159,6 +166,7 @@ class ChainRuntime(DependencyProvider):
         self._rpc_proxy: PlatformClient | None = None
         if self.app_class is not None:
             self.app = self.app_class.on_postgres()
+            self.app.on_stored = self.nudge
             self.publisher = Publisher(self.container.config["AMQP_URI"])
             self.relay = OutboxRelay(
                 self.service, self.app, self.publications, self.db, self.publisher
@@ -277,10 +285,10 @@ class ChainRuntime(DependencyProvider):
                         "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
-        self.nudge()
 
     def nudge(self) -> None:
-        """Tell the relay there may be new events (it also polls for other processes' events)."""
+        """Tell the relay there are new events: the application calls it after a write that
+        stored events (the relay also polls, for other processes' events)."""
         with suppress(Full):
             self._nudges.put_nowait(None)
 
