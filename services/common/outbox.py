@@ -204,5 +204,8 @@ class OutboxRelay:
                 sent += len(batch)
                 metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(batch))
                 self._record_position(leader, position)
+                if len(batch) < BATCH:
+                    # That was all there was; an event stored since wakes the relay again.
+                    break
             metrics.OUTBOX_LAG.labels(self.service).set(0)  # read up to the head
         return sent
