@@ -1,24 +1,29 @@
 """The cost of one command: CPU per registration with its whole cascade, where it goes, the
 gateway's rate beside eventsourcing `save`, and propagation at half that rate.
 
-`.venv/bin/python -m bench.hotpath` runs it alone: its own platform (database and vhost
-`wegwijs_hotpath`, gateway on 31200, services from 31300), fresh each time. It measures
-- registrations through the gateway, closed loop (CLIENTS clients, SECONDS seconds), and the
-  same-run baseline: eventsourcing `save` of two aggregates in a plain process (bench/baselines);
-- CPU from /proc (utime + stime) of every process the platform uses over that run until the
-  cascade has settled (every stored event in the audit ledger): the services and the gateway,
-  the Werkplek and the OpenID Connect provider, RabbitMQ's beam.smp, and the PostgreSQL backends
-  connected to this database (sampled every 0.2 s, so short-lived backends count too); less the
-  CPU the same processes burn at rest over a window of the same length, measured right after.
-  Divided by the registrations: CPU per registration, whole cascade included. RabbitMQ and
-  PostgreSQL are shared with whatever else runs on the machine: their share is noisy there;
-- where it goes: a second closed-loop run with py-spy sampling every Python process (its own
-  CPU is not counted), per process the share of /proc CPU, and within it the milliseconds per
-  registration by group (the library or platform module running on the CPU, leaf first);
-- propagation at half the sustained gateway rate: stored registration -> audit ledger entry,
+`.venv/bin/python -m bench.hotpath` runs it alone: its own RabbitMQ node (`wegwijs-hotpath` on
+port 5699, started and stopped by it, data in .run/hotpath), its own database and vhost
+(`wegwijs_hotpath`), gateway on 31200, services from 31300; fresh each time. It measures
+- REGISTRATIONS registrations through the gateway by CLIENTS clients, closed loop (each sends
+  the next as soon as it has its answer), and the same-run baseline: eventsourcing `save` of two
+  aggregates in a plain process (bench/baselines);
+- CPU from /proc (utime + stime) of every process of the platform from the first registration
+  until the cascade has settled (every stored event in the audit ledger): the services and the
+  gateway, the Werkplek and the OpenID Connect provider, the broker's beam.smp (its own node, so
+  no other platform's work counts) and the PostgreSQL backends connected to this database
+  (sampled every 0.2 s, so short-lived backends count too); less the CPU the same processes
+  burn at rest over a window as long, measured right after. Divided by the registrations: CPU
+  per registration, whole cascade included. CPU seconds hardly depend on how busy the machine
+  is; the rates and latencies do;
+- where it goes: the same again with every Python process sampling its own running code
+  (services/common/profiling.py, WEGWIJS_PROFILE_DIR), then at rest as long: per process the
+  milliseconds per registration (loaded less rest), by group (the library or platform module
+  on the CPU) and by the innermost Wegwijs function;
+- propagation at half the sustained closed-loop rate: stored registration -> audit ledger entry,
   and -> the draft PIP's ledger entry (two hops), p50/p95/p99.
-Prints a table and JSON (`--json` prints only the JSON). `make bench` runs `measure` on its own
-platform (bench/run.py) and puts the results and the targets in bench/results.json.
+Prints a table (and writes .run/hotpath/results.json); `--json` prints only the JSON, which is
+how `make bench` (bench/run.py) takes it into bench/results.json with the four targets;
+`--no-profile` leaves out the sampled run.
 """
 
 from __future__ import annotations
@@ -239,41 +244,77 @@ def closed_loop(
 
 # where it goes -----------------------------------------------------------------------------------
 def profile(platform: Platform, broker_pid: int | None, clients: int, count: int) -> dict[str, Any]:
-    """A closed-loop run with every Python process sampling itself (services/common/profiling,
-    turned on by a file in WEGWIJS_PROFILE_DIR): per process its CPU per registration in the
-    loaded window (from /proc, rest included) split by the groups its samples fell in."""
+    """Closed-loop registrations with every Python process sampling itself
+    (services/common/profiling, turned on by a file in WEGWIJS_PROFILE_DIR), then the platform
+    at rest as long: per process its CPU per registration (from /proc, the rest subtracted) and
+    where it went, per group and per Wegwijs function (loaded minus rest, in ms)."""
     directory = Path(platform.env.get("WEGWIJS_PROFILE_DIR") or "")
     if not directory.name:
         return {"error": "the platform was started without WEGWIJS_PROFILE_DIR"}
     directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.glob("*.profile.json"):
-        old.unlink()
     switch = directory / "sampling"
-    switch.touch()
-    eventlet.sleep(1.0)  # every sampler has seen it
-    try:
-        run = closed_loop(platform, broker_pid, clients, count)
-    finally:
-        switch.unlink()
-    eventlet.sleep(3.0)  # every sampler has written its last counts
-    n = max(run["registrations"]["operations"], 1)
-    loaded = run["cpu_loaded"]["cpu_seconds"]
+    meter = CpuMeter(platform, broker_pid)
+
+    def sampled(work) -> tuple[dict[str, Any], dict[str, Any]]:
+        for old in directory.glob("*.profile.json"):
+            old.unlink()
+        switch.touch()
+        eventlet.sleep(1.0)  # every sampler has seen it
+        meter.start()
+        try:
+            outcome = work()
+        finally:
+            cpu = meter.stop()
+            switch.unlink()
+        eventlet.sleep(3.0)  # every sampler has written its last counts
+        reports = {
+            f.name.removesuffix(".profile.json"): json.loads(f.read_text())
+            for f in directory.glob("*.profile.json")
+        }
+        return {"cpu": cpu, "outcome": outcome}, reports
+
+    def load() -> dict[str, Any]:
+        rate = registrations(platform, clients, count, MAX_SECONDS)
+        platform.wait_ledger_complete(deadline=300)
+        return rate
+
+    loaded, loaded_reports = sampled(load)
+    window = loaded["cpu"]["seconds"]
+    idle, idle_reports = sampled(lambda: eventlet.sleep(window))
+    rate = loaded["outcome"]
+    n = max(rate["operations"], 1)
     table: dict[str, Any] = {}
-    for name, cpu in sorted(loaded.items(), key=lambda kv: -kv[1]):
-        ms = round(cpu * 1000 / n, 2)
-        entry: dict[str, Any] = {"ms_per_registration": ms}
-        found = directory / f"{name}.profile.json"
-        if found.exists():
-            report = json.loads(found.read_text())
-            busy = max(report["busy"], 1)
-            entry["groups_ms"] = {
-                g: round(ms * c / busy, 2) for g, c in list(report["groups"].items())[:8]
-            }
-            entry["wegwijs_functions_ms"] = {
-                f: round(ms * c / busy, 2) for f, c in list(report["functions"].items())[:8]
-            }
+    for name, cpu in loaded["cpu"]["cpu_seconds"].items():
+        busy_ms = cpu * 1000 / n
+        rest_ms = idle["cpu"]["cpu_seconds"].get(name, 0.0) * 1000 / n
+        entry: dict[str, Any] = {
+            "ms_per_registration": round(busy_ms - rest_ms, 2),
+            "loaded_ms": round(busy_ms, 2),
+            "rest_ms": round(rest_ms, 2),
+        }
+        for key, field in (("groups_ms", "groups"), ("wegwijs_functions_ms", "functions")):
+            net = _net(loaded_reports.get(name), busy_ms, idle_reports.get(name), rest_ms, field)
+            if net:
+                entry[key] = net
         table[name] = entry
-    return {"run": run, "table": table}
+    table = dict(sorted(table.items(), key=lambda kv: -kv[1]["ms_per_registration"]))
+    return {"registrations": rate, "window_seconds": window, "table": table}
+
+
+def _net(
+    loaded: dict | None, loaded_ms: float, rest: dict | None, rest_ms: float, field: str
+) -> dict[str, float]:
+    """ms per registration per key of `field`: the loaded run's share less the rest's."""
+    if not loaded:
+        return {}
+    shares: dict[str, float] = defaultdict(float)
+    for report, ms, sign in ((loaded, loaded_ms, 1), (rest, rest_ms, -1)):
+        if not report or not report.get("busy"):
+            continue
+        for key, count in report[field].items():
+            shares[key] += sign * ms * count / report["busy"]
+    top = sorted(shares.items(), key=lambda kv: -kv[1])[:8]
+    return {k: round(v, 2) for k, v in top}
 
 
 # the whole measure ------------------------------------------------------------------------------
@@ -363,11 +404,14 @@ def profile_lines(r: dict[str, Any]) -> list[str]:
     table = (r.get("profile") or {}).get("table") or {}
     lines = [
         "",
-        "where the CPU goes (sampled run; ms per registration in the loaded window, rest"
-        " included):",
+        "where the CPU of one registration goes (sampled run; ms per registration, loaded"
+        " less rest):",
     ]
     for name, entry in table.items():
-        lines.append(f"  {name:<11}{entry['ms_per_registration']:>8} ms")
+        lines.append(
+            f"  {name:<11}{entry['ms_per_registration']:>8} ms"
+            f"  (loaded {entry['loaded_ms']}, rest {entry['rest_ms']})"
+        )
         for key in ("groups_ms", "wegwijs_functions_ms"):
             if entry.get(key):
                 lines.append("      " + ", ".join(f"{g} {ms}" for g, ms in entry[key].items()))

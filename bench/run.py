@@ -12,6 +12,9 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - matching's ranking of one person against 10,000 guides and 2,000 placements (bench/matching.py)
   against one pass over and a sort of the same candidates, and the same with the pool kept from
   PostgreSQL as the service keeps it (its own database);
+- the cost of one command (bench/hotpath.py, its own platform and RabbitMQ node, before this
+  one starts): CPU per registration with its whole cascade summed over every process, where it
+  goes, the closed-loop gateway rate beside `save`, and propagation at half that rate;
 - the Werkplek's pages with 10,000 dossiers in the region (bench/werkplek.py, on this platform):
   p50/p95/p99 of the werkvoorraad, searches by name and BSN, a dossier page and two of its tabs
   for several logged-in regievoerders at once, against the gateway calls behind each page;
@@ -194,11 +197,11 @@ def baselines(platform: Platform, dbname: str = BENCH.name) -> dict:
     return json.loads(done.stdout)
 
 
-def plain_process(module: str) -> dict:
-    """Run a bench module in a plain process (no eventlet) and read its JSON."""
+def plain_process(module: str, *args: str) -> dict:
+    """Run a bench module in a process of its own and read its JSON."""
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", module],
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -223,6 +226,8 @@ def main() -> int:
     ledger = plain_process("bench.ledger")
     print("bench: ranking one person against 10,000 guides and 2,000 placements ...", flush=True)
     matching = plain_process("bench.matching")
+    print("bench: the cost of one registration (its own platform and broker) ...", flush=True)
+    hot = plain_process("bench.hotpath", "--json")
     platform.start_all()
     try:
         for _ in range(30):
@@ -262,6 +267,7 @@ def main() -> int:
             "commit_to_ledger": one_hop,
             "commit_to_draft_pip_ledger_entry": two_hop,
         },
+        "hotpath": hot,
         "audit_ledger": ledger,
         "matching": matching,
         "werkplek": pages,
@@ -281,6 +287,9 @@ def main() -> int:
             # a regievoerder goes through dozens of dossiers an hour. Every page must also have
             # answered every time (slowest_page_p95_ms is null when one did not).
             "werkplek_page_p95_within_300_ms": (pages["slowest_page_p95_ms"] or 10**9) <= 300,
+            # issue 18: CPU summed over every process per registration with its cascade, the
+            # gateway's closed-loop rate, and propagation at half that rate (bench/hotpath.py)
+            **hot["targets"],
         },
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -289,6 +298,8 @@ def main() -> int:
 
 
 def print_table(r: dict) -> None:
+    from bench import hotpath  # imports this module: here, not at the top
+
     base = r["baselines"]
     rows = [
         (
@@ -371,9 +382,12 @@ def print_table(r: dict) -> None:
         ),
     ]
     rows += werkplek_rows(r["werkplek"])
+    rows += [(f"hotpath: {label}", *rest) for label, *rest in hotpath.rows(r["hotpath"])]
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
         print(f"{label:<58}{value:>12}  {unit:<4}{ratio_text:>15}")
+    for line in hotpath.profile_lines(r["hotpath"]):
+        print(line)
     for target, met in r["targets"].items():
         print(f"target {target}: {'met' if met else 'NOT met'}")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
