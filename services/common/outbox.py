@@ -56,8 +56,8 @@ class Publisher:
             self._connection.ensure_connection(max_retries=1)
             channel = self._connection.channel()
             channel.confirm_select()
-            channel.events["basic_ack"].append(self._on_ack)
-            channel.events["basic_nack"].append(self._on_nack)
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
             self._published = self._acked = 0
             self._nacked = False
             self._producer = Producer(channel, exchange=self.exchange, serializer=SERIALIZER)
