@@ -62,6 +62,10 @@ class PrivateBrokerLayout(Layout):
             "WEGWIJS_AMQP_URI": f"amqp://127.0.0.1:{BROKER_PORT}/{self.name}",
             "WEGWIJS_RABBITMQCTL": f"rabbitmqctl -n {BROKER_NODE}",
             "WEGWIJS_PROFILE_DIR": str(RUN / "profile"),
+            # Production's polling, not the tests' quicker one: at rest the platform then burns
+            # what a deployment burns, and the rest subtracted from a loaded run is smaller.
+            "WEGWIJS_RELAY_POLL_SECONDS": settings.RELAY_POLL_SECONDS.default,
+            "WEGWIJS_CATCHUP_SECONDS": settings.CATCHUP_SECONDS.default,
         }
 
 
