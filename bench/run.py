@@ -15,6 +15,9 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - every read model's rebuild in events per second against a plain scan of the same log
   (bench/rebuild.py, its own database), and loading a dossier and a PIP of 2,000 events with and
   without snapshots against selecting their rows (bench/aggregates.py, its own database);
+- the cost of one command (bench/hotpath.py, its own platform and RabbitMQ node, before this
+  one starts): CPU per registration with its whole cascade summed over every process, where it
+  goes, the closed-loop gateway rate beside `save`, and propagation at half that rate;
 - the Werkplek's pages with 10,000 dossiers in the region (bench/werkplek.py, on this platform):
   p50/p95/p99 of the werkvoorraad, searches by name and BSN, a dossier page and two of its tabs
   for several logged-in regievoerders at once, against the gateway calls behind each page;
@@ -189,10 +192,10 @@ def two_hop_latencies(platform: Platform, after_seq: int) -> list[float]:
 BASELINE_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def baselines(platform: Platform) -> dict:
+def baselines(platform: Platform, dbname: str = BENCH.name) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", "bench.baselines", BENCH.name, BASELINE_AMQP_URI],
+        [sys.executable, "-m", "bench.baselines", dbname, BASELINE_AMQP_URI],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -203,11 +206,11 @@ def baselines(platform: Platform) -> dict:
     return json.loads(done.stdout)
 
 
-def plain_process(module: str) -> dict:
-    """Run a bench module in a plain process (no eventlet) and read its JSON."""
+def plain_process(module: str, *args: str) -> dict:
+    """Run a bench module in a process of its own and read its JSON."""
     env = {k: v for k, v in os.environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     done = subprocess.run(
-        [sys.executable, "-m", module],
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -250,6 +253,8 @@ def main() -> int:
     aggregates = plain_process("bench.aggregates")
     print("bench: the platform at rest, on its own platform ...", flush=True)
     resting = at_rest()
+    print("bench: the cost of one registration (its own platform and broker) ...", flush=True)
+    hot = plain_process("bench.hotpath", "--json")
     platform.start_all()
     try:
         for _ in range(30):
@@ -292,6 +297,7 @@ def main() -> int:
             "commit_to_ledger": one_hop,
             "commit_to_draft_pip_ledger_entry": two_hop,
         },
+        "hotpath": hot,
         "audit_ledger": ledger,
         "matching": matching,
         "rebuild": rebuild,
@@ -320,6 +326,9 @@ def main() -> int:
             "rebuild_at_least_20000_events_per_second": rebuild["slowest_read_model_per_second"]
             >= 20_000,
             "long_aggregate_load_within_20_ms": aggregates["slowest_p95_ms"] <= 20,
+            # issue 18: CPU summed over every process per registration with its cascade, the
+            # gateway's closed-loop rate, and propagation at half that rate (bench/hotpath.py)
+            **hot["targets"],
         },
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
@@ -328,6 +337,8 @@ def main() -> int:
 
 
 def print_table(r: dict) -> None:
+    from bench import hotpath  # imports this module: here, not at the top
+
     base = r["baselines"]
     rows = [
         (
@@ -413,9 +424,12 @@ def print_table(r: dict) -> None:
     rows += werkplek_rows(r["werkplek"])
     rows += scale.rows(r["scale"])
     rows += rest.rows_of(r["at_rest"])
+    rows += [(f"hotpath: {label}", *rest) for label, *rest in hotpath.rows(r["hotpath"])]
     print(f"\n{'measure':<58}{'value':>12}  {'unit':<4}{'ratio':>15}")
     for label, value, unit, ratio_text in rows:
         print(f"{label:<58}{value:>12}  {unit:<4}{ratio_text:>15}")
+    for line in hotpath.profile_lines(r["hotpath"]):
+        print(line)
     for target, met in r["targets"].items():
         print(f"target {target}: {'met' if met else 'NOT met'}")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")

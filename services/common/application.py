@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any
 
@@ -133,6 +133,10 @@ class ChainApplication(Application):
             self.env.get("WEGWIJS_SNAPSHOT_EVERY") or settings.SNAPSHOT_EVERY.get()
         )
 
+    # Called after a write that stored events (the runtime wakes its outbox relay with it): a
+    # write of only a tracking record, and a command or query that stored nothing, wake nothing.
+    on_stored: Callable[[], None] | None = None
+
     @classmethod
     def on_postgres(
         cls, create_tables: bool = False, identity: str | None = None
@@ -225,6 +229,19 @@ class ChainApplication(Application):
         """The aggregates changed in reaction to another service's event (none by default)."""
         return ()
 
+    def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
+        """Whether `policy` may change anything for this event (every event, unless a service
+        names the types it reacts to): the consumer passes the others without a transaction."""
+        return True
+
+    def advance(self, origin: str, position: int) -> None:
+        """Record that everything of `origin` up to `position` is processed, when only events
+        `reacts_to` passes came since the last recorded position."""
+        if position > self.tracked_position(origin):
+            # another instance may have recorded as far or further meanwhile
+            with suppress(IntegrityError):
+                self._record(ProcessingEvent(tracking=Tracking(origin, position)))
+
     def process(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         """React to integration events of one origin, in position order. Their effects and the
         position of the last are committed in one transaction: the batch takes effect once."""
@@ -269,9 +286,12 @@ class ChainApplication(Application):
 
     def _record(self, processing_event: ProcessingEvent) -> Any:
         recordings = super()._record(processing_event)
-        metrics.EVENTS_STORED.labels(self.schema or self.name.lower()).inc(
-            len(processing_event.events)
-        )
+        if processing_event.events:
+            metrics.EVENTS_STORED.labels(self.schema or self.name.lower()).inc(
+                len(processing_event.events)
+            )
+            if self.on_stored is not None:
+                self.on_stored()
         return recordings
 
     def tracked_position(self, origin: str) -> int:

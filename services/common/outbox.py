@@ -1,7 +1,8 @@
 """The outbox relay: the notification log of a service's Application *is* its outbox (G2).
 
-The relay reads stored events from the last published position, publishes each as a persistent
-CloudEvent with publisher confirms, and only then records the new position. If RabbitMQ is down the
+The relay reads stored events from the last published position, publishes them as persistent
+CloudEvents with publisher confirms (a batch at once, then its confirms), and only once every one
+is confirmed records the new position. If RabbitMQ is down the
 position does not move and the same events are published when it is back (at least once; consumers
 make it exactly once in effect). One instance of a service relays at a time: an advisory lock elects
 it, and the lock dies with its process.
@@ -10,11 +11,13 @@ it, and the lock dies with its process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
 import psycopg
+from amqp import spec
 from kombu import Connection, Producer
 from psycopg import sql
 
@@ -27,41 +30,80 @@ from services.common.envelope import SERIALIZER, Publication, routing_key, to_cl
 log = logging.getLogger(__name__)
 
 BATCH = 200
+CONFIRM_SECONDS = 10.0  # how long a batch may wait for its confirms before it is sent again
+
+
+class Unconfirmed(ConnectionError):
+    """The broker refused (nack) or did not confirm a published event in time."""
 
 
 class Publisher:
-    """Publishes CloudEvents persistently, waiting for the broker's confirm of each."""
+    """Publishes CloudEvents persistently with publisher confirms: a batch goes out at once and
+    is then waited for as a whole (one round trip per batch, not one per event)."""
 
     def __init__(self, amqp_uri: str | None = None):
         self.amqp_uri = amqp_uri or settings.AMQP_URI.get()
         self.exchange = events_exchange()  # declared by migrate
         self._connection: Connection | None = None
         self._producer: Producer | None = None
+        self._published = 0  # delivery tag of the last publish on this channel
+        self._acked = 0  # every delivery tag up to this one is confirmed
+        self._nacked = False
 
     def _ensure(self) -> Producer:
         if self._producer is None:
-            self._connection = Connection(
-                self.amqp_uri,
-                transport_options={"confirm_publish": True},
-                connect_timeout=5,
-            )
+            self._connection = Connection(self.amqp_uri, connect_timeout=5)
             self._connection.ensure_connection(max_retries=settings.node_attempts(self.amqp_uri))
             channel = self._connection.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._published = self._acked = 0
+            self._nacked = False
             self._producer = Producer(channel, exchange=self.exchange, serializer=SERIALIZER)
         return self._producer
 
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        # Confirms come in order of publishing on one channel; `multiple` covers all before.
+        self._acked = max(self._acked, delivery_tag)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._nacked = True
+
     def publish(self, event: Mapping[str, Any]) -> None:
+        self.publish_all([event])
+
+    def publish_all(self, events: Sequence[Mapping[str, Any]]) -> None:
+        """Publish `events` in order and return once the broker has confirmed every one;
+        raises (and starts afresh on the next call) when one is refused or not confirmed."""
+        if not events:
+            return
         try:
-            self._ensure().publish(
-                dict(event),
-                routing_key=routing_key(event),
-                delivery_mode=2,
-                message_id=event["id"],
-                retry=False,
-            )
+            producer = self._ensure()
+            for event in events:
+                producer.publish(
+                    dict(event),
+                    routing_key=routing_key(event),
+                    delivery_mode=2,
+                    message_id=event["id"],
+                    retry=False,
+                )
+                self._published += 1
+            self._await_confirms()
         except Exception:
             self.close()
             raise
+
+    def _await_confirms(self) -> None:
+        channel = self._producer.channel
+        deadline = time.monotonic() + CONFIRM_SECONDS
+        while self._acked < self._published and not self._nacked:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Unconfirmed("the broker did not confirm the events in time")
+            channel.wait([spec.Basic.Ack, spec.Basic.Nack], timeout=left)
+        if self._nacked:
+            raise Unconfirmed("the broker refused an event (nack)")
 
     def close(self) -> None:
         if self._connection is not None:
@@ -155,11 +197,15 @@ class OutboxRelay:
                 batch = self.cloudevents(position + 1, BATCH)
                 if not batch:
                     break
-                for event in batch:
-                    self.publisher.publish(event)
-                    position = int(event["sequence"])
-                    sent += 1
-                    metrics.EVENTS_PUBLISHED.labels(self.service).inc()
+                # The whole batch out, then its confirms: the position moves only once the
+                # broker has confirmed every event up to it.
+                self.publisher.publish_all(batch)
+                position = int(batch[-1]["sequence"])
+                sent += len(batch)
+                metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(batch))
                 self._record_position(leader, position)
+                if len(batch) < BATCH:
+                    # That was all there was; an event stored since wakes the relay again.
+                    break
             metrics.OUTBOX_LAG.labels(self.service).set(0)  # read up to the head
         return sent

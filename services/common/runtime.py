@@ -26,7 +26,7 @@ from kombu import Queue
 from nameko.extensions import DependencyProvider
 from psycopg import sql
 
-from services.common import broker, metrics, settings
+from services.common import broker, metrics, profiling, settings
 from services.common.application import ChainApplication
 from services.common.calls import (
     NonceStore,
@@ -110,6 +110,12 @@ class EventSourcedSink:
     def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         self.app.process(origin, events)
 
+    def affects(self, origin: str, event: Mapping[str, Any]) -> bool:
+        return self.app.reacts_to(origin, event)
+
+    def advance(self, origin: str, position: int) -> None:
+        self.app.advance(origin, position)
+
 
 class Worker:
     """What a service method gets: its application and the caller's context."""
@@ -164,6 +170,7 @@ class ChainRuntime(DependencyProvider):
     def setup(self) -> None:
         self.service = self.container.service_name
         self._check_identity()
+        profiling.start(self.service)  # only with WEGWIJS_PROFILE_DIR, in development
         self.db = Database().open()
         self.nonces = NonceStore(self.db, self.service)
         self.public_keys = public_keys_from_settings()
@@ -180,6 +187,7 @@ class ChainRuntime(DependencyProvider):
         self._rpc_proxy: PlatformClient | None = None
         if self.app_class is not None:
             self.app = self.app_class.on_postgres()
+            self.app.on_stored = self._stored
             self.publisher = Publisher(self.container.config["AMQP_URI"])
             self.relay = OutboxRelay(
                 self.service, self.app, self.publications, self.db, self.publisher
@@ -307,9 +315,12 @@ class ChainRuntime(DependencyProvider):
                         "duration_ms": round(elapsed * 1000, 2),
                     },
                 )
+
+    def _stored(self) -> None:
+        """The application stored events. Without notifications (PostgreSQL away, or a store
+        migrate has not given its trigger yet) this process's own commits still go out at once;
+        with them, the event store's notification wakes the relay (once)."""
         if not self.listener.reliable:
-            # Without notifications (PostgreSQL away, or a store migrate has not given its
-            # trigger yet) this process's own commits still go out at once.
             self.nudge()
 
     def nudge(self) -> None:
@@ -399,12 +410,17 @@ class ChainRuntime(DependencyProvider):
     def _catch_up_due(self, origin: str, now: float) -> bool:
         """Whether to pull from `origin` now: at start; when it announced events (a notification
         of its event store), or a delivered batch failed, and no delivery came within
-        WEGWIJS_CATCHUP_SECONDS after; and when it has been quiet for
+        WEGWIJS_CATCHUP_SECONDS after; when events without effect moved its position in memory
+        and no delivery came for WEGWIJS_CATCHUP_SECONDS (to write the position down); and when
+        it has been quiet for
         WEGWIJS_CATCHUP_FALLBACK_SECONDS (ten times that while the listener is reliable, when
         no notification can have been missed). Looking costs no query."""
         caught_up = self._caught_up_at.get(origin)
         if caught_up is None:
             return True
+        every = float(settings.CATCHUP_SECONDS.get())
+        if self.consumer.unrecorded(origin) and self.consumer.idle_for(origin) >= every:
+            return True  # events without effect moved the position: write it down
         seen = max(now - self.consumer.idle_for(origin), caught_up)
         awaited = self._awaited_since.get(origin)
         announced = self._announced_at.get(origin, caught_up)
@@ -416,7 +432,7 @@ class ChainRuntime(DependencyProvider):
                 self._awaited_since.pop(origin, None)
             else:
                 self._awaited_since[origin] = awaited
-        if awaited is not None and now - awaited >= float(settings.CATCHUP_SECONDS.get()):
+        if awaited is not None and now - awaited >= every:
             self._awaited_since.pop(origin, None)
             return True
         quiet = float(settings.CATCHUP_FALLBACK_SECONDS.get())

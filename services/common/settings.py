@@ -286,6 +286,13 @@ FAULT_AFTER_COMMIT = _declare(
     " the call, as a crash at the worst moment would; `add_work:7` holds its answer back seven"
     " seconds instead (a slow answer). Ignored outside development.",
 )
+PROFILE_DIR = _declare(
+    "WEGWIJS_PROFILE_DIR",
+    "",
+    "Profiling, for `bench/hotpath.py` and only in development: a directory where each process"
+    " writes, every two seconds, where its CPU goes (`<service>.profile.json`: samples of the"
+    " running code, 200 a second, by group). Empty: no profiling. Ignored outside development.",
+)
 CHECK_ANSWERS = _declare(
     "WEGWIJS_CHECK_ANSWERS",
     "",

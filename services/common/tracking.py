@@ -9,6 +9,12 @@ The position is recorded in the same transaction as the effect (the sink's job).
 service serialise per origin on an advisory lock, so two instances give neither duplicates nor
 disorder. On start, and every few seconds, the consumer pulls from its position until caught up.
 
+An event the sink says has no effect (`Sink.affects`: pip and matching react to a few types of
+their origins' events) that follows on the position known to be done moves that position in
+memory only: no lock, no transaction. The position is written with the next event that has an
+effect, or by `catch_up` when the origin has gone quiet. A crash in between loses nothing: the
+stored position is older, and catching up from it passes the same events again, without effect.
+
 Deliveries that arrive while an origin's events are being applied wait for their turn and are
 then applied together, as one batch (group commit): under load a sink writes many events per
 transaction. A batch that fails fails each of its deliveries (nameko then acknowledges them);
@@ -51,6 +57,13 @@ class Sink(Protocol):
     def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None: ...
 
 
+def affects(sink: Any, origin: str, event: Mapping[str, Any]) -> bool:
+    """Whether applying `event` can change anything in `sink` (every event, unless the sink
+    says otherwise with `affects(origin, event)`)."""
+    check = getattr(sink, "affects", None)
+    return True if check is None else bool(check(origin, event))
+
+
 @dataclass
 class _Delivery:
     event: Mapping[str, Any]
@@ -70,6 +83,11 @@ class TrackingConsumer:
         self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
         self._turns: dict[str, Semaphore] = defaultdict(Semaphore)
         self._last_delivery: dict[str, float] = {}
+        # Per origin: every event up to this position is done (applied, or without effect).
+        # Beyond the stored position only by events without effect (see the module's text).
+        self._done: dict[str, int] = {}
+        # Origins whose events without effect moved the position beyond the stored one.
+        self._unrecorded: set[str] = set()
 
     def idle_for(self, origin: str) -> float:
         """Seconds since the last delivery from `origin` (infinite before the first).
@@ -78,6 +96,11 @@ class TrackingConsumer:
         is needed only at start and when an origin has gone quiet."""
         last = self._last_delivery.get(origin)
         return float("inf") if last is None else time.monotonic() - last
+
+    def unrecorded(self, origin: str) -> bool:
+        """Whether events without effect moved `origin`'s position beyond the stored one
+        (`catch_up` writes it)."""
+        return origin in self._unrecorded
 
     def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
         """Handle one delivered event; True if it took effect, False for a duplicate.
@@ -90,20 +113,55 @@ class TrackingConsumer:
         with self._turns[origin]:
             if not delivery.done.ready():
                 batch, self._waiting[origin] = self._waiting[origin], []
-                self._settle(origin, batch)
+                if not self._pass_without_effect(origin, batch):
+                    self._settle(origin, batch)
         return delivery.done.wait()
 
+    def _pass_without_effect(self, origin: str, batch: list[_Delivery]) -> bool:
+        """Settle a batch of events without effect that follows on the position known to be
+        done, in memory only; False (nothing done) for any other batch."""
+        done = self._done.get(origin)
+        if done is None:
+            return False
+        positions = sorted(d.position for d in batch)
+        fresh = [p for p in positions if p > done]
+        if fresh != list(range(done + 1, done + 1 + len(fresh))):
+            return False  # a gap: the ordinary way fills it
+        if any(affects(self.sink, origin, d.event) for d in batch if d.position > done):
+            return False
+        self._done[origin] = max(done, positions[-1])
+        self._unrecorded.add(origin)
+        metrics.EVENTS_CONSUMED.labels(self.service, origin).inc(len(fresh))
+        if len(fresh) < len(batch):
+            metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc(len(batch) - len(fresh))
+        for d in batch:
+            d.done.send(d.position > done)
+        return True
+
     def catch_up(self, origin: str) -> int:
-        """Pull and apply everything the origin has beyond our position; returns how many."""
+        """Pull and apply everything the origin has beyond our position; returns how many.
+        First writes the position events without effect moved (see the module's text)."""
         applied = 0
-        with self._locked(origin) as conn:
+        with self._turns[origin], self._locked(origin) as conn:
             position = self.sink.position(origin, conn)
+            done = self._done.get(origin, 0)
+            if done > position:
+                self._record_passed(origin, done)
+                position = done
             while batch := self.fetch(origin, position + 1, PULL_BATCH):
                 self._apply(origin, batch)
                 position = position_of(batch[-1])
                 applied += len(batch)
+            self._done[origin] = position
+            self._unrecorded.discard(origin)
         metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
         return applied
+
+    def _record_passed(self, origin: str, position: int) -> None:
+        """Write the position that events without effect moved to."""
+        advance = getattr(self.sink, "advance", None)
+        if advance is not None:
+            advance(origin, position)
 
     def _locked(self, origin: str) -> Any:
         return self.db.advisory_lock(f"consumer:{self.service}:{origin}")
@@ -133,7 +191,8 @@ class TrackingConsumer:
 
     def _apply_deliveries(self, origin: str, batch: list[_Delivery]) -> list[bool]:
         with self._locked(origin) as conn:
-            position = self.sink.position(origin, conn)
+            # Events without effect may have moved it beyond the stored position.
+            position = max(self.sink.position(origin, conn), self._done.get(origin, 0))
             newest = max(d.position for d in batch)
             metrics.CONSUMER_LAG.labels(self.service, origin).set(max(newest - position, 0))
             outcomes: dict[int, bool] = {}
@@ -156,7 +215,9 @@ class TrackingConsumer:
                 position = delivery.position
                 outcomes[id(delivery)] = True
             if to_apply:
-                self._apply(origin, to_apply)
+                self._apply(origin, to_apply)  # records the position past what was passed
+                self._unrecorded.discard(origin)
+            self._done[origin] = position
         duplicates = sum(1 for d in batch if id(d) not in outcomes)
         if duplicates:
             metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc(duplicates)

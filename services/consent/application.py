@@ -38,6 +38,7 @@ from services.consent.partners import Partner, parse_partner, partner_id
 from services.consent.protocol import PROTOCOL_ID, Protocol, ProtocolRegister
 from services.consent.receipt import receipt, receipt_html
 from services.consent.records import DossierConsents, consents_id, parse_consent
+from services.consent.relations import CONSUMED as RELATION_EVENTS
 from services.consent.relations import relations_id
 from services.contracts.categories import Categories
 from services.contracts.consent import (
@@ -68,6 +69,16 @@ class Consent(ChainApplication, FeedUseCases):
         self.protocol = protocol or Protocol.load()
         self.categories = categories or Categories.load()
         self.region = region or Region.load()
+
+    def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
+        """A registration or a move, matching's proposal events, and what a partner's feed may
+        carry (`feed`): the policy takes nothing else."""
+        kind = event["type"]
+        if origin == "intake" and kind in (DOSSIER_REGISTERED, DOSSIER_MOVED):
+            return True
+        if origin == "matching" and kind in RELATION_EVENTS:
+            return True
+        return kind in self.categories.events
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
         """Open a registered dossier's consents, note which organisations a proposal or a

@@ -102,6 +102,9 @@ class Matching(ChainApplication):
         self.rules = policy or ranking.Policy()
         self.region = region or Region.load()
 
+    def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
+        return event["type"] in CONSUMED.get(origin, ())
+
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
         if event["type"] not in CONSUMED.get(origin, ()):
             return ()

@@ -91,6 +91,11 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
         super().__init__(env)
         self.handhaving = handhaving or Handhaving.load()
 
+    def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
+        if origin == "matching":
+            return event["type"] == GUIDANCE_ACTIVITY
+        return origin != "intake" or event["type"] in CONSUMED
+
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
         if origin == "matching" and event["type"] == GUIDANCE_ACTIVITY:
             return self._guidance_activity(event)

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from services.common import remote  # noqa: F401 - refusals arrive as Unauthenticated
 from services.common.calls import sign_call, signing_key_of
 from services.common.context import Actor, CommandContext
 from services.common.errors import Unauthenticated

@@ -148,3 +148,75 @@ def test_two_origins_are_tracked_apart():
     tracking.receive("a", event(1))
     assert tracking.receive("b", event(1)), "position 1 of b is not a duplicate of a's"
     assert sink.positions == {"a": 1, "b": 1}
+
+
+class SelectiveSink(ListSink):
+    """A sink that reacts only to events of type "t" (as pip and matching react to a few types
+    of their origins' events) and records a passed position when asked."""
+
+    def __init__(self):
+        super().__init__()
+        self.advanced: list[tuple[str, int]] = []
+
+    def affects(self, origin: str, event) -> bool:
+        return event["type"] == "t"
+
+    def advance(self, origin: str, position: int) -> None:
+        self.advanced.append((origin, position))
+        self.positions[origin] = max(self.positions.get(origin, 0), position)
+
+
+def other(position: int) -> dict:
+    return {"sequence": sequence_string(position), "type": "other"}
+
+
+def selective(log: OriginLog) -> tuple[TrackingConsumer, SelectiveSink]:
+    sink = SelectiveSink()
+    return TrackingConsumer("test", sink, NoLocks(), log.fetch), sink
+
+
+def test_events_without_effect_pass_without_a_write_and_the_next_effect_covers_them():
+    log = OriginLog([1, 2, 3, 4])
+    tracking, sink = selective(log)
+    assert tracking.receive("o", event(1))
+    calls = sink.calls
+    assert tracking.receive("o", other(2))
+    assert tracking.receive("o", other(3))
+    assert sink.calls == calls  # nothing written for them
+    assert tracking.unrecorded("o")
+    assert tracking.receive("o", event(4))  # follows on 3: no gap, nothing asked of the origin
+    assert log.pulls == []
+    assert sink.applied == [1, 4]
+    assert sink.positions["o"] == 4
+    assert not tracking.unrecorded("o")
+
+
+def test_a_quiet_origin_gets_the_position_events_without_effect_moved_recorded():
+    log = OriginLog([1, 2, 3])
+    tracking, sink = selective(log)
+    tracking.receive("o", event(1))
+    tracking.receive("o", other(2))
+    tracking.receive("o", other(3))
+    assert sink.positions["o"] == 1
+    assert tracking.unrecorded("o")  # the runtime catches up once deliveries pause
+    assert tracking.catch_up("o") == 0
+    assert not tracking.unrecorded("o")
+    assert sink.advanced == [("o", 3)]
+    assert sink.positions["o"] == 3
+    assert log.pulls == [(4, 200)]  # from the passed position on, not again from 2
+
+
+def test_an_event_without_effect_after_a_gap_fills_the_gap_the_ordinary_way():
+    log = OriginLog([1, 2, 3])
+    tracking, sink = selective(log)
+    tracking.receive("o", event(1))
+    assert tracking.receive("o", other(3))
+    assert log.pulls  # 2 might have had an effect: asked of the origin
+    assert sink.applied == [1, 2, 3]
+
+
+def test_without_a_known_position_an_event_without_effect_goes_the_ordinary_way():
+    """After a restart the consumer knows no position until it has read the stored one."""
+    tracking, sink = selective(OriginLog([1]))
+    assert tracking.receive("o", other(1))
+    assert sink.applied == [1]

@@ -26,6 +26,10 @@ class Consumer:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.delivered_at: float | None = None
+        self.passed: set[str] = set()  # origins whose position moved in memory only
+
+    def unrecorded(self, origin: str) -> bool:
+        return origin in self.passed
 
     def idle_for(self, origin: str) -> float:
         if self.delivered_at is None:
@@ -88,6 +92,18 @@ def test_an_announced_event_not_delivered_in_time_is_pulled(chain):
     caught_up(chain)
     chain.clock.now += 1
     assert not due(chain), "pulled once, not again"
+
+
+def test_a_position_moved_by_events_without_effect_is_written_once_deliveries_pause(chain):
+    chain.listener.reliable = True
+    caught_up(chain)
+    chain.clock.now += 10
+    chain.consumer.delivered_at = chain.clock.now
+    chain.consumer.passed.add("intake")
+    chain.clock.now += 4
+    assert not due(chain), "deliveries may still follow"
+    chain.clock.now += 1.5
+    assert due(chain), "not ten minutes later: the tracking record would say the consumer lags"
 
 
 def test_an_announced_event_delivered_in_time_is_not_pulled(chain):

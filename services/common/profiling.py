@@ -1,0 +1,142 @@
+"""Where a process's CPU goes, for `bench/hotpath.py` (development only, WEGWIJS_PROFILE_DIR).
+
+While the file `<dir>/sampling` exists, a real OS thread samples the frame the main thread runs
+(the greenthread on the CPU) 200 times a second, as an external sampling profiler would; without
+it the thread only looks for that file twice a second, so a platform started with profiling
+costs next to nothing until the bench turns it on. Samples in eventlet's hub waiting for I/O or a
+timer are idle and dropped; every other sample is counted under the group of its innermost frame
+that is not the standard library (json.dumps called by the outbox counts as `json`), and under
+the innermost Wegwijs function on its stack. Every two seconds the counts are written to
+`<dir>/<service>.profile.json`, replacing the file, and once more when sampling stops; counting
+starts afresh each time the file appears.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from eventlet import patcher
+
+from services.common import settings
+
+INTERVAL = 0.005
+WRITE_EVERY = 2.0
+# (what a frame's file path contains, its group); the first match wins
+GROUPS = (
+    ("/json/", "json"),
+    ("/psycopg_pool/", "psycopg"),
+    ("/psycopg/", "psycopg"),
+    ("/kombu/", "kombu/amqp"),
+    ("/amqp/", "kombu/amqp"),
+    ("/eventsourcing/", "eventsourcing"),
+    ("/nameko/", "nameko"),
+    ("/eventlet/", "eventlet"),
+    ("/logging/", "logging"),
+    ("/cryptography/", "signing (cryptography, jwt)"),
+    ("/jwt/", "signing (cryptography, jwt)"),
+    ("/prometheus_client/", "prometheus"),
+    ("/werkzeug/", "werkzeug"),
+    ("/jsonschema", "jsonschema"),
+    ("/uuid.py", "uuid"),
+    ("/dataclasses.py", "dataclasses"),
+)
+# The hub waiting: no CPU in use.
+_IDLE = ("/eventlet/hubs/",)
+_started = False
+
+
+def group_of(path: str) -> str | None:
+    """The group of a source file, None for the standard library and the like."""
+    if "/services/" in path:
+        return "wegwijs " + path[path.rfind("/services/") + 1 :].removesuffix(".py")
+    for needle, group in GROUPS:
+        if needle in path:
+            return group
+    if "site-packages/" in path:
+        return path.split("site-packages/")[1].split("/")[0].removesuffix(".py")
+    return None
+
+
+def classify(frame: Any) -> tuple[str, str] | None:
+    """(group on the CPU, innermost Wegwijs function) of a sampled stack; None when idle."""
+    leaf_group = wegwijs = None
+    depth = 0
+    while frame is not None and depth < 200:
+        path = frame.f_code.co_filename
+        if depth == 0 and any(idle in path for idle in _IDLE):
+            return None
+        if leaf_group is None:
+            leaf_group = group_of(path)
+        if wegwijs is None and "/services/" in path:
+            module = path[path.rfind("/services/") + 1 :].removesuffix(".py")
+            wegwijs = f"{module}:{frame.f_code.co_name}"
+        if leaf_group is not None and wegwijs is not None:
+            break
+        frame = frame.f_back
+        depth += 1
+    return (leaf_group or "python (standard library)", wegwijs or "(outside wegwijs code)")
+
+
+def start(service: str) -> bool:
+    """Start sampling this process when WEGWIJS_PROFILE_DIR asks for it (development only)."""
+    global _started
+    directory = settings.PROFILE_DIR.get()
+    if _started or not directory or settings.ENVIRONMENT.get() != "development":
+        return False
+    _started = True
+    threading = patcher.original("threading")
+    real_sleep = patcher.original("time").sleep
+    main = threading.main_thread().ident
+    out = Path(directory) / f"{service}.profile.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    switch = out.parent / "sampling"
+
+    def write(total: int, groups: Counter[str], functions: Counter[str]) -> None:
+        report = {
+            "pid": os.getpid(),
+            "samples": total,
+            "busy": sum(groups.values()),
+            "groups": dict(groups.most_common()),
+            "functions": dict(functions.most_common(40)),
+        }
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report))
+        tmp.replace(out)
+
+    def session() -> None:
+        groups: Counter[str] = Counter()
+        functions: Counter[str] = Counter()
+        total = 0
+        written = time.monotonic()
+        while switch.exists():
+            for _ in range(int(WRITE_EVERY / INTERVAL)):
+                real_sleep(INTERVAL)
+                frame = sys._current_frames().get(main)
+                total += 1
+                found = classify(frame) if frame is not None else None
+                if found is not None:
+                    groups[found[0]] += 1
+                    functions[found[1]] += 1
+                if time.monotonic() - written >= WRITE_EVERY:
+                    break
+            written = time.monotonic()
+            write(total, groups, functions)
+
+    def sample() -> None:
+        while True:
+            real_sleep(0.5)
+            if switch.exists():
+                try:
+                    session()
+                except OSError:
+                    continue
+
+    threading.Thread(target=sample, name="wegwijs-profile", daemon=True).start()
+    return True
