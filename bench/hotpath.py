@@ -74,8 +74,8 @@ HOTPATH = PrivateBrokerLayout(
     "wegwijs_hotpath",
     gateway_port=31200,
     service_port_base=31300,
-    pg_pool_overflow=settings.PG_POOL_OVERFLOW.default,
-    pg_max_connections=settings.PG_MAX_CONNECTIONS.default,
+    pg_connections=settings.PG_CONNECTIONS.default,
+    pg_idle_seconds=settings.PG_IDLE_SECONDS.default,
 )
 CLIENTS = 4
 REGISTRATIONS = 200  # per closed-loop run, or as many as MAX_SECONDS allow
