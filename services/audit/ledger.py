@@ -1,9 +1,11 @@
 """The audit ledger: every stored event of every service, hash-chained and append-only.
 
 `entry_hash = sha256(prev_hash || canonical entry)`, where the canonical entry is the entry's
-fields (its sequence number included) as sorted, compact JSON. PostgreSQL refuses UPDATE, DELETE and
-TRUNCATE on the table. The ledger is also the audit consumer's tracking record: an origin's
-position is the highest position of that origin in the ledger, written in the same transaction.
+fields (its sequence number included) as sorted, compact JSON: ASCII-escaped by the standard
+library in formats 1 and 2, UTF-8 by orjson in format 3 (what is written now; about five times
+faster to hash). PostgreSQL refuses UPDATE, DELETE and TRUNCATE on the table. The ledger is also
+the audit consumer's tracking record: an origin's position is the highest position of that origin
+in the ledger, written in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import psycopg
 
 from services.common.db import Database, lock_key
@@ -25,6 +28,11 @@ GENESIS = "0" * 64
 FIELDS = LEDGER_FIELDS
 FIELDS_V2 = (*FIELDS, "entry_format", *LOGBOEK_FIELDS)
 ALL_FIELDS = FIELDS_V2
+# Format 3 covers the fields of format 2, encoded by orjson: sorted keys, compact, UTF-8.
+FIELDS_V3 = FIELDS_V2
+SORTED_V3 = tuple(sorted(FIELDS_V3))
+# The format the ledger writes (with the Logboek fields); older formats keep verifying.
+ENTRY_FORMAT = 3
 
 DDL = [
     "CREATE SCHEMA IF NOT EXISTS audit",
@@ -70,7 +78,11 @@ DDL = [
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
     """The fields the entry's format covers, as sorted, compact JSON."""
-    fields = FIELDS_V2 if entry.get("entry_format", 1) == 2 else FIELDS
+    entry_format = entry.get("entry_format", 1)
+    if entry_format == 3:
+        # Keys put in sorted order, so orjson's insertion order is the sorted order.
+        return orjson.dumps({k: entry[k] for k in SORTED_V3})
+    fields = FIELDS_V2 if entry_format == 2 else FIELDS
     return json.dumps({k: entry[k] for k in fields}, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -84,7 +96,7 @@ def entry_from_event(
     event: Mapping[str, Any],
     describe: Callable[[Mapping[str, Any]], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The entry for `event`: format 2 with the Logboek fields when `describe` gives them."""
+    """The entry for `event`: format 3 with the Logboek fields when `describe` gives them."""
     entry = {
         "seq": seq,
         "origin": origin,
@@ -105,7 +117,7 @@ def entry_from_event(
     }
     if describe is None:
         return entry
-    return {**entry, "entry_format": 2, **describe(event)}
+    return {**entry, "entry_format": ENTRY_FORMAT, **describe(event)}
 
 
 class Ledger:
@@ -228,14 +240,62 @@ class Ledger:
             cur.execute("SELECT * FROM audit.checkpoints ORDER BY number")
             return [dict(row) for row in cur.fetchall()]
 
-    def verify_all(self, checkpoints: Sequence[Mapping[str, Any]], public_key: Any) -> Any:
-        """Recompute the chain, streaming it, against `checkpoints` (see checkpoints.verify)."""
-        from services.audit.checkpoints import verify
+    def verify_all(
+        self, checkpoints: Sequence[Mapping[str, Any]], public_key: Any, workers: int = 1
+    ) -> Any:
+        """Recompute the chain, streaming it, against `checkpoints` (see checkpoints.verify).
+        With `workers` > 1, segments between signed checkpoints are verified in parallel, one
+        process each, each from its checkpoint's head hash (see checkpoints.segments)."""
+        from services.audit import checkpoints as chk
 
-        with self.db.transaction() as cur, cur.connection.cursor(name="ledger_verify") as rows:
-            rows.itersize = 10_000
-            rows.execute("SELECT * FROM audit.ledger ORDER BY seq")
-            return verify(rows, checkpoints, public_key)
+        good, findings = chk.check_signatures(checkpoints, public_key)
+        heads = {c["size"]: c for c in checkpoints}
+        parts = chk.segments(good, workers)
+        if len(parts) == 1:
+            checked, finding = verify_segment(self.db.conninfo, heads, 0, GENESIS, None)
+            results = [(0, None, checked, finding)]
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
+                futures = [
+                    pool.submit(verify_segment, self.db.conninfo, heads, start, head, end)
+                    for start, head, end in parts
+                ]
+                results = [
+                    (start, end, *future.result())
+                    for (start, _, end), future in zip(parts, futures, strict=True)
+                ]
+        return chk.merge(results, checkpoints, findings)
+
+
+def verify_segment(
+    conninfo: str,
+    heads: Mapping[int, Mapping[str, Any]],
+    start: int,
+    start_hash: str,
+    end: int | None,
+) -> tuple[int, Any]:
+    """Verify entries `start + 1` to `end` (or the last) on a connection of its own, streaming
+    them with a server-side cursor as tuples (see checkpoints.verify_chain)."""
+    from psycopg.rows import tuple_row
+
+    from services.audit.checkpoints import VERIFY_COLUMNS, verify_chain
+
+    bounded = "" if end is None else " AND seq <= %(end)s"
+    with (
+        psycopg.connect(conninfo, row_factory=tuple_row) as conn,
+        conn.cursor(name="ledger_verify", binary=True) as rows,
+    ):
+        rows.itersize = 20_000
+        rows.execute(
+            f"SELECT {', '.join(VERIFY_COLUMNS)} FROM audit.ledger"
+            f" WHERE seq > %(start)s{bounded} ORDER BY seq",
+            {"start": start, "end": end},
+        )
+        return verify_chain(rows, heads, start, start_hash, end)
 
 
 class DossierNotInLedgerYet(RuntimeError):
