@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 import psycopg
+from psycopg import sql
 
 from services.common.db import Database, lock_key
 from services.contracts.audit import LEDGER_FIELDS, LOGBOEK_FIELDS
@@ -34,10 +35,14 @@ SORTED_V3 = tuple(sorted(FIELDS_V3))
 # The format the ledger writes (with the Logboek fields); older formats keep verifying.
 ENTRY_FORMAT = 3
 
-DDL = [
-    "CREATE SCHEMA IF NOT EXISTS audit",
-    """CREATE TABLE IF NOT EXISTS audit.ledger (
-        seq bigint PRIMARY KEY,
+# Entries per partition of `audit.ledger` (by `seq` range): 100,000,000 entries are ten.
+PARTITION_ENTRIES = 10_000_000
+# The audit process makes the next partitions (through audit.ledger_partitions_ahead) when fewer
+# than this many numbers are left in the ones there are.
+PARTITION_HEADROOM = 100_000
+
+_COLUMNS = """
+        seq bigint NOT NULL,
         origin text NOT NULL,
         origin_position bigint NOT NULL,
         event_id text NOT NULL,
@@ -54,14 +59,26 @@ DDL = [
         ledger_time text NOT NULL,
         payload_hash text NOT NULL,
         prev_hash text NOT NULL,
-        entry_hash text NOT NULL,
-        UNIQUE (origin, origin_position)
-    )""",
+        entry_hash text NOT NULL"""
+
+DDL = [
+    "CREATE SCHEMA IF NOT EXISTS audit",
+    f"""CREATE TABLE IF NOT EXISTS audit.ledger ({_COLUMNS},
+        PRIMARY KEY (seq)
+    ) PARTITION BY RANGE (seq)""",
     "ALTER TABLE audit.ledger ADD COLUMN IF NOT EXISTS entry_format smallint NOT NULL DEFAULT 1",
     *(
         f"ALTER TABLE audit.ledger ADD COLUMN IF NOT EXISTS {name} text NOT NULL DEFAULT ''"
         for name in LOGBOEK_FIELDS
     ),
+    # A partitioned table's unique keys must hold its partition key: an origin's position is kept
+    # unique here, written in the same transaction as the entry, so a redelivery appends nothing.
+    """CREATE TABLE IF NOT EXISTS audit.ledger_origin_position (
+        origin text NOT NULL,
+        origin_position bigint NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (origin, origin_position)
+    )""",
     "CREATE INDEX IF NOT EXISTS ledger_dossier ON audit.ledger (dossier_id, seq)",
     "CREATE INDEX IF NOT EXISTS ledger_correlation ON audit.ledger (correlation_id, seq)",
     """CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -69,11 +86,133 @@ DDL = [
         RAISE EXCEPTION 'the audit ledger is append-only: % refused', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END $$""",
+    # Row triggers on the partitioned table are cloned onto every partition, now and later.
     """CREATE OR REPLACE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON audit.ledger
         FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()""",
     """CREATE OR REPLACE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON audit.ledger
         FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()""",
+    """CREATE OR REPLACE TRIGGER ledger_origin_position_append_only BEFORE UPDATE OR DELETE
+        ON audit.ledger_origin_position FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()""",
+    """CREATE OR REPLACE TRIGGER ledger_origin_position_no_truncate BEFORE TRUNCATE
+        ON audit.ledger_origin_position FOR EACH STATEMENT
+        EXECUTE FUNCTION audit.refuse_change()""",
 ]
+
+
+def partition_ddl(entries: int = PARTITION_ENTRIES) -> list[str]:
+    """`audit.ledger_partitions_ahead(needed)`: the administrator's function (SECURITY DEFINER)
+    that makes partitions of `entries` numbers each until the last ends beyond both the ledger's
+    head and `needed` by a whole partition; returns where the last ends. Each partition refuses
+    TRUNCATE as the parent does (UPDATE and DELETE: the parent's row trigger, cloned)."""
+    return [
+        rf"""CREATE OR REPLACE FUNCTION audit.ledger_partitions_ahead(needed bigint DEFAULT 0)
+        RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $$
+        DECLARE
+            size constant bigint := {int(entries)};
+            head bigint;
+            upper bigint;
+            name text;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtext('audit.ledger_partitions'));
+            SELECT coalesce(max(seq), 0) INTO head FROM audit.ledger;
+            SELECT coalesce(max(substring(pg_get_expr(c.relpartbound, c.oid)
+                       FROM 'TO \(''?([0-9]+)''?\)')::bigint), 1)
+                INTO upper
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'audit.ledger'::regclass;
+            WHILE upper <= greatest(head, needed) + size LOOP
+                name := format('ledger_p%s', lpad(upper::text, 12, '0'));
+                EXECUTE format('CREATE TABLE audit.%I PARTITION OF audit.ledger'
+                               ' FOR VALUES FROM (%s) TO (%s)', name, upper, upper + size);
+                EXECUTE format('CREATE TRIGGER ledger_partition_no_truncate BEFORE TRUNCATE'
+                               ' ON audit.%I FOR EACH STATEMENT'
+                               ' EXECUTE FUNCTION audit.refuse_change()', name);
+                upper := upper + size;
+            END LOOP;
+            RETURN upper;
+        END $$""",
+        "REVOKE ALL ON FUNCTION audit.ledger_partitions_ahead(bigint) FROM PUBLIC",
+        "SELECT audit.ledger_partitions_ahead()",
+    ]
+
+
+# What keeps an administrator from taking entries away with DDL: no partition of the ledger
+# (a table with the trigger `ledger_partition_no_truncate`) may be detached, and neither the
+# ledger, its origin positions, a partition nor its TRUNCATE trigger may be dropped. Event
+# triggers need a superuser; without one, signed checkpoints still catch what went missing.
+EVENT_DDL = [
+    r"""CREATE OR REPLACE FUNCTION audit.refuse_ledger_ddl() RETURNS event_trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_EVENT = 'sql_drop' THEN
+            IF EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d
+                WHERE (d.object_type = 'table' AND d.object_identity IN
+                        ('audit.ledger', 'audit.ledger_origin_position'))
+                   OR (d.object_type = 'trigger' AND (
+                        d.object_identity LIKE 'ledger\_partition\_no\_truncate on %'
+                        OR d.object_identity LIKE 'ledger\_no\_truncate on audit.ledger'
+                        OR d.object_identity LIKE 'ledger\_append\_only on %'))) THEN
+                RAISE EXCEPTION 'the audit ledger is append-only: % refused', TG_TAG
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        ELSIF EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE t.tgname = 'ledger_partition_no_truncate' AND NOT c.relispartition) THEN
+            RAISE EXCEPTION 'the audit ledger is append-only: % of a partition refused', TG_TAG
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+    END $$""",
+    """DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'ledger_no_drop') THEN
+            CREATE EVENT TRIGGER ledger_no_drop ON sql_drop
+                EXECUTE FUNCTION audit.refuse_ledger_ddl();
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = 'ledger_no_detach') THEN
+            CREATE EVENT TRIGGER ledger_no_detach ON ddl_command_end
+                WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION audit.refuse_ledger_ddl();
+        END IF;
+    END $$""",
+]
+
+
+def migrate_unpartitioned(cur: psycopg.Cursor) -> int | None:
+    """An `audit.ledger` from before partitioning, renamed aside with its indexes, so the
+    partitioned ledger can be made and take every entry over; returns how many it holds."""
+    row = cur.execute(
+        "SELECT c.relkind FROM pg_class c WHERE c.oid = to_regclass('audit.ledger')"
+    ).fetchone()
+    if row is None or row["relkind"] != "r":
+        return None
+    cur.execute("ALTER TABLE audit.ledger RENAME TO ledger_unpartitioned")
+    cur.execute(
+        "SELECT indexrelid::regclass::text AS name, c.relname FROM pg_index i"
+        " JOIN pg_class c ON c.oid = i.indexrelid"
+        " WHERE i.indrelid = 'audit.ledger_unpartitioned'::regclass"
+    )
+    for index in cur.fetchall():
+        cur.execute(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                sql.Identifier("audit", index["relname"]),
+                sql.Identifier(f"unpartitioned_{index['relname']}"[:63]),
+            )
+        )
+    return cur.execute("SELECT count(*) AS n FROM audit.ledger_unpartitioned").fetchone()["n"]
+
+
+def take_over_unpartitioned(cur: psycopg.Cursor) -> None:
+    """Every entry of the old ledger into the partitioned one, as it was; then the old away."""
+    columns = ", ".join((*FIELDS_V2, "prev_hash", "entry_hash"))
+    head = cur.execute("SELECT max(seq) AS head FROM audit.ledger_unpartitioned").fetchone()
+    cur.execute("SELECT audit.ledger_partitions_ahead(%s)", (head["head"] or 0,))
+    cur.execute(
+        f"INSERT INTO audit.ledger ({columns})"
+        f" SELECT {columns} FROM audit.ledger_unpartitioned ORDER BY seq"
+    )
+    cur.execute(
+        "INSERT INTO audit.ledger_origin_position (origin, origin_position, seq)"
+        " SELECT origin, origin_position, seq FROM audit.ledger_unpartitioned"
+    )
+    cur.execute("DROP TABLE audit.ledger_unpartitioned")
 
 
 def canonical(entry: Mapping[str, Any]) -> bytes:
@@ -136,20 +275,41 @@ class Ledger:
         self.checkpoint_key = checkpoint_key
         self.checkpoint_every = checkpoint_every
         self._signed_size: int | None = None
+        self._partitions_end: int | None = None
 
-    def create_tables(self) -> None:
+    def create_tables(self, partition_entries: int | None = None) -> list[str]:
+        """As the administrator: the partitioned ledger (an unpartitioned one taken over, every
+        entry kept), its partitions ahead, checkpoints, verifications and what protects them.
+        Returns what it did, for the operator."""
         from services.audit.checkpoints import CHECKPOINT_DDL
         from services.audit.timeline import index_ddl
         from services.audit.verifications import VERIFICATION_DDL
 
+        done = []
         with self.db.transaction() as cur:
-            for statement in (*DDL, *index_ddl(), *CHECKPOINT_DDL, *VERIFICATION_DDL):
+            old = migrate_unpartitioned(cur)
+            entries = partition_entries or PARTITION_ENTRIES
+            for statement in (*DDL, *partition_ddl(entries), *index_ddl()):
                 cur.execute(statement)
+            if old is not None:
+                take_over_unpartitioned(cur)
+                done.append(f"audit: {old} entries taken over into the partitioned ledger")
+            for statement in (*CHECKPOINT_DDL, *VERIFICATION_DDL):
+                cur.execute(statement)
+            superuser = cur.execute(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+            ).fetchone()["rolsuper"]
+            if superuser:
+                for statement in EVENT_DDL:
+                    cur.execute(statement)
+            else:
+                done.append("audit: no superuser, so no event triggers against DETACH and DROP")
+        return done
 
     def position(self, origin: str, conn: psycopg.Connection | None = None) -> int:
         query = (
-            "SELECT coalesce(max(origin_position), 0) AS position FROM audit.ledger"
-            " WHERE origin = %s"
+            "SELECT coalesce(max(origin_position), 0) AS position"
+            " FROM audit.ledger_origin_position WHERE origin = %s"
         )
         if conn is not None:
             return conn.execute(query, (origin,)).fetchone()["position"]
@@ -159,7 +319,8 @@ class Ledger:
     def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         """Append entries for `events`, in one transaction. Appends are serialised on a
         transaction lock, so the head read here is the head the entries chain to; a duplicate
-        (origin, position) violates a unique key and appends nothing."""
+        (origin, position) violates the key of `audit.ledger_origin_position` and appends
+        nothing. Partitions are made ahead when the last one nears its end."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
@@ -181,9 +342,24 @@ class Ledger:
                 entry_hash = chain_hash(prev_hash, entry)
                 rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
                 seq, prev_hash = seq + 1, entry_hash
+            if rows and (self._partitions_end is None or seq > self._partitions_end):
+                self._make_partitions(cur, seq)
             cur.executemany(insert, rows)
+            cur.executemany(
+                "INSERT INTO audit.ledger_origin_position (origin, origin_position, seq)"
+                " VALUES (%(origin)s, %(origin_position)s, %(seq)s)",
+                rows,
+            )
         if rows:
+            if self._partitions_end - seq < PARTITION_HEADROOM:
+                with self.db.transaction() as cur:
+                    self._make_partitions(cur, seq)
             self._checkpoint_when_due(seq - 1)
+
+    def _make_partitions(self, cur: psycopg.Cursor, needed: int) -> None:
+        """Partitions up to beyond `needed` (the administrator's function does it)."""
+        row = cur.execute("SELECT audit.ledger_partitions_ahead(%s) AS upper", (needed,))
+        self._partitions_end = row.fetchone()["upper"]
 
     def _checkpoint_when_due(self, head: int) -> None:
         """Bound the unsigned tail in entries: sign when it reached `checkpoint_every`."""
