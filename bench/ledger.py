@@ -1,7 +1,7 @@
 """The audit ledger at one million entries: `wegwijs audit verify`'s speed, and an auditor's
 dossier query p95, each against a same-run baseline. Runs in a plain process (no eventlet), like
-the CLI, on its own database `wegwijs_bench_ledger`, which it fills once and reuses while the
-chain there still has the wanted size. Prints one JSON object.
+the CLI, on its own database `wegwijs_bench_ledger_partitioned`, which it fills once and reuses
+while the chain there still has the wanted size and format. Prints one JSON object.
 
 - verify: `Ledger.verify_all` (what `wegwijs audit verify` runs) over the whole chain of entries
   in format 3, with a signed checkpoint every 100,000 entries; with 1 worker and with 2 (segments
@@ -31,7 +31,7 @@ from services.audit.ledger import ENTRY_FORMAT, FIELDS_V3, GENESIS, Ledger, chai
 from services.audit.queries import entries, parse_query, readers
 from services.common.db import Database
 
-DBNAME = "wegwijs_bench_ledger"
+DBNAME = "wegwijs_bench_ledger_partitioned"
 SIZE = 1_000_000
 ENTRIES_PER_DOSSIER = 20
 GEMEENTEN = ("0344", "0356", "0321")

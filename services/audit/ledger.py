@@ -263,6 +263,10 @@ class Ledger:
     """Appends entries in one chain; also the audit consumer's sink. With a `checkpoint_key`,
     it signs a checkpoint as soon as `checkpoint_every` entries were appended since the last."""
 
+    # Events the consumer's catch-up pulls a time (an origin's `notifications` gives 1,000 at
+    # most): one transaction each.
+    pull_batch = 1000
+
     def __init__(
         self,
         db: Database,
@@ -320,14 +324,11 @@ class Ledger:
         """Append entries for `events`, in one transaction. Appends are serialised on a
         transaction lock, so the head read here is the head the entries chain to; a duplicate
         (origin, position) violates the key of `audit.ledger_origin_position` and appends
-        nothing. Partitions are made ahead when the last one nears its end."""
+        nothing. The gemeenten of the batch's dossiers are read in one query, the entries
+        written with COPY. Partitions are made ahead when the last one nears its end."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
-        insert = (
-            f"INSERT INTO audit.ledger ({', '.join(columns)})"
-            f" VALUES ({', '.join('%(' + c + ')s' for c in columns)})"
-        )
         with self.db.transaction() as cur:
             with cur.connection.pipeline():
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
@@ -335,26 +336,33 @@ class Ledger:
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             rows = []
+            gemeenten = _gemeenten_of_dossiers(
+                cur, {e["subject"] for e in events if e.get("subject") and not e.get("gemeente")}
+            )
             for event in events:
                 if event.get("subject") and not event.get("gemeente"):
-                    event = _with_gemeente_of_dossier(cur, event)
+                    event = _with_gemeente_of_dossier(gemeenten, event)
                 entry = entry_from_event(seq, origin, event, self.describe)
                 entry_hash = chain_hash(prev_hash, entry)
-                rows.append({**entry, "prev_hash": prev_hash, "entry_hash": entry_hash})
+                entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
+                rows.append(entry)
                 seq, prev_hash = seq + 1, entry_hash
-            if rows and (self._partitions_end is None or seq > self._partitions_end):
+            if not rows:
+                return
+            if self._partitions_end is None or seq > self._partitions_end:
                 self._make_partitions(cur, seq)
-            cur.executemany(insert, rows)
-            cur.executemany(
-                "INSERT INTO audit.ledger_origin_position (origin, origin_position, seq)"
-                " VALUES (%(origin)s, %(origin_position)s, %(seq)s)",
-                rows,
-            )
-        if rows:
-            if self._partitions_end - seq < PARTITION_HEADROOM:
-                with self.db.transaction() as cur:
-                    self._make_partitions(cur, seq)
-            self._checkpoint_when_due(seq - 1)
+            with cur.copy(f"COPY audit.ledger ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+            with cur.copy(
+                "COPY audit.ledger_origin_position (origin, origin_position, seq) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row((origin, row["origin_position"], row["seq"]))
+        if self._partitions_end - seq < PARTITION_HEADROOM:
+            with self.db.transaction() as cur:
+                self._make_partitions(cur, seq)
+        self._checkpoint_when_due(seq - 1)
 
     def _make_partitions(self, cur: psycopg.Cursor, needed: int) -> None:
         """Partitions up to beyond `needed` (the administrator's function does it)."""
@@ -493,22 +501,31 @@ def _dossier_exists(event: Mapping[str, Any]) -> bool:
     return event["type"] in _READS
 
 
-def _with_gemeente_of_dossier(cur: psycopg.Cursor, event: Mapping[str, Any]) -> Mapping[str, Any]:
+def _gemeenten_of_dossiers(cur: psycopg.Cursor, dossiers: set[str]) -> dict[str, str]:
+    """Each dossier's gemeente now: of its registration or its latest accepted move (a read or
+    command after a move is the new gemeente's), else of its first entry with one."""
+    if not dossiers:
+        return {}
+    cur.execute(
+        "SELECT DISTINCT ON (dossier_id) dossier_id, gemeente FROM audit.ledger"
+        " WHERE dossier_id = ANY(%s) AND gemeente <> ''"
+        " ORDER BY dossier_id, event_type = ANY(%s) DESC,"
+        " CASE WHEN event_type = ANY(%s) THEN -seq ELSE seq END",
+        (list(dossiers), list(_OWNERS), list(_OWNERS)),
+    )
+    return {row["dossier_id"]: row["gemeente"] for row in cur.fetchall()}
+
+
+def _with_gemeente_of_dossier(
+    gemeenten: Mapping[str, str], event: Mapping[str, Any]
+) -> Mapping[str, Any]:
     """The event with the gemeente earlier entries give its dossier, where the event does not say
     it (the gateway leaves that to the dossier's own registration: a command or a read is filed
     under the dossier's gemeente, whoever acted), so that the gemeente's auditors see it. A read
     refused on an unknown dossier, or a register event (partners, subscriptions), has none."""
-    # The dossier's gemeente now: of its registration or its latest accepted move (a read or
-    # command after a move is the new gemeente's), else of its first entry.
-    cur.execute(
-        "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND gemeente <> ''"
-        " ORDER BY event_type = ANY(%s) DESC, CASE WHEN event_type = ANY(%s) THEN -seq"
-        " ELSE seq END LIMIT 1",
-        (event["subject"], list(_OWNERS), list(_OWNERS)),
-    )
-    row = cur.fetchone()
-    if row:
-        return {**event, "gemeente": row["gemeente"]}
+    gemeente = gemeenten.get(event["subject"])
+    if gemeente:
+        return {**event, "gemeente": gemeente}
     if _dossier_exists(event):
         raise DossierNotInLedgerYet(f"dossier {event['subject']} is not in the ledger yet")
     return event

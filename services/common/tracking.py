@@ -70,6 +70,8 @@ class TrackingConsumer:
         self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
         self._turns: dict[str, Semaphore] = defaultdict(Semaphore)
         self._last_delivery: dict[str, float] = {}
+        # A sink that writes a batch cheaply (the audit ledger) may pull more a time.
+        self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
 
     def idle_for(self, origin: str) -> float:
         """Seconds since the last delivery from `origin` (infinite before the first).
@@ -98,7 +100,7 @@ class TrackingConsumer:
         applied = 0
         with self._locked(origin) as conn:
             position = self.sink.position(origin, conn)
-            while batch := self.fetch(origin, position + 1, PULL_BATCH):
+            while batch := self.fetch(origin, position + 1, self.pull_batch):
                 self._apply(origin, batch)
                 position = position_of(batch[-1])
                 applied += len(batch)
@@ -168,7 +170,7 @@ class TrackingConsumer:
         found: list[Mapping[str, Any]] = []
         while after < until:
             pulled = [
-                e for e in self.fetch(origin, after + 1, PULL_BATCH) if position_of(e) <= until
+                e for e in self.fetch(origin, after + 1, self.pull_batch) if position_of(e) <= until
             ]
             if not pulled:
                 break

@@ -148,3 +148,15 @@ def test_two_origins_are_tracked_apart():
     tracking.receive("a", event(1))
     assert tracking.receive("b", event(1)), "position 1 of b is not a duplicate of a's"
     assert sink.positions == {"a": 1, "b": 1}
+
+
+def test_a_sink_that_writes_batches_cheaply_catches_up_a_thousand_events_a_transaction():
+    class BatchSink(ListSink):
+        pull_batch = 1000
+
+    log = OriginLog(list(range(1, 2501)))
+    sink = BatchSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    assert tracking.catch_up("o") == 2500
+    assert sink.applied == list(range(1, 2501))
+    assert sink.calls == 3 and {limit for _, limit in log.pulls} == {1000}

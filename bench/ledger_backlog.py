@@ -1,0 +1,162 @@
+"""The audit ledger catching up a backlog: 10,000 events of every origin (registrations, PIP
+events, consent decisions, the gateway's reads and commands, which take their dossier's gemeente
+from the ledger), appended as the audit consumer's catch-up does it (`Ledger.apply` per pulled
+batch, origin by origin, the hash chain computed in the batch), against a same-run baseline:
+inserting the same rows, already made, with plain batched INSERTs into a table with the same
+columns and indexes (no chain, no lookups, no positions). Its own database
+`wegwijs_bench_ledger_backlog`, made anew each run. Runnable alone:
+`.venv/bin/python -m bench.ledger_backlog [EVENTS]`; prints one JSON object. Part of target
+`ledger_keeps_up_under_load` (drain at 5,000 events/s or more); the platform part (the ledger
+within 1 s of the stores under load, a backlog drained while the load goes on) is
+`bench.run.ledger_under_load`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+import uuid
+
+import psycopg
+
+from services.audit.describe import EntryDescriber
+from services.audit.ledger import FIELDS_V3, Ledger
+from services.common.db import Database
+from services.common.tracking import PULL_BATCH
+
+DBNAME = "wegwijs_bench_ledger_backlog"
+EVENTS = 10_000
+GEMEENTEN = ("0344", "0356", "0321")
+
+
+def conninfo(dbname: str) -> str:
+    return f"host=127.0.0.1 port=5432 user=postgres dbname={dbname}"
+
+
+def _event(origin: str, position: int, event_type: str, dossier: str, rng: random.Random) -> dict:
+    gemeente = "" if origin == "gateway" else GEMEENTEN[uuid.UUID(dossier).int % 3]
+    return {
+        "specversion": "1.0",
+        "sequence": f"{position:020d}",
+        "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        "source": f"urn:nld:oin:00000009999999999000:systeem:wegwijs-{origin}",
+        "type": event_type,
+        "subject": dossier,
+        "gemeente": gemeente,
+        "actor": f"user-{rng.randrange(200)}",
+        "actorroles": "regievoerder",
+        "organisation": "",
+        "activity": "bench",
+        "correlationid": uuid.UUID(int=rng.getrandbits(128)).hex,
+        "traceparent": f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01",
+        "time": "2026-11-30T10:00:00+00:00",
+        "payloadhash": "sha256:" + uuid.UUID(int=rng.getrandbits(128)).hex * 2,
+        "data": {"result": "uitgevoerd"} if origin == "gateway" else {},
+    }
+
+
+def backlog(count: int) -> dict[str, list[dict]]:
+    """`count` events by origin, in position order: a tenth registrations, the rest about them."""
+    rng = random.Random(11)
+    dossiers: list[str] = []
+    by_origin: dict[str, list[dict]] = {o: [] for o in ("intake", "pip", "consent", "gateway")}
+    kinds = (
+        ("pip", "nl.wegwijs.pip.doel.toegevoegd.v1"),
+        ("consent", "nl.wegwijs.consent.toestemmingen.geopend.v1"),
+        ("gateway", "nl.wegwijs.gateway.gegevens.ingezien.v1"),
+        ("gateway", "nl.wegwijs.gateway.opdracht.behandeld.v1"),
+        ("intake", "nl.wegwijs.intake.leefgebied.vastgelegd.v1"),
+    )
+    for n in range(count):
+        if n % 10 == 0 or not dossiers:
+            dossier = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            dossiers.append(dossier)
+            origin, event_type = "intake", "nl.wegwijs.intake.dossier.geregistreerd.v1"
+        else:
+            dossier = dossiers[rng.randrange(len(dossiers))]
+            origin, event_type = kinds[rng.randrange(len(kinds))]
+        events = by_origin[origin]
+        events.append(_event(origin, len(events) + 1, event_type, dossier, rng))
+    return by_origin
+
+
+def fresh_database() -> None:
+    with psycopg.connect(conninfo("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DBNAME}")
+    db = Database(conninfo(DBNAME)).open()
+    try:
+        Ledger(db).create_tables()
+    finally:
+        db.close()
+
+
+def drain(events: dict[str, list[dict]], batch: int) -> dict:
+    """As the consumer's catch-up: origin by origin, `batch` events a transaction."""
+    db = Database(conninfo(DBNAME)).open()
+    try:
+        ledger = Ledger(db, EntryDescriber())
+        total = sum(len(e) for e in events.values())
+        started = time.perf_counter()
+        for origin, pulled in events.items():
+            for at in range(0, len(pulled), batch):
+                ledger.apply(origin, pulled[at : at + batch])
+        elapsed = time.perf_counter() - started
+    finally:
+        db.close()
+    return {
+        "events": total,
+        "batch": batch,
+        "seconds": round(elapsed, 2),
+        "per_second": round(total / elapsed),
+    }
+
+
+def plain_inserts(batch: int) -> dict:
+    """Baseline: the rows the drain wrote, inserted again by plain batched INSERTs."""
+    columns = (*FIELDS_V3, "prev_hash", "entry_hash")
+    with psycopg.connect(conninfo(DBNAME)) as conn:
+        conn.execute(
+            "CREATE TABLE public.plain (LIKE audit.ledger INCLUDING DEFAULTS INCLUDING INDEXES)"
+        )
+        rows = conn.execute(f"SELECT {', '.join(columns)} FROM audit.ledger ORDER BY seq")
+        rows = rows.fetchall()
+        conn.commit()
+        insert = (
+            f"INSERT INTO public.plain ({', '.join(columns)})"
+            f" VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        started = time.perf_counter()
+        for at in range(0, len(rows), batch):
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(insert, rows[at : at + batch])
+        elapsed = time.perf_counter() - started
+    return {
+        "events": len(rows),
+        "batch": batch,
+        "seconds": round(elapsed, 2),
+        "per_second": round(len(rows) / elapsed),
+    }
+
+
+def measure(count: int = EVENTS, batch: int = PULL_BATCH) -> dict:
+    events = backlog(count)
+    fresh_database()
+    drained = drain(events, batch)
+    baseline = plain_inserts(batch)
+    return {
+        "drain": drained,
+        "baseline_plain_inserts": baseline,
+        "ratio_to_plain_inserts": round(drained["per_second"] / baseline["per_second"], 3),
+    }
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else EVENTS
+    print(json.dumps(measure(count)))
+
+
+if __name__ == "__main__":
+    main()
