@@ -22,7 +22,7 @@ import uuid
 import psycopg
 
 from services.audit.describe import EntryDescriber
-from services.audit.ledger import FIELDS_V3, Ledger
+from services.audit.ledger import FIELDS_V2, Ledger
 from services.common.db import Database
 from services.common.tracking import PULL_BATCH
 
@@ -53,7 +53,7 @@ def _event(origin: str, position: int, event_type: str, dossier: str, rng: rando
         "traceparent": f"00-{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}-01",
         "time": "2026-11-30T10:00:00+00:00",
         "payloadhash": "sha256:" + uuid.UUID(int=rng.getrandbits(128)).hex * 2,
-        "data": {"result": "uitgevoerd"} if origin == "gateway" else {},
+        "data": {},
     }
 
 
@@ -116,7 +116,7 @@ def drain(events: dict[str, list[dict]], batch: int) -> dict:
 
 def plain_inserts(batch: int) -> dict:
     """Baseline: the rows the drain wrote, inserted again by plain batched INSERTs."""
-    columns = (*FIELDS_V3, "prev_hash", "entry_hash")
+    columns = (*FIELDS_V2, "prev_hash", "entry_hash")
     with psycopg.connect(conninfo(DBNAME)) as conn:
         conn.execute(
             "CREATE TABLE public.plain (LIKE audit.ledger INCLUDING DEFAULTS INCLUDING INDEXES)"
@@ -141,7 +141,8 @@ def plain_inserts(batch: int) -> dict:
     }
 
 
-def measure(count: int = EVENTS, batch: int = PULL_BATCH) -> dict:
+def measure(count: int = EVENTS, batch: int | None = None) -> dict:
+    batch = batch or int(getattr(Ledger, "pull_batch", PULL_BATCH))
     events = backlog(count)
     fresh_database()
     drained = drain(events, batch)

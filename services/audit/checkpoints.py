@@ -109,8 +109,8 @@ class Report:
         return not self.findings
 
 
-# The columns verification reads, in this order: format 3's fields sorted (so a row is its
-# canonical entry with no renaming), then the chain. Rows come as tuples: no dict per row.
+# The columns verification reads, in this order: format 3's fields sorted (so the first part of
+# a row is its canonical entry as it is), then the chain. Rows come as tuples: no dict per row.
 VERIFY_COLUMNS = (*SORTED_V3, "prev_hash", "entry_hash")
 _N = len(SORTED_V3)
 _SEQ = SORTED_V3.index("seq")
@@ -176,7 +176,7 @@ def verify_chain(
         if seq != expected or row[_N] != prev_hash:
             return expected - start - 1, _misfit(seq, expected)
         if row[_FORMAT] == 3:
-            digest = sha256(prev_bytes + dumps(dict(zip(names, row, strict=False)))).hexdigest()
+            digest = sha256(prev_bytes + dumps(row[:_N])).hexdigest()
         else:
             digest = chain_hash(prev_hash, dict(zip(names, row, strict=False)))
         prev_hash = row[_N + 1]

@@ -118,16 +118,18 @@ def test_a_chain_begun_in_format_1_and_continued_in_formats_2_and_3_verifies():
     assert [(f.seq, f.kind) for f in report.findings] == [(5, "changed")]
 
 
-def test_format_3_hashes_sorted_compact_utf8_json_that_anyone_can_rebuild():
+def test_format_3_hashes_the_values_in_sorted_field_order_as_compact_utf8_json():
     import hashlib
     import json
 
-    from services.audit.ledger import canonical
+    from services.audit.ledger import SORTED_V3, canonical
 
     rows = _v2_chain([], 1)
     rows[0]["actor"] = "zoë"
     entry = {k: v for k, v in rows[0].items() if k not in ("prev_hash", "entry_hash")}
-    plain = json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert sorted(entry) == list(SORTED_V3)
+    values = [entry[k] for k in sorted(entry)]
+    plain = json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
     assert canonical(entry) == plain
     assert chain_hash(GENESIS, entry) == hashlib.sha256(GENESIS.encode() + plain).hexdigest()
 
