@@ -95,6 +95,16 @@ def test_a_changed_field_is_named(ledger):
     assert code == 1 and "entry 7: changed" in out, out
 
 
+def test_segments_verified_in_parallel_name_what_one_pass_names(ledger):
+    assert _verify("--workers", "2") == _verify()
+    _tamper("UPDATE audit.ledger SET actor = 'iemand-anders' WHERE seq = 14")
+    code, out = _verify("--workers", "2")
+    assert code == 1 and "entry 14: changed" in out and "13 entries chained" in out, out
+    _tamper("DELETE FROM audit.ledger WHERE seq = 10")
+    code, out = _verify("--workers", "2")
+    assert code == 1 and "entry 10: missing" in out and "9 entries chained" in out, out
+
+
 def test_a_deleted_entry_is_named(ledger):
     _tamper("DELETE FROM audit.ledger WHERE seq = 7")
     code, out = _verify()
