@@ -18,6 +18,8 @@ import random
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 import psycopg
 
@@ -161,3 +163,85 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def under_load(platform: Any, register: Callable[[], Any], rate: float, seconds: float) -> dict:
+    """On a running platform (bench/run.py's): registrations at `rate` per second, by eventlet
+    green threads (the caller has monkey-patched), first for `seconds` with the ledger's lag to
+    the stores measured per entry (its ledger time less its event time); then with audit stopped
+    until a backlog of EVENTS stored events built up, and on with audit started again until the
+    ledger has caught up: the drain rate while the load goes on."""
+    import eventlet
+
+    running = [True]
+    sent, failed = [0], [0]
+    pool = eventlet.GreenPool(200)
+
+    def one() -> None:
+        try:
+            register()
+            sent[0] += 1
+        except Exception:  # noqa: BLE001 - counted and reported
+            failed[0] += 1
+
+    def load() -> None:
+        started, n = time.perf_counter(), 0
+        while running[0]:
+            pool.spawn(one)
+            n += 1
+            eventlet.sleep(max(0.0, started + n / rate - time.perf_counter()))
+
+    def stored() -> int:
+        return sum(platform.stored_events(schema, table) for schema, table in _event_tables())
+
+    def behind() -> int:
+        return stored() - platform.ledger_count()
+
+    first_seq = platform.scalar("SELECT coalesce(max(seq), 0) FROM audit.ledger")
+    loader = eventlet.spawn(load)
+    eventlet.sleep(seconds)
+    lag = platform.sql(
+        "SELECT count(*) AS entries, percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS p99,"
+        " max(lag) AS max FROM (SELECT extract(epoch FROM ledger_time::timestamptz"
+        " - event_time::timestamptz) AS lag FROM audit.ledger WHERE seq > %s) AS entries",
+        first_seq,
+    )[0]
+    platform.stop("audit")
+    outage_started = time.perf_counter()
+    while behind() < EVENTS and time.perf_counter() - outage_started < 600:
+        eventlet.sleep(1)
+    backlog_events = behind()
+    outage = time.perf_counter() - outage_started
+    platform.start("audit")
+    drain_started, in_ledger = time.perf_counter(), platform.ledger_count()
+    while behind() > 0 and time.perf_counter() - drain_started < 600:
+        eventlet.sleep(0.2)
+    drain_seconds = time.perf_counter() - drain_started
+    drained = platform.ledger_count() - in_ledger
+    running[0] = False
+    loader.wait()
+    pool.waitall()
+    return {
+        "rate_per_second": round(rate, 1),
+        "registrations": sent[0],
+        "failed": failed[0],
+        "lag_under_load": {
+            "entries": int(lag["entries"]),
+            "p99_seconds": round(float(lag["p99"] or 0), 3),
+            "max_seconds": round(float(lag["max"] or 0), 3),
+        },
+        "backlog": {
+            "events": backlog_events,
+            "outage_seconds": round(outage, 1),
+            "drained_events": drained,
+            "drain_seconds": round(drain_seconds, 2),
+            "per_second": round(drained / drain_seconds) if drain_seconds else 0,
+            "caught_up": behind() <= 0,
+        },
+    }
+
+
+def _event_tables() -> list[tuple[str, str]]:
+    from tests.platform import EVENT_TABLES
+
+    return list(EVENT_TABLES.values())
