@@ -5,7 +5,8 @@ batch, origin by origin, the hash chain computed in the batch), against a same-r
 inserting the same rows, already made, with plain batched INSERTs into a table with the same
 columns and indexes (no chain, no lookups, no positions). Its own database
 `wegwijs_bench_ledger_backlog`, made anew each run. Runnable alone:
-`.venv/bin/python -m bench.ledger_backlog [EVENTS]`; prints one JSON object. Part of target
+`.venv/bin/python -m bench.ledger_backlog [EVENTS]`; prints one JSON object. `under_load` alone, on
+a platform of the test layout's own: `.venv/bin/python -m bench.ledger_under_load`. Part of target
 `ledger_keeps_up_under_load` (drain at 5,000 events/s or more); the platform part (the ledger
 within 1 s of the stores under load, a backlog drained while the load goes on) is
 `bench.run.ledger_under_load`.
@@ -161,10 +162,6 @@ def main() -> None:
     print(json.dumps(measure(count)))
 
 
-if __name__ == "__main__":
-    main()
-
-
 def under_load(platform: Any, register: Callable[[], Any], rate: float, seconds: float) -> dict:
     """On a running platform (bench/run.py's): registrations at `rate` per second, by eventlet
     green threads (the caller has monkey-patched), first for `seconds` with the ledger's lag to
@@ -245,3 +242,30 @@ def _event_tables() -> list[tuple[str, str]]:
     from tests.platform import EVENT_TABLES
 
     return list(EVENT_TABLES.values())
+
+
+def main_under_load() -> None:
+    """`under_load` on a platform of its own, the test layout's (WEGWIJS_TEST_LAYOUT), at the
+    rate the gateway sustains there first; for measuring it without the whole `make bench`."""
+    import os
+
+    from bench.run import throughput  # monkey-patches, as bench/run.py runs
+    from tests.platform import TEST, Platform
+
+    os.environ.update(TEST.env())
+    platform = Platform(TEST)
+    platform.reset_infrastructure()
+    platform.start_all()
+    try:
+        for _ in range(20):
+            platform.register()
+        sustained = throughput(platform.register)
+        platform.wait_ledger_complete(deadline=300)
+        result = under_load(platform, platform.register, sustained["per_second"], 10.0)
+    finally:
+        platform.stop_all()
+    print(json.dumps({"sustained": sustained, **result}))
+
+
+if __name__ == "__main__":
+    main()
