@@ -331,7 +331,9 @@ class Ledger:
         transaction lock, so the head read here is the head the entries chain to; a duplicate
         (origin, position) violates the key of `audit.ledger_origin_position` and appends
         nothing. The gemeenten of the batch's dossiers are read in one query, the entries
-        written with COPY. Partitions are made ahead when the last one nears its end."""
+        written with COPY. Partitions are made ahead when the last one nears its end. An event
+        about a dossier not in the ledger yet stops the batch there: what came before it is
+        written, then `DossierNotInLedgerYet` is raised (catch-up goes on from the position)."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
@@ -345,15 +347,23 @@ class Ledger:
             gemeenten = _gemeenten_of_dossiers(
                 cur, {e["subject"] for e in events if e.get("subject") and not e.get("gemeente")}
             )
+            not_yet: DossierNotInLedgerYet | None = None
             for event in events:
                 if event.get("subject") and not event.get("gemeente"):
-                    event = _with_gemeente_of_dossier(gemeenten, event)
+                    try:
+                        event = _with_gemeente_of_dossier(gemeenten, event)
+                    except DossierNotInLedgerYet as exc:
+                        # What comes before it is written; it and what follows wait.
+                        not_yet = exc
+                        break
                 entry = entry_from_event(seq, origin, event, self.describe)
                 entry_hash = chain_hash(prev_hash, entry)
                 entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
                 rows.append(entry)
                 seq, prev_hash = seq + 1, entry_hash
             if not rows:
+                if not_yet:
+                    raise not_yet
                 return
             if self._partitions_end is None or seq > self._partitions_end:
                 self._make_partitions(cur, seq)
@@ -369,6 +379,8 @@ class Ledger:
             with self.db.transaction() as cur:
                 self._make_partitions(cur, seq)
         self._checkpoint_when_due(seq - 1)
+        if not_yet:
+            raise not_yet
 
     def _make_partitions(self, cur: psycopg.Cursor, needed: int) -> None:
         """Partitions up to beyond `needed` (the administrator's function does it)."""

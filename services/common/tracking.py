@@ -70,6 +70,9 @@ class TrackingConsumer:
         self._waiting: dict[str, list[_Delivery]] = defaultdict(list)
         self._turns: dict[str, Semaphore] = defaultdict(Semaphore)
         self._last_delivery: dict[str, float] = {}
+        # The highest position this process applied or read from the sink, per origin: a lower
+        # bound of the sink's (another instance may be further).
+        self._applied: dict[str, int] = {}
         # A sink that writes a batch cheaply (the audit ledger) may pull more a time.
         self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
 
@@ -88,6 +91,11 @@ class TrackingConsumer:
         one whose turn it is applies every delivery waiting at that moment, its own included."""
         delivery = _Delivery(event)
         self._last_delivery[origin] = time.monotonic()
+        if delivery.position <= self._applied.get(origin, 0):
+            # Known applied (a redelivery, or the queue's backlog after catch-up took it in):
+            # no database round trip.
+            metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
+            return False
         self._waiting[origin].append(delivery)
         with self._turns[origin]:
             if not delivery.done.ready():
@@ -100,6 +108,7 @@ class TrackingConsumer:
         applied = 0
         with self._locked(origin) as conn:
             position = self.sink.position(origin, conn)
+            self._applied[origin] = max(self._applied.get(origin, 0), position)
             while batch := self.fetch(origin, position + 1, self.pull_batch):
                 self._apply(origin, batch)
                 position = position_of(batch[-1])
@@ -136,6 +145,7 @@ class TrackingConsumer:
     def _apply_deliveries(self, origin: str, batch: list[_Delivery]) -> list[bool]:
         with self._locked(origin) as conn:
             position = self.sink.position(origin, conn)
+            self._applied[origin] = max(self._applied.get(origin, 0), position)
             newest = max(d.position for d in batch)
             metrics.CONSUMER_LAG.labels(self.service, origin).set(max(newest - position, 0))
             outcomes: dict[int, bool] = {}
@@ -180,4 +190,5 @@ class TrackingConsumer:
 
     def _apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         self.sink.apply(origin, events)
+        self._applied[origin] = max(self._applied.get(origin, 0), position_of(events[-1]))
         metrics.EVENTS_CONSUMED.labels(self.service, origin).inc(len(events))

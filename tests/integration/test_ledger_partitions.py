@@ -230,3 +230,25 @@ CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON audit.ledger
 CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON audit.ledger
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 """
+
+
+def test_a_read_of_a_dossier_not_in_the_ledger_yet_waits_and_what_came_before_is_written(ledger):
+    from services.audit.describe import EntryDescriber
+    from services.audit.ledger import DossierNotInLedgerYet
+
+    known = _entries()[0]["dossier_id"]
+
+    def read(position: int, dossier: str) -> dict:
+        return {
+            **_event(position, dossier),
+            "type": "nl.wegwijs.gateway.gegevens.ingezien.v1",
+            "gemeente": "",
+            "data": {},
+        }
+
+    describing = Ledger(ledger.db, EntryDescriber())
+    with pytest.raises(DossierNotInLedgerYet):
+        describing.apply("gateway", [read(1, known), read(2, str(uuid.uuid4())), read(3, known)])
+    assert describing.position("gateway") == 1
+    assert _entries()[-1]["gemeente"] == "0344", "filed under its dossier's gemeente"
+    assert _verify(ledger.db).clean
