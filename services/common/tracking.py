@@ -77,10 +77,12 @@ class TrackingConsumer:
         self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
 
     def idle_for(self, origin: str) -> float:
-        """Seconds since the last delivery from `origin` (infinite before the first).
+        """Seconds since the last delivery from `origin` that was not known applied (infinite
+        before the first).
 
         While deliveries flow, a lost event shows up as a gap in the next one, so catching up
-        is needed only at start and when an origin has gone quiet."""
+        is needed only at start and when an origin has gone quiet, or brings only what was
+        applied already (the queue's backlog after an outage, which catch-up took in)."""
         last = self._last_delivery.get(origin)
         return float("inf") if last is None else time.monotonic() - last
 
@@ -90,12 +92,12 @@ class TrackingConsumer:
         Returns only after the effect is committed. Deliveries of one origin take turns; the
         one whose turn it is applies every delivery waiting at that moment, its own included."""
         delivery = _Delivery(event)
-        self._last_delivery[origin] = time.monotonic()
         if delivery.position <= self._applied.get(origin, 0):
             # Known applied (a redelivery, or the queue's backlog after catch-up took it in):
-            # no database round trip.
+            # no database round trip. Nor news: catch-up keeps pulling what is new meanwhile.
             metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
             return False
+        self._last_delivery[origin] = time.monotonic()
         self._waiting[origin].append(delivery)
         with self._turns[origin]:
             if not delivery.done.ready():

@@ -180,3 +180,16 @@ def test_a_delivery_at_or_below_what_was_applied_is_a_duplicate_without_asking_t
     assert sink.asked == asked and sink.applied == list(range(1, 301))
     assert tracking.receive("o", event(301)) is True
     assert sink.applied[-1] == 301
+
+
+def test_deliveries_of_what_was_applied_already_do_not_hold_catching_up_back():
+    log = OriginLog(list(range(1, 101)))
+    tracking, _ = consumer(log)
+    assert tracking.idle_for("o") == float("inf")
+    tracking.catch_up("o")
+    for p in range(1, 101):  # the queue's backlog, taken in by catch-up already
+        tracking.receive("o", event(p))
+    assert tracking.idle_for("o") == float("inf"), "the origin brought nothing new"
+    log.stored.append(101)
+    tracking.receive("o", event(101))
+    assert tracking.idle_for("o") < 1
