@@ -7,8 +7,12 @@ Starts its own platform (database and vhost `wegwijs_bench`, gateway on 28000), 
 - baselines in a plain process: eventsourcing `save` on PostgreSQL, a psycopg single-row insert,
   a kombu publish with publisher confirms;
 - the audit ledger at one million entries (bench/ledger.py, its own database): `wegwijs audit
-  verify` in entries per second against streaming the rows, and an auditor's dossier query p95
-  against a primary-key fetch;
+  verify` in entries per second, with 1 and 2 worker processes, against streaming the rows, and
+  an auditor's dossier query p95 against a primary-key fetch;
+- the ledger keeping up (bench/ledger_backlog.py): a 10,000-event backlog drained as catch-up does
+  it against plain batched INSERTs (its own database); and on this platform, at the sustained
+  gateway rate, the ledger's lag to the stores, and a backlog built while audit was stopped,
+  drained while the load goes on;
 - matching's ranking of one person against 10,000 guides and 2,000 placements (bench/matching.py)
   against one pass over and a sort of the same candidates, and the same with the pool kept from
   PostgreSQL as the service keeps it (its own database);
@@ -49,7 +53,7 @@ import time  # noqa: E402
 from datetime import datetime  # noqa: E402
 
 import services  # noqa: E402, F401 - psycopg waits cooperatively, as in the services
-from bench import rest, scale, werkplek  # noqa: E402
+from bench import ledger_backlog, rest, scale, werkplek  # noqa: E402
 from services.common import settings  # noqa: E402
 from services.common.context import Actor, CommandContext  # noqa: E402
 from services.common.proxies import PlatformClient  # noqa: E402
@@ -246,6 +250,8 @@ def main() -> int:
     base = baselines(platform)
     print("bench: the audit ledger at one million entries (made once, then reused) ...", flush=True)
     ledger = plain_process("bench.ledger")
+    print("bench: the ledger draining a 10,000-event backlog ...", flush=True)
+    backlog = plain_process("bench.ledger_backlog")
     print("bench: ranking one person against 10,000 guides and 2,000 placements ...", flush=True)
     matching = plain_process("bench.matching")
     print("bench: rebuilding every read model, loading aggregates of 2,000 events ...", flush=True)
@@ -273,6 +279,10 @@ def main() -> int:
         )
         two_hop = percentiles(two_hop_latencies(platform, start_seq))
         pages = werkplek.measure(platform)
+        print("bench: the ledger under the sustained gateway rate, and a backlog ...", flush=True)
+        keeping_up = ledger_backlog.under_load(
+            platform, platform.register, gateway["per_second"], SECONDS
+        )
     finally:
         platform.stop_all()
     at_scale = scale.measure(
@@ -299,6 +309,8 @@ def main() -> int:
         },
         "hotpath": hot,
         "audit_ledger": ledger,
+        "ledger_backlog": backlog,
+        "ledger_under_load": keeping_up,
         "matching": matching,
         "rebuild": rebuild,
         "aggregates": aggregates,
@@ -312,6 +324,11 @@ def main() -> int:
             "propagation_p99_within_100_ms": one_hop["p99_ms"] <= 100,
             "ledger_verify_at_least_50000_per_second": ledger["verify"]["per_second"] >= 50_000,
             "ledger_dossier_query_p95_within_20_ms": ledger["queries"]["dossier"]["p95_ms"] <= 20,
+            "verify_at_least_0_8_of_stream": ledger["verify"]["ratio_to_stream"] >= 0.8,
+            "ledger_keeps_up_under_load": keeping_up["lag_under_load"]["p99_seconds"] <= 1
+            and keeping_up["backlog"]["caught_up"]
+            and keeping_up["backlog"]["per_second"] >= 5_000
+            and backlog["drain"]["per_second"] >= 5_000,
             "matching_rank_p95_within_100_ms": matching["rank_one_person"]["p95_ms"] <= 100,
             "matching_rank_from_read_model_p95_within_100_ms": matching["through_read_model"][
                 "refresh_and_rank"
@@ -385,6 +402,36 @@ def print_table(r: dict) -> None:
             audit["verify"]["per_second"],
             "/s",
             f"{audit['verify']['ratio_to_stream']:.3f}",
+        ),
+        (
+            "audit verify, 2 workers (ratio to stream)",
+            audit["verify_2_workers"]["per_second"],
+            "/s",
+            f"{audit['verify_2_workers']['ratio_to_stream']:.3f}",
+        ),
+        (
+            "baseline: plain batched INSERTs of the backlog",
+            r["ledger_backlog"]["baseline_plain_inserts"]["per_second"],
+            "/s",
+            "",
+        ),
+        (
+            "ledger drains a 10,000-event backlog (ratio to INSERTs)",
+            r["ledger_backlog"]["drain"]["per_second"],
+            "/s",
+            f"{r['ledger_backlog']['ratio_to_plain_inserts']:.3f}",
+        ),
+        (
+            "ledger lag to the stores p99, sustained rate",
+            r["ledger_under_load"]["lag_under_load"]["p99_seconds"],
+            "s",
+            "",
+        ),
+        (
+            "backlog drained while the load goes on",
+            r["ledger_under_load"]["backlog"]["per_second"],
+            "/s",
+            "",
         ),
         ("baseline: ledger entry by key p95", audit["queries"]["by_key"]["p95_ms"], "ms", ""),
         (

@@ -303,7 +303,8 @@ def timeline_page(
 def page_query(
     after_a_page: bool, with_special: bool, only_gemeente: bool = True
 ) -> sql.Composable:
-    """The statement of a page: a backward range of the timeline's index on the dossier."""
+    """The statement of a page: a backward range of the timeline's index on the dossier (in each
+    partition of the ledger, merged in order)."""
     where = [sql.SQL("dossier_id = %(dossier_id)s"), _on_timeline()]
     if only_gemeente:
         where.append(sql.SQL("gemeente = %(gemeente)s"))

@@ -19,6 +19,7 @@ AUDIT_SCHEMA = "audit"
 # What audit's role may do with each table of its schema: read and append, nothing else.
 AUDIT_TABLES = {
     "ledger": ("SELECT", "INSERT"),
+    "ledger_origin_position": ("SELECT", "INSERT"),
     "checkpoints": ("SELECT", "INSERT"),
     "verifications": ("SELECT", "INSERT"),
     "call_nonces": ("SELECT", "INSERT", "DELETE"),
@@ -114,3 +115,9 @@ def grant_audit(cur: Cursor) -> None:
                 role,
             )
         )
+    # The ledger's next partitions, made as the administrator (SECURITY DEFINER).
+    cur.execute(
+        sql.SQL("GRANT EXECUTE ON FUNCTION audit.ledger_partitions_ahead(bigint) TO {}").format(
+            role
+        )
+    )

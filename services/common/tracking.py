@@ -88,12 +88,16 @@ class TrackingConsumer:
         self._done: dict[str, int] = {}
         # Origins whose events without effect moved the position beyond the stored one.
         self._unrecorded: set[str] = set()
+        # A sink that writes a batch cheaply (the audit ledger) may pull more a time.
+        self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
 
     def idle_for(self, origin: str) -> float:
-        """Seconds since the last delivery from `origin` (infinite before the first).
+        """Seconds since the last delivery from `origin` that was not known applied (infinite
+        before the first).
 
         While deliveries flow, a lost event shows up as a gap in the next one, so catching up
-        is needed only at start and when an origin has gone quiet."""
+        is needed only at start and when an origin has gone quiet, or brings only what was
+        applied already (the queue's backlog after an outage, which catch-up took in)."""
         last = self._last_delivery.get(origin)
         return float("inf") if last is None else time.monotonic() - last
 
@@ -108,6 +112,11 @@ class TrackingConsumer:
         Returns only after the effect is committed. Deliveries of one origin take turns; the
         one whose turn it is applies every delivery waiting at that moment, its own included."""
         delivery = _Delivery(event)
+        if delivery.position <= self._done.get(origin, 0):
+            # Known done (a redelivery, or the queue's backlog after catch-up took it in):
+            # no database round trip. Nor news: catch-up keeps pulling what is new meanwhile.
+            metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
+            return False
         self._last_delivery[origin] = time.monotonic()
         self._waiting[origin].append(delivery)
         with self._turns[origin]:
@@ -148,7 +157,7 @@ class TrackingConsumer:
             if done > position:
                 self._record_passed(origin, done)
                 position = done
-            while batch := self.fetch(origin, position + 1, PULL_BATCH):
+            while batch := self.fetch(origin, position + 1, self.pull_batch):
                 self._apply(origin, batch)
                 position = position_of(batch[-1])
                 applied += len(batch)
@@ -229,7 +238,7 @@ class TrackingConsumer:
         found: list[Mapping[str, Any]] = []
         while after < until:
             pulled = [
-                e for e in self.fetch(origin, after + 1, PULL_BATCH) if position_of(e) <= until
+                e for e in self.fetch(origin, after + 1, self.pull_batch) if position_of(e) <= until
             ]
             if not pulled:
                 break
@@ -239,4 +248,5 @@ class TrackingConsumer:
 
     def _apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         self.sink.apply(origin, events)
+        self._done[origin] = max(self._done.get(origin, 0), position_of(events[-1]))
         metrics.EVENTS_CONSUMED.labels(self.service, origin).inc(len(events))

@@ -70,7 +70,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             checkpoints = [json.loads(line) for line in lines if line.strip()]
         else:
             checkpoints = ledger.checkpoints()
-        report = ledger.verify_all(checkpoints, public_key)
+        report = ledger.verify_all(checkpoints, public_key, workers=args.workers)
         recorded = _record(ledger, report, outside=bool(args.checkpoints))
     finally:
         ledger.db.close()
@@ -227,6 +227,12 @@ def add_parsers(sub: Any) -> None:
     )
     verify.add_argument("--checkpoints", help="a file of exported checkpoints (JSON lines)")
     verify.add_argument("--public-key", help="base64 Ed25519 public key (default: settings)")
+    verify.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes verifying segments between signed checkpoints in parallel (default 1)",
+    )
     verify.set_defaults(func=cmd_verify)
 
     entries = audit_sub.add_parser(

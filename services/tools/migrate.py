@@ -39,8 +39,8 @@ def _command_keys(db: Database) -> None:
 
 
 def _ledger(db: Database) -> str:
-    Ledger(db).create_tables()
-    return "audit: ledger (append-only)"
+    done = Ledger(db).create_tables()
+    return "; ".join(["audit: ledger (append-only, partitioned by seq range)", *done])
 
 
 def migrate_database() -> list[str]:

@@ -95,6 +95,16 @@ def test_a_changed_field_is_named(ledger):
     assert code == 1 and "entry 7: changed" in out, out
 
 
+def test_segments_verified_in_parallel_name_what_one_pass_names(ledger):
+    assert _verify("--workers", "2") == _verify()
+    _tamper("UPDATE audit.ledger SET actor = 'iemand-anders' WHERE seq = 14")
+    code, out = _verify("--workers", "2")
+    assert code == 1 and "entry 14: changed" in out and "13 entries chained" in out, out
+    _tamper("DELETE FROM audit.ledger WHERE seq = 10")
+    code, out = _verify("--workers", "2")
+    assert code == 1 and "entry 10: missing" in out and "9 entries chained" in out, out
+
+
 def test_a_deleted_entry_is_named(ledger):
     _tamper("DELETE FROM audit.ledger WHERE seq = 7")
     code, out = _verify()
@@ -104,8 +114,9 @@ def test_a_deleted_entry_is_named(ledger):
 def test_an_inserted_entry_is_named(ledger):
     fake = {**_rows()[6], "seq": 7, "actor": "ingevoegd"}
     _tamper(
-        "UPDATE audit.ledger SET seq = -seq WHERE seq >= 7",
-        "UPDATE audit.ledger SET seq = -seq + 1 WHERE seq < 0",
+        # Moved within the first partition (seq 1 up to its end), out of the way and back.
+        "UPDATE audit.ledger SET seq = seq + 1000000 WHERE seq >= 7",
+        "UPDATE audit.ledger SET seq = seq - 1000000 + 1 WHERE seq > 1000000",
     )
     with psycopg.connect(settings.postgres_conninfo(DBNAME), autocommit=True) as conn:
         conn.execute("SET session_replication_role = replica")
@@ -119,9 +130,9 @@ def test_an_inserted_entry_is_named(ledger):
 
 def test_two_swapped_entries_are_named(ledger):
     _tamper(
-        "UPDATE audit.ledger SET seq = -1 WHERE seq = 7",
+        "UPDATE audit.ledger SET seq = 1000000 WHERE seq = 7",
         "UPDATE audit.ledger SET seq = 7 WHERE seq = 8",
-        "UPDATE audit.ledger SET seq = 8 WHERE seq = -1",
+        "UPDATE audit.ledger SET seq = 8 WHERE seq = 1000000",
     )
     code, out = _verify()
     assert code == 1 and "entry 7: out-of-place" in out, out

@@ -59,7 +59,7 @@ def test_entries_carry_the_logboek_fields(platform):
     }
     registered = entries["nl.wegwijs.intake.dossier.geregistreerd.v1"]
     draft = entries["nl.wegwijs.pip.concept.geopend.v1"]
-    assert registered["entry_format"] == draft["entry_format"] == 2
+    assert registered["entry_format"] == draft["entry_format"] == 3
     assert registered["processing_activity"] == "urn:wegwijs:verwerking:registratie"
     assert draft["processing_activity"] == "urn:wegwijs:verwerking:pip-opstellen"
     assert registered["trace_id"] == draft["trace_id"] == registered["correlation_id"]

@@ -86,27 +86,113 @@ def test_a_checkpoint_from_another_key_is_refused():
     assert [f.kind for f in report.findings] == ["bad-signature"]
 
 
-def _v2_chain(rows: list[dict], n: int) -> list[dict]:
-    """`rows` continued with `n` entries in format 2."""
+def _v2_chain(rows: list[dict], n: int, entry_format: int = 3) -> list[dict]:
+    """`rows` continued with `n` entries with the Logboek fields, in `entry_format` (2 or 3)."""
     from services.audit.describe import EntryDescriber
 
     describe = EntryDescriber()
     prev = rows[-1]["entry_hash"] if rows else GENESIS
     for seq in range(len(rows) + 1, len(rows) + n + 1):
         event = {**_event(seq), "traceparent": f"00-{'ab' * 16}-{'cd' * 8}-01", "source": "urn:x"}
-        entry = entry_from_event(seq, "intake", event, describe)
+        entry = {**entry_from_event(seq, "intake", event, describe), "entry_format": entry_format}
         entry_hash = chain_hash(prev, entry)
         rows.append({**entry, "prev_hash": prev, "entry_hash": entry_hash})
         prev = entry_hash
     return rows
 
 
-def test_a_chain_begun_in_format_1_and_continued_in_format_2_verifies():
-    rows = _v2_chain(_chain(3), 3)
-    assert [r.get("entry_format", 1) for r in rows] == [1, 1, 1, 2, 2, 2]
-    assert verify_rows(rows) == (6, None)
+def test_a_chain_begun_in_format_1_and_continued_in_formats_2_and_3_verifies():
+    from services.audit.checkpoints import sign, signing_key, verify
+
+    rows = _v2_chain(_v2_chain(_chain(3), 3, entry_format=2), 3)
+    assert [r.get("entry_format", 1) for r in rows] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    assert verify_rows(rows) == (9, None)
+    key = signing_key()
+    assert verify(rows, [sign(1, 9, rows[8]["entry_hash"], key)], key.public_key()).clean
     rows[4]["processing_activity"] = "urn:wegwijs:verwerking:iets-anders"
     assert verify_rows(rows) == (4, 5), "the Logboek fields are covered by the hash"
+    rows = _v2_chain(_chain(3), 3)
+    rows[4]["retention"] = "P1Y"
+    assert verify_rows(rows) == (4, 5), "format 3 covers them too"
+    report = verify(rows, [], key.public_key())
+    assert [(f.seq, f.kind) for f in report.findings] == [(5, "changed")]
+
+
+def test_format_3_hashes_the_values_in_sorted_field_order_as_compact_utf8_json():
+    import hashlib
+    import json
+
+    from services.audit.ledger import SORTED_V3, canonical
+
+    rows = _v2_chain([], 1)
+    rows[0]["actor"] = "zoë"
+    entry = {k: v for k, v in rows[0].items() if k not in ("prev_hash", "entry_hash")}
+    assert sorted(entry) == list(SORTED_V3)
+    values = [entry[k] for k in sorted(entry)]
+    plain = json.dumps(values, separators=(",", ":"), ensure_ascii=False).encode()
+    assert canonical(entry) == plain
+    assert chain_hash(GENESIS, entry) == hashlib.sha256(GENESIS.encode() + plain).hexdigest()
+
+
+def _segmented(rows: list[dict], checkpoints: list[dict], workers: int):
+    """What `Ledger.verify_all(workers=...)` does, with each segment's query done in memory."""
+    from services.audit.checkpoints import as_verify_row, merge, segments, verify_chain
+
+    heads = {c["size"]: c for c in checkpoints}
+    parts = []
+    for start, head, end in segments(checkpoints, workers):
+        selected = sorted(
+            (r for r in rows if r["seq"] > start and (end is None or r["seq"] <= end)),
+            key=lambda r: r["seq"],
+        )
+        checked, finding = verify_chain(map(as_verify_row, selected), heads, start, head, end)
+        parts.append((start, end, checked, finding))
+    return merge(parts, checkpoints, [])
+
+
+def test_segments_between_checkpoints_verified_apart_report_what_one_pass_reports():
+    from services.audit.checkpoints import segments, sign, signing_key, verify
+
+    key = signing_key()
+
+    def checkpoints_of(rows):
+        return [sign(n, s, rows[s - 1]["entry_hash"], key) for n, s in enumerate((4, 8, 12), 1)]
+
+    assert [s[0] for s in segments(checkpoints_of(_v2_chain([], 12)), 3)] == [0, 4, 8]
+
+    def changed(rows):
+        rows[9]["actor"] = "iemand-anders"
+
+    def deleted_in_a_segment(rows):
+        del rows[5]
+
+    def deleted_at_a_boundary(rows):
+        del rows[7]
+
+    def tail_cut(rows):
+        del rows[6:]
+
+    def rewritten(rows):
+        rows[2]["actor"] = "iemand-anders"
+        prev = rows[1]["entry_hash"]
+        for row in rows[2:]:
+            row["prev_hash"], row["entry_hash"] = prev, chain_hash(prev, row)
+            prev = row["entry_hash"]
+
+    for tamper in (None, changed, deleted_in_a_segment, deleted_at_a_boundary, tail_cut, rewritten):
+        rows = _v2_chain([], 14)
+        checkpoints = checkpoints_of(rows)
+        if tamper:
+            tamper(rows)
+        one = verify(sorted(rows, key=lambda r: r["seq"]), checkpoints, key.public_key())
+        for workers in (2, 3, 4):
+            apart = _segmented(rows, checkpoints, workers)
+            name = tamper.__name__ if tamper else "untouched"
+            assert apart.checked == one.checked, (name, workers)
+            assert [(f.seq, f.kind) for f in apart.findings] == [
+                (f.seq, f.kind) for f in one.findings
+            ], (name, workers)
+        assert one.clean == (tamper is None)
 
 
 def test_an_entry_says_why_what_for_whom_and_how_long_as_the_logboek_asks():

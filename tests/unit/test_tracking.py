@@ -220,3 +220,48 @@ def test_without_a_known_position_an_event_without_effect_goes_the_ordinary_way(
     tracking, sink = selective(OriginLog([1]))
     assert tracking.receive("o", other(1))
     assert sink.applied == [1]
+
+
+def test_a_sink_that_writes_batches_cheaply_catches_up_a_thousand_events_a_transaction():
+    class BatchSink(ListSink):
+        pull_batch = 1000
+
+    log = OriginLog(list(range(1, 2501)))
+    sink = BatchSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    assert tracking.catch_up("o") == 2500
+    assert sink.applied == list(range(1, 2501))
+    assert sink.calls == 3 and {limit for _, limit in log.pulls} == {1000}
+
+
+def test_a_delivery_at_or_below_what_was_applied_is_a_duplicate_without_asking_the_sink():
+    class CountingSink(ListSink):
+        asked = 0
+
+        def position(self, origin: str, conn=None) -> int:
+            self.asked += 1
+            return super().position(origin, conn)
+
+    log = OriginLog(list(range(1, 301)))
+    sink = CountingSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    assert tracking.catch_up("o") == 300
+    asked = sink.asked
+    # The queue's backlog, delivered after catch-up took it in: each a duplicate, no round trip.
+    assert not any(tracking.receive("o", event(p)) for p in range(1, 301))
+    assert sink.asked == asked and sink.applied == list(range(1, 301))
+    assert tracking.receive("o", event(301)) is True
+    assert sink.applied[-1] == 301
+
+
+def test_deliveries_of_what_was_applied_already_do_not_hold_catching_up_back():
+    log = OriginLog(list(range(1, 101)))
+    tracking, _ = consumer(log)
+    assert tracking.idle_for("o") == float("inf")
+    tracking.catch_up("o")
+    for p in range(1, 101):  # the queue's backlog, taken in by catch-up already
+        tracking.receive("o", event(p))
+    assert tracking.idle_for("o") == float("inf"), "the origin brought nothing new"
+    log.stored.append(101)
+    tracking.receive("o", event(101))
+    assert tracking.idle_for("o") < 1

@@ -1,0 +1,254 @@
+"""The partitioned ledger on PostgreSQL: each partition refuses what the ledger refuses, also to
+the administrator, no DDL takes entries away, audit's role gets the partitions it needs through
+the administrator's function, and `wegwijs migrate` takes a ledger from before partitioning over
+with every entry, still verifying. Each case has a database of its own."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from services.audit import ledger as ledger_module
+from services.audit.checkpoints import CHECKPOINT_DDL, signing_key
+from services.audit.ledger import GENESIS, Ledger, chain_hash, entry_from_event
+from services.common import settings
+from services.common.db import Database
+from services.tools.migrate import migrate_database
+from tests.platform import TEST
+
+DBNAME = f"{TEST.name}_ledger_partitions"
+# Small partitions, so a few dozen entries span several.
+PARTITION = 10
+
+
+def _event(position: int, origin_subject: str | None = None) -> dict:
+    return {
+        "sequence": f"{position:020d}",
+        "id": str(uuid.uuid4()),
+        "type": "nl.wegwijs.intake.dossier.geregistreerd.v1",
+        "subject": origin_subject or str(uuid.uuid4()),
+        "gemeente": "0344",
+        "actor": f"u-{position}",
+        "actorroles": "regievoerder",
+        "organisation": "",
+        "activity": "registratie",
+        "correlationid": "ab" * 16,
+        "time": "2026-11-28T10:00:00+00:00",
+        "payloadhash": "sha256:" + "0" * 64,
+    }
+
+
+def _admin(autocommit: bool = True) -> psycopg.Connection:
+    return psycopg.connect(
+        settings.postgres_conninfo(DBNAME), autocommit=autocommit, row_factory=dict_row
+    )
+
+
+def _fresh(monkeypatch) -> None:
+    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DBNAME} WITH (FORCE)")
+    monkeypatch.setenv("WEGWIJS_PG_DBNAME", DBNAME)
+    monkeypatch.setattr(ledger_module, "PARTITION_ENTRIES", PARTITION)
+
+
+def _partitions() -> list[str]:
+    with _admin() as conn:
+        return [
+            r["relname"]
+            for r in conn.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                " WHERE i.inhparent = 'audit.ledger'::regclass ORDER BY c.relname"
+            )
+        ]
+
+
+def _entries() -> list[dict]:
+    with _admin() as conn:
+        return conn.execute("SELECT * FROM audit.ledger ORDER BY seq").fetchall()
+
+
+def _verify(db: Database):
+    ledger = Ledger(db)
+    return ledger.verify_all(ledger.checkpoints(), signing_key().public_key())
+
+
+@pytest.fixture
+def ledger(monkeypatch):
+    """A partitioned ledger of 25 entries (partitions of 10), appended by audit's own role."""
+    _fresh(monkeypatch)
+    migrate_database()
+    db = Database(settings.postgres_conninfo(identity="audit")).open()
+    ledger = Ledger(db, checkpoint_key=signing_key(), checkpoint_every=10)
+    for start in range(1, 26, 5):
+        ledger.apply("intake", [_event(p) for p in range(start, start + 5)])
+    yield ledger
+    db.close()
+
+
+def test_audit_s_role_appends_across_partitions_made_ahead_by_the_administrator_s_function(
+    ledger,
+):
+    partitions = _partitions()
+    assert len(partitions) >= 4, "entries 1-25 in partitions of 10, and one more ahead"
+    assert len(_entries()) == 25
+    with (
+        psycopg.connect(settings.postgres_conninfo(identity="audit")) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute(
+            "CREATE TABLE audit.ledger_extra PARTITION OF audit.ledger"
+            " FOR VALUES FROM (1000) TO (2000)"
+        )
+    report = _verify(ledger.db)
+    assert report.clean and report.checked == 25, report.findings
+
+
+def test_a_redelivered_event_is_written_once(ledger):
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        ledger.apply("intake", [_event(25)])
+    assert ledger.position("intake") == 25
+    assert len(_entries()) == 25
+    ledger.apply("pip", [_event(1)])  # another origin's position 1 is its own
+    assert ledger.position("pip") == 1 and len(_entries()) == 26
+
+
+PARTITION_ONE = "audit.ledger_p000000000001"
+REFUSED = {
+    "update": [f"UPDATE {PARTITION_ONE} SET actor = 'niemand'"],
+    "delete": [f"DELETE FROM {PARTITION_ONE}"],
+    "truncate": [f"TRUNCATE {PARTITION_ONE}"],
+    "truncate ledger": ["TRUNCATE audit.ledger"],
+    "detach": [f"ALTER TABLE audit.ledger DETACH PARTITION {PARTITION_ONE}"],
+    "rename, then detach": [
+        f"ALTER TABLE {PARTITION_ONE} RENAME TO onschuldig",
+        "ALTER TABLE audit.ledger DETACH PARTITION audit.onschuldig",
+    ],
+    "drop": [f"DROP TABLE {PARTITION_ONE}"],
+    "drop ledger": ["DROP TABLE audit.ledger"],
+    "drop the truncate trigger": [f"DROP TRIGGER ledger_partition_no_truncate ON {PARTITION_ONE}"],
+    "drop positions": ["DROP TABLE audit.ledger_origin_position"],
+    "delete positions": ["DELETE FROM audit.ledger_origin_position"],
+}
+
+
+@pytest.mark.parametrize("statements", REFUSED.values(), ids=REFUSED.keys())
+def test_the_administrator_cannot_take_entries_away_from_a_partition(ledger, statements):
+    before = _entries()
+    with _admin(autocommit=False) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        for statement in statements:
+            conn.execute(statement)
+    assert _entries() == before
+    assert _verify(ledger.db).clean
+
+
+def test_migrate_takes_a_ledger_from_before_partitioning_over_with_every_entry(monkeypatch):
+    _fresh(monkeypatch)
+    # The ledger as it was before partitioning: one table, unique (origin, origin_position).
+    from services.audit.ledger import FIELDS_V2
+
+    migrate_database()
+    with _admin() as conn:
+        conn.execute("DROP EVENT TRIGGER ledger_no_drop")
+        conn.execute("DROP EVENT TRIGGER ledger_no_detach")
+        conn.execute("DROP SCHEMA audit CASCADE")
+        conn.execute("CREATE SCHEMA audit")
+        conn.execute(_OLD_DDL)
+        for statement in CHECKPOINT_DDL:
+            conn.execute(statement)
+        prev = GENESIS
+        columns = (*FIELDS_V2, "prev_hash", "entry_hash")
+        for seq in range(1, 36):
+            entry = {**entry_from_event(seq, "intake", _event(seq)), "entry_format": 2}
+            for name in FIELDS_V2:
+                entry.setdefault(name, "")
+            entry_hash = chain_hash(prev, entry)
+            conn.execute(
+                f"INSERT INTO audit.ledger ({', '.join(columns)}) VALUES"
+                f" ({', '.join(['%s'] * len(columns))})",
+                [*(entry[c] for c in FIELDS_V2), prev, entry_hash],
+            )
+            prev = entry_hash
+    old = _entries()
+    admin = Database(settings.postgres_conninfo(DBNAME)).open()
+    try:
+        Ledger(admin).checkpoint(signing_key())
+    finally:
+        admin.close()
+
+    migrate_database()
+
+    with _admin() as conn:
+        kind = conn.execute("SELECT relkind FROM pg_class WHERE oid = 'audit.ledger'::regclass")
+        assert kind.fetchone()["relkind"] == "p"
+    assert _entries() == old
+    assert len(_partitions()) >= 4
+    db = Database(settings.postgres_conninfo(identity="audit")).open()
+    try:
+        report = _verify(db)
+        assert report.clean and report.checked == 35, report.findings
+        appending = Ledger(db)
+        assert appending.position("intake") == 35
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            appending.apply("intake", [_event(35)])
+        appending.apply("intake", [_event(36)])
+        assert _verify(db).clean and len(_entries()) == 36
+    finally:
+        db.close()
+    migrate_database()  # again: nothing to take over, nothing lost
+    assert len(_entries()) == 36
+
+
+_OLD_DDL = """
+CREATE TABLE audit.ledger (
+    seq bigint PRIMARY KEY, origin text NOT NULL, origin_position bigint NOT NULL,
+    event_id text NOT NULL, event_type text NOT NULL, dossier_id text NOT NULL,
+    gemeente text NOT NULL, actor text NOT NULL, actor_roles text NOT NULL,
+    organisation text NOT NULL, activity text NOT NULL, legal_basis text NOT NULL,
+    correlation_id text NOT NULL, event_time text NOT NULL, ledger_time text NOT NULL,
+    payload_hash text NOT NULL, prev_hash text NOT NULL, entry_hash text NOT NULL,
+    entry_format smallint NOT NULL DEFAULT 1,
+    trace_id text NOT NULL DEFAULT '', span_id text NOT NULL DEFAULT '',
+    processing_activity text NOT NULL DEFAULT '', subject_type text NOT NULL DEFAULT '',
+    system text NOT NULL DEFAULT '', receiving_party text NOT NULL DEFAULT '',
+    result text NOT NULL DEFAULT '', confidentiality text NOT NULL DEFAULT '',
+    retention text NOT NULL DEFAULT '',
+    UNIQUE (origin, origin_position)
+);
+CREATE INDEX ledger_dossier ON audit.ledger (dossier_id, seq);
+CREATE INDEX ledger_correlation ON audit.ledger (correlation_id, seq);
+CREATE INDEX ledger_timeline_0123456789 ON audit.ledger (dossier_id, event_time, seq);
+CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit ledger is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER ledger_append_only BEFORE UPDATE OR DELETE ON audit.ledger
+    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
+CREATE TRIGGER ledger_no_truncate BEFORE TRUNCATE ON audit.ledger
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+"""
+
+
+def test_a_read_of_a_dossier_not_in_the_ledger_yet_waits_and_what_came_before_is_written(ledger):
+    from services.audit.describe import EntryDescriber
+    from services.audit.ledger import DossierNotInLedgerYet
+
+    known = _entries()[0]["dossier_id"]
+
+    def read(position: int, dossier: str) -> dict:
+        return {
+            **_event(position, dossier),
+            "type": "nl.wegwijs.gateway.gegevens.ingezien.v1",
+            "gemeente": "",
+            "data": {},
+        }
+
+    describing = Ledger(ledger.db, EntryDescriber())
+    with pytest.raises(DossierNotInLedgerYet):
+        describing.apply("gateway", [read(1, known), read(2, str(uuid.uuid4())), read(3, known)])
+    assert describing.position("gateway") == 1
+    assert _entries()[-1]["gemeente"] == "0344", "filed under its dossier's gemeente"
+    assert _verify(ledger.db).clean
