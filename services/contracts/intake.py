@@ -3,7 +3,7 @@ step by step, and signals."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
@@ -294,8 +294,21 @@ class DossierSummary(Answer):
     registered_at: datetime
 
 
-# Where a page of dossiers ends: the last one's registration moment and id (keyset pagination).
-PAGE_CURSOR = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,15}[+-][0-9]{2}:[0-9]{2}_[0-9a-f-]{36}$"
+# Where a page of dossiers ends: the last one's registration moment (microseconds since 1970)
+# and id (keyset pagination). Every text of this shape names a place in the list.
+PAGE_CURSOR = r"^[0-9]{1,17}_[0-9a-f]{32}$"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def page_cursor(registered_at: datetime, dossier_id: UUID) -> str:
+    """The `next_before` of a page whose last dossier is this one."""
+    return f"{(registered_at - _EPOCH) // timedelta(microseconds=1)}_{dossier_id.hex}"
+
+
+def page_end(cursor: str) -> tuple[datetime, UUID]:
+    """The registration moment and id a `before` names (ValueError if it is not one)."""
+    micros, _, dossier_id = cursor.partition("_")
+    return _EPOCH + timedelta(microseconds=int(micros)), UUID(hex=dossier_id)
 
 
 class DossierList(Answer):

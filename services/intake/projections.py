@@ -16,6 +16,7 @@ from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.errors import InvalidInput
 from services.common.projection import Projection
+from services.contracts.intake import page_end
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
 from services.intake.rules import NOT_YET, obligation_on
@@ -354,13 +355,12 @@ class Page:
 
     @classmethod
     def after(cls, cursor: str) -> Page | None:
-        """The page end `cursor` (`<registered_at>_<id>`, a page's `next_before`) names, if any."""
+        """The page end `cursor` (a page's `next_before`) names, if any."""
         if not cursor:
             return None
-        moment, _, dossier_id = cursor.rpartition("_")
         try:
-            return cls(datetime.fromisoformat(moment), UUID(dossier_id))
-        except ValueError:
+            return cls(*page_end(cursor))
+        except (ValueError, OverflowError):
             raise InvalidInput(
                 [{"field": "before", "detail": "the `next_before` of a page of this list"}]
             ) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from services.common.access import Action
 from services.contracts import intake as c
@@ -56,7 +58,10 @@ def _dossier_page(call: Any) -> dict[str, Any]:
     found = call.invoke("intake.dossiers", query.limit, query.q or "", query.before or "")
     page: dict[str, Any] = {"dossiers": found}
     if len(found) == query.limit:
-        page["next_before"] = f"{found[-1]['registered_at']}_{found[-1]['id']}"
+        last = found[-1]
+        page["next_before"] = c.page_cursor(
+            datetime.fromisoformat(last["registered_at"]), UUID(str(last["id"]))
+        )
     return page
 
 
