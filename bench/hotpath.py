@@ -42,7 +42,15 @@ from typing import Any
 
 import eventlet
 
-from bench.run import baselines, latencies, paced, percentiles, ratio, two_hop_latencies
+from bench.run import (
+    baselines,
+    latencies,
+    paced,
+    percentiles,
+    ratio,
+    throughput,
+    two_hop_latencies,
+)
 from services.common import settings
 from tests.platform import ROOT, Layout, Platform
 
@@ -185,31 +193,7 @@ class CpuMeter:
 def registrations(platform: Platform, clients: int, count: int, seconds: float) -> dict:
     """`count` registrations by `clients` clients, each registering again as soon as it has
     its answer (closed loop), or as many as `seconds` allow."""
-    done, failed, left = [0], [0], [count]
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        while left[0] > 0 and time.perf_counter() < deadline:
-            left[0] -= 1
-            try:
-                platform.register()
-                done[0] += 1
-            except Exception:  # noqa: BLE001 - counted and reported
-                failed[0] += 1
-
-    started = time.perf_counter()
-    pool = eventlet.GreenPool(clients)
-    for _ in range(clients):
-        pool.spawn(client)
-    pool.waitall()
-    elapsed = time.perf_counter() - started
-    return {
-        "operations": done[0],
-        "failed": failed[0],
-        "seconds": round(elapsed, 3),
-        "clients": clients,
-        "per_second": round(done[0] / elapsed, 1),
-    }
+    return throughput(platform.register, clients, seconds, count)
 
 
 def closed_loop(

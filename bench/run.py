@@ -72,12 +72,17 @@ SECONDS = 10.0
 RESULTS = ROOT / "bench" / "results.json"
 
 
-def throughput(operation, clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
-    done, failed = [0], [0]
+def throughput(
+    operation, clients: int = CLIENTS, seconds: float = SECONDS, count: int | None = None
+) -> dict:
+    """`operation` by `clients` clients, each doing it again as soon as it is done (closed
+    loop), for `seconds`, or until `count` were started."""
+    done, failed, left = [0], [0], [count if count is not None else float("inf")]
     deadline = time.perf_counter() + seconds
 
     def client() -> None:
-        while time.perf_counter() < deadline:
+        while left[0] > 0 and time.perf_counter() < deadline:
+            left[0] -= 1
             try:
                 operation()
                 done[0] += 1
