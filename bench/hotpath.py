@@ -318,7 +318,7 @@ def measure(
     say("hotpath: closed-loop registrations, CPU from /proc ...")
     cpu = closed_loop(platform, broker_pid, CLIENTS, REGISTRATIONS)
     gateway = cpu["registrations"]
-    start_seq = platform.ledger_count()
+    start_seq = platform.ledger_head()
     say("hotpath: propagation at half the sustained rate ...")
     pacing = paced(platform, max(gateway["per_second"] / 2, 1.0))
     platform.wait_ledger_complete(deadline=300)

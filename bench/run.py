@@ -275,7 +275,7 @@ def main() -> int:
         print("bench: registrations over RPC ...", flush=True)
         rpc = rpc_registrations(platform)
         platform.wait_ledger_complete(deadline=300)
-        start_seq = platform.ledger_count()
+        start_seq = platform.ledger_head()
         print("bench: propagation at half the sustained gateway rate ...", flush=True)
         pacing = paced(platform, gateway["per_second"] / 2)
         platform.wait_ledger_complete(deadline=300)

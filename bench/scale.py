@@ -577,7 +577,10 @@ class User:
         self.people = [p for p in people if p["gemeente"] == gemeente]
         self.rng = random.Random(number)
         self.number = number
-        self.bsns = _bsns_from(960_000_000 + number * 1_000_000)
+        # A range of its own, from a place of this run's (a reused region has earlier runs' people).
+        self.bsns = _bsns_from(
+            960_000_000 + number * 1_000_000 + random.SystemRandom().randrange(990_000)
+        )
         _, rahaf_intake, rahaf_pip = werkplek._demo_stories()
         self.step = next(s for s in rahaf_intake if s["path"] == "intake/leerbaarheidstoets")
         self.goal = next(s for s in rahaf_pip if s["path"] == "pip/goals")

@@ -423,9 +423,16 @@ class Platform:
         return self.scalar(f"SELECT count(*) FROM {schema}.{table}")
 
     def ledger_count(self, origin: str | None = None) -> int:
+        """Stored events in the ledger (a list read is one event, entered once per dossier)."""
         if origin is None:
-            return self.scalar("SELECT count(*) FROM audit.ledger")
-        return self.scalar("SELECT count(*) FROM audit.ledger WHERE origin = %s", origin)
+            return self.scalar("SELECT count(*) FROM audit.ledger_origin_position")
+        return self.scalar(
+            "SELECT count(*) FROM audit.ledger_origin_position WHERE origin = %s", origin
+        )
+
+    def ledger_head(self) -> int:
+        """The last entry's seq (0 for an empty ledger)."""
+        return self.scalar("SELECT coalesce(max(seq), 0) FROM audit.ledger")
 
     def wait_ledger_complete(self, deadline: float = 60) -> None:
         """Until every consumer has taken in every event of the origins it follows, and every

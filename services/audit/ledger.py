@@ -272,6 +272,9 @@ class Ledger:
     # Events the consumer's catch-up pulls a time (an origin's `notifications` gives 1,000 at
     # most): one transaction each.
     pull_batch = 1000
+    # After a restart, each origin's backlog is pulled in those batches (written with COPY)
+    # before its first delivery is taken, rather than entry by entry from the queue.
+    bulk_first = True
 
     def __init__(
         self,
@@ -343,24 +346,38 @@ class Ledger:
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
-            rows = []
+            rows: list[dict[str, Any]] = []
+            firsts: list[dict[str, Any]] = []  # each event's first entry
+            entered = [_entered_as(event) for event in events]
             gemeenten = _gemeenten_of_dossiers(
-                cur, {e["subject"] for e in events if e.get("subject") and not e.get("gemeente")}
+                cur,
+                {
+                    e["subject"]
+                    for parts in entered
+                    for e in parts
+                    if e.get("subject") and not e.get("gemeente")
+                },
             )
             not_yet: DossierNotInLedgerYet | None = None
-            for event in events:
-                if event.get("subject") and not event.get("gemeente"):
-                    try:
-                        event = _with_gemeente_of_dossier(gemeenten, event)
-                    except DossierNotInLedgerYet as exc:
-                        # What comes before it is written; it and what follows wait.
-                        not_yet = exc
-                        break
-                entry = entry_from_event(seq, origin, event, self.describe)
-                entry_hash = chain_hash(prev_hash, entry)
-                entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
-                rows.append(entry)
-                seq, prev_hash = seq + 1, entry_hash
+            for parts in entered:
+                try:
+                    parts = [
+                        _with_gemeente_of_dossier(gemeenten, e)
+                        if e.get("subject") and not e.get("gemeente")
+                        else e
+                        for e in parts
+                    ]
+                except DossierNotInLedgerYet as exc:
+                    # What comes before it is written; it (all its entries) and what follows wait.
+                    not_yet = exc
+                    break
+                for part in parts:
+                    entry = entry_from_event(seq, origin, part, self.describe)
+                    entry_hash = chain_hash(prev_hash, entry)
+                    entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
+                    rows.append(entry)
+                    seq, prev_hash = seq + 1, entry_hash
+                firsts.append(rows[-len(parts)])
             if not rows:
                 if not_yet:
                     raise not_yet
@@ -373,7 +390,7 @@ class Ledger:
             with cur.copy(
                 "COPY audit.ledger_origin_position (origin, origin_position, seq) FROM STDIN"
             ) as copy:
-                for row in rows:
+                for row in firsts:
                     copy.write_row((origin, row["origin_position"], row["seq"]))
         if self._partitions_end - seq < PARTITION_HEADROOM:
             with self.db.transaction() as cur:
@@ -551,6 +568,34 @@ _READS = ("nl.wegwijs.gateway.gegevens.ingezien.v1", "nl.wegwijs.gateway.inzagel
 _COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
 # The events that give a dossier its gemeente: its registration, and each accepted move.
 _OWNERS = ("nl.wegwijs.intake.dossier.geregistreerd.v1", "nl.wegwijs.intake.dossier.verhuisd.v1")
+
+
+# A list read: one event for the several dossiers a list showed (services/gateway/access_log.py).
+_LIST_READ = "nl.wegwijs.gateway.lijst.ingezien.v1"
+
+
+def _entered_as(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """What an origin's event is entered in the ledger as: itself; a list read as a read of each
+    dossier it showed, in the order shown, each with the list's id, position and payload hash,
+    so that who saw a dossier, and the person's own inzage, find it as any other read. The
+    entries of one event are appended together or not at all."""
+    if event["type"] != _LIST_READ:
+        return [event]
+    data = event.get("data") or {}
+    reads = [
+        {
+            **event,
+            "type": _READS[0],
+            "subject": shown["dossier_id"],
+            "data": {
+                "dossier_id": shown["dossier_id"],
+                "endpoint": data.get("endpoint", ""),
+                "categories": shown.get("categories", []),
+            },
+        }
+        for shown in data.get("dossiers", [])
+    ]
+    return reads or [event]
 
 
 def _dossier_exists(event: Mapping[str, Any]) -> bool:

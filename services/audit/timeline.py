@@ -170,6 +170,7 @@ DESCRIPTIONS: Mapping[str, str] = {
     " gemeente",
     # the gateway
     "nl.wegwijs.gateway.gegevens.ingezien.v1": "Gegevens bekeken",
+    "nl.wegwijs.gateway.lijst.ingezien.v1": "Lijst met dossiers bekeken",
     "nl.wegwijs.gateway.inzage.geweigerd.v1": "Bekijken geweigerd",
     "nl.wegwijs.gateway.inzagelog.geopend.v1": "Logboek van wie het dossier bekeek aangemaakt",
     "nl.wegwijs.gateway.opdracht.behandeld.v1": "Opdracht afgehandeld",
@@ -181,6 +182,7 @@ DESCRIPTIONS: Mapping[str, str] = {
 READS = frozenset(
     {
         "nl.wegwijs.gateway.gegevens.ingezien.v1",
+        "nl.wegwijs.gateway.lijst.ingezien.v1",
         "nl.wegwijs.gateway.inzage.geweigerd.v1",
         "nl.wegwijs.intake.dossier.ingezien.v1",
         "nl.wegwijs.intake.signalen.ingezien.v1",

@@ -15,6 +15,11 @@ memory only: no lock, no transaction. The position is written with the next even
 effect, or by `catch_up` when the origin has gone quiet. A crash in between loses nothing: the
 stored position is older, and catching up from it passes the same events again, without effect.
 
+A sink that writes a pulled batch much more cheaply than deliveries one by one (the audit ledger:
+`bulk_first`) has each origin's first delivery after start pull whatever the origin has beyond the
+stored position first, in batches of `pull_batch`: the backlog that built up while the service was
+away drains in bulk, every origin at once, and the queue's copies of it are known duplicates.
+
 Deliveries that arrive while an origin's events are being applied wait for their turn and are
 then applied together, as one batch (group commit): under load a sink writes many events per
 transaction. A batch that fails fails each of its deliveries (nameko then acknowledges them);
@@ -90,6 +95,9 @@ class TrackingConsumer:
         self._unrecorded: set[str] = set()
         # A sink that writes a batch cheaply (the audit ledger) may pull more a time.
         self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
+        self.bulk_first = bool(getattr(sink, "bulk_first", False))
+        # Origins whose first delivery since start has been handled (see the module's text).
+        self._first_seen: set[str] = set()
 
     def idle_for(self, origin: str) -> float:
         """Seconds since the last delivery from `origin` that was not known applied (infinite
@@ -118,6 +126,11 @@ class TrackingConsumer:
             metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
             return False
         self._last_delivery[origin] = time.monotonic()
+        if self.bulk_first and origin not in self._first_seen:
+            self._catch_up_first(origin)
+            if delivery.position <= self._done.get(origin, 0):
+                metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc()
+                return False
         self._waiting[origin].append(delivery)
         with self._turns[origin]:
             if not delivery.done.ready():
@@ -125,6 +138,21 @@ class TrackingConsumer:
                 if not self._pass_without_effect(origin, batch):
                     self._settle(origin, batch)
         return delivery.done.wait()
+
+    def _catch_up_first(self, origin: str) -> None:
+        """Pull the origin's backlog in bulk before its first delivery is taken (`bulk_first`).
+        Tried once: should the origin not answer now, deliveries are taken one by one, and the
+        catch-up loop pulls what they leave."""
+        self._first_seen.add(origin)
+        try:
+            caught = self.catch_up(origin)
+        except Exception as exc:  # noqa: BLE001 - deliveries still apply the ordinary way
+            log.warning(
+                "consumer_bulk_catch_up_failed", extra={"origin": origin, "error": repr(exc)}
+            )
+            return
+        if caught:
+            log.info("consumer_caught_up", extra={"origin": origin, "events": caught})
 
     def _pass_without_effect(self, origin: str, batch: list[_Delivery]) -> bool:
         """Settle a batch of events without effect that follows on the position known to be

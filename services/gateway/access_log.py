@@ -8,6 +8,12 @@ context; the event says which endpoint was read and which data categories it ret
 command was asked with which outcome. Each read is an aggregate of its own, so reads of one dossier
 at the same moment never conflict: a read is recorded, or it is not answered. This is the gateway's
 only state.
+
+A list that shows several dossiers of one gemeente (the werkvoorraad, the dossier list, a search) is
+one `ListRead`: one stored event and one message, naming each dossier shown with what was shown of
+it, where a read per dossier would cost a stored event, a message and a transaction in audit each.
+Audit writes it as one ledger entry per dossier, each a read of that dossier, so "who saw this
+dossier" finds it as it finds any other read.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from services.gateway.command_keys import StoredAnswer
 _NAMESPACE = uuid.UUID("b7e3a2f1-6c4d-4e8a-9f0b-2d1c3e4f5a67")
 OPENED = "nl.wegwijs.gateway.inzagelog.geopend.v1"
 READ = "nl.wegwijs.gateway.gegevens.ingezien.v1"
+LIST_READ = "nl.wegwijs.gateway.lijst.ingezien.v1"
 REFUSED = "nl.wegwijs.gateway.inzage.geweigerd.v1"
 COMMAND = "nl.wegwijs.gateway.opdracht.behandeld.v1"
 # The gemeente of a read or command whose answer does not say it: the dossier's own, which audit
@@ -82,6 +89,20 @@ class DossierRead(ChainAggregate):
         self.gemeente = gemeente
         self.endpoint = endpoint
         self.categories = categories
+
+
+class ListRead(ChainAggregate):
+    """One read of a list that showed several dossiers of one gemeente (or, where the answer
+    did not say it, of their own gemeenten), answered: each dossier with what was shown of it."""
+
+    @event("Read")
+    def __init__(self, gemeente: str, endpoint: str, dossiers: list[dict[str, Any]]):
+        self.gemeente = gemeente
+        self.endpoint = endpoint
+        self.dossiers = dossiers
+
+    def subject(self) -> dict[str, str] | None:
+        return None  # about several dossiers; it has no later events
 
 
 class RefusedRead(ChainAggregate):
@@ -172,17 +193,33 @@ class AccessLogs(ChainApplication):
         reads: Iterable[tuple[str, str, Iterable[str]]],
     ) -> None:
         """Record that `ctx` read `endpoint`: per (dossier id, gemeente, categories), in one
-        transaction. Raises when it could not be stored; the read must then not be answered."""
+        transaction; the dossiers of one gemeente as one `ListRead` when there are several.
+        Raises when it could not be stored; the read must then not be answered."""
+        by_gemeente: dict[str, dict[str, set[str]]] = {}
+        for dossier_id, gemeente, categories in reads:
+            shown = by_gemeente.setdefault(gemeente, {})
+            shown.setdefault(str(uuid.UUID(dossier_id)), set()).update(categories)
+        records: list[ChainAggregate] = []
         with self.command(ctx):
-            records = [
-                DossierRead(
-                    dossier_id=str(uuid.UUID(dossier_id)),
-                    gemeente=gemeente,
-                    endpoint=endpoint,
-                    categories=sorted(set(categories)),
+            for gemeente, shown in by_gemeente.items():
+                if len(shown) > 1:
+                    dossiers = [
+                        {"dossier_id": dossier_id, "categories": sorted(categories)}
+                        for dossier_id, categories in shown.items()
+                    ]
+                    records.append(
+                        ListRead(gemeente=gemeente, endpoint=endpoint, dossiers=dossiers)
+                    )
+                    continue
+                [(dossier_id, categories)] = shown.items()
+                records.append(
+                    DossierRead(
+                        dossier_id=dossier_id,
+                        gemeente=gemeente,
+                        endpoint=endpoint,
+                        categories=sorted(categories),
+                    )
                 )
-                for dossier_id, gemeente, categories in reads
-            ]
         if records:
             self.save(*records)
 
@@ -271,6 +308,12 @@ PUBLICATIONS = {
             "categories": e.categories,
         },
     ),
+    ListRead.Read: Publication(
+        type=LIST_READ,
+        subject=lambda e: "",
+        gemeente=lambda e: e.gemeente or None,
+        data=lambda e: {"endpoint": e.endpoint, "dossiers": e.dossiers},
+    ),
     RefusedRead.Refused: Publication(
         type=REFUSED,
         subject=lambda e: e.dossier_id,
@@ -296,6 +339,7 @@ STORED_TOPICS = {
     "services.gateway.access_log:AccessLog": AccessLog,
     "services.gateway.access_log:DossierRead": DossierRead,
     "services.gateway.access_log:HandledCommand": HandledCommand,
+    "services.gateway.access_log:ListRead": ListRead,
     "services.gateway.access_log:RefusedRead": RefusedRead,
 }
 keep_topics(STORED_TOPICS)

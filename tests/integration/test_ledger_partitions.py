@@ -252,3 +252,49 @@ def test_a_read_of_a_dossier_not_in_the_ledger_yet_waits_and_what_came_before_is
     assert describing.position("gateway") == 1
     assert _entries()[-1]["gemeente"] == "0344", "filed under its dossier's gemeente"
     assert _verify(ledger.db).clean
+
+
+def test_a_list_read_is_one_read_entry_per_dossier_written_together_once(ledger):
+    """The gateway records a list that showed several dossiers as one event; the ledger holds a
+    read of each dossier (who saw it finds it), all or none, and a redelivery adds nothing."""
+    from services.audit.describe import EntryDescriber
+    from services.audit.ledger import DossierNotInLedgerYet
+    from services.audit.queries import readers
+
+    known = [e["dossier_id"] for e in _entries()[:3]]
+    unknown = str(uuid.uuid4())
+
+    def listed(position: int, dossiers: list[str]) -> dict:
+        return {
+            **_event(position, ""),
+            "subject": "",
+            "type": "nl.wegwijs.gateway.lijst.ingezien.v1",
+            "gemeente": "",
+            "actor": "lijst-lezer",
+            "data": {
+                "endpoint": "werkvoorraad",
+                "dossiers": [{"dossier_id": d, "categories": ["identiteit"]} for d in dossiers],
+            },
+        }
+
+    describing = Ledger(ledger.db, EntryDescriber())
+    describing.apply("gateway", [listed(1, known)])
+    entries = _entries()[25:]
+    assert [e["dossier_id"] for e in entries] == known
+    assert {e["event_type"] for e in entries} == {"nl.wegwijs.gateway.gegevens.ingezien.v1"}
+    assert {e["gemeente"] for e in entries} == {"0344"}, "each filed under its dossier's gemeente"
+    assert {e["origin_position"] for e in entries} == {1}
+    assert {e["processing_activity"] for e in entries} == {"urn:wegwijs:verwerking:dossier-inzien"}
+
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        describing.apply("gateway", [listed(1, known)])
+    with pytest.raises(DossierNotInLedgerYet):
+        describing.apply("gateway", [listed(2, [known[0], unknown])])
+    assert len(_entries()) == 28, "nothing of a list with a dossier not in the ledger yet"
+    assert describing.position("gateway") == 1
+
+    with _admin() as conn:
+        for dossier in known:
+            seen = readers(conn.cursor(), dossier, ["0344"])
+            assert [r["actor"] for r in seen] == ["lijst-lezer"]
+    assert _verify(ledger.db).clean

@@ -265,3 +265,36 @@ def test_deliveries_of_what_was_applied_already_do_not_hold_catching_up_back():
     log.stored.append(101)
     tracking.receive("o", event(101))
     assert tracking.idle_for("o") < 1
+
+
+class BulkSink(ListSink):
+    bulk_first = True
+    pull_batch = 1000
+
+
+def test_a_bulk_sink_pulls_each_origins_backlog_before_its_first_delivery():
+    """After a restart, the backlog that built up while the service was away is applied in
+    pulled batches, not delivery by delivery; the queue's copies of it are duplicates."""
+    log = OriginLog(list(range(1, 2501)))
+    sink = BulkSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    pool = eventlet.GreenPool()
+    outcomes = list(pool.imap(lambda p: tracking.receive("o", event(p)), range(1, 31)))
+    assert sink.applied == list(range(1, 2501))
+    assert sink.calls == 3, "three pulls of 1,000 at most, no transaction per delivery"
+    assert not any(outcomes), "every delivery was in the backlog pulled first"
+    pulls = len(log.pulls)
+    log.stored.append(2501)
+    assert tracking.receive("o", event(2501)), "from then on, the next event applies at once"
+    assert len(log.pulls) == pulls
+
+
+def test_a_bulk_sink_takes_deliveries_one_by_one_when_the_origin_does_not_answer():
+    def unanswered(origin, start, limit):
+        raise TimeoutError("no answer")
+
+    sink = BulkSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), unanswered)
+    assert tracking.receive("o", event(1))
+    assert tracking.receive("o", event(2))
+    assert sink.applied == [1, 2]

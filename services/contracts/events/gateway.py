@@ -31,6 +31,32 @@ class GegevensIngezien(EventData):
     categories: list[str]
 
 
+class LijstIngezienDossiersItem(EventData):
+    dossier_id: UUID
+    categories: list[str]
+
+
+@event(
+    "nl.wegwijs.gateway.lijst.ingezien.v1",
+    title=(
+        "A list that showed several dossiers was read through the API "
+        "(the werkvoorraad, the dossier list, a search): each dossier "
+        "shown with the data categories shown of it; who and why are "
+        "in the attributes (actor, activity). Audit writes one ledger "
+        "entry per dossier, each a read of that dossier. `gemeente` "
+        "is left out when the answer did not say it (audit takes each "
+        "dossier's from its registration)"
+    ),
+    envelope_required=(),
+    category="intern",
+    fields={"endpoint": "intern", "dossiers": "intern"},
+    activity="dossier-inzien",
+)
+class LijstIngezien(EventData):
+    endpoint: str
+    dossiers: Annotated[list[LijstIngezienDossiersItem], Field(min_length=2)]
+
+
 @event(
     "nl.wegwijs.gateway.inzage.geweigerd.v1",
     title=(
