@@ -16,6 +16,7 @@ from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.errors import InvalidInput
 from services.common.projection import Projection
+from services.common.worklists import first_items
 from services.contracts.intake import page_end
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
@@ -154,6 +155,19 @@ class DossierIndex(Projection):
             sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS regievoerder_name text").format(table),
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (regievoerder)").format(
                 sql.Identifier("dossier_index_regievoerder"), table
+            ),
+            # Each werkvoorraad list of intake in its order, only its rows (issue 18): its first
+            # items are read from here, and its length counted here, at any size of region.
+            *(
+                sql.SQL(
+                    "CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, " + moment + ", dossier_id)"
+                    " WHERE " + rows
+                ).format(sql.Identifier(f"dossier_index_{key}"), table)
+                for key, moment, rows in (
+                    ("intake_open", "registered_at", _WORKLISTS["intake_open"][0]),
+                    ("obligation_coming", "obligation_starts_on", "obligated IS false"),
+                    ("signals_new", "last_signal_at", _WORKLISTS["signals_new"][0]),
+                )
             ),
             sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} ("
@@ -446,15 +460,19 @@ def worklist(
     bounds = {"gemeenten": list(gemeenten), "limit": WORKLIST_LIMIT, "regievoerder": regievoerder}
     lists = {}
     for key, (condition, moment) in _WORKLISTS.items():
-        cur.execute(
-            f"SELECT dossier_id, {moment} AS at, count(*) OVER () AS total"
-            f" FROM intake.dossier_index WHERE gemeente = ANY(%(gemeenten)s) AND {condition}"
-            f"{mine('regievoerder')} ORDER BY at, dossier_id LIMIT %(limit)s",
-            bounds,
+        count, rows = first_items(
+            cur,
+            select=f"dossier_id, {moment} AS at",
+            source="intake.dossier_index",
+            gemeente_column="gemeente",
+            condition=condition + mine("regievoerder"),
+            order=("at", "dossier_id"),
+            gemeenten=gemeenten,
+            binds=bounds,
+            limit=WORKLIST_LIMIT,
         )
-        rows = cur.fetchall()
         lists[key] = {
-            "count": rows[0]["total"] if rows else 0,
+            "count": count,
             "items": [
                 {"dossier_id": str(r["dossier_id"]), "on": _day(r["at"]).isoformat()} for r in rows
             ],

@@ -13,6 +13,7 @@ from psycopg import Cursor, sql
 from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.projection import Projection
+from services.common.worklists import first_items
 from services.pip.domain import Pip
 from services.pip.handhaving import Enforcement
 
@@ -58,6 +59,15 @@ class PipOverview(Projection):
             ).format(table),
             sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, status)").format(
                 sql.Identifier("pip_overview_gemeente"), table
+            ),
+            # The werkvoorraad's PIP lists in their order, only their rows (issue 18): a list's
+            # first items are read from here, and its length counted here, at any size.
+            *(
+                sql.SQL(
+                    "CREATE INDEX IF NOT EXISTS {} ON {} (gemeente, (" + order + "), dossier_id)"
+                    " WHERE " + rows
+                ).format(sql.Identifier(name), table)
+                for name, order, rows in _WORKLIST_INDEXES
             ),
         ]
 
@@ -333,6 +343,25 @@ _WORKLISTS = {
 }
 
 
+# The indexes behind _WORKLISTS: (name, order, which rows).
+_WORKLIST_INDEXES = (
+    # missed and soon: a draft's deadline
+    ("pip_overview_draft_deadline", "deadline", "status = 'concept'"),
+    (
+        "pip_overview_deadline_warned",
+        "deadline",
+        "status = 'concept' AND deadline_warned_for = deadline",
+    ),
+    ("pip_overview_to_establish", "coalesce(deadline, legal_deadline)", "status = 'concept'"),
+    (
+        "pip_overview_termijn_warned",
+        "termijn_end",
+        "status = 'vastgesteld' AND termijn_warned AND NOT termijn_ended",
+    ),
+    ("pip_overview_termijn_end", "termijn_end", "status = 'vastgesteld'"),
+)
+
+
 def worklist(
     cur: Cursor,
     gemeenten: tuple[str, ...],
@@ -356,15 +385,19 @@ def worklist(
     among = " AND dossier_id = ANY(%(only)s::uuid[])" if only is not None else ""
     lists = {}
     for key, (condition, day) in _WORKLISTS.items():
-        cur.execute(
-            f"SELECT dossier_id, {day} AS on_day, count(*) OVER () AS total"
-            f" FROM pip.pip_overview WHERE gemeente = ANY(%(gemeenten)s) AND {condition}{among}"
-            " ORDER BY on_day NULLS LAST, dossier_id LIMIT %(limit)s",
-            bounds,
+        count, rows = first_items(
+            cur,
+            select=f"dossier_id, {day} AS on_day",
+            source="pip.pip_overview",
+            gemeente_column="gemeente",
+            condition=condition + among,
+            order=("on_day", "dossier_id"),
+            gemeenten=gemeenten,
+            binds=bounds,
+            limit=WORKLIST_LIMIT,
         )
-        rows = cur.fetchall()
         lists[key] = {
-            "count": rows[0]["total"] if rows else 0,
+            "count": count,
             "items": [
                 {"dossier_id": str(r["dossier_id"]), "on": r["on_day"] and r["on_day"].isoformat()}
                 for r in rows

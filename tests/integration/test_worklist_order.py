@@ -1,0 +1,70 @@
+"""A worklist read per gemeente from its index and merged gives what one query over all the
+gemeenten, sorted whole, gives: the same first items in the same order, the same length."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, timedelta
+
+import psycopg
+from psycopg.rows import dict_row
+
+from services.common import settings
+from services.common.worklists import first_items
+
+
+def test_the_first_items_of_several_gemeenten_merge_in_the_list_s_order_with_the_count():
+    rng = random.Random(7)
+    with psycopg.connect(settings.postgres_conninfo("postgres"), row_factory=dict_row) as conn:
+        cur = conn.cursor()
+        cur.execute(
+            "CREATE TEMP TABLE overview (dossier_id uuid PRIMARY KEY, gemeente text NOT NULL,"
+            " status text NOT NULL, deadline date)"
+        )
+        cur.execute(
+            "CREATE INDEX ON overview (gemeente, deadline, dossier_id) WHERE status = 'concept'"
+        )
+        start = date(2026, 11, 1)
+        with cur.copy("COPY overview FROM STDIN") as copy:
+            for _ in range(3000):
+                copy.write_row(
+                    (
+                        uuid.UUID(int=rng.getrandbits(128)),
+                        rng.choice(("0344", "0356", "0321")),
+                        rng.choice(("concept", "concept", "vastgesteld")),
+                        # a few share a day (the id decides), some have none (they come last)
+                        None if rng.random() < 0.05 else start + timedelta(days=rng.randrange(60)),
+                    )
+                )
+        cur.execute("ANALYZE overview")
+        for gemeenten in (("0344",), ("0344", "0356"), ("0321", "0356", "0344")):
+            for condition, limit in (
+                ("status = 'concept'", 50),
+                ("status = 'concept' AND deadline < %(day)s", 50),
+                ("status = 'concept'", 5000),  # all: those without a day last
+            ):
+                binds = {"day": date(2026, 11, 20), "limit": limit}
+                count, rows = first_items(
+                    cur,
+                    select="dossier_id, deadline AS on_day",
+                    source="overview",
+                    gemeente_column="gemeente",
+                    condition=condition,
+                    order=("on_day", "dossier_id"),
+                    gemeenten=gemeenten,
+                    binds=binds,
+                    limit=limit,
+                )
+                cur.execute(
+                    "SELECT dossier_id, deadline AS on_day, count(*) OVER () AS total"
+                    f" FROM overview WHERE gemeente = ANY(%(all)s) AND {condition}"
+                    " ORDER BY on_day NULLS LAST, dossier_id LIMIT %(limit)s",
+                    {**binds, "all": list(gemeenten)},
+                )
+                whole = cur.fetchall()
+                assert [(r["dossier_id"], r["on_day"]) for r in rows] == [
+                    (r["dossier_id"], r["on_day"]) for r in whole
+                ], (gemeenten, condition)
+                assert count == whole[0]["total"] > 50
+                assert (rows[-1]["on_day"] is None) == (limit > count)
