@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.application import (
-    AggregateNotFoundError,
     Application,
     ProcessingEvent,
     Repository,
@@ -70,13 +69,10 @@ class PendingAwareRepository(Repository):
         return super().get(aggregate_id, version=version, **kwargs)
 
     def __contains__(self, item: Any) -> bool:
+        """Whether the aggregate exists: its first stored event, not its whole history."""
         if pending(item) is not None:
             return True
-        try:
-            super().get(item)
-        except AggregateNotFoundError:
-            return False
-        return True
+        return any(True for _ in self.event_store.get(item, limit=1))
 
 
 class PendingAwareEventStore(EventStore):
