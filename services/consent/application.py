@@ -71,14 +71,17 @@ class Consent(ChainApplication, FeedUseCases):
         self.region = region or Region.load()
 
     def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
-        """A registration or a move, matching's proposal events, and what a partner's feed may
-        carry (`feed`): the policy takes nothing else."""
+        """A registration or a move, matching's proposal events, and an event a subscription
+        matches (what `feed` decides on): the policy takes nothing else. Most events match no
+        subscription; they pass without a transaction."""
         kind = event["type"]
         if origin == "intake" and kind in (DOSSIER_REGISTERED, DOSSIER_MOVED):
             return True
         if origin == "matching" and kind in RELATION_EVENTS:
             return True
-        return kind in self.categories.events
+        if kind not in self.categories.events or not event.get("gemeente"):
+            return False
+        return bool(self._current_subscriptions().matching(origin, kind, event["gemeente"]))
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:
         """Open a registered dossier's consents, note which organisations a proposal or a

@@ -112,6 +112,21 @@ class FeedUseCases:
         except AggregateNotFoundError:
             return Subscriptions()
 
+    # (stored version, the subscriptions at that version): see _current_subscriptions
+    _kept_subscriptions: tuple[int | None, Subscriptions] | None = None
+
+    def _current_subscriptions(self) -> Subscriptions:
+        """The subscriptions as stored now, to read (never to change): kept in memory and
+        loaded again only when their stored version moved. The feed looks at them for every
+        event; asking the version is one indexed row, loading them a snapshot and events."""
+        newest = self.recorder.select_events(SUBSCRIPTIONS_ID, desc=True, limit=1)
+        version = newest[0].originator_version if newest else None
+        kept = self._kept_subscriptions
+        if kept is None or kept[0] != version:
+            kept = (version, self._subscriptions() if version is not None else Subscriptions())
+            self._kept_subscriptions = kept
+        return kept[1]
+
     # who is involved with the person -----------------------------------------------------------
     def note_relation(self, origin: str, event: Mapping[str, Any]) -> Relations | None:
         """Take in matching's proposal events: which organisations now guide the person or have
@@ -165,7 +180,7 @@ class FeedUseCases:
         data = event["data"]
         if mapping.event_category(data) in self.categories.never_shared():
             return []
-        matching = self._subscriptions().matching(origin, event["type"], event["gemeente"])
+        matching = self._current_subscriptions().matching(origin, event["type"], event["gemeente"])
         # An event addressed to one organisation (a match proposed to it) goes to that one only.
         addressed = data.get("organisation")
         partners = []

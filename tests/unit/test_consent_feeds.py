@@ -271,3 +271,26 @@ def test_matchings_outlook_names_what_each_organisation_may_receive_and_the_pool
         partners.sharing_outlook(
             context("regievoerder", "0356"), dossier_id, "participatie", [EMPLOYER], today=TODAY
         )
+
+
+def test_only_events_a_subscription_matches_need_a_transaction_and_a_new_one_counts_at_once(
+    partners,
+):
+    """Consent passes an event no subscription matches without a transaction (`reacts_to`);
+    its kept copy of the subscriptions follows every change as soon as it is stored."""
+    dossier_id = _guided(partners)
+    goal = _goal_event(dossier_id, "taal")
+    assert not partners.reacts_to("pip", goal), "no subscription yet"
+    subscribed = _subscribe(partners)
+    assert partners.reacts_to("pip", goal)
+    assert not partners.reacts_to("pip", _goal_event(dossier_id, "taal", gemeente="0356"))
+    partners.end_subscription(_admin(), VWN, subscribed["id"])
+    assert not partners.reacts_to("pip", goal), "an ended subscription matches nothing"
+    assert partners.reacts_to(
+        "intake",
+        intake_event(
+            "nl.wegwijs.intake.dossier.geregistreerd.v1",
+            {"dossier_id": dossier_id, "gemeente": "0344"},
+            "0344",
+        ),
+    ), "a registration always: its consents open"
