@@ -430,6 +430,16 @@ class Platform:
             "SELECT count(*) FROM audit.ledger_origin_position WHERE origin = %s", origin
         )
 
+    def ledger_positions(self, origin: str) -> list[int]:
+        """The origin positions of the events the ledger holds, in ledger order, once each (a
+        list read is entered once per dossier it showed)."""
+        rows = self.sql(
+            "SELECT origin_position FROM audit.ledger_origin_position WHERE origin = %s"
+            " ORDER BY seq",
+            origin,
+        )
+        return [r["origin_position"] for r in rows]
+
     def ledger_head(self) -> int:
         """The last entry's seq (0 for an empty ledger)."""
         return self.scalar("SELECT coalesce(max(seq), 0) FROM audit.ledger")

@@ -31,15 +31,6 @@ def _intake_positions(platform) -> list[int]:
     ]
 
 
-def _ledger_positions(platform, origin: str) -> list[int]:
-    return [
-        r["origin_position"]
-        for r in platform.sql(
-            "SELECT origin_position FROM audit.ledger WHERE origin = %s ORDER BY seq", origin
-        )
-    ]
-
-
 def _registered_dossiers(platform) -> list[str]:
     rows = platform.sql(
         "SELECT originator_id FROM intake.intake_events WHERE topic LIKE %s"
@@ -67,14 +58,14 @@ def _assert_everything_once(platform) -> None:
         what="pip has opened a draft for every dossier",
     )
     platform.wait_ledger_complete()
-    assert _ledger_positions(platform, "intake") == _intake_positions(platform)
+    assert platform.ledger_positions("intake") == _intake_positions(platform)
     pip_positions = [
         r["notification_id"]
         for r in platform.sql(
             "SELECT notification_id FROM pip.pips_events ORDER BY notification_id"
         )
     ]
-    assert _ledger_positions(platform, "pip") == pip_positions
+    assert platform.ledger_positions("pip") == pip_positions
     assert sorted(_pip_dossiers(platform)) == sorted(_registered_dossiers(platform))
 
 
