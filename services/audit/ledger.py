@@ -265,6 +265,11 @@ def entry_from_event(
     return {**entry, "entry_format": ENTRY_FORMAT, **describe(event)}
 
 
+class DossierNotInLedgerYet(RuntimeError):
+    """A read of a dossier whose registration has not reached the ledger yet: the batch is tried
+    again (the consumer's catch-up), so the read is filed under the right gemeente."""
+
+
 class Ledger:
     """Appends entries in one chain; also the audit consumer's sink. With a `checkpoint_key`,
     it signs a checkpoint as soon as `checkpoint_every` entries were appended since the last."""
@@ -275,6 +280,9 @@ class Ledger:
     # After a restart, each origin's backlog is pulled in those batches (written with COPY)
     # before its first delivery is taken, rather than entry by entry from the queue.
     bulk_first = True
+    # A read of a dossier whose registration is still on its way (intake's backlog is pulled
+    # at the same time): the bulk catch-up tries again a moment later.
+    retry_later = (DossierNotInLedgerYet,)
 
     def __init__(
         self,
@@ -555,11 +563,6 @@ def _prefetching(rows: psycopg.Cursor, size: int) -> Iterator[Iterator[tuple]]:
     finally:
         stop.set()
         fetcher.join()
-
-
-class DossierNotInLedgerYet(RuntimeError):
-    """A read of a dossier whose registration has not reached the ledger yet: the batch is tried
-    again (the consumer's catch-up), so the read is filed under the right gemeente."""
 
 
 # Gateway events about a dossier that can only exist after intake registered it: a read that was

@@ -182,7 +182,6 @@ DESCRIPTIONS: Mapping[str, str] = {
 READS = frozenset(
     {
         "nl.wegwijs.gateway.gegevens.ingezien.v1",
-        "nl.wegwijs.gateway.lijst.ingezien.v1",
         "nl.wegwijs.gateway.inzage.geweigerd.v1",
         "nl.wegwijs.intake.dossier.ingezien.v1",
         "nl.wegwijs.intake.signalen.ingezien.v1",

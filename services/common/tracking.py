@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import eventlet
 from eventlet.event import Event
 from eventlet.semaphore import Semaphore
 
@@ -46,6 +47,8 @@ from services.common.envelope import position_of
 log = logging.getLogger(__name__)
 
 PULL_BATCH = 200
+# How long a bulk catch-up after start keeps trying what must wait for another origin.
+BULK_RETRY_SECONDS = 10.0
 
 Fetch = Callable[[str, int, int], list[dict[str, Any]]]
 
@@ -141,16 +144,27 @@ class TrackingConsumer:
 
     def _catch_up_first(self, origin: str) -> None:
         """Pull the origin's backlog in bulk before its first delivery is taken (`bulk_first`).
-        Tried once: should the origin not answer now, deliveries are taken one by one, and the
-        catch-up loop pulls what they leave."""
+        What the sink says must wait for another origin's backlog (`Sink.retry_later`: a read
+        of a dossier whose registration is still being pulled) is tried again a moment later,
+        for BULK_RETRY_SECONDS at most. Any other failure (the origin does not answer) leaves
+        deliveries to be taken one by one, and the catch-up loop pulls what they leave."""
         self._first_seen.add(origin)
-        try:
-            caught = self.catch_up(origin)
-        except Exception as exc:  # noqa: BLE001 - deliveries still apply the ordinary way
-            log.warning(
-                "consumer_bulk_catch_up_failed", extra={"origin": origin, "error": repr(exc)}
-            )
-            return
+        retry_later = tuple(getattr(self.sink, "retry_later", ()))
+        deadline = time.monotonic() + BULK_RETRY_SECONDS
+        caught = 0
+        while True:
+            try:
+                caught += self.catch_up(origin)
+                break
+            except retry_later:
+                if time.monotonic() >= deadline:
+                    return
+                eventlet.sleep(0.2)
+            except Exception as exc:  # noqa: BLE001 - deliveries still apply the ordinary way
+                log.warning(
+                    "consumer_bulk_catch_up_failed", extra={"origin": origin, "error": repr(exc)}
+                )
+                return
         if caught:
             log.info("consumer_caught_up", extra={"origin": origin, "events": caught})
 
@@ -164,7 +178,10 @@ class TrackingConsumer:
         fresh = [p for p in positions if p > done]
         if fresh != list(range(done + 1, done + 1 + len(fresh))):
             return False  # a gap: the ordinary way fills it
-        if any(affects(self.sink, origin, d.event) for d in batch if d.position > done):
+        try:
+            if any(affects(self.sink, origin, d.event) for d in batch if d.position > done):
+                return False
+        except Exception:  # noqa: BLE001 - a sink that asks its database: the ordinary way decides
             return False
         self._done[origin] = max(done, positions[-1])
         self._unrecorded.add(origin)

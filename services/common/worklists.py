@@ -33,7 +33,7 @@ def first_items(
         f"SELECT {select} FROM {source} WHERE {gemeente_column} = %(worklist_gemeente)s"
         f" AND {condition} ORDER BY {', '.join(order)} LIMIT %(worklist_limit)s"
     )
-    for gemeente in gemeenten:
+    for gemeente in dict.fromkeys(gemeenten):  # each once, in the order given
         cur.execute(query, {**binds, "worklist_gemeente": gemeente, "worklist_limit": limit})
         rows.extend(cur.fetchall())
     rows.sort(key=lambda row: tuple((row[k] is None, row[k]) for k in order))

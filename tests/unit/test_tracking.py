@@ -298,3 +298,43 @@ def test_a_bulk_sink_takes_deliveries_one_by_one_when_the_origin_does_not_answer
     assert tracking.receive("o", event(1))
     assert tracking.receive("o", event(2))
     assert sink.applied == [1, 2]
+
+
+def test_a_sink_whose_affects_fails_takes_the_ordinary_way_and_no_delivery_waits_for_ever():
+    """`affects` may ask a database (consent's subscriptions): when it fails, the deliveries of
+    the batch are decided the ordinary way, each answered."""
+
+    class AskingSink(ListSink):
+        def affects(self, origin, event):
+            raise RuntimeError("database down")
+
+    sink = AskingSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), OriginLog([1, 2, 3, 4]).fetch)
+    tracking.receive("o", event(1))  # the position known done: passes are tried from here on
+    pool = eventlet.GreenPool()
+    with eventlet.Timeout(5):
+        outcomes = list(pool.imap(lambda p: tracking.receive("o", event(p)), (2, 3, 4)))
+    assert outcomes == [True, True, True]
+    assert sink.applied == [1, 2, 3, 4]
+
+
+def test_a_bulk_catch_up_tries_again_what_must_wait_for_another_origin():
+    class NotYet(RuntimeError):
+        pass
+
+    class WaitingSink(BulkSink):
+        retry_later = (NotYet,)
+        refusals = 2
+
+        def apply(self, origin, events):
+            if self.refusals:
+                self.refusals -= 1
+                raise NotYet("the registration is still on its way")
+            super().apply(origin, events)
+
+    log = OriginLog(list(range(1, 1201)))
+    sink = WaitingSink()
+    tracking = TrackingConsumer("test", sink, NoLocks(), log.fetch)
+    assert not tracking.receive("o", event(1)), "pulled in bulk after two refusals"
+    assert sink.applied == list(range(1, 1201))
+    assert sink.calls == 2
