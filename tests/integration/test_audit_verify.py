@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 
 import psycopg
 import pytest
@@ -18,6 +17,7 @@ from services.audit.ledger import Ledger, chain_hash
 from services.common import settings
 from services.common.db import Database
 from services.tools.migrate import migrate_database
+from tests.ledger_fixtures import registration_event
 from tests.platform import ROOT, TEST, TEST_ENV
 
 DBNAME = f"{TEST.name}_audit_verify"
@@ -25,20 +25,7 @@ ENTRIES = 20
 
 
 def _event(position: int) -> dict:
-    return {
-        "sequence": f"{position:020d}",
-        "id": str(uuid.uuid4()),
-        "type": "nl.wegwijs.intake.dossier.geregistreerd.v1",
-        "subject": str(uuid.uuid4()),
-        "gemeente": "0344",
-        "actor": f"u-{position}",
-        "actorroles": "regievoerder",
-        "organisation": "",
-        "activity": "registratie",
-        "correlationid": "ab" * 16,
-        "time": "2026-11-28T10:00:00+00:00",
-        "payloadhash": "sha256:" + "0" * 64,
-    }
+    return registration_event(position)
 
 
 @pytest.fixture

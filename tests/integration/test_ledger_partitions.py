@@ -17,6 +17,7 @@ from services.audit.ledger import GENESIS, Ledger, chain_hash, entry_from_event
 from services.common import settings
 from services.common.db import Database
 from services.tools.migrate import migrate_database
+from tests.ledger_fixtures import registration_event
 from tests.platform import TEST
 
 DBNAME = f"{TEST.name}_ledger_partitions"
@@ -25,20 +26,7 @@ PARTITION = 10
 
 
 def _event(position: int, origin_subject: str | None = None) -> dict:
-    return {
-        "sequence": f"{position:020d}",
-        "id": str(uuid.uuid4()),
-        "type": "nl.wegwijs.intake.dossier.geregistreerd.v1",
-        "subject": origin_subject or str(uuid.uuid4()),
-        "gemeente": "0344",
-        "actor": f"u-{position}",
-        "actorroles": "regievoerder",
-        "organisation": "",
-        "activity": "registratie",
-        "correlationid": "ab" * 16,
-        "time": "2026-11-28T10:00:00+00:00",
-        "payloadhash": "sha256:" + "0" * 64,
-    }
+    return registration_event(position, origin_subject)
 
 
 def _admin(autocommit: bool = True) -> psycopg.Connection:

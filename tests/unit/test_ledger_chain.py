@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 from services.audit.ledger import GENESIS, chain_hash, entry_from_event, verify_rows
+from tests.ledger_fixtures import registration_event
 
 
 def _event(position: int) -> dict:
-    return {
-        "sequence": f"{position:020d}",
-        "id": str(uuid.uuid4()),
-        "type": "nl.wegwijs.intake.dossier.geregistreerd.v1",
-        "subject": str(uuid.uuid4()),
-        "gemeente": "0344",
-        "actor": "u-1",
-        "actorroles": "regievoerder",
-        "organisation": "",
-        "activity": "registratie",
-        "correlationid": "ab" * 16,
-        "time": "2026-11-28T10:00:00+00:00",
-        "payloadhash": "sha256:" + "0" * 64,
-    }
+    return registration_event(position, actor="u-1")
 
 
 def _chain(n: int) -> list[dict]:
