@@ -40,6 +40,10 @@ SORTED_V3 = tuple(sorted(FIELDS_V3))
 # The format the ledger writes (with the Logboek fields); older formats keep verifying.
 ENTRY_FORMAT = 3
 
+# A batch of up to this many events is written with INSERTs in a pipelined transaction (its
+# statements travel together), a larger one with COPY.
+SMALL_BATCH = 50
+
 # Entries per partition of `audit.ledger` (by `seq` range): 100,000,000 entries are ten.
 PARTITION_ENTRIES = 10_000_000
 # The audit process makes the next partitions (through audit.ledger_partitions_ahead) when fewer
@@ -348,7 +352,8 @@ class Ledger:
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
-        with self.db.transaction() as cur:
+        small = len(events) <= SMALL_BATCH
+        with self.db.transaction(pipelined=small) as cur:
             with cur.connection.pipeline():
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
@@ -392,14 +397,13 @@ class Ledger:
                 return
             if self._partitions_end is None or seq > self._partitions_end:
                 self._make_partitions(cur, seq)
-            with cur.copy(f"COPY audit.ledger ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([row[c] for c in columns])
-            with cur.copy(
-                "COPY audit.ledger_origin_position (origin, origin_position, seq) FROM STDIN"
-            ) as copy:
-                for row in firsts:
-                    copy.write_row((origin, row["origin_position"], row["seq"]))
+            _write(
+                cur,
+                columns,
+                rows,
+                [(origin, row["origin_position"], row["seq"]) for row in firsts],
+                small,
+            )
         if self._partitions_end - seq < PARTITION_HEADROOM:
             with self.db.transaction() as cur:
                 self._make_partitions(cur, seq)
@@ -605,6 +609,40 @@ def _dossier_exists(event: Mapping[str, Any]) -> bool:
     if event["type"] == _COMMAND:
         return (event.get("data") or {}).get("result") == "uitgevoerd"
     return event["type"] in _READS
+
+
+def _write(
+    cur: psycopg.Cursor,
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+    firsts: Sequence[tuple[str, int, int]],
+    pipelined: bool,
+) -> None:
+    """Write the entries and each event's first (origin, position, seq): in a pipelined
+    transaction as INSERTs that go with its COMMIT (one round trip for a few entries), else
+    with COPY (a backlog's thousands)."""
+    if pipelined:
+        cur.executemany(
+            sql.SQL("INSERT INTO audit.ledger ({}) VALUES ({})").format(
+                sql.SQL(", ").join(map(sql.Identifier, columns)),
+                sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+            ),
+            [[row[c] for c in columns] for row in rows],
+        )
+        cur.executemany(
+            "INSERT INTO audit.ledger_origin_position (origin, origin_position, seq)"
+            " VALUES (%s, %s, %s)",
+            firsts,
+        )
+        return
+    with cur.copy(f"COPY audit.ledger ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    with cur.copy(
+        "COPY audit.ledger_origin_position (origin, origin_position, seq) FROM STDIN"
+    ) as copy:
+        for first in firsts:
+            copy.write_row(first)
 
 
 def _gemeenten_of_dossiers(cur: psycopg.Cursor, dossiers: set[str]) -> dict[str, str]:

@@ -290,5 +290,10 @@ class ChainApplication(Application):
                 self.on_stored()
         return recordings
 
-    def tracked_position(self, origin: str) -> int:
-        return self.recorder.max_tracking_id(origin) or 0
+    def tracked_position(self, origin: str, conn: Any = None) -> int:
+        """Where this application's processing of `origin`'s events got to; read through
+        `conn` (a connection on the same database) when given."""
+        statement = getattr(self.recorder, "max_tracking_id_statement", None)
+        if conn is None or statement is None:
+            return self.recorder.max_tracking_id(origin) or 0
+        return conn.execute(statement, (origin,)).fetchone()["max"] or 0

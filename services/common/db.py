@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import types
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import psycopg
@@ -72,31 +72,58 @@ class Database:
         self._pool.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[psycopg.Cursor]:
-        """A cursor in a transaction that commits when the block ends without error."""
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+    def transaction(self, pipelined: bool = False) -> Iterator[psycopg.Cursor]:
+        """A cursor in a transaction that commits when the block ends without error.
+
+        `pipelined`: in pipeline mode, so statements whose results are not fetched go with the
+        next that is, BEGIN with the first and COMMIT with the last (no COPY in it)."""
+        with (
+            self._pool.connection() as conn,
+            conn.pipeline() if pipelined else nullcontext(),
+            conn.transaction(),
+            conn.cursor() as cur,
+        ):
             yield cur
 
     @contextmanager
-    def advisory_lock(self, name: str, wait: bool = True) -> Iterator[psycopg.Connection | None]:
+    def advisory_lock(
+        self, name: str, wait: bool = True, joined: bool = False
+    ) -> Iterator[psycopg.Connection | None]:
         """Hold a session-level advisory lock for the block, yielding its (autocommit)
         connection; yields None if `wait` is off and another session holds the lock. The lock
-        dies with the connection, so a killed process never keeps it."""
+        dies with the connection, so a killed process never keeps it.
+
+        `joined`: the connection is in pipeline mode, and the lock goes with the block's first
+        query through it (one round trip for both), the unlock with the block's end. The lock
+        is held only once that query is answered: the block's first step must be one."""
         key = lock_key(name)
         with self._pool.connection() as conn:
             conn.autocommit = True
-            if wait:
-                conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-                acquired = True
-            else:
-                row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()
-                acquired = bool(row["ok"])
             try:
-                yield conn if acquired else None
+                if wait and joined:
+                    with conn.pipeline():
+                        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                        try:
+                            yield conn
+                        finally:
+                            if not conn.closed:
+                                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                    return
+                if wait:
+                    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                    row = {"ok": True}
+                else:
+                    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()
+                if not row["ok"]:
+                    yield None
+                    return
+                try:
+                    yield conn
+                finally:
+                    if not conn.closed:
+                        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
             finally:
                 if not conn.closed:
-                    if acquired:
-                        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
                     conn.autocommit = False
 
 

@@ -102,8 +102,27 @@ class Projector:
                     cur.execute(statement)
 
     def run(self) -> int:
-        """Bring every projection up to date; returns how many events were applied."""
-        return sum(self._run(p) for p in self.projections.values())
+        """Bring every read model up to date; returns how many events were read.
+
+        All read models of the service go together: per batch one transaction, one lock
+        statement, one read of their positions and one read of the log, from the position of
+        the one furthest behind (each takes only what lies beyond its own position). A pass
+        that finds nothing new costs three round trips, however many read models there are."""
+        projections = list(self.projections.values())
+        read = 0
+        while True:
+            with self.db.transaction() as cur:
+                with cur.connection.pipeline():  # the lock and the positions: one round trip
+                    self._lock(cur, *projections)
+                    positions = self._positions_of(cur, projections)
+                start = min(positions.values()) + 1
+                notifications = self.app.recorder.select_notifications(start=start, limit=BATCH)
+                if not notifications:
+                    return read
+                self._apply_from(cur, projections, positions, notifications)
+            read += len(notifications)
+            if len(notifications) < BATCH:
+                return read  # that was all; a commit since nudges the projector again
 
     def rebuild(self, name: str) -> int:
         """Drop a read model and build it again from the first stored event, in one
@@ -118,8 +137,8 @@ class Projector:
     def _rebuild(self, projections: list[Projection]) -> int:
         """Rebuild `projections` together; returns how many events were read."""
         with self.db.transaction() as cur:
+            self._lock(cur, *projections)
             for projection in projections:
-                self._lock(cur, projection)
                 for table in projection.tables:
                     cur.execute(
                         sql.SQL("DROP TABLE IF EXISTS {}").format(
@@ -133,85 +152,90 @@ class Projector:
                     )
                 for statement in projection.create_statements(self.schema):
                     cur.execute(statement)
+            names = [p.name for p in projections]
             applied = position = 0
             while notifications := self.app.recorder.select_notifications(
                 start=position + 1, limit=REBUILD_BATCH
             ):
-                events = [
-                    self._decoded(n) if any(self._takes(p, n) for p in projections) else None
-                    for n in notifications
-                ]
-                for projection in projections:
-                    self._apply_batch(cur, projection, notifications, events)
+                self._apply_from(cur, projections, dict.fromkeys(names, 0), notifications)
                 position = notifications[-1].id
                 applied += len(notifications)
-            if applied:
-                for projection in projections:
-                    self._record_position(cur, projection, position)
         return applied
 
-    def _lock(self, cur: Cursor, projection: Projection) -> None:
-        """Instances take turns per read model; the lock ends with the transaction."""
-        cur.execute(
-            "SELECT pg_advisory_xact_lock(%s)",
-            (lock_key(f"projection:{self.schema}:{projection.name}"),),
-        )
+    def _lock(self, cur: Cursor, *projections: Projection) -> None:
+        """Instances take turns per read model; the locks end with the transaction. Taken in
+        one statement, always in the same order, so two instances cannot deadlock."""
+        keys = sorted(lock_key(f"projection:{self.schema}:{p.name}") for p in projections)
+        cur.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", (keys,))
 
-    def _run(self, projection: Projection) -> int:
-        applied = 0
-        while True:
-            with self.db.transaction() as cur:
-                self._lock(cur, projection)
-                batch = self._apply_next(cur, projection)
-            if not batch:
-                return applied
-            applied += batch
-
-    def _apply_next(self, cur: Cursor, projection: Projection) -> int:
-        """Apply the next batch of events and record the position; returns how many."""
+    def _positions_of(self, cur: Cursor, projections: Sequence[Projection]) -> dict[str, int]:
+        """Where each read model got to (0: nowhere yet)."""
         cur.execute(
-            sql.SQL("SELECT position FROM {} WHERE projection = %s").format(self._positions),
-            (projection.name,),
+            sql.SQL("SELECT projection, position FROM {} WHERE projection = ANY(%s)").format(
+                self._positions
+            ),
+            ([p.name for p in projections],),
         )
-        row = cur.fetchone()
-        position = row["position"] if row else 0
-        notifications = self.app.recorder.select_notifications(start=position + 1, limit=BATCH)
-        if not notifications:
-            return 0
-        events = [self._decoded(n) if self._takes(projection, n) else None for n in notifications]
-        self._apply_batch(cur, projection, notifications, events)
-        self._record_position(cur, projection, notifications[-1].id)
-        return len(notifications)
+        found = {row["projection"]: row["position"] for row in cur.fetchall()}
+        return {p.name: found.get(p.name, 0) for p in projections}
+
+    def _apply_from(
+        self,
+        cur: Cursor,
+        projections: Sequence[Projection],
+        positions: dict[str, int],
+        notifications: Sequence[Any],
+    ) -> None:
+        """Apply a batch read from the log to each read model, from beyond its own position,
+        decoding each event once, and record where each got to."""
+        events = [
+            self._decoded(n)
+            if any(n.id > positions[p.name] and self._takes(p, n) for p in projections)
+            else None
+            for n in notifications
+        ]
+        work = []
+        for projection in projections:
+            first = next(
+                (i for i, n in enumerate(notifications) if n.id > positions[projection.name]),
+                None,
+            )
+            if first is not None:
+                work.append((projection, notifications[first:], events[first:]))
+        if work:
+            self._apply_batch(cur, work)
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (projection, position)"
+                    " SELECT * FROM unnest(%s::text[], %s::bigint[])"
+                    " ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position"
+                ).format(self._positions),
+                ([p.name for p, _, _ in work], [notifications[-1].id] * len(work)),
+            )
 
     def _apply_batch(
-        self, cur: Cursor, projection: Projection, notifications: Sequence[Any], events: list
+        self, cur: Cursor, work: Sequence[tuple[Projection, Sequence[Any], Sequence[Any]]]
     ) -> None:
-        """Apply a batch in one savepoint and one pipeline while all goes well; else again one
-        by one, setting aside only what fails."""
+        """Apply a batch to each read model of `work` (with the notifications and events it
+        takes), in one savepoint and one pipeline while all goes well; else again, read model
+        by read model and one event at a time, setting aside only what fails."""
         try:
             with cur.connection.transaction(), cur.connection.pipeline():
-                for notification, event in zip(notifications, events, strict=True):
-                    self._apply(cur, projection, notification, event)
+                for projection, notifications, events in work:
+                    for notification, event in zip(notifications, events, strict=True):
+                        self._apply(cur, projection, notification, event)
         except PASSING:
             raise
         except Exception:  # noqa: BLE001 - again one by one, to set aside only what fails
-            for notification, event in zip(notifications, events, strict=True):
-                try:
-                    with cur.connection.transaction():
-                        self._apply(cur, projection, notification, event)
-                except PASSING:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - whatever it is, the read model goes on
-                    self._set_aside(cur, projection, notification, exc)
-
-    def _record_position(self, cur: Cursor, projection: Projection, position: int) -> None:
-        cur.execute(
-            sql.SQL(
-                "INSERT INTO {} (projection, position) VALUES (%s, %s) "
-                "ON CONFLICT (projection) DO UPDATE SET position = EXCLUDED.position"
-            ).format(self._positions),
-            (projection.name, position),
-        )
+            for projection, notifications, events in work:
+                for notification, event in zip(notifications, events, strict=True):
+                    try:
+                        with cur.connection.transaction():
+                            self._apply(cur, projection, notification, event)
+                    except PASSING:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - the read model goes on, whatever it is
+                        self._set_aside(cur, projection, notification, exc)
 
     def _takes(self, projection: Projection, notification: Any) -> bool:
         """Whether the projection takes the notification's event, known from its topic."""

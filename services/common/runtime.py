@@ -105,7 +105,7 @@ class EventSourcedSink:
         self.app = app
 
     def position(self, origin: str, conn: Any = None) -> int:
-        return self.app.tracked_position(origin)
+        return self.app.tracked_position(origin, conn)
 
     def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
         self.app.process(origin, events)
