@@ -12,7 +12,9 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from services.common import settings
+from services.common import pgwait, settings
+
+pgwait.install()  # under eventlet: psycopg parks on the hub per round trip, without a select
 
 
 def lock_key(name: str) -> int:

@@ -46,6 +46,10 @@ GROUPS = (
     ("/uuid.py", "uuid"),
     ("/dataclasses.py", "dataclasses"),
 )
+# Wegwijs modules that only adapt a library, counted as that library: psycopg's wait for the
+# server (its generators run inside it).
+ADAPTERS = (("/services/common/pgwait.py", "psycopg"),)
+_ADAPTED = tuple(suffix for suffix, _ in ADAPTERS)
 # The hub waiting: no CPU in use.
 _IDLE = ("/eventlet/hubs/",)
 _started = False
@@ -53,6 +57,9 @@ _started = False
 
 def group_of(path: str) -> str | None:
     """The group of a source file, None for the standard library and the like."""
+    for suffix, group in ADAPTERS:
+        if path.endswith(suffix):
+            return group
     if "/services/" in path:
         return "wegwijs " + path[path.rfind("/services/") + 1 :].removesuffix(".py")
     for needle, group in GROUPS:
@@ -73,7 +80,7 @@ def classify(frame: Any) -> tuple[str, str] | None:
             return None
         if leaf_group is None:
             leaf_group = group_of(path)
-        if wegwijs is None and "/services/" in path:
+        if wegwijs is None and "/services/" in path and not path.endswith(_ADAPTED):
             module = path[path.rfind("/services/") + 1 :].removesuffix(".py")
             wegwijs = f"{module}:{frame.f_code.co_name}"
         if leaf_group is not None and wegwijs is not None:

@@ -29,12 +29,45 @@ slow.wait(); fast.wait()
 print(",".join(order))
 """
 
+# The services' own wait (services/common/pgwait.py, installed when services.common.db is
+# imported): a pipelined transaction waits for reading and writing at once, a listener for
+# notifications with a timeout.
+PGWAIT_SCRIPT = """
+import eventlet
+eventlet.monkey_patch()
+import services
+import services.common.db  # installs it
+from services.common import pgwait
+import psycopg
+from psycopg import waiting
+assert waiting.wait is pgwait.wait
+slow_conn = psycopg.connect({conninfo!r})
+fast_conn = psycopg.connect({conninfo!r}, autocommit=True)
+order = []
+def slow():
+    slow_conn.execute("SELECT pg_sleep(0.5)")
+    order.append("slow")
+def fast():
+    with fast_conn.pipeline(), fast_conn.transaction():
+        cursors = [fast_conn.execute("SELECT %s::int", (i,)) for i in range(200)]
+    assert [c.fetchone()[0] for c in cursors] == list(range(200))
+    fast_conn.execute("LISTEN pgwait")
+    assert list(fast_conn.notifies(timeout=0)) == []
+    fast_conn.execute("NOTIFY pgwait")
+    assert [n.channel for n in fast_conn.notifies(timeout=5, stop_after=1)] == ["pgwait"]
+    order.append("fast")
+threads = [eventlet.spawn(slow), eventlet.spawn(fast)]
+for thread in threads:
+    thread.wait()
+print(",".join(order))
+"""
 
-def _finishing_order(wait_func: str | None) -> str:
+
+def _finishing_order(wait_func: str | None, script: str = ORDER_SCRIPT) -> str:
     env = {k: v for k, v in __import__("os").environ.items() if k != "PSYCOPG_WAIT_FUNC"}
     if wait_func:
         env["PSYCOPG_WAIT_FUNC"] = wait_func
-    script = ORDER_SCRIPT.format(conninfo=settings.postgres_conninfo(TEST_DB))
+    script = script.format(conninfo=settings.postgres_conninfo(TEST_DB))
     done = subprocess.run(
         [sys.executable, "-c", script],
         env=env,
@@ -49,6 +82,10 @@ def _finishing_order(wait_func: str | None) -> str:
 
 def test_with_the_services_setting_a_fast_query_overtakes_a_slow_one(database):
     assert _finishing_order(None) == "fast,slow"
+
+
+def test_the_services_own_wait_lets_a_pipeline_and_a_listener_overtake_a_slow_query(database):
+    assert _finishing_order(None, PGWAIT_SCRIPT) == "fast,slow"
 
 
 def test_with_psycopgs_c_wait_the_slow_query_would_block_the_hub(database):
