@@ -88,42 +88,54 @@ class Database:
             yield cur
 
     @contextmanager
-    def advisory_lock(
-        self, name: str, wait: bool = True, joined: bool = False
-    ) -> Iterator[psycopg.Connection | None]:
-        """Hold a session-level advisory lock for the block, yielding its (autocommit)
-        connection; yields None if `wait` is off and another session holds the lock. The lock
-        dies with the connection, so a killed process never keeps it.
+    def advisory_lock(self, name: str, joined: bool = False) -> Iterator[psycopg.Connection]:
+        """Hold a session-level advisory lock for the block (waiting for it), yielding its
+        (autocommit) connection. The lock dies with the connection, so a killed process never
+        keeps it.
 
         `joined`: the connection is in pipeline mode, and the lock goes with the block's first
         query through it (one round trip for both), the unlock with the block's end. The lock
         is held only once that query is answered: the block's first step must be one."""
         key = lock_key(name)
+        with self._session(pipelined=joined) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield conn
+            finally:
+                if not conn.closed:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    @contextmanager
+    def leading(
+        self, name: str, query: Any, params: Any = None
+    ) -> Iterator[tuple[psycopg.Connection, dict[str, Any] | None] | None]:
+        """Try the session-level advisory lock `name` without waiting (one leader among a
+        service's instances). Taken: yields its connection and the row `query` gives, read once
+        the lock is held, in one round trip for both; None when another session holds it.
+
+        The connection is in autocommit and pipeline mode: a statement whose result is not
+        fetched goes with the next that is, or with the unlock at the block's end."""
+        key = lock_key(name)
+        with self._session(pipelined=True) as conn:
+            taken = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,))
+            found = conn.execute(query, params)
+            if not taken.fetchone()["ok"]:
+                yield None
+                return
+            try:
+                yield conn, found.fetchone()
+            finally:
+                if not conn.closed:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    @contextmanager
+    def _session(self, pipelined: bool) -> Iterator[psycopg.Connection]:
+        """A pooled connection in autocommit mode for the block (pipelined if asked)."""
         with self._pool.connection() as conn:
             conn.autocommit = True
             try:
-                if wait and joined:
-                    with conn.pipeline():
-                        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-                        try:
-                            yield conn
-                        finally:
-                            if not conn.closed:
-                                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
-                    return
-                if wait:
-                    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-                    row = {"ok": True}
-                else:
-                    row = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,)).fetchone()
-                if not row["ok"]:
-                    yield None
-                    return
-                try:
+                with conn.pipeline() if pipelined else nullcontext():
                     yield conn
-                finally:
-                    if not conn.closed:
-                        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
             finally:
                 if not conn.closed:
                     conn.autocommit = False

@@ -142,13 +142,12 @@ class OutboxRelay:
         self.publisher = publisher
         self._table = sql.Identifier(app.schema, "outbox_position")
 
-    def position(self, conn: psycopg.Connection | None = None) -> int:
-        query = sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table)
-        if conn is None:
-            with self.db.transaction() as cur:
-                row = cur.execute(query, (self.service,)).fetchone()
-        else:
-            row = conn.execute(query, (self.service,)).fetchone()
+    def _position_query(self) -> sql.Composed:
+        return sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table)
+
+    def position(self) -> int:
+        with self.db.transaction() as cur:
+            row = cur.execute(self._position_query(), (self.service,)).fetchone()
         return row["position"] if row else 0
 
     def _record_position(self, conn: psycopg.Connection, position: int) -> None:
@@ -189,10 +188,13 @@ class OutboxRelay:
 
     def _relay(self) -> int:
         sent = 0
-        with self.db.advisory_lock(f"outbox:{self.service}", wait=False) as leader:
-            if leader is None:
+        with self.db.leading(
+            f"outbox:{self.service}", self._position_query(), (self.service,)
+        ) as lead:
+            if lead is None:
                 return 0
-            position = self.position(leader)
+            leader, row = lead
+            position = row["position"] if row else 0
             while True:
                 batch = self.cloudevents(position + 1, BATCH)
                 if not batch:

@@ -96,12 +96,14 @@ class PartnerFeedRelay:
     def relay(self) -> int:
         """Send what was decided and not yet sent; returns how many partner events went out."""
         sent = 0
-        with self.db.advisory_lock("partner-feed:consent", wait=False) as leader:
-            if leader is None:
+        with self.db.leading(
+            "partner-feed:consent",
+            sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table),
+            (ORIGIN,),
+        ) as lead:
+            if lead is None:
                 return 0
-            row = leader.execute(
-                sql.SQL("SELECT position FROM {} WHERE origin = %s").format(self._table), (ORIGIN,)
-            ).fetchone()
+            leader, row = lead
             position = row["position"] if row else 0
             while notifications := self.app.recorder.select_notifications(
                 start=position + 1, limit=BATCH
@@ -116,6 +118,8 @@ class PartnerFeedRelay:
                     ).format(self._table),
                     (ORIGIN, position),
                 )
+                if len(notifications) < BATCH:
+                    break  # that was all; an event stored since wakes the relay again
         return sent
 
     def _handle(self, event: Any) -> int:
