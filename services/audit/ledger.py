@@ -44,6 +44,9 @@ ENTRY_FORMAT = 3
 # statements travel together), a larger one with COPY.
 SMALL_BATCH = 50
 
+# The columns of `audit.ledger` that are not text.
+_TYPES = {"seq": "bigint", "origin_position": "bigint", "entry_format": "smallint"}
+
 # Entries per partition of `audit.ledger` (by `seq` range): 100,000,000 entries are ten.
 PARTITION_ENTRIES = 10_000_000
 # The audit process makes the next partitions (through audit.ledger_partitions_ahead) when fewer
@@ -619,20 +622,23 @@ def _write(
     pipelined: bool,
 ) -> None:
     """Write the entries and each event's first (origin, position, seq): in a pipelined
-    transaction as INSERTs that go with its COMMIT (one round trip for a few entries), else
-    with COPY (a backlog's thousands)."""
+    transaction as two INSERTs of arrays that go with its COMMIT (one round trip, however many
+    entries a list read fans out to), else with COPY (a backlog's thousands)."""
     if pipelined:
-        cur.executemany(
-            sql.SQL("INSERT INTO audit.ledger ({}) VALUES ({})").format(
+        cur.execute(
+            sql.SQL("INSERT INTO audit.ledger ({}) SELECT * FROM unnest({})").format(
                 sql.SQL(", ").join(map(sql.Identifier, columns)),
-                sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+                sql.SQL(", ").join(
+                    sql.SQL("{}::{}[]").format(sql.Placeholder(), sql.SQL(_TYPES.get(c, "text")))
+                    for c in columns
+                ),
             ),
-            [[row[c] for c in columns] for row in rows],
+            [[row[c] for row in rows] for c in columns],
         )
-        cur.executemany(
+        cur.execute(
             "INSERT INTO audit.ledger_origin_position (origin, origin_position, seq)"
-            " VALUES (%s, %s, %s)",
-            firsts,
+            " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[])",
+            [list(column) for column in zip(*firsts, strict=True)],
         )
         return
     with cur.copy(f"COPY audit.ledger ({', '.join(columns)}) FROM STDIN") as copy:
