@@ -63,7 +63,7 @@ from services.common.clock import today_in_amsterdam  # noqa: E402
 from services.common.envelope import event_id  # noqa: E402
 from services.common.secrets import development_secrets  # noqa: E402
 from services.intake.domain import BsnClaim  # noqa: E402
-from tests.platform import Layout, Platform  # noqa: E402
+from tests.platform import Layout, Platform, rabbitmqctl  # noqa: E402
 
 USERS = 16
 SECONDS = 60.0
@@ -706,13 +706,19 @@ def measure(layout: Layout, dossiers: int, seconds: float = SECONDS) -> dict[str
     platform._kill_leftovers()
     platform.cli("migrate")  # a region made by older code gets today's tables and indexes
     werkplek._start_patiently(platform)
+    from bench.hotpath import CpuMeter  # bench.hotpath imports bench.run, which imports this
+
     try:
         idle = rss_of(platform)
         print(f"bench: {USERS} users in a mixed workload for {seconds:.0f} s ...", flush=True)
+        meter = CpuMeter(platform, _machine_broker_pid())
+        meter.start()
         operations = workload(platform, seconds)
+        cpu = meter.stop()
         busy = rss_of(platform)
     finally:
         platform.stop_all()
+    done = sum(v["requests"] for k, v in operations.items() if k != "baseline_primary_key_fetch")
     complete = all(
         operations[r]["p95_ms"] is not None and not operations[r]["failed"] for r in READS
     )
@@ -732,7 +738,21 @@ def measure(layout: Layout, dossiers: int, seconds: float = SECONDS) -> dict[str
             for name in busy
         },
         "largest_rss_mb": max(busy.values()),
+        # Where the machine's two cores went: CPU per operation of the mix, per process (the
+        # machine's RabbitMQ counted whole; the bench's own process not at all).
+        "cpu_ms_per_operation": {
+            group: round(seconds_used * 1000 / max(done, 1), 2)
+            for group, seconds_used in sorted(cpu["cpu_seconds"].items(), key=lambda kv: -kv[1])
+        },
+        "cpu_ms_per_operation_total": round(cpu["total_cpu_seconds"] * 1000 / max(done, 1), 2),
     }
+
+
+def _machine_broker_pid() -> int | None:
+    """The OS pid of the RabbitMQ node the platform uses (the machine's own), if it answers."""
+    with contextlib.suppress(Exception):
+        return int(rabbitmqctl("-q", "eval", "os:getpid().").strip().strip('"'))
+    return None
 
 
 def targets(result: dict[str, Any]) -> dict[str, bool]:
@@ -753,7 +773,8 @@ def main() -> None:
 
 def rows(result: dict[str, Any]) -> list[tuple[str, object, str, str]]:
     """bench/run.py's table: per operation p50 and p95 (ratio of p50 to Open Zaak's 16-user
-    median, lower bound 240 ms), then the largest RSS (ratio to the same process idle)."""
+    median, lower bound 240 ms), the largest RSS (ratio to the same process idle), and the CPU
+    per operation, per process."""
     size = f"{result['region']['dossiers']:,}"
     found: list[tuple[str, object, str, str]] = [
         ("baseline: Open Zaak median, 16 users (lower bound)", OPEN_ZAAK_16_USERS_MS[0], "ms", "")
@@ -790,6 +811,11 @@ def rows(result: dict[str, Any]) -> list[tuple[str, object, str, str]]:
             f"{rss['ratio_to_idle']:.2f}",
         ),
     ]
+    if "cpu_ms_per_operation_total" in result:
+        total = result["cpu_ms_per_operation_total"]
+        found.append(("CPU per operation of the mix, all processes", total, "ms", ""))
+        for group, ms in result["cpu_ms_per_operation"].items():
+            found.append((f"  of which {group}", ms, "ms", ""))
     return found
 
 

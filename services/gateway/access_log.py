@@ -28,9 +28,10 @@ from eventsourcing.persistence import IntegrityError
 
 from services.common.aggregate import ChainAggregate
 from services.common.application import ChainApplication
-from services.common.commands import Outcome
+from services.common.commands import Outcome, collecting
 from services.common.context import CommandContext
 from services.common.envelope import Publication, about_dossier, dossier_opened
+from services.common.group_commit import GroupCommit
 from services.common.topics import keep_topics
 from services.contracts.events.base import DOMAIN_CATEGORIES
 from services.gateway.command_keys import StoredAnswer
@@ -221,12 +222,25 @@ class AccessLogs(ChainApplication):
                     )
                 )
         if records:
-            self.save(*records)
+            self._save_reads(records)
 
     def record_refused_read(self, ctx: CommandContext, route: str, status: int, dossier_id: str):
         with self.command(ctx):
             refused = RefusedRead(dossier_id=dossier_id, route=route, status=status)
-        self.save(refused)
+        self._save_reads([refused])
+
+    _reads: GroupCommit[ChainAggregate] | None = None
+
+    def _save_reads(self, records: list[ChainAggregate]) -> None:
+        """Save reads (each a new aggregate, carrying its reader's context) together with those
+        of requests answered at the same moment: one transaction for many under load. Inside a
+        command they go with its outcome instead."""
+        if collecting() is not None:
+            self.save(*records)
+            return
+        if self._reads is None:
+            self._reads = GroupCommit(lambda batch: self.save(*batch))
+        self._reads.write(records)
 
     def record_command(
         self,

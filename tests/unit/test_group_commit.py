@@ -1,0 +1,65 @@
+"""Group commit: saves at the same moment go in one write; a failed write fails each of them."""
+
+from __future__ import annotations
+
+import eventlet
+import pytest
+
+from services.common.group_commit import GroupCommit
+
+
+class Store:
+    def __init__(self, fail: bool = False):
+        self.writes: list[list[str]] = []
+        self.fail = fail
+
+    def write(self, items):
+        eventlet.sleep(0.01)  # a real write waits on its database here
+        if self.fail:
+            raise ConnectionError("the database went away")
+        self.writes.append(list(items))
+
+
+def test_a_caller_alone_writes_at_once():
+    store = Store()
+    commit = GroupCommit(store.write)
+    commit.write(["a"])
+    commit.write(["b", "c"])
+    assert store.writes == [["a"], ["b", "c"]]
+
+
+def test_callers_at_the_same_moment_share_the_writes_and_each_returns_once_written():
+    store = Store()
+    commit = GroupCommit(store.write)
+    returned = []
+
+    def caller(name: str) -> None:
+        commit.write([name])
+        assert any(name in write for write in store.writes), "returned before it was written"
+        returned.append(name)
+
+    pool = eventlet.GreenPool()
+    for n in range(10):
+        pool.spawn(caller, f"read-{n}")
+    pool.waitall()
+    assert sorted(returned) == sorted(f"read-{n}" for n in range(10))
+    assert sorted(i for write in store.writes for i in write) == sorted(returned)
+    assert len(store.writes) < 10, "the callers waiting while one wrote went together"
+
+
+def test_a_failed_write_fails_every_caller_of_its_batch():
+    store = Store(fail=True)
+    commit = GroupCommit(store.write)
+    failures = []
+
+    def caller(name: str) -> None:
+        with pytest.raises(ConnectionError):
+            commit.write([name])
+        failures.append(name)
+
+    pool = eventlet.GreenPool()
+    for n in range(5):
+        pool.spawn(caller, f"read-{n}")
+    pool.waitall()
+    assert len(failures) == 5
+    assert store.writes == []
