@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import eventlet
 import psycopg
 import pytest
 from psycopg import Cursor, OperationalError, sql
 
 from services.common import metrics, settings
-from services.common.db import Database
+from services.common.db import Database, lock_key
 from services.common.projection import Projection, Projector
 from services.intake.application import Intake
 from services.intake.domain import Dossier
 from services.tools.migrate import migrate
-from tests.platform import TEST_DB, person
+from tests.platform import TEST_DB, eventually, person
 from tests.unit.test_applications import context
 
 DBNAME = f"{TEST_DB}_quarantine"
@@ -117,3 +118,26 @@ def test_a_database_away_for_a_moment_sets_nothing_aside(store):
 
     assert "Storing" in _names(db)
     assert _set_aside(db) == before
+
+
+def test_a_read_model_up_to_date_is_not_locked_again_and_one_behind_is(store):
+    """A read runs the projector first; when this process brought every read model up to the
+    head of the log, that costs no lock (readers do not queue behind each other), and an event
+    stored since is still projected before the read."""
+    app, db, projector = store
+    projector.run()
+    key = lock_key("projection:intake:names")
+    with psycopg.connect(settings.postgres_conninfo(DBNAME), autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (key,))  # as another instance projecting
+        try:
+            nothing_new = eventlet.spawn(projector.run)
+            eventually(lambda: nothing_new.dead, bool, deadline=5, what="answered, not waiting")
+            app.register(context(), person("0344", given_name="Daniel"))
+            behind = eventlet.spawn(projector.run)
+            eventlet.sleep(0.3)
+            assert not behind.dead, "something new: it waits for the other to finish"
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    assert nothing_new.wait() == 0
+    assert behind.wait() > 0
+    assert "Daniel" in _names(db)
