@@ -40,8 +40,8 @@ SORTED_V3 = tuple(sorted(FIELDS_V3))
 # The format the ledger writes (with the Logboek fields); older formats keep verifying.
 ENTRY_FORMAT = 3
 
-# A batch of up to this many events is written with INSERTs in a pipelined transaction (its
-# statements travel together), a larger one with COPY.
+# A batch of up to this many events is written with INSERTs of arrays in a pipelined
+# transaction (sent together), a larger one with COPY.
 SMALL_BATCH = 50
 
 # The columns of `audit.ledger` that are not text.
@@ -622,8 +622,8 @@ def _write(
     pipelined: bool,
 ) -> None:
     """Write the entries and each event's first (origin, position, seq): in a pipelined
-    transaction as two INSERTs of arrays that go with its COMMIT (one round trip, however many
-    entries a list read fans out to), else with COPY (a backlog's thousands)."""
+    transaction as two INSERTs of arrays sent together (one round trip, however many entries a
+    list read fans out to), else with COPY (a backlog's thousands)."""
     if pipelined:
         cur.execute(
             sql.SQL("INSERT INTO audit.ledger ({}) SELECT * FROM unnest({})").format(

@@ -77,8 +77,8 @@ class Database:
     def transaction(self, pipelined: bool = False) -> Iterator[psycopg.Cursor]:
         """A cursor in a transaction that commits when the block ends without error.
 
-        `pipelined`: in pipeline mode, so statements whose results are not fetched go with the
-        next that is, BEGIN with the first and COMMIT with the last (no COPY in it)."""
+        `pipelined`: in pipeline mode, so statements whose results are not fetched are sent
+        together (a batch of INSERTs in one round trip); no COPY in it."""
         with (
             self._pool.connection() as conn,
             conn.pipeline() if pipelined else nullcontext(),
@@ -88,57 +88,68 @@ class Database:
             yield cur
 
     @contextmanager
-    def advisory_lock(self, name: str, joined: bool = False) -> Iterator[psycopg.Connection]:
+    def advisory_lock(self, name: str) -> Iterator[psycopg.Connection]:
         """Hold a session-level advisory lock for the block (waiting for it), yielding its
         (autocommit) connection. The lock dies with the connection, so a killed process never
-        keeps it.
-
-        `joined`: the connection is in pipeline mode, and the lock goes with the block's first
-        query through it (one round trip for both), the unlock with the block's end. The lock
-        is held only once that query is answered: the block's first step must be one."""
+        keeps it."""
         key = lock_key(name)
-        with self._session(pipelined=joined) as conn:
+        with self._session() as conn:
             conn.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
                 yield conn
             finally:
-                if not conn.closed:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                _unlock(conn, key)
 
     @contextmanager
     def leading(
         self, name: str, query: Any, params: Any = None
     ) -> Iterator[tuple[psycopg.Connection, dict[str, Any] | None] | None]:
         """Try the session-level advisory lock `name` without waiting (one leader among a
-        service's instances). Taken: yields its connection and the row `query` gives, read once
-        the lock is held, in one round trip for both; None when another session holds it.
-
-        The connection is in autocommit and pipeline mode: a statement whose result is not
-        fetched goes with the next that is, or with the unlock at the block's end."""
+        service's instances). Taken: yields its (autocommit) connection and the row `query`
+        gives, read once the lock is held, in one round trip for both; None when another
+        session holds it."""
         key = lock_key(name)
-        with self._session(pipelined=True) as conn:
-            taken = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,))
-            found = conn.execute(query, params)
-            if not taken.fetchone()["ok"]:
+        with self._session() as conn:
+            try:
+                with conn.pipeline():
+                    taken = conn.execute("SELECT pg_try_advisory_lock(%s) AS ok", (key,))
+                    found = conn.execute(query, params)
+                # Out of pipeline mode (synced): each statement of the block commits on its own.
+                acquired = bool(taken.fetchone()["ok"])
+                row = found.fetchone()
+            except BaseException:
+                conn.close()  # the lock may have been taken: it goes with the session
+                raise
+            if not acquired:
                 yield None
                 return
             try:
-                yield conn, found.fetchone()
+                yield conn, row
             finally:
-                if not conn.closed:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                _unlock(conn, key)
 
     @contextmanager
-    def _session(self, pipelined: bool) -> Iterator[psycopg.Connection]:
-        """A pooled connection in autocommit mode for the block (pipelined if asked)."""
+    def _session(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection in autocommit mode for the block."""
         with self._pool.connection() as conn:
             conn.autocommit = True
             try:
-                with conn.pipeline() if pipelined else nullcontext():
-                    yield conn
+                yield conn
             finally:
                 if not conn.closed:
                     conn.autocommit = False
+
+
+def _unlock(conn: psycopg.Connection, key: int) -> None:
+    """Release a session lock; when that cannot be done, close the connection, so that the
+    lock goes with its session instead of staying in the pool."""
+    if conn.closed:
+        return
+    try:
+        conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    except BaseException:
+        conn.close()
+        raise
 
 
 def ensure_database(dbname: str | None = None) -> bool:

@@ -36,8 +36,15 @@ class GroupCommit(Generic[T]):
                 try:
                     self._write([item for waiting, _ in batch for item in waiting])
                 except BaseException as exc:
+                    # The writer's own interruption (its greenthread killed, a timeout) is
+                    # its own: the others learn only that the write failed.
+                    failure = (
+                        exc
+                        if isinstance(exc, Exception)
+                        else ConnectionAbortedError(f"the write was interrupted: {exc!r}")
+                    )
                     for _, each in batch:
-                        each.send_exception(exc)
+                        each.send_exception(exc if each is done else failure)
                     if not isinstance(exc, Exception):
                         raise
                 else:

@@ -16,7 +16,7 @@ from typing import Any
 from eventlet import patcher
 from eventlet.green import select
 from eventlet.hubs import trampoline
-from psycopg import waiting
+from psycopg import errors, waiting
 
 
 def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = None) -> Any:
@@ -39,6 +39,8 @@ def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = N
             state = gen.send(ready)
     except StopIteration as done:
         return done.value
+    except OSError as exc:  # as psycopg's own waits say it: the connection is gone
+        raise errors.OperationalError("connection socket closed") from exc
 
 
 def install() -> bool:

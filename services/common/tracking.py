@@ -56,9 +56,9 @@ Fetch = Callable[[str, int, int], list[dict[str, Any]]]
 class Sink(Protocol):
     """Where a consumer's effects go; it must record the position together with the effect.
 
-    `position` gets the connection that takes the consumer's lock, and must read through it:
-    the lock is sent with that query (one round trip for both) and is held once it is answered.
-    `apply` gets events of one origin in position order, with no gaps the origin could fill."""
+    `position` gets the connection that holds the consumer's lock; a sink in the same database
+    may read through it or ignore it. `apply` gets events of one origin in position order, with
+    no gaps the origin could fill."""
 
     def position(self, origin: str, conn: Any) -> int: ...
 
@@ -218,7 +218,7 @@ class TrackingConsumer:
             advance(origin, position)
 
     def _locked(self, origin: str) -> Any:
-        return self.db.advisory_lock(f"consumer:{self.service}:{origin}", joined=True)
+        return self.db.advisory_lock(f"consumer:{self.service}:{origin}")
 
     def _settle(self, origin: str, batch: list[_Delivery]) -> None:
         try:

@@ -63,3 +63,28 @@ def test_a_failed_write_fails_every_caller_of_its_batch():
     pool.waitall()
     assert len(failures) == 5
     assert store.writes == []
+
+
+def test_a_writer_interrupted_tells_the_others_only_that_the_write_failed():
+    second_started = eventlet.event.Event()
+    writes = []
+
+    def write(items):
+        writes.append(list(items))
+        if len(writes) == 1:
+            eventlet.sleep(0.05)  # meanwhile the next two wait, to go together
+        else:
+            second_started.send()
+            eventlet.sleep(10)
+
+    commit = GroupCommit(write)
+    first = eventlet.spawn(commit.write, ["first"])
+    eventlet.sleep(0)
+    writer = eventlet.spawn(commit.write, ["writer"])
+    waiting = eventlet.spawn(commit.write, ["waiting"])
+    second_started.wait()
+    assert writes[1] == ["writer", "waiting"]
+    writer.kill()
+    first.wait()
+    with pytest.raises(ConnectionAbortedError):
+        waiting.wait()

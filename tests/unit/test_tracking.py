@@ -13,7 +13,7 @@ from services.common.tracking import TrackingConsumer
 
 class NoLocks:
     @contextmanager
-    def advisory_lock(self, name: str, joined: bool = False):
+    def advisory_lock(self, name: str):
         yield True
 
 
