@@ -108,13 +108,14 @@ class Projector:
 
         All read models of the service go together: per batch one transaction, one lock
         statement, one read of their positions and one read of the log, from the position of
-        the one furthest behind (each takes only what lies beyond its own position). A pass
-        that finds nothing new costs three round trips, however many read models there are.
+        the one furthest behind (each takes only what lies beyond its own position), however
+        many read models there are.
 
         Before any of that, one look at the head of the log: when every read model is known to
         have taken everything up to it (this process brought them there), there is nothing to
-        do, and no lock to wait for. Reads run the projector first to see their own writes, so
-        under load this spares them queueing on the read models' locks behind each other."""
+        do, and no lock to wait for: one round trip. Reads run the projector first to see their
+        own writes, so under load this spares them queueing on the read models' locks behind
+        each other."""
         head = self.app.recorder.max_notification_id() or 0
         if head <= self._projected:
             return 0
