@@ -363,15 +363,33 @@ class Platform:
         self.wait_healthy()
 
     def wait_healthy(self) -> None:
-        eventually(
-            lambda: self.http.get(f"{self.url}/health", timeout=10).status_code,
-            lambda status: status == 200,
-            deadline=START_SECONDS,
-            what="gateway /health is 200",
-        )
+        try:
+            eventually(
+                lambda: self.http.get(f"{self.url}/health", timeout=10).status_code,
+                lambda status: status == 200,
+                deadline=START_SECONDS,
+                what="gateway /health is 200",
+            )
+        except AssertionError:
+            self.dump_stacks()  # where each process waits, in its log
+            raise
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         self.processes.pop(name).stop(sig)
+
+    def dump_stacks(self) -> None:
+        """Have every service write each greenthread's stack to its log (services/common/stacks),
+        for a test that found the platform not answering: where each process waits."""
+        services = [p for p in self.processes.values() if p.service not in APPS]
+        for process in services:
+            process.signal(signal.SIGUSR2)
+        with contextlib.suppress(AssertionError):
+            eventually(
+                lambda: [p.name for p in services if "greenthread_stacks" not in p.log.read_text()],
+                lambda waiting: waiting == [],
+                deadline=10,
+                what="every service logged its stacks",
+            )
 
     def stop_all(self) -> None:
         """Stop every process, all at once: each one's graceful stop takes seconds."""

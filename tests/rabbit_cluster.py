@@ -226,6 +226,28 @@ class RabbitCluster:
         port = ports.most_common(1)[0][0]
         return next(n for n in self.nodes if n.amqp_port == port)
 
+    def state(self, vhost: str) -> str:
+        """The queues of `vhost` (type, process or leader, consumers, messages) and the
+        connections, as text: what a test that found the platform not answering prints."""
+        queues = self.ctl(
+            "list_queues",
+            "-p",
+            vhost,
+            "name",
+            "type",
+            "pid",
+            "leader",
+            "consumers",
+            "messages_ready",
+            "messages_unacknowledged",
+            "--quiet",
+            "--no-table-headers",
+        )
+        connections = self.ctl(
+            "list_connections", "vhost", "user", "name", "--quiet", "--no-table-headers"
+        )
+        return f"queues:\n{queues}\nconnections:\n{connections}"
+
     def leaders(self, vhost: str, node: Node | None = None) -> dict[str, str]:
         """Each quorum queue of `vhost` and the node that leads it."""
         out = self.ctl(

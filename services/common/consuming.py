@@ -40,6 +40,19 @@ class WatchedQueueConsumer(QueueConsumer):
         except BROKER_GONE as exc:
             log.warning("requeue_lost", extra={"error": repr(exc)})
 
+    connections = 0
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        """After any (re)connection. From the second on, a provider whose queue is its own
+        (a reply listener's: `renew_queue`) gets a queue of a new name first."""
+        self.connections += 1
+        if self.connections > 1:
+            for provider in self._providers:
+                renew = getattr(provider, "renew_queue", None)
+                if renew is not None:
+                    renew()
+        return super().get_consumers(consumer_cls, channel)
+
     def on_consume_ready(self, connection: Any, channel: Any, consumers: Any, **kwargs: Any):
         super().on_consume_ready(connection, channel, consumers, **kwargs)
         self.consuming = True

@@ -31,6 +31,16 @@ class _OwnReplyKeys:
     """Replies come back on `reply.<process>.<uuid>`, a key only this process may bind."""
 
     def setup(self) -> None:
+        self.renew_queue()
+        self.queue_consumer.register_provider(self)
+
+    def renew_queue(self) -> None:
+        """A reply queue and key of a new name. The queue consumer asks for one on every
+        connection after the first (`WatchedQueueConsumer.get_consumers`): on a cluster, a queue
+        declared again under the name it had on a node that just went can be removed by another
+        node's clean-up of that node moments later, silently, with the consumer still attached
+        (rabbitmq-server issues 9798 and 11000), and no reply would reach this process again.
+        A call sent after the new connection carries the new key."""
         process = self.container.service_name
         reply_id = str(uuid.uuid4())
         self.routing_key = broker.reply_key(process, reply_id)
@@ -43,7 +53,6 @@ class _OwnReplyKeys:
             durable=False,
             queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL},
         )
-        self.queue_consumer.register_provider(self)
 
 
 class PlatformReplyListener(_OwnReplyKeys, ReplyListener):

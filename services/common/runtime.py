@@ -26,7 +26,7 @@ from kombu import Queue
 from nameko.extensions import DependencyProvider
 from psycopg import sql
 
-from services.common import broker, metrics, profiling, settings
+from services.common import broker, metrics, profiling, settings, stacks
 from services.common.application import ChainApplication
 from services.common.calls import (
     NonceStore,
@@ -165,12 +165,14 @@ class ChainRuntime(DependencyProvider):
         self.consumer: TrackingConsumer | None = None
         self.projector: Projector | None = None
         self._started: dict[Any, float] = {}
+        self._loops: list[Any] = []  # the background loops' greenthreads (`start`)
 
     # lifecycle ----------------------------------------------------------------------------
     def setup(self) -> None:
         self.service = self.container.service_name
         self._check_identity()
         profiling.start(self.service)  # only with WEGWIJS_PROFILE_DIR, in development
+        stacks.install()  # kill -USR2: every greenthread's stack in the log
         self.db = Database().open()
         self.nonces = NonceStore(self.db, self.service)
         self.public_keys = public_keys_from_settings()
@@ -261,17 +263,22 @@ class ChainRuntime(DependencyProvider):
         )
 
     def start(self) -> None:
+        loops = []
         if self.relay is not None:
-            self.container.spawn_managed_thread(self._relay_loop)
-            self.container.spawn_managed_thread(self._forget_loop)
+            loops += [self._relay_loop, self._forget_loop]
             if self.projections:
-                self.container.spawn_managed_thread(self._projection_loop)
+                loops.append(self._projection_loop)
         if self.consumer is not None:
-            self.container.spawn_managed_thread(self._catch_up_loop)
+            loops.append(self._catch_up_loop)
         if self.listener.channels:
-            self.container.spawn_managed_thread(self.listener.run)
+            loops.append(self.listener.run)
+        self._loops = [self.container.spawn_managed_thread(loop) for loop in loops]
 
     def stop(self) -> None:
+        # The loops first (nameko kills them only after this): the catch-up loop may be in a
+        # call on the RPC client closed next, whose socket two greenthreads cannot share.
+        for loop in self._loops:
+            loop.kill()
         if self._rpc_proxy is not None:
             self._rpc_proxy.stop()
         if self.relay is not None:

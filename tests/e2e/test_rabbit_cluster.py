@@ -133,7 +133,12 @@ def _registration_answered_within(platform, seconds: float) -> float:
         except requests.RequestException:
             return 0
 
-    eventually(attempt, lambda status: status == 201, deadline=seconds, what="serving again")
+    try:
+        eventually(attempt, lambda status: status == 201, deadline=seconds, what="serving again")
+    except AssertionError:
+        platform.dump_stacks()  # where each process waits, in its log
+        print(f"\nnot serving again; the cluster now:\n{CLUSTER.state(NAME)}")
+        raise
     return time.monotonic()
 
 

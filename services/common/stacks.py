@@ -1,0 +1,63 @@
+"""What every greenthread of a process is doing, written to its log on `kill -USR2 <pid>`.
+
+A process that stops answering while its hub still runs (a worker pool full of workers waiting
+on something that never comes, a consumer stuck in a call) shows nothing in its log and nothing
+to an OS-level profiler, which sees only the hub. The signal's handler runs between two
+greenthread switches and logs one `greenthread_stacks` line holding the stack of each live
+greenthread (innermost frame last), so an operator, or a test that found a process hanging,
+can see where each one waits.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import traceback
+from typing import Any
+
+import greenlet
+from eventlet import hubs
+
+log = logging.getLogger(__name__)
+
+SIGNAL = signal.SIGUSR2
+
+
+def stacks() -> list[str]:
+    """The stack of every live greenthread but the running one, each as text, after the file
+    descriptors it waits on in the hub (and what each is now: a descriptor closed and reused
+    by another connection leaves its waiter stranded)."""
+    waits = _waits()
+    found = []
+    for obj in gc.get_objects():
+        if isinstance(obj, greenlet.greenlet) and obj.gr_frame is not None:
+            waiting = "".join(f"waits to {w}\n" for w in waits.get(id(obj), ()))
+            found.append(waiting + "".join(traceback.format_stack(obj.gr_frame)))
+    return found
+
+
+def _waits() -> dict[int, list[str]]:
+    """Per greenthread (by id), the descriptors it waits on: `read fd 7 (socket:[123])`."""
+    hub = hubs.get_hub()
+    found: dict[int, list[str]] = {}
+    for evtype, bucket in getattr(hub, "listeners", {}).items():
+        for fileno, listener in bucket.items():
+            try:
+                what = os.readlink(f"/proc/self/fd/{fileno}")
+            except OSError:
+                what = "closed"
+            waiter = getattr(listener, "greenlet", None)
+            found.setdefault(id(waiter), []).append(f"{evtype} fd {fileno} ({what})")
+    return found
+
+
+def _dump(signum: int, frame: Any) -> None:
+    running = "".join(traceback.format_stack(frame)) if frame is not None else ""
+    log.warning("greenthread_stacks", extra={"running": running, "waiting": stacks()})
+
+
+def install() -> None:
+    """Log the stacks on SIGUSR2 (from the main thread only, where signals are handled)."""
+    signal.signal(SIGNAL, _dump)
