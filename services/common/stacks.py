@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import traceback
+from pathlib import Path
 from typing import Any
 
 import greenlet
@@ -41,6 +42,7 @@ def stacks() -> list[str]:
 def _waits() -> dict[int, list[str]]:
     """Per greenthread (by id), the descriptors it waits on: `read fd 7 (socket:[123])`."""
     hub = hubs.get_hub()
+    peers = _tcp_peers()
     found: dict[int, list[str]] = {}
     for evtype, bucket in getattr(hub, "listeners", {}).items():
         for fileno, listener in bucket.items():
@@ -48,6 +50,7 @@ def _waits() -> dict[int, list[str]]:
                 what = os.readlink(f"/proc/self/fd/{fileno}")
             except OSError:
                 what = "closed"
+            what = peers.get(what, what)
             waiter = getattr(listener, "greenlet", None)
             found.setdefault(id(waiter), []).append(f"{evtype} fd {fileno} ({what})")
     return found
@@ -61,3 +64,21 @@ def _dump(signum: int, frame: Any) -> None:
 def install() -> None:
     """Log the stacks on SIGUSR2 (from the main thread only, where signals are handled)."""
     signal.signal(SIGNAL, _dump)
+
+
+def _tcp_peers() -> dict[str, str]:
+    """`socket:[inode]` -> `tcp 127.0.0.1:5672 (state 01)` for this process's TCP sockets over
+    IPv4 (/proc/self/net/tcp): which server a waiting socket is connected to, and whether it
+    still is (01 established, 08 the peer closed it)."""
+    found = {}
+    try:
+        lines = Path("/proc/self/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return found
+    for line in lines:
+        fields = line.split()
+        remote, state, inode = fields[2], fields[3], fields[9]
+        address, port = remote.split(":")
+        ip = ".".join(str(b) for b in reversed(bytes.fromhex(address)))
+        found[f"socket:[{inode}]"] = f"tcp {ip}:{int(port, 16)} (state {state})"
+    return found

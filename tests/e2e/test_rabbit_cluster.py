@@ -98,11 +98,15 @@ def _node_lost_under_load(platform, lose, how: str, which) -> None:
     asked = time.monotonic()
     lose(CLUSTER.node(busiest))
     gone = time.monotonic()
-    serving = _registration_answered_within(platform, SERVING_AGAIN_SECONDS)
-    eventlet.sleep(3)  # the load goes on after the failover
-    load.stop()
-
-    figures = _verify(platform, load, f"node {busiest} {how}")
+    try:
+        serving = _registration_answered_within(platform, SERVING_AGAIN_SECONDS)
+        eventlet.sleep(3)  # the load goes on after the failover
+        load.stop()
+        figures = _verify(platform, load, f"node {busiest} {how}")
+    except AssertionError:
+        # where each process waits is in its log (`Platform.dump_stacks`); the broker's side:
+        print(f"\nafter node {busiest} {how}, the cluster now:\n{CLUSTER.state(NAME)}")
+        raise
     _assert_exactly_once(figures)
     assert figures["answered 2xx"] > 10, figures
     for origin in EVENT_TABLES:
@@ -137,7 +141,6 @@ def _registration_answered_within(platform, seconds: float) -> float:
         eventually(attempt, lambda status: status == 201, deadline=seconds, what="serving again")
     except AssertionError:
         platform.dump_stacks()  # where each process waits, in its log
-        print(f"\nnot serving again; the cluster now:\n{CLUSTER.state(NAME)}")
         raise
     return time.monotonic()
 

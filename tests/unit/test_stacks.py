@@ -43,5 +43,5 @@ def test_the_signal_logs_where_each_greenthread_waits(caplog):
     (record,) = [r for r in caplog.records if r.getMessage() == "greenthread_stacks"]
     assert any("waits_for_an_answer_that_never_comes" in stack for stack in record.waiting)
     (reader,) = [stack for stack in record.waiting if "reads_a_socket_nobody" in stack]
-    assert reader.startswith(f"waits to read fd {fileno} (socket:["), reader
+    assert reader.startswith(f"waits to read fd {fileno} ("), reader
     assert "test_the_signal_logs_where_each_greenthread_waits" in record.running
