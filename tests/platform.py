@@ -204,6 +204,18 @@ class Process:
             self.popen.wait(5)
 
 
+def _handles(pid: int, sig: int) -> bool:
+    """Whether process `pid` has a handler for `sig` (SigCgt in /proc/<pid>/status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("SigCgt")), "0"
+    )
+    return bool(int(caught, 16) >> (sig - 1) & 1)
+
+
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _DOSSIER_PATH = re.compile(rf"^/api/v1/(audit/|partner/)?dossiers/({_UUID})(/[^?]*)?$")
 
@@ -380,7 +392,9 @@ class Platform:
     def dump_stacks(self) -> None:
         """Have every service write each greenthread's stack to its log (services/common/stacks),
         for a test that found the platform not answering: where each process waits."""
-        services = [p for p in self.processes.values() if p.service not in APPS]
+        # Only a process that handles the signal by now: before its runtime's setup, SIGUSR2
+        # would end it.
+        services = [p for p in self.processes.values() if _handles(p.popen.pid, signal.SIGUSR2)]
         for process in services:
             process.signal(signal.SIGUSR2)
         with contextlib.suppress(AssertionError):

@@ -32,32 +32,51 @@ class _OwnReplyKeys:
 
     def setup(self) -> None:
         self.renew_queue()
+        self.routing_key = self.queue.routing_key
         self.queue_consumer.register_provider(self)
 
     def renew_queue(self) -> None:
-        """A reply queue and key of a new name. The queue consumer asks for one on every
-        connection after the first (`WatchedQueueConsumer.get_consumers`): on a cluster, a queue
-        declared again under the name it had on a node that just went can be removed by another
-        node's clean-up of that node moments later, silently, with the consumer still attached
-        (rabbitmq-server issues 9798 and 11000), and no reply would reach this process again.
-        A call sent after the new connection carries the new key."""
+        """A reply queue of a new name, bound with a key of its own. The queue consumer asks
+        for one on every connection after the first on a cluster
+        (`WatchedQueueConsumer.get_consumers`): there, a queue declared again under the name it
+        had on a node that just went can be removed by another node's clean-up of that node
+        moments later, silently, with the consumer still attached (rabbitmq-server issues 9798
+        and 11000), and no reply would reach this process again. Calls go on naming the old key
+        until the new queue is consumed (`queue_ready`)."""
         process = self.container.service_name
         reply_id = str(uuid.uuid4())
-        self.routing_key = broker.reply_key(process, reply_id)
         # Transient: on a cluster, a durable classic queue whose node went stays declared but
         # unreachable, and the listener, connected again to another node, could not declare it.
         self.queue = Queue(
             broker.reply_queue_name(process, reply_id),
             exchange=broker.rpc_exchange(),
-            routing_key=self.routing_key,
+            routing_key=broker.reply_key(process, reply_id),
             durable=False,
             queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL},
         )
 
 
+class ReplyLost(Exception):
+    """The broker connection a call's reply was to come back on went before the reply came, so
+    it never will. Whether the call took effect is not known, as after a timeout."""
+
+
 class PlatformReplyListener(_OwnReplyKeys, ReplyListener):
     # The process's one queue consumer (see entrypoints.WatchedQueueConsumer).
     queue_consumer = WatchedQueueConsumer()
+
+    def queue_ready(self) -> None:
+        """The queue is declared, bound and consumed (`WatchedQueueConsumer.on_consume_ready`).
+        After a renewal, calls from now on name its key; every call still waiting named the old
+        one, whose queue nobody reads any more, and gets `ReplyLost` at once instead of waiting
+        out its timeout."""
+        if self.routing_key == self.queue.routing_key:
+            return
+        self.routing_key = self.queue.routing_key
+        for correlation_id in list(self._reply_events):
+            self._reply_events.pop(correlation_id).send_exception(
+                ReplyLost("the broker connection went before the reply came")
+            )
 
 
 class _StandaloneReplyListener(_OwnReplyKeys, SingleThreadedReplyListener):

@@ -165,7 +165,6 @@ class ChainRuntime(DependencyProvider):
         self.consumer: TrackingConsumer | None = None
         self.projector: Projector | None = None
         self._started: dict[Any, float] = {}
-        self._loops: list[Any] = []  # the background loops' greenthreads (`start`)
 
     # lifecycle ----------------------------------------------------------------------------
     def setup(self) -> None:
@@ -263,24 +262,27 @@ class ChainRuntime(DependencyProvider):
         )
 
     def start(self) -> None:
-        loops = []
         if self.relay is not None:
-            loops += [self._relay_loop, self._forget_loop]
+            self.container.spawn_managed_thread(self._relay_loop)
+            self.container.spawn_managed_thread(self._forget_loop)
             if self.projections:
-                loops.append(self._projection_loop)
+                self.container.spawn_managed_thread(self._projection_loop)
         if self.consumer is not None:
-            loops.append(self._catch_up_loop)
+            self.container.spawn_managed_thread(self._catch_up_loop)
         if self.listener.channels:
-            loops.append(self.listener.run)
-        self._loops = [self.container.spawn_managed_thread(loop) for loop in loops]
+            self.container.spawn_managed_thread(self.listener.run)
 
     def stop(self) -> None:
-        # The loops first (nameko kills them only after this): the catch-up loop may be in a
-        # call on the RPC client closed next, whose socket two greenthreads cannot share.
-        for loop in self._loops:
-            loop.kill()
-        if self._rpc_proxy is not None:
-            self._rpc_proxy.stop()
+        # The RPC client only when no call is on it: nameko kills the catch-up loop only after
+        # this, and two greenthreads cannot share its socket. A client in use closes with the
+        # process.
+        if self._rpc_proxy is not None and self._rpc_lock.acquire(blocking=False):
+            try:
+                if self._rpc_proxy is not None:
+                    self._rpc_proxy.stop()
+                    self._rpc_proxy = self._rpc = None
+            finally:
+                self._rpc_lock.release()
         if self.relay is not None:
             self.publisher.close()
         for extra in self.extra_relays:

@@ -10,7 +10,10 @@ can see where each one waits.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import gc
+import ipaddress
 import logging
 import os
 import signal
@@ -57,28 +60,43 @@ def _waits() -> dict[int, list[str]]:
 
 
 def _dump(signum: int, frame: Any) -> None:
+    """Runs inside whichever greenthread the signal interrupted: in a context of its own (so
+    the line is not credited to that greenthread's request), and raising nothing into it."""
+    with contextlib.suppress(Exception):  # a diagnostic must not break the code it interrupts
+        contextvars.Context().run(_log, frame)
+
+
+def _log(frame: Any) -> None:
     running = "".join(traceback.format_stack(frame)) if frame is not None else ""
     log.warning("greenthread_stacks", extra={"running": running, "waiting": stacks()})
 
 
 def install() -> None:
-    """Log the stacks on SIGUSR2 (from the main thread only, where signals are handled)."""
-    signal.signal(SIGNAL, _dump)
+    """Log the stacks on SIGUSR2 (signals are handled in the main thread only; elsewhere this
+    does nothing)."""
+    with contextlib.suppress(ValueError):
+        signal.signal(SIGNAL, _dump)
 
 
 def _tcp_peers() -> dict[str, str]:
-    """`socket:[inode]` -> `tcp 127.0.0.1:5672 (state 01)` for this process's TCP sockets over
-    IPv4 (/proc/self/net/tcp): which server a waiting socket is connected to, and whether it
+    """`socket:[inode]` -> `tcp 127.0.0.1:5672 (state 01)` for this process's TCP sockets
+    (/proc/self/net/tcp and tcp6): which server a waiting socket is connected to, and whether it
     still is (01 established, 08 the peer closed it)."""
     found = {}
-    try:
-        lines = Path("/proc/self/net/tcp").read_text().splitlines()[1:]
-    except OSError:
-        return found
-    for line in lines:
-        fields = line.split()
-        remote, state, inode = fields[2], fields[3], fields[9]
-        address, port = remote.split(":")
-        ip = ".".join(str(b) for b in reversed(bytes.fromhex(address)))
-        found[f"socket:[{inode}]"] = f"tcp {ip}:{int(port, 16)} (state {state})"
+    for table in ("tcp", "tcp6"):
+        try:
+            lines = Path(f"/proc/self/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            remote, state, inode = fields[2], fields[3], fields[9]
+            address, port = remote.split(":")
+            raw = bytes.fromhex(address)
+            if table == "tcp":
+                ip = ".".join(str(b) for b in reversed(raw))
+            else:  # four 32-bit words, each in host (little-endian) order
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+                ip = str(ipaddress.IPv6Address(words))
+            found[f"socket:[{inode}]"] = f"{table} {ip}:{int(port, 16)} (state {state})"
     return found

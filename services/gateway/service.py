@@ -21,7 +21,7 @@ from services.common.access import Action, require, require_system
 from services.common.context import CommandContext, bind_current, current_context
 from services.common.entrypoints import rpc
 from services.common.errors import EXPECTED, GivenUp, NotFound, Unauthenticated
-from services.common.proxies import PlatformRpcProxy
+from services.common.proxies import PlatformRpcProxy, ReplyLost
 from services.common.runtime import ChainRuntime
 from services.gateway.access_log import PUBLICATIONS as ACCESS_PUBLICATIONS
 from services.gateway.access_log import AccessLogs
@@ -141,6 +141,9 @@ class GatewayService(RouteTable):
                 return method(*args)
         except UnknownService as exc:
             raise ServiceUnavailable(f"service not running: {exc}") from None
+        except ReplyLost:
+            # Sent, so it may have taken effect: as unknown as after the timeout, only sooner.
+            raise GatewayTimeout("no answer: the connection to the broker went meanwhile") from None
         except (OSError, OperationalError, AmqpConnectionError) as exc:
             log.warning("broker_unreachable", extra={"error": repr(exc)})
             raise ServiceUnavailable("the message broker is unreachable; try again later") from None

@@ -105,7 +105,11 @@ def _node_lost_under_load(platform, lose, how: str, which) -> None:
         figures = _verify(platform, load, f"node {busiest} {how}")
     except AssertionError:
         # where each process waits is in its log (`Platform.dump_stacks`); the broker's side:
-        print(f"\nafter node {busiest} {how}, the cluster now:\n{CLUSTER.state(NAME)}")
+        try:
+            state = CLUSTER.state(NAME)
+        except Exception as exc:  # noqa: BLE001 - the test's own failure is what counts
+            state = f"not readable: {exc!r}"
+        print(f"\nafter node {busiest} {how}, the cluster now:\n{state}")
         raise
     _assert_exactly_once(figures)
     assert figures["answered 2xx"] > 10, figures

@@ -5,7 +5,10 @@ failed acknowledgement then killed the whole gateway."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from kombu import Connection
 
 from services.common.consuming import WatchedQueueConsumer
 
@@ -47,3 +50,33 @@ def test_an_acknowledgement_lost_with_its_node_does_not_raise(error):
 def test_an_error_of_the_process_itself_still_raises():
     with pytest.raises(ValueError):
         WatchedQueueConsumer().ack_message(_Message(ValueError("a bug")))
+
+
+class _Established:
+    connected = True
+
+
+def _consuming_on(established: _Established) -> WatchedQueueConsumer:
+    consumer = WatchedQueueConsumer()
+    consumer._consumers = {"a provider": object()}  # consuming something: no stop requested
+    consumer.on_consume_ready(None, SimpleNamespace(connection=established), [])
+    return consumer
+
+
+def test_a_connection_an_acknowledgement_found_gone_is_lost_for_the_consumer_loop_too():
+    # py-amqp marks its connection closed when a write fails (a worker's ack meeting the reset);
+    # kombu's next wait would then open a new connection without consumers, quietly.
+    established = _Established()
+    consumer = _consuming_on(established)
+    consumer.on_iteration()  # connected: the loop waits for messages
+    established.connected = False
+    with pytest.raises(Connection("amqp://").connection_errors):
+        consumer.on_iteration()  # kombu's loop connects again, consumers and all
+
+
+def test_once_connected_again_only_the_new_connection_counts():
+    gone, new = _Established(), _Established()
+    consumer = _consuming_on(gone)
+    gone.connected = False
+    consumer.on_consume_ready(None, SimpleNamespace(connection=new), [])  # kombu connected again
+    consumer.on_iteration()
