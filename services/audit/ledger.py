@@ -26,6 +26,7 @@ import psycopg
 from psycopg import sql
 
 from services.common.db import Database, lock_key
+from services.common.tracking import PositionMoved
 from services.contracts.audit import LEDGER_FIELDS, LOGBOEK_FIELDS
 
 GENESIS = "0" * 64
@@ -272,6 +273,13 @@ def entry_from_event(
     return {**entry, "entry_format": ENTRY_FORMAT, **describe(event)}
 
 
+# How far the ledger holds an origin's events.
+POSITION = (
+    "SELECT coalesce(max(origin_position), 0) AS position"
+    " FROM audit.ledger_origin_position WHERE origin = %s"
+)
+
+
 class DossierNotInLedgerYet(RuntimeError):
     """A read of a dossier whose registration has not reached the ledger yet: the batch is tried
     again (the consumer's catch-up), so the read is filed under the right gemeente."""
@@ -335,23 +343,24 @@ class Ledger:
         return done
 
     def position(self, origin: str, conn: psycopg.Connection | None = None) -> int:
-        query = (
-            "SELECT coalesce(max(origin_position), 0) AS position"
-            " FROM audit.ledger_origin_position WHERE origin = %s"
-        )
         if conn is not None:
-            return conn.execute(query, (origin,)).fetchone()["position"]
+            return conn.execute(POSITION, (origin,)).fetchone()["position"]
         with self.db.transaction() as cur:
-            return cur.execute(query, (origin,)).fetchone()["position"]
+            return cur.execute(POSITION, (origin,)).fetchone()["position"]
 
-    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+    def apply(
+        self, origin: str, events: Sequence[Mapping[str, Any]], after: int | None = None
+    ) -> None:
         """Append entries for `events`, in one transaction. Appends are serialised on a
-        transaction lock, so the head read here is the head the entries chain to; a duplicate
-        (origin, position) violates the key of `audit.ledger_origin_position` and appends
-        nothing. The gemeenten of the batch's dossiers are read in one query, the entries
-        written with COPY. Partitions are made ahead when the last one nears its end. An event
-        about a dossier not in the ledger yet stops the batch there: what came before it is
-        written, then `DossierNotInLedgerYet` is raised (catch-up goes on from the position)."""
+        transaction lock, so the head read here is the head the entries chain to, and the
+        origin's position read with it is the position they follow on: with `after`, a
+        position other than `after` raises `PositionMoved` and appends nothing (another
+        instance came first). A duplicate (origin, position) violates the key of
+        `audit.ledger_origin_position` and appends nothing. The gemeenten of the batch's
+        dossiers are read in one query, the entries written with COPY. Partitions are made
+        ahead when the last one nears its end. An event about a dossier not in the ledger yet
+        stops the batch there: what came before it is written, then `DossierNotInLedgerYet` is
+        raised (catch-up goes on from the position)."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
@@ -359,7 +368,12 @@ class Ledger:
         with self.db.transaction(pipelined=small) as cur:
             with cur.connection.pipeline():
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
+                if after is not None:
+                    moved = cur.connection.cursor()
+                    moved.execute(POSITION, (origin,))
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
+            if after is not None and (position := moved.fetchone()["position"]) != after:
+                raise PositionMoved(f"{origin}: the ledger's position is {position}, not {after}")
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             rows: list[dict[str, Any]] = []

@@ -25,7 +25,7 @@ from eventsourcing.persistence import (
 from eventsourcing.popo import POPOFactory
 
 from services.common import metrics, settings
-from services.common.commands import Outcome, PopoOutcomeRecorder, collecting
+from services.common.commands import Outcome, PopoOutcomeRecorder, TrackingAfter, collecting
 from services.common.context import CommandContext, acting
 from services.common.db import application_name, close_when_idle
 from services.common.envelope import context_of_event, position_of
@@ -238,12 +238,17 @@ class ChainApplication(Application):
             with suppress(IntegrityError):
                 self._record(ProcessingEvent(tracking=Tracking(origin, position)))
 
-    def process(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
+    def process(
+        self, origin: str, events: Sequence[Mapping[str, Any]], after: int | None = None
+    ) -> None:
         """React to integration events of one origin, in position order. Their effects and the
-        position of the last are committed in one transaction: the batch takes effect once."""
+        position of the last are committed in one transaction: the batch takes effect once.
+        With `after`, only if the recorded position is still `after` (else `PositionMoved`)."""
         if not events:
             return
-        batch = ProcessingEvent(tracking=Tracking(origin, position_of(events[-1])))
+        last = position_of(events[-1])
+        tracking = Tracking(origin, last) if after is None else TrackingAfter(origin, last, after)
+        batch = ProcessingEvent(tracking=tracking)
         token = _batch.set(batch)
         try:
             for event in events:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.popo import POPOProcessRecorder
 from eventsourcing.postgres import PostgresProcessRecorder
 from psycopg import Cursor, sql
@@ -50,6 +50,7 @@ from services.common.errors import (
     Unavailable,
     field_error,
 )
+from services.common.tracking import PositionMoved
 from services.common.wire import as_text
 
 log = logging.getLogger(__name__)
@@ -323,9 +324,47 @@ def create_outcome_table(cur: Cursor, schema: str) -> None:
     )
 
 
+@dataclass(frozen=True)
+class TrackingAfter(Tracking):
+    """A position to record only when the recorded one is `after` (a consumer's batch that
+    follows on the position it knew: services.common.tracking)."""
+
+    after: int
+
+
+# Records `notification_id` only when the recorded position is `after` (no row: 0).
+TRACKING_AFTER = (
+    "INSERT INTO {table} AS t SELECT %(application_name)s, %(notification_id)s"
+    " WHERE %(after)s = 0"
+    " OR EXISTS (SELECT FROM {table} WHERE application_name = %(application_name)s)"
+    " ON CONFLICT (application_name) DO UPDATE SET notification_id = EXCLUDED.notification_id"
+    " WHERE t.notification_id = %(after)s RETURNING notification_id"
+)
+
+
 class PostgresOutcomeRecorder(PostgresProcessRecorder):
     """eventsourcing's process recorder, which also writes a command's outcome (`outcome=`) in
-    the transaction of the command's events."""
+    the transaction of the command's events, and records a `TrackingAfter` only when the
+    recorded position is the one it follows on (else `PositionMoved`, and nothing is written)."""
+
+    def _insert_tracking(self, curs: Cursor, tracking: Tracking) -> None:
+        if not isinstance(tracking, TrackingAfter):
+            super()._insert_tracking(curs, tracking)
+            return
+        table = sql.Identifier(self.datastore.schema, self.tracking_table_name)
+        curs.execute(
+            sql.SQL(TRACKING_AFTER).format(table=table),
+            {
+                "application_name": tracking.application_name,
+                "notification_id": tracking.notification_id,
+                "after": tracking.after,
+            },
+            prepare=True,
+        )
+        if curs.fetchone() is None:
+            raise PositionMoved(
+                f"{tracking.application_name}: the recorded position is not {tracking.after}"
+            )
 
     def _insert_events(self, curs: Cursor, stored_events: Any, **kwargs: Any) -> None:
         outcome: Outcome | None = kwargs.get("outcome")
@@ -369,6 +408,14 @@ class PopoOutcomeRecorder(POPOProcessRecorder):
         self._outcomes: dict[str, Outcome] = {}
 
     def _assert_uniqueness(self, stored_events: Any, **kwargs: Any) -> None:
+        tracking = kwargs.get("tracking")
+        if isinstance(tracking, TrackingAfter):
+            recorded = self._max_tracking_ids[tracking.application_name] or 0
+            if recorded != tracking.after:
+                raise PositionMoved(
+                    f"{tracking.application_name}: the recorded position is {recorded},"
+                    f" not {tracking.after}"
+                )
         super()._assert_uniqueness(stored_events, **kwargs)
         outcome: Outcome | None = kwargs.get("outcome")
         if outcome is not None and outcome.command_id in self._outcomes:

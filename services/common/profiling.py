@@ -3,12 +3,14 @@
 While the file `<dir>/sampling` exists, a real OS thread samples the frame the main thread runs
 (the greenthread on the CPU) 200 times a second, as an external sampling profiler would; without
 it the thread only looks for that file twice a second, so a platform started with profiling
-costs next to nothing until the bench turns it on. Samples in eventlet's hub waiting for I/O or a
-timer are idle and dropped; every other sample is counted under the group of its innermost frame
-that is not the standard library (json.dumps called by the outbox counts as `json`), and under
-the innermost Wegwijs function on its stack. Every two seconds the counts are written to
-`<dir>/<service>.profile.json`, replacing the file, and once more when sampling stops; counting
-starts afresh each time the file appears.
+costs next to nothing until the bench turns it on. Each sample weighs the CPU time the main
+thread used since the one before (its own CPU clock), not the time passed: on a busy machine a
+process waiting for a core does not make the code it waits in look expensive. Samples in
+eventlet's hub waiting for I/O or a timer are idle and dropped; every other sample is counted
+under the group of its innermost frame that is not the standard library (json.dumps called by
+the outbox counts as `json`), and under the innermost Wegwijs function on its stack. Every two
+seconds the counts are written to `<dir>/<service>.profile.json`, replacing the file, and once
+more when sampling stops; counting starts afresh each time the file appears.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def start(service: str) -> bool:
         report = {
             "pid": os.getpid(),
             "samples": total,
-            "busy": sum(groups.values()),
+            "busy": sum(groups.values()),  # microseconds of CPU, as every count
             "groups": dict(groups.most_common()),
             "functions": dict(functions.most_common(40)),
         }
@@ -117,20 +119,25 @@ def start(service: str) -> bool:
         tmp.write_text(json.dumps(report))
         tmp.replace(out)
 
+    clock = time.pthread_getcpuclockid(main)
+
     def session() -> None:
         groups: Counter[str] = Counter()
         functions: Counter[str] = Counter()
         total = 0
         written = time.monotonic()
+        used = time.clock_gettime_ns(clock)
         while switch.exists():
             for _ in range(int(WRITE_EVERY / INTERVAL)):
                 real_sleep(INTERVAL)
                 frame = sys._current_frames().get(main)
+                now = time.clock_gettime_ns(clock)
+                weight, used = (now - used) // 1000, now  # microseconds of CPU
                 total += 1
                 found = classify(frame) if frame is not None else None
-                if found is not None:
-                    groups[found[0]] += 1
-                    functions[found[1]] += 1
+                if found is not None and weight > 0:
+                    groups[found[0]] += weight
+                    functions[found[1]] += weight
                 if time.monotonic() - written >= WRITE_EVERY:
                     break
             written = time.monotonic()

@@ -107,8 +107,8 @@ class EventSourcedSink:
     def position(self, origin: str, conn: Any = None) -> int:
         return self.app.tracked_position(origin, conn)
 
-    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
-        self.app.process(origin, events)
+    def apply(self, origin: str, events: Sequence[Mapping[str, Any]], after: int) -> None:
+        self.app.process(origin, events, after=after)
 
     def affects(self, origin: str, event: Mapping[str, Any]) -> bool:
         return self.app.reacts_to(origin, event)

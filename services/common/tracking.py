@@ -5,9 +5,15 @@ position p (everything up to p is applied):
 - a message at p + 1 is applied at once;
 - a message at or below p is a duplicate and has no effect;
 - a message above p + 1 means a gap: the missing range is pulled from the origin over RPC first.
-The position is recorded in the same transaction as the effect (the sink's job). Instances of one
-service serialise per origin on an advisory lock, so two instances give neither duplicates nor
-disorder. On start, and every few seconds, the consumer pulls from its position until caught up.
+The position is recorded in the same transaction as the effect (the sink's job), and only when
+the stored position is still the one the consumer started from (`apply(..., after=...)`: the
+sink raises `PositionMoved` otherwise, and nothing is written). So two instances of a service
+give neither duplicates nor disorder. Once a consumer has read or written an origin's position
+it knows it, and applies the next deliveries straight away: one transaction, no lock and no read
+of the position before it. When another instance moved the position meanwhile, or anything went
+wrong, the consumer goes the careful way: it takes the per-origin advisory lock, which
+serialises the instances, and reads the position first. On start, and every few seconds, the
+consumer pulls from its position until caught up.
 
 An event the sink says has no effect (`Sink.affects`: pip and matching react to a few types of
 their origins' events) that follows on the position known to be done moves that position in
@@ -47,10 +53,18 @@ from services.common.envelope import position_of
 log = logging.getLogger(__name__)
 
 PULL_BATCH = 200
+# Under the lock, how often a batch is tried again when another instance, applying without the
+# lock, moved the position between its read and the write.
+CAREFUL_ATTEMPTS = 3
 # How long a bulk catch-up after start keeps trying what must wait for another origin.
 BULK_RETRY_SECONDS = 10.0
 
 Fetch = Callable[[str, int, int], list[dict[str, Any]]]
+
+
+class PositionMoved(Exception):
+    """The stored position of an origin was not the one the events were applied after: another
+    instance applied some of them meanwhile. Nothing was written."""
 
 
 class Sink(Protocol):
@@ -58,11 +72,12 @@ class Sink(Protocol):
 
     `position` gets the connection that holds the consumer's lock; a sink in the same database
     may read through it or ignore it. `apply` gets events of one origin in position order, with
-    no gaps the origin could fill."""
+    no gaps the origin could fill, that follow on `after`: in the same transaction it checks
+    that the stored position is `after` (else raises `PositionMoved`, writing nothing)."""
 
     def position(self, origin: str, conn: Any) -> int: ...
 
-    def apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None: ...
+    def apply(self, origin: str, events: Sequence[Mapping[str, Any]], after: int) -> None: ...
 
 
 def affects(sink: Any, origin: str, event: Mapping[str, Any]) -> bool:
@@ -96,6 +111,9 @@ class TrackingConsumer:
         self._done: dict[str, int] = {}
         # Origins whose events without effect moved the position beyond the stored one.
         self._unrecorded: set[str] = set()
+        # Per origin: the stored position, as this process last read or wrote it. Unknown
+        # (absent) after a failure: the careful way reads it again, under the lock.
+        self._stored: dict[str, int] = {}
         # A sink that writes a batch cheaply (the audit ledger) may pull more a time.
         self.pull_batch = int(getattr(sink, "pull_batch", PULL_BATCH))
         self.bulk_first = bool(getattr(sink, "bulk_first", False))
@@ -197,25 +215,30 @@ class TrackingConsumer:
         First writes the position events without effect moved (see the module's text)."""
         applied = 0
         with self._turns[origin], self._locked(origin) as conn:
-            position = self.sink.position(origin, conn)
-            done = self._done.get(origin, 0)
-            if done > position:
-                self._record_passed(origin, done)
-                position = done
+            self._stored.pop(origin, None)
+            stored = self.sink.position(origin, conn)
+            position = max(stored, self._done.get(origin, 0))
+            if position > stored and self._record_passed(origin, position):
+                stored = position
             while batch := self.fetch(origin, position + 1, self.pull_batch):
-                self._apply(origin, batch)
-                position = position_of(batch[-1])
+                self._apply(origin, batch, after=stored)
+                position = stored = position_of(batch[-1])
                 applied += len(batch)
             self._done[origin] = position
-            self._unrecorded.discard(origin)
+            self._stored[origin] = stored
+            if stored == position:
+                self._unrecorded.discard(origin)
         metrics.CONSUMER_LAG.labels(self.service, origin).set(0)
         return applied
 
-    def _record_passed(self, origin: str, position: int) -> None:
-        """Write the position that events without effect moved to."""
+    def _record_passed(self, origin: str, position: int) -> bool:
+        """Write the position that events without effect moved to; False when the sink
+        cannot."""
         advance = getattr(self.sink, "advance", None)
-        if advance is not None:
-            advance(origin, position)
+        if advance is None:
+            return False
+        advance(origin, position)
+        return True
 
     def _locked(self, origin: str) -> Any:
         return self.db.advisory_lock(f"consumer:{self.service}:{origin}")
@@ -244,34 +267,50 @@ class TrackingConsumer:
             delivery.done.send(outcome)
 
     def _apply_deliveries(self, origin: str, batch: list[_Delivery]) -> list[bool]:
+        """Straight away when the stored position is known; the careful way (under the lock,
+        reading the position first) when it is not, or another instance moved it meanwhile."""
+        stored = self._stored.get(origin)
+        if stored is not None:
+            try:
+                return self._apply_after(origin, batch, stored)
+            except PositionMoved:
+                log.info("consumer_position_moved", extra={"origin": origin, "after": stored})
         with self._locked(origin) as conn:
-            # Events without effect may have moved it beyond the stored position.
-            position = max(self.sink.position(origin, conn), self._done.get(origin, 0))
-            newest = max(d.position for d in batch)
-            metrics.CONSUMER_LAG.labels(self.service, origin).set(max(newest - position, 0))
-            outcomes: dict[int, bool] = {}
-            to_apply: list[Mapping[str, Any]] = []
-            for delivery in sorted(batch, key=lambda d: d.position):
-                if delivery.position <= position:
-                    continue
-                if delivery.position > position + 1:
-                    log.info(
-                        "consumer_gap",
-                        extra={
-                            "origin": origin,
-                            "position": position,
-                            "received": delivery.position,
-                        },
-                    )
-                    missing = self._missing(origin, position, delivery.position - 1)
-                    to_apply.extend(missing)
-                to_apply.append(delivery.event)
-                position = delivery.position
-                outcomes[id(delivery)] = True
-            if to_apply:
-                self._apply(origin, to_apply)  # records the position past what was passed
-                self._unrecorded.discard(origin)
-            self._done[origin] = position
+            for _attempt in range(CAREFUL_ATTEMPTS - 1):
+                try:
+                    return self._apply_after(origin, batch, self.sink.position(origin, conn))
+                except PositionMoved:
+                    continue  # an instance that went straight away came first: read again
+            return self._apply_after(origin, batch, self.sink.position(origin, conn))
+
+    def _apply_after(self, origin: str, batch: list[_Delivery], stored: int) -> list[bool]:
+        """Apply what of `batch` lies beyond the position `stored` (and beyond what events
+        without effect moved it to), filling any gap from the origin first."""
+        self._stored.pop(origin, None)  # known again once written
+        position = max(stored, self._done.get(origin, 0))
+        newest = max(d.position for d in batch)
+        metrics.CONSUMER_LAG.labels(self.service, origin).set(max(newest - position, 0))
+        outcomes: dict[int, bool] = {}
+        to_apply: list[Mapping[str, Any]] = []
+        for delivery in sorted(batch, key=lambda d: d.position):
+            if delivery.position <= position:
+                continue
+            if delivery.position > position + 1:
+                log.info(
+                    "consumer_gap",
+                    extra={"origin": origin, "position": position, "received": delivery.position},
+                )
+                to_apply.extend(self._missing(origin, position, delivery.position - 1))
+            to_apply.append(delivery.event)
+            position = delivery.position
+            outcomes[id(delivery)] = True
+        if to_apply:
+            self._apply(origin, to_apply, after=stored)  # records the position past all
+            self._unrecorded.discard(origin)
+            self._stored[origin] = position
+        else:
+            self._stored[origin] = stored
+        self._done[origin] = max(self._done.get(origin, 0), position)
         duplicates = sum(1 for d in batch if id(d) not in outcomes)
         if duplicates:
             metrics.EVENTS_DUPLICATE.labels(self.service, origin).inc(duplicates)
@@ -291,7 +330,7 @@ class TrackingConsumer:
             after = position_of(pulled[-1])
         return found
 
-    def _apply(self, origin: str, events: Sequence[Mapping[str, Any]]) -> None:
-        self.sink.apply(origin, events)
+    def _apply(self, origin: str, events: Sequence[Mapping[str, Any]], after: int) -> None:
+        self.sink.apply(origin, events, after=after)
         self._done[origin] = max(self._done.get(origin, 0), position_of(events[-1]))
         metrics.EVENTS_CONSUMED.labels(self.service, origin).inc(len(events))

@@ -16,6 +16,7 @@ from services.audit.checkpoints import CHECKPOINT_DDL, signing_key
 from services.audit.ledger import GENESIS, Ledger, chain_hash, entry_from_event
 from services.common import settings
 from services.common.db import Database
+from services.common.tracking import PositionMoved
 from services.tools.migrate import migrate_database
 from tests.ledger_fixtures import registration_event
 from tests.platform import TEST
@@ -101,6 +102,17 @@ def test_a_redelivered_event_is_written_once(ledger):
     assert len(_entries()) == 25
     ledger.apply("pip", [_event(1)])  # another origin's position 1 is its own
     assert ledger.position("pip") == 1 and len(_entries()) == 26
+
+
+def test_events_that_follow_on_a_position_another_instance_moved_are_not_appended(ledger):
+    """A consumer that knows the position applies without its lock; the ledger appends only
+    when the position is still the one the events follow on."""
+    with pytest.raises(PositionMoved):
+        ledger.apply("intake", [_event(24), _event(25), _event(26)], after=23)
+    assert ledger.position("intake") == 25
+    assert len(_entries()) == 25
+    ledger.apply("intake", [_event(26)], after=25)
+    assert ledger.position("intake") == 26 and len(_entries()) == 26
 
 
 PARTITION_ONE = "audit.ledger_p000000000001"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.common.errors import Conflict, InvalidInput, NotFound
+from services.common.tracking import PositionMoved
 from services.pip.application import Pips
 from tests.pip_fixtures import goal, intake_completed, intake_event, registered, sections
 from tests.unit.test_applications import context, stored
@@ -365,3 +366,14 @@ def test_another_gemeente_neither_reads_nor_drafts_the_pip(pips):
         pips.pip(other, dossier_id)
     with pytest.raises(NotFound):
         pips.change_sections(other, dossier_id, sections(TODAY - timedelta(days=1)))
+
+
+def test_a_batch_that_follows_on_a_position_no_longer_recorded_writes_nothing(pips):
+    """Another instance recorded the position meanwhile (services.common.tracking)."""
+    one, two = registered(str(uuid.uuid4()), DUO, BRP), registered(str(uuid.uuid4()), DUO, BRP)
+    pips.process("intake", [one], after=0)
+    with pytest.raises(PositionMoved):
+        pips.process("intake", [two], after=0)
+    assert pips.tracked_position("intake") == int(one["sequence"])
+    with pytest.raises(NotFound):
+        pips.pip(context("regievoerder"), two["subject"])

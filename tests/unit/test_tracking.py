@@ -8,12 +8,15 @@ import eventlet
 import pytest
 
 from services.common.envelope import sequence_string
-from services.common.tracking import TrackingConsumer
+from services.common.tracking import PositionMoved, TrackingConsumer
 
 
 class NoLocks:
+    taken = 0
+
     @contextmanager
     def advisory_lock(self, name: str):
+        self.taken += 1
         yield True
 
 
@@ -24,11 +27,14 @@ class ListSink:
         self.calls = 0
 
     def position(self, origin: str, conn=None) -> int:
+        self.reads = getattr(self, "reads", 0) + 1
         return self.positions.get(origin, 0)
 
-    def apply(self, origin: str, events) -> None:
+    def apply(self, origin: str, events, after: int) -> None:
         self.calls += 1
         eventlet.sleep(0)  # a real sink waits on its database here
+        if self.positions.get(origin, 0) != after:
+            raise PositionMoved(f"{origin} is at {self.positions.get(origin, 0)}, not {after}")
         self.applied.extend(int(e["sequence"]) for e in events)
         self.positions[origin] = int(events[-1]["sequence"])
 
@@ -61,6 +67,34 @@ def test_the_next_event_is_applied_at_once_without_asking_the_origin():
     assert tracking.receive("o", event(2))
     assert sink.applied == [1, 2]
     assert log.pulls == []
+
+
+def test_once_the_position_is_known_a_delivery_is_applied_without_lock_or_read():
+    log = OriginLog([1, 2, 3])
+    sink, locks = ListSink(), NoLocks()
+    tracking = TrackingConsumer("test", sink, locks, log.fetch)
+    assert tracking.receive("o", event(1))  # the careful way: the position is not known yet
+    taken, reads = locks.taken, sink.reads
+    assert tracking.receive("o", event(2))
+    assert tracking.receive("o", event(3))
+    assert sink.applied == [1, 2, 3]
+    assert (locks.taken, sink.reads) == (taken, reads)
+
+
+def test_when_another_instance_moved_the_position_the_careful_way_applies_only_whats_new():
+    log = OriginLog([1, 2, 3, 4])
+    sink, locks = ListSink(), NoLocks()
+    tracking = TrackingConsumer("test", sink, locks, log.fetch)
+    assert tracking.receive("o", event(1))
+    # Another instance applies 2 and 3 (it got 3 and filled the gap); this one then gets 2.
+    sink.applied.extend([2, 3])
+    sink.positions["o"] = 3
+    taken = locks.taken
+    assert not tracking.receive("o", event(2)), "2 is applied already: no effect"
+    assert locks.taken == taken + 1, "went the careful way"
+    assert tracking.receive("o", event(4))
+    assert sink.applied == [1, 2, 3, 4]
+    assert locks.taken == taken + 1, "knows the position again: straight away"
 
 
 def test_a_duplicate_has_no_effect():
@@ -108,7 +142,7 @@ def test_deliveries_arriving_while_a_batch_is_applied_are_applied_together_in_or
 
 
 class FailingSink(ListSink):
-    def apply(self, origin, events):
+    def apply(self, origin, events, after):
         eventlet.sleep(0)
         raise RuntimeError("database down")
 
@@ -128,11 +162,11 @@ def test_after_a_failure_the_next_delivery_brings_the_missed_events_in_order():
     class FlakySink(ListSink):
         failures = 1
 
-        def apply(self, origin, events):
+        def apply(self, origin, events, after):
             if self.failures:
                 self.failures -= 1
                 raise RuntimeError("database down")
-            super().apply(origin, events)
+            super().apply(origin, events, after)
 
     log = OriginLog([1, 2, 3])
     sink = FlakySink()
@@ -326,11 +360,11 @@ def test_a_bulk_catch_up_tries_again_what_must_wait_for_another_origin():
         retry_later = (NotYet,)
         refusals = 2
 
-        def apply(self, origin, events):
+        def apply(self, origin, events, after):
             if self.refusals:
                 self.refusals -= 1
                 raise NotYet("the registration is still on its way")
-            super().apply(origin, events)
+            super().apply(origin, events, after)
 
     log = OriginLog(list(range(1, 1201)))
     sink = WaitingSink()
