@@ -4,19 +4,38 @@ psycopg's own C wait would stall eventlet's hub, so `services/__init__.py` has i
 `select`, which eventlet makes green. That works, but costs a green `select` per round trip:
 listeners for three fd lists and a timer for the poll interval, set up and torn down each time.
 `wait` here hands the connection's socket to the hub directly (`trampoline`, as eventlet's own
-sockets do): no timer, one listener. A wait for reading and writing at once, which the hub cannot
-park on, goes through green `select`; so does a wait with a timeout (psycopg passes one only
-where it must give up, as when polling for notifications), through psycopg's `wait_select`.
+sockets do): no timer, one listener. A wait for reading and writing at once (a pipeline sends
+each statement after such a wait: the socket is nearly always writable) first asks the kernel
+without waiting, and only when the socket is neither readable nor writable goes through green
+`select`, as the hub cannot park on both. A wait with a timeout (psycopg passes one only where it
+must give up, as when polling for notifications) goes through psycopg's `wait_select`.
+
+A pipeline (several statements, one round trip) sends its statements in one go here
+(`communicate`). psycopg sends each statement as it is executed, so a transaction of eight
+statements went out as a dozen packets, each a system call here and a wake-up of the server
+there. Here a statement waits in libpq's buffer until the pipeline syncs or a result is fetched
+(psycopg then asks the server to flush, and sends what waits with that request); libpq itself
+sends a buffer that grows beyond 8 kB.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
+import psycopg._pipeline_base
 from eventlet import patcher
 from eventlet.green import select
 from eventlet.hubs import trampoline
-from psycopg import errors, waiting
+from psycopg import errors, pq, waiting
+from psycopg.abc import PipelineCommand, PQGen
+from psycopg.pq.abc import PGconn, PGresult
+
+_COPY = (pq.ExecStatus.COPY_IN, pq.ExecStatus.COPY_OUT, pq.ExecStatus.COPY_BOTH)
+
+
+# The kernel's own select, for a look that does not wait (eventlet's would still go to the hub).
+_select_now = patcher.original("select").select
 
 
 def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = None) -> Any:
@@ -34,7 +53,9 @@ def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = N
                 trampoline(fileno, write=True)
                 ready = waiting.READY_W
             else:  # both (a pipeline sending while answers come in): the hub parks on one only
-                readable, writable, _ = select.select([fileno], [fileno], [])
+                readable, writable, _ = _select_now([fileno], [fileno], [], 0)
+                if not (readable or writable):
+                    readable, writable, _ = select.select([fileno], [fileno], [])
                 ready = (waiting.READY_R if readable else 0) | (waiting.READY_W if writable else 0)
             state = gen.send(ready)
     except StopIteration as done:
@@ -43,9 +64,48 @@ def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = N
         raise errors.OperationalError("connection socket closed") from exc
 
 
+def communicate(pgconn: PGconn, commands: deque[PipelineCommand]) -> PQGen[list[list[PGresult]]]:
+    """psycopg's `pipeline_communicate`, sending only at a sync: the queued statements go into
+    libpq's buffer, and only when one of them is the pipeline's sync is the buffer sent, in as
+    few packets as the socket takes. Returns the results received meanwhile, each statement's as
+    a list, and a sync as a list of its own; the pipeline fetches the rest (a fetch before the
+    sync sends the buffer itself, with its flush request)."""
+    sync = any(command == pgconn.pipeline_sync for command in commands)
+    while commands:
+        commands.popleft()()
+    results: list[list[PGresult]] = []
+    if not sync:
+        return results
+    while True:
+        ready = yield waiting.WAIT_RW
+        if ready & waiting.READY_R:
+            pgconn.consume_input()
+            while notify := pgconn.notifies():  # as psycopg's loop does
+                if pgconn.notify_handler:
+                    pgconn.notify_handler(notify)
+            statement: list[PGresult] = []
+            while not pgconn.is_busy():
+                result = pgconn.get_result()
+                if result is None:  # the end of one statement's results
+                    if not statement:
+                        break
+                    results.append(statement)
+                    statement = []
+                elif result.status == pq.ExecStatus.PIPELINE_SYNC:
+                    results.append([result])
+                elif result.status in _COPY:
+                    raise errors.NotSupportedError("COPY cannot be used in pipeline mode")
+                else:
+                    statement.append(result)
+        if ready & waiting.READY_W and pgconn.flush() == 0:
+            return results
+
+
 def install() -> bool:
-    """Make psycopg wait this way in a process eventlet has monkey-patched; True if it does."""
+    """Make psycopg wait, and send a pipeline, this way in a process eventlet has
+    monkey-patched; True if it does."""
     if not patcher.is_monkey_patched("socket"):
         return False
     waiting.wait = wait
+    psycopg._pipeline_base.pipeline_communicate = communicate
     return True
