@@ -101,13 +101,12 @@ class Database:
                 _unlock(conn, key)
 
     @contextmanager
-    def leading(
-        self, name: str, query: Any, params: Any = None
-    ) -> Iterator[tuple[psycopg.Connection, dict[str, Any] | None] | None]:
+    def leading(self, name: str, query: Any, params: Any = None) -> Iterator[Lead | None]:
         """Try the session-level advisory lock `name` without waiting (one leader among a
-        service's instances). Taken: yields its (autocommit) connection and the row `query`
-        gives, read once the lock is held, in one round trip for both; None when another
-        session holds it."""
+        service's instances). Taken: yields the `Lead`, with its (autocommit) connection and
+        the rows `query` gives, read once the lock is held, in one round trip for both; None
+        when another session holds it. The lock is released when the block ends, unless
+        `Lead.release` did so first."""
         key = lock_key(name)
         with self._session() as conn:
             try:
@@ -116,17 +115,19 @@ class Database:
                     found = conn.execute(query, params)
                 # Out of pipeline mode (synced): each statement of the block commits on its own.
                 acquired = bool(taken.fetchone()["ok"])
-                row = found.fetchone()
+                rows = found.fetchall()
             except BaseException:
                 conn.close()  # the lock may have been taken: it goes with the session
                 raise
             if not acquired:
                 yield None
                 return
+            lead = Lead(conn, rows, key)
             try:
-                yield conn, row
+                yield lead
             finally:
-                _unlock(conn, key)
+                if not lead.released:
+                    _unlock(conn, key)
 
     @contextmanager
     def _session(self) -> Iterator[psycopg.Connection]:
@@ -138,6 +139,37 @@ class Database:
             finally:
                 if not conn.closed:
                     conn.autocommit = False
+
+
+class Lead:
+    """A leader's session (`Database.leading`): its (autocommit) connection and the rows of its
+    first read."""
+
+    def __init__(self, conn: psycopg.Connection, rows: list[dict[str, Any]], key: int):
+        self.conn = conn
+        self.rows = rows
+        self._key = key
+        self.released = False
+
+    @property
+    def row(self) -> dict[str, Any] | None:
+        return self.rows[0] if self.rows else None
+
+    def release(self, statement: Any = None, params: Any = None) -> None:
+        """Give the lead up, after a last write `statement` if given: both in one round trip
+        (and one transaction). When that cannot be done the connection is closed, so that the
+        lock goes with its session; the write's error is raised."""
+        if self.released or self.conn.closed:
+            return
+        self.released = True
+        try:
+            with self.conn.pipeline():
+                if statement is not None:
+                    self.conn.execute(statement, params)
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+        except BaseException:
+            self.conn.close()
+            raise
 
 
 def _unlock(conn: psycopg.Connection, key: int) -> None:

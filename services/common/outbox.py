@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 from amqp import spec
+from eventsourcing.persistence import Notification
 from kombu import Connection, Producer
 from psycopg import sql
 
@@ -151,13 +152,14 @@ class OutboxRelay:
         return row["position"] if row else 0
 
     def _record_position(self, conn: psycopg.Connection, position: int) -> None:
-        conn.execute(
-            sql.SQL(
-                "INSERT INTO {} (origin, position) VALUES (%s, %s) "
-                "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
-            ).format(self._table),
-            (self.service, position),
-        )
+        conn.execute(*self._position_statement(position))
+
+    def _position_statement(self, position: int) -> tuple[sql.Composed, tuple[str, int]]:
+        statement = sql.SQL(
+            "INSERT INTO {} (origin, position) VALUES (%s, %s) "
+            "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
+        ).format(self._table)
+        return statement, (self.service, position)
 
     def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
         """The integration events stored from position `start` on (also served over RPC)."""
@@ -187,27 +189,57 @@ class OutboxRelay:
             raise
 
     def _relay(self) -> int:
+        """Two round trips for a pass that publishes one batch: the lock, the position and the
+        events beyond it; then the new position and the lock's release."""
         sent = 0
         with self.db.leading(
-            f"outbox:{self.service}", self._position_query(), (self.service,)
+            f"outbox:{self.service}", self._first_batch_query(), (self.service, BATCH)
         ) as lead:
             if lead is None:
                 return 0
-            leader, row = lead
-            position = row["position"] if row else 0
-            while True:
-                batch = self.cloudevents(position + 1, BATCH)
-                if not batch:
-                    break
+            position = lead.row["position"]
+            batch = [self._cloudevent(row) for row in lead.rows if row["id"] is not None]
+            while batch:
                 # The whole batch out, then its confirms: the position moves only once the
                 # broker has confirmed every event up to it.
                 self.publisher.publish_all(batch)
                 position = int(batch[-1]["sequence"])
                 sent += len(batch)
                 metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(batch))
-                self._record_position(leader, position)
                 if len(batch) < BATCH:
                     # That was all there was; an event stored since wakes the relay again.
                     break
+                self._record_position(lead.conn, position)
+                batch = self.cloudevents(position + 1, BATCH)
+            lead.release(*self._position_statement(position) if sent else (None, None))
             metrics.OUTBOX_LAG.labels(self.service).set(0)  # read up to the head
         return sent
+
+    def _first_batch_query(self) -> sql.Composed:
+        """The published position and the first batch of events beyond it (a row with the
+        position alone, `id` null, when there are none)."""
+        events = sql.Identifier(self.app.schema, self.app.recorder.events_table_name)
+        return sql.SQL(
+            "SELECT o.position, e.notification_id AS id, e.originator_id,"
+            " e.originator_version, e.topic, e.state"
+            " FROM (SELECT coalesce(max(position), 0) AS position FROM {} WHERE origin = %s) AS o"
+            " LEFT JOIN LATERAL (SELECT * FROM {} WHERE notification_id > o.position"
+            " ORDER BY notification_id LIMIT %s) AS e ON true ORDER BY e.notification_id"
+        ).format(self._table, events)
+
+    def _cloudevent(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A row of the event store as the integration event it is published as."""
+        notification = Notification(
+            id=row["id"],
+            originator_id=row["originator_id"],
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+        return to_cloudevent(
+            self.service,
+            self.publications,
+            notification.id,
+            self.app.mapper.to_domain_event(notification),
+            notification.state,
+        )

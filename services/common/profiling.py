@@ -1,24 +1,24 @@
 """Where a process's CPU goes, for `bench/hotpath.py` (development only, WEGWIJS_PROFILE_DIR).
 
-While the file `<dir>/sampling` exists, a real OS thread samples the frame the main thread runs
-(the greenthread on the CPU) 200 times a second, as an external sampling profiler would; without
-it the thread only looks for that file twice a second, so a platform started with profiling
-costs next to nothing until the bench turns it on. Each sample weighs the CPU time the main
-thread used since the one before (its own CPU clock), not the time passed: on a busy machine a
-process waiting for a core does not make the code it waits in look expensive. Samples in
-eventlet's hub waiting for I/O or a timer are idle and dropped; every other sample is counted
-under the group of its innermost frame that is not the standard library (json.dumps called by
-the outbox counts as `json`), and under the innermost Wegwijs function on its stack. Every two
-seconds the counts are written to `<dir>/<service>.profile.json`, replacing the file, and once
-more when sampling stops; counting starts afresh each time the file appears.
+While the file `<dir>/sampling` exists, the process's CPU-time timer (ITIMER_PROF: user and
+system time, all threads) raises SIGPROF every 5 ms of CPU it uses, and the handler counts the
+frame the main thread runs (the greenthread on the CPU). A tick that falls in a system call (a
+send to PostgreSQL) is handled as the call returns, in the frame that made it: so the counts
+are CPU time, where it was spent, also on a busy machine where a process waits for a core. A
+thread looks for that file twice a second, so a platform started with profiling costs next to
+nothing until the bench turns it on. Ticks in eventlet's hub waiting for I/O or a timer are idle
+and dropped; every other tick is counted under the group of its innermost frame that is not the
+standard library (json.dumps called by the outbox counts as `json`), and under the innermost
+Wegwijs function on its stack. Every two seconds the counts are written to
+`<dir>/<service>.profile.json`, replacing the file, and once more when sampling stops; counting
+starts afresh each time the file appears.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
-import time
+import signal
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -101,17 +101,18 @@ def start(service: str) -> bool:
     _started = True
     threading = patcher.original("threading")
     real_sleep = patcher.original("time").sleep
-    main = threading.main_thread().ident
     out = Path(directory) / f"{service}.profile.json"
     out.parent.mkdir(parents=True, exist_ok=True)
 
     switch = out.parent / "sampling"
 
     def write(total: int, groups: Counter[str], functions: Counter[str]) -> None:
+        # Copies first (one step each): the handler counts on meanwhile, in the main thread.
+        groups, functions = Counter(dict(groups)), Counter(dict(functions))
         report = {
             "pid": os.getpid(),
             "samples": total,
-            "busy": sum(groups.values()),  # microseconds of CPU, as every count
+            "busy": sum(groups.values()),  # ticks of 5 ms of CPU, as every count
             "groups": dict(groups.most_common()),
             "functions": dict(functions.most_common(40)),
         }
@@ -119,29 +120,31 @@ def start(service: str) -> bool:
         tmp.write_text(json.dumps(report))
         tmp.replace(out)
 
-    clock = time.pthread_getcpuclockid(main)
+    groups: Counter[str] = Counter()
+    functions: Counter[str] = Counter()
+    ticks = [0]
+
+    def tick(signum: int, frame: Any) -> None:
+        ticks[0] += 1
+        found = classify(frame) if frame is not None else None
+        if found is not None:
+            groups[found[0]] += 1
+            functions[found[1]] += 1
+
+    signal.signal(signal.SIGPROF, tick)  # the main thread's handler: start() runs there
 
     def session() -> None:
-        groups: Counter[str] = Counter()
-        functions: Counter[str] = Counter()
-        total = 0
-        written = time.monotonic()
-        used = time.clock_gettime_ns(clock)
-        while switch.exists():
-            for _ in range(int(WRITE_EVERY / INTERVAL)):
-                real_sleep(INTERVAL)
-                frame = sys._current_frames().get(main)
-                now = time.clock_gettime_ns(clock)
-                weight, used = (now - used) // 1000, now  # microseconds of CPU
-                total += 1
-                found = classify(frame) if frame is not None else None
-                if found is not None and weight > 0:
-                    groups[found[0]] += weight
-                    functions[found[1]] += weight
-                if time.monotonic() - written >= WRITE_EVERY:
-                    break
-            written = time.monotonic()
-            write(total, groups, functions)
+        groups.clear()
+        functions.clear()
+        ticks[0] = 0
+        signal.setitimer(signal.ITIMER_PROF, INTERVAL, INTERVAL)
+        try:
+            while switch.exists():
+                real_sleep(WRITE_EVERY)
+                write(ticks[0], groups, functions)
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            write(ticks[0], groups, functions)
 
     def sample() -> None:
         while True:

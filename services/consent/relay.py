@@ -103,7 +103,7 @@ class PartnerFeedRelay:
         ) as lead:
             if lead is None:
                 return 0
-            leader, row = lead
+            leader, row = lead.conn, lead.row
             position = row["position"] if row else 0
             while notifications := self.app.recorder.select_notifications(
                 start=position + 1, limit=BATCH
