@@ -372,8 +372,13 @@ class Ledger:
                     moved = cur.connection.cursor()
                     moved.execute(POSITION, (origin,))
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
-            if after is not None and (position := moved.fetchone()["position"]) != after:
-                raise PositionMoved(f"{origin}: the ledger's position is {position}, not {after}")
+            if after is not None:
+                position = moved.fetchone()["position"]
+                moved.close()
+                if position != after:
+                    raise PositionMoved(
+                        f"{origin}: the ledger's position is {position}, not {after}"
+                    )
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
             rows: list[dict[str, Any]] = []

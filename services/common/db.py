@@ -105,8 +105,7 @@ class Database:
         """Try the session-level advisory lock `name` without waiting (one leader among a
         service's instances). Taken: yields the `Lead`, with its (autocommit) connection and
         the rows `query` gives, read once the lock is held, in one round trip for both; None
-        when another session holds it. The lock is released when the block ends, unless
-        `Lead.release` did so first."""
+        when another session holds it. The lock is released when the block ends."""
         key = lock_key(name)
         with self._session() as conn:
             try:
@@ -122,12 +121,10 @@ class Database:
             if not acquired:
                 yield None
                 return
-            lead = Lead(conn, rows, key)
             try:
-                yield lead
+                yield Lead(conn, rows)
             finally:
-                if not lead.released:
-                    _unlock(conn, key)
+                _unlock(conn, key)
 
     @contextmanager
     def _session(self) -> Iterator[psycopg.Connection]:
@@ -145,31 +142,13 @@ class Lead:
     """A leader's session (`Database.leading`): its (autocommit) connection and the rows of its
     first read."""
 
-    def __init__(self, conn: psycopg.Connection, rows: list[dict[str, Any]], key: int):
+    def __init__(self, conn: psycopg.Connection, rows: list[dict[str, Any]]):
         self.conn = conn
         self.rows = rows
-        self._key = key
-        self.released = False
 
     @property
     def row(self) -> dict[str, Any] | None:
         return self.rows[0] if self.rows else None
-
-    def release(self, statement: Any = None, params: Any = None) -> None:
-        """Give the lead up, after a last write `statement` if given: both in one round trip
-        (and one transaction). When that cannot be done the connection is closed, so that the
-        lock goes with its session; the write's error is raised."""
-        if self.released or self.conn.closed:
-            return
-        self.released = True
-        try:
-            with self.conn.pipeline():
-                if statement is not None:
-                    self.conn.execute(statement, params)
-                self.conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
-        except BaseException:
-            self.conn.close()
-            raise
 
 
 def _unlock(conn: psycopg.Connection, key: int) -> None:

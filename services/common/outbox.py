@@ -152,14 +152,13 @@ class OutboxRelay:
         return row["position"] if row else 0
 
     def _record_position(self, conn: psycopg.Connection, position: int) -> None:
-        conn.execute(*self._position_statement(position))
-
-    def _position_statement(self, position: int) -> tuple[sql.Composed, tuple[str, int]]:
-        statement = sql.SQL(
-            "INSERT INTO {} (origin, position) VALUES (%s, %s) "
-            "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
-        ).format(self._table)
-        return statement, (self.service, position)
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO {} (origin, position) VALUES (%s, %s) "
+                "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
+            ).format(self._table),
+            (self.service, position),
+        )
 
     def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
         """The integration events stored from position `start` on (also served over RPC)."""
@@ -189,8 +188,9 @@ class OutboxRelay:
             raise
 
     def _relay(self) -> int:
-        """Two round trips for a pass that publishes one batch: the lock, the position and the
-        events beyond it; then the new position and the lock's release."""
+        """Three round trips for a pass that publishes one batch: the lock, the position and
+        the events beyond it; the new position; the lock's release. The position is committed
+        before the lock goes, so the next leader reads it."""
         sent = 0
         with self.db.leading(
             f"outbox:{self.service}", self._first_batch_query(), (self.service, BATCH)
@@ -206,12 +206,11 @@ class OutboxRelay:
                 position = int(batch[-1]["sequence"])
                 sent += len(batch)
                 metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(batch))
+                self._record_position(lead.conn, position)
                 if len(batch) < BATCH:
                     # That was all there was; an event stored since wakes the relay again.
                     break
-                self._record_position(lead.conn, position)
                 batch = self.cloudevents(position + 1, BATCH)
-            lead.release(*self._position_statement(position) if sent else (None, None))
             metrics.OUTBOX_LAG.labels(self.service).set(0)  # read up to the head
         return sent
 

@@ -14,7 +14,7 @@ A pipeline (several statements, one round trip) sends its statements in one go h
 (`communicate`). psycopg sends each statement as it is executed, so a transaction of eight
 statements went out as a dozen packets, each a system call here and a wake-up of the server
 there. Here a statement waits in libpq's buffer until the pipeline syncs or a result is fetched
-(psycopg then asks the server to flush, and sends what waits with that request); libpq itself
+(psycopg then asks the server to flush, and sends the buffer with that request); libpq itself
 sends a buffer that grows beyond 8 kB.
 """
 
@@ -34,8 +34,22 @@ from psycopg.pq.abc import PGconn, PGresult
 _COPY = (pq.ExecStatus.COPY_IN, pq.ExecStatus.COPY_OUT, pq.ExecStatus.COPY_BOTH)
 
 
-# The kernel's own select, for a look that does not wait (eventlet's would still go to the hub).
-_select_now = patcher.original("select").select
+# The kernel's own poll, for a look that does not wait (eventlet's would still go to the hub).
+_real_select = patcher.original("select")
+_BOTH = _real_select.POLLIN | _real_select.POLLOUT
+
+
+def _ready_now(fileno: int) -> int:
+    """Whether `fileno` can be read or written now (psycopg's READY_ flags), without waiting."""
+    poller = _real_select.poll()
+    poller.register(fileno, _BOTH)
+    ready = 0
+    for _, events in poller.poll(0):
+        if events & (_real_select.POLLIN | _real_select.POLLERR | _real_select.POLLHUP):
+            ready |= waiting.READY_R
+        if events & _real_select.POLLOUT:
+            ready |= waiting.READY_W
+    return ready
 
 
 def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = None) -> Any:
@@ -53,10 +67,12 @@ def wait(gen: Any, fileno: int, interval: float = 0.0, timeout: float | None = N
                 trampoline(fileno, write=True)
                 ready = waiting.READY_W
             else:  # both (a pipeline sending while answers come in): the hub parks on one only
-                readable, writable, _ = _select_now([fileno], [fileno], [], 0)
-                if not (readable or writable):
+                ready = _ready_now(fileno)
+                if not ready:
                     readable, writable, _ = select.select([fileno], [fileno], [])
-                ready = (waiting.READY_R if readable else 0) | (waiting.READY_W if writable else 0)
+                    ready = (waiting.READY_R if readable else 0) | (
+                        waiting.READY_W if writable else 0
+                    )
             state = gen.send(ready)
     except StopIteration as done:
         return done.value

@@ -1,8 +1,9 @@
 """Where a process's CPU goes, for `bench/hotpath.py` (development only, WEGWIJS_PROFILE_DIR).
 
 While the file `<dir>/sampling` exists, the process's CPU-time timer (ITIMER_PROF: user and
-system time, all threads) raises SIGPROF every 5 ms of CPU it uses, and the handler counts the
-frame the main thread runs (the greenthread on the CPU). A tick that falls in a system call (a
+system time, all threads) raises SIGPROF every 5 ms of CPU it uses (as the kernel's clock tick
+sees it: the counts are shares, not milliseconds), and the handler counts the frame the main
+thread runs (the greenthread on the CPU). A tick that falls in a system call (a
 send to PostgreSQL) is handled as the call returns, in the frame that made it: so the counts
 are CPU time, where it was spent, also on a busy machine where a process waits for a core. A
 thread looks for that file twice a second, so a platform started with profiling costs next to
@@ -132,6 +133,7 @@ def start(service: str) -> bool:
             functions[found[1]] += 1
 
     signal.signal(signal.SIGPROF, tick)  # the main thread's handler: start() runs there
+    signal.siginterrupt(signal.SIGPROF, False)  # system calls go on, also in C libraries
 
     def session() -> None:
         groups.clear()

@@ -267,10 +267,12 @@ class TrackingConsumer:
             delivery.done.send(outcome)
 
     def _apply_deliveries(self, origin: str, batch: list[_Delivery]) -> list[bool]:
-        """Straight away when the stored position is known; the careful way (under the lock,
-        reading the position first) when it is not, or another instance moved it meanwhile."""
+        """Straight away when the stored position is known and the batch follows on it; the
+        careful way (under the lock, reading the position first) when it is not known, when the
+        batch leaves a gap (another instance may have applied what is missing: it is not asked
+        of the origin before the position is read), or another instance moved it meanwhile."""
         stored = self._stored.get(origin)
-        if stored is not None:
+        if stored is not None and self._follows_on(origin, batch, stored):
             try:
                 return self._apply_after(origin, batch, stored)
             except PositionMoved:
@@ -282,6 +284,13 @@ class TrackingConsumer:
                 except PositionMoved:
                     continue  # an instance that went straight away came first: read again
             return self._apply_after(origin, batch, self.sink.position(origin, conn))
+
+    def _follows_on(self, origin: str, batch: list[_Delivery], stored: int) -> bool:
+        """Whether what of `batch` is new follows on the position `stored` (or on what events
+        without effect moved it to) without a gap."""
+        done = max(stored, self._done.get(origin, 0))
+        fresh = sorted({d.position for d in batch if d.position > done})
+        return fresh == list(range(done + 1, done + 1 + len(fresh)))
 
     def _apply_after(self, origin: str, batch: list[_Delivery], stored: int) -> list[bool]:
         """Apply what of `batch` lies beyond the position `stored` (and beyond what events

@@ -97,6 +97,21 @@ def test_when_another_instance_moved_the_position_the_careful_way_applies_only_w
     assert locks.taken == taken + 1, "knows the position again: straight away"
 
 
+def test_a_delivery_after_a_gap_reads_the_position_before_asking_the_origin():
+    log = OriginLog([1, 2, 3])
+    sink, locks = ListSink(), NoLocks()
+    tracking = TrackingConsumer("test", sink, locks, log.fetch)
+    assert tracking.receive("o", event(1))
+    # Another instance applies 2; this one then gets 3: no gap once the position is read.
+    sink.applied.append(2)
+    sink.positions["o"] = 2
+    taken = locks.taken
+    assert tracking.receive("o", event(3))
+    assert locks.taken == taken + 1, "went the careful way"
+    assert log.pulls == [], "2 was not asked of the origin"
+    assert sink.applied == [1, 2, 3]
+
+
 def test_a_duplicate_has_no_effect():
     tracking, sink = consumer(OriginLog([1, 2]))
     tracking.receive("o", event(1))
