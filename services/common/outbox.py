@@ -163,16 +163,7 @@ class OutboxRelay:
     def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
         """The integration events stored from position `start` on (also served over RPC)."""
         notifications = self.app.recorder.select_notifications(start=start, limit=limit)
-        return [
-            to_cloudevent(
-                self.service,
-                self.publications,
-                n.id,
-                self.app.mapper.to_domain_event(n),
-                n.state,
-            )
-            for n in notifications
-        ]
+        return [self._cloudevent(n) for n in notifications]
 
     def relay(self) -> int:
         """Publish everything not yet published; returns how many events went out.
@@ -197,8 +188,7 @@ class OutboxRelay:
         ) as lead:
             if lead is None:
                 return 0
-            position = lead.row["position"]
-            batch = [self._cloudevent(row) for row in lead.rows if row["id"] is not None]
+            batch = [self._cloudevent(_notification(row)) for row in lead.rows if row["id"]]
             while batch:
                 # The whole batch out, then its confirms: the position moves only once the
                 # broker has confirmed every event up to it.
@@ -226,15 +216,8 @@ class OutboxRelay:
             " ORDER BY notification_id LIMIT %s) AS e ON true ORDER BY e.notification_id"
         ).format(self._table, events)
 
-    def _cloudevent(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        """A row of the event store as the integration event it is published as."""
-        notification = Notification(
-            id=row["id"],
-            originator_id=row["originator_id"],
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
+    def _cloudevent(self, notification: Notification) -> dict[str, Any]:
+        """A stored event as the integration event it is published as."""
         return to_cloudevent(
             self.service,
             self.publications,
@@ -242,3 +225,14 @@ class OutboxRelay:
             self.app.mapper.to_domain_event(notification),
             notification.state,
         )
+
+
+def _notification(row: Mapping[str, Any]) -> Notification:
+    """A row of an event store as eventsourcing reads it."""
+    return Notification(
+        id=row["id"],
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )
