@@ -77,9 +77,21 @@ EVENT_TABLES = {
     "matching": "matching.matching_events",
     "consent": "consent.consent_events",
 }
-# A template's kind -> its share of the region (a mix as bench/werkplek.py has it).
-KINDS = {"registered": 0.62, "intake_started": 0.17, "intake_completed": 0.12, "pip": 0.09}
+# A template's kind -> its share of the region. A region's active dossiers are spread over a
+# trajectory of three years: most have a PIP in force and a history of months of follow-up
+# (`following`, about 140 stored events each); the mix gives about 100 events a dossier, as the
+# issue's region of 100,000 dossiers and 10,000,000 events has it.
+KINDS = {
+    "registered": 0.08,
+    "intake_started": 0.05,
+    "intake_completed": 0.05,
+    "pip": 0.12,
+    "following": 0.70,
+}
 TEMPLATES_PER_KIND = 3  # one in each gemeente
+# How many months of follow-up a `following` template has had since its PIP was established:
+# each month a conversation planned and attended, progress on a goal and hours of a module.
+FOLLOW_MONTHS = 24
 GEMEENTEN = ("0344", "0356", "0321")
 # The operations of the mixed workload and how often each comes (reads are most of a day).
 OPERATIONS = {
@@ -179,6 +191,7 @@ def _templates(platform: Platform) -> dict[str, str]:
         "intake_started": started,
         "intake_completed": completed,
         "pip": rahaf_intake,
+        "following": rahaf_intake,
     }
     people = werkplek._people(len(KINDS) * TEMPLATES_PER_KIND, random.Random(18), _today())
     kinds = {}
@@ -193,12 +206,51 @@ def _templates(platform: Platform) -> dict[str, str]:
             kinds[dossier_id] = kind
         platform.wait_ledger_complete(deadline=600)
         for dossier_id, kind in kinds.items():
-            if kind == "pip":
+            if kind in ("pip", "following"):
                 rpc.story(dossier_id, rahaf_pip)
+        for dossier_id, kind in kinds.items():
+            if kind == "following":
+                _follow(rpc, dossier_id, FOLLOW_MONTHS)
         if rpc.failed:
             raise RuntimeError(f"templates failed: {rpc.failed[:3]}")
     platform.wait_ledger_complete(deadline=600)
     return kinds
+
+
+def _follow(rpc: werkplek.Services, dossier_id: str, months: int) -> None:
+    """The months after a PIP was established, as the regievoerder records them: each month a
+    conversation planned and attended, progress on one of the goals, hours of a module."""
+    plan = rpc.call("pip", "pip", "pip-inzien", dossier_id)["plan"]
+    goals = [goal["id"] for goal in plan["goals"]]
+    modules = sorted(plan.get("modules") or {})
+    for month in range(1, months + 1):
+        rpc.call(
+            "intake",
+            "plan_conversation",
+            "brede-intake",
+            dossier_id,
+            {"planned_on": _today().isoformat(), "purpose": f"Voortgangsgesprek {month}"},
+        )
+        rpc.call(
+            "intake", "record_attendance", "brede-intake", dossier_id, month, {"attended": True}
+        )
+        rpc.call(
+            "pip",
+            "record_goal_progress",
+            "pip-voortgang",
+            dossier_id,
+            goals[month % len(goals)],
+            {"status": "bezig", "note": f"Besproken in gesprek {month}."},
+        )
+        if modules:
+            rpc.call(
+                "pip",
+                "record_module_hours",
+                "pip-voortgang",
+                dossier_id,
+                modules[month % len(modules)],
+                {"hours": 8, "note": f"Lessen in maand {month}."},
+            )
 
 
 def _today() -> date:
@@ -398,8 +450,20 @@ def copy_region(platform: Platform, kinds: dict[str, str], dossiers: int) -> dic
             )
             for service, table in EVENT_TABLES.items()
         }
+        # The ledger's partitions reach beyond every copy's entry (the audit process makes
+        # them ahead only as it appends).
+        bound = seq + sum(len(rows) for t, _, _ in plan for rows in t.events.values())
+        conns["ledger"].execute("SELECT audit.ledger_partitions_ahead(%s)", (bound,))
         ledger_copy = stack.enter_context(
             conns["ledger"].cursor().copy(f"COPY audit.ledger ({', '.join(columns)}) FROM STDIN")
+        )
+        # What the audit consumer reads its position from, and what keeps a redelivered event
+        # from a second entry: each copy's origin position, as the ledger writes it.
+        conns["positions"] = stack.enter_context(_connect(dbname))
+        positions_copy = stack.enter_context(
+            conns["positions"]
+            .cursor()
+            .copy("COPY audit.ledger_origin_position (origin, origin_position, seq) FROM STDIN")
         )
         positions = dict(heads)
         entries = 0
@@ -433,6 +497,7 @@ def copy_region(platform: Platform, kinds: dict[str, str], dossiers: int) -> dic
                     }
                     new["entry_hash"] = prev_hash = chain_hash(prev_hash, new)
                     ledger_copy.write_row([new[c] for c in columns])
+                    positions_copy.write_row((service, position, seq))
     with _connect(dbname) as conn, conn.cursor() as cur:
         for service, table in EVENT_TABLES.items():
             counts[service] = positions[service] - heads[service]
@@ -698,11 +763,21 @@ def rss_of(platform: Platform) -> dict[str, float]:
 READS = ("worklist", "list", "search_name", "search_bsn", "dossier", "pip")
 
 
-def measure(layout: Layout, dossiers: int, seconds: float = SECONDS) -> dict[str, Any]:
-    """Make (or reuse) the region, start the platform on it, run the workload, read the RSS."""
+def measure(
+    layout: Layout, dossiers: int, seconds: float = SECONDS, profiled: bool = False
+) -> dict[str, Any]:
+    """Make (or reuse) the region, start the platform on it, run the workload, read the RSS.
+    `profiled`: every Python process samples where its CPU goes meanwhile (as bench/hotpath.py
+    has them do), which costs a little CPU of its own."""
     print(f"bench: the scale region of {dossiers:,} dossiers (made once) ...", flush=True)
     region = make_region(layout, dossiers)
     platform = platform_of(layout)
+    profiles = Path(platform.env["WEGWIJS_RUN_DIR"]) / "profile"
+    if profiled:
+        platform.env["WEGWIJS_PROFILE_DIR"] = str(profiles)
+        profiles.mkdir(parents=True, exist_ok=True)
+        for old in profiles.glob("*"):
+            old.unlink()
     platform._kill_leftovers()
     platform.cli("migrate")  # a region made by older code gets today's tables and indexes
     werkplek._start_patiently(platform)
@@ -711,11 +786,17 @@ def measure(layout: Layout, dossiers: int, seconds: float = SECONDS) -> dict[str
     try:
         idle = rss_of(platform)
         print(f"bench: {USERS} users in a mixed workload for {seconds:.0f} s ...", flush=True)
+        if profiled:
+            (profiles / "sampling").touch()
+            eventlet.sleep(1.0)  # every sampler has seen it
         meter = CpuMeter(platform, _machine_broker_pid())
         meter.start()
         operations = workload(platform, seconds)
         cpu = meter.stop()
         busy = rss_of(platform)
+        if profiled:
+            (profiles / "sampling").unlink()
+            eventlet.sleep(3.0)  # every sampler has written its last counts
     finally:
         platform.stop_all()
     done = sum(v["requests"] for k, v in operations.items() if k != "baseline_primary_key_fetch")
@@ -745,7 +826,26 @@ def measure(layout: Layout, dossiers: int, seconds: float = SECONDS) -> dict[str
             for group, seconds_used in sorted(cpu["cpu_seconds"].items(), key=lambda kv: -kv[1])
         },
         "cpu_ms_per_operation_total": round(cpu["total_cpu_seconds"] * 1000 / max(done, 1), 2),
+        **({"profile": _where(profiles, cpu, done)} if profiled else {}),
     }
+
+
+def _where(profiles: Path, cpu: dict[str, Any], done: int) -> dict[str, Any]:
+    """Per process: its CPU per operation of the mix, and where it went by library and by
+    Wegwijs function (ms per operation, from its sampler's counts)."""
+    from bench.hotpath import _net
+
+    table = {}
+    for name, seconds_used in sorted(cpu["cpu_seconds"].items(), key=lambda kv: -kv[1]):
+        ms = seconds_used * 1000 / max(done, 1)
+        report_file = profiles / f"{name}.profile.json"
+        report = json.loads(report_file.read_text()) if report_file.exists() else None
+        entry: dict[str, Any] = {"ms_per_operation": round(ms, 2)}
+        for key, field in (("groups_ms", "groups"), ("wegwijs_functions_ms", "functions")):
+            if net := _net(report, ms, None, 0.0, field):
+                entry[key] = net
+        table[name] = entry
+    return table
 
 
 def _machine_broker_pid() -> int | None:
@@ -766,8 +866,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument(
+        "--profile", action="store_true", help="where each process's CPU goes, per operation"
+    )
     args = parser.parse_args()
-    result = measure(scale_layout(), args.dossiers, args.seconds)
+    result = measure(scale_layout(), args.dossiers, args.seconds, profiled=args.profile)
     print(json.dumps({**result, "targets": targets(result)}, indent=2, default=str))
 
 
