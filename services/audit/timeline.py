@@ -15,12 +15,11 @@ from typing import Any
 
 from psycopg import Cursor, sql
 
+from services.audit.ledger import OWNER_TYPES
 from services.common import dutch, settings
 from services.common.errors import InvalidInput, NotFound, field_error
 from services.common.region import Region
 
-REGISTERED = "nl.wegwijs.intake.dossier.geregistreerd.v1"
-MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 MAX_PAGE = 100
 
 # What happened, in Dutch, for every event type the platform publishes.
@@ -259,9 +258,11 @@ def dossier_gemeenten(cur: Cursor, dossier_id: str) -> list[str]:
     the one of each accepted move (the last is its gemeente now). NotFound when the ledger has
     no dossier by that id (a dossier just registered is there within moments)."""
     cur.execute(
-        "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND event_type IN (%s, %s)"
-        " ORDER BY seq",
-        (dossier_id, REGISTERED, MOVED),
+        sql.SQL(
+            "SELECT gemeente FROM audit.ledger WHERE dossier_id = %s AND event_type IN ({})"
+            " ORDER BY seq"
+        ).format(OWNER_TYPES),
+        (dossier_id,),
     )
     gemeenten = [row["gemeente"] for row in cur.fetchall()]
     if not gemeenten:

@@ -254,6 +254,36 @@ def test_a_read_of_a_dossier_not_in_the_ledger_yet_waits_and_what_came_before_is
     assert _verify(ledger.db).clean
 
 
+def test_a_read_is_filed_under_the_gemeente_of_the_dossier_s_latest_move(ledger):
+    """A read names no gemeente: it is filed under the dossier's gemeente now, which its
+    registration and accepted moves say (found by their own index, however many reads the
+    dossier had). A dossier with neither: the gemeente of its first entry that names one."""
+    from services.audit.describe import EntryDescriber
+
+    moved, unregistered = _entries()[0]["dossier_id"], str(uuid.uuid4())
+
+    def read(position: int, dossier: str) -> dict:
+        return {
+            **_event(position, dossier),
+            "type": "nl.wegwijs.gateway.gegevens.ingezien.v1",
+            "gemeente": "",
+            "data": {},
+        }
+
+    def move(position: int, to: str) -> dict:
+        return {**_event(position, moved), "type": ledger_module._OWNERS[1], "gemeente": to}
+
+    corrected = {**_event(28, unregistered), "type": "nl.wegwijs.intake.dossier.gecorrigeerd.v1"}
+    describing = Ledger(ledger.db, EntryDescriber())
+    describing.apply("intake", [move(26, "0356"), move(27, "0363"), corrected])
+    describing.apply("gateway", [read(p, moved) for p in range(1, 4)])
+    describing.apply("gateway", [read(4, unregistered)])
+
+    filed = [(e["dossier_id"], e["gemeente"]) for e in _entries()[-4:]]
+    assert filed == [(moved, "0363")] * 3 + [(unregistered, "0344")]
+    assert _verify(ledger.db).clean
+
+
 def test_a_list_read_is_one_read_entry_per_dossier_written_together_once(ledger):
     """The gateway records a list that showed several dossiers as one event; the ledger holds a
     read of each dossier (who saw it finds it), all or none, and a redelivery adds nothing."""
