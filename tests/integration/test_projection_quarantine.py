@@ -141,3 +141,31 @@ def test_a_read_model_up_to_date_is_not_locked_again_and_one_behind_is(store):
     assert nothing_new.wait() == 0
     assert behind.wait() > 0
     assert "Daniel" in _names(db)
+
+
+def test_reads_at_once_take_turns_in_the_process_and_one_run_serves_them_all(store):
+    """Many users' reads run the projector at once: one asks PostgreSQL for the read models'
+    lock, the others wait for it in the process and find their head taken when it is done,
+    without a transaction of their own."""
+    app, db, projector = store
+    projector.run()
+    key = lock_key("projection:intake:names")
+    app.register(context(), person("0344", given_name="Eyerusalem"))
+    with psycopg.connect(settings.postgres_conninfo(DBNAME), autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (key,))  # as another instance projecting
+        try:
+            runs = [eventlet.spawn(projector.run) for _ in range(4)]
+
+            def waiting() -> int:
+                return holder.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                ).fetchone()[0]
+
+            eventually(waiting, lambda n: n >= 1, deadline=5, what="one run waits for the lock")
+            eventlet.sleep(0.3)
+            assert waiting() == 1, "the other runs wait in the process, not in PostgreSQL"
+        finally:
+            holder.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    *others, first = sorted(run.wait() for run in runs)
+    assert first > 0 and others == [0, 0, 0], "one run read the new events, the others nothing"
+    assert "Eyerusalem" in _names(db)
