@@ -188,7 +188,7 @@ class OutboxRelay:
         ) as lead:
             if lead is None:
                 return 0
-            batch = [self._cloudevent(_notification(row)) for row in lead.rows if row["id"]]
+            batch = [self._cloudevent(notification_of(row)) for row in lead.rows if row["id"]]
             while batch:
                 # The whole batch out, then its confirms: the position moves only once the
                 # broker has confirmed every event up to it.
@@ -227,8 +227,8 @@ class OutboxRelay:
         )
 
 
-def _notification(row: Mapping[str, Any]) -> Notification:
-    """A row of an event store as eventsourcing reads it."""
+def notification_of(row: Mapping[str, Any]) -> Notification:
+    """A row of an event store (its notification id as `id`) as eventsourcing reads it."""
     return Notification(
         id=row["id"],
         originator_id=row["originator_id"],

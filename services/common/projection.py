@@ -29,6 +29,7 @@ from services.common import metrics
 from services.common.application import ChainApplication
 from services.common.db import Database, lock_key
 from services.common.hygiene import printable
+from services.common.outbox import notification_of
 
 log = logging.getLogger(__name__)
 
@@ -135,13 +136,18 @@ class Projector:
         read = 0
         while True:
             with self.db.transaction() as cur:
-                with cur.connection.pipeline():  # the lock and the positions: one round trip
-                    self._lock(cur, *projections)
-                    positions = self._positions_of(cur, projections)
-                start = min(positions.values()) + 1
-                notifications = self.app.recorder.select_notifications(start=start, limit=BATCH)
+                # The lock, the positions and the events beyond the one furthest behind: one
+                # round trip. Each statement reads after the lock is held.
+                names = [p.name for p in projections]
+                with cur.connection.cursor() as beyond:
+                    with cur.connection.pipeline():
+                        self._lock(cur, *projections)
+                        self._ask_positions(cur, names)
+                        beyond.execute(self._beyond_query(), (names, BATCH))
+                    positions = self._positions_found(cur, names)
+                    notifications = [notification_of(row) for row in beyond.fetchall()]
                 if not notifications:
-                    self._projected = max(self._projected, start - 1)
+                    self._projected = max(self._projected, min(positions.values()))
                     return read
                 self._apply_from(cur, projections, positions, notifications)
             read += len(notifications)
@@ -193,16 +199,28 @@ class Projector:
         keys = sorted(lock_key(f"projection:{self.schema}:{p.name}") for p in projections)
         cur.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", (keys,))
 
-    def _positions_of(self, cur: Cursor, projections: Sequence[Projection]) -> dict[str, int]:
-        """Where each read model got to (0: nowhere yet)."""
+    def _beyond_query(self) -> sql.Composed:
+        """Up to a batch of the log beyond the position of the read model furthest behind (one
+        not there yet: from the start), as the log's rows with the notification id as `id`."""
+        return sql.SQL(
+            "SELECT notification_id AS id, originator_id, originator_version, topic, state"
+            " FROM {} WHERE notification_id > (SELECT min(coalesce(p.position, 0))"
+            " FROM unnest(%s::text[]) AS n(name) LEFT JOIN {} AS p ON p.projection = n.name)"
+            " ORDER BY notification_id LIMIT %s"
+        ).format(sql.Identifier(self.schema, self.app.recorder.events_table_name), self._positions)
+
+    def _ask_positions(self, cur: Cursor, names: Sequence[str]) -> None:
         cur.execute(
             sql.SQL("SELECT projection, position FROM {} WHERE projection = ANY(%s)").format(
                 self._positions
             ),
-            ([p.name for p in projections],),
+            (list(names),),
         )
+
+    def _positions_found(self, cur: Cursor, names: Sequence[str]) -> dict[str, int]:
+        """Where each read model got to (0: nowhere yet), as `_ask_positions` asked."""
         found = {row["projection"]: row["position"] for row in cur.fetchall()}
-        return {p.name: found.get(p.name, 0) for p in projections}
+        return {name: found.get(name, 0) for name in names}
 
     def _apply_from(
         self,
