@@ -191,6 +191,12 @@ class Projector:
                 self._apply_from(cur, projections, dict.fromkeys(names, 0), notifications)
                 position = notifications[-1].id
                 applied += len(notifications)
+            # Statistics of the new tables come with them: a table made anew has none, and the
+            # planner would guess at its first queries (a count over a partial index read every
+            # row's page instead of the index alone, ten times slower, at 100,000 dossiers).
+            for projection in projections:
+                for table in projection.tables:
+                    cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(self.schema, table)))
         return applied
 
     def _lock(self, cur: Cursor, *projections: Projection) -> None:
