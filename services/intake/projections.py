@@ -16,7 +16,7 @@ from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.errors import InvalidInput
 from services.common.projection import Projection
-from services.common.worklists import first_items
+from services.common.worklists import Worklist, first_items
 from services.contracts.intake import page_end
 from services.intake.brede_intake import BredeIntake
 from services.intake.domain import Dossier
@@ -459,18 +459,23 @@ def worklist(
 
     bounds = {"gemeenten": list(gemeenten), "limit": WORKLIST_LIMIT, "regievoerder": regievoerder}
     lists = {}
-    for key, (condition, moment) in _WORKLISTS.items():
-        count, rows = first_items(
-            cur,
-            select=f"dossier_id, {moment} AS at",
-            source="intake.dossier_index",
-            gemeente_column="gemeente",
-            condition=condition + mine("regievoerder"),
-            order=("at", "dossier_id"),
-            gemeenten=gemeenten,
-            binds=bounds,
-            limit=WORKLIST_LIMIT,
-        )
+    found = first_items(
+        cur,
+        {
+            key: Worklist(
+                select=f"dossier_id, {moment} AS at",
+                source="intake.dossier_index",
+                gemeente_column="gemeente",
+                condition=condition + mine("regievoerder"),
+                order=("at", "dossier_id"),
+            )
+            for key, (condition, moment) in _WORKLISTS.items()
+        },
+        gemeenten=gemeenten,
+        binds=bounds,
+        limit=WORKLIST_LIMIT,
+    )
+    for key, (count, rows) in found.items():
         lists[key] = {
             "count": count,
             "items": [

@@ -13,7 +13,7 @@ from psycopg import Cursor, sql
 from services.common.clock import AMSTERDAM
 from services.common.documents.store import Documents
 from services.common.projection import Projection
-from services.common.worklists import first_items
+from services.common.worklists import Worklist, first_items
 from services.pip.domain import Pip
 from services.pip.handhaving import Enforcement
 
@@ -384,18 +384,23 @@ def worklist(
     }
     among = " AND dossier_id = ANY(%(only)s::uuid[])" if only is not None else ""
     lists = {}
-    for key, (condition, day) in _WORKLISTS.items():
-        count, rows = first_items(
-            cur,
-            select=f"dossier_id, {day} AS on_day",
-            source="pip.pip_overview",
-            gemeente_column="gemeente",
-            condition=condition + among,
-            order=("on_day", "dossier_id"),
-            gemeenten=gemeenten,
-            binds=bounds,
-            limit=WORKLIST_LIMIT,
-        )
+    found = first_items(
+        cur,
+        {
+            key: Worklist(
+                select=f"dossier_id, {day} AS on_day",
+                source="pip.pip_overview",
+                gemeente_column="gemeente",
+                condition=condition + among,
+                order=("on_day", "dossier_id"),
+            )
+            for key, (condition, day) in _WORKLISTS.items()
+        },
+        gemeenten=gemeenten,
+        binds=bounds,
+        limit=WORKLIST_LIMIT,
+    )
+    for key, (count, rows) in found.items():
         lists[key] = {
             "count": count,
             "items": [

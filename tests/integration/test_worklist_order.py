@@ -11,7 +11,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.common import settings
-from services.common.worklists import first_items
+from services.common.worklists import Worklist, first_items
 
 
 def test_the_first_items_of_several_gemeenten_merge_in_the_list_s_order_with_the_count():
@@ -45,17 +45,17 @@ def test_the_first_items_of_several_gemeenten_merge_in_the_list_s_order_with_the
                 ("status = 'concept'", 5000),  # all: those without a day last
             ):
                 binds = {"day": date(2026, 11, 20), "limit": limit}
-                count, rows = first_items(
-                    cur,
+                worklist = Worklist(
                     select="dossier_id, deadline AS on_day",
                     source="overview",
                     gemeente_column="gemeente",
                     condition=condition,
                     order=("on_day", "dossier_id"),
-                    gemeenten=gemeenten,
-                    binds=binds,
-                    limit=limit,
                 )
+                found = first_items(
+                    cur, {"a": worklist}, gemeenten=gemeenten, binds=binds, limit=limit
+                )
+                count, rows = found["a"]
                 cur.execute(
                     "SELECT dossier_id, deadline AS on_day, count(*) OVER () AS total"
                     f" FROM overview WHERE gemeente = ANY(%(all)s) AND {condition}"
@@ -68,3 +68,44 @@ def test_the_first_items_of_several_gemeenten_merge_in_the_list_s_order_with_the
                 ], (gemeenten, condition)
                 assert count == whole[0]["total"] > 50
                 assert (rows[-1]["on_day"] is None) == (limit > count)
+
+
+def test_several_lists_asked_together_give_what_each_gives_alone():
+    """A werkvoorraad asks all its lists in one round trip: each list comes out as it does
+    asked alone."""
+    rng = random.Random(8)
+    with psycopg.connect(settings.postgres_conninfo("postgres"), row_factory=dict_row) as conn:
+        cur = conn.cursor()
+        cur.execute(
+            "CREATE TEMP TABLE overview (dossier_id uuid PRIMARY KEY, gemeente text NOT NULL,"
+            " status text NOT NULL, deadline date)"
+        )
+        with cur.copy("COPY overview FROM STDIN") as copy:
+            for _ in range(500):
+                copy.write_row(
+                    (
+                        uuid.UUID(int=rng.getrandbits(128)),
+                        rng.choice(("0344", "0356")),
+                        rng.choice(("concept", "vastgesteld")),
+                        date(2026, 11, 1) + timedelta(days=rng.randrange(60)),
+                    )
+                )
+        lists = {
+            status: Worklist(
+                select="dossier_id, deadline AS on_day",
+                source="overview",
+                gemeente_column="gemeente",
+                condition=f"status = '{status}' AND deadline >= %(day)s",
+                order=("on_day", "dossier_id"),
+            )
+            for status in ("concept", "vastgesteld")
+        }
+        binds = {"day": date(2026, 11, 10)}
+        together = first_items(cur, lists, gemeenten=("0356", "0344"), binds=binds, limit=20)
+        for key, worklist in lists.items():
+            alone = first_items(
+                cur, {key: worklist}, gemeenten=("0356", "0344"), binds=binds, limit=20
+            )
+            assert together[key] == alone[key]
+            assert together[key][0] > 20 and len(together[key][1]) == 20
+        assert together["concept"] != together["vastgesteld"]
