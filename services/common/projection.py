@@ -129,9 +129,11 @@ class Projector:
         with self._turn:
             if head <= self._projected:
                 return 0
-            return self._run()
+            return self._run(head)
 
-    def _run(self) -> int:
+    def _run(self, head: int) -> int:
+        """Batches until the read models hold the log up to `head` at least (what the caller
+        saw stored); the rest, if more came meanwhile, is the next run's."""
         projections = list(self.projections.values())
         read = 0
         while True:
@@ -152,7 +154,7 @@ class Projector:
                 self._apply_from(cur, projections, positions, notifications)
             read += len(notifications)
             self._projected = max(self._projected, notifications[-1].id)
-            if len(notifications) < BATCH:
+            if len(notifications) < BATCH or self._projected >= head:
                 return read  # that was all; a commit since nudges the projector again
 
     def rebuild(self, name: str) -> int:

@@ -40,12 +40,18 @@ def first_items(
     to PostgreSQL in one round trip (a werkvoorraad asked a dozen, one after the other)."""
     conn = cur.connection
     asked: dict[str, tuple[list[Cursor], Cursor]] = {}
+    opened: list[Cursor] = []
+
+    def cursor() -> Cursor:
+        opened.append(conn.cursor(row_factory=cur.row_factory))
+        return opened[-1]
+
     try:
         with conn.pipeline():
             for key, worklist in lists.items():
                 firsts = []
                 for gemeente in dict.fromkeys(gemeenten):  # each once, in the order given
-                    first = conn.cursor()
+                    first = cursor()
                     first.execute(
                         f"SELECT {worklist.select} FROM {worklist.source}"
                         f" WHERE {worklist.gemeente_column} = %(worklist_gemeente)s"
@@ -54,7 +60,7 @@ def first_items(
                         {**binds, "worklist_gemeente": gemeente, "worklist_limit": limit},
                     )
                     firsts.append(first)
-                counting = conn.cursor()
+                counting = cursor()
                 counting.execute(
                     f"SELECT count(*) AS total FROM {worklist.source}"
                     f" WHERE {worklist.gemeente_column} = ANY(%(worklist_gemeenten)s)"
@@ -70,6 +76,5 @@ def first_items(
             found[key] = (counting.fetchone()["total"], rows[:limit])
         return found
     finally:
-        for firsts, counting in asked.values():
-            for used in (*firsts, counting):
-                used.close()
+        for used in opened:
+            used.close()
