@@ -14,30 +14,46 @@ from services.common import settings
 from services.common.worklists import Worklist, first_items
 
 
+def _overview(
+    cur: psycopg.Cursor,
+    rng: random.Random,
+    rows: int,
+    gemeenten: tuple[str, ...],
+    statuses: tuple[str, ...],
+    undated: float = 0.0,
+) -> None:
+    """A temporary table `overview` as pip's: `rows` dossiers of the gemeenten, each a status and
+    a deadline in the two months from 1 November 2026 (none for a share `undated` of them), with
+    the drafts' index in the list's order."""
+    cur.execute(
+        "CREATE TEMP TABLE overview (dossier_id uuid PRIMARY KEY, gemeente text NOT NULL,"
+        " status text NOT NULL, deadline date)"
+    )
+    cur.execute(
+        "CREATE INDEX ON overview (gemeente, deadline, dossier_id) WHERE status = 'concept'"
+    )
+    start = date(2026, 11, 1)
+    with cur.copy("COPY overview FROM STDIN") as copy:
+        for _ in range(rows):
+            copy.write_row(
+                (
+                    uuid.UUID(int=rng.getrandbits(128)),
+                    rng.choice(gemeenten),
+                    rng.choice(statuses),
+                    None if rng.random() < undated else start + timedelta(days=rng.randrange(60)),
+                )
+            )
+    cur.execute("ANALYZE overview")
+
+
 def test_the_first_items_of_several_gemeenten_merge_in_the_list_s_order_with_the_count():
     rng = random.Random(7)
     with psycopg.connect(settings.postgres_conninfo("postgres"), row_factory=dict_row) as conn:
         cur = conn.cursor()
-        cur.execute(
-            "CREATE TEMP TABLE overview (dossier_id uuid PRIMARY KEY, gemeente text NOT NULL,"
-            " status text NOT NULL, deadline date)"
+        # a few share a day (the id decides), some have none (they come last)
+        _overview(
+            cur, rng, 3000, ("0344", "0356", "0321"), ("concept", "concept", "vastgesteld"), 0.05
         )
-        cur.execute(
-            "CREATE INDEX ON overview (gemeente, deadline, dossier_id) WHERE status = 'concept'"
-        )
-        start = date(2026, 11, 1)
-        with cur.copy("COPY overview FROM STDIN") as copy:
-            for _ in range(3000):
-                copy.write_row(
-                    (
-                        uuid.UUID(int=rng.getrandbits(128)),
-                        rng.choice(("0344", "0356", "0321")),
-                        rng.choice(("concept", "concept", "vastgesteld")),
-                        # a few share a day (the id decides), some have none (they come last)
-                        None if rng.random() < 0.05 else start + timedelta(days=rng.randrange(60)),
-                    )
-                )
-        cur.execute("ANALYZE overview")
         for gemeenten in (("0344",), ("0344", "0356"), ("0321", "0356", "0344")):
             for condition, limit in (
                 ("status = 'concept'", 50),
@@ -76,20 +92,7 @@ def test_several_lists_asked_together_give_what_each_gives_alone():
     rng = random.Random(8)
     with psycopg.connect(settings.postgres_conninfo("postgres"), row_factory=dict_row) as conn:
         cur = conn.cursor()
-        cur.execute(
-            "CREATE TEMP TABLE overview (dossier_id uuid PRIMARY KEY, gemeente text NOT NULL,"
-            " status text NOT NULL, deadline date)"
-        )
-        with cur.copy("COPY overview FROM STDIN") as copy:
-            for _ in range(500):
-                copy.write_row(
-                    (
-                        uuid.UUID(int=rng.getrandbits(128)),
-                        rng.choice(("0344", "0356")),
-                        rng.choice(("concept", "vastgesteld")),
-                        date(2026, 11, 1) + timedelta(days=rng.randrange(60)),
-                    )
-                )
+        _overview(cur, rng, 500, ("0344", "0356"), ("concept", "vastgesteld"))
         lists = {
             status: Worklist(
                 select="dossier_id, deadline AS on_day",
