@@ -111,10 +111,9 @@ class Projector:
     def run(self) -> int:
         """Bring every read model up to date; returns how many events were read.
 
-        All read models of the service go together: per batch one transaction, one lock
-        statement, one read of their positions and one read of the log, from the position of
-        the one furthest behind (each takes only what lies beyond its own position), however
-        many read models there are.
+        All read models of the service go together: per batch one transaction, and one round
+        trip for the lock, their positions and the log beyond the one furthest behind (each
+        takes only what lies beyond its own position), however many read models there are.
 
         Before any of that, one look at the head of the log: when every read model is known to
         have taken everything up to it (this process brought them there), there is nothing to
