@@ -113,6 +113,7 @@ def _node_lost_under_load(platform, lose, how: str, which) -> None:
         raise
     _assert_exactly_once(figures)
     assert figures["answered 2xx"] > 10, figures
+    platform.wait_ledger_complete()  # the last events of the load may still be on their way
     for origin in EVENT_TABLES:
         assert platform.ledger_positions(origin) == _stored_positions(platform, origin), origin
     assert _doubled_ledger_events(platform) == []
