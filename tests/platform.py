@@ -29,7 +29,7 @@ import psycopg
 import requests
 from psycopg.rows import dict_row
 
-from services.common import settings
+from services.common import settings, topology
 from services.common.secrets import development_secrets
 from services.gateway.auth import issue_token
 from services.tools.cli import APPS, SERVICES
@@ -492,20 +492,44 @@ class Platform:
         stored event of every service is in the ledger: the platform has settled (a consumer
         reacting late can no longer add events behind the test's back)."""
 
-        def behind() -> int:
-            return sum(
-                max(self._head(origin) - self._tracked(consumer, origin), 0)
-                for consumer, origins in CONSUMERS.items()
-                for origin in origins
-            )
-
         def unsettled() -> tuple[int, int]:
+            heads = self._heads()
             stored = sum(
                 self.stored_events(schema, table) for schema, table in EVENT_TABLES.values()
             )
-            return behind(), stored - self.ledger_count()
+            unledgered = stored - self.ledger_count()
+            # Stores that moved meanwhile: whatever was read may be old already.
+            return self.consumers_behind() + (self._heads() != heads), unledgered
 
         eventually(unsettled, lambda n: n == (0, 0), deadline=deadline, what="platform settled")
+
+    def consumers_behind(self) -> int:
+        """How many events the consumers have still to take in: a consumer that takes only some
+        types of an origin (`topology.TAKES`) is done at the last of those, which the ledger
+        knows (the stored position may stay below the origin's head until it pulls once, as
+        the events beyond are not for it)."""
+        return sum(
+            self._untaken(consumer, origin)
+            for consumer, origins in CONSUMERS.items()
+            for origin in origins
+        )
+
+    def _untaken(self, consumer: str, origin: str) -> int:
+        """How many events of `origin` that `consumer` takes lie beyond its stored position."""
+        tracked, taken = self._tracked(consumer, origin), topology.takes(consumer, origin)
+        if not taken:
+            return max(self._head(origin) - tracked, 0)
+        return self.scalar(  # the ledger's entries beyond it, by the origin position's key
+            "SELECT count(*) FROM audit.ledger_origin_position p"
+            " JOIN audit.ledger l ON l.seq = p.seq"
+            " WHERE p.origin = %s AND p.origin_position > %s AND l.event_type = ANY(%s)",
+            origin,
+            tracked,
+            sorted(taken),
+        )
+
+    def _heads(self) -> list[int]:
+        return [self._head(origin) for origin in EVENT_TABLES]
 
     def _head(self, origin: str) -> int:
         schema, table = EVENT_TABLES[origin]

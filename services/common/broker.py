@@ -21,7 +21,7 @@ import re
 import secrets
 import shlex
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kombu import Exchange, Queue
@@ -63,14 +63,21 @@ def rpc_queue(process: str, declare: bool = False) -> Queue:
 
 
 def events_queue(consumer: str, origin: str, declare: bool = False) -> Queue:
-    """The durable queue on which `consumer` receives every integration event of `origin`."""
+    """The durable queue on which `consumer` receives the integration events of `origin` it
+    takes, bound by migrate with `event_keys`."""
     return Queue(
         f"{consumer}.from.{origin}",
         exchange=events_exchange(declare),
-        routing_key=f"{origin}.#",
         durable=True,
         no_declare=not declare,
     )
+
+
+def event_keys(consumer: str, origin: str) -> list[str]:
+    """The routing keys `consumer`'s queue for `origin` is bound with: one per event type it
+    takes (`topology.TAKES`), or every event of the origin."""
+    taken = topology.takes(consumer, origin)
+    return [f"{origin}.{t}" for t in sorted(taken)] if taken else [f"{origin}.#"]
 
 
 def reply_key(process: str, reply_id: str) -> str:
@@ -158,7 +165,13 @@ def durable_queue_arguments() -> dict[str, Any]:
     return {"x-queue-type": "quorum"} if settings.broker_cluster() else {}
 
 
-def _queue(queue: Queue, vhost: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _queue(
+    queue: Queue, vhost: str, keys: Iterable[str] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The queue and its bindings: with `keys`, or else its own routing key."""
+    keys = [queue.routing_key] if keys is None else list(keys)
+    if not keys or not all(keys):
+        raise ValueError(f"{queue.name} would be bound without a routing key")
     declared = {
         "name": queue.name,
         "vhost": vhost,
@@ -166,27 +179,29 @@ def _queue(queue: Queue, vhost: str) -> tuple[dict[str, Any], dict[str, Any]]:
         "auto_delete": False,
         "arguments": durable_queue_arguments(),
     }
-    binding = {
-        "source": queue.exchange.name,
-        "vhost": vhost,
-        "destination": queue.name,
-        "destination_type": "queue",
-        "routing_key": queue.routing_key,
-        "arguments": {},
-    }
-    return declared, binding
+    bindings = [
+        {
+            "source": queue.exchange.name,
+            "vhost": vhost,
+            "destination": queue.name,
+            "destination_type": "queue",
+            "routing_key": key,
+            "arguments": {},
+        }
+        for key in keys
+    ]
+    return declared, bindings
 
 
 def platform_definitions() -> dict[str, Any]:
     """The vhost, every process's user and permissions, the exchanges, queues and bindings."""
     vhost = settings.vhost()
-    queues = [rpc_queue(p, declare=True) for p in PROCESSES]
-    queues += [
-        events_queue(consumer, origin, declare=True)
+    declared = [_queue(rpc_queue(p, declare=True), vhost) for p in PROCESSES]
+    declared += [
+        _queue(events_queue(consumer, origin, declare=True), vhost, event_keys(consumer, origin))
         for consumer, origins in topology.CONSUMES.items()
         for origin in origins
     ]
-    declared = [_queue(q, vhost) for q in queues]
     definitions: dict[str, Any] = {
         "vhosts": [{"name": vhost}],
         "users": [],
@@ -194,7 +209,7 @@ def platform_definitions() -> dict[str, Any]:
         "topic_permissions": [],
         "exchanges": [_exchange(e, vhost) for e in (rpc_exchange(True), events_exchange(True))],
         "queues": [q for q, _ in declared],
-        "bindings": [b for _, b in declared],
+        "bindings": [b for _, bindings in declared for b in bindings],
     }
     for process in PROCESSES:
         user = settings.broker_user(process)
@@ -220,7 +235,7 @@ def partner_definitions(oin: str, password: str) -> dict[str, Any]:
     and consent's right to publish to it (and nothing else there)."""
     vhost = partner_vhost(oin)
     user = partner_user(oin)
-    queue, binding = _queue(partner_queue(oin, declare=True), vhost)
+    queue, bindings = _queue(partner_queue(oin, declare=True), vhost)
     exchange = settings.PARTNER_EXCHANGE.get()
     return {
         "vhosts": [{"name": vhost}],
@@ -243,7 +258,7 @@ def partner_definitions(oin: str, password: str) -> dict[str, Any]:
         ],
         "exchanges": [_exchange(partner_exchange(True), vhost)],
         "queues": [queue],
-        "bindings": [binding],
+        "bindings": bindings,
     }
 
 
@@ -262,19 +277,76 @@ def partner_queue(oin: str, declare: bool = False) -> Queue:
     )
 
 
-def import_definitions(definitions: dict[str, Any]) -> None:
-    """Import into the broker as its administrator (WEGWIJS_RABBITMQCTL), in one call."""
-    command = [*shlex.split(settings.RABBITMQCTL.get()), "-q", "import_definitions"]
+def _rabbitmqctl(*args: str, input: str | None = None) -> str:
+    """Run a command as the broker's administrator (WEGWIJS_RABBITMQCTL); its output."""
+    command = [*shlex.split(settings.RABBITMQCTL.get()), "-q", *args]
     done = subprocess.run(
-        command,
-        input=json.dumps(definitions),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        command, input=input, capture_output=True, text=True, timeout=120, check=False
     )
     if done.returncode != 0:
-        raise RuntimeError(f"rabbitmqctl import_definitions: {done.stderr.strip()}")
+        raise RuntimeError(f"rabbitmqctl {args[0]}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def import_definitions(definitions: dict[str, Any]) -> None:
+    """Import into the broker as its administrator, in one call."""
+    _rabbitmqctl("import_definitions", input=json.dumps(definitions))
+
+
+def stale_event_queues(definitions: dict[str, Any], found: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The event queues among the `found` bindings that are bound with a key the definitions
+    no longer give them (an import adds bindings but removes none: a queue once bound to all of
+    an origin's events keeps that binding)."""
+    events = settings.EVENTS_EXCHANGE.get()
+    wanted = {
+        (b["destination"], b["routing_key"])
+        for b in definitions["bindings"]
+        if b["source"] == events
+    }
+    queues = {destination for destination, _ in wanted}
+    return {
+        b["destination_name"]
+        for b in found
+        if b["source_name"] == events
+        and b["destination_name"] in queues
+        and (b["destination_name"], b["routing_key"]) not in wanted
+    }
+
+
+def _bindings(vhost: str) -> list[dict[str, Any]]:
+    listed = _rabbitmqctl(
+        "list_bindings",
+        "-p",
+        vhost,
+        "--formatter",
+        "json",
+        "source_name",
+        "destination_name",
+        "routing_key",
+    )
+    return json.loads(listed or "[]")
+
+
+def _make_again(definitions: dict[str, Any], stale: set[str]) -> str:
+    """Delete the stale queues and import them again, with only today's bindings; not while a
+    consumer reads one (the platform runs: stop it and migrate again). What a queue held is not
+    lost: at its start each consumer pulls from its origins' logs what lies beyond its own
+    position."""
+    vhost = settings.vhost()
+    listed = _rabbitmqctl("list_queues", "-p", vhost, "--formatter", "json", "name", "consumers")
+    read = sorted(
+        q["name"] for q in json.loads(listed or "[]") if q["name"] in stale and q["consumers"]
+    )
+    if read:
+        return (
+            f"broker: {', '.join(read)} still bound to events their consumers do not take;"
+            " made again by a migrate while the platform is stopped (correct meanwhile, only"
+            " not cheaper)"
+        )
+    for queue in sorted(stale):
+        _rabbitmqctl("delete_queue", "-p", vhost, queue)
+    import_definitions(definitions)
+    return f"broker: made {', '.join(sorted(stale))} again, bound only to what is taken"
 
 
 def provision_platform() -> list[str]:
@@ -282,8 +354,12 @@ def provision_platform() -> list[str]:
     if not settings.RABBITMQCTL.get():
         return ["broker: left alone (WEGWIJS_RABBITMQCTL is empty: it loads definitions itself)"]
     import_definitions(definitions)
+    done = []
+    if stale := stale_event_queues(definitions, _bindings(settings.vhost())):
+        done.append(_make_again(definitions, stale))
     users = ", ".join(u["name"] for u in definitions["users"])
     return [
+        *done,
         f"broker vhost {settings.vhost()}: {len(definitions['queues'])} queues; users {users},"
-        " each kept to its own queues and routing keys"
+        " each kept to its own queues and routing keys",
     ]

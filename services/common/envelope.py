@@ -141,8 +141,13 @@ def position_of(event: Mapping[str, Any]) -> int:
 
 
 def routing_key(event: Mapping[str, Any]) -> str:
-    """`<origin>.<type>`: consumers bind to `<origin>.#`."""
+    """`<origin>.<type>`: consumers bind to `<origin>.#`, or to the types they take."""
     return f"{event['origin']}.{event['type']}"
+
+
+# The AMQP header of an event that a consumer taking only some types takes: per such consumer,
+# the position of the previous event of the origin it takes (`outbox.Previous`).
+PREVIOUS_HEADER = "wegwijs-previous"
 
 
 def context_of_event(event: Mapping[str, Any]) -> CommandContext:

@@ -21,12 +21,19 @@ from amqp import spec
 from eventsourcing.persistence import Notification
 from kombu import Connection, Producer
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
-from services.common import metrics, settings
+from services.common import metrics, settings, topology
 from services.common.application import ChainApplication
 from services.common.broker import events_exchange
 from services.common.db import Database
-from services.common.envelope import SERIALIZER, Publication, routing_key, to_cloudevent
+from services.common.envelope import (
+    PREVIOUS_HEADER,
+    SERIALIZER,
+    Publication,
+    routing_key,
+    to_cloudevent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,19 +81,25 @@ class Publisher:
     def publish(self, event: Mapping[str, Any]) -> None:
         self.publish_all([event])
 
-    def publish_all(self, events: Sequence[Mapping[str, Any]]) -> None:
-        """Publish `events` in order and return once the broker has confirmed every one;
-        raises (and starts afresh on the next call) when one is refused or not confirmed."""
+    def publish_all(
+        self,
+        events: Sequence[Mapping[str, Any]],
+        headers: Sequence[Mapping[str, Any] | None] | None = None,
+    ) -> None:
+        """Publish `events` in order (each with its AMQP `headers`, if given) and return once
+        the broker has confirmed every one; raises (and starts afresh on the next call) when one
+        is refused or not confirmed."""
         if not events:
             return
         try:
             producer = self._ensure()
-            for event in events:
+            for event, extra in zip(events, headers or [None] * len(events), strict=True):
                 producer.publish(
                     dict(event),
                     routing_key=routing_key(event),
                     delivery_mode=2,
                     message_id=event["id"],
+                    headers=extra,
                     retry=False,
                 )
                 self._published += 1
@@ -123,6 +136,12 @@ def create_outbox_table(db: Database, schema: str) -> None:
                 "CREATE TABLE IF NOT EXISTS {} (origin text PRIMARY KEY, position bigint NOT NULL)"
             ).format(sql.Identifier(schema, "outbox_position"))
         )
+        # Where the previous event lies that each selective consumer takes (`Previous`).
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS previous jsonb").format(
+                sql.Identifier(schema, "outbox_position")
+            )
+        )
 
 
 class OutboxRelay:
@@ -151,13 +170,14 @@ class OutboxRelay:
             row = cur.execute(self._position_query(), (self.service,)).fetchone()
         return row["position"] if row else 0
 
-    def _record_position(self, conn: psycopg.Connection, position: int) -> None:
+    def _record_position(self, conn: psycopg.Connection, position: int, previous: Previous) -> None:
         conn.execute(
             sql.SQL(
-                "INSERT INTO {} (origin, position) VALUES (%s, %s) "
-                "ON CONFLICT (origin) DO UPDATE SET position = EXCLUDED.position"
+                "INSERT INTO {} (origin, position, previous) VALUES (%s, %s, %s) "
+                "ON CONFLICT (origin) DO UPDATE"
+                " SET position = EXCLUDED.position, previous = EXCLUDED.previous"
             ).format(self._table),
-            (self.service, position),
+            (self.service, position, Jsonb(previous.last)),
         )
 
     def cloudevents(self, start: int, limit: int) -> list[dict[str, Any]]:
@@ -189,14 +209,16 @@ class OutboxRelay:
             if lead is None:
                 return 0
             batch = [self._cloudevent(notification_of(row)) for row in lead.rows if row["id"]]
+            first = lead.rows[0]
+            previous = Previous(self.service, int(first["position"]), first["previous"])
             while batch:
                 # The whole batch out, then its confirms: the position moves only once the
                 # broker has confirmed every event up to it.
-                self.publisher.publish_all(batch)
+                self.publisher.publish_all(batch, [previous.header(e) for e in batch])
                 position = int(batch[-1]["sequence"])
                 sent += len(batch)
                 metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(batch))
-                self._record_position(lead.conn, position)
+                self._record_position(lead.conn, position, previous)
                 if len(batch) < BATCH:
                     # That was all there was; an event stored since wakes the relay again.
                     break
@@ -209,9 +231,10 @@ class OutboxRelay:
         position alone, `id` null, when there are none)."""
         events = sql.Identifier(self.app.schema, self.app.recorder.events_table_name)
         return sql.SQL(
-            "SELECT o.position, e.notification_id AS id, e.originator_id,"
+            "SELECT o.position, o.previous, e.notification_id AS id, e.originator_id,"
             " e.originator_version, e.topic, e.state"
-            " FROM (SELECT coalesce(max(position), 0) AS position FROM {} WHERE origin = %s) AS o"
+            " FROM (SELECT coalesce(max(position), 0) AS position,"
+            " (array_agg(previous))[1] AS previous FROM {} WHERE origin = %s) AS o"
             " LEFT JOIN LATERAL (SELECT * FROM {} WHERE notification_id > o.position"
             " ORDER BY notification_id LIMIT %s) AS e ON true ORDER BY e.notification_id"
         ).format(self._table, events)
@@ -225,6 +248,45 @@ class OutboxRelay:
             self.app.mapper.to_domain_event(notification),
             notification.state,
         )
+
+
+class Previous:
+    """Where, in an origin's log, the previous event lies that each selective consumer takes
+    (`topology.TAKES`). The relay sends it with every event such a consumer takes, in the AMQP
+    header PREVIOUS_HEADER, under the consumer's `topology.taken_key` (its name and a
+    fingerprint of the types it takes). The consumer's queue holds only those types, so
+    without this it could not tell the positions in between from events lost on the way; a
+    consumer that takes other types than the relay thinks (another release) finds no entry under
+    its own key and goes by position - 1, as if it had none.
+
+    Kept with the relay's position (`outbox_position.previous`, in the same statement), so it
+    holds for whichever instance relays next, and after a restart. What it does not know (no
+    row yet, a consumer or a set of types new since, a position set back by hand) it says as
+    the position the pass starts from: the consumer then pulls what it may have missed up to
+    there, as it always did."""
+
+    def __init__(self, origin: str, position: int, stored: Mapping[str, Any] | None = None):
+        self._takes = {
+            topology.taken_key(c, origin): topology.takes(c, origin)
+            for c in topology.selective_consumers(origin)
+        }
+        stored = stored or {}
+        self.last: dict[str, int] = {}
+        for key in self._takes:
+            found = stored.get(key)
+            known = isinstance(found, int) and not isinstance(found, bool)
+            self.last[key] = found if known and 0 <= found <= position else position
+
+    def header(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The header of `event`, which is read next (None when no selective consumer takes
+        it)."""
+        taken_by = {k: self.last[k] for k, types in self._takes.items() if event["type"] in types}
+        if not taken_by:
+            return None
+        position = int(event["sequence"])
+        for key in taken_by:
+            self.last[key] = position
+        return {PREVIOUS_HEADER: taken_by}
 
 
 def notification_of(row: Mapping[str, Any]) -> Notification:

@@ -22,6 +22,7 @@ from services.common.calls import sign_call, signing_key_of
 from services.common.commands import step_id
 from services.common.consuming import WatchedQueueConsumer
 from services.common.context import CONTEXT_KEY, CommandContext, current_context, system_context
+from services.common.envelope import PREVIOUS_HEADER
 
 # Worker data the entrypoint leaves for the worker: the verified context (never sent on).
 VERIFIED = "wegwijs_verified_context"
@@ -120,6 +121,7 @@ class SignedMethodProxy(MethodProxy):
         headers = super().get_message_headers(worker_ctx)
         headers.pop(self._get_header_name(VERIFIED), None)
         headers.pop(self._get_header_name(CONTEXT_KEY), None)
+        headers.pop(self._get_header_name(PREVIOUS_HEADER), None)  # an event's, not the call's
         if self._signed is not None:
             headers[self._get_header_name(CONTEXT_KEY)] = self._signed
         return headers

@@ -39,12 +39,13 @@ from services.common.commands import Call, abandonment, conclude, start_unit
 from services.common.consuming import consuming
 from services.common.context import CommandContext, bind_current, system_context
 from services.common.db import Database, application_name
-from services.common.envelope import Publication, context_of_event
+from services.common.envelope import PREVIOUS_HEADER, Publication, context_of_event
 from services.common.errors import Unavailable
 from services.common.outbox import OutboxRelay, Publisher
 from services.common.projection import Projection, Projector
 from services.common.proxies import VERIFIED, PlatformClient
 from services.common.secrets import refuse_unfit
+from services.common.topology import taken_key
 from services.common.tracking import Sink, TrackingConsumer
 from services.common.visibility import withhold_nothing
 from services.common.wake import Listener
@@ -66,8 +67,8 @@ QUIET_ENTRYPOINTS = frozenset(
 
 
 def events_from(origin: str, consumer: str) -> Queue:
-    """The durable queue on which `consumer` receives every integration event of `origin`
-    (declared by migrate)."""
+    """The durable queue on which `consumer` receives the integration events of `origin` it
+    takes (declared and bound by migrate: `broker.event_keys`)."""
     return broker.events_queue(consumer, origin)
 
 
@@ -120,20 +121,36 @@ class EventSourcedSink:
 class Worker:
     """What a service method gets: its application and the caller's context."""
 
-    def __init__(self, runtime: ChainRuntime, ctx: CommandContext | None):
+    def __init__(
+        self,
+        runtime: ChainRuntime,
+        ctx: CommandContext | None,
+        previous: Mapping[str, Any] | None = None,
+    ):
         self.runtime = runtime
         self.ctx = ctx
+        # For a delivered event: the relay's header, where the previous event of its origin
+        # lies that each selective consumer takes (`outbox.Previous`).
+        self.previous = previous or {}
 
     @property
     def app(self) -> ChainApplication:
         return self.runtime.app
+
+    def _previous(self, origin: str) -> int | None:
+        """Where the previous event of `origin` lies that this service takes, if the relay
+        took the same types for it as this release does."""
+        if not self.previous:
+            return None
+        found = self.previous.get(taken_key(self.runtime.service, origin))
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
 
     def receive(self, origin: str, event: Mapping[str, Any]) -> None:
         """Hand a delivered integration event to the tracking consumer, logging under the
         correlation id of the command that caused it."""
         bind_current(context_of_event(event))
         try:
-            self.runtime.consumer.receive(origin, event)
+            self.runtime.consumer.receive(origin, event, previous=self._previous(origin))
         except Exception:
             # The batch failed (a conflict, say): its events come back by catching up, which
             # is due when no delivery follows within WEGWIJS_CATCHUP_SECONDS.
@@ -296,7 +313,10 @@ class ChainRuntime(DependencyProvider):
 
     # workers ------------------------------------------------------------------------------
     def get_dependency(self, worker_ctx: Any) -> Worker:
-        return Worker(self, context_of(worker_ctx))
+        previous = worker_ctx.data.get(PREVIOUS_HEADER)
+        return Worker(
+            self, context_of(worker_ctx), previous if isinstance(previous, Mapping) else None
+        )
 
     def worker_setup(self, worker_ctx: Any) -> None:
         self._started[worker_ctx] = time.perf_counter()

@@ -4,6 +4,7 @@ Pure data."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 # Whose integration events each process consumes (one durable queue `<consumer>.from.<origin>`).
@@ -15,6 +16,66 @@ CONSUMES: Mapping[str, tuple[str, ...]] = {
 }
 # Processes that publish integration events (they keep an event store with an outbox).
 PUBLISHES = ("intake", "pip", "matching", "consent", "gateway")
+
+# Of these origins a consumer takes only the event types named: its queue is bound to each
+# (`<origin>.<type>`), so the rest never reach it. An origin not named here: every event
+# (`<origin>.#`). Consent takes everything (a partner may subscribe to any category), and audit
+# keeps the whole chain. The relay tells each such consumer, with every event it takes, where
+# the previous one it takes lies (`Previous`), so the positions in between are no gap to it.
+TAKES: Mapping[str, Mapping[str, frozenset[str]]] = {
+    "pip": {
+        "intake": frozenset(
+            {
+                "nl.wegwijs.intake.dossier.geregistreerd.v1",
+                "nl.wegwijs.intake.dossier.gecorrigeerd.v1",
+                "nl.wegwijs.intake.dossier.verhuisd.v1",
+                "nl.wegwijs.intake.brede-intake.afgerond.v1",
+                "nl.wegwijs.intake.route.gekozen.v1",
+                "nl.wegwijs.intake.praktische-zaak.geopend.v1",
+                "nl.wegwijs.intake.praktische-zaak.gesloten.v1",
+                "nl.wegwijs.intake.signaal.gegeven.v1",
+            }
+        ),
+        "matching": frozenset({"nl.wegwijs.matching.activiteit.vastgelegd.v1"}),
+    },
+    "matching": {
+        "intake": frozenset(
+            {
+                "nl.wegwijs.intake.dossier.geregistreerd.v1",
+                "nl.wegwijs.intake.dossier.verhuisd.v1",
+                "nl.wegwijs.intake.route.gekozen.v1",
+                "nl.wegwijs.intake.huishouden.gekoppeld.v1",
+            }
+        ),
+        "pip": frozenset(
+            {
+                "nl.wegwijs.pip.vastgesteld.v1",
+                "nl.wegwijs.pip.bijgesteld.v1",
+                "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1",
+            }
+        ),
+    },
+}
+
+
+def takes(consumer: str, origin: str) -> frozenset[str] | None:
+    """The event types of `origin` that `consumer` takes; None for every one."""
+    return TAKES.get(consumer, {}).get(origin)
+
+
+def taken_key(consumer: str, origin: str) -> str:
+    """`consumer`'s key in the relay's header for `origin`: its name and a fingerprint of the
+    types it takes, so a header made with another release's types is not taken for its own."""
+    types = "\n".join(sorted(takes(consumer, origin) or ()))
+    return f"{consumer}:{hashlib.sha256(types.encode()).hexdigest()[:12]}"
+
+
+def selective_consumers(origin: str) -> tuple[str, ...]:
+    """The consumers that take only some of `origin`'s event types."""
+    return tuple(
+        c for c, origins in sorted(CONSUMES.items()) if origin in origins and takes(c, origin)
+    )
+
 
 # RPC methods only processes call on each other (a consumer closing a gap or catching up).
 INTERNAL_METHODS = frozenset({"notifications"})

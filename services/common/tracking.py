@@ -5,6 +5,10 @@ position p (everything up to p is applied):
 - a message at p + 1 is applied at once;
 - a message at or below p is a duplicate and has no effect;
 - a message above p + 1 means a gap: the missing range is pulled from the origin over RPC first.
+A consumer that takes only some types of an origin (its queue is bound to those) gets with each
+delivery where the previous event it takes lies (`previous`, the relay's header): a message
+whose previous event is at or below p follows on without a gap, and a gap reaches only as far as
+that previous event.
 The position is recorded in the same transaction as the effect (the sink's job), and only when
 the stored position is still the one the consumer started from (`apply(..., after=...)`: the
 sink raises `PositionMoved` otherwise, and nothing is written). So two instances of a service
@@ -15,11 +19,12 @@ wrong, the consumer goes the careful way: it takes the per-origin advisory lock,
 serialises the instances, and reads the position first. On start, and every few seconds, the
 consumer pulls from its position until caught up.
 
-An event the sink says has no effect (`Sink.affects`: pip and matching react to a few types of
-their origins' events) that follows on the position known to be done moves that position in
-memory only: no lock, no transaction. The position is written with the next event that has an
-effect, or by `catch_up` when the origin has gone quiet. A crash in between loses nothing: the
-stored position is older, and catching up from it passes the same events again, without effect.
+An event the sink says has no effect (`Sink.affects`: with a queue still bound to every event of
+the origin, pip and matching get types they do not react to) that follows on the position known
+to be done moves that position in memory only: no lock, no transaction. The position is written
+with the next event that has an effect, or by `catch_up` when the origin has gone quiet. A crash
+in between loses nothing: the stored position is older, and catching up from it passes the same
+events again, without effect.
 
 A sink that writes a pulled batch much more cheaply than deliveries one by one (the audit ledger:
 `bulk_first`) has each origin's first delivery after start pull whatever the origin has beyond the
@@ -90,11 +95,35 @@ def affects(sink: Any, origin: str, event: Mapping[str, Any]) -> bool:
 @dataclass
 class _Delivery:
     event: Mapping[str, Any]
+    # Where the previous event of the origin lies that this consumer takes (the relay's
+    # header, for a consumer bound to some types only); None: the position just before.
+    previous: int | None = None
     done: Event = field(default_factory=Event)
 
     @property
     def position(self) -> int:
         return position_of(self.event)
+
+    @property
+    def follows(self) -> int:
+        """The position after which this delivery comes without a gap: what lies between
+        is not for this consumer."""
+        position = self.position
+        if self.previous is None or not 0 <= self.previous < position:
+            return position - 1
+        return self.previous
+
+
+def _follow_on(done: int, batch: Sequence[_Delivery]) -> bool:
+    """Whether what of `batch` lies beyond `done` follows on it without a gap."""
+    at = done
+    for delivery in sorted(batch, key=lambda d: d.position):
+        if delivery.position <= at:
+            continue
+        if delivery.follows > at:
+            return False
+        at = delivery.position
+    return True
 
 
 class TrackingConsumer:
@@ -135,12 +164,14 @@ class TrackingConsumer:
         (`catch_up` writes it)."""
         return origin in self._unrecorded
 
-    def receive(self, origin: str, event: Mapping[str, Any]) -> bool:
+    def receive(self, origin: str, event: Mapping[str, Any], previous: int | None = None) -> bool:
         """Handle one delivered event; True if it took effect, False for a duplicate.
+        `previous`: where the previous event of the origin lies that this consumer takes
+        (None: it takes every one).
 
         Returns only after the effect is committed. Deliveries of one origin take turns; the
         one whose turn it is applies every delivery waiting at that moment, its own included."""
-        delivery = _Delivery(event)
+        delivery = _Delivery(event, previous)
         if delivery.position <= self._done.get(origin, 0):
             # Known done (a redelivery, or the queue's backlog after catch-up took it in):
             # no database round trip. Nor news: catch-up keeps pulling what is new meanwhile.
@@ -194,7 +225,7 @@ class TrackingConsumer:
             return False
         positions = sorted(d.position for d in batch)
         fresh = [p for p in positions if p > done]
-        if fresh != list(range(done + 1, done + 1 + len(fresh))):
+        if len(set(fresh)) < len(fresh) or not _follow_on(done, batch):
             return False  # a gap: the ordinary way fills it
         try:
             if any(affects(self.sink, origin, d.event) for d in batch if d.position > done):
@@ -288,9 +319,7 @@ class TrackingConsumer:
     def _follows_on(self, origin: str, batch: list[_Delivery], stored: int) -> bool:
         """Whether what of `batch` is new follows on the position `stored` (or on what events
         without effect moved it to) without a gap."""
-        done = max(stored, self._done.get(origin, 0))
-        fresh = sorted({d.position for d in batch if d.position > done})
-        return fresh == list(range(done + 1, done + 1 + len(fresh)))
+        return _follow_on(max(stored, self._done.get(origin, 0)), batch)
 
     def _apply_after(self, origin: str, batch: list[_Delivery], stored: int) -> list[bool]:
         """Apply what of `batch` lies beyond the position `stored` (and beyond what events
@@ -304,12 +333,12 @@ class TrackingConsumer:
         for delivery in sorted(batch, key=lambda d: d.position):
             if delivery.position <= position:
                 continue
-            if delivery.position > position + 1:
+            if delivery.follows > position:
                 log.info(
                     "consumer_gap",
                     extra={"origin": origin, "position": position, "received": delivery.position},
                 )
-                to_apply.extend(self._missing(origin, position, delivery.position - 1))
+                to_apply.extend(self._missing(origin, position, delivery.follows))
             to_apply.append(delivery.event)
             position = delivery.position
             outcomes[id(delivery)] = True

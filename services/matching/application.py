@@ -14,6 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.common import topology
 from services.common.access import Action, Role, require, require_for_gemeente
 from services.common.application import ChainApplication
 from services.common.clock import today_in_amsterdam
@@ -39,10 +40,9 @@ PIP_ESTABLISHED = "nl.wegwijs.pip.vastgesteld.v1"
 PIP_REVISED = "nl.wegwijs.pip.bijgesteld.v1"
 GOAL_PROGRESS = "nl.wegwijs.pip.doel.voortgang-vastgelegd.v1"
 DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
-CONSUMED = {
-    "intake": frozenset({DOSSIER_REGISTERED, ROUTE_CHOSEN, HOUSEHOLD_JOINED, DOSSIER_MOVED}),
-    "pip": frozenset({PIP_ESTABLISHED, PIP_REVISED, GOAL_PROGRESS}),
-}
+# What matching takes of each origin (declared in the topology, which binds matching's queues
+# to these types alone).
+CONSUMED = topology.TAKES["matching"]
 
 
 def _note_plan(guidance: Guidance, data: Mapping[str, Any]) -> None:

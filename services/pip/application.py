@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from services.common import topology
 from services.common.access import Action, require, require_for_gemeente
 from services.common.active_guide import GuideCheck, require_active_guide
 from services.common.application import ChainApplication
@@ -39,16 +40,10 @@ DOSSIER_MOVED = "nl.wegwijs.intake.dossier.verhuisd.v1"
 # What an overdrachtsdossier leaves out of the PIP: health is a special category (AVG art. 9 lid
 # 1); no provision of the Wet inburgering 2021 we could verify lets it pass to another gemeente.
 TRANSFER_WITHHELD_DOMAINS = frozenset({"gezondheid"})
-CONSUMED = (
-    DOSSIER_MOVED,
-    DOSSIER_REGISTERED,
-    DOSSIER_CORRECTED,
-    INTAKE_COMPLETED,
-    ROUTE_CHOSEN,
-    PRACTICAL_ITEM_OPENED,
-    PRACTICAL_ITEM_CLOSED,
-    SIGNAL_GIVEN,
-)
+# What pip takes of intake's events and of matching's (declared in the topology, which binds
+# pip's queues to these types alone).
+CONSUMED = topology.takes("pip", "intake")
+TAKEN_OF_MATCHING = topology.takes("pip", "matching")
 
 
 def _event_day(event: Mapping[str, Any]) -> date:
@@ -93,7 +88,7 @@ class Pips(ChainApplication, PlanUseCases, ProgressUseCases):
 
     def reacts_to(self, origin: str, event: Mapping[str, Any]) -> bool:
         if origin == "matching":
-            return event["type"] == GUIDANCE_ACTIVITY
+            return event["type"] in TAKEN_OF_MATCHING
         return origin != "intake" or event["type"] in CONSUMED
 
     def policy(self, origin: str, event: Mapping[str, Any]) -> Sequence[Any]:

@@ -387,3 +387,59 @@ def test_a_bulk_catch_up_tries_again_what_must_wait_for_another_origin():
     assert not tracking.receive("o", event(1)), "pulled in bulk after two refusals"
     assert sink.applied == list(range(1, 1201))
     assert sink.calls == 2
+
+
+# A consumer bound to some types of its origin only gets, with each delivery, where the previous
+# event it takes lies (the relay's header): the positions between are no gap to it.
+
+
+def test_a_delivery_whose_previous_taken_event_is_done_follows_on_without_asking_the_origin():
+    log = OriginLog([1, 2, 3, 4, 5])  # 2, 3 and 4 are of types this consumer is not bound to
+    tracking, sink = consumer(log)
+    assert tracking.receive("o", event(1))
+    assert tracking.receive("o", event(5), previous=1)
+    assert log.pulls == []
+    assert sink.applied == [1, 5]
+    assert sink.positions["o"] == 5
+
+
+def test_without_a_known_position_a_delivery_after_its_previous_event_is_read_not_pulled():
+    """After a restart: the stored position is read (the careful way); what lies between the
+    previous event and this one is not asked of the origin."""
+    log = OriginLog([1, 2, 3])
+    tracking, sink = consumer(log)
+    sink.positions["o"] = 1
+    assert tracking.receive("o", event(3), previous=1)
+    assert log.pulls == []
+    assert sink.applied == [3]
+
+
+def test_a_previous_event_not_yet_done_is_pulled_and_only_up_to_it():
+    log = OriginLog([1, 2, 3, 4, 5, 6])
+    tracking, sink = consumer(log)
+    assert tracking.receive("o", event(1))
+    # 3 was lost on the way; 4 and 5 are not for this consumer.
+    assert tracking.receive("o", event(6), previous=3)
+    assert log.pulls == [(2, 200)]
+    assert sink.applied == [1, 2, 3, 6], "up to 3 from the origin, then 6; not 4 and 5"
+
+
+def test_events_without_effect_and_a_previous_event_pass_in_memory_together():
+    log = OriginLog([1, 2, 3, 4, 5])
+    tracking, sink = selective(log)
+    assert tracking.receive("o", event(1))
+    calls = sink.calls
+    assert tracking.receive("o", other(3), previous=1)
+    assert tracking.receive("o", other(5), previous=3)
+    assert sink.calls == calls, "nothing written for them"
+    assert log.pulls == []
+    assert tracking.unrecorded("o")
+
+
+def test_a_previous_position_at_or_beyond_the_event_itself_is_not_believed():
+    log = OriginLog([1, 2, 3])
+    tracking, sink = consumer(log)
+    assert tracking.receive("o", event(1))
+    assert tracking.receive("o", event(3), previous=7)
+    assert log.pulls, "taken as position - 1: 2 is asked of the origin"
+    assert sink.applied == [1, 2, 3]

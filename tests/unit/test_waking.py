@@ -179,7 +179,7 @@ def test_a_failed_batch_is_caught_up_when_no_delivery_follows(chain, monkeypatch
     caught_up(chain)
     chain.clock.now += 10
 
-    def conflict(origin: str, event: dict) -> bool:
+    def conflict(origin: str, event: dict, previous: int | None = None) -> bool:
         chain.consumer.delivered_at = chain.clock.now
         raise RuntimeError("duplicate key value violates unique constraint")
 
