@@ -313,18 +313,11 @@ def stale_event_queues(definitions: dict[str, Any], found: Iterable[Mapping[str,
     }
 
 
-def _bindings(vhost: str) -> list[dict[str, Any]]:
-    listed = _rabbitmqctl(
-        "list_bindings",
-        "-p",
-        vhost,
-        "--formatter",
-        "json",
-        "source_name",
-        "destination_name",
-        "routing_key",
+def _listed(what: str, vhost: str, *columns: str) -> list[dict[str, Any]]:
+    """`rabbitmqctl list_<what>` of the vhost: one dict per row, by column."""
+    return json.loads(
+        _rabbitmqctl(f"list_{what}", "-p", vhost, "--formatter", "json", *columns) or "[]"
     )
-    return json.loads(listed or "[]")
 
 
 def _make_again(definitions: dict[str, Any], stale: set[str]) -> str:
@@ -333,10 +326,8 @@ def _make_again(definitions: dict[str, Any], stale: set[str]) -> str:
     lost: at its start each consumer pulls from its origins' logs what lies beyond its own
     position."""
     vhost = settings.vhost()
-    listed = _rabbitmqctl("list_queues", "-p", vhost, "--formatter", "json", "name", "consumers")
-    read = sorted(
-        q["name"] for q in json.loads(listed or "[]") if q["name"] in stale and q["consumers"]
-    )
+    queues = _listed("queues", vhost, "name", "consumers")
+    read = sorted(q["name"] for q in queues if q["name"] in stale and q["consumers"])
     if read:
         return (
             f"broker: {', '.join(read)} still bound to events their consumers do not take;"
@@ -355,7 +346,8 @@ def provision_platform() -> list[str]:
         return ["broker: left alone (WEGWIJS_RABBITMQCTL is empty: it loads definitions itself)"]
     import_definitions(definitions)
     done = []
-    if stale := stale_event_queues(definitions, _bindings(settings.vhost())):
+    found = _listed("bindings", settings.vhost(), "source_name", "destination_name", "routing_key")
+    if stale := stale_event_queues(definitions, found):
         done.append(_make_again(definitions, stale))
     users = ", ".join(u["name"] for u in definitions["users"])
     return [

@@ -150,6 +150,11 @@ def routing_key(event: Mapping[str, Any]) -> str:
 PREVIOUS_HEADER = "wegwijs-previous"
 
 
+def is_position(value: Any) -> bool:
+    """Whether `value`, read from a header or a JSON column, is a position in a log."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def context_of_event(event: Mapping[str, Any]) -> CommandContext:
     """The context of the command that caused `event`, as far as the event carries it."""
     actor = Actor(

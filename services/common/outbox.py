@@ -31,6 +31,7 @@ from services.common.envelope import (
     PREVIOUS_HEADER,
     SERIALIZER,
     Publication,
+    is_position,
     routing_key,
     to_cloudevent,
 )
@@ -274,8 +275,7 @@ class Previous:
         self.last: dict[str, int] = {}
         for key in self._takes:
             found = stored.get(key)
-            known = isinstance(found, int) and not isinstance(found, bool)
-            self.last[key] = found if known and 0 <= found <= position else position
+            self.last[key] = found if is_position(found) and found <= position else position
 
     def header(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
         """The header of `event`, which is read next (None when no selective consumer takes

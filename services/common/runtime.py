@@ -39,7 +39,7 @@ from services.common.commands import Call, abandonment, conclude, start_unit
 from services.common.consuming import consuming
 from services.common.context import CommandContext, bind_current, system_context
 from services.common.db import Database, application_name
-from services.common.envelope import PREVIOUS_HEADER, Publication, context_of_event
+from services.common.envelope import PREVIOUS_HEADER, Publication, context_of_event, is_position
 from services.common.errors import Unavailable
 from services.common.outbox import OutboxRelay, Publisher
 from services.common.projection import Projection, Projector
@@ -143,7 +143,7 @@ class Worker:
         if not self.previous:
             return None
         found = self.previous.get(taken_key(self.runtime.service, origin))
-        return found if isinstance(found, int) and not isinstance(found, bool) else None
+        return found if is_position(found) else None
 
     def receive(self, origin: str, event: Mapping[str, Any]) -> None:
         """Hand a delivered integration event to the tracking consumer, logging under the
