@@ -83,13 +83,16 @@ YONAS = actor("begeleider", VWN, user="u-yonas")  # the guide matching's rows ma
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
     """The services' clock stands at TODAY: a service method passes no `today` to its use
-    case, which then asks `today_in_amsterdam` in the module that imported it."""
+    case, which then asks `today_in_amsterdam` in the module that imported it. The function is
+    taken before the loop: `services.common.clock` is among the modules patched, and compared
+    with its patched attribute no module after it would be (the rows then ran on the real date,
+    and failed once it had moved on past their dates)."""
+    real = clock.today_in_amsterdam
     for module in list(sys.modules.values()):
         name = getattr(module, "__name__", "") or ""
-        if name.startswith("services.") and (
-            getattr(module, "today_in_amsterdam", None) is clock.today_in_amsterdam
-        ):
+        if name.startswith("services.") and getattr(module, "today_in_amsterdam", None) is real:
             monkeypatch.setattr(module, "today_in_amsterdam", lambda: TODAY)
+    assert Pips.today() == TODAY, "the clock of the services is not frozen"
 
 
 # fresh applications -----------------------------------------------------------------------------
