@@ -30,6 +30,7 @@ from services.common.context import CommandContext, acting
 from services.common.db import application_name, close_when_idle
 from services.common.envelope import context_of_event, position_of
 from services.common.errors import Conflict
+from services.common.wake import Generations
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,10 @@ class ChainApplication(Application):
     # Called after a write that stored events (the runtime wakes its outbox relay with it): a
     # write of only a tracking record, and a command or query that stored nothing, wake nothing.
     on_stored: Callable[[], None] | None = None
+    # Counts the store's announcements of new events (the runtime's listener), so that what the
+    # application keeps in memory of its own store is read again only when the store changed;
+    # without a listener (tests, tools) there is no count and it is read every time.
+    generations: Generations = Generations()
 
     @classmethod
     def on_postgres(

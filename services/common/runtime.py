@@ -48,7 +48,7 @@ from services.common.secrets import refuse_unfit
 from services.common.topology import taken_key
 from services.common.tracking import Sink, TrackingConsumer
 from services.common.visibility import withhold_nothing
-from services.common.wake import Listener
+from services.common.wake import Generations, Listener
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +206,8 @@ class ChainRuntime(DependencyProvider):
         if self.app_class is not None:
             self.app = self.app_class.on_postgres()
             self.app.on_stored = self._stored
+            self.app.generations = Generations(self.listener)
+            self.listener.on(self.app.schema, self.app.generations.bump)
             self.publisher = Publisher(self.container.config["AMQP_URI"])
             self.relay = OutboxRelay(
                 self.service, self.app, self.publications, self.db, self.publisher
@@ -348,7 +350,9 @@ class ChainRuntime(DependencyProvider):
     def _stored(self) -> None:
         """The application stored events. Without notifications (PostgreSQL away, or a store
         migrate has not given its trigger yet) this process's own commits still go out at once;
-        with them, the event store's notification wakes the relay (once)."""
+        with them, the event store's notification wakes the relay (once). What the application
+        keeps of its own store is read again at once, not only when the notification comes."""
+        self.app.generations.bump()
         if not self.listener.reliable:
             self.nudge()
 

@@ -132,3 +132,25 @@ class Listener:
                     wake()
                 except Exception:  # one waker's fault leaves the others
                     log.exception("listener_wake_failed")
+
+
+class Generations:
+    """How often a store announced new events, for what a process keeps in memory of it.
+
+    Something read from the store while the count stood at `n` is still what the store holds
+    while the count is `n` and the listener that counts is reliable: every commit since, by any
+    instance, would have been announced. Without a reliable listener there is no count (`None`),
+    and what is kept must be read again each time."""
+
+    def __init__(self, listener: Listener | None = None):
+        self._listener = listener
+        self._count = 0
+
+    def bump(self) -> None:
+        self._count += 1
+
+    @property
+    def current(self) -> int | None:
+        if self._listener is None or not self._listener.reliable:
+            return None
+        return self._count

@@ -112,20 +112,27 @@ class FeedUseCases:
         except AggregateNotFoundError:
             return Subscriptions()
 
-    # (stored version, the subscriptions at that version): see _current_subscriptions
-    _kept_subscriptions: tuple[int | None, Subscriptions] | None = None
+    # (the store's generation when read, stored version, the subscriptions at that version):
+    # see _current_subscriptions
+    _kept_subscriptions: tuple[int | None, int | None, Subscriptions] | None = None
 
     def _current_subscriptions(self) -> Subscriptions:
         """The subscriptions as stored now, to read (never to change): kept in memory and
         loaded again only when their stored version moved. The feed looks at them for every
-        event; asking the version is one indexed row, loading them a snapshot and events."""
+        event. While the store announced nothing since they were read (`generations`), they
+        are what is stored and nothing is asked; else the version is asked (one indexed row),
+        and they are loaded (a snapshot and events) only when it moved."""
+        generation = self.generations.current
+        kept = self._kept_subscriptions
+        if kept is not None and generation is not None and kept[0] == generation:
+            return kept[2]
         newest = self.recorder.select_events(SUBSCRIPTIONS_ID, desc=True, limit=1)
         version = newest[0].originator_version if newest else None
-        kept = self._kept_subscriptions
-        if kept is None or kept[0] != version:
-            kept = (version, self._subscriptions() if version is not None else Subscriptions())
-            self._kept_subscriptions = kept
-        return kept[1]
+        if kept is None or kept[1] != version:
+            subscriptions = self._subscriptions() if version is not None else Subscriptions()
+            kept = (generation, version, subscriptions)
+        self._kept_subscriptions = (generation, version, kept[2])
+        return kept[2]
 
     # who is involved with the person -----------------------------------------------------------
     def note_relation(self, origin: str, event: Mapping[str, Any]) -> Relations | None:
