@@ -19,11 +19,14 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import psycopg
+from eventlet.event import Event
+from eventlet.semaphore import Semaphore
 from psycopg import sql
 
 from services.common.db import Database, lock_key
@@ -281,6 +284,35 @@ POSITION = (
 )
 
 
+# Each origin's position, for several origins in one statement.
+POSITIONS = (
+    "SELECT o.origin, (SELECT coalesce(max(p.origin_position), 0)"
+    " FROM audit.ledger_origin_position p WHERE p.origin = o.origin) AS position"
+    " FROM unnest(%s::text[]) AS o(origin)"
+)
+
+
+@dataclass
+class _Append:
+    """One consumer's request to append events of its origin (see `Ledger.apply`)."""
+
+    origin: str
+    events: Sequence[Mapping[str, Any]]
+    after: int | None
+    done: Event = field(default_factory=Event)
+
+
+@dataclass
+class _Pending:
+    """Entries made in an append's transaction and not yet written."""
+
+    columns: tuple[str, ...]
+    small: bool
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    firsts: list[tuple[str, int, int]] = field(default_factory=list)
+    last_seq: int | None = None
+
+
 class DossierNotInLedgerYet(RuntimeError):
     """A read of a dossier whose registration has not reached the ledger yet: the batch is tried
     again (the consumer's catch-up), so the read is filed under the right gemeente."""
@@ -313,6 +345,9 @@ class Ledger:
         self.checkpoint_every = checkpoint_every
         self._signed_size: int | None = None
         self._partitions_end: int | None = None
+        # Appends waiting for their turn, and the turn (see `apply`).
+        self._waiting: list[_Append] = []
+        self._turn = Semaphore()
 
     def create_tables(self, partition_entries: int | None = None) -> list[str]:
         """As the administrator: the partitioned ledger (an unpartitioned one taken over, every
@@ -352,87 +387,139 @@ class Ledger:
     def apply(
         self, origin: str, events: Sequence[Mapping[str, Any]], after: int | None = None
     ) -> None:
-        """Append entries for `events`, in one transaction. Appends are serialised on a
-        transaction lock, so the head read here is the head the entries chain to, and the
-        origin's position read with it is the position they follow on: with `after`, a
-        position other than `after` raises `PositionMoved` and appends nothing (another
-        instance came first). A duplicate (origin, position) violates the key of
-        `audit.ledger_origin_position` and appends nothing. The gemeenten of the batch's
-        dossiers are read in one query, the entries written with COPY. Partitions are made
-        ahead when the last one nears its end. An event about a dossier not in the ledger yet
-        stops the batch there: what came before it is written, then `DossierNotInLedgerYet` is
-        raised (catch-up goes on from the position)."""
+        """Append entries for `events` of `origin`; returns once they are committed. Appends
+        are serialised on a transaction lock, so the head read under it is the head the entries
+        chain to, and the origin's position read with it is the position they follow on: with
+        `after`, a position other than `after` raises `PositionMoved` and appends nothing
+        (another instance came first). A duplicate (origin, position) violates the key of
+        `audit.ledger_origin_position` and appends nothing. An event about a dossier not in the
+        ledger yet stops the batch there: what came before it is written, then
+        `DossierNotInLedgerYet` is raised (catch-up goes on from the position).
+
+        Appends of other origins that wait at the same moment (their consumers run side by
+        side, and would each wait for the lock) go in the same transaction, each in turn as if
+        alone, each with its own outcome (group commit): one lock, one read of the head and one
+        commit for all of them. A transaction that fails fails every one of them."""
+        request = _Append(origin, events, after)
+        self._waiting.append(request)
+        with self._turn:
+            if not request.done.ready():
+                batch, self._waiting = self._waiting, []
+                self._append_together(batch, request)
+        request.done.wait()
+
+    def _append_together(self, batch: list[_Append], mine: _Append) -> None:
+        """Append `batch` in one transaction and tell each request how it went."""
+        try:
+            outcomes, written = self._append_all(batch)
+            if written is not None:
+                if self._partitions_end - written < PARTITION_HEADROOM:
+                    with self.db.transaction() as cur:
+                        self._make_partitions(cur, written + 1)
+                self._checkpoint_when_due(written)
+        except BaseException as exc:
+            # The writer's own interruption (its greenthread killed) is its own: the others
+            # learn only that the append failed.
+            failure = (
+                exc
+                if isinstance(exc, Exception)
+                else ConnectionAbortedError(f"the append was interrupted: {exc!r}")
+            )
+            for request in batch:
+                request.done.send_exception(exc if request is mine else failure)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        for request, outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                request.done.send(None)
+            else:
+                request.done.send_exception(outcome)
+
+    def _append_all(self, batch: Sequence[_Append]) -> tuple[list[Exception | None], int | None]:
+        """One transaction for `batch`: per request what it raises (None: appended), and the
+        seq of the last entry written (None: none). The gemeenten of a request's dossiers are
+        read in one query, after the entries of the requests before it are written; entries
+        go in as INSERTs of arrays (a small batch) or with COPY. Partitions are made ahead when
+        the last one nears its end."""
         columns = (*FIELDS, "prev_hash", "entry_hash")
         if self.describe is not None:
             columns = (*FIELDS_V2, "prev_hash", "entry_hash")
-        small = len(events) <= SMALL_BATCH
+        small = sum(len(request.events) for request in batch) <= SMALL_BATCH
+        checked = sorted({request.origin for request in batch if request.after is not None})
+        outcomes: list[Exception | None] = []
+        pending = _Pending(columns, small)
         with self.db.transaction(pipelined=small) as cur:
             with cur.connection.pipeline():
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
-                if after is not None:
+                if checked:
                     moved = cur.connection.cursor()
-                    moved.execute(POSITION, (origin,))
+                    moved.execute(POSITIONS, (checked,))
                 cur.execute("SELECT seq, entry_hash FROM audit.ledger ORDER BY seq DESC LIMIT 1")
-            if after is not None:
-                position = moved.fetchone()["position"]
+            positions: dict[str, int] = {}
+            if checked:
+                positions = {row["origin"]: row["position"] for row in moved.fetchall()}
                 moved.close()
-                if position != after:
-                    raise PositionMoved(
-                        f"{origin}: the ledger's position is {position}, not {after}"
-                    )
             head = cur.fetchone()
             seq, prev_hash = (head["seq"] + 1, head["entry_hash"]) if head else (1, GENESIS)
-            rows: list[dict[str, Any]] = []
-            firsts: list[dict[str, Any]] = []  # each event's first entry
-            entered = [_entered_as(event) for event in events]
-            gemeenten = _gemeenten_of_dossiers(
-                cur,
-                {
+            for request in batch:
+                origin = request.origin
+                if request.after is not None and positions[origin] != request.after:
+                    outcomes.append(
+                        PositionMoved(
+                            f"{origin}: the ledger's position is {positions[origin]},"
+                            f" not {request.after}"
+                        )
+                    )
+                    continue
+                entered = [_entered_as(event) for event in request.events]
+                unknown = {
                     e["subject"]
                     for parts in entered
                     for e in parts
                     if e.get("subject") and not e.get("gemeente")
-                },
-            )
-            not_yet: DossierNotInLedgerYet | None = None
-            for parts in entered:
-                try:
-                    parts = [
-                        _with_gemeente_of_dossier(gemeenten, e)
-                        if e.get("subject") and not e.get("gemeente")
-                        else e
-                        for e in parts
-                    ]
-                except DossierNotInLedgerYet as exc:
-                    # What comes before it is written; it (all its entries) and what follows wait.
-                    not_yet = exc
-                    break
-                for part in parts:
-                    entry = entry_from_event(seq, origin, part, self.describe)
-                    entry_hash = chain_hash(prev_hash, entry)
-                    entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
-                    rows.append(entry)
-                    seq, prev_hash = seq + 1, entry_hash
-                firsts.append(rows[-len(parts)])
-            if not rows:
-                if not_yet:
-                    raise not_yet
-                return
-            if self._partitions_end is None or seq > self._partitions_end:
-                self._make_partitions(cur, seq)
-            _write(
-                cur,
-                columns,
-                rows,
-                [(origin, row["origin_position"], row["seq"]) for row in firsts],
-                small,
-            )
-        if self._partitions_end - seq < PARTITION_HEADROOM:
-            with self.db.transaction() as cur:
-                self._make_partitions(cur, seq)
-        self._checkpoint_when_due(seq - 1)
-        if not_yet:
-            raise not_yet
+                }
+                if unknown:
+                    self._flush(cur, pending)  # so that the read sees them
+                gemeenten = _gemeenten_of_dossiers(cur, unknown)
+                not_yet: DossierNotInLedgerYet | None = None
+                for parts in entered:
+                    try:
+                        parts = [
+                            _with_gemeente_of_dossier(gemeenten, e)
+                            if e.get("subject") and not e.get("gemeente")
+                            else e
+                            for e in parts
+                        ]
+                    except DossierNotInLedgerYet as exc:
+                        # What comes before it is written; it (all its entries) and what
+                        # follows wait.
+                        not_yet = exc
+                        break
+                    first = None
+                    for part in parts:
+                        entry = entry_from_event(seq, origin, part, self.describe)
+                        entry_hash = chain_hash(prev_hash, entry)
+                        entry["prev_hash"], entry["entry_hash"] = prev_hash, entry_hash
+                        pending.rows.append(entry)
+                        first = first or entry
+                        seq, prev_hash = seq + 1, entry_hash
+                    pending.firsts.append((origin, first["origin_position"], first["seq"]))
+                    positions[origin] = first["origin_position"]
+                outcomes.append(not_yet)
+            self._flush(cur, pending)
+        return outcomes, pending.last_seq
+
+    def _flush(self, cur: psycopg.Cursor, pending: _Pending) -> None:
+        """Write the entries made so far in this transaction (partitions first, when needed)."""
+        if not pending.rows:
+            return
+        last = pending.rows[-1]["seq"]
+        if self._partitions_end is None or last + 1 > self._partitions_end:
+            self._make_partitions(cur, last + 1)
+        _write(cur, pending.columns, pending.rows, pending.firsts, pending.small)
+        pending.last_seq = last
+        pending.rows, pending.firsts = [], []
 
     def _make_partitions(self, cur: psycopg.Cursor, needed: int) -> None:
         """Partitions up to beyond `needed` (the administrator's function does it)."""

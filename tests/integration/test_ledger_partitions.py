@@ -5,8 +5,10 @@ with every entry, still verifying. Each case has a database of its own."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
+import eventlet
 import psycopg
 import pytest
 from psycopg.rows import dict_row
@@ -15,7 +17,7 @@ from services.audit import ledger as ledger_module
 from services.audit.checkpoints import CHECKPOINT_DDL, signing_key
 from services.audit.ledger import GENESIS, Ledger, chain_hash, entry_from_event
 from services.common import settings
-from services.common.db import Database
+from services.common.db import Database, lock_key
 from services.common.tracking import PositionMoved
 from services.tools.migrate import migrate_database
 from tests.ledger_fixtures import registration_event
@@ -113,6 +115,86 @@ def test_events_that_follow_on_a_position_another_instance_moved_are_not_appende
     assert len(_entries()) == 25
     ledger.apply("intake", [_event(26)], after=25)
     assert ledger.position("intake") == 26 and len(_entries()) == 26
+
+
+def _read_of(dossier_id: str, position: int) -> dict:
+    """The gateway's record of a read of the dossier: it leaves the gemeente to the ledger."""
+    return {
+        **registration_event(position, dossier_id, actor="u-lezer"),
+        "type": "nl.wegwijs.gateway.gegevens.ingezien.v1",
+        "gemeente": "",
+    }
+
+
+def test_appends_of_origins_waiting_together_share_a_transaction_each_with_its_own_outcome(
+    ledger,
+):
+    """While one append holds the ledger's lock, the others wait in the process; the next one
+    writes all of them in one transaction, in turn as if alone: a read files under the gemeente
+    of a registration appended just before it in that transaction, and one origin whose position
+    moved fails alone."""
+    dossier = str(uuid.uuid4())
+    appends = {
+        "intake": ([_event(26)], 25),
+        "pip": ([_event(1, dossier)], 0),
+        "matching": ([_event(6)], 5),  # its position is 0: another instance came first
+        "gateway": ([_read_of(dossier, 1)], 0),
+    }
+    outcomes: dict[str, object] = {}
+
+    def append(origin: str) -> None:
+        events, after = appends[origin]
+        try:
+            ledger.apply(origin, events, after=after)
+            outcomes[origin] = "appended"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is asserted
+            outcomes[origin] = exc
+
+    with _admin(autocommit=False) as holder:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("audit.ledger"),))
+        first = eventlet.spawn(append, "intake")
+        _until(lambda: _waiting_for_lock() == 1, "intake's append waits for the lock")
+        others = [eventlet.spawn(append, origin) for origin in ("pip", "matching", "gateway")]
+        # They wait in the process (or, were each its own transaction, for the lock).
+        _until(
+            lambda: len(getattr(ledger, "_waiting", ())) == 3 or _waiting_for_lock() == 4,
+            "the other appends wait",
+        )
+        holder.rollback()
+    for greenthread in (first, *others):
+        greenthread.wait()
+
+    assert outcomes["intake"] == outcomes["pip"] == outcomes["gateway"] == "appended"
+    assert isinstance(outcomes["matching"], PositionMoved)
+    entries = {(e["origin"], e["origin_position"]): e for e in _entries_with_xmin()}
+    assert ("matching", 6) not in entries and ledger.position("matching") == 0
+    read = entries[("gateway", 1)]
+    assert read["gemeente"] == "0344", "filed under the registration appended just before"
+    assert read["xmin"] == entries[("pip", 1)]["xmin"] != entries[("intake", 26)]["xmin"]
+    report = _verify(ledger.db)
+    assert report.clean and report.checked == 28, report.findings
+
+
+def _waiting_for_lock() -> int:
+    with _admin() as conn:
+        return conn.execute(
+            "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).fetchone()["n"]
+
+
+def _entries_with_xmin() -> list[dict]:
+    with _admin() as conn:
+        return conn.execute(
+            "SELECT origin, origin_position, gemeente, xmin::text AS xmin FROM audit.ledger"
+        ).fetchall()
+
+
+def _until(condition, what: str, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        eventlet.sleep(0.01)
 
 
 PARTITION_ONE = "audit.ledger_p000000000001"
