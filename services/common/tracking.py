@@ -17,7 +17,8 @@ it knows it, and applies the next deliveries straight away: one transaction, no 
 of the position before it. When another instance moved the position meanwhile, or anything went
 wrong, the consumer goes the careful way: it takes the per-origin advisory lock, which
 serialises the instances, and reads the position first. On start, and every few seconds, the
-consumer pulls from its position until caught up.
+consumer pulls from its position up to the origin's head as it finds it (what a busy origin
+stores meanwhile comes by delivery).
 
 An event the sink says has no effect (`Sink.affects`: with a queue still bound to every event of
 the origin, pip and matching get types they do not react to) that follows on the position known
@@ -242,8 +243,11 @@ class TrackingConsumer:
         return True
 
     def catch_up(self, origin: str) -> int:
-        """Pull and apply everything the origin has beyond our position; returns how many.
-        First writes the position events without effect moved (see the module's text)."""
+        """Pull and apply what the origin has beyond our position; returns how many. First
+        writes the position events without effect moved (see the module's text). Ends with the
+        first batch that is not full: that was the origin's head when it was read. What a busy
+        origin stores meanwhile comes by delivery (or by catching up again): a catch-up holds
+        the origin's turn, so its deliveries wait, and must not last as long as the load."""
         applied = 0
         with self._turns[origin], self._locked(origin) as conn:
             self._stored.pop(origin, None)
@@ -255,6 +259,8 @@ class TrackingConsumer:
                 self._apply(origin, batch, after=stored)
                 position = stored = position_of(batch[-1])
                 applied += len(batch)
+                if len(batch) < self.pull_batch:
+                    break
             self._done[origin] = position
             self._stored[origin] = stored
             if stored == position:

@@ -143,6 +143,29 @@ def test_catching_up_applies_everything_beyond_the_position_in_order():
     assert tracking.catch_up("o") == 0
 
 
+class BusyLog(OriginLog):
+    """An origin under load: each time it is asked, it has stored one more event meanwhile
+    (for its first hundred answers)."""
+
+    def fetch(self, origin: str, start: int, limit: int) -> list[dict]:
+        found = super().fetch(origin, start, limit)
+        if len(self.pulls) <= 100:
+            self.stored.append(self.stored[-1] + 1)
+        return found
+
+
+def test_catching_up_under_load_ends_at_the_head_it_found_and_leaves_the_rest_to_deliveries():
+    """Catching up holds the origin's turn (its deliveries wait) and its lock: it must not go
+    on for as long as the origin keeps storing. A batch that is not full was the head when it
+    was read; what is stored after it comes by delivery (and by catching up again, if not)."""
+    log = BusyLog(list(range(1, 451)))
+    tracking, sink = consumer(log)
+    assert tracking.catch_up("o") == 452, "batches of 200, 200 and the 52 there were then"
+    assert len(log.pulls) == 3
+    assert tracking.receive("o", event(453)), "the next one is delivered and follows on"
+    assert sink.applied == list(range(1, 454)) and len(log.pulls) == 3
+
+
 def test_deliveries_arriving_while_a_batch_is_applied_are_applied_together_in_order():
     log = OriginLog(list(range(1, 21)))
     tracking, sink = consumer(log)
