@@ -25,11 +25,10 @@ from typing import Any
 
 import orjson
 import psycopg
-from eventlet.event import Event
-from eventlet.semaphore import Semaphore
 from psycopg import sql
 
 from services.common.db import Database, lock_key
+from services.common.group_commit import GroupCommit
 from services.common.tracking import PositionMoved
 from services.contracts.audit import LEDGER_FIELDS, LOGBOEK_FIELDS
 
@@ -299,7 +298,6 @@ class _Append:
     origin: str
     events: Sequence[Mapping[str, Any]]
     after: int | None
-    done: Event = field(default_factory=Event)
 
 
 @dataclass
@@ -345,9 +343,8 @@ class Ledger:
         self.checkpoint_every = checkpoint_every
         self._signed_size: int | None = None
         self._partitions_end: int | None = None
-        # Appends waiting for their turn, and the turn (see `apply`).
-        self._waiting: list[_Append] = []
-        self._turn = Semaphore()
+        # Appends of several origins at the same moment go in one transaction (see `apply`).
+        self._appends = GroupCommit(self._append_together, outcomes=True)
 
     def create_tables(self, partition_entries: int | None = None) -> list[str]:
         """As the administrator: the partitioned ledger (an unpartitioned one taken over, every
@@ -400,41 +397,17 @@ class Ledger:
         side, and would each wait for the lock) go in the same transaction, each in turn as if
         alone, each with its own outcome (group commit): one lock, one read of the head and one
         commit for all of them. A transaction that fails fails every one of them."""
-        request = _Append(origin, events, after)
-        self._waiting.append(request)
-        with self._turn:
-            if not request.done.ready():
-                batch, self._waiting = self._waiting, []
-                self._append_together(batch, request)
-        request.done.wait()
+        self._appends.write([_Append(origin, events, after)])
 
-    def _append_together(self, batch: list[_Append], mine: _Append) -> None:
-        """Append `batch` in one transaction and tell each request how it went."""
-        try:
-            outcomes, written = self._append_all(batch)
-            if written is not None:
-                if self._partitions_end - written < PARTITION_HEADROOM:
-                    with self.db.transaction() as cur:
-                        self._make_partitions(cur, written + 1)
-                self._checkpoint_when_due(written)
-        except BaseException as exc:
-            # The writer's own interruption (its greenthread killed) is its own: the others
-            # learn only that the append failed.
-            failure = (
-                exc
-                if isinstance(exc, Exception)
-                else ConnectionAbortedError(f"the append was interrupted: {exc!r}")
-            )
-            for request in batch:
-                request.done.send_exception(exc if request is mine else failure)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        for request, outcome in zip(batch, outcomes, strict=True):
-            if outcome is None:
-                request.done.send(None)
-            else:
-                request.done.send_exception(outcome)
+    def _append_together(self, batch: Sequence[_Append]) -> list[Exception | None]:
+        """Append `batch` in one transaction; per request what it raises (None: appended)."""
+        outcomes, written = self._append_all(batch)
+        if written is not None:
+            if self._partitions_end - written < PARTITION_HEADROOM:
+                with self.db.transaction() as cur:
+                    self._make_partitions(cur, written + 1)
+            self._checkpoint_when_due(written)
+        return outcomes
 
     def _append_all(self, batch: Sequence[_Append]) -> tuple[list[Exception | None], int | None]:
         """One transaction for `batch`: per request what it raises (None: appended), and the

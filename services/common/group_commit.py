@@ -6,6 +6,11 @@ at that moment, its own included, and tells each waiting caller how it went: one
 table lock and one round trip of INSERTs for many requests under load, and no waiting at all when
 a caller is alone (its items go at once). A write that fails fails every caller of the batch, as
 it would have failed each of them alone; none of them may go on as if it were written.
+
+With `outcomes=True` the write also says how it went for each item: it returns a list as long as
+the items, None or the exception for that item (the audit ledger's batches of several origins,
+one of which may be refused while the others are written), and each caller gets what its own
+items got.
 """
 
 from __future__ import annotations
@@ -20,21 +25,22 @@ T = TypeVar("T")
 
 
 class GroupCommit(Generic[T]):
-    def __init__(self, write: Callable[[Sequence[T]], Any]):
+    def __init__(self, write: Callable[[Sequence[T]], Any], outcomes: bool = False):
         self._write = write
+        self._outcomes = outcomes
         self._waiting: list[tuple[Sequence[T], Event]] = []
         self._turn = Semaphore()
 
     def write(self, items: Sequence[T]) -> None:
         """Write `items` (with whatever else is waiting); returns once they are written, raises
-        what the write raised."""
+        what the write raised (or, with `outcomes`, what it said of the first of them refused)."""
         done = Event()
         self._waiting.append((items, done))
         with self._turn:
             if not done.ready():
                 batch, self._waiting = self._waiting, []
                 try:
-                    self._write([item for waiting, _ in batch for item in waiting])
+                    outcomes = self._write([item for waiting, _ in batch for item in waiting])
                 except BaseException as exc:
                     # The writer's own interruption (its greenthread killed, a timeout) is
                     # its own: the others learn only that the write failed.
@@ -48,6 +54,12 @@ class GroupCommit(Generic[T]):
                     if not isinstance(exc, Exception):
                         raise
                 else:
-                    for _, each in batch:
-                        each.send(None)
+                    results = iter(outcomes) if self._outcomes else None
+                    for waiting, each in batch:
+                        own = [next(results) for _ in waiting] if results is not None else []
+                        failed = next((o for o in own if o is not None), None)
+                        if failed is None:
+                            each.send(None)
+                        else:
+                            each.send_exception(failed)
         done.wait()

@@ -128,11 +128,14 @@ class FeedUseCases:
             return kept[2]
         newest = self.recorder.select_events(SUBSCRIPTIONS_ID, desc=True, limit=1)
         version = newest[0].originator_version if newest else None
-        if kept is None or kept[1] != version:
-            subscriptions = self._subscriptions() if version is not None else Subscriptions()
-            kept = (generation, version, subscriptions)
-        self._kept_subscriptions = (generation, version, kept[2])
-        return kept[2]
+        if kept is not None and kept[1] == version:
+            subscriptions = kept[2]
+        elif version is None:
+            subscriptions = Subscriptions()
+        else:
+            subscriptions = self._subscriptions()
+        self._kept_subscriptions = (generation, version, subscriptions)
+        return subscriptions
 
     # who is involved with the person -----------------------------------------------------------
     def note_relation(self, origin: str, event: Mapping[str, Any]) -> Relations | None:

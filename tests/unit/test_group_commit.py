@@ -88,3 +88,27 @@ def test_a_writer_interrupted_tells_the_others_only_that_the_write_failed():
     first.wait()
     with pytest.raises(ConnectionAbortedError):
         waiting.wait()
+
+
+def test_with_outcomes_each_caller_gets_what_its_own_items_got():
+    """The write says per item how it went: a caller with a refused item gets that refusal, the
+    others return as written (the audit ledger: one origin refused, the others appended)."""
+
+    def write(items):
+        eventlet.sleep(0.01)
+        return [ValueError(item) if item.startswith("x") else None for item in items]
+
+    commit = GroupCommit(write, outcomes=True)
+    results: dict[str, object] = {}
+
+    def caller(items: list[str]) -> None:
+        try:
+            commit.write(items)
+            results[items[0]] = "written"
+        except ValueError as exc:
+            results[items[0]] = f"refused {exc}"
+
+    callers = [eventlet.spawn(caller, items) for items in (["a"], ["b"], ["x1", "c"], ["d", "x2"])]
+    for each in callers:
+        each.wait()
+    assert results == {"a": "written", "b": "written", "x1": "refused x1", "d": "refused x2"}
